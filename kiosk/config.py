@@ -1,0 +1,148 @@
+"""The terminal's configuration: one validated object made at start-up and passed in.
+
+No other module reads the environment or configuration files. Secrets (hub token, HMAC key, queue
+encryption key) are not here: they live in keyring (see kiosk.secrets).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from kiosk.errors import ConfigError
+
+_TERMINAL_ID = re.compile(r"^[A-Z0-9]{2,12}$")
+
+
+@dataclass(frozen=True)
+class HubConfig:
+    url: str = "http://127.0.0.1:8765"
+    connect_timeout_s: float = 3.0
+    read_timeout_s: float = 10.0
+    verify_tls: bool = True  # a path to a CA bundle may be given as ca_bundle
+    ca_bundle: str = ""
+
+
+@dataclass(frozen=True)
+class QueueConfig:
+    batch_max_items: int = 200
+    batch_max_bytes: int = 512 * 1024
+    backoff_base_s: float = 1.0
+    backoff_cap_s: float = 300.0
+    idle_poll_s: float = 5.0  # how often the worker looks for work when nobody wakes it
+    retention_days: float = 30.0  # acked items are purged after this
+
+
+@dataclass(frozen=True)
+class CardReaderConfig:
+    kind: str = "simulated"  # "pcsc" or "simulated"
+    reader_name: str = ""  # substring of the PC/SC reader name; empty = first reader
+    profiles: tuple[str, ...] = ("community-resident-v1", "community-technician-v1")
+
+
+@dataclass(frozen=True)
+class PrinterConfig:
+    kind: str = "simulated"  # "network", "usb", "serial", "file" or "simulated"
+    host: str = "127.0.0.1"
+    port: int = 9100
+    usb_vendor_id: int = 0
+    usb_product_id: int = 0
+    serial_device: str = "/dev/ttyS0"
+    serial_baudrate: int = 19200
+    file_path: str = ""
+    profile: str = "default"
+    chinese: str = "gb18030"  # "gb18030" (printer has a Chinese font) or "raster"
+    width_chars: int = 48  # characters per line in the normal font (80 mm paper)
+    timeout_s: float = 5.0
+
+
+@dataclass(frozen=True)
+class SessionConfig:
+    inactivity_s: float = 60.0
+    warning_s: float = 20.0
+    elder_inactivity_s: float = 150.0
+    elder_warning_s: float = 45.0
+
+
+@dataclass(frozen=True)
+class UiConfig:
+    language: str = "zh"  # "zh" or "en"
+    fullscreen: bool = True
+    speech: bool = True
+    technician_pin_hash: str = ""  # pbkdf2 hash; the PIN itself is never stored
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    terminal_id: str = "T0001"
+    data_dir: Path = Path("var/kiosk")
+    keyring_backend: str = "system"  # "system" or "file:<path>" for headless demo and tests
+    hub: HubConfig = field(default_factory=HubConfig)
+    queue: QueueConfig = field(default_factory=QueueConfig)
+    card_reader: CardReaderConfig = field(default_factory=CardReaderConfig)
+    printer: PrinterConfig = field(default_factory=PrinterConfig)
+    session: SessionConfig = field(default_factory=SessionConfig)
+    ui: UiConfig = field(default_factory=UiConfig)
+
+    def __post_init__(self) -> None:
+        if not _TERMINAL_ID.match(self.terminal_id):
+            raise ConfigError(f"terminal_id must be 2-12 upper-case letters or digits, got {self.terminal_id!r}")
+        if self.ui.language not in ("zh", "en"):
+            raise ConfigError(f"ui.language must be zh or en, got {self.ui.language!r}")
+        if self.card_reader.kind not in ("pcsc", "simulated"):
+            raise ConfigError(f"card_reader.kind must be pcsc or simulated, got {self.card_reader.kind!r}")
+        if self.printer.kind not in ("network", "usb", "serial", "file", "simulated"):
+            raise ConfigError(f"printer.kind is not a known connection: {self.printer.kind!r}")
+        if not (self.keyring_backend == "system" or self.keyring_backend.startswith("file:")):
+            raise ConfigError("keyring_backend must be 'system' or 'file:<path>'")
+        if self.queue.batch_max_items < 1 or self.queue.batch_max_bytes < 1024:
+            raise ConfigError("queue batch limits are too small")
+        if self.session.warning_s < 20 or self.session.elder_warning_s < 20:
+            raise ConfigError("the inactivity warning must give at least 20 s (WCAG 2.2.1)")
+
+    @property
+    def queue_db_path(self) -> Path:
+        return self.data_dir / "outbox.sqlite"
+
+
+def _build(cls: type, raw: dict[str, Any], where: str) -> Any:
+    known = {f.name: f for f in fields(cls)}
+    unknown = set(raw) - set(known)
+    if unknown:
+        raise ConfigError(f"unknown setting(s) in [{where}]: {', '.join(sorted(unknown))}")
+    values: dict[str, Any] = {}
+    defaults = cls()
+    for name, value in raw.items():
+        current = getattr(defaults, name)
+        if is_dataclass(current):
+            if not isinstance(value, dict):
+                raise ConfigError(f"[{where}.{name}] must be a table")
+            values[name] = _build(type(current), value, f"{where}.{name}" if where else name)
+        elif isinstance(current, Path):
+            values[name] = Path(value)
+        elif isinstance(current, tuple):
+            values[name] = tuple(value)
+        elif isinstance(current, bool) and not isinstance(value, bool):
+            raise ConfigError(f"{where}.{name} must be true or false")
+        elif isinstance(current, float) and isinstance(value, int | float) and not isinstance(value, bool):
+            values[name] = float(value)
+        elif not isinstance(value, type(current)):
+            raise ConfigError(f"{where}.{name} must be {type(current).__name__}")
+        else:
+            values[name] = value
+    return replace(defaults, **values)
+
+
+def load_config(path: Path | None = None, **overrides: Any) -> KioskConfig:
+    """Read a TOML file (if given), apply keyword overrides, validate. Raises ConfigError."""
+    raw: dict[str, Any] = {}
+    if path is not None:
+        try:
+            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read configuration {path}: {exc}") from exc
+    raw.update(overrides)
+    return _build(KioskConfig, raw, "")
