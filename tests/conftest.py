@@ -1,5 +1,8 @@
 """Fixtures for the real components, one module each under tests/fixtures/."""
 
 pytest_plugins = [
+    "tests.fixtures.card_stack",
+    "tests.fixtures.hub_server",
     "tests.fixtures.keyring_backend",
+    "tests.fixtures.session_kit",
 ]

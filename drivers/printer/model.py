@@ -107,3 +107,11 @@ class ReceiptPrinter(Protocol):
     def print_document(self, document: ReceiptDocument) -> PrintResult:
         """Blocking: checks status before and after. Raises PaperOut, PrinterOffline, PrinterError."""
         ...
+
+
+class ReceiptContentError(PrinterError):
+    """The document itself cannot be printed (nothing to print, a QR code or barcode whose data does
+    not fit the paper). Raised before any byte reaches the printer; printing the same document again
+    fails the same way, so the screen shows the reference instead."""
+
+    ways_forward = (WayForward.CONTINUE, WayForward.CALL_STAFF)

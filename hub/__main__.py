@@ -1,0 +1,165 @@
+"""Command line of the reference hub: a thin layer over hub.app, hub.store and kiosk.enrolment.
+
+python -m hub serve --db var/hub.sqlite [--host 127.0.0.1] [--port 8765] [--catalog FILE]
+python -m hub enrol --db var/hub.sqlite --terminal T0001 --keyring file:var/keyring.cfg
+python -m hub advance C0000001 in_progress --db var/hub.sqlite
+python -m hub seed --db var/hub.sqlite
+python -m hub cases --db var/hub.sqlite
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import socket
+import sys
+from pathlib import Path
+
+from hub.catalog import DEFAULT_CATALOG
+from hub.store import CASE_STATUSES, HubStore, StoreError
+
+DEMO_CASES = (
+    ("C9000001", "T0001-DEMO01", "repair.public_area", ["received"]),
+    ("C9000002", "T0001-DEMO02", "repair.public_area", ["received", "assigned", "in_progress"]),
+    ("C9000003", "T0001-DEMO03", "repair.public_area", ["received", "assigned", "in_progress", "resolved"]),
+    ("C9000004", "T0002-DEMO04", "meal.elder_signup", ["received", "assigned", "resolved", "closed"]),
+)
+
+
+def seed_demo_cases(store: HubStore, card_hash: str | None = None) -> list[str]:
+    """A few demo cases at different stages, so a progress query has something to show."""
+    for case_id, local_ref, service_id, statuses in DEMO_CASES:
+        store.seed_case(case_id, local_ref, service_id, statuses, card_hash=card_hash)
+    return [c[0] for c in DEMO_CASES]
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from hub.app import HubSettings, create_app
+    from hub.auth import GateSettings
+
+    if args.seed_demo:
+        seed_demo_cases(HubStore(args.db), args.card_hash)
+    settings = HubSettings(
+        db_path=Path(args.db),
+        catalog_path=Path(args.catalog) if args.catalog else None,
+        gate=GateSettings(
+            max_body_bytes=args.max_body_bytes,
+            clock_window_s=args.clock_window,
+            max_in_flight=args.max_in_flight,
+            rate_per_minute=args.rate_per_minute,
+            retry_after_s=args.retry_after,
+        ),
+        max_batch_items=args.max_batch_items,
+    )
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        access_log=False,
+        timeout_graceful_shutdown=3,
+        lifespan="off",
+        ssl_certfile=args.ssl_certfile,
+        ssl_keyfile=args.ssl_keyfile,
+    )
+    server = uvicorn.Server(config)
+    if args.fd is not None:
+        # a socket the parent bound already (tests: no race for a free port, same port on restart)
+        sock = socket.socket(fileno=args.fd)
+        server.run(sockets=[sock])
+    else:
+        server.run()
+    return 0
+
+
+def _enrol(args: argparse.Namespace) -> int:
+    from kiosk.enrolment import enrol_terminal
+    from kiosk.secrets import select_keyring_backend
+
+    select_keyring_backend(args.keyring)
+    enrol_terminal(args.terminal, Path(args.db))
+    print(f"terminal {args.terminal} enrolled; credentials stored in keyring ({args.keyring.split(':')[0]})")
+    return 0
+
+
+def _advance(args: argparse.Namespace) -> int:
+    try:
+        case = HubStore(args.db).advance_case(args.case, args.status, args.note)
+    except StoreError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    print(f"{case['case_id']} is now {case['status']}")
+    return 0
+
+
+def _seed(args: argparse.Namespace) -> int:
+    ids = seed_demo_cases(HubStore(args.db), args.card_hash)
+    print("demo cases:", ", ".join(ids))
+    return 0
+
+
+def _cases(args: argparse.Namespace) -> int:
+    for case in HubStore(args.db).list_cases():
+        print(json.dumps(case, ensure_ascii=False))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m hub", description="The reference hub (contract v1).")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the hub's HTTP API")
+    serve.add_argument("--db", required=True, help="the hub's SQLite file (created if new)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--fd", type=int, default=None, help="serve on an already bound socket (tests)")
+    serve.add_argument("--catalog", default=str(DEFAULT_CATALOG), help="catalogue JSON file to serve")
+    serve.add_argument("--max-body-bytes", type=int, default=4 * 1024 * 1024)
+    serve.add_argument("--max-batch-items", type=int, default=1000)
+    serve.add_argument("--clock-window", type=float, default=300.0, help="accepted clock skew, seconds")
+    serve.add_argument("--max-in-flight", type=int, default=0, help="answer 503 above this (0: no limit)")
+    serve.add_argument("--rate-per-minute", type=int, default=0, help="answer 429 above this per terminal")
+    serve.add_argument("--retry-after", type=int, default=2, help="Retry-After of a 503, seconds")
+    serve.add_argument("--seed-demo", action="store_true", help="add the demo cases before serving")
+    serve.add_argument("--card-hash", default=None, help="with --seed-demo: attach the demo cases to a card")
+    serve.add_argument("--ssl-certfile", default=None, help="serve HTTPS with this certificate (PEM)")
+    serve.add_argument("--ssl-keyfile", default=None, help="the certificate's private key (PEM)")
+    serve.add_argument("--log-level", default="warning")
+    serve.set_defaults(func=_serve)
+
+    enrol = sub.add_parser("enrol", help="create a terminal's credentials in keyring and register them here")
+    enrol.add_argument("--db", required=True)
+    enrol.add_argument("--terminal", required=True)
+    enrol.add_argument("--keyring", default="system", help='"system" or "file:<path>"')
+    enrol.set_defaults(func=_enrol)
+
+    advance = sub.add_parser("advance", help="move a case to a new status (staff work, for demos)")
+    advance.add_argument("case", help="case id or local reference")
+    advance.add_argument("status", choices=CASE_STATUSES)
+    advance.add_argument("--db", required=True)
+    advance.add_argument("--note", default="")
+    advance.set_defaults(func=_advance)
+
+    seed = sub.add_parser("seed", help="add the demo cases")
+    seed.add_argument("--db", required=True)
+    seed.add_argument("--card-hash", default=None)
+    seed.set_defaults(func=_seed)
+
+    cases = sub.add_parser("cases", help="list the cases (one JSON object per line)")
+    cases.add_argument("--db", required=True)
+    cases.set_defaults(func=_cases)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,289 @@
+"""The reference hub's HTTP API (contract v1, see ../shared/DESIGN.md), as a FastAPI application.
+
+`create_app(settings)` builds the app over its own SQLite store. Every /v1 path passes the gate in
+hub/auth.py first (load limits, size limit, token, signature, replay); refusals are JSON
+`{error, message}` with the status codes listed in the README's "Reference hub" section.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
+from pydantic.json_schema import models_json_schema
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from hub import models
+from hub.auth import GateSettings, SignatureGate
+from hub.catalog import CatalogFile
+from hub.records import NoRecord, SubjectIncomplete, issue_record
+from hub.store import HubStore, StoreError
+
+log = logging.getLogger(__name__)
+
+API_VERSION = "1"
+ERRORS = {
+    401: {"model": models.ErrorBody},
+    403: {"model": models.ErrorBody},
+    404: {"model": models.ErrorBody},
+}
+
+
+@dataclass(frozen=True)
+class HubSettings:
+    db_path: Path
+    catalog_path: Path | None = None
+    gate: GateSettings = field(default_factory=GateSettings)
+    max_batch_items: int = 1000
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, error: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error = error
+        self.message = message
+
+
+def _error(status: int, error: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": error, "message": message}, status_code=status, headers=headers)
+
+
+def _terminal(request: Request) -> str:
+    return request.scope["state"]["terminal_id"]
+
+
+def _describe_validation(exc: RequestValidationError | ValidationError) -> str:
+    # only locations and messages: the inputs may hold personal data
+    parts = []
+    for err in exc.errors()[:5]:
+        where = ".".join(str(p) for p in err.get("loc", ()))
+        parts.append(f"{where}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts) or "invalid request"
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        if any(err.get("type") == "json_invalid" for err in exc.errors()):
+            return _error(400, "malformed_json", "the body is not valid JSON")
+        return _error(422, "invalid_request", _describe_validation(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {404: "not_found", 405: "method_not_allowed"}
+        return _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+
+    @app.exception_handler(ApiError)
+    async def _api(_: Request, exc: ApiError) -> JSONResponse:
+        return _error(exc.status, exc.error, exc.message)
+
+    @app.exception_handler(StoreError)
+    async def _store(_: Request, exc: StoreError) -> JSONResponse:
+        return _error(exc.status, exc.error, exc.message)
+
+
+def _parse_json_object(raw: bytes) -> dict[str, Any]:
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "malformed_json", "the body is not valid JSON") from exc
+    if not isinstance(body, dict):
+        raise ApiError(422, "invalid_request", "the body must be a JSON object")
+    return body
+
+
+def _check_item(item: Any, services: dict[str, dict[str, Any]]) -> str | None:
+    """The reason an item is rejected, or None when it may become a case."""
+    if isinstance(item, dict) and "payload" in item and not isinstance(item["payload"], dict):
+        return "payload_not_object"
+    try:
+        valid = models.SubmissionItemIn.model_validate(item)
+    except ValidationError:
+        return "invalid_item"
+    service = services.get(valid.service_id)
+    if service is None:
+        return "unknown_service"
+    if service.get("kind", "submit") != "submit":
+        return "not_submittable"
+    return None
+
+
+def _ticket_prefix(services: dict[str, dict[str, Any]], service_id: str) -> tuple[str, str]:
+    """(prefix, window) for a service: the catalogue's `ticket_prefix`, else a letter by position
+    (ticket services first, so the window-ticket service of the demo catalogue calls A001, A002...)."""
+    ids = sorted(services, key=lambda sid: services[sid].get("kind") != "ticket")
+    index = ids.index(service_id)
+    prefix = services[service_id].get("ticket_prefix")
+    if not isinstance(prefix, str) or not prefix:
+        prefix = chr(ord("A") + index % 26)
+    return prefix, str(index % 6 + 1)
+
+
+def create_app(settings: HubSettings) -> FastAPI:
+    """The hub application over `settings.db_path` (created if new)."""
+    store = HubStore(settings.db_path)
+    catalog = CatalogFile(settings.catalog_path)
+    app = FastAPI(
+        title="Community kiosk reference hub",
+        version=API_VERSION,
+        description="Hub contract v1: submissions with idempotency, catalogue, case status, rating, "
+        "tickets, records and terminal heartbeats. Every /v1 request is signed (HMAC-SHA256 over method, "
+        "path with query, X-Timestamp, X-Nonce and the body's SHA-256) and carries X-Terminal-Id and a "
+        "Bearer token.",
+    )
+    app.state.store = store
+    app.state.catalog = catalog
+    _install_error_handlers(app)
+
+    @app.get("/healthz", response_model=models.Ack, summary="Liveness probe (not signed)")
+    def healthz() -> dict[str, Any]:
+        return {"ok": True}
+
+    @app.post(
+        "/v1/submissions:batch",
+        response_model=models.BatchResponse,
+        response_model_exclude_none=True,
+        responses={**ERRORS, 413: {"model": models.ErrorBody}},
+        summary="Submit a batch of queued submissions; one answer per item",
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BatchRequest"}}},
+            }
+        },
+    )
+    async def submit_batch(request: Request) -> dict[str, Any]:
+        body = _parse_json_object(await request.body())
+        items = body.get("items")
+        if not isinstance(items, list):
+            raise ApiError(422, "invalid_request", "items must be a list")
+        if len(items) > settings.max_batch_items:
+            raise ApiError(413, "too_many_items", f"at most {settings.max_batch_items} items per batch")
+        if not all(isinstance(i, dict) and isinstance(i.get("idempotency_key"), str) for i in items):
+            raise ApiError(422, "invalid_request", "every item needs an idempotency_key string")
+        services = catalog.services()
+        checked = [(item, _check_item(item, services)) for item in items]
+        answers = await run_in_threadpool(store.submit, _terminal(request), checked)
+        counts: dict[str, int] = {}
+        for a in answers:
+            counts[a.status] = counts.get(a.status, 0) + 1
+        log.info("batch stored", extra={"terminal_id": _terminal(request), **counts})
+        return {"results": [a.as_json() for a in answers]}
+
+    @app.get(
+        "/v1/catalog",
+        response_model=models.CatalogDocument,
+        responses={**ERRORS, 304: {"description": "Not modified (If-None-Match matched the ETag)"}},
+        summary="The current service catalogue, with an ETag",
+    )
+    def get_catalog(request: Request) -> Response:
+        body, etag, _ = catalog.current()
+        wanted = [t.strip() for t in request.headers.get("if-none-match", "").split(",")]
+        if etag in wanted or "*" in wanted:
+            return Response(status_code=304, headers={"ETag": etag})
+        return Response(body, media_type="application/json", headers={"ETag": etag})
+
+    @app.get(
+        "/v1/cases", response_model=models.CaseList, responses=ERRORS, summary="Cases submitted with a card"
+    )
+    def cases_for_card(
+        card_hash: str = Query(min_length=16, max_length=128, description="salted hash of the card number"),
+    ) -> dict[str, Any]:
+        return {"cases": store.cases_for_card(card_hash)}
+
+    @app.get(
+        "/v1/cases/{ref}", response_model=models.CaseOut, responses=ERRORS, summary="A case's status timeline"
+    )
+    def case_status(ref: str) -> dict[str, Any]:
+        case = store.case(ref)
+        if case is None:
+            raise ApiError(404, "not_found", "no case with this id or reference")
+        return case
+
+    @app.post(
+        "/v1/cases/{ref}/rating",
+        response_model=models.CaseOut,
+        responses={**ERRORS, 409: {"model": models.ErrorBody}},
+        summary="Rate a resolved or closed case, once",
+    )
+    def rate_case(ref: str, rating: models.RatingIn) -> dict[str, Any]:
+        return store.rate_case(ref, rating.stars, rating.comment)
+
+    @app.post(
+        "/v1/tickets", response_model=models.TicketOut, responses=ERRORS, summary="A ticket for a window"
+    )
+    def take_ticket(ticket: models.TicketIn) -> dict[str, Any]:
+        services = catalog.services()
+        if ticket.service_id not in services:
+            raise ApiError(404, "unknown_service", "no such service in the catalogue")
+        prefix, window = _ticket_prefix(services, ticket.service_id)
+        now = datetime.now(UTC)
+        number, ahead = store.issue_ticket(prefix, ticket.service_id, now.date().isoformat())
+        return {
+            "number": f"{prefix}{number:03d}",
+            "window": window,
+            "waiting_ahead": ahead,
+            "issued_at": now.isoformat(timespec="seconds"),
+        }
+
+    @app.post(
+        "/v1/records",
+        response_model=models.RecordOut,
+        responses={**ERRORS, 422: {"model": models.ErrorBody}},
+        summary="Issue a record or certificate for printing (values masked)",
+    )
+    def records(request: Request, wanted: models.RecordIn) -> dict[str, Any]:
+        service = catalog.services().get(wanted.service_id)
+        if service is None:
+            raise ApiError(404, "unknown_service", "no such service in the catalogue")
+        try:
+            document = issue_record(service, wanted.subject)
+        except NoRecord as exc:
+            raise ApiError(404, "no_record", str(exc)) from exc
+        except SubjectIncomplete as exc:
+            raise ApiError(422, "subject_incomplete", str(exc)) from exc
+        store.remember_record(document["record_id"], service["id"], _terminal(request), document["issued_at"])
+        return document
+
+    @app.post(
+        "/v1/terminals/{terminal_id}/heartbeat",
+        response_model=models.Ack,
+        responses=ERRORS,
+        summary="A terminal's device health, queue depth, oldest pending age and versions",
+    )
+    def heartbeat(terminal_id: str, request: Request, beat: models.HeartbeatIn) -> dict[str, Any]:
+        if terminal_id != _terminal(request):
+            raise ApiError(403, "terminal_mismatch", "a terminal may only report its own heartbeat")
+        store.record_heartbeat(terminal_id, {**beat.health, **(beat.model_extra or {})})
+        return {"ok": True}
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        from fastapi.openapi.utils import get_openapi
+
+        schema = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        _, defs = models_json_schema(
+            [(models.BatchRequest, "validation"), (models.SubmissionItemIn, "validation")],
+            ref_template="#/components/schemas/{model}",
+        )
+        schema.setdefault("components", {}).setdefault("schemas", {}).update(defs.get("$defs", {}))
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    gate = settings.gate
+    app.add_middleware(SignatureGate, store=store, settings=gate)
+    return app

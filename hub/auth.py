@@ -1,0 +1,199 @@
+"""The hub's gate: every /v1 request is checked here before any endpoint sees it.
+
+In order: load shedding (503 when too many requests are in flight, 429 when a terminal exceeds its
+rate), body size (413, from Content-Length and while reading), the terminal's token, the timestamp
+window, the HMAC signature over method, raw path with query, timestamp, nonce and body, and finally
+the nonce (seen before -> replay). The verified body is handed on to the endpoint unchanged, and the
+terminal id it was signed for is put into the request scope (`scope["state"]["terminal_id"]`).
+
+A pure ASGI middleware, so refusals never read more of the body than the limit allows.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import threading
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+
+from hub.store import HubStore
+from kiosk import signing
+
+log = logging.getLogger(__name__)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+PUBLIC_PREFIXES = ("/openapi.json", "/docs", "/redoc", "/healthz")
+
+
+@dataclass(frozen=True)
+class GateSettings:
+    max_body_bytes: int = 4 * 1024 * 1024
+    clock_window_s: float = signing.MAX_CLOCK_SKEW_S
+    max_in_flight: int = 0  # 0 = unlimited; above it the hub answers 503
+    rate_per_minute: int = 0  # per terminal, 0 = unlimited; above it the hub answers 429
+    retry_after_s: int = 2  # what a 503 asks the client to wait
+
+
+class Refusal(Exception):
+    def __init__(self, status: int, error: str, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error = error
+        self.message = message
+        self.headers = headers or {}
+
+
+async def send_error(
+    send: Send, status: int, error: str, message: str, headers: dict[str, str] | None = None
+) -> None:
+    body = json.dumps({"error": error, "message": message}).encode("utf-8")
+    raw_headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    raw_headers += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class _RateWindow:
+    """Fixed one-minute windows per terminal: simple, and the Retry-After is exact."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._lock = threading.Lock()
+        self._counts: dict[str, tuple[int, int]] = {}
+
+    def check(self, terminal_id: str, now: float) -> int | None:
+        """None when allowed; otherwise the seconds until the next window."""
+        if self.per_minute <= 0:
+            return None
+        minute = int(now // 60)
+        with self._lock:
+            window, count = self._counts.get(terminal_id, (minute, 0))
+            if window != minute:
+                window, count = minute, 0
+            if count >= self.per_minute:
+                return max(1, math.ceil((minute + 1) * 60 - now))
+            self._counts[terminal_id] = (window, count + 1)
+        return None
+
+
+class SignatureGate:
+    """ASGI middleware enforcing load limits, size limit, authentication and replay protection."""
+
+    def __init__(self, app: ASGIApp, store: HubStore, settings: GateSettings) -> None:
+        self.app = app
+        self.store = store
+        self.settings = settings
+        self._in_flight = 0
+        self._rate = _RateWindow(settings.rate_per_minute)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(PUBLIC_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        limit = self.settings.max_in_flight
+        if limit and self._in_flight >= limit:
+            retry = str(self.settings.retry_after_s)
+            await send_error(send, 503, "overloaded", "the hub is busy, try later", {"Retry-After": retry})
+            return
+        self._in_flight += 1
+        try:
+            await self._guarded(scope, receive, send)
+        finally:
+            self._in_flight -= 1
+
+    async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            body = await self._read_body(scope, receive)
+            terminal_id = await run_in_threadpool(self._authenticate, scope, body)
+        except Refusal as refusal:
+            log.info("request refused", extra={"status": refusal.status, "error": refusal.error})
+            await send_error(send, refusal.status, refusal.error, refusal.message, refusal.headers)
+            return
+        scope.setdefault("state", {})["terminal_id"] = terminal_id
+        delivered = False
+
+        async def replay_body() -> Message:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay_body, send)
+
+    async def _read_body(self, scope: Scope, receive: Receive) -> bytes:
+        limit = self.settings.max_body_bytes
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError as exc:
+                    raise Refusal(400, "bad_request", "Content-Length is not a number") from exc
+                if declared > limit:
+                    raise Refusal(413, "too_large", f"the body is larger than {limit} bytes")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise Refusal(400, "bad_request", "the client went away")
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                raise Refusal(413, "too_large", f"the body is larger than {limit} bytes")
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+    def _authenticate(self, scope: Scope, body: bytes) -> str:
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        terminal_id = headers.get(signing.HEADER_TERMINAL.lower(), "")
+        auth = headers.get("authorization", "")
+        ts = headers.get(signing.HEADER_TIMESTAMP.lower(), "")
+        nonce = headers.get(signing.HEADER_NONCE.lower(), "")
+        sig = headers.get(signing.HEADER_SIGNATURE.lower(), "")
+        if not (terminal_id and auth and ts and nonce and sig):
+            raise Refusal(
+                401, "unauthenticated", "terminal id, token, timestamp, nonce and signature are required"
+            )
+        if not auth.startswith("Bearer "):
+            raise Refusal(401, "unauthenticated", "the token must be sent as a Bearer token")
+        terminal = self.store.terminal(terminal_id)
+        if terminal is None:
+            raise Refusal(401, "unknown_terminal", "this terminal is not enrolled")
+        if terminal.revoked:
+            raise Refusal(403, "terminal_revoked", "this terminal's enrolment was revoked")
+        if not terminal.token_matches(auth[len("Bearer ") :]):
+            raise Refusal(403, "bad_token", "the token does not belong to this terminal")
+        now = time.time()
+        try:
+            sent_at = int(ts)
+        except ValueError as exc:
+            raise Refusal(401, "bad_signature", "the timestamp is not a number") from exc
+        if abs(now - sent_at) > self.settings.clock_window_s:
+            raise Refusal(401, "replay", "the request's timestamp is outside the accepted window")
+        path = scope.get("raw_path") or scope["path"].encode("utf-8")
+        full_path = path.decode("latin-1")
+        if scope.get("query_string"):
+            full_path += "?" + scope["query_string"].decode("latin-1")
+        if not signing.verify(terminal.hmac_key, scope["method"], full_path, ts, nonce, body, sig):
+            raise Refusal(401, "bad_signature", "the signature does not match the request")
+        if not self.store.remember_nonce(terminal_id, nonce, self.settings.clock_window_s):
+            raise Refusal(401, "replay", "this request was seen before")
+        wait = self._rate.check(terminal_id, now)
+        if wait is not None:
+            raise Refusal(
+                429, "rate_limited", "too many requests from this terminal", {"Retry-After": str(wait)}
+            )
+        return terminal_id

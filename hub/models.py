@@ -1,0 +1,122 @@
+"""The wire shapes of contract v1 as Pydantic models, so /openapi.json describes them.
+
+Request bodies of the batch endpoint are validated item by item in hub/app.py (one bad item is
+rejected on its own, it does not sink the batch); these models still document what is expected.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ErrorBody(BaseModel):
+    error: str = Field(description="machine-readable code, e.g. bad_signature, replay, too_large")
+    message: str = Field(description="what went wrong, for technicians (never personal data)")
+
+
+class SubmissionItemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    idempotency_key: str = Field(min_length=1, max_length=128, description="same key = same case, never two")
+    local_ref: str = Field(min_length=1, max_length=64, description="the reference the resident holds")
+    service_id: str = Field(min_length=1, max_length=128, description="a service of the current catalogue")
+    catalog_version: str = Field(max_length=64)
+    created_at: str = Field(description="ISO 8601, UTC, when the resident submitted")
+    payload: dict[str, Any] = Field(description="the form values (a JSON object)")
+
+
+class BatchRequest(BaseModel):
+    items: list[SubmissionItemIn]
+
+
+class ItemResult(BaseModel):
+    idempotency_key: str
+    status: Literal["accepted", "duplicate", "rejected"]
+    case_id: str | None = Field(default=None, description="for accepted and duplicate")
+    reason: str | None = Field(default=None, description="for rejected, e.g. unknown_service")
+
+
+class BatchResponse(BaseModel):
+    results: list[ItemResult]
+
+
+class CaseEventOut(BaseModel):
+    at: str
+    status: str
+    note: dict[str, str] = Field(description="language code -> text")
+
+
+class CaseOut(BaseModel):
+    case_id: str
+    local_ref: str
+    service_id: str
+    status: Literal["received", "assigned", "in_progress", "resolved", "closed", "rejected"]
+    timeline: list[CaseEventOut]
+    rating: int | None = None
+    can_rate: bool = False
+
+
+class CaseList(BaseModel):
+    cases: list[CaseOut]
+
+
+class RatingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    stars: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=500)
+
+
+class TicketIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    service_id: str = Field(min_length=1, max_length=128)
+
+
+class TicketOut(BaseModel):
+    number: str = Field(description="what the staffed window calls, e.g. A023")
+    window: str
+    waiting_ahead: int
+    issued_at: str
+
+
+class RecordIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    service_id: str = Field(min_length=1, max_length=128)
+    subject: dict[str, Any] = Field(description="who the record is about: id_number and form values")
+
+
+class RecordRow(BaseModel):
+    label: dict[str, str]
+    value: str = Field(description="already masked by the hub")
+
+
+class RecordOut(BaseModel):
+    record_id: str
+    service_id: str
+    title: dict[str, str]
+    rows: list[RecordRow]
+    issued_at: str
+    verify_url: str
+
+
+class HeartbeatIn(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    health: dict[str, Any] = Field(
+        default_factory=dict, description="device health, queue depth, oldest pending age, versions"
+    )
+
+
+class Ack(BaseModel):
+    ok: bool = True
+
+
+class CatalogDocument(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    version: str
+    services: list[dict[str, Any]]

@@ -1,0 +1,461 @@
+"""The reference hub's own SQLite store (sqlite-utils): terminals, nonces, cases and their timelines,
+idempotency records, tickets, records issued and heartbeats.
+
+One connection guarded by a lock: the reference hub serves a handful of terminals, and serialising
+writes makes "the same idempotency key never creates two cases" hold without further care. WAL with
+synchronous=FULL: an answer "accepted" is only sent after the case is on disk.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+
+# statuses a case moves through; a resident may rate a case once it is finished
+CASE_STATUSES = ("received", "assigned", "in_progress", "resolved", "closed", "rejected")
+RATEABLE_STATUSES = ("resolved", "closed")
+
+STATUS_NOTES: dict[str, dict[str, str]] = {
+    "received": {"zh": "已受理，等待分派", "en": "Received, waiting to be assigned"},
+    "assigned": {"zh": "已分派给责任部门", "en": "Assigned to the responsible office"},
+    "in_progress": {"zh": "正在办理", "en": "Being handled"},
+    "resolved": {"zh": "已办结", "en": "Done"},
+    "closed": {"zh": "已归档", "en": "Closed"},
+    "rejected": {"zh": "不予受理", "en": "Not accepted"},
+}
+
+
+def utc_now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def body_digest(item: dict[str, Any]) -> str:
+    """A digest of a submission item that does not depend on key order or JSON spacing."""
+    canonical = json.dumps(item, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class StoreError(Exception):
+    """A request the store cannot carry out; `error` is the machine-readable code for the answer."""
+
+    def __init__(self, error: str, message: str, status: int) -> None:
+        super().__init__(message)
+        self.error = error
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Terminal:
+    terminal_id: str
+    token_sha256: str
+    hmac_key: bytes
+    revoked: bool
+
+    def token_matches(self, token: str) -> bool:
+        return hmac.compare_digest(self.token_sha256, token_digest(token))
+
+
+@dataclass(frozen=True)
+class ItemAnswer:
+    """The answer for one submission item, as stored for its idempotency key."""
+
+    idempotency_key: str
+    status: str  # accepted | duplicate | rejected
+    case_id: str | None = None
+    reason: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"idempotency_key": self.idempotency_key, "status": self.status}
+        if self.case_id is not None:
+            out["case_id"] = self.case_id
+        if self.reason is not None:
+            out["reason"] = self.reason
+        return out
+
+
+class HubStore:
+    """The hub's state in one SQLite file. Thread-safe (one connection, one lock)."""
+
+    def __init__(self, db_path: Path | str) -> None:
+        self.db_path = Path(db_path)
+        self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(self.db_path), check_same_thread=False, isolation_level=None, timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA busy_timeout=30000")
+        self._db = sqlite_utils.Database(conn)
+        self._lock = threading.RLock()
+        self._last_nonce_purge = 0.0
+        self._migrate()
+
+    # --- schema ------------------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        with self._tx() as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version >= SCHEMA_VERSION:
+                return
+            db["terminals"].create(
+                {
+                    "terminal_id": str,
+                    "token_sha256": str,
+                    "hmac_key": str,
+                    "revoked": int,
+                    "enrolled_at": str,
+                },
+                pk="terminal_id",
+                if_not_exists=True,
+            )
+            db["nonces"].create(
+                {"terminal_id": str, "nonce": str, "seen_at": float},
+                pk=("terminal_id", "nonce"),
+                if_not_exists=True,
+            )
+            db["nonces"].create_index(["seen_at"], if_not_exists=True)
+            db["cases"].create(
+                {
+                    "seq": int,
+                    "case_id": str,
+                    "terminal_id": str,
+                    "idempotency_key": str,
+                    "body_sha256": str,
+                    "local_ref": str,
+                    "service_id": str,
+                    "catalog_version": str,
+                    "created_at": str,
+                    "received_at": str,
+                    "payload": str,
+                    "card_hash": str,
+                    "status": str,
+                    "rating": int,
+                    "rating_comment": str,
+                },
+                pk="seq",
+                not_null={"case_id", "service_id", "status"},
+                if_not_exists=True,
+            )
+            db["cases"].create_index(["case_id"], unique=True, if_not_exists=True)
+            db["cases"].create_index(["terminal_id", "idempotency_key"], unique=True, if_not_exists=True)
+            db["cases"].create_index(["local_ref"], if_not_exists=True)
+            db["cases"].create_index(["card_hash"], if_not_exists=True)
+            db["case_events"].create(
+                {"id": int, "case_id": str, "at": str, "status": str, "note": str},
+                pk="id",
+                if_not_exists=True,
+            )
+            db["case_events"].create_index(["case_id"], if_not_exists=True)
+            db["tickets"].create(
+                {"id": int, "day": str, "prefix": str, "number": int, "service_id": str, "issued_at": str},
+                pk="id",
+                if_not_exists=True,
+            )
+            db["tickets"].create_index(["day", "prefix", "number"], unique=True, if_not_exists=True)
+            db["records"].create(
+                {"record_id": str, "service_id": str, "terminal_id": str, "issued_at": str},
+                pk="record_id",
+                if_not_exists=True,
+            )
+            db["heartbeats"].create(
+                {"terminal_id": str, "received_at": str, "health": str},
+                pk="terminal_id",
+                if_not_exists=True,
+            )
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite_utils.Database]:
+        """One write transaction (BEGIN IMMEDIATE), under the lock."""
+        with self._lock:
+            conn = self._db.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.conn.close()
+
+    # --- terminals and replay protection ------------------------------------------------------------
+
+    def register_terminal(self, terminal_id: str, token: str, hmac_key: bytes) -> None:
+        """Enrol (or re-enrol, replacing the old credentials) a terminal."""
+        with self._tx() as db:
+            db["terminals"].upsert(
+                {
+                    "terminal_id": terminal_id,
+                    "token_sha256": token_digest(token),
+                    "hmac_key": base64.b64encode(hmac_key).decode("ascii"),
+                    "revoked": 0,
+                    "enrolled_at": utc_now_iso(),
+                },
+                pk="terminal_id",
+            )
+
+    def revoke_terminal(self, terminal_id: str) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE terminals SET revoked = 1 WHERE terminal_id = ?", [terminal_id])
+
+    def terminal(self, terminal_id: str) -> Terminal | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT terminal_id, token_sha256, hmac_key, revoked FROM terminals WHERE terminal_id = ?",
+                [terminal_id],
+            ).fetchone()
+        if row is None:
+            return None
+        return Terminal(row[0], row[1], base64.b64decode(row[2]), bool(row[3]))
+
+    def remember_nonce(self, terminal_id: str, nonce: str, window_s: float) -> bool:
+        """Record a nonce; False when this terminal used it before (a replay). Old nonces are purged:
+        a request older than the window is refused by its timestamp anyway."""
+        now = time.time()
+        with self._tx() as db:
+            if now - self._last_nonce_purge > 10:
+                self._last_nonce_purge = now
+                db.execute("DELETE FROM nonces WHERE seen_at < ?", [now - 2 * window_s])
+            try:
+                db.execute(
+                    "INSERT INTO nonces (terminal_id, nonce, seen_at) VALUES (?, ?, ?)",
+                    [terminal_id, nonce, now],
+                )
+            except sqlite3.IntegrityError:
+                return False
+        return True
+
+    # --- submissions --------------------------------------------------------------------------------
+
+    def submit(self, terminal_id: str, items: list[tuple[dict[str, Any], str | None]]) -> list[ItemAnswer]:
+        """Store a batch in one transaction. Each entry is (item, rejection reason or None).
+
+        Per idempotency key (scoped to the terminal): the first accepted item creates a case; the same
+        key again answers "duplicate" with that case id; the same key with a different body is
+        rejected with reason "idempotency_key_reused" and creates nothing.
+        """
+        answers: list[ItemAnswer] = []
+        received_at = utc_now_iso()
+        with self._tx() as db:
+            for item, rejection in items:
+                key = str(item.get("idempotency_key", ""))
+                digest = body_digest(item)
+                # a known key answers as first stored, even if the item would not pass today's checks
+                # (e.g. its service left the catalogue since): the resident's case exists
+                row = db.execute(
+                    "SELECT case_id, body_sha256 FROM cases WHERE terminal_id = ? AND idempotency_key = ?",
+                    [terminal_id, key],
+                ).fetchone()
+                if row is not None:
+                    if row[1] == digest:
+                        answers.append(ItemAnswer(key, "duplicate", case_id=row[0]))
+                    else:
+                        answers.append(ItemAnswer(key, "rejected", reason="idempotency_key_reused"))
+                    continue
+                if rejection is not None:
+                    answers.append(ItemAnswer(key, "rejected", reason=rejection))
+                    continue
+                case_id = self._insert_case(db, terminal_id, item, digest, received_at)
+                answers.append(ItemAnswer(key, "accepted", case_id=case_id))
+        return answers
+
+    def _insert_case(
+        self, db: sqlite_utils.Database, terminal_id: str, item: dict[str, Any], digest: str, received_at: str
+    ) -> str:
+        payload = item["payload"]
+        card_hash = payload.get("card_hash") if isinstance(payload.get("card_hash"), str) else None
+        cur = db.execute(
+            "INSERT INTO cases (case_id, terminal_id, idempotency_key, body_sha256, local_ref, service_id,"
+            " catalog_version, created_at, received_at, payload, card_hash, status)"
+            " VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received')",
+            [
+                terminal_id,
+                item["idempotency_key"],
+                digest,
+                item["local_ref"],
+                item["service_id"],
+                item["catalog_version"],
+                item["created_at"],
+                received_at,
+                json.dumps(payload, ensure_ascii=False),
+                card_hash,
+            ],
+        )
+        seq = cur.lastrowid
+        case_id = f"C{seq:07d}"
+        db.execute("UPDATE cases SET case_id = ? WHERE seq = ?", [case_id, seq])
+        self._add_event(db, case_id, "received", received_at)
+        return case_id
+
+    @staticmethod
+    def _add_event(db: sqlite_utils.Database, case_id: str, status: str, at: str, note: str = "") -> None:
+        notes = dict(STATUS_NOTES.get(status, {}))
+        if note:
+            notes = {"zh": note, "en": note}
+        db.execute(
+            "INSERT INTO case_events (case_id, at, status, note) VALUES (?, ?, ?, ?)",
+            [case_id, at, status, json.dumps(notes, ensure_ascii=False)],
+        )
+
+    # --- cases ----------------------------------------------------------------------------------------
+
+    def list_cases(self) -> list[dict[str, Any]]:
+        """Every case, oldest first: case_id, terminal_id, idempotency_key, local_ref, service_id,
+        catalog_version, created_at, received_at, status, rating."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT case_id, terminal_id, idempotency_key, local_ref, service_id, catalog_version,"
+                " created_at, received_at, status, rating FROM cases ORDER BY seq"
+            )
+            names = [d[0] for d in rows.description]
+            return [dict(zip(names, row, strict=True)) for row in rows.fetchall()]
+
+    def _find_case_row(self, ref: str) -> dict[str, Any] | None:
+        rows = self._db.execute(
+            "SELECT case_id, local_ref, service_id, status, rating FROM cases"
+            " WHERE case_id = ? OR local_ref = ? ORDER BY seq LIMIT 1",
+            [ref, ref],
+        )
+        row = rows.fetchone()
+        if row is None:
+            return None
+        return dict(zip([d[0] for d in rows.description], row, strict=True))
+
+    def _case_json(self, row: dict[str, Any]) -> dict[str, Any]:
+        events = self._db.execute(
+            "SELECT at, status, note FROM case_events WHERE case_id = ? ORDER BY id", [row["case_id"]]
+        ).fetchall()
+        return {
+            "case_id": row["case_id"],
+            "local_ref": row["local_ref"] or "",
+            "service_id": row["service_id"],
+            "status": row["status"],
+            "timeline": [
+                {"at": at, "status": st, "note": json.loads(note or "{}")} for at, st, note in events
+            ],
+            "rating": row["rating"],
+            "can_rate": row["rating"] is None and row["status"] in RATEABLE_STATUSES,
+        }
+
+    def case(self, ref: str) -> dict[str, Any] | None:
+        """A case by case id or local reference, with its timeline; None when unknown."""
+        with self._lock:
+            row = self._find_case_row(ref)
+            return None if row is None else self._case_json(row)
+
+    def cases_for_card(self, card_hash: str) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT case_id, local_ref, service_id, status, rating FROM cases WHERE card_hash = ?"
+                " ORDER BY seq DESC LIMIT 50",
+                [card_hash],
+            )
+            names = [d[0] for d in rows.description]
+            return [self._case_json(dict(zip(names, r, strict=True))) for r in rows.fetchall()]
+
+    def advance_case(self, ref: str, status: str, note: str = "") -> dict[str, Any]:
+        """Move a case to `status` and add it to the timeline (staff work, done by the CLI here).
+        Raises StoreError for an unknown case or status."""
+        if status not in CASE_STATUSES:
+            raise StoreError("invalid_status", f"status must be one of {', '.join(CASE_STATUSES)}", 422)
+        with self._tx() as db:
+            row = self._find_case_row(ref)
+            if row is None:
+                raise StoreError("not_found", "no such case", 404)
+            db.execute("UPDATE cases SET status = ? WHERE case_id = ?", [status, row["case_id"]])
+            self._add_event(db, row["case_id"], status, utc_now_iso(), note)
+            return self._case_json({**row, "status": status})
+
+    def rate_case(self, ref: str, stars: int, comment: str) -> dict[str, Any]:
+        """Record a rating once, for a finished case. Raises StoreError (404, 409)."""
+        with self._tx() as db:
+            row = self._find_case_row(ref)
+            if row is None:
+                raise StoreError("not_found", "no such case", 404)
+            if row["status"] not in RATEABLE_STATUSES:
+                raise StoreError("not_finished", "only a resolved or closed case can be rated", 409)
+            if row["rating"] is not None:
+                raise StoreError("already_rated", "this case has been rated already", 409)
+            db.execute(
+                "UPDATE cases SET rating = ?, rating_comment = ? WHERE case_id = ?",
+                [stars, comment, row["case_id"]],
+            )
+            return self._case_json({**row, "rating": stars})
+
+    def seed_case(
+        self, case_id: str, local_ref: str, service_id: str, statuses: list[str], card_hash: str | None = None
+    ) -> None:
+        """A demo case with a ready-made timeline (no-op when it exists)."""
+        with self._tx() as db:
+            if self._find_case_row(case_id) is not None:
+                return
+            now = utc_now_iso()
+            db.execute(
+                "INSERT INTO cases (case_id, terminal_id, idempotency_key, body_sha256, local_ref, service_id,"
+                " catalog_version, created_at, received_at, payload, card_hash, status)"
+                " VALUES (?, 'DEMO', ?, '', ?, ?, 'demo', ?, ?, '{}', ?, ?)",
+                [case_id, f"demo-{case_id}", local_ref, service_id, now, now, card_hash, statuses[-1]],
+            )
+            for status in statuses:
+                self._add_event(db, case_id, status, now)
+
+    # --- tickets, records, heartbeats ----------------------------------------------------------------
+
+    def issue_ticket(self, prefix: str, service_id: str, day: str) -> tuple[int, int]:
+        """The next number for `prefix` today and how many were issued before it today."""
+        with self._tx() as db:
+            last = db.execute(
+                "SELECT COALESCE(MAX(number), 0) FROM tickets WHERE day = ? AND prefix = ?", [day, prefix]
+            ).fetchone()[0]
+            db.execute(
+                "INSERT INTO tickets (day, prefix, number, service_id, issued_at) VALUES (?, ?, ?, ?, ?)",
+                [day, prefix, last + 1, service_id, utc_now_iso()],
+            )
+        return last + 1, last
+
+    def remember_record(self, record_id: str, service_id: str, terminal_id: str, issued_at: str) -> None:
+        with self._tx() as db:
+            db["records"].upsert(
+                {
+                    "record_id": record_id,
+                    "service_id": service_id,
+                    "terminal_id": terminal_id,
+                    "issued_at": issued_at,
+                },
+                pk="record_id",
+            )
+
+    def record_heartbeat(self, terminal_id: str, health: dict[str, Any]) -> None:
+        with self._tx() as db:
+            db["heartbeats"].upsert(
+                {"terminal_id": terminal_id, "received_at": utc_now_iso(), "health": json.dumps(health)},
+                pk="terminal_id",
+            )
+
+    def last_heartbeat(self, terminal_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT received_at, health FROM heartbeats WHERE terminal_id = ?", [terminal_id]
+            ).fetchone()
+        return None if row is None else {"received_at": row[0], "health": json.loads(row[1])}

@@ -1,0 +1,175 @@
+"""Start the reference hub as a real subprocess, for tests, benchmarks and demos (no pytest needed).
+
+    hub = start_hub(tmp / "hub.sqlite", terminal_id="T0001")   # enrols T0001 in the current keyring
+    client = hub.client()
+    ...
+    hub.stop(); hub.start()    # restart on the same database and the same port
+    hub.stop()
+
+The parent binds the listening socket (port 0 -> a free port) and hands it to the child, so there is
+no race for the port and a restart listens on the same port. While stopped the parent holds no
+listening socket, so clients see "connection refused", as with a real hub that is down.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+from kiosk.config import HubConfig
+from kiosk.enrolment import enrol_terminal, new_credentials, register_at_hub
+from kiosk.secrets import HubCredentials
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class HubStartError(RuntimeError):
+    """The hub process did not answer in time; the message holds the tail of its log."""
+
+
+@dataclass
+class RunningHub:
+    """A reference hub subprocess on 127.0.0.1."""
+
+    db_path: Path
+    terminal_id: str
+    credentials: HubCredentials
+    catalog: Path | None = None
+    extra_args: Sequence[str] = ()
+    log_path: Path | None = None
+    tls: tuple[Path, Path] | None = None  # (certificate, key): serve HTTPS
+    port: int = 0
+    startup_s: float = 0.0
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+
+    def hub_config(self, **overrides: float | str | bool) -> HubConfig:
+        values: dict = {"url": self.url, "connect_timeout_s": 2.0, "read_timeout_s": 10.0}
+        if self.tls:
+            values["ca_bundle"] = str(self.tls[0])  # the test certificate is its own CA
+        values.update(overrides)
+        return HubConfig(**values)
+
+    def client(self, **overrides: float | str | bool):  # -> kiosk.hub_client.HubClient
+        from kiosk.hub_client import HubClient
+
+        return HubClient(self.hub_config(**overrides), self.credentials)
+
+    def start(self, timeout_s: float = 15.0) -> None:
+        """Start (or restart) the process on the same database and port; returns once it answers."""
+        if self.process is not None and self.process.poll() is None:
+            return
+        began = time.monotonic()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", self.port))
+        sock.listen(128)
+        self.port = sock.getsockname()[1]
+        args = [sys.executable, "-m", "hub", "serve", "--db", str(self.db_path), "--fd", str(sock.fileno())]
+        args += ["--catalog", str(self.catalog)] if self.catalog is not None else []
+        if self.tls:
+            args += ["--ssl-certfile", str(self.tls[0]), "--ssl-keyfile", str(self.tls[1])]
+        args += list(self.extra_args)
+        log_path = self.log_path or self.db_path.with_suffix(".log")
+        with open(log_path, "ab") as log_file:
+            self.process = subprocess.Popen(
+                args,
+                cwd=str(ROOT),
+                stdin=subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                pass_fds=(sock.fileno(),),
+                env={**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")},
+            )
+        sock.close()  # the child holds its own copy
+        self._wait_ready(timeout_s, log_path)
+        self.startup_s = time.monotonic() - began
+
+    def _wait_ready(self, timeout_s: float, log_path: Path) -> None:
+        deadline = time.monotonic() + timeout_s
+        assert self.process is not None
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                verify = str(self.tls[0]) if self.tls else True
+                if requests.get(self.url + "/healthz", timeout=(1, 2), verify=verify).status_code == 200:
+                    return
+            except requests.RequestException:
+                time.sleep(0.02)  # the child is still importing: poll again shortly
+        tail = log_path.read_text(errors="replace")[-2000:] if log_path.exists() else ""
+        self.stop()
+        raise HubStartError(f"the hub did not answer within {timeout_s} s:\n{tail}")
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        """Stop gracefully (SIGTERM), then SIGKILL if it lingers."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout_s)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def kill(self) -> None:
+        """Stop at once (SIGKILL), as a power cut at the hub would."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+
+def start_hub(
+    db_path: Path,
+    *,
+    terminal_id: str = "T0001",
+    catalog: Path | None = None,
+    extra_args: Sequence[str] = (),
+    store_in_keyring: bool = True,
+    port: int = 0,
+    tls: tuple[Path, Path] | None = None,
+) -> RunningHub:
+    """Enrol `terminal_id` at a new or existing hub database and start the hub on 127.0.0.1.
+
+    With `store_in_keyring` the credentials also go into the current keyring backend (the kiosk's
+    side of enrolment); without, they are only returned (e.g. for a benchmark that builds its client
+    directly). `tls` = (certificate, key) PEM files serves HTTPS; the hub config then trusts that
+    certificate as its CA bundle. Raises HubStartError when the hub does not come up.
+    """
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    if store_in_keyring:
+        credentials = enrol_terminal(terminal_id, db_path)
+    else:
+        credentials = new_credentials(terminal_id)
+        register_at_hub(db_path, credentials)
+    hub = RunningHub(
+        db_path=db_path,
+        terminal_id=terminal_id,
+        credentials=credentials,
+        catalog=catalog,
+        extra_args=tuple(extra_args),
+        port=port,
+        tls=tls,
+    )
+    hub.start()
+    return hub

@@ -1,0 +1,47 @@
+"""Enrolment of a terminal: new hub credentials, stored in keyring (the kiosk's side) and registered
+in the reference hub's database (the hub's side).
+
+A production hub enrols terminals through its own administration; for the reference hub, the demo
+and the tests, this module does both halves on one machine.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+
+from kiosk.secrets import HubCredentials, store_hub_credentials
+
+log = logging.getLogger(__name__)
+
+
+def new_credentials(terminal_id: str) -> HubCredentials:
+    """Fresh random credentials: a 256-bit bearer token and a 256-bit HMAC key."""
+    return HubCredentials(
+        terminal_id=terminal_id, token=secrets.token_urlsafe(32), hmac_key=secrets.token_bytes(32)
+    )
+
+
+def register_at_hub(hub_db_path: Path, credentials: HubCredentials) -> None:
+    """Make the reference hub at `hub_db_path` accept these credentials (replacing older ones)."""
+    # imported here: the kiosk core does not depend on the hub package except for this set-up step
+    from hub.store import HubStore
+
+    store = HubStore(hub_db_path)
+    try:
+        store.register_terminal(credentials.terminal_id, credentials.token, credentials.hmac_key)
+    finally:
+        store.close()
+
+
+def enrol_terminal(terminal_id: str, hub_db_path: Path) -> HubCredentials:
+    """Create credentials, store them in the current keyring backend and register them at the hub.
+
+    Raises keyring errors when the keyring cannot be written, sqlite3 errors when the hub DB cannot.
+    """
+    credentials = new_credentials(terminal_id)
+    store_hub_credentials(credentials)
+    register_at_hub(hub_db_path, credentials)
+    log.info("terminal enrolled", extra={"terminal_id": terminal_id})
+    return credentials

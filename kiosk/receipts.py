@@ -1,0 +1,112 @@
+"""Receipts for what a resident leaves with: a submission, a window ticket, a record from the hub.
+
+Each builder returns a `drivers.printer.model.ReceiptDocument` that the printer driver renders to
+ESC/POS and the screen shows as a preview. Personal and sensitive values are masked by their data
+class (kiosk.masking); the reference is printed large and encoded in a QR code. The fixed words of a
+receipt are here in both languages because the printout is made below ui/ (no Qt translations).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from drivers.printer.model import Footer, KeyValue, Line, QrCode, ReceiptDocument, Rule, Title
+from kiosk.catalogue import Service
+from kiosk.forms import FormState
+from kiosk.hub_api import RecordDocument, Ticket
+from kiosk.masking import mask_value
+
+_WORDS = {
+    "reference": ("受理编号", "Reference"),
+    "terminal": ("终端", "Terminal"),
+    "time": ("时间", "Time"),
+    "keep": (
+        "请妥善保管本凭条，凭受理编号查询办理进度。",
+        "Keep this receipt: use the reference to follow your case.",
+    ),
+    "ticket": ("窗口取号", "Window ticket"),
+    "ticket_number": ("您的号码", "Your number"),
+    "window": ("窗口", "Window"),
+    "ahead": ("前面等候", "Waiting ahead"),
+    "local_ticket": (
+        "网络暂不可用，此为本机临时号，请到服务窗口出示。",
+        "Network unavailable: this is a local ticket, show it at the service window.",
+    ),
+    "issued": ("出具时间", "Issued"),
+    "verify": ("扫码核验真伪", "Scan to verify"),
+}
+
+
+def word(key: str, language: str) -> str:
+    zh, en = _WORDS[key]
+    return en if language == "en" else zh
+
+
+def _stamp(at: datetime) -> str:
+    return at.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def submission_receipt(
+    service: Service, form: FormState, local_ref: str, *, language: str, terminal_id: str, issued_at: datetime
+) -> ReceiptDocument:
+    """The receipt for a queued submission: title, the fields the catalogue lists (masked), the
+    reference (large) and a QR code of the catalogue's QR template with the reference filled in."""
+    spec = service.receipt
+    title = spec.title.get(language) if spec else service.title.get(language)
+    blocks: list = [Title(title), Rule()]
+    for field_id in spec.fields if spec else ():
+        f = service.field(field_id)
+        raw = form.values.get(field_id, "")
+        if not raw:
+            continue
+        shown = raw
+        if f.choices:
+            shown = next((c.label.get(language) for c in f.choices if c.value == raw), raw)
+        hint = "name" if f.prefill == "card.name" else ""
+        blocks.append(KeyValue(f.label.get(language), mask_value(shown, f.type, f.data_class, hint=hint)))
+    blocks += [
+        Rule(),
+        Line(word("reference", language), align="center"),
+        Line(local_ref, bold=True, align="center"),
+        QrCode(spec.qr.replace("{ref}", local_ref) if spec else local_ref),
+        KeyValue(word("terminal", language), terminal_id),
+        KeyValue(word("time", language), _stamp(issued_at)),
+        Footer(spec.footer.get(language) if spec and spec.footer else word("keep", language)),
+    ]
+    return ReceiptDocument(blocks=tuple(blocks), language=language)
+
+
+def ticket_receipt(ticket: Ticket, *, is_local: bool, language: str, terminal_id: str) -> ReceiptDocument:
+    """A window ticket: the number, large; a local fallback ticket says so."""
+    blocks: list = [
+        Title(word("ticket", language)),
+        Line(word("ticket_number", language), align="center"),
+        Line(ticket.number, bold=True, align="center"),
+        Rule(),
+    ]
+    if ticket.window:
+        blocks.append(KeyValue(word("window", language), ticket.window))
+    if not is_local and ticket.waiting_ahead >= 0:
+        blocks.append(KeyValue(word("ahead", language), str(ticket.waiting_ahead)))
+    blocks += [
+        KeyValue(word("terminal", language), terminal_id),
+        KeyValue(word("time", language), ticket.issued_at),
+    ]
+    if is_local:
+        blocks.append(Footer(word("local_ticket", language)))
+    return ReceiptDocument(blocks=tuple(blocks), language=language)
+
+
+def record_receipt(record: RecordDocument, *, language: str) -> ReceiptDocument:
+    """A record or certificate the hub issued: its rows as the hub masked them, and a QR to verify it."""
+    blocks: list = [Title(record.title.get(language) or record.title.get("zh", "")), Rule()]
+    for label, value in record.rows:
+        blocks.append(KeyValue(label.get(language) or label.get("zh", ""), value))
+    blocks += [
+        Rule(),
+        KeyValue(word("issued", language), record.issued_at),
+        Line(word("verify", language), align="center"),
+        QrCode(record.verify_url),
+        Footer(record.record_id),
+    ]
+    return ReceiptDocument(blocks=tuple(blocks), language=language)

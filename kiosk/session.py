@@ -1,0 +1,513 @@
+"""The resident's session: a pure state machine the screens drive.
+
+attract -> identify (card, or without one for services that allow it) -> choose -> form -> review ->
+submitting -> receipt -> end; query / ticket / record / notices / rating outcomes end in RESULT.
+
+No threads, no sleeping, no Qt. Time comes from the injected `clock` (seconds, monotonic); the UI calls
+`tick()` about once a second. Blocking work (the outbox, the hub, the printer) goes to the injected
+`Executor` and its result comes back through `on_done` on the session's thread. After every change
+the session calls its subscribers with an immutable, masked `SessionView`.
+
+Inactivity: after `inactivity_s` without a tap (elder mode: `elder_inactivity_s`) a warning counts
+down `warning_s` (elder: `elder_warning_s`); `extend()` or any tap carries on, otherwise everything
+the session held (identity, form values, outcome) is wiped and it returns to ATTRACT. The clock is
+paused while an operation is pending, so a slow hub never wipes a resident who is waiting for it.
+
+Card removal wipes the session the same way, except once a submission is under way or an outcome
+is on screen (SUBMITTING, RECEIPT, RESULT): then the identity and form values are wiped at once, but
+the outcome (reference, ticket, QR — all masked) stays until "done" or the inactivity timeout, because
+the resident must be able to leave with the reference after taking the card back.
+
+What the screens call (all on the UI thread; every call counts as activity):
+  start() touch() extend() tick()            attract tap, any tap, the warning's button, once a second
+  set_language("zh"|"en") set_mode(Mode)      from any step
+  card_inserted(Identity | CardError)         after the UI read the card in a worker; card_removed()
+  continue_without_card()                     IDENTIFY -> CHOOSE
+  page_next() page_prev() choose_service(id)  CHOOSE (a locked service asks for the card first)
+  set_field(id, text) next() back()           FORM / REVIEW; next() on REVIEW submits
+  submit() retry() dismiss_error()            retry() repeats the operation that failed
+  take_ticket() call_staff()                  from any step ("call staff / take a ticket")
+  rate(stars, case_id=None) reprint() done()  RESULT / RECEIPT; cancel() ends the session anywhere
+The terminal around it calls set_online(bool), set_catalogue(Catalogue | None) and
+set_out_of_service(reason | None).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from drivers.card.model import CardError, Identity, Role
+from kiosk.catalogue import Catalogue, Service, ServiceKind
+from kiosk.config import SessionConfig
+from kiosk.executor import Executor
+from kiosk.forms import FormState
+from kiosk.services import ServiceActions
+from kiosk.session_operations import ServiceOperations, UnexpectedFailure
+from kiosk.session_render import render_view
+from kiosk.session_view import (
+    EndReason,
+    ErrorView,
+    InactivityWarning,
+    Mode,
+    Outcome,
+    OutOfServiceReason,
+    SessionView,
+    Step,
+)
+
+__all__ = [
+    "EndReason",
+    "ErrorView",
+    "InactivityWarning",
+    "Mode",
+    "OutOfServiceReason",
+    "Outcome",
+    "Session",
+    "SessionView",
+    "Step",
+    "UnexpectedFailure",
+]
+
+log = logging.getLogger(__name__)
+
+Subscriber = Callable[[SessionView], None]
+
+
+class Session(ServiceOperations):
+    """One terminal's resident session. Call every method on one thread (the UI thread)."""
+
+    def __init__(
+        self,
+        *,
+        terminal_id: str,
+        catalogue: Catalogue | None,
+        actions: ServiceActions,
+        executor: Executor,
+        clock: Callable[[], float],
+        config: SessionConfig | None = None,
+        language: str = "zh",
+        page_size: int = 6,
+        elder_page_size: int = 3,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.terminal_id = terminal_id
+        self._actions = actions
+        self._executor = executor
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._config = config or SessionConfig()
+        self._default_language = language
+        self._page_sizes = {Mode.STANDARD: page_size, Mode.ELDER: elder_page_size}
+        self._subscribers: list[Subscriber] = []
+        self._catalogue = catalogue
+        self._next_catalogue: tuple[Catalogue | None] | None = None  # applied when the session ends
+        self._held_oos: OutOfServiceReason | None = None  # set by a technician
+        self._online: bool | None = None
+        self._epoch = 0  # bumped by every wipe: results of older operations are dropped
+        self._reset_fields()
+        self._end_reason: EndReason | None = None
+        self._step = Step.ATTRACT if catalogue is not None else Step.OUT_OF_SERVICE
+
+    # --- state -----------------------------------------------------------------------------------
+
+    def _reset_fields(self) -> None:
+        self._mode = Mode.STANDARD
+        self._language = self._default_language
+        self._identity: Identity | None = None
+        self._technician = False
+        self._service: Service | None = None
+        self._pending_service_id: str | None = None
+        self._form: FormState | None = None
+        self._page = 0
+        self._busy: str | None = None
+        self._error: ErrorView | None = None
+        self._retry: Callable[[], None] | None = None
+        self._outcome: Outcome | None = None
+        self._staff_called = False
+        self._last_activity = self._clock()
+        self._warning_until: float | None = None
+
+    @property
+    def step(self) -> Step:
+        return self._step
+
+    @property
+    def view(self) -> SessionView:
+        """The current snapshot (masked)."""
+        return render_view(self)
+
+    @property
+    def catalogue(self) -> Catalogue | None:
+        return self._catalogue
+
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        """Call `callback(view)` after every change (and once now); returns a function that unsubscribes."""
+        self._subscribers.append(callback)
+        callback(self.view)
+        return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
+
+    def _changed(self) -> None:
+        view = self.view
+        for callback in list(self._subscribers):
+            callback(view)
+
+    def _activity(self) -> None:
+        self._last_activity = self._clock()
+        self._warning_until = None
+
+    # --- time ----------------------------------------------------------------------------------
+
+    def _timeouts(self) -> tuple[float, float]:
+        c = self._config
+        if self._mode is Mode.ELDER:
+            return c.elder_inactivity_s, c.elder_warning_s
+        return c.inactivity_s, c.warning_s
+
+    def warning_seconds_left(self) -> int | None:
+        if self._warning_until is None:
+            return None
+        return max(0, math.ceil(self._warning_until - self._clock()))
+
+    def tick(self) -> None:
+        """Drive inactivity: show the warning, count it down, wipe when it runs out."""
+        if self._step in (Step.ATTRACT, Step.OUT_OF_SERVICE):
+            return
+        now = self._clock()
+        if self._busy is not None or self._step is Step.SUBMITTING:
+            self._last_activity = now  # waiting for the terminal is not inactivity
+            return
+        idle, warn = self._timeouts()
+        if self._warning_until is None:
+            if now - self._last_activity >= idle:
+                self._warning_until = now + warn
+                self._changed()
+            return
+        if now >= self._warning_until:
+            log.info("session timed out")
+            self._end(EndReason.TIMEOUT)
+        else:
+            self._changed()  # the countdown moved
+
+    def extend(self) -> None:
+        """The resident wants more time (the warning's button)."""
+        self.touch()
+
+    def touch(self) -> None:
+        """Any tap: resets inactivity and clears the warning."""
+        had_warning = self._warning_until is not None
+        self._activity()
+        if had_warning:
+            self._changed()
+
+    # --- session start and end -------------------------------------------------------------------
+
+    def start(self) -> None:
+        """A tap on the attract screen: ask for a card (or go on without one)."""
+        self._activity()
+        if self._step is Step.ATTRACT:
+            self._end_reason = None
+            self._step = Step.IDENTIFY
+            self._changed()
+
+    def cancel(self) -> None:
+        """End the session now and wipe it. Refused while a submission is being made durable."""
+        if self._step in (Step.ATTRACT, Step.OUT_OF_SERVICE, Step.SUBMITTING):
+            return
+        self._end(EndReason.CANCELLED)
+
+    def done(self) -> None:
+        """The resident is finished (receipt or result screen): wipe and return to ATTRACT."""
+        if self._step in (Step.RECEIPT, Step.RESULT):
+            self._end(EndReason.FINISHED)
+
+    def _end(self, reason: EndReason) -> None:
+        self.wipe()
+        self._end_reason = reason
+        if self._next_catalogue is not None:
+            (self._catalogue,) = self._next_catalogue
+            self._next_catalogue = None
+        if self._held_oos is not None:
+            self._step = Step.OUT_OF_SERVICE
+        else:
+            self._step = Step.ATTRACT if self._catalogue is not None else Step.OUT_OF_SERVICE
+        self._changed()
+
+    def wipe(self) -> None:
+        """Forget everything this resident's session held. Results of pending operations are dropped."""
+        self._epoch += 1
+        if self._form is not None:
+            self._form.wipe()
+        self._reset_fields()
+
+    # --- language and mode ---------------------------------------------------------------------
+
+    def set_language(self, language: str) -> None:
+        """ "zh" or "en"; raises ValueError otherwise."""
+        if language not in ("zh", "en"):
+            raise ValueError(f"unknown language {language!r}")
+        self._activity()
+        self._language = language
+        self._changed()
+
+    def set_mode(self, mode: Mode | str) -> None:
+        """Elder mode on/off (Mode or "standard"/"elder"), from any step; keeps the first visible
+        service in view. Raises ValueError for an unknown mode."""
+        mode = Mode(mode)
+        self._activity()
+        first = self._page * self._page_sizes[self._mode]
+        self._mode = mode
+        self._page = first // self._page_sizes[mode]
+        self._changed()
+
+    # --- paging of the choose screen -------------------------------------------------------------
+
+    def page_count(self) -> int:
+        return max(1, math.ceil(len(self.available_services()) / self._page_sizes[self._mode]))
+
+    def page_slice(self) -> tuple[Service, ...]:
+        size = self._page_sizes[self._mode]
+        return self.available_services()[self._page * size : (self._page + 1) * size]
+
+    def available_services(self) -> tuple[Service, ...]:
+        return self._catalogue.services_for(self.terminal_id) if self._catalogue else ()
+
+    def page_next(self) -> None:
+        self._activity()
+        if self._page + 1 < self.page_count():
+            self._page += 1
+        self._changed()
+
+    def page_prev(self) -> None:
+        self._activity()
+        self._page = max(0, self._page - 1)
+        self._changed()
+
+    # --- the card ------------------------------------------------------------------------------
+
+    def card_inserted(self, identity: Identity | CardError) -> None:
+        """The UI read the card in a worker: pass the identity, or the CardError the read raised."""
+        self._activity()
+        if self._step is Step.OUT_OF_SERVICE:
+            return
+        if isinstance(identity, CardError):
+            self._error = ErrorView.of(identity)
+            self._retry = None
+            if self._step is Step.ATTRACT:
+                self._step = Step.IDENTIFY
+            self._changed()
+            return
+        if identity.role is Role.TECHNICIAN:
+            self._technician = True  # maintenance mode is started by the UI, not a resident flow
+            self._changed()
+            return
+        self._identity = identity
+        self._technician = False
+        self._error = None
+        self._end_reason = None
+        if self._form is not None and self._step in (Step.FORM, Step.REVIEW):
+            self._form.prefill_from_card(identity)
+            self._prefill_from_hub()
+        elif self._step in (Step.ATTRACT, Step.IDENTIFY):
+            pending = self._pending_service_id
+            self._pending_service_id = None
+            self._step = Step.CHOOSE
+            if pending is not None:
+                self._open(pending)
+        self._changed()
+
+    def card_removed(self) -> None:
+        """The card left the reader. Before an outcome: wipe and end. After: drop identity, keep outcome."""
+        self._technician = False
+        if self._identity is None:
+            self._changed()
+            return
+        if self._step is Step.SUBMITTING:
+            self._identity = None  # the form goes as soon as the outbox has the submission
+            self._changed()
+            return
+        if self._step in (Step.RECEIPT, Step.RESULT):
+            self._identity = None
+            if self._form is not None:
+                self._form.wipe()
+                self._form = None
+            self._changed()
+            return
+        log.info("card removed: session ends")
+        self._end(EndReason.CARD_REMOVED)
+
+    def continue_without_card(self) -> None:
+        """IDENTIFY: go on without a card (services that need one stay locked)."""
+        self._activity()
+        if self._step is not Step.IDENTIFY:
+            return
+        self._error = None
+        pending = self._pending_service_id
+        self._pending_service_id = None
+        self._step = Step.CHOOSE
+        if pending is not None and not self._catalogue_service(pending).needs_card:
+            self._open(pending)
+        self._changed()
+
+    # --- choosing and filling --------------------------------------------------------------------
+
+    def _catalogue_service(self, service_id: str) -> Service:
+        for s in self.available_services():
+            if s.id == service_id:
+                return s
+        raise KeyError(service_id)
+
+    def choose_service(self, service_id: str) -> None:
+        """Open a service (from ATTRACT, IDENTIFY, CHOOSE or RESULT). One that needs a card, chosen
+        without one, asks for the card first. Raises KeyError for a service this terminal lacks."""
+        self._activity()
+        if self._busy or self._step in (
+            Step.OUT_OF_SERVICE,
+            Step.SUBMITTING,
+            Step.RECEIPT,
+            Step.FORM,
+            Step.REVIEW,
+        ):
+            return
+        service = self._catalogue_service(service_id)
+        self._end_reason = None
+        self._error = None
+        self._outcome = None
+        if service.needs_card and self._identity is None:
+            self._pending_service_id = service.id
+            self._step = Step.IDENTIFY
+        else:
+            self._open(service.id)
+        self._changed()
+
+    def _open(self, service_id: str) -> None:
+        service = self._catalogue_service(service_id)
+        if self._form is not None:
+            self._form.wipe()
+        self._service = service
+        self._form = FormState(service)
+        if self._identity is not None:
+            self._form.prefill_from_card(self._identity)
+        if service.kind is ServiceKind.NOTICES:
+            # the notices' texts are resolved when rendered, so a language switch translates them
+            self._outcome = Outcome(kind=service.kind, service_id=service.id)
+            self._step = Step.RESULT
+        elif service.kind is ServiceKind.TICKET and not service.fields:
+            self._start_ticket(service.id)
+        else:
+            self._step = Step.FORM
+            self._prefill_from_hub()
+
+    def set_field(self, field_id: str, value: str) -> None:
+        """The resident entered a value (as text). Card values are locked and stay as they are."""
+        self._activity()
+        if self._step is not Step.FORM or self._form is None:
+            return
+        try:
+            self._form.set(field_id, value)
+        except PermissionError:
+            pass  # the screen shows the field read-only; a stray tap changes nothing
+        self._changed()
+
+    def next(self) -> None:
+        """FORM -> REVIEW (submit/record) or run the service; REVIEW -> submit; RECEIPT/RESULT -> done."""
+        self._activity()
+        if self._step is Step.FORM:
+            if self._form is None or not self._form.validate_all():
+                self._changed()
+                return
+            if self._service is not None and self._service.kind in (ServiceKind.SUBMIT, ServiceKind.RECORD):
+                self._error = None
+                self._step = Step.REVIEW
+                self._changed()
+            else:
+                self.submit()
+        elif self._step is Step.REVIEW:
+            self.submit()
+        elif self._step in (Step.RECEIPT, Step.RESULT):
+            self.done()
+
+    def back(self) -> None:
+        """One step back; from IDENTIFY (or CHOOSE with a card) it ends the session."""
+        self._activity()
+        if self._busy or self._step is Step.SUBMITTING:
+            return
+        self._error = None
+        step = self._step
+        if step is Step.IDENTIFY and self._pending_service_id is not None:
+            self._pending_service_id = None  # the resident picked a card service, then changed their mind
+            self._step = Step.CHOOSE
+        elif step is Step.IDENTIFY:
+            self._end(EndReason.CANCELLED)
+            return
+        elif step is Step.CHOOSE:
+            if self._identity is not None:
+                self._end(EndReason.CANCELLED)
+                return
+            self._step = Step.IDENTIFY
+        elif step is Step.FORM or step is Step.RESULT:
+            if self._form is not None:
+                self._form.wipe()
+            self._form, self._service, self._outcome, self._retry = None, None, None, None
+            self._step = Step.CHOOSE
+        elif step is Step.REVIEW:
+            self._step = Step.FORM
+        self._changed()
+
+    def dismiss_error(self) -> None:
+        self._activity()
+        self._error = None
+        self._changed()
+
+    def retry(self) -> None:
+        """Run the operation that failed again."""
+        self._activity()
+        again, self._retry = self._retry, None
+        if again is not None and not self._busy:
+            self._error = None
+            again()
+
+    def call_staff(self) -> None:
+        """The resident asks for help: the screen says staff are called and offers a ticket."""
+        self._activity()
+        self._staff_called = True
+        log.info("resident called staff", extra={"step": self._step.value})
+        self._changed()
+
+    # --- the terminal around the session ---------------------------------------------------------
+
+    def set_online(self, online: bool) -> None:
+        """What the sync worker / heartbeat knows about the hub connection."""
+        if self._online != online:
+            self._online = online
+            self._changed()
+
+    def set_catalogue(self, catalogue: Catalogue | None) -> None:
+        """A new catalogue from the store. Applied at once when nobody is using the terminal,
+        otherwise when the current session ends (services never change under a resident's finger)."""
+        if self._step in (Step.ATTRACT, Step.OUT_OF_SERVICE):
+            self._catalogue = catalogue
+            self._page = 0
+            if self._held_oos is None:
+                self._step = Step.ATTRACT if catalogue is not None else Step.OUT_OF_SERVICE
+            self._changed()
+        else:
+            self._next_catalogue = (catalogue,)
+
+    def set_out_of_service(self, reason: OutOfServiceReason | None) -> None:
+        """A technician takes the terminal out of service (or back); a resident's session is ended."""
+        self._held_oos = reason
+        if reason is not None:
+            if self._step not in (Step.ATTRACT, Step.OUT_OF_SERVICE):
+                self.wipe()
+            self._step = Step.OUT_OF_SERVICE
+        else:
+            self._step = Step.ATTRACT if self._catalogue is not None else Step.OUT_OF_SERVICE
+        self._changed()
+
+    def out_of_service_reason(self) -> OutOfServiceReason | None:
+        if self._step is not Step.OUT_OF_SERVICE:
+            return None
+        return self._held_oos or OutOfServiceReason.BACKEND

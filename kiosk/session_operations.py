@@ -1,0 +1,315 @@
+"""The service operations of the resident's session: each hands its blocking work (outbox, hub,
+printer) to the executor and turns the answer into an outcome, an error with a way forward, or both.
+
+A mixin of `kiosk.session.Session`, kept apart so the navigation (session.py) and the work (here) can
+each be read on their own; it uses the session's state and never runs without it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from drivers.card.model import Identity
+from drivers.printer.model import PrintResult, ReceiptDocument
+from kiosk import receipts
+from kiosk.catalogue import Catalogue, Service, ServiceKind
+from kiosk.errors import KioskError, WayForward
+from kiosk.executor import Executor
+from kiosk.forms import FormState
+from kiosk.hub_api import CaseStatus, HubUnavailable, RecordDocument
+from kiosk.services import ServiceActions, TicketOutcome
+from kiosk.session_view import ErrorView, Outcome, Step
+
+log = logging.getLogger("kiosk.session")
+
+
+class UnexpectedFailure(KioskError):
+    """A bug, not a situation: logged with its traceback; the resident is sent to the staffed window."""
+
+    message_key = "error.unexpected"
+    ways_forward = (WayForward.TICKET, WayForward.CALL_STAFF)
+
+
+class ServiceOperations:
+    """The operations half of Session (see there for the state these attributes hold)."""
+
+    terminal_id: str
+    _actions: ServiceActions
+    _executor: Executor
+    _wall_clock: Callable[[], datetime]
+    _catalogue: Catalogue | None
+    _online: bool | None
+    _epoch: int
+    _step: Step
+    _language: str
+    _identity: Identity | None
+    _service: Service | None
+    _form: FormState | None
+    _busy: str | None
+    _error: ErrorView | None
+    _retry: Callable[[], None] | None
+    _outcome: Outcome | None
+
+    if TYPE_CHECKING:
+
+        def _changed(self) -> None: ...
+
+        def _activity(self) -> None: ...
+
+    def _prefill_from_hub(self) -> None:
+        form, identity = self._form, self._identity
+        if (
+            form is None
+            or identity is None
+            or not any(f.prefill_source == "hub" for f in form.service.fields)
+        ):
+            return
+        epoch = self._epoch
+
+        def on_done(result: dict[str, str] | BaseException) -> None:
+            if epoch != self._epoch or self._form is not form:
+                return
+            if isinstance(result, BaseException):
+                # not an error for the resident: the fields are simply asked
+                log.info("no hub prefill: %s", type(result).__name__)
+                return
+            form.prefill(result, "hub", overwrite=False)
+            self._changed()
+
+        self._executor.submit(lambda: self._actions.profile(identity), on_done)
+
+    def _run(
+        self,
+        name: str,
+        fn: Callable[[], Any],
+        on_ok: Callable[[Any], None],
+        on_error: Callable[[KioskError], None] | None = None,
+        *,
+        retry: Callable[[], None] | None = None,
+    ) -> None:
+        epoch = self._epoch
+        self._busy = name
+        self._error = None
+
+        def on_done(result: Any) -> None:
+            if epoch != self._epoch:
+                return  # the session this belonged to is gone
+            self._busy = None
+            self._activity()  # give the resident full time to read the answer
+            if isinstance(result, BaseException):
+                error = result if isinstance(result, KioskError) else self._unexpected(name, result)
+                if isinstance(error, HubUnavailable):
+                    self._online = False
+                self._retry = retry
+                self._error = ErrorView.of(error)
+                log.info("operation failed", extra={"operation": name, "error": type(error).__name__})
+                if on_error is not None:
+                    on_error(error)
+            else:
+                self._retry = None
+                on_ok(result)
+            self._changed()
+
+        self._changed()
+        self._executor.submit(fn, on_done)
+
+    def _unexpected(self, name: str, exc: BaseException) -> KioskError:
+        log.error("operation %s failed unexpectedly", name, exc_info=exc)
+        return UnexpectedFailure(f"{name}: {type(exc).__name__}")
+
+    def submit(self) -> None:
+        """Send the form: SUBMIT kinds are queued (works offline); QUERY, RATING and RECORD ask the hub."""
+        self._activity()
+        service, form = self._service, self._form
+        if service is None or form is None or self._busy:
+            return
+        if self._step is Step.FORM and service.kind in (ServiceKind.SUBMIT, ServiceKind.RECORD):
+            return  # these go through REVIEW first
+        if self._step not in (Step.FORM, Step.REVIEW):
+            return
+        if not form.validate_all():
+            self._step = Step.FORM
+            self._changed()
+            return
+        if service.kind is ServiceKind.SUBMIT:
+            self._submit_to_outbox(service, form)
+        elif service.kind in (ServiceKind.QUERY, ServiceKind.RATING):
+            self._query(service, form)
+        elif service.kind is ServiceKind.RECORD:
+            self._record(service, form)
+        elif service.kind is ServiceKind.TICKET:
+            self._start_ticket(service.id)
+
+    def _submit_to_outbox(self, service: Service, form: FormState) -> None:
+        assert self._catalogue is not None
+        payload, classes, version = form.payload(), form.field_classes(), self._catalogue.version
+        identity = self._identity
+        self._step = Step.SUBMITTING
+
+        def on_ok(local_ref: str) -> None:
+            document = receipts.submission_receipt(
+                service,
+                form,
+                local_ref,
+                language=self._language,
+                terminal_id=self.terminal_id,
+                issued_at=self._wall_clock(),
+            )
+            form.wipe()  # the outbox holds the submission now; the session needs no copy
+            self._form = None
+            self._outcome = Outcome(
+                kind=service.kind,
+                service_id=service.id,
+                local_ref=local_ref,
+                queued_offline=self._online is False,
+                receipt=document,
+            )
+            self._step = Step.RECEIPT
+            self._print(document)
+
+        def on_error(error: KioskError) -> None:
+            self._step = Step.REVIEW  # nothing was queued; the values are still there to try again
+            if self._identity is None:
+                form.forget_card()  # the card left while it was being queued: its values go with it
+
+        self._run(
+            "submit",
+            lambda: self._actions.submit(service, payload, classes, version, identity),
+            on_ok,
+            on_error,
+            retry=self.submit,
+        )
+
+    def _query(self, service: Service, form: FormState) -> None:
+        reference = str(form.payload().get("reference", "")).strip() or None
+        identity = self._identity
+        if reference is None and identity is None:
+            form.errors["reference"] = "field.reference_or_card"
+            self._changed()
+            return
+
+        def on_ok(cases: tuple[CaseStatus, ...]) -> None:
+            self._online = True
+            self._outcome = Outcome(
+                kind=service.kind, service_id=service.id, cases=cases, can_rate=any(c.can_rate for c in cases)
+            )
+            self._step = Step.RESULT
+
+        self._run("query", lambda: self._actions.query(reference, identity), on_ok, retry=self.submit)
+
+    def _record(self, service: Service, form: FormState) -> None:
+        payload, identity = form.payload(), self._identity
+
+        def on_ok(record: RecordDocument) -> None:
+            self._online = True
+            document = receipts.record_receipt(record, language=self._language)
+            self._outcome = Outcome(kind=service.kind, service_id=service.id, record=record, receipt=document)
+            self._step = Step.RESULT
+            self._print(document)
+
+        self._run(
+            "record", lambda: self._actions.issue_record(service, identity, payload), on_ok, retry=self.submit
+        )
+
+    def take_ticket(self) -> None:
+        """ "Call staff / take a ticket", from any step: the form in progress is dropped."""
+        self._activity()
+        if self._busy or self._step in (Step.SUBMITTING, Step.OUT_OF_SERVICE) or self._catalogue is None:
+            return
+        ticket_service = self._catalogue.first_of_kind(ServiceKind.TICKET, self.terminal_id)
+        # the window is told what the resident came for, when they were in a service
+        about = (
+            self._service.id
+            if self._service is not None
+            else (ticket_service.id if ticket_service else "window")
+        )
+        if self._form is not None:
+            self._form.wipe()
+        self._form = None
+        self._service = ticket_service
+        if self._step in (Step.FORM, Step.REVIEW):
+            self._step = Step.CHOOSE  # the form is gone; a failed ticket leaves the resident here
+        self._start_ticket(about)
+
+    def _start_ticket(self, service_id: str) -> None:
+        owner = self._service.id if self._service is not None else service_id
+
+        def on_ok(result: TicketOutcome) -> None:
+            self._online = not result.is_local
+            document = receipts.ticket_receipt(
+                result.ticket, is_local=result.is_local, language=self._language, terminal_id=self.terminal_id
+            )
+            self._outcome = Outcome(
+                kind=ServiceKind.TICKET,
+                service_id=owner,
+                ticket=result.ticket,
+                ticket_is_local=result.is_local,
+                receipt=document,
+            )
+            self._step = Step.RESULT
+            self._print(document)
+
+        self._run(
+            "ticket",
+            lambda: self._actions.take_ticket(service_id),
+            on_ok,
+            retry=lambda: self._start_ticket(service_id),
+        )
+
+    def rate(self, stars: int, case_id: str | None = None) -> None:
+        """Rate a finished case shown in RESULT (1..5 stars): `case_id`, or the first one that can be
+        rated. Raises ValueError outside 1..5."""
+        self._activity()
+        if not 1 <= stars <= 5:
+            raise ValueError("stars must be 1..5")
+        outcome = self._outcome
+        if self._busy or self._step is not Step.RESULT or outcome is None or not outcome.can_rate:
+            return
+        case = next((c for c in outcome.cases if c.can_rate and case_id in (None, c.case_id)), None)
+        if case is None:
+            return
+
+        def on_ok(_: None) -> None:
+            self._online = True
+            self._outcome = replace(outcome, can_rate=False, rated_stars=stars)
+
+        self._run(
+            "rate",
+            lambda: self._actions.rate(case.case_id, stars),
+            on_ok,
+            retry=lambda: self.rate(stars, case.case_id),
+        )
+
+    # --- printing --------------------------------------------------------------------------------
+
+    def reprint(self) -> None:
+        """Print the outcome's receipt again (after the printer was refilled)."""
+        self._activity()
+        if self._outcome is not None and self._outcome.receipt is not None and not self._outcome.printing:
+            self._print(self._outcome.receipt)
+            self._changed()
+
+    def _print(self, document: ReceiptDocument) -> None:
+        """Printing is not an operation the resident waits for: the reference is already on screen."""
+        epoch = self._epoch
+        if self._outcome is not None:
+            self._outcome = replace(self._outcome, printing=True, printed=None, print_error=None)
+
+        def on_done(result: PrintResult | BaseException) -> None:
+            if epoch != self._epoch or self._outcome is None:
+                return
+            if isinstance(result, BaseException):
+                error = result if isinstance(result, KioskError) else self._unexpected("print", result)
+                log.warning("receipt not printed", extra={"error": type(error).__name__})
+                self._outcome = replace(
+                    self._outcome, printing=False, printed=False, print_error=ErrorView.of(error)
+                )
+            else:
+                self._outcome = replace(self._outcome, printing=False, printed=True)
+            self._changed()
+
+        self._executor.submit(lambda: self._actions.print_document(document), on_done)

@@ -1,0 +1,123 @@
+"""Turns the session's state into a masked `SessionView`: the one place that decides what a screen
+may see of personal values."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import TYPE_CHECKING
+
+from drivers.card.model import Identity
+from kiosk.catalogue import DataClass, FormField, Service, ServiceKind
+from kiosk.forms import FormState
+from kiosk.masking import mask_card_number, mask_id_number, mask_name, mask_value
+from kiosk.session_view import (
+    ChoiceView,
+    FieldView,
+    IdentitySummary,
+    InactivityWarning,
+    NoticeView,
+    ServiceView,
+    SessionView,
+)
+
+if TYPE_CHECKING:
+    from kiosk.session import Session
+
+_MASK_HINTS = {"card.name": "name", "card.card_number": "card_number"}
+
+
+def identity_summary(identity: Identity) -> IdentitySummary:
+    return IdentitySummary(
+        name=mask_name(identity.name),
+        id_number=mask_id_number(identity.id_number),
+        card_number=mask_card_number(identity.card_number),
+    )
+
+
+def service_view(service: Service, language: str, has_card: bool) -> ServiceView:
+    return ServiceView(
+        id=service.id,
+        kind=service.kind,
+        title=service.title.get(language),
+        description=service.description.get(language),
+        icon=service.icon,
+        needs_card=service.needs_card,
+        offline_ok=service.offline_ok,
+        locked=service.needs_card and not has_card,
+    )
+
+
+def _bound(value: float | date | None) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def field_view(f: FormField, form: FormState, language: str) -> FieldView:
+    raw = form.values.get(f.id, "")
+    protected = f.data_class in (DataClass.PERSONAL, DataClass.SENSITIVE)
+    display = raw
+    if f.choices and raw:
+        display = next((c.label.get(language) for c in f.choices if c.value == raw), raw)
+    if protected:
+        display = mask_value(raw, f.type, f.data_class, hint=_MASK_HINTS.get(f.prefill or "", ""))
+    return FieldView(
+        id=f.id,
+        type=f.type,
+        label=f.label.get(language),
+        hint=f.hint.get(language) if f.hint else "",
+        data_class=f.data_class,
+        required=f.required,
+        value=None if protected else raw,
+        display=display,
+        has_value=bool(raw),
+        error_key=form.errors.get(f.id),
+        prefilled_from=form.prefilled.get(f.id),
+        locked=form.is_locked(f.id),
+        choices=tuple(ChoiceView(c.value, c.label.get(language)) for c in f.choices),
+        min=_bound(f.min),
+        max=_bound(f.max),
+        max_length=f.max_length,
+    )
+
+
+def notice_views(service: Service, language: str) -> tuple[NoticeView, ...]:
+    """Newest first."""
+    ordered = sorted(service.notices, key=lambda n: n.published, reverse=True)
+    return tuple(
+        NoticeView(n.id, n.title.get(language), n.body.get(language), n.published.isoformat())
+        for n in ordered
+    )
+
+
+def render_view(s: Session) -> SessionView:
+    lang = s._language
+    has_card = s._identity is not None
+    seconds_left = s.warning_seconds_left()
+    form = s._form
+    outcome = s._outcome
+    if outcome is not None and outcome.kind is ServiceKind.NOTICES and s._service is not None:
+        outcome = replace(outcome, notices=notice_views(s._service, lang))
+    return SessionView(
+        step=s._step,
+        mode=s._mode,
+        language=lang,
+        identity=identity_summary(s._identity) if s._identity is not None else None,
+        services=tuple(service_view(x, lang, has_card) for x in s.page_slice()),
+        page=s._page,
+        page_count=s.page_count(),
+        service=service_view(s._service, lang, has_card) if s._service is not None else None,
+        fields=tuple(field_view(f, form, lang) for f in form.service.fields) if form is not None else (),
+        busy=s._busy is not None,
+        error=s._error,
+        warning=InactivityWarning(seconds_left) if seconds_left is not None else None,
+        outcome=outcome,
+        online=s._online,
+        out_of_service=s.out_of_service_reason(),
+        end_reason=s._end_reason,
+        staff_called=s._staff_called,
+        catalog_version=s._catalogue.version if s._catalogue is not None else None,
+        pending_service_id=s._pending_service_id,
+        technician_card=s._technician,
+    )

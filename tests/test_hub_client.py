@@ -1,0 +1,216 @@
+"""The hub client against the real reference hub (a subprocess on loopback): every call of the Hub
+protocol, typed answers, typed failures, and the hub_server fixture's promises (keyring, restart)."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import pytest
+
+from kiosk.hub_api import HubNotFound, HubRefused, HubUnavailable, SubmissionItem
+from kiosk.hub_client import HubClient, parse_retry_after
+from kiosk.secrets import load_hub_credentials
+
+ITEM = SubmissionItem(
+    idempotency_key="T0001-000001-k",
+    local_ref="T0001-000001",
+    service_id="repair.public_area",
+    catalog_version="2026.11-demo.1",
+    created_at="2026-11-23T08:00:00+00:00",
+    payload={"category": "lift", "location": "3号楼", "card_hash": "ab" * 32},
+)
+
+
+def _items(n: int, prefix: str = "k") -> list[SubmissionItem]:
+    return [
+        dataclasses.replace(ITEM, idempotency_key=f"{prefix}{i}", local_ref=f"T0001-{i:06d}")
+        for i in range(n)
+    ]
+
+
+def _advance(hub_server, ref: str, status: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "hub", "advance", ref, status, "--db", str(hub_server.db_path)],
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_fixture_enrols_in_keyring_and_restarts_on_the_same_database(hub_server):
+    assert load_hub_credentials("T0001") == hub_server.credentials
+    client = HubClient(hub_server.hub_config(), load_hub_credentials("T0001"))
+    [first] = client.submit_batch([ITEM])
+    assert first.status == "accepted"
+
+    hub_server.stop()
+    with pytest.raises(HubUnavailable):
+        client.case_status(first.case_id)
+    hub_server.start()
+
+    assert client.case_status(first.case_id).local_ref == ITEM.local_ref
+    [again] = client.submit_batch([ITEM])
+    assert (again.status, again.case_id) == ("duplicate", first.case_id)
+
+
+def test_hub_starts_within_one_and_a_half_seconds(hub_server):
+    hub_server.stop()
+    hub_server.start()
+    assert hub_server.startup_s < 1.5
+
+
+def test_batch_results_come_back_in_item_order_with_case_ids(hub_server):
+    client = hub_server.client()
+    items = _items(30)
+    results = client.submit_batch(items)
+    assert [r.idempotency_key for r in results] == [i.idempotency_key for i in items]
+    assert all(r.status == "accepted" and r.case_id for r in results)
+    assert len({r.case_id for r in results}) == 30
+    assert client.submit_batch([]) == []
+
+
+def test_catalogue_is_fetched_once_then_not_modified(hub_server):
+    client = hub_server.client()
+    first = client.fetch_catalog()
+    assert first.document["version"] and first.etag
+    again = client.fetch_catalog(first.etag)
+    assert again.document is None and again.etag == first.etag
+
+
+def test_case_status_by_case_id_or_local_reference_and_unknown_is_not_found(hub_server):
+    client = hub_server.client()
+    [result] = client.submit_batch([ITEM])
+    by_id = client.case_status(result.case_id)
+    by_ref = client.case_status(ITEM.local_ref)
+    assert by_id == by_ref
+    assert by_id.status == "received" and by_id.timeline[0].note["en"]
+    with pytest.raises(HubNotFound):
+        client.case_status("T0001-999999")
+
+
+def test_cases_for_a_card_are_found_by_its_hash(hub_server):
+    client = hub_server.client()
+    client.submit_batch([ITEM])
+    cases = client.cases_for_card("ab" * 32)
+    assert [c.local_ref for c in cases] == [ITEM.local_ref]
+    assert client.cases_for_card("cd" * 32) == []
+
+
+def test_a_case_is_rated_once_and_only_when_finished(hub_server):
+    client = hub_server.client()
+    [result] = client.submit_batch([ITEM])
+    with pytest.raises(HubRefused) as refused:
+        client.rate_case(result.case_id, 5)
+    assert (refused.value.status, refused.value.error) == (409, "not_finished")
+
+    _advance(hub_server, result.case_id, "resolved")
+    assert client.case_status(ITEM.local_ref).can_rate
+    client.rate_case(ITEM.local_ref, 4, "快")
+    case = client.case_status(result.case_id)
+    assert (case.rating, case.can_rate) == (4, False)
+    assert [e.status for e in case.timeline] == ["received", "resolved"]
+    with pytest.raises(HubRefused) as again:
+        client.rate_case(result.case_id, 5)
+    assert again.value.error == "already_rated"
+
+
+def test_tickets_are_numbered_per_service_prefix_with_the_queue_ahead(hub_server):
+    client = hub_server.client()
+    first, second = client.take_ticket("ticket.window"), client.take_ticket("ticket.window")
+    assert (first.number, second.number) == ("A001", "A002")
+    assert (first.waiting_ahead, second.waiting_ahead) == (0, 1)
+    other = client.take_ticket("repair.public_area")
+    assert other.number[0] != "A" and other.number.endswith("001")
+    with pytest.raises(HubNotFound):
+        client.take_ticket("no.such.service")
+
+
+def test_records_are_deterministic_and_masked(hub_server):
+    client = hub_server.client()
+    subject = {"id_number": "110101199003071234", "name": "张三伟", "purpose": "school"}
+    record = client.issue_record("certificate.residence", subject)
+    again = client.issue_record("certificate.residence", subject)
+    values = [value for _, value in record.rows]
+    assert values == [value for _, value in again.rows]
+    assert "1101**********1234" in values and "张*伟" in values
+    assert not any("110101199003071234" in v or "张三伟" in v for v in values)
+    assert record.verify_url.endswith(record.record_id)
+    with pytest.raises(HubRefused) as incomplete:
+        client.issue_record("certificate.residence", {"name": "张三伟"})
+    assert incomplete.value.status == 422
+
+
+def test_heartbeat_is_stored_for_the_terminal(hub_server):
+    from hub.store import HubStore
+
+    hub_server.client().heartbeat({"queue_depth": 3, "oldest_pending_s": 12.5})
+    beat = HubStore(hub_server.db_path).last_heartbeat("T0001")
+    assert beat["health"] == {"queue_depth": 3, "oldest_pending_s": 12.5}
+
+
+def test_retry_after_is_read_as_seconds_or_as_an_http_date():
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    assert parse_retry_after("7") == 7.0
+    assert (
+        parse_retry_after(format_datetime(now + timedelta(seconds=30), usegmt=True), now.timestamp()) == 30.0
+    )
+    assert (
+        parse_retry_after(format_datetime(now - timedelta(seconds=30), usegmt=True), now.timestamp()) == 0.0
+    )
+    assert parse_retry_after("soon") is None
+    assert parse_retry_after(None) is None
+
+
+def _self_signed_certificate(tmp_path):
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "test hub")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / "hub.crt", tmp_path / "hub.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return cert_path, key_path
+
+
+def test_tls_is_verified_and_a_configured_ca_bundle_is_trusted(tmp_path):
+    import requests
+
+    from hub.testing import start_hub
+
+    hub = start_hub(tmp_path / "hub.sqlite", store_in_keyring=False, tls=_self_signed_certificate(tmp_path))
+    try:
+        trusting = hub.client()
+        assert trusting.fetch_catalog().document is not None
+        untrusting = HubClient(hub.hub_config(ca_bundle=""), hub.credentials)
+        with pytest.raises(HubUnavailable) as refused:
+            untrusting.fetch_catalog()
+        assert isinstance(refused.value.__cause__, requests.exceptions.SSLError)
+    finally:
+        hub.stop()

@@ -1,0 +1,86 @@
+"""Receipts: what the resident leaves with, masked, with the reference large and in a QR code."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from drivers.printer.model import Footer, KeyValue, Line, QrCode, Title
+from kiosk.forms import FormState
+from kiosk.hub_api import Ticket
+from kiosk.receipts import record_receipt, submission_receipt, ticket_receipt
+from tests.fixtures.session_kit import RESIDENT, FakeHub, demo_catalogue
+
+AT = datetime(2026, 11, 23, 1, 30, tzinfo=UTC)
+
+
+def meal_form() -> FormState:
+    form = FormState(demo_catalogue().service("meal.elder_signup"))
+    form.prefill_from_card(RESIDENT)
+    for fid, raw in {
+        "meals_per_week": "5",
+        "start_date": "2026-12-01",
+        "phone": "13812345678",
+        "diet": "low_salt",
+    }.items():
+        form.set(fid, raw)
+    return form
+
+
+def test_submission_receipt_lists_catalogue_fields_masked_with_reference_and_qr():
+    form = meal_form()
+    doc = submission_receipt(
+        form.service, form, "T0003-000042", language="zh", terminal_id="T0003", issued_at=AT
+    )
+    assert doc.blocks[0] == Title("长者助餐登记凭条")
+    rows = {b.key: b.value for b in doc.blocks if isinstance(b, KeyValue)}
+    assert rows["姓名"] == "张*伟"
+    assert rows["联系电话"] == "138****5678"
+    assert rows["每周用餐天数"] == "5" and rows["开始日期"] == "2026-12-01"
+    assert "身份证号" not in rows and "饮食需求" not in rows  # only what the catalogue lists
+    assert Line("T0003-000042", bold=True, align="center") in doc.blocks
+    assert QrCode("https://hub.example.gov.cn/track/T0003-000042") in doc.blocks
+    text = repr(doc)
+    for secret in (RESIDENT.name, RESIDENT.id_number, "13812345678"):
+        assert secret not in text
+
+
+def test_submission_receipt_in_english_uses_choice_labels():
+    form = FormState(demo_catalogue().service("repair.public_area"))
+    for fid, raw in {
+        "category": "lift",
+        "location": "Bldg 8",
+        "detail": "Lift stuck on floor 3",
+        "urgency": "urgent",
+        "phone": "13812345678",
+    }.items():
+        form.set(fid, raw)
+    doc = submission_receipt(
+        form.service, form, "T0001-000001", language="en", terminal_id="T0001", issued_at=AT
+    )
+    assert doc.language == "en"
+    assert KeyValue("What is broken", "Lift") in doc.blocks
+    assert KeyValue("How urgent", "Urgent (safety or access at risk)") in doc.blocks
+    assert isinstance(doc.blocks[-1], Footer) and "2 working days" in doc.blocks[-1].text
+
+
+def test_local_ticket_says_it_is_local_and_hides_the_unknown_queue():
+    ticket = Ticket("L007", "", -1, "2026-11-23T09:30:00+08:00")
+    doc = ticket_receipt(ticket, is_local=True, language="en", terminal_id="T0001")
+    assert Line("L007", bold=True, align="center") in doc.blocks
+    assert not any(isinstance(b, KeyValue) and b.key == "Waiting ahead" for b in doc.blocks)
+    assert "local ticket" in doc.blocks[-1].text
+    hub_doc = ticket_receipt(
+        Ticket("A023", "3", 4, "2026-11-23T09:30:00+08:00"),
+        is_local=False,
+        language="zh",
+        terminal_id="T0001",
+    )
+    assert KeyValue("窗口", "3") in hub_doc.blocks and KeyValue("前面等候", "4") in hub_doc.blocks
+
+
+def test_record_receipt_prints_the_hub_rows_and_a_verification_qr():
+    record = FakeHub().issue_record("certificate.residence", {})
+    doc = record_receipt(record, language="zh")
+    assert doc.blocks[0] == Title("居住证明")
+    assert KeyValue("身份证号", "1101**********002X") in doc.blocks
+    assert QrCode(record.verify_url) in doc.blocks

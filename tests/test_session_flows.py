@@ -1,0 +1,317 @@
+"""The resident's flows through the session, end to end on the pure state machine."""
+
+from __future__ import annotations
+
+from drivers.card.model import CardExpired
+from drivers.printer.model import KeyValue, Line, QrCode
+from kiosk.catalogue import ServiceKind
+from kiosk.errors import WayForward
+from kiosk.executor import ManualExecutor
+from kiosk.services import card_hash
+from kiosk.session import Mode, Step
+from tests.fixtures.session_kit import CARD_SALT, RESIDENT, TECHNICIAN, finished_case, make_kit
+
+
+def fill_repair(session) -> None:
+    session.set_field("category", "lighting")
+    session.set_field("location", "8号楼2单元3层")
+    session.set_field("detail", "楼道灯不亮已有三天")
+    session.set_field("urgency", "normal")
+    session.set_field("phone", "13812345678")
+
+
+def open_service(kit, service_id, *, card=None):
+    s = kit.session
+    s.start()
+    if card is not None:
+        s.card_inserted(card)
+    else:
+        s.continue_without_card()
+    s.choose_service(service_id)
+
+
+def test_submission_online_shows_reference_and_prints_masked_receipt(kit):
+    s = kit.session
+    kit.session.set_online(True)
+    open_service(kit, "repair.public_area")
+    assert s.view.step is Step.FORM
+    fill_repair(s)
+    s.next()
+    assert s.view.step is Step.REVIEW
+    s.submit()
+
+    view = s.view
+    assert view.step is Step.RECEIPT
+    assert view.outcome.local_ref == "T0001-000001"
+    assert view.outcome.queued_offline is False
+    assert view.outcome.printed is True
+    item = kit.outbox.items[0]
+    assert item["service_id"] == "repair.public_area"
+    assert item["payload"]["phone"] == "13812345678"
+    assert item["classes"]["phone"] == "personal"
+    assert item["catalog_version"] == "2026.11-demo.1"
+    printed = kit.printer.printed[0]
+    assert KeyValue("联系电话", "138****5678") in printed.blocks
+    assert Line("T0001-000001", bold=True, align="center") in printed.blocks
+    assert QrCode("https://hub.example.gov.cn/track/T0001-000001") in printed.blocks
+    assert "13812345678" not in repr(printed)
+
+
+def test_submission_offline_is_queued_and_says_so(kit):
+    s = kit.session
+    kit.hub.down = True
+    s.set_online(False)
+    open_service(kit, "repair.public_area")
+    fill_repair(s)
+    s.next()
+    s.next()  # next on REVIEW submits
+    assert s.view.step is Step.RECEIPT
+    assert s.view.outcome.local_ref == "T0001-000001"
+    assert s.view.outcome.queued_offline is True
+    assert len(kit.outbox.items) == 1
+
+
+def test_form_refuses_to_go_on_with_errors_and_names_them(kit):
+    s = kit.session
+    open_service(kit, "repair.public_area")
+    s.set_field("phone", "12345")
+    assert s.view.fields[-1].error_key == "field.bad_phone"
+    s.next()
+    errors = {f.id: f.error_key for f in s.view.fields if f.error_key}
+    assert errors == {
+        "category": "field.required",
+        "location": "field.required",
+        "detail": "field.required",
+        "urgency": "field.required",
+        "phone": "field.bad_phone",
+    }
+    assert s.view.step is Step.FORM
+    assert kit.outbox.items == []
+
+
+def test_submitting_is_busy_and_cannot_be_cancelled_until_durable(tmp_path):
+    executor = ManualExecutor()
+    kit = make_kit(tmp_path, executor=executor)
+    s = kit.session
+    open_service(kit, "repair.public_area")
+    fill_repair(s)
+    s.next()
+    s.submit()
+    assert s.view.step is Step.SUBMITTING and s.view.busy
+    s.cancel()
+    kit.clock.advance(3600)
+    s.tick()
+    assert s.view.step is Step.SUBMITTING
+    executor.run_next()  # the enqueue
+    assert s.view.step is Step.RECEIPT and s.view.outcome.printing
+    executor.run_next()  # the print job
+    assert s.view.outcome.printed is True and not s.view.outcome.printing
+
+
+def test_printer_out_of_paper_keeps_submission_and_shows_reference(kit):
+    s = kit.session
+    kit.printer.paper_out = True
+    open_service(kit, "repair.public_area")
+    fill_repair(s)
+    s.next()
+    s.submit()
+    view = s.view
+    assert view.step is Step.RECEIPT
+    assert view.outcome.local_ref == "T0001-000001"
+    assert view.outcome.printed is False
+    assert view.outcome.print_error.message_key == "error.printer_paper_out"
+    assert WayForward.CONTINUE in view.outcome.print_error.ways_forward
+    assert view.outcome.receipt is not None  # the on-screen preview still shows the receipt
+    assert len(kit.outbox.items) == 1
+    kit.printer.paper_out = False
+    s.reprint()
+    assert s.view.outcome.printed is True
+
+
+def test_failed_enqueue_returns_to_review_with_values_and_retry_works(kit):
+    from kiosk.errors import KioskError
+
+    s = kit.session
+    kit.outbox.fail_with = KioskError("disk full", message_key="error.queue_full")
+    open_service(kit, "repair.public_area")
+    fill_repair(s)
+    s.next()
+    s.submit()
+    assert s.view.step is Step.REVIEW
+    assert s.view.error.message_key == "error.queue_full"
+    kit.outbox.fail_with = None
+    s.retry()
+    assert s.view.step is Step.RECEIPT
+    assert kit.outbox.items[0]["payload"]["detail"] == "楼道灯不亮已有三天"
+
+
+def test_progress_query_found_by_reference(kit):
+    s = kit.session
+    kit.hub.cases["C-2026-0042"] = finished_case()
+    open_service(kit, "query.progress")
+    s.set_field("reference", "T0001-000007")
+    s.next()
+    view = s.view
+    assert view.step is Step.RESULT
+    assert view.outcome.cases[0].case_id == "C-2026-0042"
+    assert [e.status for e in view.outcome.cases[0].timeline] == ["received", "resolved"]
+    assert view.online is True
+
+
+def test_progress_query_by_card_without_reference(kit):
+    s = kit.session
+    kit.hub.card_cases[card_hash(RESIDENT.card_number, CARD_SALT)] = [finished_case()]
+    open_service(kit, "query.progress", card=RESIDENT)
+    s.submit()
+    assert s.view.step is Step.RESULT
+    assert len(s.view.outcome.cases) == 1
+
+
+def test_progress_query_not_found_offers_retry_and_ticket(kit):
+    s = kit.session
+    open_service(kit, "query.progress")
+    s.set_field("reference", "T0001-999999")
+    s.submit()
+    assert s.view.step is Step.FORM
+    assert s.view.error.message_key == "error.not_found"
+    assert set(s.view.error.ways_forward) >= {WayForward.RETRY, WayForward.TICKET}
+
+
+def test_progress_query_with_hub_down_says_offline_and_offers_ticket(kit):
+    s = kit.session
+    kit.hub.down = True
+    open_service(kit, "query.progress")
+    s.set_field("reference", "T0001-000007")
+    s.submit()
+    view = s.view
+    assert view.step is Step.FORM
+    assert view.error.message_key == "error.service_offline"
+    assert WayForward.TICKET in view.error.ways_forward
+    assert view.online is False
+    s.take_ticket()  # the way forward it offered
+    assert s.view.step is Step.RESULT
+    assert s.view.outcome.ticket.number == "L001"
+    assert s.view.outcome.ticket_is_local is True
+
+
+def test_window_ticket_from_the_hub_is_printed(kit):
+    s = kit.session
+    open_service(kit, "ticket.window")
+    view = s.view
+    assert view.step is Step.RESULT
+    assert view.outcome.kind is ServiceKind.TICKET
+    assert view.outcome.ticket.number == "A001" and view.outcome.ticket_is_local is False
+    assert view.outcome.printed is True
+    assert Line("A001", bold=True, align="center") in kit.printer.printed[0].blocks
+
+
+def test_take_ticket_from_a_form_drops_the_form(kit):
+    s = kit.session
+    open_service(kit, "repair.public_area")
+    s.set_field("phone", "13812345678")
+    s.take_ticket()
+    assert s.view.step is Step.RESULT
+    assert s.view.fields == () and s.view.service.id == "ticket.window"
+    assert s.view.outcome.ticket.number == "A001"
+
+
+def test_rating_a_finished_case(kit):
+    s = kit.session
+    kit.hub.cases["C-2026-0042"] = finished_case()
+    open_service(kit, "rating.satisfaction")
+    s.set_field("reference", "C-2026-0042")
+    s.submit()
+    assert s.view.outcome.can_rate
+    s.rate(5)
+    assert kit.hub.ratings == [("C-2026-0042", 5)]
+    assert s.view.outcome.rated_stars == 5 and not s.view.outcome.can_rate
+
+
+def test_record_needs_card_prefills_from_it_and_prints_the_hub_record(kit):
+    s = kit.session
+    s.start()
+    s.continue_without_card()
+    s.choose_service("certificate.residence")
+    assert s.view.step is Step.IDENTIFY and s.view.pending_service_id == "certificate.residence"
+    s.card_inserted(RESIDENT)
+    view = s.view
+    assert view.step is Step.FORM
+    name = next(f for f in view.fields if f.id == "name")
+    id_field = next(f for f in view.fields if f.id == "id_number")
+    assert (name.display, name.locked, name.value) == ("张*伟", True, None)
+    assert id_field.display == "1101**********002X"
+    s.set_field("name", "someone else")  # locked: nothing changes
+    s.set_field("purpose", "school")
+    s.next()
+    assert s.view.step is Step.REVIEW
+    s.submit()
+    view = s.view
+    assert view.step is Step.RESULT
+    assert view.outcome.record.record_id == "R-2026-000321"
+    assert view.outcome.printed is True
+    service_id, subject = kit.hub.record_requests[0]
+    assert (service_id, subject["name"], subject["purpose"]) == ("certificate.residence", "张三伟", "school")
+    assert QrCode("https://hub.example.gov.cn/verify/R-2026-000321") in kit.printer.printed[0].blocks
+
+
+def test_notices_are_read_from_the_catalogue_without_the_hub(kit):
+    kit.hub.down = True
+    open_service(kit, "notices.community")
+    view = kit.session.view
+    assert view.step is Step.RESULT
+    assert [n.id for n in view.outcome.notices][0] == "water-outage-1125"
+    kit.session.set_language("en")
+    assert kit.session.view.outcome.notices[0].title == "Water off on 25 November"
+
+
+def test_card_error_stays_on_identify_with_a_way_forward(kit):
+    s = kit.session
+    s.card_inserted(CardExpired("expired"))
+    assert s.view.step is Step.IDENTIFY
+    assert s.view.error.message_key == "error.card_expired"
+    assert WayForward.TICKET in s.view.error.ways_forward
+
+
+def test_technician_card_is_not_a_resident(kit):
+    s = kit.session
+    s.start()
+    s.card_inserted(TECHNICIAN)
+    assert s.view.identity is None and s.view.technician_card is True
+
+
+def test_elder_mode_from_any_step_shows_fewer_services_per_page(kit):
+    s = kit.session
+    s.start()
+    s.continue_without_card()
+    assert len(s.view.services) == 4 and s.view.page_count == 2
+    s.page_next()
+    s.set_mode(Mode.ELDER)
+    view = s.view
+    assert view.mode is Mode.ELDER and len(view.services) == 2
+    assert view.page == 2 and view.page_count == 4  # the first service shown stays in view
+    assert view.services[0].id == "ticket.window"
+
+
+def test_language_switch_translates_catalogue_texts(kit):
+    s = kit.session
+    open_service(kit, "repair.public_area")
+    s.set_language("en")
+    assert s.view.service.title == "Report a repair in a public area"
+    assert s.view.fields[0].label == "What is broken"
+
+
+def test_call_staff_is_shown(kit):
+    kit.session.start()
+    kit.session.call_staff()
+    assert kit.session.view.staff_called is True
+
+
+def test_done_wipes_and_returns_to_attract(kit):
+    s = kit.session
+    open_service(kit, "repair.public_area", card=RESIDENT)
+    fill_repair(s)
+    s.next()
+    s.submit()
+    s.done()
+    view = s.view
+    assert view.step is Step.ATTRACT and view.outcome is None and view.identity is None
