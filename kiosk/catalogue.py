@@ -12,7 +12,7 @@ Document shape (schema 1)::
      "terminal_groups": {"east-gate": ["T0001", "T0002"]},
      "services": [{"id": "repair.public_area", "kind": "submit",
                    "title": {"zh": "...", "en": "..."}, "description": {...}, "icon": "repair",
-                   "needs_card": false, "offline_ok": true,
+                   "needs_card": false, "offline_ok": true, "ticket_prefix": "B",
                    "enabled_for": {"terminals": ["T0001"], "groups": ["east-gate"]},
                    "fields": [{"id": "phone", "type": "phone", "label": {...}, "hint": {...},
                                "data_class": "personal", "required": true, "prefill": "hub.phone",
@@ -29,182 +29,50 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from typing import Any
 
-from kiosk.errors import KioskError, WayForward
+from kiosk.catalogue_model import (
+    CARD_PREFILL,
+    HUB_PREFILL,
+    LANGUAGES,
+    SCHEMA,
+    Catalogue,
+    CatalogueInvalid,
+    Choice,
+    DataClass,
+    Enablement,
+    FieldType,
+    FormField,
+    LocalText,
+    Notice,
+    ReceiptSpec,
+    Service,
+    ServiceKind,
+)
 
-SCHEMA = 1
-LANGUAGES = ("zh", "en")
+__all__ = [
+    "CARD_PREFILL",
+    "HUB_PREFILL",
+    "LANGUAGES",
+    "SCHEMA",
+    "Catalogue",
+    "CatalogueInvalid",
+    "Choice",
+    "DataClass",
+    "Enablement",
+    "FieldType",
+    "FormField",
+    "LocalText",
+    "Notice",
+    "ReceiptSpec",
+    "Service",
+    "ServiceKind",
+    "parse_catalogue",
+]
+
 _ID = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
-
-
-class CatalogueInvalid(KioskError):
-    """The catalogue document breaks the rules; `where` names the place, `reason` says what is wrong."""
-
-    message_key = "error.catalogue_invalid"
-    ways_forward = (WayForward.CALL_STAFF,)
-
-    def __init__(self, where: str, reason: str) -> None:
-        super().__init__(f"{where or 'catalogue'}: {reason}")
-        self.where = where
-        self.reason = reason
-
-
-class ServiceKind(Enum):
-    SUBMIT = "submit"  # a request or report, queued in the outbox; works offline
-    QUERY = "query"  # progress of a case by reference or by card; needs the hub
-    RECORD = "record"  # a record/certificate the hub issues, printed here; needs the hub
-    TICKET = "ticket"  # a ticket for the staffed window; local fallback ticket when the hub is down
-    RATING = "rating"  # rate a finished case; needs the hub
-    NOTICES = "notices"  # community notices carried in the catalogue; works offline
-
-
-class FieldType(Enum):
-    TEXT = "text"  # one line
-    TEXTAREA = "textarea"  # free text, several lines
-    NUMBER = "number"
-    CHOICE = "choice"
-    DATE = "date"  # ISO yyyy-mm-dd
-    PHONE = "phone"  # mainland mobile or landline
-    ID_NUMBER = "id_number"  # 18-character resident identity number (GB 11643), checksum checked
-
-
-class DataClass(Enum):
-    PUBLIC = "public"
-    INTERNAL = "internal"
-    PERSONAL = "personal"  # masked on screen and receipt, encrypted at rest, wiped at session end
-    SENSITIVE = "sensitive"  # as personal, and masked harder
-
-    @property
-    def is_protected(self) -> bool:
-        return self in (DataClass.PERSONAL, DataClass.SENSITIVE)
-
-
-# Where a field's value may come from, so the resident is never asked what the terminal knows.
-CARD_PREFILL = ("card.name", "card.id_number", "card.card_number")
-HUB_PREFILL = ("hub.phone", "hub.address", "hub.household_id", "hub.community")
-
-
-@dataclass(frozen=True)
-class LocalText:
-    """A text in every language the terminal speaks."""
-
-    zh: str
-    en: str
-
-    def get(self, language: str) -> str:
-        return self.en if language == "en" else self.zh
-
-
-@dataclass(frozen=True)
-class Choice:
-    value: str
-    label: LocalText
-
-
-@dataclass(frozen=True)
-class FormField:
-    id: str
-    type: FieldType
-    label: LocalText
-    data_class: DataClass
-    required: bool = False
-    hint: LocalText | None = None
-    prefill: str | None = None  # one of CARD_PREFILL / HUB_PREFILL
-    min: float | date | None = None  # number: value bounds; date: earliest/latest day
-    max: float | date | None = None
-    min_length: int | None = None
-    max_length: int | None = None
-    pattern: str | None = None  # full-match regular expression for text-like fields
-    choices: tuple[Choice, ...] = ()
-
-    @property
-    def prefill_source(self) -> str | None:
-        """ "card" or "hub" (or None when the resident enters the value)."""
-        return self.prefill.split(".", 1)[0] if self.prefill else None
-
-
-@dataclass(frozen=True)
-class ReceiptSpec:
-    title: LocalText
-    fields: tuple[str, ...] = ()  # which form fields appear on the receipt (masked by data class)
-    footer: LocalText | None = None
-    qr: str = "{ref}"  # QR content; "{ref}" is replaced by the reference
-
-
-@dataclass(frozen=True)
-class Notice:
-    id: str
-    title: LocalText
-    body: LocalText
-    published: date
-
-
-@dataclass(frozen=True)
-class Enablement:
-    terminals: tuple[str, ...] = ()
-    groups: tuple[str, ...] = ()
-
-    @property
-    def everywhere(self) -> bool:
-        return not self.terminals and not self.groups
-
-
-@dataclass(frozen=True)
-class Service:
-    id: str
-    kind: ServiceKind
-    title: LocalText
-    description: LocalText
-    fields: tuple[FormField, ...] = ()
-    needs_card: bool = False
-    offline_ok: bool = False
-    receipt: ReceiptSpec | None = None
-    enabled_for: Enablement = Enablement()
-    icon: str = ""
-    notices: tuple[Notice, ...] = ()
-
-    def field(self, field_id: str) -> FormField:
-        """The field with this id. Raises KeyError."""
-        for f in self.fields:
-            if f.id == field_id:
-                return f
-        raise KeyError(field_id)
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    version: str
-    services: tuple[Service, ...]
-    terminal_groups: Mapping[str, tuple[str, ...]]
-
-    def service(self, service_id: str) -> Service:
-        """The service with this id. Raises KeyError."""
-        for s in self.services:
-            if s.id == service_id:
-                return s
-        raise KeyError(service_id)
-
-    def is_enabled(self, service: Service, terminal_id: str) -> bool:
-        en = service.enabled_for
-        if en.everywhere:
-            return True
-        if terminal_id in en.terminals:
-            return True
-        return any(terminal_id in self.terminal_groups.get(g, ()) for g in en.groups)
-
-    def services_for(self, terminal_id: str) -> tuple[Service, ...]:
-        """The services this terminal offers, in catalogue order."""
-        return tuple(s for s in self.services if self.is_enabled(s, terminal_id))
-
-    def first_of_kind(self, kind: ServiceKind, terminal_id: str) -> Service | None:
-        return next((s for s in self.services_for(terminal_id) if s.kind is kind), None)
-
-
-# --- parsing -------------------------------------------------------------------------------------
 
 
 class _Reader:
@@ -422,6 +290,12 @@ def _enablement(raw: Any, where: str, groups: Mapping[str, tuple[str, ...]]) -> 
     return Enablement(terminals=terminals, groups=names)
 
 
+def _ticket_prefix(value: str, where: str) -> str:
+    if value and not re.fullmatch(r"[A-Z]{1,2}", value):
+        raise CatalogueInvalid(where, "must be one or two upper-case letters")
+    return value
+
+
 def _bad(where: str, reason: str) -> Any:
     raise CatalogueInvalid(where, reason)
 
@@ -458,6 +332,7 @@ def _service(raw: Any, where: str, groups: Mapping[str, tuple[str, ...]]) -> Ser
         offline_ok=r.get("offline_ok", bool, False),
         receipt=receipt,
         icon=r.get("icon", str, ""),
+        ticket_prefix=_ticket_prefix(r.get("ticket_prefix", str, ""), r.at("ticket_prefix")),
         enabled_for=_enablement(enabled_raw, r.at("enabled_for"), groups)
         if enabled_raw is not None
         else Enablement(),

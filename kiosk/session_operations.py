@@ -23,6 +23,8 @@ from kiosk.forms import FormState
 from kiosk.hub_api import CaseStatus, HubUnavailable, RecordDocument
 from kiosk.services import ServiceActions, TicketOutcome
 from kiosk.session_view import ErrorView, Outcome, Step
+from offline_queue.errors import InvalidLocalRef
+from offline_queue.local_ref import LocalRef
 
 log = logging.getLogger("kiosk.session")
 
@@ -191,6 +193,15 @@ class ServiceOperations:
             form.errors["reference"] = "field.reference_or_card"
             self._changed()
             return
+        if reference is not None and reference.count("-") == 3:
+            # a local reference (T0001-93-000042-K): its check character catches a typo here,
+            # before the hub could answer with someone else's case
+            try:
+                reference = str(LocalRef.parse(reference))
+            except InvalidLocalRef:
+                form.errors["reference"] = "field.bad_reference"
+                self._changed()
+                return
 
         def on_ok(cases: tuple[CaseStatus, ...]) -> None:
             self._online = True

@@ -4,5 +4,7 @@ pytest_plugins = [
     "tests.fixtures.card_stack",
     "tests.fixtures.hub_server",
     "tests.fixtures.keyring_backend",
+    "tests.fixtures.kiosk_ui",
     "tests.fixtures.session_kit",
+    "tests.fixtures.test_printer",
 ]

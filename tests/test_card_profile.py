@@ -320,3 +320,19 @@ def test_bad_profiles_and_names_are_configuration_errors() -> None:
 def test_factory_builds_the_configured_reader_kind() -> None:
     assert isinstance(build_card_reader(CardReaderConfig(kind="pcsc")), PcscCardReader)
     assert isinstance(build_card_reader(CardReaderConfig(kind="simulated")), SimulatedCardReader)
+
+
+def test_a_decoder_returning_the_wrong_type_is_a_profile_error() -> None:
+    broken = profiles.CardProfile(
+        name="test-broken-expiry",
+        aid=RESIDENT_AID,
+        role=Role.RESIDENT,
+        fields=(
+            profiles.FieldSpec(0x5F20, "name", profiles.utf8_text()),
+            profiles.FieldSpec(0xC1, "id_number", profiles.resident_id_number),
+            profiles.FieldSpec(0xC2, "card_number", profiles.ascii_matching(r"\d+")),
+            profiles.FieldSpec(0xC3, "expiry", bytes.hex),  # returns str, not a date
+        ),
+    )
+    with pytest.raises(ConfigError):
+        read(resident_card(), (broken,))

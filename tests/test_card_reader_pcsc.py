@@ -271,3 +271,27 @@ def test_driver_survives_pcscd_stopping_losing_its_last_reader_and_coming_back(
     insert_and_wait(card_slot, reader, events, resident_card())
     assert reader.read_identity().id_number == RESIDENT_ID
     assert health.snapshot()["card_reader"].counters["cards_read"] == 1
+
+
+def test_driver_started_before_pcscd_waits_for_it(
+    pcsc_stack: PcscStack, card_slot: CardSlot, health: HealthBoard, events: EventLog
+) -> None:
+    pcsc_stack.stop_daemon()  # the kiosk boots faster than the PC/SC service
+    driver = PcscCardReader(
+        [profiles.COMMUNITY_RESIDENT_V1], reader_name=pcsc_stack.reader, health=health, retry_s=0.2
+    )
+    driver.add_listener(events)
+    driver.start()
+    try:
+        assert driver.state() is ReaderState.HWERROR and driver.readers() == []
+        with pytest.raises(ReaderGone):
+            driver.read_identity()
+        board = health.snapshot()["card_reader"]
+        assert board.state == "hwerror" and board.last_error is not None
+
+        pcsc_stack.start_daemon(with_reader=True)
+        events.wait_for(CardEventKind.READER_ADDED)
+        assert driver.state() is ReaderState.NOTPRESENT
+        assert health.snapshot()["card_reader"].state == "notpresent"
+    finally:
+        driver.stop()

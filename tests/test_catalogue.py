@@ -30,6 +30,7 @@ def test_demo_catalogue_offers_every_kind_in_both_languages():
     )
     certificate = catalogue.service("certificate.residence")
     assert certificate.needs_card and certificate.field("id_number").prefill == "card.id_number"
+    assert catalogue.service("ticket.window").ticket_prefix == "A"
     meal = catalogue.service("meal.elder_signup")
     assert meal.field("start_date").min == date(2026, 1, 1)
 
@@ -157,6 +158,12 @@ BROKEN = [
         _set(["services", 7, "fields", 2, "min"], 9),
         "services[7].fields[2].min",
         "greater than max",
+    ),
+    (
+        "bad ticket prefix",
+        _set(["services", 4, "ticket_prefix"], "a1"),
+        "services[4].ticket_prefix",
+        "upper-case",
     ),
     ("no services", _set(["services"], []), "services", "no service"),
     ("wrong schema", _set(["schema"], 2), "schema", "unsupported"),

@@ -84,3 +84,20 @@ def test_record_receipt_prints_the_hub_rows_and_a_verification_qr():
     assert doc.blocks[0] == Title("居住证明")
     assert KeyValue("身份证号", "1101**********002X") in doc.blocks
     assert QrCode(record.verify_url) in doc.blocks
+
+
+def test_the_printer_driver_prints_the_submission_receipt_in_chinese_with_its_qr():
+    """Rendered to ESC/POS by the real driver and read back by decoding the bytes."""
+    from drivers.printer.escpos_render import render_escpos
+    from tests.support.escpos_decode import decode
+
+    form = meal_form()
+    doc = submission_receipt(
+        form.service, form, "T0003-1-000042-K", language="zh", terminal_id="T0003", issued_at=AT
+    )
+    printout = decode(render_escpos(doc))
+    text = "\n".join(printout.texts)
+    assert "长者助餐登记凭条" in text and "138****5678" in text and "T0003-1-000042-K" in text
+    assert "13812345678" not in text and RESIDENT.id_number not in text
+    assert [q.text for q in printout.qr_codes] == ["https://hub.example.gov.cn/track/T0003-1-000042-K"]
+    assert len(printout.cuts) == 1

@@ -133,3 +133,76 @@ def test_service_kinds_against_the_reference_hub(tmp_path, hub_server):
         a.query("T0001-424242", None)
     fallback = a.take_ticket("ticket.window")
     assert fallback.is_local and fallback.ticket.number == "L001"
+
+
+def fill_repair_and_submit(session) -> None:
+    session.start()
+    session.card_inserted(RESIDENT)
+    session.choose_service("repair.public_area")
+    for field_id, value in {
+        "category": "water",
+        "location": "5号楼地下室",
+        "detail": "水管漏水，地面积水",
+        "urgency": "urgent",
+        "phone": "13812345678",
+    }.items():
+        session.set_field(field_id, value)
+    session.next()
+    session.submit()
+
+
+def test_submission_into_the_real_outbox_is_on_disk_encrypted_before_the_reference_shows(
+    tmp_path, file_keyring
+):
+    from offline_queue.local_ref import LocalRef
+    from offline_queue.outbox import Outbox
+
+    outbox = Outbox(tmp_path / "outbox.sqlite", "T0001")
+    try:
+        kit = make_kit(tmp_path, outbox=outbox)
+        fill_repair_and_submit(kit.session)
+        view = kit.session.view
+        assert view.step is Step.RECEIPT, view.error
+        assert LocalRef.is_valid(view.outcome.local_ref)
+        assert outbox.stats().depth == 1
+        raw = b"".join(p.read_bytes() for p in tmp_path.glob("outbox.sqlite*"))
+        for secret in ("13812345678", RESIDENT.name):
+            assert secret.encode("utf-8") not in raw
+        assert "5号楼地下室".encode() in raw  # public fields stay readable for technicians
+
+        # the reference as printed finds its way back; one typo is refused before the hub is asked
+        kit.session.done()
+        kit.session.start()
+        kit.session.continue_without_card()
+        kit.session.choose_service("query.progress")
+        typo = view.outcome.local_ref[:-1] + ("A" if view.outcome.local_ref[-1] != "A" else "B")
+        kit.session.set_field("reference", typo)
+        kit.session.next()
+        assert kit.session.view.fields[0].error_key == "field.bad_reference"
+    finally:
+        outbox.close()
+
+
+def test_full_disk_loses_nothing_and_offers_the_staffed_window(tmp_path, file_keyring):
+    from offline_queue.errors import QueueFull
+    from offline_queue.outbox import Outbox
+
+    outbox = Outbox(tmp_path / "outbox.sqlite", "T0001", max_db_bytes=64 * 1024)
+    try:
+        kit = make_kit(tmp_path, outbox=outbox)
+        stored = 0
+        for size in (2000, 400, 50, 5):  # fill every last page, down to rows smaller than ours
+            while True:
+                try:
+                    outbox.enqueue("repair.public_area", {"detail": "x" * size}, {"detail": "public"}, "v1")
+                    stored += 1
+                except QueueFull:
+                    break
+        fill_repair_and_submit(kit.session)
+        view = kit.session.view
+        assert view.step is Step.REVIEW
+        assert view.error.message_key == "error.queue_full"
+        assert WayForward.TICKET in view.error.ways_forward
+        assert outbox.stats().depth == stored  # nothing older lost
+    finally:
+        outbox.close()

@@ -107,6 +107,10 @@ class CardReader(Protocol):
 
     def state(self) -> ReaderState: ...
 
+    def readers(self) -> list[str]:
+        """Names of the readers present now (empty when none, or when the PC/SC service is down)."""
+        ...
+
     def read_identity(self) -> Identity:
         """Blocking: call off the UI thread. Raises a CardError subclass."""
         ...

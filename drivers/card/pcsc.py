@@ -107,6 +107,7 @@ class PcscCardReader:
         self._listeners = ListenerList()
         self._lock = threading.Lock()
         self._service_ok = False
+        self._fault_reported = False  # one health error per outage, not one per retry
         self._readers: dict[str, int] = {}  # name -> last event state from SCardGetStatusChange
         self._ctx: int | None = None
         self._stopping = threading.Event()
@@ -312,16 +313,18 @@ class PcscCardReader:
         hresult, ctx = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
         if hresult != scard.SCARD_S_SUCCESS:
             with self._lock:
-                was_ok, self._service_ok = self._service_ok, False
-            if was_ok:
+                self._service_ok = False
+                report, self._fault_reported = not self._fault_reported, True
+            if report:
+                log.warning("card reader: PC/SC service unavailable: %s", _describe(hresult))
                 self._health.fault(f"PC/SC service unavailable: {_describe(hresult)}")
             self._health.state(ReaderState.HWERROR)
             return None
         with self._lock:
             self._ctx = ctx
-            if not self._service_ok:
-                log.info("PC/SC service available")
             self._service_ok = True
+            self._fault_reported = False
+        log.info("PC/SC service available")
         return ctx
 
     def _lose_service(self, ctx: int, why: str) -> None:
@@ -332,6 +335,7 @@ class PcscCardReader:
             gone = list(self._readers.items())
             self._readers.clear()
             self._service_ok = False
+            self._fault_reported = True
         scard.SCardReleaseContext(ctx)
         self._health.fault(why)
         self._publish(self._gone_events(gone))

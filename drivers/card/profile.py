@@ -166,6 +166,12 @@ class CardProfile:
             if spec.tag not in seen:
                 raise tlv.MalformedTlv(f"required tag 0x{spec.tag:X} is missing")
             values[spec.attribute] = spec.decode(seen[spec.tag])
+        for attribute, value in values.items():
+            wanted = date if attribute == "expiry" else str
+            if not isinstance(value, wanted):  # a deployment's decoder returned the wrong type
+                raise ConfigError(
+                    f"card profile {self.name}: {attribute} decoder must return {wanted.__name__}"
+                )
         for check in self.extra_checks:
             check(values)
         return Identity(role=self.role, profile=self.name, **values)  # type: ignore[arg-type]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drivers.printer.model import PrinterState
+from drivers.printer.model import PaperOut, PrinterError, PrinterOffline, PrinterState
 
 DLE_EOT = b"\x10\x04"
 PRINTER_STATUS, OFFLINE_CAUSE, ERROR_CAUSE, PAPER_SENSOR = 1, 2, 3, 4
@@ -69,3 +69,16 @@ def fold(status: StatusBytes) -> PrinterState:
     if status.paper & 0x0C:
         return PrinterState.PAPER_LOW
     return PrinterState.ONLINE
+
+
+CAN_PRINT = (PrinterState.ONLINE, PrinterState.PAPER_LOW)
+
+
+def refusal(state: PrinterState, when: str) -> PrinterError:
+    """The typed error for a printer in `state` that cannot print (`when`: "before the job", ...)."""
+    detail = f"printer {state.value} {when}"
+    if state is PrinterState.PAPER_OUT:
+        return PaperOut(detail, state=state)
+    if state is PrinterState.OFFLINE:
+        return PrinterOffline(detail, state=state)
+    return PrinterError(detail, state=state)  # cover open, hardware error

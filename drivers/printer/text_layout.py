@@ -113,7 +113,12 @@ def _wrap_paragraph(paragraph: str, columns: int) -> list[str]:
                 used += char_columns(ch)
             continue
         carried: list[str] = []
-        if token in _NO_LINE_START and len(line) > 1 and len(line[-1]) == 1:
+        if (
+            token in _NO_LINE_START
+            and len(line) > 1
+            and len(line[-1]) == 1
+            and text_columns(line[-1] + token) <= columns
+        ):
             carried = [line.pop()]  # take the last character along so punctuation never leads a line
         flush()
         line = carried + [token]

@@ -5,10 +5,14 @@ reader.conf.d naming one vpcd reader on a free port pair, so we never collide wi
 configuration, and we can stop it, restart it with or without its reader, and clean up. If a pcscd
 is already running (not ours), we reuse it with Debian's stock vpcd reader on port 35963; then the
 tests that stop or restart the daemon cannot run and say so (we never stop a process we did not start).
+
+Two test runs on one machine would share the one pcscd and fight over its vpcd slot, so `up()` takes
+an exclusive lock (LOCK_FILE) that `down()` releases: a second run waits for the first.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import signal
@@ -24,6 +28,8 @@ VPCD_LIBRARY = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so"
 PID_FILE = Path("/run/pcscd/pcscd.pid")
 STOCK_VPCD_PORT = 0x8C7B  # 35963, /etc/reader.conf.d/vpcd
 READER_NAME = "Kiosk Test PCD"
+LOCK_FILE = Path("/tmp/kiosk-pcsc-stack.lock")
+LOCK_WAIT_S = 300.0
 
 
 class StackUnavailable(RuntimeError):
@@ -136,16 +142,34 @@ class PcscStack:
         self.port = STOCK_VPCD_PORT
         self.reader_prefix = "Virtual PCD"
         self._proc: subprocess.Popen[bytes] | None = None
+        self._lock_fd: int | None = None
 
     @property
     def reader(self) -> str:
         return f"{self.reader_prefix} 00 00"
+
+    def _take_lock(self) -> None:
+        fd = os.open(LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)
+        deadline = time.monotonic() + LOCK_WAIT_S
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    os.close(fd)
+                    raise StackUnavailable(
+                        f"another test run holds {LOCK_FILE} for over {LOCK_WAIT_S:g} s"
+                    ) from None
+                time.sleep(0.2)  # the other run's card tests take some seconds
+        self._lock_fd = fd
 
     def up(self) -> PcscStack:
         if shutil.which("pcscd") is None or not Path(VPCD_LIBRARY).exists():
             raise StackUnavailable(
                 "pcscd or vsmartcard-vpcd is not installed (scripts/bootstrap.sh installs them)"
             )
+        self._take_lock()
         if foreign_pcscd_running():
             self.reader_prefix, self.port = running_vpcd_reader()
             self._wait_for(lambda names: names is not None and self.reader in names, f"reader {self.reader}")
@@ -157,7 +181,12 @@ class PcscStack:
         return self
 
     def down(self) -> None:
-        self.stop_daemon()
+        try:
+            self._stop()
+        finally:
+            if self._lock_fd is not None:
+                os.close(self._lock_fd)  # closing releases the flock
+                self._lock_fd = None
 
     def _require_owned(self) -> None:
         if not self.owned:
@@ -192,6 +221,11 @@ class PcscStack:
             self._wait_for(lambda names: names == [], "pcscd with no reader")
 
     def stop_daemon(self) -> None:
+        """Stop our pcscd (as a crash or an update would). StackUnavailable if it is not ours."""
+        self._require_owned()
+        self._stop()
+
+    def _stop(self) -> None:
         proc, self._proc = self._proc, None
         if proc is None:
             return

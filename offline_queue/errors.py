@@ -1,0 +1,93 @@
+"""The outbox's typed failures. Each keeps what a technician needs (path, field name, SQLite's own
+message, the original exception chained as __cause__) and never a payload value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk.errors import KioskError, WayForward
+
+
+class QueueError(KioskError):
+    """Base of every outbox failure."""
+
+    message_key = "error.queue"
+    ways_forward = (WayForward.RETRY, WayForward.TICKET, WayForward.CALL_STAFF)
+
+
+class QueueFull(QueueError):
+    """The disk (or the outbox's size cap) is full: the submission was NOT stored; nothing older lost."""
+
+    message_key = "error.queue_full"
+    ways_forward = (WayForward.TICKET, WayForward.CALL_STAFF)
+
+    def __init__(self, detail: str = "", *, path: Path | None = None) -> None:
+        super().__init__(detail)
+        self.path = path
+
+
+class QueueFileUnusable(QueueError):
+    """The outbox file cannot be used as it is. It is left untouched for a technician to inspect."""
+
+    message_key = "error.queue_unusable"
+    ways_forward = (WayForward.TICKET, WayForward.CALL_STAFF)
+
+    def __init__(self, detail: str = "", *, path: Path | None = None) -> None:
+        super().__init__(detail)
+        self.path = path
+
+
+class QueueCorrupt(QueueFileUnusable):
+    """The file is not a readable SQLite database (random bytes, truncated, damaged pages)."""
+
+
+class ForeignQueueFile(QueueFileUnusable):
+    """The file is a SQLite database, but not an outbox (another application's) or another terminal's."""
+
+
+class QueueTooNew(QueueFileUnusable):
+    """The outbox was written by a newer version of this software (its schema is ahead of ours)."""
+
+
+class PayloadRefused(QueueError, ValueError):
+    """The submission cannot be stored as given; nothing was written. `field` names the culprit (no value)."""
+
+    message_key = "error.payload_invalid"
+    ways_forward = (WayForward.CALL_STAFF,)
+
+    def __init__(self, detail: str = "", *, field: str | None = None) -> None:
+        super().__init__(detail)
+        self.field = field
+
+
+class PayloadNotSerialisable(PayloadRefused):
+    """A payload value is not JSON (e.g. bytes, a set, NaN)."""
+
+
+class UnknownFieldClass(PayloadRefused):
+    """A field's class is not one of public/internal/personal/sensitive, or a field has no class."""
+
+
+class PayloadTooLarge(PayloadRefused):
+    """The submission is larger than one batch may be (QueueConfig.batch_max_bytes): it could never be sent."""
+
+
+class SealBroken(QueueError):
+    """Encrypted fields cannot be opened: wrong key (keyring replaced) or altered bytes."""
+
+    message_key = "error.queue_key"
+    ways_forward = (WayForward.CALL_STAFF,)
+
+
+class InvalidLocalRef(KioskError, ValueError):
+    """A typed-in reference is malformed or its check character does not match (a typo)."""
+
+    message_key = "error.local_ref_invalid"
+    ways_forward = (WayForward.RETRY,)
+
+
+class SyncAlreadyRunning(QueueError):
+    """Another sync worker (maybe in another process) holds this outbox: two would send items twice."""
+
+    message_key = "error.queue"
+    ways_forward = (WayForward.CALL_STAFF,)

@@ -1,0 +1,190 @@
+"""Render every screen in both modes and both languages to PNG, landscape 1920x1080 and portrait
+1080x1920, into renders/<size>/<language>-<mode>/NN-<scene>.png.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/render_screens.py [--out renders] [--only attract]
+
+The session runs on the demo catalogue with the in-memory stand-ins of tests/fixtures/session_kit.py
+(hub, outbox, printer, clock) and a synchronous executor, so every scene is reached in a fixed order
+and the pictures are the same on every run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from drivers.card.simulated import DEMO_CARDS  # noqa: E402,F401  (demo identities live there)
+from kiosk.session_view import Mode, OutOfServiceReason  # noqa: E402
+from tests.fixtures.session_kit import RESIDENT, TECHNICIAN, Kit, finished_case, make_kit  # noqa: E402
+from ui.i18n import Words  # noqa: E402
+from ui.window import KioskWindow  # noqa: E402
+
+SIZES = ((1920, 1080), (1080, 1920))
+REPAIR = (("category", "lighting"), ("location", "8号楼2单元3层楼道"), ("detail", "楼道灯不亮已有三天"), ("urgency", "normal"))
+
+
+def _to_form(kit: Kit) -> None:
+    kit.session.start()
+    kit.session.continue_without_card()
+    kit.session.choose_service("repair.public_area")
+
+
+def _filled(kit: Kit) -> None:
+    _to_form(kit)
+    for field, value in REPAIR:
+        kit.session.set_field(field, value)
+    kit.session.set_field("phone", "13800138000")
+
+
+def _editor(field: str) -> Callable[[Kit, KioskWindow], None]:
+    def scene(kit: Kit, window: KioskWindow) -> None:
+        kit.session.start()
+        kit.session.card_inserted(RESIDENT)
+        service = "meal.elder_signup" if field == "start_date" else "repair.public_area"
+        if service not in {s.id for s in kit.session.available_services()}:
+            service = "repair.public_area"
+            field_id = "meals_per_week" if field == "start_date" else field
+        else:
+            field_id = field
+        kit.session.choose_service(service)
+        screen = window.current_screen()
+        screen.open_editor(field_id)
+        if field == "location":
+            keyboard = screen.editor.keyboard
+            for ch in "loudao":
+                keyboard.press(ch)
+
+    return scene
+
+
+def _receipt(paper: bool, online: bool) -> Callable[[Kit, KioskWindow], None]:
+    def scene(kit: Kit, _window: KioskWindow) -> None:
+        kit.printer.paper_out = not paper
+        kit.session.set_online(online)
+        _filled(kit)
+        kit.session.next()
+        kit.session.next()
+
+    return scene
+
+
+def _query(kit: Kit, _window: KioskWindow) -> None:
+    kit.hub.cases["c"] = finished_case()
+    kit.session.start()
+    kit.session.continue_without_card()
+    kit.session.choose_service("query.progress")
+    kit.session.set_field("reference", "T0001-000007")
+    kit.session.next()
+
+
+def _error(kit: Kit, _window: KioskWindow) -> None:
+    kit.hub.down = True
+    kit.session.start()
+    kit.session.continue_without_card()
+    kit.session.choose_service("query.progress")
+    kit.session.set_field("reference", "T0001-000007")
+    kit.session.next()
+
+
+def _warning(kit: Kit, _window: KioskWindow) -> None:
+    _to_form(kit)
+    kit.clock.advance(1000)
+    kit.session.tick()
+    kit.clock.advance(3)
+    kit.session.tick()
+
+
+def _invalid(kit: Kit, _window: KioskWindow) -> None:
+    _to_form(kit)
+    kit.session.set_field("phone", "12345")
+    kit.session.next()
+
+
+SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
+    ("attract", lambda kit, w: None),
+    ("identify", lambda kit, w: kit.session.start()),
+    ("identify-needs-card", lambda kit, w: (kit.session.start(), kit.session.continue_without_card(), kit.session.choose_service("certificate.residence"))),
+    ("choose", lambda kit, w: (kit.session.start(), kit.session.continue_without_card())),
+    ("choose-with-card", lambda kit, w: (kit.session.start(), kit.session.card_inserted(RESIDENT))),
+    ("form", lambda kit, w: _to_form(kit)),
+    ("form-invalid", _invalid),
+    ("editor-choice", _editor("category")),
+    ("editor-pinyin", _editor("location")),
+    ("editor-digits", _editor("phone")),
+    ("editor-date", _editor("start_date")),
+    ("form-card-prefill", lambda kit, w: (kit.session.start(), kit.session.card_inserted(RESIDENT), kit.session.choose_service("certificate.residence"))),
+    ("review", lambda kit, w: (_filled(kit), kit.session.next())),
+    ("receipt-printed", _receipt(paper=True, online=True)),
+    ("receipt-offline-no-paper", _receipt(paper=False, online=False)),
+    ("result-ticket", lambda kit, w: (kit.session.start(), kit.session.take_ticket())),
+    ("result-query", _query),
+    ("result-rated", lambda kit, w: (_query(kit, w), kit.session.rate(5))),
+    ("result-record", lambda kit, w: (kit.session.start(), kit.session.card_inserted(RESIDENT), kit.session.choose_service("certificate.residence"), kit.session.set_field("purpose", kit.session.view.fields[2].choices[0].value), kit.session.next(), kit.session.next())),
+    ("result-notices", lambda kit, w: (kit.session.start(), kit.session.continue_without_card(), kit.session.choose_service("notices.community"))),
+    ("error-offline", _error),
+    ("staff-called", lambda kit, w: (kit.session.start(), kit.session.call_staff())),
+    ("inactivity-warning", _warning),
+    ("attract-after-timeout", lambda kit, w: (_to_form(kit), kit.session.cancel())),
+    ("out-of-service", lambda kit, w: kit.session.set_out_of_service(OutOfServiceReason.BACKEND)),
+    ("maintenance", lambda kit, w: kit.session.card_inserted(TECHNICIAN)),
+]
+
+
+def render(out: Path, only: str | None = None) -> list[Path]:
+    app = QApplication.instance() or QApplication([])
+    words = Words()
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for width, height in SIZES:
+            for language in ("zh", "en"):
+                for mode in (Mode.STANDARD, Mode.ELDER):
+                    folder = out / f"{width}x{height}" / f"{language}-{mode.value}"
+                    folder.mkdir(parents=True, exist_ok=True)
+                    for n, (name, scene) in enumerate(SCENES):
+                        if only and only not in name:
+                            continue
+                        kit = make_kit(Path(tmp) / f"{width}-{language}-{mode.value}-{n}")
+                        window = KioskWindow(kit.session, words, speech=False)
+                        window.resize(width, height)
+                        window.show()
+                        kit.session.set_language(language)
+                        kit.session.set_mode(mode)
+                        scene(kit, window)
+                        kit.session.set_language(language)  # scenes that end a session reset it
+                        kit.session.set_mode(mode)
+                        for _ in range(3):
+                            app.processEvents()
+                        path = folder / f"{n:02d}-{name}.png"
+                        window.grab().save(str(path))
+                        written.append(path)
+                        window.allow_close()
+                        window.close()
+                        window.deleteLater()
+                        app.processEvents()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "renders")
+    parser.add_argument("--only", default=None, help="render only the scenes whose name contains this")
+    args = parser.parse_args(argv)
+    began = time.monotonic()
+    written = render(args.out, args.only)
+    print(f"wrote {len(written)} PNG files to {args.out} in {time.monotonic() - began:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

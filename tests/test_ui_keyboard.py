@@ -1,0 +1,93 @@
+"""The on-screen keyboard types Chinese by pinyin, latin letters and digits, by touch only."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QPushButton
+
+from ui import pinyin
+from ui.i18n import Words
+from ui.keyboard import OnScreenKeyboard
+
+
+@pytest.fixture
+def keyboard(qtbot):
+    words = Words()
+    taps = []
+    kb = OnScreenKeyboard(lambda k, **v: words.text("zh", k, **v), on_activity=lambda: taps.append(1))
+    qtbot.addWidget(kb)
+    kb.show()
+    kb.taps = taps
+    return kb
+
+
+def tap(qtbot, kb, name):
+    QApplication.processEvents()
+    found = [b for b in kb.findChildren(QPushButton, name) if b.isVisible()]
+    assert found, name
+    qtbot.mouseClick(found[0], Qt.MouseButton.LeftButton)
+
+
+def test_pinyin_letters_become_hanzi_through_candidates(qtbot, keyboard):
+    for ch in "louti":
+        tap(qtbot, keyboard, f"key:{ch}")
+    assert keyboard.composition == "louti"
+    tap(qtbot, keyboard, "candidate:0")
+    assert keyboard.text() == "楼梯"
+    assert keyboard.composition == ""
+    assert len(keyboard.taps) == 6  # every tap counts as activity for the inactivity timer
+
+
+def test_space_commits_the_first_candidate_and_backspace_edits_composition_first(qtbot, keyboard):
+    for ch in "dengx":
+        keyboard.press(ch)
+    keyboard.press("backspace")
+    assert keyboard.composition == "deng"
+    keyboard.press("space")
+    assert keyboard.text() == "等"
+    keyboard.press("backspace")
+    assert keyboard.text() == ""
+
+
+def test_a_candidate_uses_only_its_syllable(qtbot, keyboard):
+    for ch in "shuiguanlou":
+        keyboard.press(ch)
+    first = pinyin.candidates("shuiguanlou")[0]
+    assert first == ("水管", 8)
+    keyboard.choose(0)
+    assert keyboard.composition == "lou"
+    keyboard.choose(1)
+    assert keyboard.text() == "水管漏"
+
+
+def test_latin_with_shift_and_digits(qtbot, keyboard):
+    tap(qtbot, keyboard, "key:latin")
+    tap(qtbot, keyboard, "key:shift")
+    tap(qtbot, keyboard, "key:c")
+    tap(qtbot, keyboard, "key:digits")
+    for ch in "90":
+        tap(qtbot, keyboard, f"key:{ch}")
+    assert keyboard.text() == "C90"
+
+
+def test_max_length_is_respected(qtbot):
+    kb = OnScreenKeyboard(lambda k, **v: k, mode="digits", max_length=3)
+    qtbot.addWidget(kb)
+    for ch in "12345":
+        kb.press(ch)
+    assert kb.text() == "123"
+
+
+def test_pending_letters_without_a_syllable_stay_as_letters(qtbot, keyboard):
+    keyboard.press("v")
+    assert keyboard.text() == "v"
+
+
+def test_every_key_has_an_accessible_name(qtbot, keyboard):
+    for ch in "ni":
+        keyboard.press(ch)
+    QApplication.processEvents()
+    names = [b.accessibleName() for b in keyboard.findChildren(QPushButton) if b.isVisible()]
+    assert names and all(names)
+    assert "候选 你" in names

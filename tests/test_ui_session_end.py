@@ -1,0 +1,84 @@
+"""How a resident's session ends on the real terminal: the inactivity warning (shown in the window,
+not a pop-up) and the wipe, and a card taken out in the middle of a form."""
+
+from __future__ import annotations
+
+from kiosk.session_view import EndReason, Mode, Step
+
+
+def test_inactivity_warns_then_wipes_and_returns_to_attract(kiosk_ui):
+    k = kiosk_ui
+    k.tap("attract.start")
+    k.tap("identify.without_card")
+    k.tap("service:repair.public_area")
+    k.tap("field:category")
+    k.tap("choice:category:lift")
+    idle = k.terminal.config.session.inactivity_s
+    k.clock.advance(idle + 1)
+    k.wait(lambda: k.view.warning is not None)
+    assert "秒后将自动退出" in k.text_of("warning_text")
+    assert k.view.warning.seconds_left >= 19  # at least 20 s to react (WCAG 2.2.1)
+    k.clock.advance(k.terminal.config.session.warning_s + 1)
+    k.wait_step(Step.ATTRACT)
+    assert k.view.end_reason is EndReason.TIMEOUT
+    assert k.view.fields == () and k.view.identity is None
+    assert "超时" in k.text_of("end_reason_text")
+
+
+def test_extend_keeps_the_form(kiosk_ui):
+    k = kiosk_ui
+    k.tap("attract.start")
+    k.tap("identify.without_card")
+    k.tap("service:repair.public_area")
+    k.tap("field:category")
+    k.tap("choice:category:lift")
+    k.clock.advance(k.terminal.config.session.inactivity_s + 1)
+    k.wait(lambda: k.view.warning is not None)
+    k.tap("warning.extend")
+    k.wait(lambda: k.view.warning is None)
+    assert k.view.step is Step.FORM and k.view.fields[0].value == "lift"
+
+
+def test_elder_mode_gives_longer_before_the_warning(kiosk_ui):
+    k = kiosk_ui
+    k.tap("attract.elder")
+    k.wait(lambda: k.view.mode is Mode.ELDER)
+    k.tap("attract.start")
+    k.wait_step(Step.IDENTIFY)
+    config = k.terminal.config.session
+    k.clock.advance(config.inactivity_s + 1)
+    k.session.tick()
+    assert k.view.warning is None  # the standard timeout has passed, the elder one has not
+    k.clock.advance(config.elder_inactivity_s - config.inactivity_s)
+    k.wait(lambda: k.view.warning is not None)
+    assert k.view.warning.seconds_left >= config.elder_warning_s - 1
+
+
+def test_card_removed_mid_form_wipes_the_session(kiosk_ui):
+    k = kiosk_ui
+    reader = k.terminal.card_reader
+    k.tap("attract.start")
+    k.wait_step(Step.IDENTIFY)
+    reader.insert("resident")
+    k.wait(lambda: k.view.identity is not None)
+    assert k.view.step is Step.CHOOSE
+    assert "*" in k.view.identity.name  # masked on screen
+    k.tap("service:certificate.residence")
+    k.wait_step(Step.FORM)
+    locked = {f.id: f.locked for f in k.view.fields}
+    assert locked["name"] and locked["id_number"]  # from the card: not asked again
+    assert not k.button("field:name").isEnabled()
+    reader.remove()
+    k.wait_step(Step.ATTRACT)
+    assert k.view.end_reason is EndReason.CARD_REMOVED
+    assert k.view.identity is None and k.view.fields == ()
+    assert "卡已取出" in k.text_of("end_reason_text")
+
+
+def test_unreadable_card_says_why_with_a_way_forward(kiosk_ui):
+    k = kiosk_ui
+    k.tap("attract.start")
+    k.terminal.card_reader.insert("expired")
+    k.wait(lambda: k.view.error is not None)
+    assert k.text_of("error_text") == "这张卡已过期。"
+    assert k.has_button("way.ticket") and k.has_button("way.call_staff")

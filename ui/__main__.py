@@ -1,0 +1,61 @@
+"""python -m ui --config FILE [--windowed] [--dev]: run the kiosk screens.
+
+Full screen without decorations by default (the terminal); --windowed for a laptop demo.
+Needs an enrolled terminal (see packaging/README.md) and its hub reachable or a cached catalogue.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from kiosk.errors import KioskError
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m ui", description="Run the community kiosk screens.")
+    parser.add_argument("--config", type=Path, required=True, help="the terminal's TOML configuration")
+    parser.add_argument("--windowed", action="store_true", help="a window instead of full screen (demo)")
+    parser.add_argument("--size", default="1280x800", help="window size with --windowed, e.g. 1080x1920")
+    parser.add_argument("--dev", action="store_true", help="show the demo device panel (simulated devices)")
+    parser.add_argument("--log-level", default="info")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.config import load_config
+    from ui.app import build_terminal, show
+    from ui.dev_panel import DemoDevices, DevPanel, install_demo_keys
+
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("community-kiosk")
+    try:
+        config = load_config(args.config)
+        terminal = build_terminal(config)
+    except KioskError as exc:
+        logging.getLogger("ui").error("cannot start the kiosk: %s", exc)
+        return 2
+    width, height = (int(x) for x in args.size.lower().split("x"))
+    show(terminal.window, fullscreen=config.ui.fullscreen and not args.windowed, size=(width, height))
+    devices = DemoDevices(terminal.card_reader, terminal.printer)
+    install_demo_keys(terminal.window, devices)
+    panel = None
+    if args.dev:
+        panel = DevPanel(devices)
+        panel.move(terminal.window.x() + width + 20, terminal.window.y())
+        panel.show()
+    code = app.exec()
+    terminal.shutdown()
+    if panel is not None:
+        panel.close()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

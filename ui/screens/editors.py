@@ -1,0 +1,177 @@
+"""Touch editors for one form field: choices, numbers, dates and free text (on-screen keyboard)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+
+from kiosk.catalogue import FieldType
+from kiosk.session_view import FieldView
+from ui.keyboard import OnScreenKeyboard
+from ui.theme import Theme
+from ui.widgets import button, label
+
+Word = Callable[..., str]
+
+
+class FieldEditor(QWidget):
+    """Base: `value()` is what the resident entered, as text for session.set_field."""
+
+    def value(self) -> str:
+        raise NotImplementedError
+
+
+class ChoiceEditor(FieldEditor):
+    """One button per choice; a tap chooses at once (`on_pick`)."""
+
+    def __init__(self, field: FieldView, theme: Theme, on_pick: Callable[[str], None]) -> None:
+        super().__init__()
+        grid = QGridLayout(self)
+        grid.setSpacing(theme.spacing_px)
+        for i, choice in enumerate(field.choices):
+            b = button(
+                choice.label,
+                lambda v=choice.value: on_pick(v),
+                name=f"choice:{field.id}:{choice.value}",
+                role="selected" if field.value == choice.value else "",
+            )
+            grid.addWidget(b, i // theme.choice_columns, i % theme.choice_columns)
+        self._value = field.value or ""
+
+    def value(self) -> str:
+        return self._value
+
+
+class DigitEditor(FieldEditor):
+    """A number pad for numbers, phone numbers and ID numbers (with X)."""
+
+    def __init__(self, field: FieldView, theme: Theme, word: Word, on_activity: Callable[[], None]) -> None:
+        super().__init__()
+        self._text = field.value or ""
+        self._max = field.max_length or (18 if field.type is FieldType.ID_NUMBER else 20)
+        self._on_activity = on_activity
+        box = QVBoxLayout(self)
+        self._shown = label(self._text or " ", "title", name="digits_text")
+        box.addWidget(self._shown)
+        grid = QGridLayout()
+        grid.setSpacing(theme.spacing_px // 2)
+        extra = "X" if field.type is FieldType.ID_NUMBER else ("-" if field.type is FieldType.PHONE else "")
+        keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", extra, "0", "backspace"]
+        for i, key in enumerate(keys):
+            if not key:
+                continue
+            text = word("keyboard.backspace") if key == "backspace" else key
+            b = button(
+                text,
+                lambda k=key: self.press(k),
+                name=f"key:{key}",
+                role="key",
+                accessible=word("keyboard.key", name=text),
+            )
+            grid.addWidget(b, i // 3, i % 3)
+        box.addLayout(grid)
+
+    def press(self, key: str) -> None:
+        self._on_activity()
+        if key == "backspace":
+            self._text = self._text[:-1]
+        elif len(self._text) < self._max:
+            self._text += key
+        self._shown.setText(self._text or " ")
+        self._shown.setAccessibleName(self._text)
+
+    def value(self) -> str:
+        return self._text
+
+
+class DateEditor(FieldEditor):
+    """Year, month and day, each with big up/down buttons; starts at the value, the minimum or today."""
+
+    def __init__(self, field: FieldView, theme: Theme, word: Word, today: date, on_activity: Callable[[], None]) -> None:
+        super().__init__()
+        self._on_activity = on_activity
+        start = field.value or field.min or today.isoformat()
+        try:
+            self._date = date.fromisoformat(start)
+        except ValueError:
+            self._date = today
+        box = QVBoxLayout(self)
+        self._shown = label(self._date.isoformat(), "title", name="date_text")
+        box.addWidget(self._shown)
+        row = QHBoxLayout()
+        row.setSpacing(theme.spacing_px)
+        for part in ("year", "month", "day"):
+            col = QVBoxLayout()
+            name = word(f"date.{part}")
+            col.addWidget(
+                button("+", lambda p=part: self.step(p, 1), name=f"date:{part}:+", accessible=word("date.plus", part=name))
+            )
+            col.addWidget(label(name))
+            col.addWidget(
+                button("−", lambda p=part: self.step(p, -1), name=f"date:{part}:-", accessible=word("date.minus", part=name))
+            )
+            row.addLayout(col)
+        box.addLayout(row)
+
+    def step(self, part: str, delta: int) -> None:
+        self._on_activity()
+        d = self._date
+        if part == "day":
+            d = d + timedelta(days=delta)
+        else:
+            year, month = d.year, d.month
+            if part == "year":
+                year += delta
+            else:
+                month += delta
+                year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+            day = min(d.day, 28)  # a day that exists in every month
+            d = date(year, month, day)
+        self._date = d
+        self._shown.setText(d.isoformat())
+        self._shown.setAccessibleName(d.isoformat())
+
+    def value(self) -> str:
+        return self._date.isoformat()
+
+
+class TextEditor(FieldEditor):
+    """Free text with the on-screen keyboard (pinyin first in Chinese)."""
+
+    def __init__(self, field: FieldView, theme: Theme, word: Word, language: str, on_activity: Callable[[], None]) -> None:
+        super().__init__()
+        box = QVBoxLayout(self)
+        # a personal value is never shown unmasked: the resident types it again from empty
+        initial = field.value or ""
+        self.keyboard = OnScreenKeyboard(
+            word,
+            initial=initial,
+            mode="pinyin" if language == "zh" else "latin",
+            max_length=field.max_length,
+            candidate_limit=5 if theme.mode.value == "elder" else 8,
+            on_activity=on_activity,
+        )
+        box.addWidget(self.keyboard)
+
+    def value(self) -> str:
+        return self.keyboard.text()
+
+
+def editor_for(
+    field: FieldView,
+    theme: Theme,
+    word: Word,
+    language: str,
+    on_pick: Callable[[str], None],
+    on_activity: Callable[[], None],
+    today: date,
+) -> FieldEditor:
+    if field.type is FieldType.CHOICE:
+        return ChoiceEditor(field, theme, on_pick)
+    if field.type in (FieldType.NUMBER, FieldType.PHONE, FieldType.ID_NUMBER):
+        return DigitEditor(field, theme, word, on_activity)
+    if field.type is FieldType.DATE:
+        return DateEditor(field, theme, word, today, on_activity)
+    return TextEditor(field, theme, word, language, on_activity)

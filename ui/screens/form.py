@@ -1,0 +1,144 @@
+"""The current service's form, and the review before sending.
+
+The form lists its fields as big rows; a tap opens that field's touch editor in place of the list
+(no pop-up), and OK hands the value to the session, which validates it. Which editor is open is the
+only state the screen keeps.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from kiosk.session_view import FieldView, SessionView, Step
+from ui.screens.base import Screen
+from ui.screens.editors import ChoiceEditor, FieldEditor, editor_for
+from ui.widgets import button, label
+
+
+class FormScreen(Screen):
+    step = Step.FORM
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.editing: str | None = None
+        self._service_id: str | None = None
+        self.editor: FieldEditor | None = None
+        self.today = date.today
+
+    def build(self, view: SessionView) -> None:
+        service_id = view.service.id if view.service else None
+        if service_id != self._service_id:
+            self._service_id, self.editing = service_id, None
+        self.editor = None
+        self.title(view.service.title if view.service else "")
+        field = next((f for f in view.fields if f.id == self.editing), None)
+        if field is not None:
+            self._build_editor(view, field)
+        else:
+            self._build_list(view)
+
+    # --- the list of fields ---------------------------------------------------------------------------
+
+    def _build_list(self, view: SessionView) -> None:
+        content = QWidget()
+        box = QVBoxLayout(content)
+        box.setSpacing(self.theme.spacing_px)
+        for f in view.fields:
+            need = self.t("form.required") if f.required else self.t("form.optional")
+            if f.locked:
+                shown = f"{f.display}  ({self.t('form.from_card')})"
+            elif f.has_value:
+                shown = f.display
+                if f.prefilled_from == "hub":
+                    shown += f"  ({self.t('form.from_hub')})"
+            else:
+                shown = self.t("form.tap_to_fill")
+            row = button(
+                f"{f.label}（{need}）\n{shown}" if view.language == "zh" else f"{f.label} ({need})\n{shown}",
+                lambda fid=f.id: self.open_editor(fid),
+                name=f"field:{f.id}",
+                role="tile",
+                enabled=not f.locked,
+                accessible=f"{f.label}, {need}, {shown}",
+            )
+            row.setMinimumHeight(int(self.theme.target_px * 1.3))
+            box.addWidget(row)
+            if f.error_key:
+                box.addWidget(label(self.t(f.error_key), "field_error", name=f"error:{f.id}"))
+        box.addStretch(1)
+        self.scroll(content)
+        self.row(self.primary(self.t("nav.next"), self.session.next, "nav.next", enabled=not view.busy), stretch_first=True)
+
+    def open_editor(self, field_id: str) -> None:
+        self.ctx.touch()
+        self.editing = field_id
+        if self.view is not None and self.theme is not None:
+            self.render(self.view, self.theme)
+            self.ctx.on_screen_changed(self)
+
+    # --- one field's editor ----------------------------------------------------------------------------
+
+    def _build_editor(self, view: SessionView, field: FieldView) -> None:
+        index = next(i for i, f in enumerate(view.fields) if f.id == field.id)
+        self.root.addWidget(label(self.t("form.step", n=index + 1, count=len(view.fields)), "muted"))
+        self.root.addWidget(label(field.label, "title", name="editing_label"))
+        if field.hint:
+            self.root.addWidget(label(field.hint, "muted"))
+        if field.error_key:
+            self.root.addWidget(label(self.t(field.error_key), "field_error", name=f"error:{field.id}"))
+        self.editor = editor_for(
+            field,
+            self.theme,
+            lambda key, **values: self.t(key, **values),
+            view.language,
+            on_pick=lambda value: self.finish(field.id, value),
+            on_activity=self.ctx.touch,
+            today=self.today(),
+        )
+        self.root.addWidget(self.editor, 1)
+        buttons = [button(self.t("form.keep"), self.close_editor, name="form.keep")]
+        if not isinstance(self.editor, ChoiceEditor):
+            buttons.append(self.primary(self.t("form.ok"), lambda: self.finish(field.id, self.editor.value()), "form.ok"))
+        self.row(*buttons, stretch_first=True)
+
+    def finish(self, field_id: str, value: str) -> None:
+        """OK: the value goes to the session (which validates it); the list shows again."""
+        self.editing = None
+        self.session.set_field(field_id, value)
+
+    def close_editor(self) -> None:
+        self.ctx.touch()
+        self.editing = None
+        if self.view is not None and self.theme is not None:
+            self.render(self.view, self.theme)
+            self.ctx.on_screen_changed(self)
+
+    def spoken(self, view: SessionView) -> str:
+        field = next((f for f in view.fields if f.id == self.editing), None)
+        if field is not None:
+            return self.t("speak.form", label=field.label)
+        missing = next((f for f in view.fields if not f.has_value and f.required), None)
+        return self.t("speak.form", label=missing.label) if missing else self.t("speak.review")
+
+
+class ReviewScreen(Screen):
+    """Check before sending: every value as it will be sent (masked where personal)."""
+
+    step = Step.REVIEW
+
+    def build(self, view: SessionView) -> None:
+        self.title(self.t("review.title"))
+        content = QWidget()
+        box = QVBoxLayout(content)
+        for f in view.fields:
+            if not f.has_value:
+                continue
+            box.addWidget(label(f.label, "muted"))
+            box.addWidget(label(f.display, name=f"review:{f.id}"))
+        box.addStretch(1)
+        self.scroll(content)
+        change = button(self.t("review.change"), self.session.back, name="review.change")
+        submit = self.primary(self.t("nav.submit"), self.session.next, "nav.submit", enabled=not view.busy)
+        self.row(change, submit, stretch_first=True)

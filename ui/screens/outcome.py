@@ -1,0 +1,200 @@
+"""What a finished operation produced: the receipt of a submission, and the results of the other
+kinds (ticket, progress query, rating, record, notices), one screen class with data per kind."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
+
+from kiosk.catalogue import ServiceKind
+from kiosk.session_view import Outcome, SessionView, Step
+from ui.screens.base import Screen
+from ui.widgets import QrCodeWidget, ReceiptPreview, button, label, panel
+
+
+class OutcomeScreen(Screen):
+    """Shared: the print state and the receipt preview."""
+
+    def print_state(self, outcome: Outcome, printed_key: str = "receipt.printed") -> None:
+        if outcome.receipt is None:
+            return
+        if outcome.printing or outcome.printed is None:
+            frame, box = panel("card", "print_state")
+            box.addWidget(label(self.t("receipt.printing"), name="print_text"))
+        elif outcome.printed:
+            frame, box = panel("ok", "print_state")
+            box.addWidget(label(self.t(printed_key), name="print_text"))
+        else:
+            frame, box = panel("error", "print_state")
+            key = outcome.print_error.message_key if outcome.print_error else "error.printer"
+            box.addWidget(label(self.ctx.words.text(self.view.language, key, fallback="error.printer")))
+            box.addWidget(label(self.t("receipt.not_printed"), name="print_text"))
+            box.addWidget(button(self.t("receipt.reprint"), self.session.reprint, name="receipt.reprint"))
+        self.root.addWidget(frame)
+
+    def preview(self, outcome: Outcome) -> QWidget | None:
+        if outcome.receipt is None:
+            return None
+        width = 380 if not self.elder else 460
+        return ReceiptPreview(outcome.receipt, width, max(16, self.theme.small_px - 4))
+
+    def done_row(self) -> None:
+        self.row(self.primary(self.t("nav.done"), self.session.done, "nav.done"), stretch_first=True)
+
+
+class ReceiptScreen(OutcomeScreen):
+    """A submission's reference, large; a QR code; whether the receipt printed; offline or sent."""
+
+    step = Step.RECEIPT
+
+    def build(self, view: SessionView) -> None:
+        outcome = view.outcome
+        assert outcome is not None
+        self.title(self.t("receipt.title"))
+        body = QBoxLayout(QBoxLayout.Direction.LeftToRight if self.width() >= self.height() else QBoxLayout.Direction.TopToBottom)
+        left = QVBoxLayout()
+        left.addWidget(label(self.t("receipt.reference")))
+        ref = label(outcome.local_ref or "", "huge", name="reference")
+        ref.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        left.addWidget(ref)
+        note = "receipt.queued_offline" if outcome.queued_offline else "receipt.sent"
+        left.addWidget(label(self.t(note), name="queue_note"))
+        qr_row = QHBoxLayout()
+        qr_row.addWidget(QrCodeWidget(outcome.local_ref or "", 200 if not self.elder else 260, self.t("receipt.scan")))
+        qr_row.addWidget(label(self.t("receipt.scan"), "muted"))
+        qr_row.addStretch(1)
+        left.addLayout(qr_row)
+        left.addStretch(1)
+        body.addLayout(left, 1)
+        paper = self.preview(outcome)
+        if paper is not None and not self.elder:
+            body.addWidget(paper, 0, Qt.AlignmentFlag.AlignTop)
+        self.root.addLayout(body, 1)
+        self.print_state(outcome)
+        self.done_row()
+
+    def spoken(self, view: SessionView) -> str:
+        outcome = view.outcome
+        ref = " ".join(outcome.local_ref or "") if outcome else ""
+        text = self.t("speak.receipt", ref=ref)
+        if outcome is not None and outcome.printed is False:
+            text += self.t("receipt.not_printed")
+        return text
+
+
+STATUS_KEYS = ("received", "assigned", "in_progress", "resolved", "closed", "rejected")
+
+
+class ResultScreen(OutcomeScreen):
+    step = Step.RESULT
+
+    def build(self, view: SessionView) -> None:
+        outcome = view.outcome
+        if outcome is None:  # an error with nothing to show yet: the error panel says what to do
+            self.title(view.service.title if view.service else "")
+            self.root.addStretch(1)
+            return
+        build = {
+            ServiceKind.TICKET: self._ticket,
+            ServiceKind.QUERY: self._cases,
+            ServiceKind.RATING: self._cases,
+            ServiceKind.RECORD: self._record,
+            ServiceKind.NOTICES: self._notices,
+        }.get(outcome.kind, self._cases)
+        build(view, outcome)
+        self.done_row()
+
+    def _ticket(self, view: SessionView, outcome: Outcome) -> None:
+        ticket = outcome.ticket
+        self.title(self.t("result.ticket.title"))
+        if ticket is None:
+            return
+        self.root.addWidget(label(ticket.number, "huge", name="ticket_number"))
+        if ticket.window:
+            self.root.addWidget(label(self.t("result.ticket.window", window=ticket.window)))
+        if ticket.waiting_ahead >= 0:
+            self.root.addWidget(label(self.t("result.ticket.ahead", n=ticket.waiting_ahead), name="ticket_ahead"))
+        if outcome.ticket_is_local:
+            frame, box = panel("warning", "ticket_local")
+            box.addWidget(label(self.t("result.ticket.local")))
+            self.root.addWidget(frame)
+        self.root.addStretch(1)
+        self.print_state(outcome, "result.printed")
+
+    def _cases(self, view: SessionView, outcome: Outcome) -> None:
+        self.title(self.t("result.query.title"))
+        content = QWidget()
+        box = QVBoxLayout(content)
+        for case in outcome.cases:
+            frame, inner = panel("card", f"case:{case.case_id}")
+            inner.addWidget(label(self.t("result.case", ref=case.local_ref), name="case_ref"))
+            inner.addWidget(label(self._status(case.status), "title", name=f"case_status:{case.case_id}"))
+            for event in case.timeline:
+                note = event.note.get(view.language, "")
+                when = event.at[:16].replace("T", " ")
+                inner.addWidget(label(f"{when}  {self._status(event.status)}  {note}".rstrip(), "muted"))
+            box.addWidget(frame)
+        box.addStretch(1)
+        self.scroll(content)
+        if outcome.rated_stars is not None:
+            frame, inner = panel("ok", "rated")
+            inner.addWidget(label(self.t("result.rated", n=outcome.rated_stars)))
+            self.root.addWidget(frame)
+        elif outcome.can_rate:
+            self.root.addWidget(label(self.t("result.rate.title")))
+            stars = [
+                button(
+                    "★" * n if not self.elder else f"{n}★",
+                    lambda n=n: self.session.rate(n),
+                    name=f"rate:{n}",
+                    accessible=self.t("result.rate.star", n=n),
+                    enabled=not view.busy,
+                )
+                for n in range(1, 6)
+            ]
+            self.row(*stars)
+
+    def _status(self, status: str) -> str:
+        return self.t(f"status.{status}") if status in STATUS_KEYS else status
+
+    def _record(self, view: SessionView, outcome: Outcome) -> None:
+        record = outcome.record
+        self.title(self.t("result.record.title"))
+        if record is None:
+            return
+        body = QHBoxLayout()
+        col = QVBoxLayout()
+        col.addWidget(label(record.title.get(view.language, ""), "title", name="record_title"))
+        for row_label, value in record.rows:
+            col.addWidget(label(f"{row_label.get(view.language, '')}: {value}"))
+        col.addWidget(label(record.record_id, "muted"))
+        col.addStretch(1)
+        body.addLayout(col, 1)
+        body.addWidget(QrCodeWidget(record.verify_url, 200 if not self.elder else 260, self.t("receipt.scan")))
+        self.root.addLayout(body, 1)
+        self.print_state(outcome, "result.printed")
+
+    def _notices(self, view: SessionView, outcome: Outcome) -> None:
+        self.title(self.t("result.notices.title"))
+        content = QWidget()
+        box = QVBoxLayout(content)
+        for notice in outcome.notices:
+            frame, inner = panel("card", f"notice:{notice.id}")
+            inner.addWidget(label(notice.title, "title"))
+            inner.addWidget(label(notice.published, "muted"))
+            inner.addWidget(label(notice.body))
+            box.addWidget(frame)
+        box.addStretch(1)
+        self.scroll(content)
+
+    def spoken(self, view: SessionView) -> str:
+        outcome = view.outcome
+        if outcome is None:
+            return ""
+        if outcome.ticket is not None:
+            return self.t("speak.ticket", number=" ".join(outcome.ticket.number))
+        if outcome.cases:
+            return "。".join(f"{self.t('result.case', ref=c.local_ref)} {self._status(c.status)}" for c in outcome.cases)
+        if outcome.notices:
+            return "。".join(f"{n.title}。{n.body}" for n in outcome.notices)
+        return self.t("speak.result")

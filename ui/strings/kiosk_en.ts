@@ -1,0 +1,675 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US" sourcelanguage="en">
+<context>
+    <name>kiosk</name>
+    <message>
+        <source>app.name</source>
+        <translation>Community self-service terminal</translation>
+    </message>
+    <message>
+        <source>lang.other</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <source>lang.other.a11y</source>
+        <translation>Switch to Chinese</translation>
+    </message>
+    <message>
+        <source>bar.elder_on</source>
+        <translation>Elder mode</translation>
+    </message>
+    <message>
+        <source>bar.elder_off</source>
+        <translation>Standard mode</translation>
+    </message>
+    <message>
+        <source>bar.elder_on.a11y</source>
+        <translation>Turn on elder mode: large text, more time, spoken guidance</translation>
+    </message>
+    <message>
+        <source>bar.elder_off.a11y</source>
+        <translation>Back to standard mode</translation>
+    </message>
+    <message>
+        <source>bar.help</source>
+        <translation>Help / staffed window</translation>
+    </message>
+    <message>
+        <source>bar.help@elder</source>
+        <translation>Call staff</translation>
+    </message>
+    <message>
+        <source>bar.ticket</source>
+        <translation>Take a ticket</translation>
+    </message>
+    <message>
+        <source>bar.ticket@elder</source>
+        <translation>Take a queue ticket</translation>
+    </message>
+    <message>
+        <source>bar.offline</source>
+        <translation>Offline: requests are saved here first</translation>
+    </message>
+    <message>
+        <source>bar.staff_called</source>
+        <translation>Staff have been called, please wait. You can also take a ticket.</translation>
+    </message>
+    <message>
+        <source>bar.repeat</source>
+        <translation>Hear it again</translation>
+    </message>
+    <message>
+        <source>bar.card</source>
+        <translation>Card: {name}</translation>
+    </message>
+    <message>
+        <source>nav.back</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>nav.back@elder</source>
+        <translation>Go back</translation>
+    </message>
+    <message>
+        <source>nav.cancel</source>
+        <translation>End and leave</translation>
+    </message>
+    <message>
+        <source>nav.next</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <source>nav.submit</source>
+        <translation>Submit</translation>
+    </message>
+    <message>
+        <source>nav.done</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>nav.page_next</source>
+        <translation>Next page</translation>
+    </message>
+    <message>
+        <source>nav.page_prev</source>
+        <translation>Previous page</translation>
+    </message>
+    <message>
+        <source>attract.title</source>
+        <translation>Welcome to community self-service</translation>
+    </message>
+    <message>
+        <source>attract.title@elder</source>
+        <translation>Welcome, we are here to help</translation>
+    </message>
+    <message>
+        <source>attract.what</source>
+        <translation>Here you can:</translation>
+    </message>
+    <message>
+        <source>attract.start</source>
+        <translation>Touch to start</translation>
+    </message>
+    <message>
+        <source>attract.elder</source>
+        <translation>Elder mode (large text, voice)</translation>
+    </message>
+    <message>
+        <source>attract.ended.timeout</source>
+        <translation>The last session timed out; everything it held was cleared.</translation>
+    </message>
+    <message>
+        <source>attract.ended.card_removed</source>
+        <translation>The card was taken out; everything was cleared.</translation>
+    </message>
+    <message>
+        <source>attract.ended.finished</source>
+        <translation>All done. Thank you.</translation>
+    </message>
+    <message>
+        <source>attract.ended.cancelled</source>
+        <translation>Session ended; everything was cleared.</translation>
+    </message>
+    <message>
+        <source>identify.title</source>
+        <translation>Please insert your card</translation>
+    </message>
+    <message>
+        <source>identify.title@elder</source>
+        <translation>Please put your card into the slot below</translation>
+    </message>
+    <message>
+        <source>identify.hint</source>
+        <translation>Chip up, into the reader below the screen. Some services work without a card.</translation>
+    </message>
+    <message>
+        <source>identify.pending</source>
+        <translation>The service you chose needs your card: {service}</translation>
+    </message>
+    <message>
+        <source>identify.without_card</source>
+        <translation>Continue without a card</translation>
+    </message>
+    <message>
+        <source>identify.reading</source>
+        <translation>Reading your card, please leave it in…</translation>
+    </message>
+    <message>
+        <source>choose.title</source>
+        <translation>Choose a service</translation>
+    </message>
+    <message>
+        <source>choose.title@elder</source>
+        <translation>What would you like to do?</translation>
+    </message>
+    <message>
+        <source>choose.locked</source>
+        <translation>Card needed</translation>
+    </message>
+    <message>
+        <source>choose.offline_ok</source>
+        <translation>Works offline</translation>
+    </message>
+    <message>
+        <source>choose.page</source>
+        <translation>Page {page} of {count}</translation>
+    </message>
+    <message>
+        <source>form.required</source>
+        <translation>required</translation>
+    </message>
+    <message>
+        <source>form.optional</source>
+        <translation>optional</translation>
+    </message>
+    <message>
+        <source>form.tap_to_fill</source>
+        <translation>Tap to fill in</translation>
+    </message>
+    <message>
+        <source>form.from_card</source>
+        <translation>From your card</translation>
+    </message>
+    <message>
+        <source>form.from_hub</source>
+        <translation>Filled in for you, you may change it</translation>
+    </message>
+    <message>
+        <source>form.ok</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>form.keep</source>
+        <translation>Keep as it was</translation>
+    </message>
+    <message>
+        <source>form.clear</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
+        <source>form.editing</source>
+        <translation>Filling in: {label}</translation>
+    </message>
+    <message>
+        <source>form.step</source>
+        <translation>Item {n} of {count}</translation>
+    </message>
+    <message>
+        <source>review.title</source>
+        <translation>Please check what you entered</translation>
+    </message>
+    <message>
+        <source>review.change</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <source>submitting.title</source>
+        <translation>Sending, please wait</translation>
+    </message>
+    <message>
+        <source>submitting.hint</source>
+        <translation>Your request is being saved safely. Please stay.</translation>
+    </message>
+    <message>
+        <source>busy</source>
+        <translation>Working on it, please wait…</translation>
+    </message>
+    <message>
+        <source>receipt.title</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>receipt.reference</source>
+        <translation>Your reference number</translation>
+    </message>
+    <message>
+        <source>receipt.printed</source>
+        <translation>Your receipt has printed. Please take it.</translation>
+    </message>
+    <message>
+        <source>receipt.printing</source>
+        <translation>Printing your receipt…</translation>
+    </message>
+    <message>
+        <source>receipt.not_printed</source>
+        <translation>The receipt did not print. Write down or photograph the number above; your request is not lost.</translation>
+    </message>
+    <message>
+        <source>receipt.queued_offline</source>
+        <translation>Offline right now: your request is saved here and will be sent automatically.</translation>
+    </message>
+    <message>
+        <source>receipt.sent</source>
+        <translation>Your request is saved and on its way to the community centre.</translation>
+    </message>
+    <message>
+        <source>receipt.scan</source>
+        <translation>Scan to follow progress</translation>
+    </message>
+    <message>
+        <source>receipt.reprint</source>
+        <translation>Print again</translation>
+    </message>
+    <message>
+        <source>receipt.preview</source>
+        <translation>Receipt</translation>
+    </message>
+    <message>
+        <source>result.ticket.title</source>
+        <translation>Your queue number</translation>
+    </message>
+    <message>
+        <source>result.ticket.window</source>
+        <translation>Please go to window {window}</translation>
+    </message>
+    <message>
+        <source>result.ticket.ahead</source>
+        <translation>{n} people ahead of you</translation>
+    </message>
+    <message>
+        <source>result.ticket.local</source>
+        <translation>Offline: this number was issued by this terminal; show it at the window.</translation>
+    </message>
+    <message>
+        <source>result.query.title</source>
+        <translation>Case progress</translation>
+    </message>
+    <message>
+        <source>result.case</source>
+        <translation>Reference {ref}</translation>
+    </message>
+    <message>
+        <source>result.rate.title</source>
+        <translation>Please rate this service</translation>
+    </message>
+    <message>
+        <source>result.rate.star</source>
+        <translation>{n} stars</translation>
+    </message>
+    <message>
+        <source>result.rated</source>
+        <translation>Thank you for your rating ({n} stars)</translation>
+    </message>
+    <message>
+        <source>result.record.title</source>
+        <translation>Your document is ready</translation>
+    </message>
+    <message>
+        <source>result.notices.title</source>
+        <translation>Community notices</translation>
+    </message>
+    <message>
+        <source>result.printed</source>
+        <translation>Printed. Please take it.</translation>
+    </message>
+    <message>
+        <source>status.received</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>status.assigned</source>
+        <translation>Assigned</translation>
+    </message>
+    <message>
+        <source>status.in_progress</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <source>status.resolved</source>
+        <translation>Resolved</translation>
+    </message>
+    <message>
+        <source>status.closed</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <source>status.rejected</source>
+        <translation>Not accepted</translation>
+    </message>
+    <message>
+        <source>oos.title</source>
+        <translation>Out of service</translation>
+    </message>
+    <message>
+        <source>oos.backend</source>
+        <translation>The service list cannot be loaded right now, so this terminal is paused.</translation>
+    </message>
+    <message>
+        <source>oos.internal</source>
+        <translation>This terminal is being serviced.</translation>
+    </message>
+    <message>
+        <source>oos.hardware</source>
+        <translation>This terminal has a fault that is being fixed.</translation>
+    </message>
+    <message>
+        <source>oos.hours</source>
+        <translation>This terminal is closed at this hour.</translation>
+    </message>
+    <message>
+        <source>oos.help</source>
+        <translation>Please go to the staffed window. Sorry for the trouble.</translation>
+    </message>
+    <message>
+        <source>warning.text</source>
+        <translation>Are you still there? In {seconds} seconds this session ends and is cleared.</translation>
+    </message>
+    <message>
+        <source>warning.extend</source>
+        <translation>I need more time</translation>
+    </message>
+    <message>
+        <source>way.retry</source>
+        <translation>Try again</translation>
+    </message>
+    <message>
+        <source>way.ticket</source>
+        <translation>Take a ticket for the window</translation>
+    </message>
+    <message>
+        <source>way.call_staff</source>
+        <translation>Call staff</translation>
+    </message>
+    <message>
+        <source>way.continue</source>
+        <translation>OK, carry on</translation>
+    </message>
+    <message>
+        <source>error.generic</source>
+        <translation>Something went wrong.</translation>
+    </message>
+    <message>
+        <source>error.unexpected</source>
+        <translation>Something went wrong. Please go to the staffed window.</translation>
+    </message>
+    <message>
+        <source>error.config</source>
+        <translation>This terminal is not set up correctly. Please ask staff.</translation>
+    </message>
+    <message>
+        <source>error.card_unreadable</source>
+        <translation>The card could not be read. Please insert it again.</translation>
+    </message>
+    <message>
+        <source>error.card_unknown</source>
+        <translation>This card is not one this terminal can read.</translation>
+    </message>
+    <message>
+        <source>error.card_expired</source>
+        <translation>This card has expired.</translation>
+    </message>
+    <message>
+        <source>error.card_removed</source>
+        <translation>The card was taken out while reading. Please insert it again.</translation>
+    </message>
+    <message>
+        <source>error.reader_gone</source>
+        <translation>The card reader is not working right now.</translation>
+    </message>
+    <message>
+        <source>error.printer</source>
+        <translation>The printer had a problem and did not print.</translation>
+    </message>
+    <message>
+        <source>error.printer_paper_out</source>
+        <translation>The printer is out of paper.</translation>
+    </message>
+    <message>
+        <source>error.printer_offline</source>
+        <translation>The printer is not connected.</translation>
+    </message>
+    <message>
+        <source>error.hub</source>
+        <translation>The community centre did not answer.</translation>
+    </message>
+    <message>
+        <source>error.hub_unavailable</source>
+        <translation>The community centre cannot be reached right now.</translation>
+    </message>
+    <message>
+        <source>error.hub_refused</source>
+        <translation>The community centre did not accept this request.</translation>
+    </message>
+    <message>
+        <source>error.service_offline</source>
+        <translation>Offline: this service needs the network. You can take a ticket for the window.</translation>
+    </message>
+    <message>
+        <source>error.not_found</source>
+        <translation>No case was found for this reference.</translation>
+    </message>
+    <message>
+        <source>error.case_not_rateable</source>
+        <translation>This case is not finished yet, or was rated already.</translation>
+    </message>
+    <message>
+        <source>error.catalogue_invalid</source>
+        <translation>The service list is faulty.</translation>
+    </message>
+    <message>
+        <source>error.catalogue_cache</source>
+        <translation>The service list could not be saved.</translation>
+    </message>
+    <message>
+        <source>error.queue</source>
+        <translation>Your request could not be saved. Please try again.</translation>
+    </message>
+    <message>
+        <source>field.required</source>
+        <translation>Please fill this in</translation>
+    </message>
+    <message>
+        <source>field.bad_phone</source>
+        <translation>That phone number is not valid</translation>
+    </message>
+    <message>
+        <source>field.bad_id_number</source>
+        <translation>That ID number is not valid</translation>
+    </message>
+    <message>
+        <source>field.bad_date</source>
+        <translation>That date is not valid</translation>
+    </message>
+    <message>
+        <source>field.date_too_early</source>
+        <translation>That date is too early</translation>
+    </message>
+    <message>
+        <source>field.date_too_late</source>
+        <translation>That date is too late</translation>
+    </message>
+    <message>
+        <source>field.not_a_choice</source>
+        <translation>Please pick one of the choices</translation>
+    </message>
+    <message>
+        <source>field.not_a_number</source>
+        <translation>Please enter a number</translation>
+    </message>
+    <message>
+        <source>field.above_max</source>
+        <translation>That number is too large</translation>
+    </message>
+    <message>
+        <source>field.below_min</source>
+        <translation>That number is too small</translation>
+    </message>
+    <message>
+        <source>field.too_long</source>
+        <translation>That is too long</translation>
+    </message>
+    <message>
+        <source>field.too_short</source>
+        <translation>That is too short</translation>
+    </message>
+    <message>
+        <source>field.pattern</source>
+        <translation>That is not in the right form</translation>
+    </message>
+    <message>
+        <source>field.reference_or_card</source>
+        <translation>Enter a reference, or insert your card</translation>
+    </message>
+    <message>
+        <source>keyboard.space</source>
+        <translation>Space</translation>
+    </message>
+    <message>
+        <source>keyboard.backspace</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>keyboard.pinyin</source>
+        <translation>Pinyin</translation>
+    </message>
+    <message>
+        <source>keyboard.latin</source>
+        <translation>ABC</translation>
+    </message>
+    <message>
+        <source>keyboard.digits</source>
+        <translation>123</translation>
+    </message>
+    <message>
+        <source>keyboard.candidates</source>
+        <translation>Candidates</translation>
+    </message>
+    <message>
+        <source>keyboard.key</source>
+        <translation>Key {name}</translation>
+    </message>
+    <message>
+        <source>keyboard.candidate</source>
+        <translation>Candidate {text}</translation>
+    </message>
+    <message>
+        <source>date.year</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <source>date.month</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <source>date.day</source>
+        <translation>Day</translation>
+    </message>
+    <message>
+        <source>date.plus</source>
+        <translation>{part} up</translation>
+    </message>
+    <message>
+        <source>date.minus</source>
+        <translation>{part} down</translation>
+    </message>
+    <message>
+        <source>maintenance.title</source>
+        <translation>Maintenance (technician)</translation>
+    </message>
+    <message>
+        <source>maintenance.out</source>
+        <translation>Take out of service</translation>
+    </message>
+    <message>
+        <source>maintenance.in</source>
+        <translation>Back in service</translation>
+    </message>
+    <message>
+        <source>maintenance.exit</source>
+        <translation>Quit the kiosk program</translation>
+    </message>
+    <message>
+        <source>maintenance.hint</source>
+        <translation>Take the technician card out to return to the resident screens.</translation>
+    </message>
+    <message>
+        <source>speak.attract</source>
+        <translation>Welcome to community self-service. Touch the screen to start.</translation>
+    </message>
+    <message>
+        <source>speak.identify</source>
+        <translation>Please insert your card below the screen, or tap continue without a card.</translation>
+    </message>
+    <message>
+        <source>speak.choose</source>
+        <translation>Please choose what you would like to do. There are {count} choices on screen.</translation>
+    </message>
+    <message>
+        <source>speak.form</source>
+        <translation>Please fill in {label}.</translation>
+    </message>
+    <message>
+        <source>speak.review</source>
+        <translation>Please check the details, then tap submit.</translation>
+    </message>
+    <message>
+        <source>speak.submitting</source>
+        <translation>Sending, please wait.</translation>
+    </message>
+    <message>
+        <source>speak.receipt</source>
+        <translation>Received. Your reference is {ref}.</translation>
+    </message>
+    <message>
+        <source>speak.result</source>
+        <translation>Done.</translation>
+    </message>
+    <message>
+        <source>speak.ticket</source>
+        <translation>Your number is {number}.</translation>
+    </message>
+    <message>
+        <source>speak.out_of_service</source>
+        <translation>This terminal is out of service. Please go to the staffed window.</translation>
+    </message>
+    <message>
+        <source>speak.warning</source>
+        <translation>Are you still there? Tap I need more time to carry on.</translation>
+    </message>
+    <message>
+        <source>keyboard.shift</source>
+        <translation>Shift</translation>
+    </message>
+    <message>
+        <source>error.queue_full</source>
+        <translation>This terminal's storage is full; your request was not saved. Please take a ticket.</translation>
+    </message>
+    <message>
+        <source>error.queue_unusable</source>
+        <translation>This terminal cannot save requests right now. Please take a ticket.</translation>
+    </message>
+    <message>
+        <source>error.payload_invalid</source>
+        <translation>Something in the request is not right. Please ask staff.</translation>
+    </message>
+    <message>
+        <source>error.queue_key</source>
+        <translation>This terminal cannot save requests right now. Please take a ticket.</translation>
+    </message>
+    <message>
+        <source>error.local_ref_invalid</source>
+        <translation>That reference is not in the right form.</translation>
+    </message>
+</context>
+</TS>

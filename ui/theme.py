@@ -1,0 +1,213 @@
+"""The two looks of the terminal as data: standard and elder mode (长辈模式).
+
+A theme holds colours, font sizes, spacing, touch-target sizes, how many services a page shows and
+how the screen speaks; `stylesheet()` turns it into one Qt style sheet. Sizes are pixels at 1080p
+(the terminal's reference screen). tests/test_theme.py checks the numbers the issue promises
+(contrast, text sizes, target sizes) from these values, so changing a colour here is checked there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.session_view import Mode
+
+FONT_FAMILIES = ("Noto Sans CJK SC", "Noto Sans", "sans-serif")
+
+
+@dataclass(frozen=True)
+class Palette:
+    background: str
+    surface: str  # cards and panels on the background
+    text: str  # body text on background and surface
+    muted: str  # secondary text (hints), still readable
+    primary: str  # the main action's background
+    on_primary: str
+    secondary: str  # other buttons
+    on_secondary: str
+    help: str  # the help / staffed window action
+    on_help: str
+    danger: str  # error panel background
+    on_danger: str
+    ok: str  # success panel background (printed, done)
+    on_ok: str
+    warning: str  # inactivity warning background
+    on_warning: str
+    border: str
+    focus: str
+
+
+@dataclass(frozen=True)
+class Theme:
+    mode: Mode
+    palette: Palette
+    body_px: int  # body text
+    small_px: int  # hints; never under body in elder mode
+    button_px: int  # text on buttons
+    title_px: int  # screen titles
+    huge_px: int  # the reference number on the receipt screen, the ticket number
+    line_spacing: float
+    spacing_px: int
+    radius_px: int
+    target_px: int  # minimum width and height of anything a finger taps
+    key_px: int  # on-screen keyboard key size
+    items_per_page: int  # services per page of the choose screen
+    choice_columns: int  # columns of choice buttons on forms
+    speak_by_default: bool  # spoken guidance starts on its own in this mode
+    plain_words: bool  # use the plain-word variants of texts ("key@elder")
+
+
+STANDARD = Theme(
+    mode=Mode.STANDARD,
+    palette=Palette(
+        background="#F4F6F9",
+        surface="#FFFFFF",
+        text="#17202A",
+        muted="#4A5563",
+        primary="#0B57A4",
+        on_primary="#FFFFFF",
+        secondary="#E3E8EF",
+        on_secondary="#17202A",
+        help="#8A4B00",
+        on_help="#FFFFFF",
+        danger="#FCE8E6",
+        on_danger="#8C1D18",
+        ok="#E6F4EA",
+        on_ok="#0D5224",
+        warning="#FFF4CE",
+        on_warning="#4D3800",
+        border="#C4CCD6",
+        focus="#F0A500",
+    ),
+    body_px=22,
+    small_px=18,
+    button_px=24,
+    title_px=36,
+    huge_px=72,
+    line_spacing=1.3,
+    spacing_px=16,
+    radius_px=10,
+    target_px=72,
+    key_px=72,
+    items_per_page=6,
+    choice_columns=3,
+    speak_by_default=False,
+    plain_words=False,
+)
+
+ELDER = Theme(
+    mode=Mode.ELDER,
+    palette=Palette(
+        background="#FFFFFF",
+        surface="#FFFFFF",
+        text="#000000",
+        muted="#1F1F1F",
+        primary="#00306B",
+        on_primary="#FFFFFF",
+        secondary="#FFFFFF",
+        on_secondary="#000000",
+        help="#6B2600",
+        on_help="#FFFFFF",
+        danger="#FFFFFF",
+        on_danger="#8B0000",
+        ok="#FFFFFF",
+        on_ok="#004015",
+        warning="#FFE55C",
+        on_warning="#000000",
+        border="#000000",
+        focus="#C25E00",
+    ),
+    body_px=34,
+    small_px=30,
+    button_px=38,
+    title_px=52,
+    huge_px=110,
+    line_spacing=1.5,
+    spacing_px=24,
+    radius_px=14,
+    target_px=110,
+    key_px=96,
+    items_per_page=3,
+    choice_columns=2,
+    speak_by_default=True,
+    plain_words=True,
+)
+
+THEMES = {Mode.STANDARD: STANDARD, Mode.ELDER: ELDER}
+
+
+def theme_for(mode: Mode) -> Theme:
+    return THEMES[mode]
+
+
+def text_pairs(theme: Theme) -> dict[str, tuple[str, str]]:
+    """Every (text colour, background colour) pair the screens use, by name."""
+    p = theme.palette
+    return {
+        "body": (p.text, p.background),
+        "body_on_surface": (p.text, p.surface),
+        "muted": (p.muted, p.background),
+        "muted_on_surface": (p.muted, p.surface),
+        "primary_button": (p.on_primary, p.primary),
+        "secondary_button": (p.on_secondary, p.secondary),
+        "help_button": (p.on_help, p.help),
+        "error": (p.on_danger, p.danger),
+        "ok": (p.on_ok, p.ok),
+        "warning": (p.on_warning, p.warning),
+    }
+
+
+def _channel(c: int) -> float:
+    s = c / 255
+    return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of "#RRGGBB"."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2 contrast ratio (1..21) of two "#RRGGBB" colours."""
+    a, b = sorted((relative_luminance(foreground), relative_luminance(background)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def stylesheet(theme: Theme) -> str:
+    """The Qt style sheet for the whole window. Widgets pick a role with the `role` property."""
+    p, t = theme.palette, theme
+    families = ", ".join(f'"{f}"' for f in FONT_FAMILIES)
+    border_w = 3 if t.mode is Mode.ELDER else 1
+    return f"""
+QWidget {{ background: {p.background}; color: {p.text}; font-family: {families}; font-size: {t.body_px}px; }}
+QLabel {{ background: transparent; }}
+QLabel[role="title"] {{ font-size: {t.title_px}px; font-weight: bold; }}
+QLabel[role="huge"] {{ font-size: {t.huge_px}px; font-weight: bold; }}
+QLabel[role="muted"] {{ color: {p.muted}; font-size: {t.small_px}px; }}
+QLabel[role="field_error"] {{ color: {p.on_danger}; font-weight: bold; }}
+QFrame[role="card"] {{ background: {p.surface}; border: {border_w}px solid {p.border}; border-radius: {t.radius_px}px; }}
+QFrame[role="error"] {{ background: {p.danger}; border: {border_w + 1}px solid {p.on_danger}; border-radius: {t.radius_px}px; }}
+QFrame[role="error"] QLabel {{ color: {p.on_danger}; }}
+QFrame[role="ok"] {{ background: {p.ok}; border: {border_w + 1}px solid {p.on_ok}; border-radius: {t.radius_px}px; }}
+QFrame[role="ok"] QLabel {{ color: {p.on_ok}; }}
+QFrame[role="warning"] {{ background: {p.warning}; border: {border_w + 1}px solid {p.on_warning}; border-radius: {t.radius_px}px; }}
+QFrame[role="warning"] QLabel {{ color: {p.on_warning}; }}
+QFrame[role="bar"] {{ background: {p.surface}; border-bottom: {border_w}px solid {p.border}; }}
+QFrame[role="bottom_bar"] {{ background: {p.surface}; border-top: {border_w}px solid {p.border}; }}
+QPushButton {{
+  min-height: {t.target_px}px; min-width: {t.target_px}px; font-size: {t.button_px}px;
+  padding: 0 {t.spacing_px}px; border-radius: {t.radius_px}px;
+  background: {p.secondary}; color: {p.on_secondary}; border: {border_w + 1}px solid {p.border};
+}}
+QPushButton[role="primary"] {{ background: {p.primary}; color: {p.on_primary}; border-color: {p.primary}; font-weight: bold; }}
+QPushButton[role="help"] {{ background: {p.help}; color: {p.on_help}; border-color: {p.help}; font-weight: bold; }}
+QPushButton[role="tile"] {{ text-align: left; padding: {t.spacing_px}px; background: {p.surface}; }}
+QPushButton[role="selected"] {{ background: {p.primary}; color: {p.on_primary}; border-color: {p.focus}; font-weight: bold; }}
+QPushButton[role="key"] {{ min-height: {t.key_px}px; min-width: {t.key_px}px; padding: 0; }}
+QPushButton:focus {{ border: {border_w + 2}px solid {p.focus}; }}
+QPushButton:disabled {{ background: {p.secondary}; color: {p.muted}; border-style: dashed; }}
+QProgressBar {{ min-height: {t.spacing_px * 2}px; border: {border_w}px solid {p.border}; border-radius: {t.radius_px}px; }}
+QProgressBar::chunk {{ background: {p.primary}; }}
+QScrollArea {{ border: none; }}
+"""

@@ -1,0 +1,151 @@
+"""Small widgets every screen uses: buttons with accessible names, labels with a style role, a QR
+code, and the on-screen receipt preview."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import qrcode
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QFrame, QLabel, QLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+from drivers.printer.model import Barcode, Footer, KeyValue, Line, QrCode, ReceiptDocument, Rule, Title
+
+
+def button(
+    text: str,
+    on_tap: Callable[[], None] | None,
+    *,
+    name: str,
+    role: str = "",
+    accessible: str | None = None,
+    enabled: bool = True,
+) -> QPushButton:
+    """A touch button. `name` is its objectName (tests find it by that); its accessible name is
+    `accessible` or its text, so a screen reader says what it does."""
+    b = QPushButton(text)
+    b.setObjectName(name)
+    b.setAccessibleName(accessible or text.replace("\n", " "))
+    if role:
+        b.setProperty("role", role)
+    b.setEnabled(enabled)
+    b.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    b.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+    if on_tap is not None:
+        b.clicked.connect(lambda _checked=False: on_tap())
+    return b
+
+
+def label(text: str, role: str = "", *, name: str = "", wrap: bool = True) -> QLabel:
+    lab = QLabel(text)
+    lab.setWordWrap(wrap)
+    lab.setTextFormat(Qt.TextFormat.PlainText)  # texts may come from the hub: never rich text
+    if role:
+        lab.setProperty("role", role)
+    if name:
+        lab.setObjectName(name)
+    lab.setAccessibleName(text)
+    return lab
+
+
+def panel(role: str, name: str = "") -> tuple[QFrame, QVBoxLayout]:
+    frame = QFrame()
+    frame.setProperty("role", role)
+    if name:
+        frame.setObjectName(name)
+    layout = QVBoxLayout(frame)
+    return frame, layout
+
+
+def clear_layout(layout: QLayout) -> None:
+    """Remove and delete everything in `layout` (nested layouts too)."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget()
+        if widget is not None:
+            widget.hide()
+            widget.setParent(None)
+            widget.deleteLater()
+        elif item.layout() is not None:
+            clear_layout(item.layout())
+
+
+class QrCodeWidget(QWidget):
+    """Paints a QR code of `data`, black on white with a quiet zone, at the widget's size."""
+
+    def __init__(self, data: str, size_px: int, accessible: str) -> None:
+        super().__init__()
+        qr = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+        qr.add_data(data)
+        qr.make(fit=True)
+        self.data = data
+        self._matrix = qr.get_matrix()
+        self._size = size_px
+        self.setFixedSize(size_px, size_px)
+        self.setObjectName("qr")
+        self.setAccessibleName(accessible)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self._size, self._size)
+
+    def paintEvent(self, _event: object) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#FFFFFF"))
+        n = len(self._matrix)
+        cell = self._size / n
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#000000"))
+        for y, row in enumerate(self._matrix):
+            for x, dark in enumerate(row):
+                if dark:
+                    painter.drawRect(int(x * cell), int(y * cell), int(cell) + 1, int(cell) + 1)
+        painter.end()
+
+
+class ReceiptPreview(QFrame):
+    """The receipt as it prints, on screen: a white paper strip with the document's blocks."""
+
+    def __init__(self, document: ReceiptDocument, width_px: int, body_px: int) -> None:
+        super().__init__()
+        self.setObjectName("receipt_preview")
+        self.setStyleSheet(
+            "QFrame#receipt_preview { background: #FFFFFF; border: 1px solid #888888; }"
+            f" QLabel {{ color: #000000; background: #FFFFFF; font-size: {body_px}px; }}"
+        )
+        self.setFixedWidth(width_px)
+        layout = QVBoxLayout(self)
+        spoken: list[str] = []
+        for block in document.blocks:
+            widget: QWidget
+            if isinstance(block, Title):
+                widget = label(block.text)
+                widget.setStyleSheet(f"font-size: {int(body_px * 1.4)}px; font-weight: bold;")
+                widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                spoken.append(block.text)
+            elif isinstance(block, Line):
+                widget = label(block.text)
+                if block.bold:
+                    widget.setStyleSheet("font-weight: bold;")
+                align = {"center": Qt.AlignmentFlag.AlignCenter, "right": Qt.AlignmentFlag.AlignRight}
+                widget.setAlignment(align.get(block.align, Qt.AlignmentFlag.AlignLeft))
+                spoken.append(block.text)
+            elif isinstance(block, KeyValue):
+                widget = label(f"{block.key}: {block.value}")
+                spoken.append(f"{block.key} {block.value}")
+            elif isinstance(block, Rule):
+                widget = QFrame()
+                widget.setFrameShape(QFrame.Shape.HLine)
+            elif isinstance(block, QrCode):
+                widget = QrCodeWidget(block.data, min(width_px // 2, 220), "QR")
+            elif isinstance(block, Barcode):
+                widget = label(f"|| {block.data} ||")
+            elif isinstance(block, Footer):
+                widget = label(block.text)
+                spoken.append(block.text)
+            else:  # a block kind this preview does not know yet: show nothing rather than fail
+                continue
+            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter if isinstance(block, QrCode) else Qt.AlignmentFlag(0))
+        layout.addStretch(1)
+        self.spoken_text = "。".join(spoken)
+        self.setAccessibleName(self.spoken_text)

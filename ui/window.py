@@ -1,0 +1,375 @@
+"""The kiosk window: the bars every screen shares, the current screen, and the events around them.
+
+Every screen has, in view: the language switch, elder mode (one tap), help / staffed window, and a
+way back. The inactivity warning, "staff are coming", errors (with their ways forward) and the busy
+indicator are panels in the window, never pop-ups. Full screen with no decorations; Escape and
+Alt+F4 do nothing, and the window closes only from maintenance (technician card).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QStackedWidget, QVBoxLayout, QWidget
+
+from drivers.card.model import CardError, CardReader, CardUnreadable, Identity
+from kiosk.errors import WayForward
+from kiosk.session_view import Mode, OutOfServiceReason, SessionView, Step
+from ui.device_signals import CardSignals
+from ui.i18n import Words
+from ui.screens import SCREEN_CLASSES, Screen, ScreenContext
+from ui.speech import Speaker
+from ui.theme import Theme, stylesheet, theme_for
+from ui.widgets import button, clear_layout, label, panel
+
+log = logging.getLogger(__name__)
+
+BACK_STEPS = (Step.IDENTIFY, Step.CHOOSE, Step.FORM, Step.REVIEW, Step.RESULT)
+WAY_KEYS = {
+    WayForward.RETRY: "way.retry",
+    WayForward.TICKET: "way.ticket",
+    WayForward.CALL_STAFF: "way.call_staff",
+    WayForward.CONTINUE: "way.continue",
+}
+
+
+def _screen_part(view: SessionView) -> SessionView:
+    """The view without what only the bars show: a change there does not rebuild the screen."""
+    return replace(view, warning=None, staff_called=False, online=None, error=None)
+
+
+class KioskWindow(QWidget):
+    """Shows the session; forwards taps. `rendered` is emitted after each render (benchmarks, tests)."""
+
+    rendered = Signal()
+
+    def __init__(
+        self,
+        session: Any,
+        words: Words,
+        *,
+        speaker: Speaker | None = None,
+        executor: Any = None,
+        card_reader: CardReader | None = None,
+        speech: bool = True,
+        on_quit: Callable[[], None] | None = None,
+        tick_ms: int = 1000,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("kiosk_window")
+        self.session = session
+        self.words = words
+        self.speaker = speaker or Speaker(enabled=False)
+        self.speech_on = speech
+        self._executor = executor
+        self._reader = card_reader
+        self._on_quit = on_quit
+        self._allow_close = False
+        self._theme: Theme | None = None
+        self._view: SessionView | None = None
+        self._last_screen_part: SessionView | None = None
+        self._spoken_for: tuple | None = None
+        self.reading_card = False
+        self.ctx = ScreenContext(session=session, words=words, touch=session.touch, on_screen_changed=self._speak_screen)
+        self.screens: dict[Step, Screen] = {}
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.top_bar, self._top = panel("bar", "top_bar")
+        self._top_row = QHBoxLayout()
+        self._top.addLayout(self._top_row)
+        outer.addWidget(self.top_bar)
+        body = QVBoxLayout()
+        outer.addLayout(body, 1)
+        self._banners = QVBoxLayout()
+        body.addLayout(self._banners)
+        self.stack = QStackedWidget()
+        body.addWidget(self.stack, 1)
+        self.maintenance = QWidget()
+        self.maintenance.setObjectName("maintenance")
+        self._maintenance_box = QVBoxLayout(self.maintenance)
+        self.stack.addWidget(self.maintenance)
+        self.bottom_bar, self._bottom = panel("bottom_bar", "bottom_bar")
+        self._bottom_row = QHBoxLayout()
+        self._bottom.addLayout(self._bottom_row)
+        outer.addWidget(self.bottom_bar)
+        self._body = body
+
+        self.card_signals = CardSignals(self)
+        if card_reader is not None:
+            self.card_signals.inserted.connect(self._card_inserted)
+            self.card_signals.removed.connect(lambda _reader: self.session.card_removed())
+            self.card_signals.attach(card_reader)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(tick_ms)
+        self.timer.timeout.connect(self.session.tick)
+        self.timer.start()
+        self._unsubscribe = session.subscribe(self.show_view)
+
+    # --- rendering ----------------------------------------------------------------------------------
+
+    @property
+    def view(self) -> SessionView | None:
+        return self._view
+
+    @property
+    def theme(self) -> Theme:
+        assert self._theme is not None
+        return self._theme
+
+    def t(self, key: str, **values: object) -> str:
+        v = self._view
+        assert v is not None
+        return self.words.text(v.language, key, elder=v.mode is Mode.ELDER, **values)
+
+    def show_view(self, view: SessionView) -> None:
+        """Render `view`: the bars always, the screen when its part changed."""
+        theme = theme_for(view.mode)
+        if theme is not self._theme:
+            self._theme = theme
+            self.setStyleSheet(stylesheet(theme))
+            margin = theme.spacing_px
+            self._body.setContentsMargins(margin * 2, margin, margin * 2, margin)
+            self._body.setSpacing(margin)
+            self._last_screen_part = None
+        previous, self._view = self._view, view
+        self.setUpdatesEnabled(False)
+        try:
+            self._render_bars(view)
+            self._render_banners(view)
+            part = _screen_part(view)
+            if view.technician_card:
+                self._render_maintenance(view)
+                self._last_screen_part = None
+            elif part != self._last_screen_part:
+                self._last_screen_part = part
+                screen = self._screen(view.step)
+                if isinstance(screen, SCREEN_CLASSES[Step.IDENTIFY]):
+                    screen.reading = self.reading_card
+                screen.render(view, theme)
+                self.stack.setCurrentWidget(screen)
+            current = self.stack.currentWidget()
+            if isinstance(current, Screen):
+                current.setEnabled(not view.busy)
+        finally:
+            self.setUpdatesEnabled(True)
+        self._maybe_speak(previous, view)
+        self.rendered.emit()
+
+    def _screen(self, step: Step) -> Screen:
+        screen = self.screens.get(step)
+        if screen is None:
+            screen = SCREEN_CLASSES[step](self.ctx)
+            self.screens[step] = screen
+            self.stack.addWidget(screen)
+        return screen
+
+    def current_screen(self) -> Screen | None:
+        current = self.stack.currentWidget()
+        return current if isinstance(current, Screen) else None
+
+    def _render_bars(self, view: SessionView) -> None:
+        clear_layout(self._top_row)
+        elder = view.mode is Mode.ELDER
+        name = self.t("app.name")
+        if view.identity is not None:
+            name += "   " + self.t("bar.card", name=view.identity.name)
+        self._top_row.addWidget(label(name, name="app_name", wrap=False))
+        if view.online is False:
+            badge, box = panel("warning", "offline_badge")
+            box.setContentsMargins(8, 2, 8, 2)
+            box.addWidget(label(self.t("bar.offline"), wrap=False))
+            self._top_row.addWidget(badge)
+        self._top_row.addStretch(1)
+        if elder and self.speaker.available and self.speech_on:
+            self._top_row.addWidget(button(self.t("bar.repeat"), self._repeat_speech, name="bar.repeat"))
+        other = "en" if view.language == "zh" else "zh"
+        self._top_row.addWidget(
+            button(
+                self.t("lang.other"),
+                lambda: self.session.set_language(other),
+                name="bar.language",
+                accessible=self.t("lang.other.a11y"),
+            )
+        )
+        mode_key = "bar.elder_off" if elder else "bar.elder_on"
+        self._top_row.addWidget(
+            button(
+                self.t(mode_key),
+                lambda: self.session.set_mode(Mode.STANDARD if elder else Mode.ELDER),
+                name="bar.mode",
+                accessible=self.t(mode_key + ".a11y"),
+            )
+        )
+        self._top_row.addWidget(button(self.t("bar.help"), self.session.call_staff, name="bar.help", role="help"))
+
+        clear_layout(self._bottom_row)
+        no_nav = view.technician_card or view.step in (Step.ATTRACT, Step.SUBMITTING, Step.OUT_OF_SERVICE)
+        if not no_nav and view.step in BACK_STEPS:
+            self._bottom_row.addWidget(
+                button(self.t("nav.back"), self.session.back, name="nav.back", enabled=not view.busy)
+            )
+        self._bottom_row.addStretch(1)
+        if elder and view.step not in (Step.SUBMITTING, Step.OUT_OF_SERVICE):
+            self._bottom_row.addWidget(
+                button(self.t("bar.ticket"), self.session.take_ticket, name="bar.ticket", role="help", enabled=not view.busy)
+            )
+        if not no_nav and view.step in BACK_STEPS:
+            self._bottom_row.addWidget(
+                button(self.t("nav.cancel"), self.session.cancel, name="nav.cancel", enabled=not view.busy)
+            )
+        self.bottom_bar.setVisible(self._bottom_row.count() > 1)
+
+    def _render_banners(self, view: SessionView) -> None:
+        clear_layout(self._banners)
+        if view.warning is not None:
+            frame, box = panel("warning", "inactivity_warning")
+            box.addWidget(label(self.t("warning.text", seconds=view.warning.seconds_left), name="warning_text"))
+            box.addWidget(button(self.t("warning.extend"), self.session.extend, name="warning.extend", role="primary"))
+            self._banners.addWidget(frame)
+        if view.staff_called and view.step is not Step.OUT_OF_SERVICE:
+            frame, box = panel("ok", "staff_called")
+            box.addWidget(label(self.t("bar.staff_called")))
+            if view.step not in (Step.SUBMITTING,):
+                box.addWidget(button(self.t("way.ticket"), self.session.take_ticket, name="staff.ticket"))
+            self._banners.addWidget(frame)
+        if view.error is not None:
+            frame, box = panel("error", "error_panel")
+            box.addWidget(
+                label(self.words.text(view.language, view.error.message_key, fallback="error.generic"), name="error_text")
+            )
+            ways = QHBoxLayout()
+            for way in view.error.ways_forward:
+                tap = {
+                    WayForward.RETRY: self.session.retry,
+                    WayForward.TICKET: self.session.take_ticket,
+                    WayForward.CALL_STAFF: self.session.call_staff,
+                    WayForward.CONTINUE: self.session.dismiss_error,
+                }[way]
+                ways.addWidget(button(self.t(WAY_KEYS[way]), tap, name=f"way.{way.value}", enabled=not view.busy))
+            ways.addStretch(1)
+            box.addLayout(ways)
+            self._banners.addWidget(frame)
+        if view.busy and view.step is not Step.SUBMITTING:
+            frame, box = panel("card", "busy")
+            box.addWidget(label(self.t("busy")))
+            bar = QProgressBar()
+            bar.setRange(0, 0)
+            bar.setAccessibleName(self.t("busy"))
+            box.addWidget(bar)
+            self._banners.addWidget(frame)
+
+    def _render_maintenance(self, view: SessionView) -> None:
+        clear_layout(self._maintenance_box)
+        self._maintenance_box.addWidget(label(self.t("maintenance.title"), "title"))
+        self._maintenance_box.addWidget(label(self.t("maintenance.hint")))
+        row = QHBoxLayout()
+        row.addWidget(
+            button(
+                self.t("maintenance.out"),
+                lambda: self.session.set_out_of_service(OutOfServiceReason.INTERNAL),
+                name="maintenance.out",
+            )
+        )
+        row.addWidget(button(self.t("maintenance.in"), lambda: self.session.set_out_of_service(None), name="maintenance.in"))
+        row.addWidget(button(self.t("maintenance.exit"), self.quit_from_maintenance, name="maintenance.exit", role="help"))
+        row.addStretch(1)
+        self._maintenance_box.addLayout(row)
+        self._maintenance_box.addStretch(1)
+        self.stack.setCurrentWidget(self.maintenance)
+
+    # --- speech ---------------------------------------------------------------------------------------
+
+    def _speech_active(self, view: SessionView) -> bool:
+        return self.speech_on and self.speaker.available and theme_for(view.mode).speak_by_default
+
+    def _maybe_speak(self, previous: SessionView | None, view: SessionView) -> None:
+        key = (view.step, view.mode, view.language, view.error, view.warning is not None, view.outcome)
+        if key == self._spoken_for:
+            return
+        self._spoken_for = key
+        if not self._speech_active(view):
+            return
+        self.speaker.say(self.guidance(view), view.language)
+
+    def guidance(self, view: SessionView) -> str:
+        """What is said for this view: the warning, else the error, else the screen's own guidance."""
+        if view.warning is not None:
+            return self.t("speak.warning")
+        parts = []
+        if view.error is not None:
+            parts.append(self.words.text(view.language, view.error.message_key, fallback="error.generic"))
+            parts.extend(self.t(WAY_KEYS[w]) for w in view.error.ways_forward)
+        screen = self.current_screen()
+        if screen is not None and screen.view is not None:
+            parts.append(screen.spoken(view))
+        return "。".join(p for p in parts if p)
+
+    def _speak_screen(self, screen: Screen) -> None:
+        if self._view is not None and self._speech_active(self._view):
+            self.speaker.say(screen.spoken(self._view), self._view.language)
+
+    def _repeat_speech(self) -> None:
+        if self._view is not None:
+            self.speaker.say(self.guidance(self._view), self._view.language)
+
+    # --- the card -------------------------------------------------------------------------------------
+
+    def _card_inserted(self, _reader: str) -> None:
+        if self._reader is None or self._executor is None:
+            return
+        self.reading_card = True
+        self._refresh_identify()
+        reader = self._reader
+        self._executor.submit(reader.read_identity, self._card_read)
+
+    def _card_read(self, result: Identity | BaseException) -> None:
+        self.reading_card = False
+        if isinstance(result, Identity | CardError):
+            self.session.card_inserted(result)
+        else:
+            log.error("card read failed unexpectedly: %s", type(result).__name__)
+            self.session.card_inserted(CardUnreadable(type(result).__name__))
+        self._refresh_identify()
+
+    def _refresh_identify(self) -> None:
+        if self._view is not None and self._view.step is Step.IDENTIFY:
+            self._last_screen_part = None
+            self.show_view(self._view)
+
+    # --- no way out -----------------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            event.accept()  # no way out to the desktop
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._allow_close:
+            self.timer.stop()
+            self.speaker.stop()
+            event.accept()
+        else:
+            event.ignore()  # Alt+F4 and the window manager's close: only maintenance may quit
+
+    def quit_from_maintenance(self) -> None:
+        self._allow_close = True
+        self.close()
+        if self._on_quit is not None:
+            self._on_quit()
+
+    def allow_close(self) -> None:
+        """For the program's own shutdown (and tests)."""
+        self._allow_close = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
+            self.session.touch()
+        return False
