@@ -3,7 +3,8 @@
 1. Durable enqueue, one record per call (each returns only once the record is on disk):
    ours (Outbox.enqueue, with a sealed personal field) vs raw sqlite3 INSERT + COMMIT in WAL with
    synchronous=FULL (the disk's limit) vs persist-queue's SQLiteAckQueue.put. Rounds alternate the
-   three so that a noisy neighbour hurts all alike. Targets: >= 0.8x raw, >= 2x persist-queue,
+   three so that a noisy neighbour hurts all alike; throughput ratios are the median of per-round
+   ratios, latencies are over all calls. Targets: >= 0.8x raw, >= 2x persist-queue,
    p99 <= 2x raw's p99.
 2. Sync drain of a backlog to the reference hub on loopback (a real subprocess, started as the test
    fixture starts it: hub.testing.start_hub): ours (SyncWorker batches) vs one POST per record over
@@ -23,6 +24,7 @@ import sqlite3
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -53,10 +55,15 @@ def payload(n: int) -> dict:
 class Latencies:
     name: str
     samples: list[float]
+    round_rates: list[float]  # records/s of each round: a burst of noise spoils one round, not all
 
     @property
     def rate(self) -> float:
-        return len(self.samples) / sum(self.samples)
+        return statistics.median(self.round_rates)
+
+    def ratio_to(self, other: Latencies) -> float:
+        """The median over rounds of this/other throughput (each round ran both back to back)."""
+        return statistics.median(a / b for a, b in zip(self.round_rates, other.round_rates, strict=True))
 
     def pct(self, q: float) -> float:
         ordered = sorted(self.samples)
@@ -78,7 +85,7 @@ def bench_enqueue(workdir: Path, count: int, rounds: int) -> dict[str, Latencies
     raw = _raw_connection(workdir / "raw.sqlite")
     ours = Outbox(workdir / "outbox.sqlite", "T0001", key=os.urandom(32))
     pq = SQLiteAckQueue(str(workdir / "persist-queue"), auto_commit=True)
-    timings = {name: Latencies(name, []) for name in ("raw", "ours", "persist-queue")}
+    timings = {name: Latencies(name, [], []) for name in ("raw", "ours", "persist-queue")}
     per_round = max(1, count // rounds)
     clock = time.perf_counter
 
@@ -100,10 +107,12 @@ def bench_enqueue(workdir: Path, count: int, rounds: int) -> dict[str, Latencies
         order = list(runners) if r % 2 == 0 else list(reversed(runners))
         for name in order:
             run, samples = runners[name], timings[name].samples
+            round_began = clock()
             for i in range(per_round):
                 began = clock()
                 run(i)
                 samples.append(clock() - began)
+            timings[name].round_rates.append(per_round / (clock() - round_began))
     ours.close()
     raw.close()
     return timings
@@ -114,6 +123,28 @@ def _fill(outbox: Outbox, items: int) -> float:
     for i in range(items):
         outbox.enqueue(SERVICE, payload(i), CLASSES, VERSION)
     return time.perf_counter() - began
+
+
+class _Resident(threading.Thread):
+    """Enqueues one submission every 10 ms until finished, timing each call."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        super().__init__(daemon=True)
+        self.outbox = outbox
+        self.latencies = Latencies("during drain", [], [])
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        n = 0
+        while not self._done.wait(0.01):
+            began = time.perf_counter()
+            self.outbox.enqueue(SERVICE, payload(n), CLASSES, VERSION)
+            self.latencies.samples.append(time.perf_counter() - began)
+            n += 1
+
+    def finish(self) -> None:
+        self._done.set()
+        self.join()
 
 
 def bench_drain(workdir: Path, items: int, baseline_posts: int, config: QueueConfig) -> dict[str, float]:
@@ -133,21 +164,36 @@ def bench_drain(workdir: Path, items: int, baseline_posts: int, config: QueueCon
 
         outbox = Outbox(workdir / "drain.sqlite", "T0001", config=config)
         fill_s = _fill(outbox, items)
+        began = time.perf_counter()
+        depth = outbox.stats().depth  # what the UI and the heartbeat ask for, on the full backlog
+        stats_ms = (time.perf_counter() - began) * 1e3
+        assert depth == items
         worker = SyncWorker(outbox, client, config)
+        # meanwhile a resident submits now and then (one every 10 ms, far busier than a real kiosk):
+        # how long does the resident wait while the worker drains?
+        resident = _Resident(outbox)
+        resident.start()
         began = time.perf_counter()
         report = worker.sync_now()
         drain_s = time.perf_counter() - began
-        assert report.error is None and report.depth_after == 0, report
-        assert report.acked == items, report
+        resident.finish()
+        assert report.error is None, report
+        rest = worker.sync_now()  # what the resident added after the last batch
+        assert rest.error is None and rest.depth_after == 0, rest
+        assert report.acked + rest.acked == items + len(resident.latencies.samples)
         outbox.close()
         client.close()
     finally:
         hub.stop()
     return {
         "single_rate": baseline_posts / single_s,
-        "drain_rate": items / drain_s,
+        "drain_rate": report.acked / drain_s,
+        "during_p50_ms": resident.latencies.pct(0.5) * 1e3,
+        "during_p99_ms": resident.latencies.pct(0.99) * 1e3,
+        "during_n": len(resident.latencies.samples),
         "drain_s": drain_s,
         "fill_s": fill_s,
+        "stats_ms": stats_ms,
         "batches": report.batches,
     }
 
@@ -161,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=100_000, help="backlog drained to the hub")
     parser.add_argument("--enqueues", type=int, default=3000, help="records per enqueue contender")
-    parser.add_argument("--rounds", type=int, default=6, help="alternating rounds of the enqueue contest")
+    parser.add_argument("--rounds", type=int, default=10, help="alternating rounds of the enqueue contest")
     parser.add_argument("--posts", type=int, default=2000, help="records sent one POST each (baseline)")
     parser.add_argument("--batch-items", type=int, default=QueueConfig().batch_max_items)
     parser.add_argument("--skip-drain", action="store_true", help="only the enqueue contest")
@@ -175,15 +221,14 @@ def main(argv: list[str] | None = None) -> int:
         raw, ours, pq = t["raw"], t["ours"], t["persist-queue"]
         for lat in (raw, ours, pq):
             _line(
-                f"{lat.name}: records/s, p50 / p99 ms",
+                f"{lat.name}: records/s (median round), ms",
                 f"{lat.rate:,.0f}",
                 f"p50 {lat.pct(0.5) * 1e3:.3f}  p99 {lat.pct(0.99) * 1e3:.3f}  "
                 f"mean {statistics.fmean(lat.samples) * 1e3:.3f}",
             )
-        _line(
-            "ours / raw (throughput)", f"{ours.rate / raw.rate:.2f}x", ">= 0.8x", ours.rate / raw.rate >= 0.8
-        )
-        _line("ours / persist-queue", f"{ours.rate / pq.rate:.2f}x", ">= 2x", ours.rate / pq.rate >= 2)
+        vs_raw, vs_pq = ours.ratio_to(raw), ours.ratio_to(pq)
+        _line("ours / raw (median of per-round ratios)", f"{vs_raw:.2f}x", ">= 0.8x", vs_raw >= 0.8)
+        _line("ours / persist-queue (median of rounds)", f"{vs_pq:.2f}x", ">= 2x", vs_pq >= 2)
         p99 = ours.pct(0.99) / raw.pct(0.99)
         _line("ours p99 / raw p99", f"{p99:.2f}x", "<= 2x", p99 <= 2)
         _line("ours p50 / raw p50", f"{ours.pct(0.5) / raw.pct(0.5):.2f}x")
@@ -206,6 +251,12 @@ def main(argv: list[str] | None = None) -> int:
                 extrapolated < 60,
             )
             _line("(filling the backlog with enqueue took)", f"{d['fill_s']:.1f} s")
+            _line(f"(Outbox.stats() with {args.items:,} pending took)", f"{d['stats_ms']:.1f} ms")
+            _line(
+                f"enqueue while draining ({d['during_n']:,} calls): p50 / p99",
+                f"{d['during_p50_ms']:.3f} / {d['during_p99_ms']:.3f} ms",
+                f"p99 = {d['during_p99_ms'] / (raw.pct(0.99) * 1e3):.1f}x an idle raw commit",
+            )
     return 0
 
 

@@ -5,6 +5,7 @@ python -m hub enrol --db var/hub.sqlite --terminal T0001 --keyring file:var/keyr
 python -m hub advance C0000001 in_progress --db var/hub.sqlite
 python -m hub seed --db var/hub.sqlite
 python -m hub cases --db var/hub.sqlite
+python -m hub terminals --db var/hub.sqlite [--json]
 """
 
 from __future__ import annotations
@@ -108,6 +109,36 @@ def _cases(args: argparse.Namespace) -> int:
     return 0
 
 
+def _summary(terminal: dict) -> str:
+    """One line per terminal: when it last reported, its queue and its devices."""
+    health = terminal["health"]
+    if health is None:
+        return f"{terminal['terminal_id']}  no heartbeat yet" + ("  (revoked)" if terminal["revoked"] else "")
+    queue = health.get("queue") or {}
+    devices = health.get("devices") or {}
+    versions = health.get("versions") or {}
+    parts = [
+        terminal["terminal_id"],
+        f"last heartbeat {terminal['heartbeat_at']}",
+        f"queue depth {queue.get('depth', '?')}",
+        f"oldest pending {queue.get('oldest_pending_age_s')} s",
+        f"dead letters {queue.get('dead_letters', '?')}",
+        "devices " + (", ".join(f"{n}={d.get('state')}" for n, d in devices.items()) or "none"),
+        f"app {versions.get('app', '?')} catalogue {versions.get('catalogue', '?')}",
+    ]
+    return "  ".join(parts) + ("  (revoked)" if terminal["revoked"] else "")
+
+
+def _terminals(args: argparse.Namespace) -> int:
+    store = HubStore(args.db)
+    try:
+        for terminal in store.terminals_overview():
+            print(json.dumps(terminal, ensure_ascii=False) if args.json else _summary(terminal))
+    finally:
+        store.close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m hub", description="The reference hub (contract v1).")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -152,6 +183,13 @@ def build_parser() -> argparse.ArgumentParser:
     cases = sub.add_parser("cases", help="list the cases (one JSON object per line)")
     cases.add_argument("--db", required=True)
     cases.set_defaults(func=_cases)
+
+    terminals = sub.add_parser(
+        "terminals", help="list enrolled terminals with their latest heartbeat (queue, devices, versions)"
+    )
+    terminals.add_argument("--db", required=True, help="the hub's SQLite file")
+    terminals.add_argument("--json", action="store_true", help="one JSON object per terminal and line")
+    terminals.set_defaults(func=_terminals)
     return parser
 
 

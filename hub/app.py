@@ -31,10 +31,27 @@ from hub.store import HubStore, StoreError
 log = logging.getLogger(__name__)
 
 API_VERSION = "1"
-ERRORS = {
-    401: {"model": models.ErrorBody},
-    403: {"model": models.ErrorBody},
-    404: {"model": models.ErrorBody},
+# what the gate (hub/auth.py) and the error handlers may answer on any /v1 path
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": models.ErrorBody, "description": text}
+    for code, text in {
+        400: "Malformed JSON (malformed_json)",
+        401: "Unsigned, badly signed, unknown terminal or replay (unauthenticated, bad_signature, "
+        "unknown_terminal, replay)",
+        403: "Wrong token, revoked terminal, another terminal's path (bad_token, terminal_revoked, "
+        "terminal_mismatch)",
+        404: "Not found",
+        413: "Body too large (too_large, too_many_items)",
+        422: "Valid JSON of the wrong shape (invalid_request)",
+        429: "Too many requests from this terminal; see Retry-After (rate_limited)",
+        503: "The hub is overloaded; see Retry-After (overloaded)",
+    }.items()
+}
+SIGNING_HEADERS = {
+    "X-Terminal-Id": "the terminal's id, as enrolled",
+    "X-Timestamp": "Unix seconds; refused outside the hub's clock window (default ±300 s)",
+    "X-Nonce": "random, never reused by this terminal within the window",
+    "X-Signature": "hex HMAC-SHA256 over method, path with query, timestamp, nonce, SHA-256 of the body",
 }
 
 
@@ -136,6 +153,7 @@ def create_app(settings: HubSettings) -> FastAPI:
     app = FastAPI(
         title="Community kiosk reference hub",
         version=API_VERSION,
+        redirect_slashes=False,  # a redirect would break the signature: answer 404 instead
         description="Hub contract v1: submissions with idempotency, catalogue, case status, rating, "
         "tickets, records and terminal heartbeats. Every /v1 request is signed (HMAC-SHA256 over method, "
         "path with query, X-Timestamp, X-Nonce and the body's SHA-256) and carries X-Terminal-Id and a "
@@ -153,7 +171,7 @@ def create_app(settings: HubSettings) -> FastAPI:
         "/v1/submissions:batch",
         response_model=models.BatchResponse,
         response_model_exclude_none=True,
-        responses={**ERRORS, 413: {"model": models.ErrorBody}},
+        responses=ERRORS,
         summary="Submit a batch of queued submissions; one answer per item",
         openapi_extra={
             "requestBody": {
@@ -213,7 +231,10 @@ def create_app(settings: HubSettings) -> FastAPI:
     @app.post(
         "/v1/cases/{ref}/rating",
         response_model=models.CaseOut,
-        responses={**ERRORS, 409: {"model": models.ErrorBody}},
+        responses={
+            **ERRORS,
+            409: {"model": models.ErrorBody, "description": "Not finished or rated already"},
+        },
         summary="Rate a resolved or closed case, once",
     )
     def rate_case(ref: str, rating: models.RatingIn) -> dict[str, Any]:
@@ -239,7 +260,7 @@ def create_app(settings: HubSettings) -> FastAPI:
     @app.post(
         "/v1/records",
         response_model=models.RecordOut,
-        responses={**ERRORS, 422: {"model": models.ErrorBody}},
+        responses=ERRORS,
         summary="Issue a record or certificate for printing (values masked)",
     )
     def records(request: Request, wanted: models.RecordIn) -> dict[str, Any]:
@@ -279,7 +300,25 @@ def create_app(settings: HubSettings) -> FastAPI:
             [(models.BatchRequest, "validation"), (models.SubmissionItemIn, "validation")],
             ref_template="#/components/schemas/{model}",
         )
-        schema.setdefault("components", {}).setdefault("schemas", {}).update(defs.get("$defs", {}))
+        components = schema.setdefault("components", {})
+        components.setdefault("schemas", {}).update(defs.get("$defs", {}))
+        components["securitySchemes"] = {"terminalToken": {"type": "http", "scheme": "bearer"}}
+        signed = [
+            {
+                "name": name,
+                "in": "header",
+                "required": True,
+                "schema": {"type": "string"},
+                "description": text,
+            }
+            for name, text in SIGNING_HEADERS.items()
+        ]
+        for path, operations in schema["paths"].items():
+            if not path.startswith("/v1/"):
+                continue
+            for operation in operations.values():
+                operation["security"] = [{"terminalToken": []}]
+                operation["parameters"] = operation.get("parameters", []) + signed
         app.openapi_schema = schema
         return schema
 

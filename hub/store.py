@@ -1,5 +1,6 @@
 """The reference hub's own SQLite store (sqlite-utils): terminals, nonces, cases and their timelines,
-idempotency records, tickets, records issued and heartbeats.
+idempotency records, tickets, records issued, heartbeats (the latest per terminal) and fleet-wide
+settings (the card-hash salt).
 
 One connection guarded by a lock: the reference hub serves a handful of terminals, and serialising
 writes makes "the same idempotency key never creates two cases" hold without further care. WAL with
@@ -12,6 +13,7 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -24,7 +26,7 @@ from typing import Any
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+from hub.schema import SCHEMA_VERSION, migrate
 
 # statuses a case moves through; a resident may rate a case once it is finished
 CASE_STATUSES = ("received", "assigned", "in_progress", "resolved", "closed", "rejected")
@@ -111,76 +113,11 @@ class HubStore:
     # --- schema ------------------------------------------------------------------------------------
 
     def _migrate(self) -> None:
+        # readers (tests, the CLI) opening a live hub's file need no write lock when it is current
+        if self._db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+            return
         with self._tx() as db:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version >= SCHEMA_VERSION:
-                return
-            db["terminals"].create(
-                {
-                    "terminal_id": str,
-                    "token_sha256": str,
-                    "hmac_key": str,
-                    "revoked": int,
-                    "enrolled_at": str,
-                },
-                pk="terminal_id",
-                if_not_exists=True,
-            )
-            db["nonces"].create(
-                {"terminal_id": str, "nonce": str, "seen_at": float},
-                pk=("terminal_id", "nonce"),
-                if_not_exists=True,
-            )
-            db["nonces"].create_index(["seen_at"], if_not_exists=True)
-            db["cases"].create(
-                {
-                    "seq": int,
-                    "case_id": str,
-                    "terminal_id": str,
-                    "idempotency_key": str,
-                    "body_sha256": str,
-                    "local_ref": str,
-                    "service_id": str,
-                    "catalog_version": str,
-                    "created_at": str,
-                    "received_at": str,
-                    "payload": str,
-                    "card_hash": str,
-                    "status": str,
-                    "rating": int,
-                    "rating_comment": str,
-                },
-                pk="seq",
-                not_null={"case_id", "service_id", "status"},
-                if_not_exists=True,
-            )
-            db["cases"].create_index(["case_id"], unique=True, if_not_exists=True)
-            db["cases"].create_index(["terminal_id", "idempotency_key"], unique=True, if_not_exists=True)
-            db["cases"].create_index(["local_ref"], if_not_exists=True)
-            db["cases"].create_index(["card_hash"], if_not_exists=True)
-            db["case_events"].create(
-                {"id": int, "case_id": str, "at": str, "status": str, "note": str},
-                pk="id",
-                if_not_exists=True,
-            )
-            db["case_events"].create_index(["case_id"], if_not_exists=True)
-            db["tickets"].create(
-                {"id": int, "day": str, "prefix": str, "number": int, "service_id": str, "issued_at": str},
-                pk="id",
-                if_not_exists=True,
-            )
-            db["tickets"].create_index(["day", "prefix", "number"], unique=True, if_not_exists=True)
-            db["records"].create(
-                {"record_id": str, "service_id": str, "terminal_id": str, "issued_at": str},
-                pk="record_id",
-                if_not_exists=True,
-            )
-            db["heartbeats"].create(
-                {"terminal_id": str, "received_at": str, "health": str},
-                pk="terminal_id",
-                if_not_exists=True,
-            )
-            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            migrate(db)
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite_utils.Database]:
@@ -214,6 +151,17 @@ class HubStore:
                 },
                 pk="terminal_id",
             )
+
+    def fleet_card_salt(self) -> bytes:
+        """The fleet-wide salt for card hashes, made once (32 random bytes) and the same for every
+        terminal from then on, so a card's cases are found whichever terminal the resident uses."""
+        with self._tx() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO fleet (key, value, created_at) VALUES ('card_hash_salt', ?, ?)",
+                [base64.b64encode(os.urandom(32)).decode("ascii"), utc_now_iso()],
+            )
+            row = db.execute("SELECT value FROM fleet WHERE key = 'card_hash_salt'").fetchone()
+        return base64.b64decode(row[0])
 
     def revoke_terminal(self, terminal_id: str) -> None:
         with self._tx() as db:
@@ -406,9 +354,15 @@ class HubStore:
     def seed_case(
         self, case_id: str, local_ref: str, service_id: str, statuses: list[str], card_hash: str | None = None
     ) -> None:
-        """A demo case with a ready-made timeline (no-op when it exists)."""
+        """A demo case with a ready-made timeline. When it exists, only its card hash is brought up to
+        date (a demo hub kept across enrolments still finds the demo card's cases)."""
         with self._tx() as db:
             if self._find_case_row(case_id) is not None:
+                if card_hash is not None:
+                    db.execute(
+                        "UPDATE cases SET card_hash = ? WHERE case_id = ? AND terminal_id = 'DEMO'",
+                        [card_hash, case_id],
+                    )
                 return
             now = utc_now_iso()
             db.execute(
@@ -452,6 +406,26 @@ class HubStore:
                 {"terminal_id": terminal_id, "received_at": utc_now_iso(), "health": json.dumps(health)},
                 pk="terminal_id",
             )
+
+    def terminals_overview(self) -> list[dict[str, Any]]:
+        """Every enrolled terminal with its latest heartbeat (None when it never sent one), by id:
+        terminal_id, enrolled_at, revoked, heartbeat_at, health."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT t.terminal_id, t.enrolled_at, t.revoked, h.received_at, h.health"
+                " FROM terminals t LEFT JOIN heartbeats h ON h.terminal_id = t.terminal_id"
+                " ORDER BY t.terminal_id"
+            ).fetchall()
+        return [
+            {
+                "terminal_id": terminal_id,
+                "enrolled_at": enrolled_at,
+                "revoked": bool(revoked),
+                "heartbeat_at": received_at,
+                "health": None if health is None else json.loads(health),
+            }
+            for terminal_id, enrolled_at, revoked, received_at, health in rows
+        ]
 
     def last_heartbeat(self, terminal_id: str) -> dict[str, Any] | None:
         with self._lock:

@@ -24,6 +24,7 @@ class HubConfig:
     read_timeout_s: float = 10.0
     verify_tls: bool = True  # a path to a CA bundle may be given as ca_bundle
     ca_bundle: str = ""
+    heartbeat_interval_s: float = 60.0  # kiosk.heartbeat: how often the terminal reports to the hub
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class QueueConfig:
     backoff_cap_s: float = 300.0
     idle_poll_s: float = 5.0  # how often the worker looks for work when nobody wakes it
     retention_days: float = 30.0  # acked items are purged after this
+    max_db_bytes: int = 0  # cap on the outbox file (a full cap refuses new submissions); 0 = no cap
 
 
 @dataclass(frozen=True)

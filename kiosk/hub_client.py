@@ -1,6 +1,7 @@
 """The hub client: contract v1 over HTTPS with `requests` (see ../shared/DESIGN.md).
 
-One `requests.Session` (keep-alive), (connect, read) timeouts, TLS verification on (with the
+One `requests.Session` per thread (keep-alive; requests does not promise that a Session is safe to
+share between threads), (connect, read) timeouts, TLS verification on (with the
 configured CA bundle when there is one), every request signed with the terminal's credentials from
 keyring. Callers never see `requests` exceptions or raw JSON: failures are the typed errors of
 kiosk.hub_api:
@@ -18,8 +19,9 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
-from dataclasses import asdict
+import weakref
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
@@ -98,11 +100,32 @@ def _case(raw: Any) -> CaseStatus:
     )
 
 
-class HubClient:
-    """Implements kiosk.hub_api.Hub over one keep-alive `requests.Session`.
+class _ThreadSession:
+    """Holds one thread's Session in a threading.local; when the thread ends, the holder is collected
+    and a finalizer closes the Session (its pooled connections) and forgets it."""
 
-    Calls may come from several threads (sync worker, session executor): each call signs its own
-    request, and the Session's connection pool hands each thread its own connection.
+    __slots__ = ("session", "generation", "__weakref__")
+
+    def __init__(self, session: requests.Session, generation: int) -> None:
+        self.session = session
+        self.generation = generation  # the client's close() count when it was made
+
+
+def _forget_session(
+    open_sessions: set[requests.Session], lock: threading.Lock, session: requests.Session
+) -> None:
+    with lock:
+        open_sessions.discard(session)
+    session.close()
+
+
+class HubClient:
+    """Implements kiosk.hub_api.Hub with one keep-alive `requests.Session` per calling thread.
+
+    Calls may come from several threads at once (sync worker, heartbeat, the UI's workers): each
+    call signs its own request and goes through its own thread's Session, so no Session or
+    connection is ever used by two threads at a time, and a long-lived thread keeps its connection
+    alive between calls. A Session passed in (tests) is used by every thread as it is.
     """
 
     def __init__(
@@ -110,14 +133,46 @@ class HubClient:
     ) -> None:
         self._config = hub_config
         self._credentials = credentials
-        self._session = session or requests.Session()
+        self._injected = session
+        self._local = threading.local()
+        self._sessions_lock = threading.Lock()
+        self._open_sessions: set[requests.Session] = set()  # every live thread's Session, for close()
+        self._generation = 0  # bumped by close(): holders of an older generation make a new Session
         self._base = hub_config.url.rstrip("/")
         self._base_path = urlsplit(self._base).path
         self._timeout = (hub_config.connect_timeout_s, hub_config.read_timeout_s)
         self._verify: bool | str = hub_config.ca_bundle or hub_config.verify_tls
 
+    def _session(self) -> requests.Session:
+        """The calling thread's Session (made on its first call), or the injected one."""
+        if self._injected is not None:
+            return self._injected
+        holder: _ThreadSession | None = getattr(self._local, "holder", None)
+        if holder is None or holder.generation != self._generation:
+            session = requests.Session()
+            with self._sessions_lock:
+                holder = _ThreadSession(session, self._generation)
+                self._open_sessions.add(session)
+            weakref.finalize(holder, _forget_session, self._open_sessions, self._sessions_lock, session)
+            self._local.holder = holder
+        return holder.session
+
+    @property
+    def open_sessions(self) -> int:
+        """How many per-thread Sessions are open (diagnostics and tests)."""
+        with self._sessions_lock:
+            return len(self._open_sessions)
+
     def close(self) -> None:
-        self._session.close()
+        """Close every thread's Session (and an injected one). A later call opens a new Session."""
+        with self._sessions_lock:
+            self._generation += 1
+            sessions = list(self._open_sessions)
+            self._open_sessions.clear()
+        for session in sessions:
+            session.close()
+        if self._injected is not None:
+            self._injected.close()
 
     # --- transport ------------------------------------------------------------------------------------
 
@@ -150,7 +205,7 @@ class HubClient:
             all_headers["Content-Type"] = "application/json"
         all_headers.update(headers or {})
         try:
-            response = self._session.request(
+            response = self._session().request(
                 method,
                 self._base + path,
                 data=data if body is not None else None,
@@ -202,7 +257,7 @@ class HubClient:
         if not items:
             return []
         keys = [item.idempotency_key for item in items]
-        response = self._request("POST", "/v1/submissions:batch", {"items": [asdict(i) for i in items]})
+        response = self._request("POST", "/v1/submissions:batch", {"items": [_item_json(i) for i in items]})
         raw = self._json(response)
         _require(isinstance(raw, dict) and isinstance(raw.get("results"), list), "results is not a list")
         by_key: dict[str, SubmissionResult] = {}
@@ -231,6 +286,9 @@ class HubClient:
         return CatalogFetch(etag=new_etag, document=document)
 
     def case_status(self, ref: str) -> CaseStatus:
+        """A case by case id or local reference; HubNotFound when the hub knows neither."""
+        if not ref.strip():
+            raise HubNotFound("empty reference")
         return _case(self._json(self._request("GET", "/v1/cases/" + quote(ref, safe=""))))
 
     def cases_for_card(self, card_hash: str) -> list[CaseStatus]:
@@ -273,3 +331,15 @@ class HubClient:
     def heartbeat(self, health: dict[str, Any]) -> None:
         path = "/v1/terminals/" + quote(self._credentials.terminal_id, safe="") + "/heartbeat"
         self._request("POST", path, {"health": health})
+
+
+def _item_json(item: SubmissionItem) -> dict[str, Any]:
+    # built by hand: dataclasses.asdict deep-copies the payload and cost half the drain's CPU
+    return {
+        "idempotency_key": item.idempotency_key,
+        "local_ref": item.local_ref,
+        "service_id": item.service_id,
+        "catalog_version": item.catalog_version,
+        "created_at": item.created_at,
+        "payload": item.payload,
+    }

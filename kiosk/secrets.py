@@ -82,3 +82,21 @@ def load_hub_credentials(terminal_id: str) -> HubCredentials:
     if not token or not key:
         raise ConfigError(f"terminal {terminal_id} has no hub credentials in keyring (not enrolled)")
     return HubCredentials(terminal_id, token, base64.b64decode(key))
+
+
+def store_card_hash_salt(terminal_id: str, salt: bytes) -> None:
+    """Keep the fleet-wide card-hash salt the hub issued at enrolment (the same on every terminal)."""
+    _set(f"card-hash-salt/{terminal_id}", base64.b64encode(salt).decode("ascii"))
+
+
+def card_hash_salt(terminal_id: str) -> bytes:
+    """The fleet-wide salt for card hashes (kiosk.services.card_hash), as issued by the hub at
+    enrolment, so a card's cases are found on any terminal of the fleet.
+
+    Raises ConfigError when the terminal has not been enrolled (or was enrolled before the hub issued
+    a salt: enrol it again).
+    """
+    salt = _get(f"card-hash-salt/{terminal_id}")
+    if not salt:
+        raise ConfigError(f"terminal {terminal_id} has no card-hash salt in keyring (not enrolled)")
+    return base64.b64decode(salt)

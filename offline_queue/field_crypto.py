@@ -47,8 +47,13 @@ class FieldSealer:
         self._aead = AESGCM(key)
 
     def seal(self, fields: dict[str, Any], associated: bytes) -> bytes:
-        """Encrypt a JSON object of fields. The caller has checked they are JSON-serialisable."""
-        plain = json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        """Encrypt a JSON object of fields. Raises TypeError/ValueError for values that are not JSON."""
+        return self.seal_json(
+            json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), associated
+        )
+
+    def seal_json(self, plain: bytes, associated: bytes) -> bytes:
+        """Encrypt fields already serialised as a JSON object (UTF-8)."""
         nonce = os.urandom(_NONCE_BYTES)
         return _FORMAT + nonce + self._aead.encrypt(nonce, plain, associated)
 

@@ -23,43 +23,43 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
+from keyring.errors import KeyringError
 
 from kiosk.config import KioskConfig, QueueConfig
 from kiosk.hub_api import SubmissionItem
 from kiosk.secrets import queue_encryption_key
-from offline_queue import schema
 from offline_queue.errors import (
-    ForeignQueueFile,
-    PayloadNotSerialisable,
     PayloadRefused,
     PayloadTooLarge,
-    QueueCorrupt,
     QueueError,
-    QueueFull,
     UnknownFieldClass,
 )
 from offline_queue.field_crypto import FIELD_CLASSES, FieldSealer, split_protected
-from offline_queue.generation import allocate_generation, note_generation
+from offline_queue.items import JSON_ENCODER, ClaimedItem, Settlement, to_json
 from offline_queue.local_ref import LocalRef
+from offline_queue.outbox_file import (
+    SQLITE_BUSY,
+    connect,
+    open_outbox_file,
+    primary_code,
+    translate_sqlite_error,
+)
 from offline_queue.schema import ACKED, DEAD_LETTER, IN_FLIGHT, PENDING
-from offline_queue.stats import DeadLetter, QueueStats, read_dead_letters, read_meta, read_stats
+from offline_queue.stats import DeadLetter, QueueStats, read_dead_letters, read_stats
 from offline_queue.sync_lock import SyncLock
 
 log = logging.getLogger(__name__)
 
-_SQLITE_HEADER = b"SQLite format 3\x00"
-_SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_NOTADB = 11, 13, 26
+_BUSY_WAIT_S = 30.0  # how long an enqueue waits for the write lock before it gives up
 # room left in a batch for the item's envelope (key, reference, service, dates) around its payload
 _ENVELOPE_BYTES = 512
 
@@ -69,44 +69,12 @@ _INSERT = (
 )
 
 
-def translate_sqlite_error(exc: sqlite3.Error, path: Path, doing: str) -> QueueError:
-    """The typed error for a SQLite failure; SQLite's own words are kept in the detail."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    detail = f"{doing}: {exc} ({path})"
-    if code == _SQLITE_FULL:
-        return QueueFull(detail, path=path)
-    if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
-        return QueueCorrupt(detail, path=path)
-    return QueueError(detail)
-
-
-@dataclass(frozen=True)
-class ClaimedItem:
-    """An item the sync worker has moved to in_flight; its protected fields are still sealed."""
-
-    seq: int
-    local_ref: str
-    idempotency_key: str
-    service_id: str
-    catalog_version: str
-    created_at: str
-    clear_fields: str
-    sealed: bytes | None
-
-
-@dataclass(frozen=True)
-class Settlement:
-    """What to write after a batch: acked (seq, case_id), dead letters (seq, reason), back to pending."""
-
-    acked: tuple[tuple[int, str], ...] = ()
-    dead: tuple[tuple[int, str], ...] = ()
-    retry: tuple[int, ...] = ()
-    hub_answered: bool = False  # the hub gave a usable answer: sets last_success_at
-    error: str | None = None  # recorded as last_error (None clears it when the hub answered)
-
-
 class Outbox:
     """The outbox over one SQLite file. Thread-safe: each connection has its own lock.
+
+    `key` is the AES-256 key for protected fields (default: kiosk.secrets.queue_encryption_key, from
+    keyring, created on first run); `max_db_bytes` caps the file (default: config.max_db_bytes; 0 =
+    no cap); `clock` gives epoch seconds (tests move it).
 
     Raises on opening: QueueCorrupt (not a readable SQLite file), ForeignQueueFile (another
     application's database or another terminal's outbox), QueueTooNew (a newer schema), QueueFull,
@@ -120,24 +88,26 @@ class Outbox:
         *,
         key: bytes | None = None,
         config: QueueConfig | None = None,
-        max_db_bytes: int = 0,
+        max_db_bytes: int | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.path = Path(path)
         self.terminal_id = terminal_id
         self.config = config or QueueConfig()
         self._clock = clock
-        self._max_db_bytes = max_db_bytes
-        self._sealer = FieldSealer(key if key is not None else queue_encryption_key(terminal_id))
+        self._sealer = FieldSealer(key if key is not None else _key_from_keyring(terminal_id))
         self._write_lock = threading.Lock()
         self._sync_lock = threading.Lock()
         self._read_lock = threading.Lock()
-        self._refuse_non_sqlite()
-        self._writer = self._connect(configure=False)  # look before changing anything
+        self._enqueue_listeners: list[Callable[[], None]] = []
+        # every item below this seq is acked or a dead letter (guarded by _sync_lock; None: unknown)
+        self._low_water: int | None = None
+        cap = self.config.max_db_bytes if max_db_bytes is None else max_db_bytes  # 0: no cap
+        self._writer, self.generation = open_outbox_file(self.path, terminal_id, cap)
         try:
-            self.generation = self._prepare()
-            self._sync = self._connect()
-            self._reader = self._connect()
+            self._writer.execute("PRAGMA busy_timeout=0")  # enqueue waits its own way (_insert)
+            self._sync = connect(self.path, cap)
+            self._reader = connect(self.path, cap)
         except BaseException:
             self._writer.close()
             raise
@@ -147,69 +117,6 @@ class Outbox:
     def open_for(cls, config: KioskConfig) -> Outbox:
         """The terminal's outbox at config.queue_db_path, key from keyring (created on first run)."""
         return cls(config.queue_db_path, config.terminal_id, config=config.queue)
-
-    # --- opening --------------------------------------------------------------------------------------
-
-    def _refuse_non_sqlite(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        if self.path.exists() and self.path.stat().st_size > 0:
-            with open(self.path, "rb") as f:
-                header = f.read(len(_SQLITE_HEADER))
-            if header != _SQLITE_HEADER:
-                raise QueueCorrupt(f"not a SQLite database: {self.path}", path=self.path)
-
-    def _connect(self, configure: bool = True) -> sqlite3.Connection:
-        try:
-            conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False, timeout=30)
-            if configure:
-                self._configure(conn)
-        except sqlite3.Error as exc:
-            raise translate_sqlite_error(exc, self.path, "opening the outbox") from exc
-        return conn
-
-    def _configure(self, conn: sqlite3.Connection) -> None:
-        conn.execute("PRAGMA journal_mode=WAL")  # changes the file: only once we know it is ours
-        conn.execute("PRAGMA synchronous=FULL")  # WAL + FULL: a commit survives a power cut
-        if self._max_db_bytes:
-            page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-            conn.execute(f"PRAGMA max_page_count={max(1, self._max_db_bytes // page_size)}")
-
-    def _prepare(self) -> int:
-        """Create or check and migrate the file; returns its generation."""
-        db = sqlite_utils.Database(self._writer)
-        try:
-            tables = set(db.table_names())
-            if tables:
-                self._refuse_foreign(tables)
-            self._configure(self._writer)
-            if not tables:
-                generation = allocate_generation(self.terminal_id)
-                meta = {
-                    "application": schema.APPLICATION,
-                    "terminal_id": self.terminal_id,
-                    "generation": str(generation),
-                    "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                }
-                schema.migrate(db, initial_meta=meta)
-                log.info("outbox created", extra={"terminal_id": self.terminal_id, "generation": generation})
-                return generation
-            applied = schema.migrate(db)
-            if applied:
-                log.info("outbox migrated", extra={"versions": applied})
-            generation = int(read_meta(self._writer, "generation") or "0")
-            note_generation(self.terminal_id, generation)
-            return generation
-        except sqlite3.Error as exc:
-            raise translate_sqlite_error(exc, self.path, "preparing the outbox") from exc
-
-    def _refuse_foreign(self, tables: set[str]) -> None:
-        if "outbox_meta" not in tables:
-            raise ForeignQueueFile(f"a SQLite database of another application: {self.path}", path=self.path)
-        if read_meta(self._writer, "application") != schema.APPLICATION:
-            raise ForeignQueueFile(f"not an outbox: {self.path}", path=self.path)
-        owner = read_meta(self._writer, "terminal_id")
-        if owner != self.terminal_id:
-            raise ForeignQueueFile(f"the outbox of terminal {owner}, not {self.terminal_id}", path=self.path)
 
     def _recover_if_no_worker(self) -> None:
         """Crash recovery: items left in_flight go back to pending, unless a live worker (maybe in
@@ -249,11 +156,17 @@ class Outbox:
             if data_class not in FIELD_CLASSES:
                 raise UnknownFieldClass(f"field {name!r} has an unknown class", field=name)
         clear, protected = split_protected(payload, field_classes)
-        size = len(_to_json(payload).encode("utf-8"))
+        clear_json = to_json(clear)
+        protected_json = to_json(protected).encode("utf-8") if protected else None
+        size = len(clear_json.encode("utf-8")) + (len(protected_json) if protected_json else 0)
         if size + _ENVELOPE_BYTES > self.config.batch_max_bytes:
             raise PayloadTooLarge(f"payload of {size} bytes exceeds the batch limit")
-        idempotency_key = f"{self.terminal_id}-{uuid.uuid4().hex}"
-        sealed = self._sealer.seal(protected, idempotency_key.encode("ascii")) if protected else None
+        idempotency_key = f"{self.terminal_id}-{os.urandom(16).hex()}"  # 128 random bits
+        sealed = (
+            self._sealer.seal_json(protected_json, idempotency_key.encode("ascii"))
+            if protected_json
+            else None
+        )
         now = self._clock()
         params = (
             idempotency_key,
@@ -261,20 +174,47 @@ class Outbox:
             catalog_version,
             datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds"),
             now,
-            json.dumps(clear, ensure_ascii=False, separators=(",", ":")),
+            clear_json,
             sealed,
-            json.dumps({k: field_classes[k] for k in payload}, separators=(",", ":")),
+            JSON_ENCODER.encode({k: field_classes[k] for k in payload}),
             size,
             PENDING,
         )
         with self._write_lock:
             try:
-                # one statement in autocommit mode: one transaction, committed (WAL fsync) on return
-                seq = self._writer.execute(_INSERT, params).lastrowid
+                seq = self._insert(params)
             except sqlite3.Error as exc:
                 raise translate_sqlite_error(exc, self.path, "storing a submission") from exc
-        assert seq is not None
+        for listener in tuple(self._enqueue_listeners):
+            listener()  # e.g. SyncWorker.wake: send it now (it never blocks)
         return LocalRef(self.terminal_id, self.generation, seq)
+
+    def _insert(self, params: tuple[Any, ...]) -> int:
+        """One INSERT in autocommit mode: one transaction, committed (WAL fsync) when it returns.
+
+        While the sync worker holds the write lock (a claim or a settle, a millisecond or two) the
+        INSERT is retried every few tenths of a millisecond: SQLite's own busy handler would sleep
+        1, 2, 5, 10 ... ms and keep a resident waiting for nothing.
+        """
+        pause, deadline = 0.0002, time.monotonic() + _BUSY_WAIT_S
+        while True:
+            try:
+                seq = self._writer.execute(_INSERT, params).lastrowid
+                assert seq is not None
+                return seq
+            except sqlite3.OperationalError as exc:
+                if primary_code(exc) != SQLITE_BUSY or time.monotonic() > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 1.5, 0.002)
+
+    def add_enqueue_listener(self, listener: Callable[[], None]) -> None:
+        """Call `listener()` after each durable enqueue (in the enqueuing thread: it must not block)."""
+        self._enqueue_listeners.append(listener)
+
+    def remove_enqueue_listener(self, listener: Callable[[], None]) -> None:
+        if listener in self._enqueue_listeners:
+            self._enqueue_listeners.remove(listener)
 
     # --- the sync worker's side (one worker at a time: see SyncLock) ------------------------------------
 
@@ -305,16 +245,42 @@ class Outbox:
             log.info("in-flight items back to pending", extra={"count": count})
         return count
 
+    def _low(self, conn: sqlite3.Connection) -> int:
+        """The low-water mark: no pending or in-flight item has a smaller seq.
+
+        Found by one full scan, then kept: pending items appear only above it (enqueue appends;
+        retries and recovery return items claimed above it), except a requeued dead letter, which
+        lowers it. A technician's requeue in another process is picked up at the next purge, which
+        forgets the mark.
+        """
+        if self._low_water is None:
+            row = conn.execute(
+                "SELECT MIN(seq) FROM items WHERE state IN (?, ?)", (PENDING, IN_FLIGHT)
+            ).fetchone()
+            self._low_water = row[0] if row[0] is not None else self._next_seq(conn)
+        return self._low_water
+
+    @staticmethod
+    def _next_seq(conn: sqlite3.Connection) -> int:
+        return conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM items").fetchone()[0]
+
     def claim_batch(self, max_items: int, max_bytes: int) -> list[ClaimedItem]:
         """Move the oldest pending items to in_flight: at most `max_items`, payloads within `max_bytes`
         (always at least one item). Returns them in order."""
 
         def claim(conn: sqlite3.Connection) -> list[ClaimedItem]:
+            # a rowid range scan from the low-water mark: no index to update on every enqueue
             rows = conn.execute(
                 "SELECT seq, idempotency_key, service_id, catalog_version, created_at, clear_fields, sealed,"
-                " size FROM items WHERE state = ? ORDER BY seq LIMIT ?",
-                (PENDING, max_items),
+                " size FROM items WHERE seq >= ? AND state = ? ORDER BY seq LIMIT ?",
+                (self._low(conn), PENDING, max_items),
             ).fetchall()
+            if not conn.execute(
+                "SELECT 1 FROM items WHERE seq >= ? AND seq < ? AND state = ? LIMIT 1",
+                (self._low(conn), rows[0][0] if rows else self._next_seq(conn), IN_FLIGHT),
+            ).fetchone():
+                # nothing open below the first pending item (we hold the write lock: no new rows)
+                self._low_water = rows[0][0] if rows else self._next_seq(conn)
             chosen, total = [], 0
             for row in rows:
                 total += row[7] + _ENVELOPE_BYTES
@@ -381,6 +347,8 @@ class Outbox:
         """
         keep_s = self.config.retention_days * 86400 if older_than_s is None else older_than_s
         cutoff = self._clock() - keep_s
+        with self._sync_lock:
+            self._low_water = None  # recomputed by the next claim: catches another process's requeue
         return self._sync_tx(
             "purging acked items",
             lambda c: (
@@ -397,17 +365,17 @@ class Outbox:
         parsed = LocalRef.parse(ref)
         if (parsed.terminal_id, parsed.generation) != (self.terminal_id, self.generation):
             return False
-        return bool(
-            self._sync_tx(
-                "requeueing a dead letter",
-                lambda c: (
-                    c.execute(
-                        "UPDATE items SET state = ?, reason = NULL WHERE seq = ? AND state = ?",
-                        (PENDING, parsed.sequence, DEAD_LETTER),
-                    ).rowcount
-                ),
-            )
-        )
+
+        def requeue(conn: sqlite3.Connection) -> bool:
+            changed = conn.execute(
+                "UPDATE items SET state = ?, reason = NULL WHERE seq = ? AND state = ?",
+                (PENDING, parsed.sequence, DEAD_LETTER),
+            ).rowcount
+            if changed and self._low_water is not None:
+                self._low_water = min(self._low_water, parsed.sequence)
+            return bool(changed)
+
+        return bool(self._sync_tx("requeueing a dead letter", requeue))
 
     # --- reading --------------------------------------------------------------------------------------
 
@@ -415,7 +383,7 @@ class Outbox:
         """Depth, in-flight, oldest pending age, dead letters, acked, last success and last error."""
         with self._read_lock:
             try:
-                return read_stats(self._reader, self._clock())
+                return read_stats(self._reader, self._clock(), self._low_water or 0)
             except sqlite3.Error as exc:
                 raise translate_sqlite_error(exc, self.path, "reading stats") from exc
 
@@ -435,20 +403,12 @@ class Outbox:
         return out if refs is None else {r: out[r] for r in refs if r in out}
 
 
+def _key_from_keyring(terminal_id: str) -> bytes:
+    try:
+        return queue_encryption_key(terminal_id)
+    except KeyringError as exc:
+        raise QueueError(f"keyring unavailable for the queue key: {type(exc).__name__}") from exc
+
+
 def _set_meta(conn: sqlite3.Connection, key: str, value: str | None) -> None:
     conn.execute("INSERT OR REPLACE INTO outbox_meta (key, value) VALUES (?, ?)", (key, value))
-
-
-def _to_json(payload: dict[str, Any]) -> str:
-    """The payload as JSON; names the first field that is not JSON (never its value)."""
-    try:
-        return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        for name, value in payload.items():
-            try:
-                json.dumps(value, allow_nan=False)
-            except (TypeError, ValueError):
-                raise PayloadNotSerialisable(
-                    f"field {name!r} is not JSON-serialisable ({type(value).__name__})", field=name
-                ) from exc
-        raise PayloadNotSerialisable(f"payload is not JSON-serialisable: {type(exc).__name__}") from exc

@@ -44,10 +44,11 @@ def read_meta(conn: sqlite3.Connection, key: str) -> str | None:
     return None if row is None else row[0]
 
 
-def read_stats(conn: sqlite3.Connection, now: float) -> QueueStats:
+def read_stats(conn: sqlite3.Connection, now: float, low_water: int = 0) -> QueueStats:
+    """`low_water`: no pending item has a smaller seq (0 when unknown), where the oldest is sought."""
     counts = dict(conn.execute("SELECT state, COUNT(*) FROM items GROUP BY state").fetchall())
     oldest = conn.execute(
-        "SELECT created_ts FROM items WHERE state = ? ORDER BY seq LIMIT 1", (PENDING,)
+        "SELECT created_ts FROM items WHERE seq >= ? AND state = ? ORDER BY seq LIMIT 1", (low_water, PENDING)
     ).fetchone()
     return QueueStats(
         depth=counts.get(PENDING, 0),

@@ -2,7 +2,7 @@
 
     worker = SyncWorker(outbox, hub_client, config.queue)
     worker.start()          # takes the outbox's sync lock; in-flight leftovers go back to pending
-    worker.wake()           # after an enqueue: look for work now
+    worker.wake()           # look for work now (each outbox.enqueue does this by itself)
     report = worker.sync_now()   # a technician's "force sync", in the caller's thread
     worker.stop(timeout_s=10)
 
@@ -35,7 +35,8 @@ from kiosk.config import QueueConfig
 from kiosk.hub_api import Hub, HubError, HubProtocolError, HubRefused, HubUnavailable, SubmissionItem
 from offline_queue.backoff import retry_delay
 from offline_queue.errors import QueueError, SealBroken, SyncAlreadyRunning
-from offline_queue.outbox import ClaimedItem, Outbox, Settlement
+from offline_queue.items import ClaimedItem, Settlement
+from offline_queue.outbox import Outbox
 from offline_queue.sync_lock import SyncLock
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,7 @@ class SyncWorker:
         self._needs_recovery = True  # in_flight rows may be left over (a crash, a failed settle)
         self.failures = 0  # consecutive failed batches
         self.next_delay_s: float | None = None  # the current backoff wait, for diagnostics
+        self.cycles = 0  # batches tried by the thread (incl. empty looks), for diagnostics
 
     # --- lifecycle --------------------------------------------------------------------------------------
 
@@ -119,6 +121,7 @@ class SyncWorker:
         self._kick.clear()
         self._thread = threading.Thread(target=self._run, name="outbox-sync", daemon=True)
         self._thread.start()
+        self.outbox.add_enqueue_listener(self.wake)  # every enqueue wakes the worker
 
     def stop(self, timeout_s: float = 10.0) -> bool:
         """Ask the thread to stop after the batch in hand (a hub call ends within the client's
@@ -129,6 +132,7 @@ class SyncWorker:
         self._stopping.set()
         self._kick.set()
         self._wake.set()
+        self.outbox.remove_enqueue_listener(self.wake)
         thread.join(timeout_s)
         if thread.is_alive():
             return False
@@ -282,6 +286,7 @@ class SyncWorker:
             except Exception as exc:  # a bug must not end sending for good: log it, back off, go on
                 outcome = CycleOutcome(error=describe(exc))
                 log.exception("sync cycle crashed", extra={"error": outcome.error})
+            self.cycles += 1
             if outcome.error is None:
                 self.failures = 0
                 self.next_delay_s = None

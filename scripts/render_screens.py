@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,14 +25,28 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from drivers.card.simulated import DEMO_CARDS  # noqa: E402,F401  (demo identities live there)
+from kiosk.executor import SynchronousExecutor  # noqa: E402
+from kiosk.session import Session  # noqa: E402
 from kiosk.session_view import Mode, OutOfServiceReason  # noqa: E402
-from tests.fixtures.session_kit import RESIDENT, TECHNICIAN, Kit, finished_case, make_kit  # noqa: E402
+from tests.fixtures.session_kit import (  # noqa: E402
+    RESIDENT,
+    TECHNICIAN,
+    Kit,
+    demo_catalogue,
+    finished_case,
+    make_kit,
+)
 from ui.i18n import Words  # noqa: E402
+from ui.theme import ELDER, STANDARD  # noqa: E402
 from ui.window import KioskWindow  # noqa: E402
 
 SIZES = ((1920, 1080), (1080, 1920))
-REPAIR = (("category", "lighting"), ("location", "8号楼2单元3层楼道"), ("detail", "楼道灯不亮已有三天"), ("urgency", "normal"))
+REPAIR = (
+    ("category", "lighting"),
+    ("location", "8号楼2单元3层楼道"),
+    ("detail", "楼道灯不亮已有三天"),
+    ("urgency", "normal"),
+)
 
 
 def _to_form(kit: Kit) -> None:
@@ -52,14 +67,9 @@ def _editor(field: str) -> Callable[[Kit, KioskWindow], None]:
         kit.session.start()
         kit.session.card_inserted(RESIDENT)
         service = "meal.elder_signup" if field == "start_date" else "repair.public_area"
-        if service not in {s.id for s in kit.session.available_services()}:
-            service = "repair.public_area"
-            field_id = "meals_per_week" if field == "start_date" else field
-        else:
-            field_id = field
         kit.session.choose_service(service)
         screen = window.current_screen()
-        screen.open_editor(field_id)
+        screen.open_editor(field)
         if field == "location":
             keyboard = screen.editor.keyboard
             for ch in "loudao":
@@ -70,6 +80,7 @@ def _editor(field: str) -> Callable[[Kit, KioskWindow], None]:
 
 def _receipt(paper: bool, online: bool) -> Callable[[Kit, KioskWindow], None]:
     def scene(kit: Kit, _window: KioskWindow) -> None:
+        kit.outbox.terminal_id = "T0001-93"  # references as long as the real outbox's (T0001-93-000001-K)
         kit.printer.paper_out = not paper
         kit.session.set_online(online)
         _filled(kit)
@@ -114,7 +125,14 @@ def _invalid(kit: Kit, _window: KioskWindow) -> None:
 SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
     ("attract", lambda kit, w: None),
     ("identify", lambda kit, w: kit.session.start()),
-    ("identify-needs-card", lambda kit, w: (kit.session.start(), kit.session.continue_without_card(), kit.session.choose_service("certificate.residence"))),
+    (
+        "identify-needs-card",
+        lambda kit, w: (
+            kit.session.start(),
+            kit.session.continue_without_card(),
+            kit.session.choose_service("certificate.residence"),
+        ),
+    ),
     ("choose", lambda kit, w: (kit.session.start(), kit.session.continue_without_card())),
     ("choose-with-card", lambda kit, w: (kit.session.start(), kit.session.card_inserted(RESIDENT))),
     ("form", lambda kit, w: _to_form(kit)),
@@ -123,15 +141,39 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
     ("editor-pinyin", _editor("location")),
     ("editor-digits", _editor("phone")),
     ("editor-date", _editor("start_date")),
-    ("form-card-prefill", lambda kit, w: (kit.session.start(), kit.session.card_inserted(RESIDENT), kit.session.choose_service("certificate.residence"))),
+    (
+        "form-card-prefill",
+        lambda kit, w: (
+            kit.session.start(),
+            kit.session.card_inserted(RESIDENT),
+            kit.session.choose_service("certificate.residence"),
+        ),
+    ),
     ("review", lambda kit, w: (_filled(kit), kit.session.next())),
     ("receipt-printed", _receipt(paper=True, online=True)),
     ("receipt-offline-no-paper", _receipt(paper=False, online=False)),
     ("result-ticket", lambda kit, w: (kit.session.start(), kit.session.take_ticket())),
     ("result-query", _query),
     ("result-rated", lambda kit, w: (_query(kit, w), kit.session.rate(5))),
-    ("result-record", lambda kit, w: (kit.session.start(), kit.session.card_inserted(RESIDENT), kit.session.choose_service("certificate.residence"), kit.session.set_field("purpose", kit.session.view.fields[2].choices[0].value), kit.session.next(), kit.session.next())),
-    ("result-notices", lambda kit, w: (kit.session.start(), kit.session.continue_without_card(), kit.session.choose_service("notices.community"))),
+    (
+        "result-record",
+        lambda kit, w: (
+            kit.session.start(),
+            kit.session.card_inserted(RESIDENT),
+            kit.session.choose_service("certificate.residence"),
+            kit.session.set_field("purpose", kit.session.view.fields[2].choices[0].value),
+            kit.session.next(),
+            kit.session.next(),
+        ),
+    ),
+    (
+        "result-notices",
+        lambda kit, w: (
+            kit.session.start(),
+            kit.session.continue_without_card(),
+            kit.session.choose_service("notices.community"),
+        ),
+    ),
     ("error-offline", _error),
     ("staff-called", lambda kit, w: (kit.session.start(), kit.session.call_staff())),
     ("inactivity-warning", _warning),
@@ -139,6 +181,22 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
     ("out-of-service", lambda kit, w: kit.session.set_out_of_service(OutOfServiceReason.BACKEND)),
     ("maintenance", lambda kit, w: kit.session.card_inserted(TECHNICIAN)),
 ]
+
+
+def themed_kit(folder: Path, terminal_id: str = "T0001") -> Kit:
+    """The stand-in kit, with a session paged like the real terminal's (the themes' items per page)."""
+    kit = make_kit(folder, terminal_id=terminal_id)
+    kit.session = Session(
+        terminal_id=terminal_id,
+        catalogue=demo_catalogue(),
+        actions=kit.actions,
+        executor=SynchronousExecutor(),
+        clock=kit.clock,
+        page_size=STANDARD.items_per_page,
+        elder_page_size=ELDER.items_per_page,
+        wall_clock=lambda: datetime(2026, 11, 23, 1, 0, tzinfo=UTC),
+    )
+    return kit
 
 
 def render(out: Path, only: str | None = None) -> list[Path]:
@@ -154,15 +212,20 @@ def render(out: Path, only: str | None = None) -> list[Path]:
                     for n, (name, scene) in enumerate(SCENES):
                         if only and only not in name:
                             continue
-                        kit = make_kit(Path(tmp) / f"{width}-{language}-{mode.value}-{n}")
+                        # the seniors' meal sign-up (the one form with a date) runs in the community hall
+                        terminal = "T0003" if name == "editor-date" else "T0001"
+                        kit = themed_kit(Path(tmp) / f"{width}-{language}-{mode.value}-{n}", terminal)
                         window = KioskWindow(kit.session, words, speech=False)
                         window.resize(width, height)
                         window.show()
                         kit.session.set_language(language)
                         kit.session.set_mode(mode)
                         scene(kit, window)
-                        kit.session.set_language(language)  # scenes that end a session reset it
-                        kit.session.set_mode(mode)
+                        # scenes that end a session reset language and mode (only then: it is a tap)
+                        if kit.session.view.language != language:
+                            kit.session.set_language(language)
+                        if kit.session.view.mode is not mode:
+                            kit.session.set_mode(mode)
                         for _ in range(3):
                             app.processEvents()
                         path = folder / f"{n:02d}-{name}.png"

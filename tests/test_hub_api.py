@@ -178,6 +178,10 @@ def test_wrong_shape_is_refused_422(hub):
 
 def test_unknown_path_answers_json_404(hub):
     assert _refusal(send(hub, "GET", "/v1/nothing-here")) == (404, "not_found")
+    assert _refusal(send(hub, "GET", "/v1/cases/")) == (
+        404,
+        "not_found",
+    )  # no redirect: it would break signing
 
 
 # --- submissions and idempotency -------------------------------------------------------------------------
@@ -283,6 +287,32 @@ def test_a_new_catalogue_file_gets_a_new_etag_and_a_missing_one_a_placeholder(tm
         assert document["version"] and document["services"]
     finally:
         placeholder.stop()
+
+
+def test_a_known_key_keeps_its_answer_after_the_service_left_the_catalogue(tmp_path):
+    catalog = tmp_path / "catalog.json"
+    demo = json.loads((Path(__file__).resolve().parent.parent / "hub/data/demo_catalog.json").read_text())
+    catalog.write_text(json.dumps(demo))
+    running = start_hub(
+        tmp_path / "hub.sqlite",
+        store_in_keyring=False,
+        catalog=catalog,
+        extra_args=["--max-batch-items", "2"],
+    )
+    try:
+        first = _results(send(running, "POST", "/v1/submissions:batch", {"items": [_item("kept")]}))["kept"]
+        demo["services"] = [s for s in demo["services"] if s["id"] != "repair.public_area"]
+        demo["version"] = "without-repairs"
+        catalog.write_text(json.dumps(demo))
+        again = _results(
+            send(running, "POST", "/v1/submissions:batch", {"items": [_item("kept"), _item("new")]})
+        )
+        assert (again["kept"]["status"], again["kept"]["case_id"]) == ("duplicate", first["case_id"])
+        assert (again["new"]["status"], again["new"]["reason"]) == ("rejected", "unknown_service")
+        three = {"items": [_item("a"), _item("b"), _item("c")]}
+        assert _refusal(send(running, "POST", "/v1/submissions:batch", three)) == (413, "too_many_items")
+    finally:
+        running.stop()
 
 
 def _advance(hub, ref: str, status: str) -> subprocess.CompletedProcess:
@@ -402,7 +432,14 @@ def test_openapi_lists_every_path_with_meaningful_models(hub):
     }
     batch = document["paths"]["/v1/submissions:batch"]["post"]
     assert batch["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/BatchRequest")
-    assert "401" in batch["responses"] and "413" in batch["responses"]
+    assert {"400", "401", "403", "413", "422", "429", "503"} <= set(batch["responses"])
+    assert {p["name"] for p in batch["parameters"]} >= {
+        "X-Terminal-Id",
+        "X-Timestamp",
+        "X-Nonce",
+        "X-Signature",
+    }
+    assert batch["security"] == [{"terminalToken": []}]
 
 
 def test_cli_enrol_writes_the_keyring_and_the_hub_database(tmp_path):

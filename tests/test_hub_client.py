@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -56,10 +57,15 @@ def test_fixture_enrols_in_keyring_and_restarts_on_the_same_database(hub_server)
     assert (again.status, again.case_id) == ("duplicate", first.case_id)
 
 
-def test_hub_starts_within_one_and_a_half_seconds(hub_server):
+def test_hub_start_costs_little_more_than_importing_its_framework(hub_server):
+    # measured side by side with a bare interpreter importing FastAPI and uvicorn (the floor), so
+    # the comparison holds on a loaded machine; on an idle 2-core machine the start takes ~0.5 s
+    began = time.monotonic()
+    subprocess.run([sys.executable, "-c", "import fastapi, uvicorn, sqlite_utils"], check=True)
+    floor_s = time.monotonic() - began
     hub_server.stop()
     hub_server.start()
-    assert hub_server.startup_s < 1.5
+    assert hub_server.startup_s < 3 * floor_s + 0.5
 
 
 def test_batch_results_come_back_in_item_order_with_case_ids(hub_server):
@@ -89,6 +95,8 @@ def test_case_status_by_case_id_or_local_reference_and_unknown_is_not_found(hub_
     assert by_id.status == "received" and by_id.timeline[0].note["en"]
     with pytest.raises(HubNotFound):
         client.case_status("T0001-999999")
+    with pytest.raises(HubNotFound):
+        client.case_status("")
 
 
 def test_cases_for_a_card_are_found_by_its_hash(hub_server):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 
 import pytest
 
@@ -307,3 +308,45 @@ def test_acked_items_are_purged_after_retention_and_no_sequence_is_reused(outbox
     clock.now += 2 * 86400
     assert outbox.purge_acked() == 2  # the newest row stays: it holds the sequence's high-water mark
     assert outbox.enqueue(REPAIR, PAYLOAD, CLASSES, VERSION).sequence == 4
+
+
+def test_a_requeued_dead_letter_older_than_everything_open_is_claimed_again(outbox):
+    refs = [str(outbox.enqueue(REPAIR, PAYLOAD, CLASSES, VERSION)) for _ in range(3)]
+    first, *rest = outbox.claim_batch(10, 1 << 20)
+    outbox.settle(Settlement(dead=((first.seq, "unknown_service"),), acked=tuple((c.seq, "C") for c in rest)))
+    newer = str(outbox.enqueue(REPAIR, PAYLOAD, CLASSES, VERSION))
+    assert [c.local_ref for c in outbox.claim_batch(10, 1 << 20)] == [newer]
+    assert outbox.requeue_dead_letter(refs[0])
+    assert [c.local_ref for c in outbox.claim_batch(10, 1 << 20)] == [refs[0]]
+
+
+def test_a_requeue_by_another_process_is_claimed_after_the_next_purge(outbox, file_keyring, path):
+    ref = str(outbox.enqueue(REPAIR, PAYLOAD, CLASSES, VERSION))
+    [claimed] = outbox.claim_batch(10, 1 << 20)
+    outbox.settle(Settlement(dead=((claimed.seq, "unknown_service"),)))
+    assert outbox.claim_batch(10, 1 << 20) == []
+    technician = Outbox(path, "T0001")
+    assert technician.requeue_dead_letter(ref)
+    technician.close()
+    outbox.purge_acked()  # the worker purges hourly; it then looks at the whole table again
+    assert [c.local_ref for c in outbox.claim_batch(10, 1 << 20)] == [ref]
+
+
+def test_an_enqueue_waits_out_another_writer_instead_of_failing(outbox, path):
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # as the sync worker holds the write lock during a settle
+    released = threading.Event()
+
+    def release_soon() -> None:
+        released.wait(0.3)  # the enqueue below is already waiting by then (or waits right after)
+        other.execute("COMMIT")
+
+    releaser = threading.Thread(target=release_soon)
+    releaser.start()
+    try:
+        ref = outbox.enqueue(REPAIR, PAYLOAD, CLASSES, VERSION)
+    finally:
+        released.set()
+        releaser.join()
+        other.close()
+    assert outbox.states() == {str(ref): "pending"}

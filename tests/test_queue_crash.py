@@ -3,8 +3,8 @@ and reaches it exactly once, however often the terminal is killed while enqueuei
 
 A fork server (tests/support/queue_child.py) runs the terminal; the test kills each terminal at a
 random moment (some during start-up and crash recovery, most while it enqueues and syncs), at least
-200 times, then lets a clean run drain the outbox and compares the acknowledgement file, the outbox
-and the hub's cases.
+200 times, while the hub itself goes down twice for a while; then a clean run drains the outbox,
+and the test compares the acknowledgement file, the outbox and the hub's cases.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import os
 import queue
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -25,18 +26,21 @@ from offline_queue.outbox import Outbox
 
 ROOT = Path(__file__).resolve().parent.parent
 KILLS = 200
+HUB_DOWN = {60: "kill", 75: "start", 140: "kill", 150: "start"}  # kill number -> what the hub does
 
 
 class ForkServer:
     """Talks to tests/support/queue_child.py over its stdin/stdout."""
 
-    def __init__(self, args: list[str]) -> None:
+    def __init__(self, args: list[str], log_path: Path) -> None:
+        self.log_path = log_path
+        self._log = open(log_path, "wb")  # closed in close()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tests.support.queue_child", *args],
             cwd=str(ROOT),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=self._log,
             text=True,
             bufsize=1,
         )
@@ -67,10 +71,8 @@ class ForkServer:
                 return line.split()
 
     def stderr_tail(self) -> str:
-        if self.process.poll() is None:
-            return "(still running)"
-        assert self.process.stderr is not None
-        return self.process.stderr.read()[-3000:]
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")[-3000:]
 
     def close(self) -> None:
         if self.process.poll() is None:
@@ -80,6 +82,7 @@ class ForkServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self._log.close()
 
 
 def _acknowledged(path: Path) -> list[str]:
@@ -99,10 +102,15 @@ def test_every_acknowledged_submission_reaches_the_hub_exactly_once_despite_sigk
     Outbox(db, hub_server.terminal_id).close()
     rng = random.Random(int.from_bytes(os.urandom(4), "big"))
     server = ForkServer(
-        ["--db", str(db), "--keyring", file_keyring, "--hub-url", hub_server.url, "--acks", str(acks)]
+        ["--db", str(db), "--keyring", file_keyring, "--hub-url", hub_server.url, "--acks", str(acks)],
+        tmp_path / "queue_child.log",
     )
     try:
         for kill in range(KILLS):
+            if HUB_DOWN.get(kill) == "kill":
+                hub_server.kill()  # terminals keep enqueueing and back off meanwhile
+            elif HUB_DOWN.get(kill) == "start":
+                hub_server.start()
             server.send("spawn")
             pid = int(server.expect("pid")[1])
             if kill % 5 == 0:
@@ -137,7 +145,13 @@ def test_every_acknowledged_submission_reaches_the_hub_exactly_once_despite_sigk
         states = outbox.states()
     finally:
         outbox.close()
+    with sqlite3.connect(db) as conn:
+        # items claimed more than once: a kill (or the hub's outage) cut their batch short
+        resent = conn.execute("SELECT COUNT(*) FROM items WHERE attempts > 1").fetchone()[0]
     assert set(states.values()) == {"acked"}, "the outbox still holds unsent or refused items"
     assert set(states) == set(by_ref), "the hub holds exactly what the outbox stored, nothing else"
     assert len(acknowledged) >= KILLS, "too few submissions to prove anything"
-    print(f"{KILLS} kills, {len(acknowledged)} acknowledged, {len(states)} stored, {len(cases)} cases")
+    assert resent > 0, "no batch was ever cut short: the resend path went untested"
+    print(
+        f"{KILLS} kills, {len(acknowledged)} acknowledged, {len(states)} stored, {len(cases)} cases, {resent} resent"
+    )

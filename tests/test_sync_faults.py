@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
+import requests
 
 from hub.store import HubStore
 from hub.testing import start_hub
@@ -113,6 +114,22 @@ def test_each_fault_maps_to_its_typed_error(client, proxy, fault, error, status,
     assert [r.fault for r in proxy.log] == [fault.kind]
 
 
+def test_a_connection_reset_at_once_is_unavailable(client, proxy):
+    proxy.schedule_connections(Fault.reset())
+    with pytest.raises(HubUnavailable):
+        client.submit_batch([ITEM])
+    assert [r.fault for r in proxy.log] == ["reset"]
+
+
+def test_a_hub_that_never_answers_times_out_as_unavailable(client, proxy):
+    proxy.schedule(Fault.blackhole())
+    began = time.monotonic()
+    with pytest.raises(HubUnavailable) as raised:
+        client.submit_batch([ITEM])
+    assert isinstance(raised.value.__cause__, requests.exceptions.Timeout)
+    assert time.monotonic() - began < 10  # the client's 1 s read timeout, not forever
+
+
 def test_retry_after_as_an_http_date_becomes_seconds(client, proxy):
     proxy.schedule(Fault.answer(429, retry_after=_http_date_in(30)))
     with pytest.raises(HubUnavailable) as raised:
@@ -121,9 +138,12 @@ def test_retry_after_as_an_http_date_becomes_seconds(client, proxy):
     assert raised.value.retry_after_s == pytest.approx(30, abs=3)
 
 
-def test_a_slow_network_within_the_timeout_is_no_fault(client, proxy):
+def test_a_slow_network_within_the_timeout_is_no_fault(hub, proxy):
+    patient = HubClient(
+        dataclasses.replace(hub.hub_config(), url=proxy.url, read_timeout_s=30), hub.credentials
+    )
     proxy.schedule(Fault.delay(0.3))
-    [result] = client.submit_batch([_item(1)])
+    [result] = patient.submit_batch([_item(1)])
     assert result.status == "accepted"
 
 
@@ -154,3 +174,76 @@ def test_the_client_does_not_retry_a_post_by_itself(client, proxy):
     with pytest.raises(HubUnavailable):
         client.submit_batch([_item(4)])
     assert len(proxy.log) == 1
+
+
+# --- end to end: outbox + sync worker + proxy + hub ---------------------------------------------------------
+
+
+def test_every_item_reaches_the_hub_exactly_once_through_mixed_faults(hub_server, tmp_path):
+    from kiosk.config import QueueConfig
+    from offline_queue import Outbox, SyncWorker
+
+    config = QueueConfig(batch_max_items=7, backoff_base_s=0.02, backoff_cap_s=0.2, idle_poll_s=0.1)
+    outbox = Outbox(tmp_path / "outbox.sqlite", hub_server.terminal_id, config=config)
+    classes = {"category": "public", "location": "personal", "phone": "sensitive"}
+
+    def enqueue(n: int) -> str:
+        payload = {"category": "lift", "location": f"{n}号楼", "phone": "13812345678"}
+        return str(outbox.enqueue("repair.public_area", payload, classes, "2026.11-demo.1"))
+
+    refs = [enqueue(n) for n in range(40)]
+    hub_server.stop()  # the hub is down when the worker starts
+    with FaultProxy(upstream_port=hub_server.port, only_path="/v1/submissions:batch") as proxy:
+        client_config = dataclasses.replace(hub_server.hub_config(), url=proxy.url, read_timeout_s=1.0)
+        worker = SyncWorker(outbox, HubClient(client_config, hub_server.credentials), config)
+        worker.start()
+        try:
+            _wait_for(lambda: worker.failures >= 2)
+            hub_server.start()
+            proxy.schedule(
+                Fault.cut_after_commit(),
+                Fault.drop(),
+                Fault.answer(503, retry_after="1"),
+                Fault.forward(),
+                Fault.cut_after_commit(),
+                Fault.answer(500),
+                Fault.delay(1.5),  # beyond the client's read timeout: the hub commits, the client gave up
+                Fault.truncate(),
+                Fault.answer(429, retry_after="1"),
+                Fault.answer(200, b"<html>captive portal</html>", content_type="text/html"),
+                Fault.answer(200, b'{"results": []}'),
+                Fault.blackhole(),
+                Fault.cut_after_commit(),
+            )
+            proxy.schedule_connections(Fault.reset(), Fault.reset())
+            refs += [enqueue(n) for n in range(40, 60)]  # enqueue keeps working while sending
+            worker.wake()
+            _wait_for(lambda: proxy.pending_faults == 0 and outbox.stats().depth == 0, timeout_s=60)
+            _wait_for(lambda: outbox.stats().in_flight == 0 and outbox.stats().depth == 0, timeout_s=30)
+
+            hub_server.kill()  # the hub dies (SIGKILL) while the terminal keeps taking submissions
+            failures_before = worker.failures
+            refs += [enqueue(n) for n in range(60, 75)]
+            worker.wake()
+            _wait_for(lambda: worker.failures > failures_before)
+            hub_server.start()
+            _wait_for(lambda: outbox.stats().in_flight == 0 and outbox.stats().depth == 0, timeout_s=30)
+        finally:
+            assert worker.stop()
+
+    cases = HubStore(hub_server.db_path).list_cases()
+    assert sorted(c["local_ref"] for c in cases) == sorted(refs)  # each item once, none missing
+    assert len({c["idempotency_key"] for c in cases}) == len(refs)
+    assert set(outbox.states().values()) == {"acked"}
+    assert outbox.stats().dead_letters == 0
+    committed_then_cut = [r for r in proxy.log if r.fault == "cut_after_commit"]
+    assert len(committed_then_cut) == 3 and all(r.hub_status == 200 for r in committed_then_cut)
+    assert {r.fault for r in proxy.log} >= {
+        "reset",
+        "drop",
+        "answer",
+        "delay",
+        "truncate",
+        "blackhole",
+        "cut_after_commit",
+    }

@@ -216,11 +216,23 @@ def test_items_whose_sealed_fields_do_not_open_become_dead_letters(file_keyring,
         replaced_key.close()
 
 
-def test_wake_sends_new_work_without_waiting_for_the_idle_poll(outbox, hub, worker):
+def test_an_enqueue_wakes_a_running_worker_without_waiting_for_the_idle_poll(outbox, hub, worker):
     worker.start()
+    _wait_for(lambda: worker.cycles >= 1)  # it looked, found nothing and sleeps for the idle poll
     _fill(outbox, 1)
+    _wait_for(lambda: outbox.stats().acked == 1)  # idle_poll_s is 60: only the wake explains it
+
+
+def test_wake_sends_work_another_process_enqueued(outbox, hub, worker, file_keyring):
+    worker.start()
+    _wait_for(lambda: worker.cycles >= 1)
+    other = Outbox(outbox.path, "T0001", config=CONFIG)  # another connection, as another process has
+    try:
+        _fill(other, 1)
+    finally:
+        other.close()
     worker.wake()
-    _wait_for(lambda: outbox.stats().acked == 1)  # idle_poll_s is 60: only wake() explains it
+    _wait_for(lambda: outbox.stats().acked == 1)
 
 
 def test_a_slow_hub_never_holds_up_enqueue_or_stats(outbox, hub, worker):

@@ -28,7 +28,9 @@ def broken(document: dict) -> dict:
     return bad
 
 
-def test_broken_catalogue_keeps_the_last_good_one_and_no_copy_means_out_of_service(qtbot, tmp_path, file_keyring):
+def test_broken_catalogue_keeps_the_last_good_one_and_no_copy_means_out_of_service(
+    qtbot, tmp_path, file_keyring
+):
     catalog = tmp_path / "catalog.json"
     good = json.loads(DEMO.read_text(encoding="utf-8"))
     publish(catalog, good)

@@ -123,7 +123,9 @@ def test_escape_and_close_do_not_leave_the_kiosk(kiosk_ui):
     k = kiosk_ui
     k.tap("attract.start")
     k.wait_step(Step.IDENTIFY)
-    QApplication.sendEvent(k.window, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier))
+    QApplication.sendEvent(
+        k.window, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier)
+    )
     assert k.view.step is Step.IDENTIFY
     k.window.close()  # what Alt+F4 or the window manager asks
     assert k.window.isVisible()
@@ -138,3 +140,44 @@ def test_technician_card_opens_maintenance_which_can_take_the_terminal_out_of_se
     k.terminal.card_reader.remove()
     k.wait(lambda: not k.view.technician_card)
     assert "维护" in k.text_of("title") or "暂停服务" in k.text_of("title")
+
+
+def test_maintenance_asks_for_the_technician_pin_when_one_is_set(qtbot, tmp_path):
+    from tests.fixtures.session_kit import TECHNICIAN, make_kit
+    from ui.i18n import Words
+    from ui.technician_pin import hash_pin, pin_matches
+    from ui.window import KioskWindow
+
+    stored = hash_pin("246810", iterations=1000)
+    assert pin_matches("246810", stored) and not pin_matches("135790", stored)
+    assert not pin_matches("246810", "garbage")
+    kit = make_kit(tmp_path)
+    window = KioskWindow(kit.session, Words(), speech=False, technician_pin_hash=stored)
+    qtbot.addWidget(window)
+    window.show()
+    window.allow_close()
+
+    def tap(name):
+        QApplication.processEvents()
+        qtbot.mouseClick(
+            [b for b in window.findChildren(QAbstractButton, name) if b.isVisible()][0],
+            Qt.MouseButton.LeftButton,
+        )
+
+    def visible(name):
+        QApplication.processEvents()
+        return any(b.isVisible() for b in window.findChildren(QAbstractButton, name))
+
+    kit.session.card_inserted(TECHNICIAN)
+    assert visible("maintenance.pin_ok") and not visible("maintenance.exit")
+    for digit in "135790":
+        tap(f"key:{digit}")
+    tap("maintenance.pin_ok")
+    assert not visible("maintenance.exit")  # wrong PIN
+    for digit in "246810":
+        tap(f"key:{digit}")
+    tap("maintenance.pin_ok")
+    assert visible("maintenance.exit")
+    kit.session.card_removed()
+    kit.session.card_inserted(TECHNICIAN)
+    assert not visible("maintenance.exit")  # a new insertion asks again

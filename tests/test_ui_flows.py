@@ -55,7 +55,7 @@ def test_submission_online_shows_reference_qr_and_printed_receipt(kiosk_ui):
     assert "打印" in k.text_of("print_text")
     assert k.view.outcome.queued_offline is False
     assert list((k.terminal.config.data_dir / "printed").glob("*.png"))
-    assert k.terminal.outbox.states([ref])[ref]
+    k.wait(lambda: k.terminal.outbox.states([ref])[ref] == "acked")  # the sync worker sent it
     k.tap("nav.done")
     k.wait_step(Step.ATTRACT)
 
@@ -79,7 +79,7 @@ def test_submission_offline_is_queued_and_says_so(kiosk_ui):
     assert k.view.outcome.queued_offline is True
     assert "网络暂时中断" in k.text_of("queue_note")
     assert k.text_of("reference") == ref
-    assert k.terminal.outbox.states([ref])[ref] == "pending"
+    assert k.terminal.outbox.states([ref])[ref] in ("pending", "in_flight")  # waits for the hub
 
 
 def test_printer_out_of_paper_still_shows_reference_and_keeps_submission(kiosk_ui):
@@ -111,7 +111,7 @@ def enter_reference(k: KioskDriver, reference: str) -> None:
     k.tap("key:latin")
     k.tap("key:shift")
     for ch in reference:
-        if ch.isdigit() and k.lacks_button(f"key:{ch}"):
+        if not ch.isalpha() and k.lacks_button(f"key:{ch}"):
             k.tap("key:digits")
         if ch.isalpha() and k.lacks_button(f"key:{ch.lower()}"):
             k.tap("key:latin")
@@ -160,3 +160,78 @@ def test_ticket_from_the_help_button(kiosk_ui):
     number = k.view.outcome.ticket.number
     assert k.text_of("ticket_number") == number
     assert k.view.outcome.ticket_is_local is False
+
+
+def test_a_sent_submission_can_be_followed_by_its_reference(kiosk_ui):
+    k = kiosk_ui
+    ref = submit_repair(k)
+    k.wait(lambda: k.terminal.outbox.states([ref])[ref] == "acked")
+    k.tap("nav.done")
+    k.wait_step(Step.ATTRACT)
+    k.tap("attract.start")
+    k.tap("identify.without_card")
+    k.tap("service:query.progress")
+    enter_reference(k, ref)
+    k.tap("nav.next")
+    k.wait_step(Step.RESULT)
+    case = k.view.outcome.cases[0]
+    assert case.local_ref == ref
+    assert k.text_of(f"case_status:{case.case_id}") == "已受理"
+
+
+def test_a_certificate_with_the_card_is_issued_by_the_hub_and_printed(kiosk_ui):
+    k = kiosk_ui
+    k.tap("attract.start")
+    k.terminal.card_reader.insert("resident")
+    k.wait(lambda: k.view.identity is not None)
+    k.tap("service:certificate.residence")
+    k.wait_step(Step.FORM)
+    purpose = next(f for f in k.view.fields if f.id == "purpose")
+    k.tap("field:purpose")
+    k.tap(f"choice:purpose:{purpose.choices[0].value}")
+    k.tap("nav.next")
+    k.wait_step(Step.REVIEW)
+    assert "*" in k.text_of("review:id_number")  # masked on screen
+    k.tap("nav.submit")
+    k.wait_step(Step.RESULT)
+    record = k.view.outcome.record
+    assert k.text_of("record_title") == record.title["zh"]
+    k.wait(lambda: k.view.outcome.printed is True)
+    k.terminal.card_reader.remove()  # taking the card back keeps the result on screen
+    k.wait(lambda: k.view.identity is None)
+    assert k.view.step is Step.RESULT
+
+
+def test_progress_by_card_lists_the_card_holders_cases(kiosk_ui):
+    from hub.__main__ import seed_demo_cases
+    from hub.store import HubStore
+    from kiosk.secrets import get_or_create_key
+    from kiosk.services import card_hash
+
+    k = kiosk_ui
+    store = HubStore(k.hub.db_path)
+    try:  # the hub knows the demo resident card by the terminal's salted hash, never its number
+        seed_demo_cases(store, card_hash("6200000000001234", get_or_create_key("card-salt")))
+    finally:
+        store.close()
+    k.tap("attract.start")
+    k.terminal.card_reader.insert("resident")
+    k.wait(lambda: k.view.identity is not None)
+    k.tap("service:query.progress")
+    k.wait_step(Step.FORM)
+    k.tap("nav.next")  # no reference: the card says whose cases
+    k.wait_step(Step.RESULT)
+    assert {c.case_id for c in k.view.outcome.cases} >= {"C9000001", "C9000002", "C9000003"}
+    assert k.text_of("case_status:C9000001") == "已受理"
+
+
+def test_failed_sending_tells_the_screen_it_is_offline_and_recovery_too(kiosk_ui):
+    k = kiosk_ui
+    k.wait(lambda: k.terminal.background is not None)
+    k.hub.stop()
+    ref = submit_repair(k)  # the outbox has it; the sync worker's batch then fails
+    k.wait(lambda: k.view.online is False)
+    assert k.has_button("bar.help")
+    k.hub.start()
+    k.wait(lambda: k.terminal.outbox.states([ref])[ref] == "acked", timeout=60_000)
+    k.wait(lambda: k.view.online is True)

@@ -69,7 +69,13 @@ def test_the_receipt_reference_is_spoken_and_can_be_repeated(spoken):
     s.start()
     s.continue_without_card()
     s.choose_service("repair.public_area")
-    for field, value in (("category", "lift"), ("location", "8号楼"), ("detail", "电梯不动了"), ("urgency", "normal"), ("phone", "13800138000")):
+    for field, value in (
+        ("category", "lift"),
+        ("location", "8号楼"),
+        ("detail", "电梯不动了"),
+        ("urgency", "normal"),
+        ("phone", "13800138000"),
+    ):
         s.set_field(field, value)
     s.next()
     s.next()

@@ -16,12 +16,14 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+from drivers.health import HealthBoard
 from kiosk.catalogue_store import CatalogueState, CatalogueStore
 from kiosk.config import KioskConfig
 from kiosk.hub_api import HubUnavailable
 from kiosk.secrets import get_or_create_key, load_hub_credentials, select_keyring_backend
 from kiosk.services import LocalTicketBook, ServiceActions
 from kiosk.session import Session
+from ui.deferred import Deferred
 from ui.i18n import Words, compile_translations
 from ui.qt_executor import QtExecutor
 from ui.speech import Speaker
@@ -31,6 +33,25 @@ from ui.window import KioskWindow
 log = logging.getLogger(__name__)
 
 CATALOGUE_REFRESH_MS = 60_000
+CONNECTION_CHECK_MS = 5_000
+WARMUP_MS = 200  # after the first screen is painted; the hub, outbox and printer are built then
+
+
+def _part_loaded(result: Any) -> None:
+    if isinstance(result, BaseException):
+        log.error("terminal part not available: %s", result)
+
+
+def _build_hub(config: KioskConfig) -> Any:
+    from kiosk.hub_client import HubClient  # requests: not needed to paint the first screen
+
+    return HubClient(config.hub, load_hub_credentials(config.terminal_id))
+
+
+def _build_printer(config: KioskConfig, health: HealthBoard) -> Any:
+    from drivers.printer.factory import build_printer  # python-escpos: slow to import, see Deferred
+
+    return build_printer(config.printer, health, demo_folder=config.data_dir / "printed")
 
 
 def build_outbox(config: KioskConfig) -> Any:
@@ -56,6 +77,9 @@ class Terminal:
     speaker: Speaker
     timers: list[QTimer] = field(default_factory=list)
     stoppers: list[Callable[[], None]] = field(default_factory=list)
+    health: HealthBoard = field(default_factory=HealthBoard)
+    background: Any = None  # kiosk.background.TerminalBackground once started
+    _was_failing: bool = False
 
     def refresh_catalogue(self) -> None:
         """Ask the hub for a newer catalogue in a worker; the session takes it when nobody is using
@@ -70,10 +94,40 @@ class Terminal:
         if result.catalogue is not self.session.catalogue:
             self.session.set_catalogue(result.catalogue)
 
+    def start_background(self, outbox: Any, hub: Any) -> None:
+        """Start the outbox's sync worker and the heartbeat (kiosk.background), from any thread."""
+        from kiosk.background import TerminalBackground
+
+        store = self.catalogue_store
+
+        def catalogue_version() -> str | None:
+            catalogue = store.current.catalogue
+            return catalogue.version if catalogue is not None else None
+
+        background = TerminalBackground(self.config, hub, outbox, self.health, catalogue_version)
+        background.start()
+        self.background = background
+
+    def check_connection(self) -> None:
+        """On the UI thread, every few seconds: failed sync batches or heartbeats mean the hub is
+        unreachable; the first success after failures means it is back. Reads counters only (no
+        I/O); the workers have no event to wait on."""
+        background = self.background
+        if background is None:
+            return
+        failing = background.sync_worker.failures > 0 or background.heartbeat.status().failures > 0
+        if failing:
+            self.session.set_online(False)
+        elif self._was_failing:
+            self.session.set_online(True)
+        self._was_failing = failing
+
     def shutdown(self) -> None:
         """Stop timers, devices and workers (at exit)."""
         for timer in self.timers:
             timer.stop()
+        if self.background is not None:
+            self.background.stop()
         self.window.timer.stop()
         self.speaker.stop()
         for stop in self.stoppers:
@@ -81,7 +135,8 @@ class Terminal:
         if hasattr(self.card_reader, "stop"):
             self.card_reader.stop()
         self.executor.wait_idle()
-        if hasattr(self.outbox, "close"):
+        outbox_open = not isinstance(self.outbox, Deferred) or self.outbox.loaded
+        if outbox_open and hasattr(self.outbox, "close"):
             self.outbox.close()
 
 
@@ -104,22 +159,20 @@ def build_terminal(
     """
     select_keyring_backend(config.keyring_backend)
     config.data_dir.mkdir(parents=True, exist_ok=True)
+    health = HealthBoard()
     if hub is None:
-        from kiosk.hub_client import HubClient
-
-        hub = HubClient(config.hub, load_hub_credentials(config.terminal_id))
+        load_hub_credentials(config.terminal_id)  # not enrolled: refuse to start, with the reason
+        hub = Deferred("hub", lambda: _build_hub(config))
     store = CatalogueStore(hub, config.data_dir / "catalogue.json")
     cached = store.load_cached()
     if printer is None:
-        from drivers.printer.factory import build_printer
-
-        printer = build_printer(config.printer, demo_folder=config.data_dir / "printed")
+        printer = Deferred("printer", lambda: _build_printer(config, health))
     if card_reader is None:
         from drivers.card.factory import build_card_reader
 
-        card_reader = build_card_reader(config.card_reader)
+        card_reader = build_card_reader(config.card_reader, health)
     if outbox is None:
-        outbox = build_outbox(config)
+        outbox = Deferred("outbox", lambda: build_outbox(config))
     executor = QtExecutor()
     actions = ServiceActions(
         outbox=outbox,
@@ -152,11 +205,34 @@ def build_terminal(
         speech=speak,
         on_quit=QApplication.quit,
         tick_ms=tick_ms,
+        technician_pin_hash=config.ui.technician_pin_hash,
     )
     QApplication.instance().installEventFilter(window)
-    terminal = Terminal(config, session, window, executor, store, hub, outbox, printer, card_reader, speaker)
+    terminal = Terminal(
+        config, session, window, executor, store, hub, outbox, printer, card_reader, speaker, health=health
+    )
     card_reader.start()
-    terminal.refresh_catalogue()
+    # once the first screen is up, one worker builds the deferred parts one after the other (the
+    # keyring file backend is not safe for a write and a read at once: the outbox may create its
+    # key while the hub client reads its credentials), then the catalogue is refreshed
+    deferred = [part for part in (hub, outbox, printer) if isinstance(part, Deferred)]
+
+    def warm_up() -> None:
+        for part in deferred:
+            part.load()
+        if isinstance(outbox, Deferred) and isinstance(hub, Deferred):
+            terminal.start_background(outbox.load(), hub.load())
+
+    def warmed(result: Any) -> None:
+        _part_loaded(result)
+        terminal.refresh_catalogue()
+
+    QTimer.singleShot(WARMUP_MS, lambda: executor.submit(warm_up, warmed))
+    connection_check = QTimer(window)
+    connection_check.setInterval(CONNECTION_CHECK_MS)
+    connection_check.timeout.connect(terminal.check_connection)
+    connection_check.start()
+    terminal.timers.append(connection_check)
     refresh = QTimer(window)
     refresh.setInterval(refresh_ms)
     refresh.timeout.connect(terminal.refresh_catalogue)

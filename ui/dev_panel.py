@@ -82,7 +82,9 @@ class DevPanel(QWidget):
         box = QVBoxLayout(self)
         box.addWidget(QLabel("Demo devices (F5–F9)"))
         box.addWidget(button("F5 Resident card", lambda: devices.insert("resident"), name="dev.resident"))
-        box.addWidget(button("F6 Technician card", lambda: devices.insert("technician"), name="dev.technician"))
+        box.addWidget(
+            button("F6 Technician card", lambda: devices.insert("technician"), name="dev.technician")
+        )
         box.addWidget(button("F7 Expired card", lambda: devices.insert("expired"), name="dev.expired"))
         box.addWidget(button("F8 Take card out", devices.remove, name="dev.remove"))
         self._paper = button("F9 Printer paper: in", self._toggle_paper, name="dev.paper")

@@ -77,7 +77,9 @@ class Words:
     def has(self, language: str, key: str) -> bool:
         return bool(self._translators[language].translate(CONTEXT, key))
 
-    def text(self, language: str, key: str, *, elder: bool = False, fallback: str | None = None, **values: object) -> str:
+    def text(
+        self, language: str, key: str, *, elder: bool = False, fallback: str | None = None, **values: object
+    ) -> str:
         translator = self._translators[language]
         found = translator.translate(CONTEXT, f"{key}@elder") if elder else ""
         found = found or translator.translate(CONTEXT, key)

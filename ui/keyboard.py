@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ui import pinyin
 from ui.widgets import button, clear_layout, label, panel
@@ -47,14 +47,18 @@ class OnScreenKeyboard(QWidget):
         self._on_activity = on_activity
         self._upper = False  # latin mode: shift
         outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
         shown_frame, shown_box = panel("card", "keyboard_display")
+        shown_frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._shown = label(self._text or " ", "title", name="keyboard_text")
         shown_box.addWidget(self._shown)
         outer.addWidget(shown_frame)
         self._candidate_row = QHBoxLayout()
         outer.addLayout(self._candidate_row)
         self._keys = QGridLayout()
+        self._keys.setSpacing(6)
         outer.addLayout(self._keys)
+        outer.addStretch(1)
         self._build_keys()
         self._refresh()
 
@@ -153,7 +157,9 @@ class OnScreenKeyboard(QWidget):
         last = len(rows)
         width = 20 if self._mode != "digits" else 6
         self._keys.addWidget(
-            self._key(self._word("keyboard.backspace"), "backspace", accessible=self._word("keyboard.backspace")),
+            self._key(
+                self._word("keyboard.backspace"), "backspace", accessible=self._word("keyboard.backspace")
+            ),
             last - 1,
             width - 4 if self._mode != "digits" else 6,
             1,
@@ -163,7 +169,9 @@ class OnScreenKeyboard(QWidget):
         words = {"pinyin": "keyboard.pinyin", "latin": "keyboard.latin", "digits": "keyboard.digits"}
         col = 0
         for m in modes:
-            self._keys.addWidget(self._key(self._word(words[m]), m, accessible=self._word(words[m])), last, col, 1, 3)
+            self._keys.addWidget(
+                self._key(self._word(words[m]), m, accessible=self._word(words[m])), last, col, 1, 3
+            )
             col += 3
         self._keys.addWidget(
             self._key(self._word("keyboard.space"), "space", accessible=self._word("keyboard.space")),

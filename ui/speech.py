@@ -22,7 +22,14 @@ ESPEAK_VOICES = {"zh": "cmn", "en": "en-gb"}
 class Speaker(QObject):
     """`say(text, language)` interrupts whatever is being said; `repeat()` says the last text again."""
 
-    def __init__(self, *, enabled: bool = True, volume: float = 0.8, engine: str = "auto", parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        enabled: bool = True,
+        volume: float = 0.8,
+        engine: str = "auto",
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self._volume = min(1.0, max(0.0, volume))
         self._last: tuple[str, str] | None = None
@@ -79,7 +86,9 @@ class Speaker(QObject):
             process.setProgram(self._espeak)
             amplitude = str(int(self._volume * 200))
             speed = "140" if language == "zh" else "150"
-            process.setArguments(["-v", ESPEAK_VOICES.get(language, "en"), "-a", amplitude, "-s", speed, "--", text])
+            process.setArguments(
+                ["-v", ESPEAK_VOICES.get(language, "en"), "-a", amplitude, "-s", speed, "--", text]
+            )
             process.errorOccurred.connect(self._process_failed)
             process.finished.connect(process.deleteLater)
             self._process = process

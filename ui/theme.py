@@ -123,10 +123,10 @@ ELDER = Theme(
     title_px=52,
     huge_px=110,
     line_spacing=1.5,
-    spacing_px=24,
+    spacing_px=18,
     radius_px=14,
-    target_px=110,
-    key_px=96,
+    target_px=96,
+    key_px=80,
     items_per_page=3,
     choice_columns=2,
     speak_by_default=True,
@@ -184,6 +184,8 @@ QWidget {{ background: {p.background}; color: {p.text}; font-family: {families};
 QLabel {{ background: transparent; }}
 QLabel[role="title"] {{ font-size: {t.title_px}px; font-weight: bold; }}
 QLabel[role="huge"] {{ font-size: {t.huge_px}px; font-weight: bold; }}
+QLabel[role="tile_title"] {{ font-size: {t.button_px}px; font-weight: bold; }}
+QLabel:disabled {{ color: {p.muted}; }}
 QLabel[role="muted"] {{ color: {p.muted}; font-size: {t.small_px}px; }}
 QLabel[role="field_error"] {{ color: {p.on_danger}; font-weight: bold; }}
 QFrame[role="card"] {{ background: {p.surface}; border: {border_w}px solid {p.border}; border-radius: {t.radius_px}px; }}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import qrcode
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QFrame, QLabel, QLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
@@ -34,6 +33,32 @@ def button(
     b.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
     if on_tap is not None:
         b.clicked.connect(lambda _checked=False: on_tap())
+    return b
+
+
+def tile(
+    title: str,
+    lines: list[str],
+    on_tap: Callable[[], None],
+    *,
+    name: str,
+    accessible: str,
+    min_height: int,
+    enabled: bool = True,
+) -> QPushButton:
+    """A big button holding a bold title and wrapped lines of text (a service, a form field)."""
+    b = button("", on_tap, name=name, role="tile", accessible=accessible, enabled=enabled)
+    box = QVBoxLayout(b)
+    heading = label(title, "tile_title")
+    heading.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+    box.addWidget(heading)
+    for line in lines:
+        text = label(line, "tile_text")
+        text.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        box.addWidget(text)
+    box.addStretch(1)
+    b.setMinimumHeight(max(min_height, box.sizeHint().height()))
+    b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
     return b
 
 
@@ -76,6 +101,8 @@ class QrCodeWidget(QWidget):
 
     def __init__(self, data: str, size_px: int, accessible: str) -> None:
         super().__init__()
+        import qrcode  # only screens with a QR code need it; keeps it off the start-up path
+
         qr = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
         qr.add_data(data)
         qr.make(fit=True)
@@ -145,7 +172,9 @@ class ReceiptPreview(QFrame):
                 spoken.append(block.text)
             else:  # a block kind this preview does not know yet: show nothing rather than fail
                 continue
-            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter if isinstance(block, QrCode) else Qt.AlignmentFlag(0))
+            layout.addWidget(
+                widget, 0, Qt.AlignmentFlag.AlignHCenter if isinstance(block, QrCode) else Qt.AlignmentFlag(0)
+            )
         layout.addStretch(1)
         self.spoken_text = "。".join(spoken)
         self.setAccessibleName(self.spoken_text)

@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from drivers.card.model import CardError, CardReader, CardUnreadable, Identity
 from kiosk.errors import WayForward
@@ -30,12 +30,30 @@ from ui.widgets import button, clear_layout, label, panel
 log = logging.getLogger(__name__)
 
 BACK_STEPS = (Step.IDENTIFY, Step.CHOOSE, Step.FORM, Step.REVIEW, Step.RESULT)
+MAX_PIN_TRIES = 5  # then the technician card must be taken out and inserted again
 WAY_KEYS = {
     WayForward.RETRY: "way.retry",
     WayForward.TICKET: "way.ticket",
     WayForward.CALL_STAFF: "way.call_staff",
     WayForward.CONTINUE: "way.continue",
 }
+
+
+class _CurrentStack(QStackedWidget):
+    """Holds only the screen on show: a QStackedWidget is as tall as its tallest page, and a tall
+    screen seen earlier (the keyboard) must not push a short one (the receipt) off the display."""
+
+    def show_only(self, widget: QWidget) -> None:
+        if self.currentWidget() is widget and self.count() == 1:
+            return
+        for i in reversed(range(self.count())):
+            page = self.widget(i)
+            if page is not widget:
+                self.removeWidget(page)
+                page.setParent(None)  # kept alive by the window's cache
+        if self.indexOf(widget) < 0:
+            self.addWidget(widget)
+        self.setCurrentWidget(widget)
 
 
 def _screen_part(view: SessionView) -> SessionView:
@@ -59,6 +77,7 @@ class KioskWindow(QWidget):
         speech: bool = True,
         on_quit: Callable[[], None] | None = None,
         tick_ms: int = 1000,
+        technician_pin_hash: str = "",
     ) -> None:
         super().__init__()
         self.setObjectName("kiosk_window")
@@ -75,7 +94,14 @@ class KioskWindow(QWidget):
         self._last_screen_part: SessionView | None = None
         self._spoken_for: tuple | None = None
         self.reading_card = False
-        self.ctx = ScreenContext(session=session, words=words, touch=session.touch, on_screen_changed=self._speak_screen)
+        self._pin_hash = technician_pin_hash
+        self._maintenance_unlocked = not technician_pin_hash
+        self._pin_tries = 0
+        self._pin_message = ""
+        self._pin_editor: Any = None
+        self.ctx = ScreenContext(
+            session=session, words=words, touch=session.touch, on_screen_changed=self._speak_screen
+        )
         self.screens: dict[Step, Screen] = {}
 
         outer = QVBoxLayout(self)
@@ -88,12 +114,17 @@ class KioskWindow(QWidget):
         outer.addLayout(body, 1)
         self._banners = QVBoxLayout()
         body.addLayout(self._banners)
-        self.stack = QStackedWidget()
-        body.addWidget(self.stack, 1)
+        self.stack = _CurrentStack()
+        # a safety net: a screen taller than the display scrolls instead of being cut off
+        self.stack_area = QScrollArea()
+        self.stack_area.setObjectName("screen_area")
+        self.stack_area.setWidgetResizable(True)
+        self.stack_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.stack_area.setWidget(self.stack)
+        body.addWidget(self.stack_area, 1)
         self.maintenance = QWidget()
         self.maintenance.setObjectName("maintenance")
         self._maintenance_box = QVBoxLayout(self.maintenance)
-        self.stack.addWidget(self.maintenance)
         self.bottom_bar, self._bottom = panel("bottom_bar", "bottom_bar")
         self._bottom_row = QHBoxLayout()
         self._bottom.addLayout(self._bottom_row)
@@ -135,7 +166,7 @@ class KioskWindow(QWidget):
             self._theme = theme
             self.setStyleSheet(stylesheet(theme))
             margin = theme.spacing_px
-            self._body.setContentsMargins(margin * 2, margin, margin * 2, margin)
+            self._body.setContentsMargins(margin, margin // 2, margin, margin // 2)
             self._body.setSpacing(margin)
             self._last_screen_part = None
         previous, self._view = self._view, view
@@ -144,6 +175,9 @@ class KioskWindow(QWidget):
             self._render_bars(view)
             self._render_banners(view)
             part = _screen_part(view)
+            if previous is not None and previous.technician_card and not view.technician_card:
+                self._lock_maintenance()  # the card left: the next technician enters the PIN again
+                self._last_screen_part = None
             if view.technician_card:
                 self._render_maintenance(view)
                 self._last_screen_part = None
@@ -152,8 +186,8 @@ class KioskWindow(QWidget):
                 screen = self._screen(view.step)
                 if isinstance(screen, SCREEN_CLASSES[Step.IDENTIFY]):
                     screen.reading = self.reading_card
+                self.stack.show_only(screen)  # first: a screen measures the window it is in
                 screen.render(view, theme)
-                self.stack.setCurrentWidget(screen)
             current = self.stack.currentWidget()
             if isinstance(current, Screen):
                 current.setEnabled(not view.busy)
@@ -167,7 +201,6 @@ class KioskWindow(QWidget):
         if screen is None:
             screen = SCREEN_CLASSES[step](self.ctx)
             self.screens[step] = screen
-            self.stack.addWidget(screen)
         return screen
 
     def current_screen(self) -> Screen | None:
@@ -177,20 +210,24 @@ class KioskWindow(QWidget):
     def _render_bars(self, view: SessionView) -> None:
         clear_layout(self._top_row)
         elder = view.mode is Mode.ELDER
+        portrait = self.width() < self.height()
         name = self.t("app.name")
         if view.identity is not None:
             name += "   " + self.t("bar.card", name=view.identity.name)
-        self._top_row.addWidget(label(name, name="app_name", wrap=False))
-        if view.online is False:
-            badge, box = panel("warning", "offline_badge")
-            box.setContentsMargins(8, 2, 8, 2)
-            box.addWidget(label(self.t("bar.offline"), wrap=False))
-            self._top_row.addWidget(badge)
-        self._top_row.addStretch(1)
+        title = label(name, name="app_name", wrap=portrait)
+        title.setMinimumWidth(0)
+        self._top_row.addWidget(title, 1)
+        buttons = QHBoxLayout() if portrait else self._top_row
+        if portrait:  # a narrow screen: the actions get their own row under the name
+            self._top_row.setDirection(QHBoxLayout.Direction.TopToBottom)
+            self._top_row.addLayout(buttons)
+            buttons.addStretch(1)
+        else:
+            self._top_row.setDirection(QHBoxLayout.Direction.LeftToRight)
         if elder and self.speaker.available and self.speech_on:
-            self._top_row.addWidget(button(self.t("bar.repeat"), self._repeat_speech, name="bar.repeat"))
+            buttons.addWidget(button(self.t("bar.repeat"), self._repeat_speech, name="bar.repeat"))
         other = "en" if view.language == "zh" else "zh"
-        self._top_row.addWidget(
+        buttons.addWidget(
             button(
                 self.t("lang.other"),
                 lambda: self.session.set_language(other),
@@ -199,7 +236,7 @@ class KioskWindow(QWidget):
             )
         )
         mode_key = "bar.elder_off" if elder else "bar.elder_on"
-        self._top_row.addWidget(
+        buttons.addWidget(
             button(
                 self.t(mode_key),
                 lambda: self.session.set_mode(Mode.STANDARD if elder else Mode.ELDER),
@@ -207,7 +244,7 @@ class KioskWindow(QWidget):
                 accessible=self.t(mode_key + ".a11y"),
             )
         )
-        self._top_row.addWidget(button(self.t("bar.help"), self.session.call_staff, name="bar.help", role="help"))
+        buttons.addWidget(button(self.t("bar.help"), self.session.call_staff, name="bar.help", role="help"))
 
         clear_layout(self._bottom_row)
         no_nav = view.technician_card or view.step in (Step.ATTRACT, Step.SUBMITTING, Step.OUT_OF_SERVICE)
@@ -218,20 +255,44 @@ class KioskWindow(QWidget):
         self._bottom_row.addStretch(1)
         if elder and view.step not in (Step.SUBMITTING, Step.OUT_OF_SERVICE):
             self._bottom_row.addWidget(
-                button(self.t("bar.ticket"), self.session.take_ticket, name="bar.ticket", role="help", enabled=not view.busy)
+                button(
+                    self.t("bar.ticket"),
+                    self.session.take_ticket,
+                    name="bar.ticket",
+                    role="help",
+                    enabled=not view.busy,
+                )
             )
-        if not no_nav and view.step in BACK_STEPS:
+        if not no_nav and view.step in BACK_STEPS and view.step is not Step.RESULT:
             self._bottom_row.addWidget(
                 button(self.t("nav.cancel"), self.session.cancel, name="nav.cancel", enabled=not view.busy)
+            )
+        if not view.technician_card and view.step in (Step.RECEIPT, Step.RESULT):
+            self._bottom_row.addWidget(
+                button(
+                    self.t("nav.done"),
+                    self.session.done,
+                    name="nav.done",
+                    role="primary",
+                    enabled=not view.busy,
+                )
             )
         self.bottom_bar.setVisible(self._bottom_row.count() > 1)
 
     def _render_banners(self, view: SessionView) -> None:
         clear_layout(self._banners)
+        if view.online is False and view.step is not Step.OUT_OF_SERVICE:
+            badge, box = panel("warning", "offline_badge")
+            box.addWidget(label(self.t("bar.offline")))
+            self._banners.addWidget(badge)
         if view.warning is not None:
             frame, box = panel("warning", "inactivity_warning")
-            box.addWidget(label(self.t("warning.text", seconds=view.warning.seconds_left), name="warning_text"))
-            box.addWidget(button(self.t("warning.extend"), self.session.extend, name="warning.extend", role="primary"))
+            box.addWidget(
+                label(self.t("warning.text", seconds=view.warning.seconds_left), name="warning_text")
+            )
+            box.addWidget(
+                button(self.t("warning.extend"), self.session.extend, name="warning.extend", role="primary")
+            )
             self._banners.addWidget(frame)
         if view.staff_called and view.step is not Step.OUT_OF_SERVICE:
             frame, box = panel("ok", "staff_called")
@@ -242,7 +303,10 @@ class KioskWindow(QWidget):
         if view.error is not None:
             frame, box = panel("error", "error_panel")
             box.addWidget(
-                label(self.words.text(view.language, view.error.message_key, fallback="error.generic"), name="error_text")
+                label(
+                    self.words.text(view.language, view.error.message_key, fallback="error.generic"),
+                    name="error_text",
+                )
             )
             ways = QHBoxLayout()
             for way in view.error.ways_forward:
@@ -252,7 +316,9 @@ class KioskWindow(QWidget):
                     WayForward.CALL_STAFF: self.session.call_staff,
                     WayForward.CONTINUE: self.session.dismiss_error,
                 }[way]
-                ways.addWidget(button(self.t(WAY_KEYS[way]), tap, name=f"way.{way.value}", enabled=not view.busy))
+                ways.addWidget(
+                    button(self.t(WAY_KEYS[way]), tap, name=f"way.{way.value}", enabled=not view.busy)
+                )
             ways.addStretch(1)
             box.addLayout(ways)
             self._banners.addWidget(frame)
@@ -269,6 +335,10 @@ class KioskWindow(QWidget):
         clear_layout(self._maintenance_box)
         self._maintenance_box.addWidget(label(self.t("maintenance.title"), "title"))
         self._maintenance_box.addWidget(label(self.t("maintenance.hint")))
+        if not self._maintenance_unlocked:
+            self._render_pin_entry(view)
+            self.stack.show_only(self.maintenance)
+            return
         row = QHBoxLayout()
         row.addWidget(
             button(
@@ -277,12 +347,82 @@ class KioskWindow(QWidget):
                 name="maintenance.out",
             )
         )
-        row.addWidget(button(self.t("maintenance.in"), lambda: self.session.set_out_of_service(None), name="maintenance.in"))
-        row.addWidget(button(self.t("maintenance.exit"), self.quit_from_maintenance, name="maintenance.exit", role="help"))
+        row.addWidget(
+            button(
+                self.t("maintenance.in"), lambda: self.session.set_out_of_service(None), name="maintenance.in"
+            )
+        )
+        row.addWidget(
+            button(
+                self.t("maintenance.exit"), self.quit_from_maintenance, name="maintenance.exit", role="help"
+            )
+        )
         row.addStretch(1)
         self._maintenance_box.addLayout(row)
         self._maintenance_box.addStretch(1)
-        self.stack.setCurrentWidget(self.maintenance)
+        self.stack.show_only(self.maintenance)
+
+    def _render_pin_entry(self, view: SessionView) -> None:
+        from kiosk.catalogue import FieldType
+        from kiosk.session_view import FieldView
+        from ui.screens.editors import DigitEditor
+
+        if self._pin_message:
+            frame, box = panel("error", "pin_error")
+            box.addWidget(label(self.t(self._pin_message)))
+            self._maintenance_box.addWidget(frame)
+        if self._pin_tries >= MAX_PIN_TRIES:
+            self._maintenance_box.addStretch(1)
+            return
+        pin_field = FieldView(
+            id="pin",
+            type=FieldType.NUMBER,
+            label="PIN",
+            hint="",
+            data_class=None,
+            required=True,  # type: ignore[arg-type]
+            value="",
+            display="",
+            has_value=False,
+            error_key=None,
+            prefilled_from=None,
+            locked=False,
+            max_length=12,
+        )
+        self._pin_editor = DigitEditor(
+            pin_field, self.theme, lambda key, **v: self.t(key, **v), self.session.touch, secret=True
+        )
+        self._maintenance_box.addWidget(label(self.t("maintenance.pin")))
+        self._maintenance_box.addWidget(self._pin_editor)
+        self._maintenance_box.addWidget(
+            button(self.t("form.ok"), self._check_pin, name="maintenance.pin_ok", role="primary")
+        )
+        self._maintenance_box.addStretch(1)
+
+    def _check_pin(self) -> None:
+        from ui.technician_pin import pin_matches
+
+        pin, stored = self._pin_editor.value(), self._pin_hash
+        if self._executor is None:
+            self._pin_checked(pin_matches(pin, stored))
+        else:
+            self._executor.submit(lambda: pin_matches(pin, stored), self._pin_checked)
+
+    def _pin_checked(self, ok: object) -> None:
+        if ok is True:
+            self._maintenance_unlocked, self._pin_message = True, ""
+        else:
+            self._pin_tries += 1
+            self._pin_message = (
+                "maintenance.pin_wrong" if self._pin_tries < MAX_PIN_TRIES else "maintenance.pin_locked"
+            )
+            log.warning("wrong technician PIN", extra={"tries": self._pin_tries})
+        if self._view is not None and self._view.technician_card:
+            self._render_maintenance(self._view)
+
+    def _lock_maintenance(self) -> None:
+        self._maintenance_unlocked = not self._pin_hash
+        self._pin_tries, self._pin_message = 0, ""
 
     # --- speech ---------------------------------------------------------------------------------------
 

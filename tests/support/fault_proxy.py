@@ -11,6 +11,11 @@ default, `Fault.forward()`):
                            the client's connection without relaying it: the case that duplicates
                            without idempotency keys
 - `truncate()`             forward, relay the status line, headers and half the body, then close
+- `blackhole()`            swallow the request: no forwarding, no answer (the client times out)
+
+Per connection (`schedule_connections`), before any request is read:
+
+- `reset()`                accept the connection and reset it at once (RST)
 
 Every request gets a fresh connection to the hub, so the proxy never resends anything on its own.
 `log` records (method, path, fault kind, hub status or None) per request, for the assertions.
@@ -19,6 +24,7 @@ Every request gets a fresh connection to the hub, so the proxy never resends any
 from __future__ import annotations
 
 import socket
+import struct
 import threading
 import time
 from collections import deque
@@ -67,6 +73,16 @@ class Fault:
     @staticmethod
     def truncate() -> Fault:
         return Fault("truncate")
+
+    @staticmethod
+    def blackhole() -> Fault:
+        """Read the request, never forward it, never answer (until the client gives up)."""
+        return Fault("blackhole")
+
+    @staticmethod
+    def reset() -> Fault:
+        """Per connection (schedule_connections): accept, then reset it before reading anything."""
+        return Fault("reset")
 
 
 _REASONS = {
@@ -161,6 +177,8 @@ class FaultProxy:
 
     def __post_init__(self) -> None:
         self._faults: deque[Fault] = deque()
+        self._connection_faults: deque[Fault] = deque()
+        self.connections = 0
         self._lock = threading.Lock()
         self._sockets: set[socket.socket] = set()
         self._listener: socket.socket | None = None
@@ -176,10 +194,15 @@ class FaultProxy:
         with self._lock:
             self._faults.extend(faults)
 
+    def schedule_connections(self, *faults: Fault) -> None:
+        """Append connection faults; each is used by one new client connection, in order."""
+        with self._lock:
+            self._connection_faults.extend(faults)
+
     @property
     def pending_faults(self) -> int:
         with self._lock:
-            return len(self._faults)
+            return len(self._faults) + len(self._connection_faults)
 
     def _next_fault(self, path: str) -> Fault:
         if self.only_path is not None and not path.startswith(self.only_path):
@@ -228,6 +251,13 @@ class FaultProxy:
                 return  # listener closed by stop()
             client.settimeout(None)
             with self._lock:
+                self.connections += 1
+                fault = self._connection_faults.popleft() if self._connection_faults else None
+                if fault is not None and fault.kind == "reset":
+                    self.log.append(LoggedRequest("", "", "reset"))
+                    client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    client.close()
+                    continue
                 self._sockets.add(client)
             threading.Thread(target=self._serve, args=(client,), daemon=True).start()
 
@@ -265,6 +295,10 @@ class FaultProxy:
     def _handle(self, client: socket.socket, fault: Fault, request: bytes, entry: LoggedRequest) -> bool:
         """Carry out one fault; False when the client connection is to be closed."""
         if fault.kind == "drop":
+            return False
+        if fault.kind == "blackhole":
+            while not self._stopping.is_set() and client.recv(65536):
+                pass  # swallow whatever comes until the client hangs up
             return False
         if fault.kind == "answer":
             reason = _REASONS.get(fault.status, "Status")

@@ -73,7 +73,6 @@ def _terminal(args: argparse.Namespace) -> None:
         )
         os.write(acks, f"{ref}\n".encode("ascii"))
         os.fsync(acks)
-        worker.wake()
         time.sleep(rng.uniform(0, 0.003))  # let the worker's batches and the enqueues interleave
 
 

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QGridLayout
 
 from kiosk.session_view import ServiceView, SessionView, Step
 from ui.screens.base import Screen
-from ui.widgets import button, label
+from ui.widgets import button, label, tile
 
 
 class ChooseScreen(Screen):
@@ -22,7 +22,9 @@ class ChooseScreen(Screen):
         self.root.addLayout(grid)
         self.root.addStretch(1)
         if view.page_count > 1:
-            prev = button(self.t("nav.page_prev"), self.session.page_prev, name="page.prev", enabled=view.page > 0)
+            prev = button(
+                self.t("nav.page_prev"), self.session.page_prev, name="page.prev", enabled=view.page > 0
+            )
             nxt = button(
                 self.t("nav.page_next"),
                 self.session.page_next,
@@ -38,20 +40,21 @@ class ChooseScreen(Screen):
             badges.append(self.t("choose.locked"))
         if service.offline_ok:
             badges.append(self.t("choose.offline_ok"))
-        lines = [service.title]
+        lines = []
         if not self.elder and service.description:
             lines.append(service.description)  # plain words in elder mode: the title only
         if badges:
             lines.append(" · ".join(badges))
-        tile = button(
-            "\n".join(lines),
+        return tile(
+            service.title,
+            lines,
             lambda sid=service.id: self.session.choose_service(sid),
             name=f"service:{service.id}",
-            role="tile",
             accessible=", ".join([service.title, *badges]),
+            min_height=int(self.theme.target_px * (1.5 if self.elder else 1.8)),
         )
-        tile.setMinimumHeight(int(self.theme.target_px * (1.6 if self.elder else 1.8)))
-        return tile
 
     def spoken(self, view: SessionView) -> str:
-        return self.t("speak.choose", count=len(view.services)) + " " + "，".join(s.title for s in view.services)
+        return (
+            self.t("speak.choose", count=len(view.services)) + " " + "，".join(s.title for s in view.services)
+        )

@@ -11,7 +11,7 @@ from kiosk.catalogue import FieldType
 from kiosk.session_view import FieldView
 from ui.keyboard import OnScreenKeyboard
 from ui.theme import Theme
-from ui.widgets import button, label
+from ui.widgets import button, label, panel
 
 Word = Callable[..., str]
 
@@ -47,14 +47,26 @@ class ChoiceEditor(FieldEditor):
 class DigitEditor(FieldEditor):
     """A number pad for numbers, phone numbers and ID numbers (with X)."""
 
-    def __init__(self, field: FieldView, theme: Theme, word: Word, on_activity: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        field: FieldView,
+        theme: Theme,
+        word: Word,
+        on_activity: Callable[[], None],
+        *,
+        secret: bool = False,
+    ) -> None:
         super().__init__()
+        self._secret = secret  # a PIN: dots on screen
         self._text = field.value or ""
         self._max = field.max_length or (18 if field.type is FieldType.ID_NUMBER else 20)
         self._on_activity = on_activity
         box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        frame, inner = panel("card", "digits_display")
         self._shown = label(self._text or " ", "title", name="digits_text")
-        box.addWidget(self._shown)
+        inner.addWidget(self._shown)
+        box.addWidget(frame)
         grid = QGridLayout()
         grid.setSpacing(theme.spacing_px // 2)
         extra = "X" if field.type is FieldType.ID_NUMBER else ("-" if field.type is FieldType.PHONE else "")
@@ -79,8 +91,9 @@ class DigitEditor(FieldEditor):
             self._text = self._text[:-1]
         elif len(self._text) < self._max:
             self._text += key
-        self._shown.setText(self._text or " ")
-        self._shown.setAccessibleName(self._text)
+        shown = "•" * len(self._text) if self._secret else self._text
+        self._shown.setText(shown or " ")
+        self._shown.setAccessibleName(shown)
 
     def value(self) -> str:
         return self._text
@@ -89,7 +102,9 @@ class DigitEditor(FieldEditor):
 class DateEditor(FieldEditor):
     """Year, month and day, each with big up/down buttons; starts at the value, the minimum or today."""
 
-    def __init__(self, field: FieldView, theme: Theme, word: Word, today: date, on_activity: Callable[[], None]) -> None:
+    def __init__(
+        self, field: FieldView, theme: Theme, word: Word, today: date, on_activity: Callable[[], None]
+    ) -> None:
         super().__init__()
         self._on_activity = on_activity
         start = field.value or field.min or today.isoformat()
@@ -98,19 +113,32 @@ class DateEditor(FieldEditor):
         except ValueError:
             self._date = today
         box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        frame, inner = panel("card", "date_display")
         self._shown = label(self._date.isoformat(), "title", name="date_text")
-        box.addWidget(self._shown)
+        inner.addWidget(self._shown)
+        box.addWidget(frame)
         row = QHBoxLayout()
         row.setSpacing(theme.spacing_px)
         for part in ("year", "month", "day"):
             col = QVBoxLayout()
             name = word(f"date.{part}")
             col.addWidget(
-                button("+", lambda p=part: self.step(p, 1), name=f"date:{part}:+", accessible=word("date.plus", part=name))
+                button(
+                    "+",
+                    lambda p=part: self.step(p, 1),
+                    name=f"date:{part}:+",
+                    accessible=word("date.plus", part=name),
+                )
             )
             col.addWidget(label(name))
             col.addWidget(
-                button("−", lambda p=part: self.step(p, -1), name=f"date:{part}:-", accessible=word("date.minus", part=name))
+                button(
+                    "−",
+                    lambda p=part: self.step(p, -1),
+                    name=f"date:{part}:-",
+                    accessible=word("date.minus", part=name),
+                )
             )
             row.addLayout(col)
         box.addLayout(row)
@@ -140,7 +168,9 @@ class DateEditor(FieldEditor):
 class TextEditor(FieldEditor):
     """Free text with the on-screen keyboard (pinyin first in Chinese)."""
 
-    def __init__(self, field: FieldView, theme: Theme, word: Word, language: str, on_activity: Callable[[], None]) -> None:
+    def __init__(
+        self, field: FieldView, theme: Theme, word: Word, language: str, on_activity: Callable[[], None]
+    ) -> None:
         super().__init__()
         box = QVBoxLayout(self)
         # a personal value is never shown unmasked: the resident types it again from empty

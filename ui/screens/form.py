@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from kiosk.session_view import FieldView, SessionView, Step
 from ui.screens.base import Screen
 from ui.screens.editors import ChoiceEditor, FieldEditor, editor_for
-from ui.widgets import button, label
+from ui.widgets import button, label, tile
 
 
 class FormScreen(Screen):
@@ -32,11 +32,11 @@ class FormScreen(Screen):
         if service_id != self._service_id:
             self._service_id, self.editing = service_id, None
         self.editor = None
-        self.title(view.service.title if view.service else "")
         field = next((f for f in view.fields if f.id == self.editing), None)
         if field is not None:
             self._build_editor(view, field)
         else:
+            self.title(view.service.title if view.service else "")
             self._build_list(view)
 
     # --- the list of fields ---------------------------------------------------------------------------
@@ -55,21 +55,24 @@ class FormScreen(Screen):
                     shown += f"  ({self.t('form.from_hub')})"
             else:
                 shown = self.t("form.tap_to_fill")
-            row = button(
-                f"{f.label}（{need}）\n{shown}" if view.language == "zh" else f"{f.label} ({need})\n{shown}",
+            row = tile(
+                f"{f.label}（{need}）" if view.language == "zh" else f"{f.label} ({need})",
+                [shown],
                 lambda fid=f.id: self.open_editor(fid),
                 name=f"field:{f.id}",
-                role="tile",
                 enabled=not f.locked,
                 accessible=f"{f.label}, {need}, {shown}",
+                min_height=int(self.theme.target_px * 1.3),
             )
-            row.setMinimumHeight(int(self.theme.target_px * 1.3))
             box.addWidget(row)
             if f.error_key:
                 box.addWidget(label(self.t(f.error_key), "field_error", name=f"error:{f.id}"))
         box.addStretch(1)
         self.scroll(content)
-        self.row(self.primary(self.t("nav.next"), self.session.next, "nav.next", enabled=not view.busy), stretch_first=True)
+        self.row(
+            self.primary(self.t("nav.next"), self.session.next, "nav.next", enabled=not view.busy),
+            stretch_first=True,
+        )
 
     def open_editor(self, field_id: str) -> None:
         self.ctx.touch()
@@ -82,8 +85,11 @@ class FormScreen(Screen):
 
     def _build_editor(self, view: SessionView, field: FieldView) -> None:
         index = next(i for i, f in enumerate(view.fields) if f.id == field.id)
-        self.root.addWidget(label(self.t("form.step", n=index + 1, count=len(view.fields)), "muted"))
-        self.root.addWidget(label(field.label, "title", name="editing_label"))
+        heading = label(field.label, "title", name="title")
+        where = label(self.t("form.step", n=index + 1, count=len(view.fields)), "muted", wrap=False)
+        header = self.row(heading)
+        header.addWidget(where)
+        header.addWidget(button(self.t("form.keep"), self.close_editor, name="form.keep"))
         if field.hint:
             self.root.addWidget(label(field.hint, "muted"))
         if field.error_key:
@@ -97,11 +103,13 @@ class FormScreen(Screen):
             on_activity=self.ctx.touch,
             today=self.today(),
         )
-        self.root.addWidget(self.editor, 1)
-        buttons = [button(self.t("form.keep"), self.close_editor, name="form.keep")]
-        if not isinstance(self.editor, ChoiceEditor):
-            buttons.append(self.primary(self.t("form.ok"), lambda: self.finish(field.id, self.editor.value()), "form.ok"))
-        self.row(*buttons, stretch_first=True)
+        self.root.addWidget(self.editor)
+        self.root.addStretch(1)
+        if not isinstance(self.editor, ChoiceEditor):  # a choice is taken by its tap
+            editor = self.editor
+            header.addWidget(
+                self.primary(self.t("form.ok"), lambda: self.finish(field.id, editor.value()), "form.ok")
+            )
 
     def finish(self, field_id: str, value: str) -> None:
         """OK: the value goes to the session (which validates it); the list shows again."""

@@ -4,12 +4,20 @@ kinds (ticket, progress query, rating, record, notices), one screen class with d
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.catalogue import ServiceKind
 from kiosk.session_view import Outcome, SessionView, Step
 from ui.screens.base import Screen
 from ui.widgets import QrCodeWidget, ReceiptPreview, button, label, panel
+
+
+def fitting_px(text: str, largest: int, room_px: int) -> int:
+    """The largest font size up to `largest` at which `text` (a reference: digits, capitals,
+    dashes) fits in `room_px`, never under 40 px. Bold digits are about 0.6 em wide."""
+    if not text or room_px <= 0:
+        return largest
+    return max(40, min(largest, int(room_px / (0.62 * len(text)))))
 
 
 class OutcomeScreen(Screen):
@@ -27,9 +35,13 @@ class OutcomeScreen(Screen):
         else:
             frame, box = panel("error", "print_state")
             key = outcome.print_error.message_key if outcome.print_error else "error.printer"
-            box.addWidget(label(self.ctx.words.text(self.view.language, key, fallback="error.printer")))
-            box.addWidget(label(self.t("receipt.not_printed"), name="print_text"))
-            box.addWidget(button(self.t("receipt.reprint"), self.session.reprint, name="receipt.reprint"))
+            line = QHBoxLayout()
+            texts = QVBoxLayout()
+            texts.addWidget(label(self.ctx.words.text(self.view.language, key, fallback="error.printer")))
+            texts.addWidget(label(self.t("receipt.not_printed"), name="print_text"))
+            line.addLayout(texts, 1)
+            line.addWidget(button(self.t("receipt.reprint"), self.session.reprint, name="receipt.reprint"))
+            box.addLayout(line)
         self.root.addWidget(frame)
 
     def preview(self, outcome: Outcome) -> QWidget | None:
@@ -37,9 +49,6 @@ class OutcomeScreen(Screen):
             return None
         width = 380 if not self.elder else 460
         return ReceiptPreview(outcome.receipt, width, max(16, self.theme.small_px - 4))
-
-    def done_row(self) -> None:
-        self.row(self.primary(self.t("nav.done"), self.session.done, "nav.done"), stretch_first=True)
 
 
 class ReceiptScreen(OutcomeScreen):
@@ -51,27 +60,34 @@ class ReceiptScreen(OutcomeScreen):
         outcome = view.outcome
         assert outcome is not None
         self.title(self.t("receipt.title"))
-        body = QBoxLayout(QBoxLayout.Direction.LeftToRight if self.width() >= self.height() else QBoxLayout.Direction.TopToBottom)
+        landscape = self.window().width() >= self.window().height()
+        qr_px = 220
+        body = QHBoxLayout() if landscape else QVBoxLayout()
         left = QVBoxLayout()
         left.addWidget(label(self.t("receipt.reference")))
-        ref = label(outcome.local_ref or "", "huge", name="reference")
+        reference = outcome.local_ref or ""
+        ref = label(reference, "huge", name="reference", wrap=False)
         ref.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        with_paper = landscape and not self.elder and outcome.receipt is not None
+        room = self.window().width() - 4 * self.theme.spacing_px
+        room -= (qr_px + (420 if with_paper else 0)) if landscape else 0
+        ref.setStyleSheet(f"font-size: {fitting_px(reference, self.theme.huge_px, room)}px;")
         left.addWidget(ref)
         note = "receipt.queued_offline" if outcome.queued_offline else "receipt.sent"
         left.addWidget(label(self.t(note), name="queue_note"))
-        qr_row = QHBoxLayout()
-        qr_row.addWidget(QrCodeWidget(outcome.local_ref or "", 200 if not self.elder else 260, self.t("receipt.scan")))
-        qr_row.addWidget(label(self.t("receipt.scan"), "muted"))
-        qr_row.addStretch(1)
-        left.addLayout(qr_row)
-        left.addStretch(1)
-        body.addLayout(left, 1)
-        paper = self.preview(outcome)
-        if paper is not None and not self.elder:
+        if landscape:
+            left.addStretch(1)
+        body.addLayout(left, 1 if landscape else 0)
+        qr = QVBoxLayout()
+        qr.addWidget(QrCodeWidget(reference, qr_px, self.t("receipt.scan")))
+        qr.addWidget(label(self.t("receipt.scan"), "muted"))
+        qr.addStretch(1)
+        body.addLayout(qr)
+        paper = self.preview(outcome) if with_paper else None
+        if paper is not None:
             body.addWidget(paper, 0, Qt.AlignmentFlag.AlignTop)
         self.root.addLayout(body, 1)
         self.print_state(outcome)
-        self.done_row()
 
     def spoken(self, view: SessionView) -> str:
         outcome = view.outcome
@@ -102,7 +118,6 @@ class ResultScreen(OutcomeScreen):
             ServiceKind.NOTICES: self._notices,
         }.get(outcome.kind, self._cases)
         build(view, outcome)
-        self.done_row()
 
     def _ticket(self, view: SessionView, outcome: Outcome) -> None:
         ticket = outcome.ticket
@@ -113,7 +128,9 @@ class ResultScreen(OutcomeScreen):
         if ticket.window:
             self.root.addWidget(label(self.t("result.ticket.window", window=ticket.window)))
         if ticket.waiting_ahead >= 0:
-            self.root.addWidget(label(self.t("result.ticket.ahead", n=ticket.waiting_ahead), name="ticket_ahead"))
+            self.root.addWidget(
+                label(self.t("result.ticket.ahead", n=ticket.waiting_ahead), name="ticket_ahead")
+            )
         if outcome.ticket_is_local:
             frame, box = panel("warning", "ticket_local")
             box.addWidget(label(self.t("result.ticket.local")))
@@ -170,7 +187,9 @@ class ResultScreen(OutcomeScreen):
         col.addWidget(label(record.record_id, "muted"))
         col.addStretch(1)
         body.addLayout(col, 1)
-        body.addWidget(QrCodeWidget(record.verify_url, 200 if not self.elder else 260, self.t("receipt.scan")))
+        body.addWidget(
+            QrCodeWidget(record.verify_url, 200 if not self.elder else 260, self.t("receipt.scan"))
+        )
         self.root.addLayout(body, 1)
         self.print_state(outcome, "result.printed")
 
@@ -194,7 +213,9 @@ class ResultScreen(OutcomeScreen):
         if outcome.ticket is not None:
             return self.t("speak.ticket", number=" ".join(outcome.ticket.number))
         if outcome.cases:
-            return "。".join(f"{self.t('result.case', ref=c.local_ref)} {self._status(c.status)}" for c in outcome.cases)
+            return "。".join(
+                f"{self.t('result.case', ref=c.local_ref)} {self._status(c.status)}" for c in outcome.cases
+            )
         if outcome.notices:
             return "。".join(f"{n.title}。{n.body}" for n in outcome.notices)
         return self.t("speak.result")

@@ -671,5 +671,17 @@
         <source>error.local_ref_invalid</source>
         <translation>That reference is not in the right form.</translation>
     </message>
+    <message>
+        <source>maintenance.pin</source>
+        <translation>Enter the technician PIN</translation>
+    </message>
+    <message>
+        <source>maintenance.pin_wrong</source>
+        <translation>Wrong PIN, please try again.</translation>
+    </message>
+    <message>
+        <source>maintenance.pin_locked</source>
+        <translation>Too many wrong PINs. Take the technician card out and insert it again.</translation>
+    </message>
 </context>
 </TS>

@@ -671,5 +671,17 @@
         <source>error.local_ref_invalid</source>
         <translation>这个编号格式不对。</translation>
     </message>
+    <message>
+        <source>maintenance.pin</source>
+        <translation>请输入技术人员密码</translation>
+    </message>
+    <message>
+        <source>maintenance.pin_wrong</source>
+        <translation>密码不对，请再试一次。</translation>
+    </message>
+    <message>
+        <source>maintenance.pin_locked</source>
+        <translation>密码错误次数过多。请取出技术人员卡后重新插入。</translation>
+    </message>
 </context>
 </TS>

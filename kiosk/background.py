@@ -1,0 +1,106 @@
+"""The terminal's background work: the outbox's sync worker and the heartbeat, started and stopped
+together, with what a technician's screen needs (force a sync, see the figures).
+
+    background = TerminalBackground(config, hub, outbox, health_board, catalogue_store_version)
+    background.start()
+    report = background.force_sync()   # blocking: call it from a worker thread, not the UI thread
+    figures = background.stats()
+    background.stop()
+
+No Qt here: ui/ calls these from its workers and turns the results into signals.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from drivers.health import HealthBoard
+from kiosk.config import KioskConfig
+from kiosk.heartbeat import Heartbeat, HeartbeatSources, HeartbeatStatus
+from kiosk.hub_api import Hub
+from offline_queue.outbox import Outbox
+from offline_queue.stats import QueueStats
+from offline_queue.sync_worker import SyncReport, SyncWorker
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """The sync worker as a technician sees it."""
+
+    running: bool
+    failures: int  # consecutive failed batches
+    next_delay_s: float | None  # the current backoff wait, None when not backing off
+
+
+@dataclass(frozen=True)
+class BackgroundStats:
+    """Everything the technician screen shows about sending: the outbox, the worker, the heartbeat."""
+
+    queue: QueueStats
+    sync: SyncStatus
+    heartbeat: HeartbeatStatus
+
+
+class TerminalBackground:
+    """Owns the SyncWorker and the Heartbeat of one terminal. Safe to call from any thread."""
+
+    def __init__(
+        self,
+        config: KioskConfig,
+        hub: Hub,
+        outbox: Outbox,
+        health_board: HealthBoard,
+        catalogue_version_fn: Callable[[], str | None],
+    ) -> None:
+        self.config = config
+        self.outbox = outbox
+        self.sync_worker = SyncWorker(outbox, hub, config.queue)
+        self.heartbeat = Heartbeat(
+            hub,
+            HeartbeatSources(health_board, outbox.stats, catalogue_version_fn),
+            interval_s=config.hub.heartbeat_interval_s,
+            backoff_base_s=config.queue.backoff_base_s,
+            backoff_cap_s=config.queue.backoff_cap_s,
+        )
+
+    def start(self) -> None:
+        """Start sending the outbox and the heartbeat. Raises SyncAlreadyRunning when another
+        process's worker holds this outbox (the heartbeat is not started then)."""
+        self.sync_worker.start()
+        self.heartbeat.start()
+        log.info("background work started", extra={"terminal_id": self.config.terminal_id})
+
+    def stop(self, timeout_s: float = 10.0) -> bool:
+        """Stop both (each after the hub call in hand); True when both ended within `timeout_s`."""
+        deadline = time.monotonic() + timeout_s
+        # both are asked at once, so their waits for a hub answer overlap instead of adding up
+        self.heartbeat.request_stop()
+        sync_stopped = self.sync_worker.stop(timeout_s)
+        heartbeat_stopped = self.heartbeat.stop(max(0.0, deadline - time.monotonic()))
+        if not (sync_stopped and heartbeat_stopped):
+            log.warning(
+                "background work did not stop in time",
+                extra={"sync_stopped": sync_stopped, "heartbeat_stopped": heartbeat_stopped},
+            )
+        return sync_stopped and heartbeat_stopped
+
+    def force_sync(self) -> SyncReport:
+        """Send everything pending now, in the caller's thread, ignoring the backoff; then a
+        heartbeat so the hub sees the new depth. Raises SyncAlreadyRunning, QueueError."""
+        report = self.sync_worker.sync_now()
+        self.heartbeat.request_beat()
+        return report
+
+    def stats(self) -> BackgroundStats:
+        """The current figures. Raises QueueError when the outbox cannot be read."""
+        worker = self.sync_worker
+        return BackgroundStats(
+            queue=self.outbox.stats(),
+            sync=SyncStatus(worker.running, worker.failures, worker.next_delay_s),
+            heartbeat=self.heartbeat.status(),
+        )
