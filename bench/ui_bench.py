@@ -129,11 +129,12 @@ def _start_time(script: str) -> float:
 def _kiosk_config(folder: Path) -> Path:
     """A terminal with credentials, a cached catalogue and no hub (nothing listens on the port)."""
     from kiosk.enrolment import new_credentials
-    from kiosk.secrets import select_keyring_backend, store_hub_credentials
+    from kiosk.secrets import select_keyring_backend, store_card_hash_salt, store_hub_credentials
 
     keyring = f"file:{folder / 'keyring.cfg'}"
     select_keyring_backend(keyring)
     store_hub_credentials(new_credentials("T0001"))
+    store_card_hash_salt("T0001", os.urandom(32))
     data = folder / "kiosk"
     data.mkdir(parents=True)
     document = json.loads((ROOT / "hub" / "data" / "demo_catalog.json").read_text(encoding="utf-8"))

@@ -38,16 +38,22 @@ def main(argv: list[str] | None = None) -> int:
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName("community-kiosk")
-    # systemd's stop (SIGTERM) and Ctrl+C in the demo end the event loop, so shutdown() runs: the
-    # sync worker stops after its batch and the outbox is closed cleanly
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: app.quit())
     try:
         config = load_config(args.config)
         terminal = build_terminal(config)
     except KioskError as exc:
         logging.getLogger("ui").error("cannot start the kiosk: %s", exc)
         return 2
+
+    # systemd's stop (SIGTERM) and Ctrl+C in the demo end the event loop, so shutdown() runs: the
+    # sync worker stops after its batch and the outbox is closed cleanly. exit(), not quit(): quit()
+    # asks the windows first, and the kiosk window refuses to close outside maintenance.
+    def stop(*_: object) -> None:
+        terminal.window.allow_close()
+        app.exit(0)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, stop)
     width, height = (int(x) for x in args.size.lower().split("x"))
     show(terminal.window, fullscreen=config.ui.fullscreen and not args.windowed, size=(width, height))
     devices = DemoDevices(terminal.card_reader, terminal.printer)

@@ -20,7 +20,7 @@ from drivers.health import HealthBoard
 from kiosk.catalogue_store import CatalogueState, CatalogueStore
 from kiosk.config import KioskConfig
 from kiosk.hub_api import HubUnavailable
-from kiosk.secrets import get_or_create_key, load_hub_credentials, select_keyring_backend
+from kiosk.secrets import card_hash_salt, load_hub_credentials, select_keyring_backend
 from kiosk.services import LocalTicketBook, ServiceActions
 from kiosk.session import Session
 from ui.deferred import Deferred
@@ -179,7 +179,7 @@ def build_terminal(
         hub=hub,
         printer=printer,
         tickets=LocalTicketBook(config.data_dir / "tickets.json"),
-        card_salt=get_or_create_key("card-salt"),
+        card_salt=card_hash_salt(config.terminal_id),  # fleet-wide, issued at enrolment
     )
     session = Session(
         terminal_id=config.terminal_id,

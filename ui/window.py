@@ -19,9 +19,10 @@ from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QScrollArea, QStackedWi
 
 from drivers.card.model import CardError, CardReader, CardUnreadable, Identity
 from kiosk.errors import WayForward
-from kiosk.session_view import Mode, OutOfServiceReason, SessionView, Step
+from kiosk.session_view import Mode, SessionView, Step
 from ui.device_signals import CardSignals
 from ui.i18n import Words
+from ui.maintenance import MaintenancePanel
 from ui.screens import SCREEN_CLASSES, Screen, ScreenContext
 from ui.speech import Speaker
 from ui.theme import Theme, stylesheet, theme_for
@@ -30,7 +31,6 @@ from ui.widgets import button, clear_layout, label, panel
 log = logging.getLogger(__name__)
 
 BACK_STEPS = (Step.IDENTIFY, Step.CHOOSE, Step.FORM, Step.REVIEW, Step.RESULT)
-MAX_PIN_TRIES = 5  # then the technician card must be taken out and inserted again
 WAY_KEYS = {
     WayForward.RETRY: "way.retry",
     WayForward.TICKET: "way.ticket",
@@ -94,11 +94,6 @@ class KioskWindow(QWidget):
         self._last_screen_part: SessionView | None = None
         self._spoken_for: tuple | None = None
         self.reading_card = False
-        self._pin_hash = technician_pin_hash
-        self._maintenance_unlocked = not technician_pin_hash
-        self._pin_tries = 0
-        self._pin_message = ""
-        self._pin_editor: Any = None
         self.ctx = ScreenContext(
             session=session, words=words, touch=session.touch, on_screen_changed=self._speak_screen
         )
@@ -122,9 +117,9 @@ class KioskWindow(QWidget):
         self.stack_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack_area.setWidget(self.stack)
         body.addWidget(self.stack_area, 1)
-        self.maintenance = QWidget()
-        self.maintenance.setObjectName("maintenance")
-        self._maintenance_box = QVBoxLayout(self.maintenance)
+        self.maintenance = MaintenancePanel(
+            session, words, executor, technician_pin_hash, self.quit_from_maintenance
+        )
         self.bottom_bar, self._bottom = panel("bottom_bar", "bottom_bar")
         self._bottom_row = QHBoxLayout()
         self._bottom.addLayout(self._bottom_row)
@@ -176,10 +171,11 @@ class KioskWindow(QWidget):
             self._render_banners(view)
             part = _screen_part(view)
             if previous is not None and previous.technician_card and not view.technician_card:
-                self._lock_maintenance()  # the card left: the next technician enters the PIN again
+                self.maintenance.lock()  # the card left: the next technician enters the PIN again
                 self._last_screen_part = None
             if view.technician_card:
-                self._render_maintenance(view)
+                self.maintenance.render(view, theme)
+                self.stack.show_only(self.maintenance)
                 self._last_screen_part = None
             elif part != self._last_screen_part:
                 self._last_screen_part = part
@@ -330,99 +326,6 @@ class KioskWindow(QWidget):
             bar.setAccessibleName(self.t("busy"))
             box.addWidget(bar)
             self._banners.addWidget(frame)
-
-    def _render_maintenance(self, view: SessionView) -> None:
-        clear_layout(self._maintenance_box)
-        self._maintenance_box.addWidget(label(self.t("maintenance.title"), "title"))
-        self._maintenance_box.addWidget(label(self.t("maintenance.hint")))
-        if not self._maintenance_unlocked:
-            self._render_pin_entry(view)
-            self.stack.show_only(self.maintenance)
-            return
-        row = QHBoxLayout()
-        row.addWidget(
-            button(
-                self.t("maintenance.out"),
-                lambda: self.session.set_out_of_service(OutOfServiceReason.INTERNAL),
-                name="maintenance.out",
-            )
-        )
-        row.addWidget(
-            button(
-                self.t("maintenance.in"), lambda: self.session.set_out_of_service(None), name="maintenance.in"
-            )
-        )
-        row.addWidget(
-            button(
-                self.t("maintenance.exit"), self.quit_from_maintenance, name="maintenance.exit", role="help"
-            )
-        )
-        row.addStretch(1)
-        self._maintenance_box.addLayout(row)
-        self._maintenance_box.addStretch(1)
-        self.stack.show_only(self.maintenance)
-
-    def _render_pin_entry(self, view: SessionView) -> None:
-        from kiosk.catalogue import FieldType
-        from kiosk.session_view import FieldView
-        from ui.screens.editors import DigitEditor
-
-        if self._pin_message:
-            frame, box = panel("error", "pin_error")
-            box.addWidget(label(self.t(self._pin_message)))
-            self._maintenance_box.addWidget(frame)
-        if self._pin_tries >= MAX_PIN_TRIES:
-            self._maintenance_box.addStretch(1)
-            return
-        pin_field = FieldView(
-            id="pin",
-            type=FieldType.NUMBER,
-            label="PIN",
-            hint="",
-            data_class=None,
-            required=True,  # type: ignore[arg-type]
-            value="",
-            display="",
-            has_value=False,
-            error_key=None,
-            prefilled_from=None,
-            locked=False,
-            max_length=12,
-        )
-        self._pin_editor = DigitEditor(
-            pin_field, self.theme, lambda key, **v: self.t(key, **v), self.session.touch, secret=True
-        )
-        self._maintenance_box.addWidget(label(self.t("maintenance.pin")))
-        self._maintenance_box.addWidget(self._pin_editor)
-        self._maintenance_box.addWidget(
-            button(self.t("form.ok"), self._check_pin, name="maintenance.pin_ok", role="primary")
-        )
-        self._maintenance_box.addStretch(1)
-
-    def _check_pin(self) -> None:
-        from ui.technician_pin import pin_matches
-
-        pin, stored = self._pin_editor.value(), self._pin_hash
-        if self._executor is None:
-            self._pin_checked(pin_matches(pin, stored))
-        else:
-            self._executor.submit(lambda: pin_matches(pin, stored), self._pin_checked)
-
-    def _pin_checked(self, ok: object) -> None:
-        if ok is True:
-            self._maintenance_unlocked, self._pin_message = True, ""
-        else:
-            self._pin_tries += 1
-            self._pin_message = (
-                "maintenance.pin_wrong" if self._pin_tries < MAX_PIN_TRIES else "maintenance.pin_locked"
-            )
-            log.warning("wrong technician PIN", extra={"tries": self._pin_tries})
-        if self._view is not None and self._view.technician_card:
-            self._render_maintenance(self._view)
-
-    def _lock_maintenance(self) -> None:
-        self._maintenance_unlocked = not self._pin_hash
-        self._pin_tries, self._pin_message = 0, ""
 
     # --- speech ---------------------------------------------------------------------------------------
 
