@@ -7,6 +7,10 @@
 2. cold start: a fresh Python process until the kiosk's attract screen is painted (build_terminal
    with a cached catalogue, simulated devices, the real outbox, no hub reachable), against a fresh
    process that only imports PySide6.QtWidgets and paints an empty QApplication window. Target <= 3x.
+   Measured twice: with the environment as it is (this machine sets PYTHONDONTWRITEBYTECODE, so the
+   kiosk's own modules are compiled from source at every start while PySide6's site-packages have the
+   .pyc files pip wrote), and with a bytecode cache for both children (PYTHONPYCACHEPREFIX in a temporary
+   folder, filled by the warm-up runs), as on an installed terminal. Both sides get the same environment.
 
 Usage: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/ui_bench.py [--transitions 200] [--starts 5]
 """
@@ -116,10 +120,10 @@ def tap_latency(transitions: int) -> list[float]:
     return samples
 
 
-def _start_time(script: str) -> float:
+def _start_time(script: str, env: dict[str, str] | None = None) -> float:
     began = time.perf_counter()
     out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120, env=env
     )
     if "READY" not in out.stdout:
         raise RuntimeError(f"child failed: {out.stderr[-2000:]}")
@@ -149,16 +153,24 @@ def _kiosk_config(folder: Path) -> Path:
     return config
 
 
-def cold_start(starts: int) -> tuple[list[float], list[float]]:
+def _bytecode_cached_env(folder: Path) -> dict[str, str]:
+    """The environment with .pyc files written to and read from `folder` (for both children)."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(folder)
+    return env
+
+
+def cold_start(starts: int, env: dict[str, str] | None = None) -> tuple[list[float], list[float]]:
     folder = Path(tempfile.mkdtemp())
     config = _kiosk_config(folder)
     kiosk_script = KIOSK_CHILD.format(root=str(ROOT), config=str(config))
-    _start_time(BASELINE_CHILD)  # warm the OS file cache for both
-    _start_time(kiosk_script)
+    _start_time(BASELINE_CHILD, env)  # warm the OS file cache (and the bytecode cache, if any) for both
+    _start_time(kiosk_script, env)
     base, kiosk = [], []
     for _ in range(starts):  # alternate, so drift on a noisy machine hits both alike
-        base.append(_start_time(BASELINE_CHILD))
-        kiosk.append(_start_time(kiosk_script))
+        base.append(_start_time(BASELINE_CHILD, env))
+        kiosk.append(_start_time(kiosk_script, env))
     return base, kiosk
 
 
@@ -175,12 +187,17 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"  p50 {p50:.1f} ms   p99 {p99:.1f} ms   max {max(samples):.1f} ms   (target p99 <= 50 ms: {'met' if p99 <= 50 else 'MISSED'})"
     )
-    base, kiosk = cold_start(args.starts)
-    b, k = statistics.median(base), statistics.median(kiosk)
-    print(f"cold start, median of {args.starts} fresh processes each:")
-    print(f"  bare PySide6.QtWidgets + QApplication + empty window: {b * 1000:.0f} ms")
-    print(f"  kiosk to painted attract screen:                      {k * 1000:.0f} ms")
-    print(f"  ratio {k / b:.2f}x   (target <= 3x: {'met' if k / b <= 3 else 'MISSED'})")
+    conditions = [
+        ("environment as is", None),
+        ("bytecode cache for both (as installed)", _bytecode_cached_env(Path(tempfile.mkdtemp()))),
+    ]
+    for label, env in conditions:
+        base, kiosk = cold_start(args.starts, env)
+        b, k = statistics.median(base), statistics.median(kiosk)
+        print(f"cold start, {label}, median of {args.starts} fresh processes each:")
+        print(f"  bare PySide6.QtWidgets + QApplication + empty window: {b * 1000:.0f} ms")
+        print(f"  kiosk to painted attract screen:                      {k * 1000:.0f} ms")
+        print(f"  ratio {k / b:.2f}x   (target <= 3x: {'met' if k / b <= 3 else 'MISSED'})")
     return 0
 
 

@@ -25,9 +25,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from drivers.health import HealthBoard  # noqa: E402
 from kiosk.executor import SynchronousExecutor  # noqa: E402
+from kiosk.secrets import select_keyring_backend  # noqa: E402
 from kiosk.session import Session  # noqa: E402
 from kiosk.session_view import Mode, OutOfServiceReason  # noqa: E402
+from offline_queue.generation import note_generation  # noqa: E402
+from offline_queue.outbox import Outbox  # noqa: E402
 from tests.fixtures.session_kit import (  # noqa: E402
     RESIDENT,
     TECHNICIAN,
@@ -80,7 +84,6 @@ def _editor(field: str) -> Callable[[Kit, KioskWindow], None]:
 
 def _receipt(paper: bool, online: bool) -> Callable[[Kit, KioskWindow], None]:
     def scene(kit: Kit, _window: KioskWindow) -> None:
-        kit.outbox.terminal_id = "T0001-93"  # references as long as the real outbox's (T0001-93-000001-K)
         kit.printer.paper_out = not paper
         kit.session.set_online(online)
         _filled(kit)
@@ -179,13 +182,43 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
     ("inactivity-warning", _warning),
     ("attract-after-timeout", lambda kit, w: (_to_form(kit), kit.session.cancel())),
     ("out-of-service", lambda kit, w: kit.session.set_out_of_service(OutOfServiceReason.BACKEND)),
-    ("maintenance", lambda kit, w: kit.session.card_inserted(TECHNICIAN)),
+    ("maintenance", lambda kit, w: _maintenance(kit, w)),
 ]
 
 
-def themed_kit(folder: Path, terminal_id: str = "T0001") -> Kit:
-    """The stand-in kit, with a session paged like the real terminal's (the themes' items per page)."""
-    kit = make_kit(folder, terminal_id=terminal_id)
+def _maintenance(kit: Kit, window: KioskWindow) -> None:
+    """The technician's screen with figures: a real outbox holding two submissions, a card reader
+    that works and a printer low on paper (no background work: its lines say "never")."""
+    board = HealthBoard()
+    board.set_state("card_reader", "notpresent")
+    board.set_state("printer", "paper_low")
+    board.record_error("printer", "paper low sensor")
+    folder = Path(tempfile.mkdtemp(prefix="maintenance-"))
+    outbox = real_outbox(folder, "T0001")
+    for detail in ("lift", "door"):
+        outbox.enqueue("repair.public_area", {"detail": detail}, {"detail": "public"}, "v1")
+    window.maintenance.attach(board, lambda: None, outbox, None, "T0001")
+    kit.session.card_inserted(TECHNICIAN)
+
+
+# base 36 "93": the generation a terminal's first outbox file gets on 2026-11-23 (offline_queue/generation.py)
+RECEIPT_GENERATION = 9 * 36 + 3
+
+
+def real_outbox(folder: Path, terminal_id: str) -> Outbox:
+    """A real outbox on a file in `folder`, so a receipt shows a reference exactly as the terminal
+    prints it (T0001-93-000001-94: generation, sequence, check digits). Its generation comes from a
+    file keyring in `folder`, pinned so every run draws the same reference; the key is a fixed one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    select_keyring_backend(f"file:{folder / 'keyring.cfg'}")
+    note_generation(terminal_id, RECEIPT_GENERATION - 1)  # the next file gets RECEIPT_GENERATION
+    return Outbox(folder / "outbox.sqlite", terminal_id, key=bytes(32))
+
+
+def themed_kit(folder: Path, terminal_id: str = "T0001", outbox: Outbox | None = None) -> Kit:
+    """The stand-in kit, with a session paged like the real terminal's (the themes' items per page);
+    `outbox` replaces the in-memory stand-in."""
+    kit = make_kit(folder, terminal_id=terminal_id, outbox=outbox)
     kit.session = Session(
         terminal_id=terminal_id,
         catalogue=demo_catalogue(),
@@ -214,7 +247,9 @@ def render(out: Path, only: str | None = None) -> list[Path]:
                             continue
                         # the seniors' meal sign-up (the one form with a date) runs in the community hall
                         terminal = "T0003" if name == "editor-date" else "T0001"
-                        kit = themed_kit(Path(tmp) / f"{width}-{language}-{mode.value}-{n}", terminal)
+                        scene_dir = Path(tmp) / f"{width}-{language}-{mode.value}-{n}"
+                        outbox = real_outbox(scene_dir, terminal) if name.startswith("receipt") else None
+                        kit = themed_kit(scene_dir, terminal, outbox)
                         window = KioskWindow(kit.session, words, speech=False)
                         window.resize(width, height)
                         window.show()
@@ -235,6 +270,8 @@ def render(out: Path, only: str | None = None) -> list[Path]:
                         window.close()
                         window.deleteLater()
                         app.processEvents()
+                        if outbox is not None:
+                            outbox.close()
     return written
 
 

@@ -91,3 +91,23 @@ def test_every_key_has_an_accessible_name(qtbot, keyboard):
     names = [b.accessibleName() for b in keyboard.findChildren(QPushButton) if b.isVisible()]
     assert names and all(names)
     assert "候选 你" in names
+
+
+def test_keys_stay_put_while_a_composition_comes_and_goes(qtbot, keyboard):
+    # a finger on a touch screen aims at where the key was: the candidate row appearing after the first
+    # letter must not push the keys down (it did, so "loudao" came out as "lrao")
+    keyboard.resize(1200, 700)
+
+    def key_top(name: str) -> int:
+        QApplication.processEvents()
+        keyboard.layout().activate()
+        b = next(b for b in keyboard.findChildren(QPushButton, name) if b.isVisible())
+        return b.mapTo(keyboard, b.rect().topLeft()).y()
+
+    before = key_top("key:o")
+    tap(qtbot, keyboard, "key:l")
+    assert keyboard.composition == "l"
+    assert key_top("key:o") == before
+    tap(qtbot, keyboard, "key:backspace")
+    assert keyboard.composition == ""
+    assert key_top("key:o") == before

@@ -71,3 +71,31 @@ def test_elder_mode_uses_plain_words_where_they_exist(words):
 
 def test_an_unknown_key_falls_back_to_the_generic_words(words):
     assert words.text("en", "error.from_the_future", fallback="error.generic") == "Something went wrong."
+
+
+def test_a_running_kiosk_keeps_its_words_when_the_translation_files_are_rebuilt(qapp, tmp_path):
+    # QTranslator maps a .qm file; rebuilt in place (lrelease, another checkout step) under a running
+    # kiosk, every screen fell back to raw keys ("attract.title"). Words are read into memory instead,
+    # and a stale .qm is replaced whole, never rewritten in place.
+    import os
+    import shutil
+
+    from ui.i18n import compile_translations
+
+    for language in LANGUAGES:
+        shutil.copy(STRINGS_DIR / f"kiosk_{language}.ts", tmp_path)
+        shutil.copy(STRINGS_DIR / f"kiosk_{language}.qm", tmp_path)
+    running = Words(tmp_path)
+    title = running.text("zh", "attract.title")
+    assert title != "attract.title"
+
+    qm = tmp_path / "kiosk_zh.qm"
+    with qm.open("r+b") as f:  # rewritten in place, as lrelease does
+        f.write(b"\0" * qm.stat().st_size)
+    assert running.text("zh", "attract.title") == title
+
+    old_inode = qm.stat().st_ino
+    os.utime(qm, (1_700_000_000, 1_700_000_000))  # older than its .ts: the next start rebuilds it
+    assert compile_translations(tmp_path) == [qm]
+    assert qm.stat().st_ino != old_inode  # a new file took its place
+    assert Words(tmp_path).text("zh", "attract.title") == title

@@ -211,6 +211,7 @@ def build_terminal(
     terminal = Terminal(
         config, session, window, executor, store, hub, outbox, printer, card_reader, speaker, health=health
     )
+    window.maintenance.attach(health, lambda: terminal.background, outbox, printer, config.terminal_id)
     card_reader.start()
     # once the first screen is up, one worker builds the deferred parts one after the other (the
     # keyring file backend is not safe for a write and a read at once: the outbox may create its

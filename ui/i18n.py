@@ -11,6 +11,7 @@ Elder mode uses plain-word variants where one exists: the key with "@elder" appe
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -50,9 +51,13 @@ def compile_translations(directory: Path = STRINGS_DIR) -> list[Path]:
         tool = lrelease_path()
         if tool is None:
             raise TranslationsMissing(f"{qm.name} is stale and pyside6-lrelease is not installed")
-        done = subprocess.run([tool, "-silent", str(ts), "-qm", str(qm)], capture_output=True, text=True)
+        # built beside and then renamed over the old one: a kiosk still running keeps the file it read
+        fresh = qm.with_name(qm.name + ".new")
+        done = subprocess.run([tool, "-silent", str(ts), "-qm", str(fresh)], capture_output=True, text=True)
         if done.returncode != 0:
+            fresh.unlink(missing_ok=True)
             raise TranslationsMissing(f"lrelease failed for {ts.name}: {done.stderr.strip()}")
+        os.replace(fresh, qm)
         written.append(qm)
     return written
 
@@ -66,12 +71,20 @@ class Words:
 
     def __init__(self, directory: Path = STRINGS_DIR) -> None:
         self._translators: dict[str, QTranslator] = {}
+        # QTranslator reads straight from the buffer it is given (a file it would map): the words are
+        # held in memory here, so rebuilding a .qm under a running kiosk cannot turn them into keys
+        self._data: dict[str, bytes] = {}
         self._missing_logged: set[str] = set()
         for language in LANGUAGES:
             translator = QTranslator()
             qm = directory / f"kiosk_{language}.qm"
-            if not translator.load(str(qm)):
+            try:
+                data = qm.read_bytes()
+            except OSError as exc:
+                raise TranslationsMissing(f"cannot read {qm}: {exc.strerror}") from exc
+            if not translator.load(data):
                 raise TranslationsMissing(f"cannot load {qm}")
+            self._data[language] = data
             self._translators[language] = translator
 
     def has(self, language: str, key: str) -> bool:

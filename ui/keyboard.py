@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from ui import pinyin
 from ui.widgets import button, clear_layout, label, panel
@@ -51,10 +51,15 @@ class OnScreenKeyboard(QWidget):
         shown_frame, shown_box = panel("card", "keyboard_display")
         shown_frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._shown = label(self._text or " ", "title", name="keyboard_text")
-        shown_box.addWidget(self._shown)
-        outer.addWidget(shown_frame)
+        # the candidates sit in the text's own box, right of the text: a row of their own appearing
+        # with the first letter would push every key down under the resident's finger, and one
+        # reserved while empty would not fit a 1280x800 window
+        shown_line = QHBoxLayout()
+        shown_line.addWidget(self._shown, 1)
         self._candidate_row = QHBoxLayout()
-        outer.addLayout(self._candidate_row)
+        shown_line.addLayout(self._candidate_row)
+        shown_box.addLayout(shown_line)
+        outer.addWidget(shown_frame)
         self._keys = QGridLayout()
         self._keys.setSpacing(6)
         outer.addLayout(self._keys)
@@ -186,8 +191,16 @@ class OnScreenKeyboard(QWidget):
         self._shown.setText(shown or " ")
         self._shown.setAccessibleName(shown)
         clear_layout(self._candidate_row)
+        # an invisible key keeps the box a key high even while empty, so it does not grow with the
+        # first letter and move the keys
+        placeholder = button("字", lambda: None, name="candidate_placeholder", role="key")
+        policy = placeholder.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        placeholder.setSizePolicy(policy)
+        placeholder.setFixedWidth(1)
+        placeholder.hide()
+        self._candidate_row.addWidget(placeholder)
         if self._composition:
-            self._candidate_row.addWidget(QLabel(self._composition))
             for i, (chars, _used) in enumerate(pinyin.candidates(self._composition, self._limit)):
                 b = button(
                     chars,
@@ -198,5 +211,4 @@ class OnScreenKeyboard(QWidget):
                 )
                 b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
                 self._candidate_row.addWidget(b)
-            self._candidate_row.addStretch(1)
         self.text_changed.emit(self._text)

@@ -1,5 +1,10 @@
-"""The maintenance screen a technician card opens: the PIN first (when one is configured), then
-out of service / back in service / quit the program. Taking the card out locks it again."""
+"""The maintenance screen a technician card opens: the PIN first (when one is configured), then the
+terminal's figures (device health, queue depth, oldest pending, dead letters, last sync and heartbeat)
+and the technician's actions: force a sync, print a test page, requeue dead letters, out of service /
+back in service, quit the program. Taking the card out locks it again.
+
+A view only: the figures and the actions are kiosk.maintenance.MaintenanceDesk's, run in the executor's
+workers (never on the UI thread); this renders the last report and the last action's outcome."""
 
 from __future__ import annotations
 
@@ -7,7 +12,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.catalogue import DataClass, FieldType
 from kiosk.session_view import FieldView, Mode, OutOfServiceReason, SessionView
@@ -55,12 +61,30 @@ class MaintenancePanel(QWidget):
         self._view: SessionView | None = None
         self._theme: Theme | None = None
         self._editor: DigitEditor | None = None
+        self.desk: Any = None  # kiosk.maintenance.MaintenanceDesk, attached by ui.app once built
+        self.terminal_id = ""
+        self._report: Any = None
+        self._landscape = False  # the figures beside the buttons (set at each render)
+        self._stale = True  # the figures are read again at the next render
+        self._loading = False
+        self._outcome: tuple[str, str] | None = None  # (panel role, text) of the last action
         self.lock()
+
+    def attach(
+        self, health: Any, background_fn: Callable[[], Any], outbox: Any, printer: Any, terminal_id: str
+    ) -> None:
+        """Give the screen the terminal's parts (ui.app, once they are made; deferred ones are read
+        only after they are built)."""
+        from kiosk.maintenance import MaintenanceDesk
+
+        self.desk = MaintenanceDesk(health, background_fn, lambda: outbox, lambda: printer)
+        self.terminal_id = terminal_id
 
     def lock(self) -> None:
         """The technician card left: the next one enters the PIN again."""
         self.unlocked = not self._pin_hash
         self._tries, self._message = 0, ""
+        self._report, self._outcome, self._stale = None, None, True
 
     def t(self, key: str, **values: object) -> str:
         assert self._view is not None
@@ -68,6 +92,10 @@ class MaintenancePanel(QWidget):
 
     def render(self, view: SessionView, theme: Theme) -> None:
         self._view, self._theme = view, theme
+        if self.unlocked and self.desk is not None and self._stale and not self._loading:
+            self.refresh()  # with no executor this renders at once, with the figures
+            if self._executor is None:
+                return
         clear_layout(self._box)
         self._box.addWidget(label(self.t("maintenance.title"), "title"))
         self._box.addWidget(label(self.t("maintenance.hint")))
@@ -78,14 +106,182 @@ class MaintenancePanel(QWidget):
         self._box.addStretch(1)
 
     def _actions(self) -> None:
-        row = QHBoxLayout()
+        if self._outcome is not None:
+            role, text = self._outcome
+            frame, box = panel(role, "maintenance.outcome")
+            box.addWidget(label(text, name="maintenance.outcome_text"))
+            self._box.addWidget(frame)
+        figures = self._figures()
+        ready = self.desk is not None and not self._loading
+        letters = bool(self._report is not None and self._report.dead_letter_count)
         out = lambda: self._session.set_out_of_service(OutOfServiceReason.INTERNAL)  # noqa: E731
-        row.addWidget(button(self.t("maintenance.out"), out, name="maintenance.out"))
         back = lambda: self._session.set_out_of_service(None)  # noqa: E731
-        row.addWidget(button(self.t("maintenance.in"), back, name="maintenance.in"))
-        row.addWidget(button(self.t("maintenance.exit"), self._on_quit, name="maintenance.exit", role="help"))
-        row.addStretch(1)
-        self._box.addLayout(row)
+        buttons = [
+            button(
+                self.t("maintenance.sync"),
+                self._force_sync,
+                name="maintenance.sync",
+                role="primary",
+                enabled=ready,
+            ),
+            button(
+                self.t("maintenance.test_page"), self._test_page, name="maintenance.test_page", enabled=ready
+            ),
+            button(
+                self.t("maintenance.requeue"),
+                self._requeue,
+                name="maintenance.requeue",
+                enabled=ready and letters,
+            ),
+            button(self.t("maintenance.refresh"), self.refresh, name="maintenance.refresh", enabled=ready),
+            button(self.t("maintenance.out"), out, name="maintenance.out"),
+            button(self.t("maintenance.in"), back, name="maintenance.in"),
+            button(self.t("maintenance.exit"), self._on_quit, name="maintenance.exit", role="help"),
+        ]
+        # two a row: long labels still fit in portrait and in the seniors' larger type; on a landscape
+        # display beside the figures, so every action is on screen without scrolling
+        grid = QGridLayout()
+        for i, b in enumerate(buttons):
+            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            grid.addWidget(b, i // 2, i % 2)
+        grid.setRowStretch(len(buttons) // 2 + 1, 1)
+        self._landscape = self._is_landscape()
+        if self._landscape:
+            row = QHBoxLayout()
+            row.addWidget(figures, 1)
+            row.addLayout(grid, 1)
+            self._box.addLayout(row)
+        else:
+            self._box.addWidget(figures)
+            self._box.addLayout(grid)
+
+    def _is_landscape(self) -> bool:
+        top = self.window()
+        return top is not self and top.width() > top.height()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        """Before the panel is in the window its orientation is unknown: lay it out again once known."""
+        super().resizeEvent(event)
+        if self.unlocked and self._landscape != self._is_landscape():
+            self._rerender()
+
+    def _figures(self) -> QFrame:
+        report = self._report
+        frame, box = panel("card", "maintenance.figures")
+        if report is None:
+            key = "maintenance.loading" if self.desk is not None else "maintenance.not_ready"
+            box.addWidget(label(self.t(key), name="maintenance.status"))
+            return frame
+        none = self.t("maintenance.never")
+        for device in report.devices:
+            text = self.t(
+                "maintenance.device",
+                device=self.t(f"maintenance.device.{device.device}"),
+                state=self._state_text(device.state),
+                errors=dict(device.counters).get("errors", 0),
+            )
+            if device.last_error:
+                text += " — " + device.last_error
+            box.addWidget(label(text, name=f"maintenance.device.{device.device}"))
+        depth = "-" if report.depth is None else str(report.depth)
+        box.addWidget(label(self.t("maintenance.depth", depth=depth), name="maintenance.depth"))
+        age = report.oldest_pending_age_s
+        box.addWidget(
+            label(
+                self.t("maintenance.oldest", age="-" if age is None else f"{age:.0f}"),
+                name="maintenance.oldest",
+            )
+        )
+        count = "-" if report.dead_letter_count is None else str(report.dead_letter_count)
+        box.addWidget(label(self.t("maintenance.dead", count=count), name="maintenance.dead"))
+        for letter in report.dead_letters[:5]:
+            box.addWidget(label(f"  {letter.local_ref} · {letter.service_id} · {letter.reason}"))
+        sync = self.t("maintenance.last_sync", at=report.last_success_at or none)
+        if report.last_sync_error:
+            sync += " — " + report.last_sync_error
+        box.addWidget(label(sync, name="maintenance.last_sync"))
+        beat = self.t("maintenance.last_beat", at=report.heartbeat_last_sent_at or none)
+        if report.heartbeat_error:
+            beat += " — " + report.heartbeat_error
+        box.addWidget(label(beat, name="maintenance.last_beat"))
+        box.addStretch(1)
+        return frame
+
+    def _state_text(self, state: str) -> str:
+        assert self._view is not None
+        key = f"maintenance.state.{state}"
+        return self.t(key) if self._words.has(self._view.language, key) else state
+
+    def _rerender(self) -> None:
+        if self._view is not None and self._view.technician_card and self._theme is not None:
+            self.render(self._view, self._theme)
+
+    def refresh(self) -> None:
+        """Read the figures again in a worker; the screen shows them when they arrive."""
+        if self.desk is None:
+            return
+        self._loading, self._stale = True, False
+        self._submit(self.desk.report, self._reported)
+
+    def _submit(self, job: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        """In the executor's worker; without one (the screen renderer) right here."""
+        if self._executor is not None:
+            self._executor.submit(job, done)
+            return
+        try:
+            result: Any = job()
+        except Exception as exc:  # handed to `done`, which shows it: nothing is swallowed
+            result = exc
+        done(result)
+
+    def _reported(self, result: object) -> None:
+        self._loading = False
+        if isinstance(result, BaseException):
+            log.error("maintenance figures unavailable: %s", type(result).__name__)
+            self._outcome = ("error", self._error_text(result))
+        else:
+            self._report = result
+        self._rerender()
+
+    def _error_text(self, exc: BaseException) -> str:
+        key = getattr(exc, "message_key", None) or "maintenance.failed"
+        return self.t(key)
+
+    def _run(self, job: Callable[[], Any], done: Callable[[Any], str]) -> None:
+        """`job` in a worker; then the outcome (done's text, or the error's) and fresh figures."""
+        if self.desk is None:
+            return
+        self._loading = True
+        self._rerender()
+
+        def finished(result: object) -> None:
+            self._loading = False
+            if isinstance(result, BaseException):
+                log.warning("maintenance action failed: %s", type(result).__name__)
+                self._outcome = ("error", self._error_text(result))
+            else:
+                self._outcome = ("ok", done(result))
+            self.refresh()
+            self._rerender()
+
+        self._submit(job, finished)
+
+    def _force_sync(self) -> None:
+        desk = self.desk
+        self._run(
+            desk.force_sync,
+            lambda r: (
+                self.t("maintenance.synced", acked=r.acked, dead=r.dead_lettered, depth=r.depth_after)
+                + (" — " + r.error if r.error else "")
+            ),
+        )
+
+    def _test_page(self) -> None:
+        desk, language, terminal = self.desk, self._view.language if self._view else "zh", self.terminal_id
+        self._run(lambda: desk.print_test_page(language, terminal), lambda _r: self.t("maintenance.printed"))
+
+    def _requeue(self) -> None:
+        self._run(self.desk.requeue_dead_letters, lambda n: self.t("maintenance.requeued", count=n))
 
     def _pin_entry(self) -> None:
         if self._message:
@@ -118,5 +314,4 @@ class MaintenancePanel(QWidget):
                 "maintenance.pin_wrong" if self._tries < MAX_PIN_TRIES else "maintenance.pin_locked"
             )
             log.warning("wrong technician PIN", extra={"tries": self._tries})
-        if self._view is not None and self._view.technician_card and self._theme is not None:
-            self.render(self._view, self._theme)
+        self._rerender()

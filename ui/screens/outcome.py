@@ -4,7 +4,7 @@ kinds (ticket, progress query, rating, record, notices), one screen class with d
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.catalogue import ServiceKind
 from kiosk.session_view import Outcome, SessionView, Step
@@ -23,7 +23,11 @@ def fitting_px(text: str, largest: int, room_px: int) -> int:
 class OutcomeScreen(Screen):
     """Shared: the print state and the receipt preview."""
 
-    def print_state(self, outcome: Outcome, printed_key: str = "receipt.printed") -> None:
+    def print_state(
+        self, outcome: Outcome, printed_key: str = "receipt.printed", into: QBoxLayout | None = None
+    ) -> None:
+        """Whether the receipt printed (with "print again" when not), added to `into` (default: the
+        screen's own column, at the bottom)."""
         if outcome.receipt is None:
             return
         if outcome.printing or outcome.printed is None:
@@ -42,7 +46,7 @@ class OutcomeScreen(Screen):
             line.addLayout(texts, 1)
             line.addWidget(button(self.t("receipt.reprint"), self.session.reprint, name="receipt.reprint"))
             box.addLayout(line)
-        self.root.addWidget(frame)
+        (into if into is not None else self.root).addWidget(frame)
 
     def preview(self, outcome: Outcome) -> QWidget | None:
         if outcome.receipt is None:
@@ -76,6 +80,9 @@ class ReceiptScreen(OutcomeScreen):
         note = "receipt.queued_offline" if outcome.queued_offline else "receipt.sent"
         left.addWidget(label(self.t(note), name="queue_note"))
         if landscape:
+            # under the reference, not below the receipt preview: there, on a 1280x800 screen, "out of
+            # paper, write the number down" was out of sight unless the resident scrolled
+            self.print_state(outcome, into=left)
             left.addStretch(1)
         body.addLayout(left, 1 if landscape else 0)
         qr = QVBoxLayout()
@@ -87,7 +94,8 @@ class ReceiptScreen(OutcomeScreen):
         if paper is not None:
             body.addWidget(paper, 0, Qt.AlignmentFlag.AlignTop)
         self.root.addLayout(body, 1)
-        self.print_state(outcome)
+        if not landscape:
+            self.print_state(outcome)
 
     def spoken(self, view: SessionView) -> str:
         outcome = view.outcome

@@ -683,5 +683,121 @@
         <source>maintenance.pin_locked</source>
         <translation>Too many wrong PINs. Take the technician card out and insert it again.</translation>
     </message>
+    <message>
+        <source>maintenance.sync</source>
+        <translation>Send queue now</translation>
+    </message>
+    <message>
+        <source>maintenance.test_page</source>
+        <translation>Print test page</translation>
+    </message>
+    <message>
+        <source>maintenance.requeue</source>
+        <translation>Send dead letters again</translation>
+    </message>
+    <message>
+        <source>maintenance.refresh</source>
+        <translation>Refresh figures</translation>
+    </message>
+    <message>
+        <source>maintenance.loading</source>
+        <translation>Reading the terminal's figures…</translation>
+    </message>
+    <message>
+        <source>maintenance.not_ready</source>
+        <translation>Not ready yet: the queue and printer are still starting. Try again in a moment.</translation>
+    </message>
+    <message>
+        <source>maintenance.never</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>maintenance.device</source>
+        <translation>{device}: {state} (errors: {errors})</translation>
+    </message>
+    <message>
+        <source>maintenance.device.card_reader</source>
+        <translation>Card reader</translation>
+    </message>
+    <message>
+        <source>maintenance.device.printer</source>
+        <translation>Printer</translation>
+    </message>
+    <message>
+        <source>maintenance.depth</source>
+        <translation>Waiting to send: {depth}</translation>
+    </message>
+    <message>
+        <source>maintenance.oldest</source>
+        <translation>Oldest waiting: {age} s</translation>
+    </message>
+    <message>
+        <source>maintenance.dead</source>
+        <translation>Refused by the hub (dead letters): {count}</translation>
+    </message>
+    <message>
+        <source>maintenance.last_sync</source>
+        <translation>Last successful sync: {at}</translation>
+    </message>
+    <message>
+        <source>maintenance.last_beat</source>
+        <translation>Last heartbeat: {at}</translation>
+    </message>
+    <message>
+        <source>maintenance.synced</source>
+        <translation>Sync done: {acked} delivered, {dead} refused, {depth} still waiting.</translation>
+    </message>
+    <message>
+        <source>maintenance.printed</source>
+        <translation>Test page printed.</translation>
+    </message>
+    <message>
+        <source>maintenance.requeued</source>
+        <translation>{count} dead letters queued again.</translation>
+    </message>
+    <message>
+        <source>maintenance.failed</source>
+        <translation>The action failed. See the log.</translation>
+    </message>
+    <message>
+        <source>maintenance.state.online</source>
+        <translation>ready</translation>
+    </message>
+    <message>
+        <source>maintenance.state.paper_low</source>
+        <translation>paper low</translation>
+    </message>
+    <message>
+        <source>maintenance.state.paper_out</source>
+        <translation>out of paper</translation>
+    </message>
+    <message>
+        <source>maintenance.state.cover_open</source>
+        <translation>cover open</translation>
+    </message>
+    <message>
+        <source>maintenance.state.offline</source>
+        <translation>not answering</translation>
+    </message>
+    <message>
+        <source>maintenance.state.hwerror</source>
+        <translation>hardware fault</translation>
+    </message>
+    <message>
+        <source>maintenance.state.nodevice</source>
+        <translation>not connected</translation>
+    </message>
+    <message>
+        <source>maintenance.state.notpresent</source>
+        <translation>ready, no card</translation>
+    </message>
+    <message>
+        <source>maintenance.state.present</source>
+        <translation>card in</translation>
+    </message>
+    <message>
+        <source>maintenance.state.unknown</source>
+        <translation>unknown</translation>
+    </message>
 </context>
 </TS>

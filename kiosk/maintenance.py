@@ -1,0 +1,164 @@
+"""What the technician's maintenance screen shows and does, without Qt: a MaintenanceReport gathered
+from the background work, the device health board and the outbox, and the technician's actions.
+
+    desk = MaintenanceDesk(health, lambda: terminal.background, lambda: outbox, lambda: printer)
+    report = desk.report()              # blocking reads (SQLite): call from a worker thread
+    sync = desk.force_sync()            # blocking hub calls: a worker thread, never the UI thread
+    desk.print_test_page("zh")          # blocking: raises the printer's error (PaperOut ...)
+    desk.requeue_dead_letters()         # the number of dead letters sent again
+
+No personal data: dead letters carry their local reference, service id and reason only.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from drivers.health import HealthBoard
+from drivers.printer.model import Footer, KeyValue, Line, PrintResult, ReceiptDocument, Rule, Title
+from kiosk.errors import KioskError
+
+log = logging.getLogger(__name__)
+
+
+class MaintenanceUnavailable(KioskError):
+    """A part the action needs (background work, outbox, printer) is not running yet."""
+
+    message_key = "maintenance.not_ready"
+
+
+@dataclass(frozen=True)
+class DeviceLine:
+    device: str  # "card_reader", "printer"
+    state: str
+    last_error: str | None
+    counters: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class DeadLetterLine:
+    local_ref: str
+    service_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class MaintenanceReport:
+    """One look at the terminal for the technician. Queue figures are None while the background
+    work is not started yet (the outbox is built after the first screen)."""
+
+    devices: tuple[DeviceLine, ...]
+    depth: int | None
+    in_flight: int | None
+    oldest_pending_age_s: float | None
+    dead_letter_count: int | None
+    last_success_at: str | None
+    last_sync_error: str | None
+    sync_running: bool
+    sync_failures: int
+    heartbeat_last_sent_at: str | None
+    heartbeat_failures: int
+    heartbeat_error: str | None
+    dead_letters: tuple[DeadLetterLine, ...]
+
+
+def _resolve(part: Any) -> Any:
+    """A Deferred part (ui.deferred) is loaded only when it already was; anything else as it is."""
+    if part is not None and hasattr(part, "loaded") and hasattr(part, "load"):
+        return part.load() if part.loaded else None
+    return part
+
+
+class MaintenanceDesk:
+    """Reads and actions for the maintenance screen. Every method blocks: call from a worker."""
+
+    def __init__(
+        self,
+        health: HealthBoard,
+        background_fn: Callable[[], Any],
+        outbox_fn: Callable[[], Any],
+        printer_fn: Callable[[], Any],
+    ) -> None:
+        self._health = health
+        self._background_fn = background_fn
+        self._outbox_fn = outbox_fn
+        self._printer_fn = printer_fn
+
+    def _outbox(self) -> Any:
+        background = self._background_fn()
+        return background.outbox if background is not None else _resolve(self._outbox_fn())
+
+    def report(self, dead_letter_limit: int = 20) -> MaintenanceReport:
+        """The current figures. Raises QueueError when the outbox cannot be read."""
+        devices = tuple(
+            DeviceLine(h.device, h.state, h.last_error, tuple(sorted(h.counters.items())))
+            for _, h in sorted(self._health.snapshot().items())
+        )
+        background = self._background_fn()
+        outbox = self._outbox()
+        queue = outbox.stats() if outbox is not None else None
+        sync = background.stats().sync if background is not None else None
+        beat = background.heartbeat.status() if background is not None else None
+        letters = outbox.dead_letters(dead_letter_limit) if outbox is not None else []
+        return MaintenanceReport(
+            devices=devices,
+            depth=None if queue is None else queue.depth,
+            in_flight=None if queue is None else queue.in_flight,
+            oldest_pending_age_s=None if queue is None else queue.oldest_pending_age_s,
+            dead_letter_count=None if queue is None else queue.dead_letters,
+            last_success_at=None if queue is None else queue.last_success_at,
+            last_sync_error=None if queue is None else queue.last_error,
+            sync_running=bool(sync and sync.running),
+            sync_failures=0 if sync is None else sync.failures,
+            heartbeat_last_sent_at=None if beat is None else beat.last_sent_at,
+            heartbeat_failures=0 if beat is None else beat.failures,
+            heartbeat_error=None if beat is None else beat.last_error,
+            dead_letters=tuple(DeadLetterLine(d.local_ref, d.service_id, d.reason) for d in letters),
+        )
+
+    def force_sync(self) -> Any:
+        """Send everything pending now (offline_queue.SyncReport). Raises MaintenanceUnavailable
+        before the background work runs, SyncAlreadyRunning, QueueError."""
+        background = self._background_fn()
+        if background is None:
+            raise MaintenanceUnavailable("background work not started")
+        report = background.force_sync()
+        log.info("forced sync", extra={"acked": report.acked, "depth_after": report.depth_after})
+        return report
+
+    def print_test_page(self, language: str, terminal_id: str = "") -> PrintResult:
+        """Print a short page with no personal data. Raises MaintenanceUnavailable, PaperOut,
+        PrinterOffline, PrinterError."""
+        printer = _resolve(self._printer_fn())
+        if printer is None:
+            raise MaintenanceUnavailable("printer not built yet")
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+        title = "打印测试页" if language == "zh" else "Printer test page"
+        document = ReceiptDocument(
+            blocks=(
+                Title(title),
+                Rule(),
+                KeyValue("Terminal", terminal_id or "-"),
+                KeyValue("Time", stamp),
+                Line("ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789"),
+                Footer("OK"),
+            ),
+            language=language,
+        )
+        result = printer.print_document(document)
+        log.info("test page printed", extra={"bytes": result.bytes_sent})
+        return result
+
+    def requeue_dead_letters(self) -> int:
+        """Put every dead letter back in the queue; returns how many. Raises MaintenanceUnavailable,
+        QueueError."""
+        outbox = self._outbox()
+        if outbox is None:
+            raise MaintenanceUnavailable("outbox not built yet")
+        count = sum(1 for d in outbox.dead_letters(1000) if outbox.requeue_dead_letter(d.local_ref))
+        log.info("dead letters requeued", extra={"count": count})
+        return count

@@ -1,0 +1,74 @@
+"""The technician's maintenance screen on the whole offscreen terminal: the figures it shows, a
+forced sync that reaches the real hub, a test page in the simulated printer, and the printer's
+error when it has no paper."""
+
+from __future__ import annotations
+
+from drivers.printer.model import PrinterState
+from hub.store import HubStore
+
+
+def open_maintenance(k):
+    k.wait(lambda: k.terminal.background is not None)  # built after the first screen
+    k.terminal.card_reader.insert("technician")
+    k.wait(lambda: k.view.technician_card)
+
+
+def hub_cases(hub):
+    store = HubStore(hub.db_path)
+    try:
+        return store.list_cases()
+    finally:
+        store.close()
+
+
+def test_technician_sees_the_queue_depth_and_force_sync_delivers_it_to_the_hub(kiosk_ui):
+    k = kiosk_ui
+    k.wait(lambda: k.terminal.background is not None)
+    background = k.terminal.background
+    background.sync_worker.stop(10.0)  # only the technician's forced sync sends now
+    background.outbox.enqueue("repair.public_area", {"detail": "lift"}, {"detail": "public"}, "v1")
+    open_maintenance(k)
+    k.wait(
+        lambda: (
+            k.text_of("maintenance.depth").endswith(" 1") or k.text_of("maintenance.depth").endswith("：1")
+        )
+    )
+    assert k.button("maintenance.sync").accessibleName()
+
+    k.tap("maintenance.sync")
+
+    k.wait(lambda: len(hub_cases(k.hub)) == 1)
+    k.wait(lambda: k.text_of("maintenance.depth").endswith("0"))
+    assert "1" in k.text_of("maintenance.outcome_text")
+
+
+def test_test_page_lands_in_the_printer_and_paper_out_is_shown(kiosk_ui):
+    k = kiosk_ui
+    open_maintenance(k)
+    folder = k.terminal.config.data_dir / "printed"
+    before = len(list(folder.glob("*.bin"))) if folder.exists() else 0
+    k.wait(lambda: k.button("maintenance.test_page").isEnabled())
+    k.tap("maintenance.test_page")
+    k.wait(lambda: len(list(folder.glob("*.bin"))) == before + 1)
+    k.wait(lambda: "测试页" in k.text_of("maintenance.outcome_text"))
+
+    k.terminal.printer.load().set_state(PrinterState.PAPER_OUT)
+    k.wait(lambda: k.button("maintenance.test_page").isEnabled())
+    k.tap("maintenance.test_page")
+    paper_out = k.terminal.window.maintenance.t("error.printer_paper_out")
+    k.wait(lambda: k.text_of("maintenance.outcome_text") == paper_out)
+    assert len(list(folder.glob("*.bin"))) == before + 1
+
+
+def test_every_maintenance_control_is_named_and_big_enough(kiosk_ui):
+    from PySide6.QtWidgets import QPushButton
+
+    k = kiosk_ui
+    open_maintenance(k)
+    k.wait(lambda: k.button("maintenance.requeue") is not None)
+    buttons = [b for b in k.terminal.window.maintenance.findChildren(QPushButton) if b.isVisible()]
+    assert len(buttons) >= 7
+    for b in buttons:
+        assert b.accessibleName(), b.objectName()
+        assert b.width() >= 60 and b.height() >= 60, (b.objectName(), b.size())
