@@ -19,12 +19,25 @@ from pathlib import Path
 
 from hub.catalog import DEFAULT_CATALOG
 from hub.store import CASE_STATUSES, HubStore, StoreError
+from offline_queue.local_ref import DEMO_GENERATION, LocalRef
+
+
+def _demo_ref(terminal_id: str, sequence: int) -> str:
+    """A real-format local reference (check digits and all) in the reserved demo generation, so a
+    resident can type it at a terminal; no terminal's outbox ever hands out that generation."""
+    return str(LocalRef(terminal_id, DEMO_GENERATION, sequence))
+
 
 DEMO_CASES = (
-    ("C9000001", "T0001-DEMO01", "repair.public_area", ["received"]),
-    ("C9000002", "T0001-DEMO02", "repair.public_area", ["received", "assigned", "in_progress"]),
-    ("C9000003", "T0001-DEMO03", "repair.public_area", ["received", "assigned", "in_progress", "resolved"]),
-    ("C9000004", "T0002-DEMO04", "meal.elder_signup", ["received", "assigned", "resolved", "closed"]),
+    ("C9000001", _demo_ref("T0001", 1), "repair.public_area", ["received"]),
+    ("C9000002", _demo_ref("T0001", 2), "repair.public_area", ["received", "assigned", "in_progress"]),
+    (
+        "C9000003",
+        _demo_ref("T0001", 3),
+        "repair.public_area",
+        ["received", "assigned", "in_progress", "resolved"],
+    ),
+    ("C9000004", _demo_ref("T0002", 4), "meal.elder_signup", ["received", "assigned", "resolved", "closed"]),
 )
 
 

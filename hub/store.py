@@ -354,10 +354,15 @@ class HubStore:
     def seed_case(
         self, case_id: str, local_ref: str, service_id: str, statuses: list[str], card_hash: str | None = None
     ) -> None:
-        """A demo case with a ready-made timeline. When it exists, only its card hash is brought up to
-        date (a demo hub kept across enrolments still finds the demo card's cases)."""
+        """A demo case with a ready-made timeline. When it exists, only its local reference and card
+        hash are brought up to date (a demo hub kept across enrolments, or seeded before demo references
+        took the real format, still finds the demo card's cases and the reference seeded now)."""
         with self._tx() as db:
             if self._find_case_row(case_id) is not None:
+                db.execute(
+                    "UPDATE cases SET local_ref = ? WHERE case_id = ? AND terminal_id = 'DEMO'",
+                    [local_ref, case_id],
+                )
                 if card_hash is not None:
                     db.execute(
                         "UPDATE cases SET card_hash = ? WHERE case_id = ? AND terminal_id = 'DEMO'",

@@ -15,6 +15,9 @@ Format: ``T0001-93-000042-17`` — terminal id, generation, sequence, two check 
   They catch every mistyped digit and every swap of neighbouring digits, and all but about 1 in 97
   of other mistakes, so a progress query with a typo is refused at the terminal instead of finding
   someone else's case.
+- **Demo generation** ``DEMO`` (base 36, `DEMO_GENERATION`) is reserved for the reference hub's
+  seeded demo cases (``T0001-DEMO-000001-xx``). A terminal never reaches it: generations start at
+  the day number since 2026-01-01 and grow by one per new outbox file (it is ~1,700 years away).
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from offline_queue.errors import InvalidLocalRef
 
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _VALUE = {ch: i for i, ch in enumerate(_ALPHABET)}
+DEMO_GENERATION = int("DEMO", 36)
+"""Reserved for demo data (the hub's seeded cases); never allocated to a terminal's outbox."""
 _PATTERN = re.compile(r"^([A-Z0-9]{2,12})-([0-9A-Z]{1,8})-([0-9]{6,12})-([0-9]{2})$")
 
 

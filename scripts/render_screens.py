@@ -1,5 +1,5 @@
-"""Render every screen in both modes and both languages to PNG, landscape 1920x1080 and portrait
-1080x1920, into renders/<size>/<language>-<mode>/NN-<scene>.png.
+"""Render every screen in both modes and both languages to PNG, landscape 1920x1080, portrait
+1080x1920 and the 1280x800 demo window, into renders/<size>/<language>-<mode>/NN-<scene>.png.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/render_screens.py [--out renders] [--only attract]
 
@@ -44,7 +44,7 @@ from ui.i18n import Words  # noqa: E402
 from ui.theme import ELDER, STANDARD  # noqa: E402
 from ui.window import KioskWindow  # noqa: E402
 
-SIZES = ((1920, 1080), (1080, 1920))
+SIZES = ((1920, 1080), (1080, 1920), (1280, 800))  # 1280x800: the demo window
 REPAIR = (
     ("category", "lighting"),
     ("location", "8号楼2单元3层楼道"),

@@ -359,7 +359,7 @@ def test_demo_seed_gives_a_progress_query_something_to_show(hub):
         [sys.executable, "-m", "hub", "seed", "--db", str(hub.db_path)], capture_output=True, text=True
     )
     assert seeded.returncode == 0
-    case = send(hub, "GET", "/v1/cases/T0001-DEMO03").json()
+    case = send(hub, "GET", "/v1/cases/T0001-DEMO-000003-95").json()
     assert case["status"] == "resolved" and len(case["timeline"]) == 4
 
 

@@ -9,7 +9,7 @@ import time
 
 import requests
 
-from hub.__main__ import seed_demo_cases
+from hub.__main__ import DEMO_CASES, seed_demo_cases
 from hub.store import HubStore
 from kiosk.hub_client import HubClient
 
@@ -23,7 +23,7 @@ def seeded(hub) -> str:
         seed_demo_cases(store)
     finally:
         store.close()
-    return "T0001-DEMO02"
+    return DEMO_CASES[1][1]  # C9000002's local reference
 
 
 def connections_made(client: HubClient, url: str) -> int:

@@ -8,7 +8,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication
 
 from kiosk.session_view import Mode, Step
-from tests.fixtures.kiosk_ui import KioskDriver
+from tests.fixtures.kiosk_ui import KioskDriver, scroll_into_view
 from ui.theme import ELDER
 
 
@@ -159,10 +159,9 @@ def test_maintenance_asks_for_the_technician_pin_when_one_is_set(qtbot, tmp_path
 
     def tap(name):
         QApplication.processEvents()
-        qtbot.mouseClick(
-            [b for b in window.findChildren(QAbstractButton, name) if b.isVisible()][0],
-            Qt.MouseButton.LeftButton,
-        )
+        found = [b for b in window.findChildren(QAbstractButton, name) if b.isVisible()][0]
+        scroll_into_view(found)
+        qtbot.mouseClick(found, Qt.MouseButton.LeftButton)
 
     def visible(name):
         QApplication.processEvents()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QWidget
 
+from drivers.printer.model import PrinterState
+from drivers.printer.simulated import SimulatedPrinter
 from kiosk.session_view import Step
 from ui.dev_panel import DemoDevices, DevPanel, install_demo_keys
 
@@ -26,3 +29,30 @@ def test_demo_keys_insert_cards_and_empty_the_printer(kiosk_ui, qtbot):
     panel.show()
     qtbot.mouseClick(panel.findChild(type(k.button("bar.help")), "dev.paper"), Qt.MouseButton.LeftButton)
     assert k.terminal.printer.paper_out is False
+
+
+def test_the_panels_paper_label_follows_the_printer_whichever_control_empties_it(qtbot, tmp_path):
+    printer = SimulatedPrinter(tmp_path / "receipts")
+    devices = DemoDevices(card_reader=None, printer=printer)
+    window = QWidget()
+    qtbot.addWidget(window)
+    install_demo_keys(window, devices)
+    panel = DevPanel(devices)
+    qtbot.addWidget(panel)
+    paper = panel.findChild(QPushButton, "dev.paper")
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)  # the keys act on the active kiosk window
+    assert paper.text() == "F9 Printer paper: in"
+
+    qtbot.keyClick(window, Qt.Key.Key_F9)  # F9 on the kiosk window, not on the panel
+    assert printer.paper_out is True
+    assert paper.text() == "F9 Printer paper: OUT"
+    assert paper.accessibleName() == "F9 Printer paper: OUT"
+
+    qtbot.mouseClick(paper, Qt.MouseButton.LeftButton)
+    assert printer.paper_out is False
+    assert paper.text() == "F9 Printer paper: in"
+
+    printer.set_state(PrinterState.PAPER_OUT)  # emptied by neither control: the panel still catches up
+    qtbot.waitUntil(lambda: paper.text() == "F9 Printer paper: OUT", timeout=5000)

@@ -9,8 +9,10 @@ devices nothing is installed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -25,6 +27,7 @@ class DemoDevices:
     def __init__(self, card_reader: Any, printer: Any) -> None:
         self.card_reader = card_reader
         self.printer = printer
+        self._paper_listeners: list[Callable[[bool], None]] = []
 
     @property
     def has_card_controls(self) -> bool:
@@ -33,6 +36,21 @@ class DemoDevices:
     @property
     def has_paper_control(self) -> bool:
         return hasattr(self.printer, "paper_out")
+
+    @property
+    def paper_is_out(self) -> bool:
+        """The simulated printer's paper state now (False without a simulated printer)."""
+        return bool(self.has_paper_control and self.printer.paper_out)
+
+    def on_paper_changed(self, listener: Callable[[bool], None]) -> None:
+        """Call `listener(out)` after every demo toggle of the paper, whichever control did it
+        (F9 on the kiosk window or the panel's button)."""
+        self._paper_listeners.append(listener)
+
+    def forget_paper_listener(self, listener: Callable[[bool], None]) -> None:
+        """Stop calling `listener` (a closed panel); unknown listeners are ignored."""
+        if listener in self._paper_listeners:
+            self._paper_listeners.remove(listener)
 
     def insert(self, label: str) -> None:
         if self.has_card_controls:
@@ -47,8 +65,11 @@ class DemoDevices:
         if not self.has_paper_control:
             return False
         self.printer.paper_out = not self.printer.paper_out
-        log.info("demo printer paper out: %s", self.printer.paper_out)
-        return self.printer.paper_out
+        out = self.printer.paper_out
+        log.info("demo printer paper out: %s", out)
+        for listener in self._paper_listeners:
+            listener(out)
+        return out
 
 
 KEYS = {
@@ -87,10 +108,26 @@ class DevPanel(QWidget):
         )
         box.addWidget(button("F7 Expired card", lambda: devices.insert("expired"), name="dev.expired"))
         box.addWidget(button("F8 Take card out", devices.remove, name="dev.remove"))
-        self._paper = button("F9 Printer paper: in", self._toggle_paper, name="dev.paper")
+        self._paper = button("F9 Printer paper: in", devices.toggle_paper, name="dev.paper")
         box.addWidget(self._paper)
         box.addStretch(1)
+        devices.on_paper_changed(self._show_paper)
+        show_paper = self._show_paper
+        self.destroyed.connect(lambda: devices.forget_paper_listener(show_paper))
+        # the printer can also be put in a state without the demo controls (a test, a script): a
+        # slow look keeps the label true to it anyway
+        self._paper_poll = QTimer(self)
+        self._paper_poll.setInterval(1000)
+        self._paper_poll.timeout.connect(lambda: self._show_paper(devices.paper_is_out))
+        self._paper_poll.start()
+        self._show_paper(devices.paper_is_out)
 
-    def _toggle_paper(self) -> None:
-        out = self._devices.toggle_paper()
-        self._paper.setText(f"F9 Printer paper: {'OUT' if out else 'in'}")
+    @property
+    def paper_label(self) -> str:
+        return self._paper.text()
+
+    def _show_paper(self, out: bool) -> None:
+        text = f"F9 Printer paper: {'OUT' if out else 'in'}"
+        if self._paper.text() != text:
+            self._paper.setText(text)
+            self._paper.setAccessibleName(text)

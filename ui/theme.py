@@ -55,6 +55,7 @@ class Theme:
     choice_columns: int  # columns of choice buttons on forms
     speak_by_default: bool  # spoken guidance starts on its own in this mode
     plain_words: bool  # use the plain-word variants of texts ("key@elder")
+    scrollbar_px: int = 40  # scroll bar width: wide enough for a finger to grab and drag
 
 
 STANDARD = Theme(
@@ -93,6 +94,7 @@ STANDARD = Theme(
     choice_columns=3,
     speak_by_default=False,
     plain_words=False,
+    scrollbar_px=40,
 )
 
 ELDER = Theme(
@@ -131,6 +133,7 @@ ELDER = Theme(
     choice_columns=2,
     speak_by_default=True,
     plain_words=True,
+    scrollbar_px=56,
 )
 
 THEMES = {Mode.STANDARD: STANDARD, Mode.ELDER: ELDER}
@@ -212,4 +215,8 @@ QPushButton:disabled {{ background: {p.secondary}; color: {p.muted}; border-styl
 QProgressBar {{ min-height: {t.spacing_px * 2}px; border: {border_w}px solid {p.border}; border-radius: {t.radius_px}px; }}
 QProgressBar::chunk {{ background: {p.primary}; }}
 QScrollArea {{ border: none; }}
+QScrollBar:vertical {{ width: {t.scrollbar_px}px; background: {p.secondary}; border: {border_w}px solid {p.border}; border-radius: {t.radius_px}px; margin: 0; }}
+QScrollBar::handle:vertical {{ min-height: {t.target_px}px; background: {p.muted}; border-radius: {t.radius_px}px; margin: 4px; }}
+QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; }}
+QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
 """

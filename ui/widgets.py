@@ -7,7 +7,18 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QFrame, QLabel, QLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QScrollerProperties,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from drivers.printer.model import Barcode, Footer, KeyValue, Line, QrCode, ReceiptDocument, Rule, Title
 
@@ -81,6 +92,30 @@ def panel(role: str, name: str = "") -> tuple[QFrame, QVBoxLayout]:
         frame.setObjectName(name)
     layout = QVBoxLayout(frame)
     return frame, layout
+
+
+def touch_scroll_area(content: QWidget, *, name: str = "") -> QScrollArea:
+    """A vertical scroll area a finger can drag (kinetic scrolling) holding `content`.
+
+    Qt keeps one scroller gesture per widget (a second grab replaces the first), so the viewport
+    grabs the left-button gesture: a touch screen's finger reaches widgets that do not take touch
+    events as a left mouse button, so the same drag scrolls with a finger or a mouse, and a tap
+    without a drag still reaches the button under it."""
+    area = QScrollArea()
+    if name:
+        area.setObjectName(name)
+    area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(content)
+    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    scroller = QScroller.scroller(area.viewport())
+    props = scroller.scrollerProperties()
+    # a tap goes to its button at once: a held-back press lost fast taps on the on-screen keyboard
+    props.setScrollMetric(QScrollerProperties.ScrollMetric.MousePressEventDelay, 0)
+    # no rubber band past the ends: the content stays where the layout put it
+    props.setScrollMetric(QScrollerProperties.ScrollMetric.OvershootDragResistanceFactor, 0)
+    scroller.setScrollerProperties(props)
+    return area
 
 
 def clear_layout(layout: QLayout) -> None:

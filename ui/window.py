@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QStackedWidget, QVBoxLayout, QWidget
 
 from drivers.card.model import CardError, CardReader, CardUnreadable, Identity
 from kiosk.errors import WayForward
@@ -26,7 +26,7 @@ from ui.maintenance import MaintenancePanel
 from ui.screens import SCREEN_CLASSES, Screen, ScreenContext
 from ui.speech import Speaker
 from ui.theme import Theme, stylesheet, theme_for
-from ui.widgets import button, clear_layout, label, panel
+from ui.widgets import button, clear_layout, label, panel, touch_scroll_area
 
 log = logging.getLogger(__name__)
 
@@ -110,16 +110,14 @@ class KioskWindow(QWidget):
         self._banners = QVBoxLayout()
         body.addLayout(self._banners)
         self.stack = _CurrentStack()
-        # a safety net: a screen taller than the display scrolls instead of being cut off
-        self.stack_area = QScrollArea()
-        self.stack_area.setObjectName("screen_area")
-        self.stack_area.setWidgetResizable(True)
-        self.stack_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.stack_area.setWidget(self.stack)
-        body.addWidget(self.stack_area, 1)
+        # no scroll area around the screens: each screen scrolls its own content over a fixed row
+        # of actions, and a scroll area around that would hide the actions again
+        body.addWidget(self.stack, 1)
         self.maintenance = MaintenancePanel(
             session, words, executor, technician_pin_hash, self.quit_from_maintenance
         )
+        # the technician's panel is not a Screen: it gets a finger-draggable scroll area of its own
+        self.maintenance_area = touch_scroll_area(self.maintenance, name="maintenance_area")
         self.bottom_bar, self._bottom = panel("bottom_bar", "bottom_bar")
         self._bottom_row = QHBoxLayout()
         self._bottom.addLayout(self._bottom_row)
@@ -175,7 +173,7 @@ class KioskWindow(QWidget):
                 self._last_screen_part = None
             if view.technician_card:
                 self.maintenance.render(view, theme)
-                self.stack.show_only(self.maintenance)
+                self.stack.show_only(self.maintenance_area)
                 self._last_screen_part = None
             elif part != self._last_screen_part:
                 self._last_screen_part = part

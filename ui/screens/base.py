@@ -10,13 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.session_view import Mode, SessionView, Step
 from ui.i18n import Words
 from ui.theme import Theme
-from ui.widgets import button, clear_layout, label
+from ui.widgets import button, clear_layout, label, touch_scroll_area
 
 
 @dataclass
@@ -30,7 +29,11 @@ class ScreenContext:
 
 
 class Screen(QWidget):
-    """Base of the screen kinds. Subclasses implement `build(view)`."""
+    """Base of the screen kinds. Subclasses implement `build(view)`.
+
+    A screen is its content (`root`, in the screen's one finger-draggable scroll area) over a fixed
+    row of actions (`actions`): the step's main action stays on the display however tall the
+    content grows, and no scroll area sits inside another."""
 
     step: ClassVar[Step]
 
@@ -40,8 +43,20 @@ class Screen(QWidget):
         self.setObjectName(f"screen:{self.step.value}")
         self.view: SessionView | None = None
         self.theme: Theme | None = None
-        self.root = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.content = QWidget()
+        self.content.setObjectName("screen_content")
+        self.root = QVBoxLayout(self.content)
         self.root.setContentsMargins(0, 0, 0, 0)
+        self.area: QScrollArea = touch_scroll_area(self.content, name="screen_area")
+        outer.addWidget(self.area, 1)
+        self.actions_bar = QWidget()
+        self.actions_bar.setObjectName("screen_actions")
+        self.actions = QHBoxLayout(self.actions_bar)
+        self.actions.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.actions_bar)
+        self._outer = outer
 
     @property
     def session(self) -> Any:
@@ -59,8 +74,12 @@ class Screen(QWidget):
         self.view, self.theme = view, theme
         self.setUpdatesEnabled(False)
         clear_layout(self.root)
+        clear_layout(self.actions)
         self.root.setSpacing(theme.spacing_px)
+        self.actions.setSpacing(theme.spacing_px)
+        self._outer.setSpacing(theme.spacing_px // 2)
         self.build(view)
+        self.actions_bar.setVisible(self.actions.count() > 0)
         self.setUpdatesEnabled(True)
 
     def build(self, view: SessionView) -> None:
@@ -89,13 +108,21 @@ class Screen(QWidget):
         self.root.addLayout(box)
         return box
 
+    def action_row(self, *widgets: QWidget, stretch_first: bool = True) -> QHBoxLayout:
+        """Put `widgets` in the fixed row under the content: always on the display, never scrolled."""
+        if stretch_first:
+            self.actions.addStretch(1)
+        for w in widgets:
+            self.actions.addWidget(w)
+        if not stretch_first:
+            self.actions.addStretch(1)
+        return self.actions
+
     def primary(self, text: str, on_tap: Callable[[], None], name: str, enabled: bool = True) -> QPushButton:
         return button(text, on_tap, name=name, role="primary", enabled=enabled)
 
-    def scroll(self, content: QWidget) -> QScrollArea:
-        area = QScrollArea()
-        area.setWidgetResizable(True)
-        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        area.setWidget(content)
-        self.root.addWidget(area, 1)
-        return area
+    def scroll(self, content: QWidget) -> QWidget:
+        """Add a list that may grow past the display: it takes the room left, and scrolls with the
+        rest of the content in the screen's one scroll area (no scroll area inside another)."""
+        self.root.addWidget(content, 1)
+        return content

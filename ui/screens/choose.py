@@ -32,7 +32,7 @@ class ChooseScreen(Screen):
                 enabled=view.page + 1 < view.page_count,
             )
             where = label(self.t("choose.page", page=view.page + 1, count=view.page_count), name="page_label")
-            self.row(prev, where, nxt)
+            self.action_row(prev, where, nxt, stretch_first=False)
 
     def _tile(self, service: ServiceView):
         badges = []

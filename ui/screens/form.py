@@ -69,9 +69,8 @@ class FormScreen(Screen):
                 box.addWidget(label(self.t(f.error_key), "field_error", name=f"error:{f.id}"))
         box.addStretch(1)
         self.scroll(content)
-        self.row(
-            self.primary(self.t("nav.next"), self.session.next, "nav.next", enabled=not view.busy),
-            stretch_first=True,
+        self.action_row(
+            self.primary(self.t("nav.next"), self.session.next, "nav.next", enabled=not view.busy)
         )
 
     def open_editor(self, field_id: str) -> None:
@@ -89,7 +88,7 @@ class FormScreen(Screen):
         where = label(self.t("form.step", n=index + 1, count=len(view.fields)), "muted", wrap=False)
         header = self.row(heading)
         header.addWidget(where)
-        header.addWidget(button(self.t("form.keep"), self.close_editor, name="form.keep"))
+        keep = button(self.t("form.keep"), self.close_editor, name="form.keep")
         if field.hint:
             self.root.addWidget(label(field.hint, "muted"))
         if field.error_key:
@@ -105,10 +104,13 @@ class FormScreen(Screen):
         )
         self.root.addWidget(self.editor)
         self.root.addStretch(1)
-        if not isinstance(self.editor, ChoiceEditor):  # a choice is taken by its tap
+        if isinstance(self.editor, ChoiceEditor):  # a choice is taken by its tap
+            self.action_row(keep)
+        else:
             editor = self.editor
-            header.addWidget(
-                self.primary(self.t("form.ok"), lambda: self.finish(field.id, editor.value()), "form.ok")
+            self.action_row(
+                keep,
+                self.primary(self.t("form.ok"), lambda: self.finish(field.id, editor.value()), "form.ok"),
             )
 
     def finish(self, field_id: str, value: str) -> None:
@@ -149,4 +151,4 @@ class ReviewScreen(Screen):
         self.scroll(content)
         change = button(self.t("review.change"), self.session.back, name="review.change")
         submit = self.primary(self.t("nav.submit"), self.session.next, "nav.submit", enabled=not view.busy)
-        self.row(change, submit, stretch_first=True)
+        self.action_row(change, submit)
