@@ -29,6 +29,7 @@ from typing import Any
 
 from drivers.health import HealthBoard
 from kiosk.hub_api import Hub, HubError, HubUnavailable
+from kiosk.safe_logging import log_unexpected
 from offline_queue.backoff import retry_delay
 from offline_queue.errors import QueueError
 from offline_queue.schema import SCHEMA_VERSION as OUTBOX_SCHEMA_VERSION
@@ -170,7 +171,7 @@ class Heartbeat:
                 self._failed(exc, exc.retry_after_s if isinstance(exc, HubUnavailable) else None)
                 return False
             except Exception as exc:  # a bug in a source must not stop the reports: log, keep it visible
-                log.exception("heartbeat could not be composed")
+                log_unexpected(log, "heartbeat could not be composed", exc)
                 self._failed(exc, None)
                 return False
             with self._lock:

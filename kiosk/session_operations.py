@@ -21,6 +21,7 @@ from kiosk.errors import KioskError, WayForward
 from kiosk.executor import Executor
 from kiosk.forms import FormState
 from kiosk.hub_api import CaseStatus, HubUnavailable, RecordDocument
+from kiosk.safe_logging import log_unexpected
 from kiosk.services import ServiceActions, TicketOutcome
 from kiosk.session_view import ErrorView, Outcome, Step
 from offline_queue.errors import InvalidLocalRef
@@ -120,7 +121,7 @@ class ServiceOperations:
         self._executor.submit(fn, on_done)
 
     def _unexpected(self, name: str, exc: BaseException) -> KioskError:
-        log.error("operation %s failed unexpectedly", name, exc_info=exc)
+        log_unexpected(log, f"operation {name} failed unexpectedly", exc)
         return UnexpectedFailure(f"{name}: {type(exc).__name__}")
 
     def submit(self) -> None:

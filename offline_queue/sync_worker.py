@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from kiosk.config import QueueConfig
 from kiosk.hub_api import Hub, HubError, HubProtocolError, HubRefused, HubUnavailable, SubmissionItem
+from kiosk.safe_logging import log_unexpected
 from offline_queue.backoff import retry_delay
 from offline_queue.errors import QueueError, SealBroken, SyncAlreadyRunning
 from offline_queue.items import ClaimedItem, Settlement
@@ -285,7 +286,7 @@ class SyncWorker:
                 log.error("sync cycle failed", extra={"error": outcome.error})
             except Exception as exc:  # a bug must not end sending for good: log it, back off, go on
                 outcome = CycleOutcome(error=describe(exc))
-                log.exception("sync cycle crashed", extra={"error": outcome.error})
+                log_unexpected(log, "sync cycle crashed", exc)
             self.cycles += 1
             if outcome.error is None:
                 self.failures = 0

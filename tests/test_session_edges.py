@@ -137,3 +137,23 @@ def test_subscribers_get_every_change_and_can_unsubscribe(kit):
     unsubscribe()
     kit.session.continue_without_card()
     assert seen[-1].step is Step.IDENTIFY and kit.views[-1].step is Step.CHOOSE
+
+
+def test_an_unexpected_failure_is_logged_without_its_message(caplog):
+    import logging
+
+    from kiosk.session_operations import ServiceOperations
+
+    class Boom(Exception):
+        pass
+
+    resident = "Zhang Wei " + "1101011990" + "03071234"  # split so no source line quotes it whole
+    try:
+        raise Boom(resident)
+    except Boom as exc:
+        caught = exc
+    with caplog.at_level(logging.ERROR, logger="kiosk.session_operations"):
+        error = ServiceOperations._unexpected(None, "submit", caught)  # type: ignore[arg-type]
+    assert "Boom" in caplog.text and "submit" in caplog.text
+    assert "110101199003071234" not in caplog.text and "Zhang Wei" not in caplog.text
+    assert "110101199003071234" not in str(error)

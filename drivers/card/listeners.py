@@ -6,6 +6,7 @@ import logging
 import threading
 
 from drivers.card.model import CardEvent, CardListener
+from kiosk.safe_logging import log_unexpected
 
 log = logging.getLogger(__name__)
 
@@ -32,5 +33,5 @@ class ListenerList:
         for listener in listeners:
             try:
                 listener(event)
-            except Exception:  # noqa: BLE001 - logged, and the remaining listeners must still run
-                log.exception("card listener %r failed on %s", listener, event.kind.value)
+            except Exception as exc:  # noqa: BLE001 - logged, and the remaining listeners must still run
+                log_unexpected(log, f"card listener failed on {event.kind.value}", exc)

@@ -37,6 +37,7 @@ from drivers.card.model import (
     ReaderState,
 )
 from drivers.health import HealthBoard
+from kiosk.safe_logging import log_unexpected
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +195,7 @@ class PcscCardReader:
             except CardError as exc:
                 outcome["error"] = exc
             except Exception as exc:  # noqa: BLE001 - a pyscard surprise must reach the caller typed
-                log.exception("unexpected failure while reading a card")
+                log_unexpected(log, "unexpected failure while reading a card", exc)
                 outcome["error"] = CardUnreadable(f"unexpected {type(exc).__name__} during the read")
             finally:
                 done.set()
