@@ -235,3 +235,32 @@ def test_failed_sending_tells_the_screen_it_is_offline_and_recovery_too(kiosk_ui
     k.hub.start()
     k.wait(lambda: k.terminal.outbox.states([ref])[ref] == "acked", timeout=60_000)
     k.wait(lambda: k.view.online is True)
+
+
+def test_a_field_error_goes_away_as_the_resident_corrects_it(kiosk_ui):
+    k = kiosk_ui
+    k.tap("attract.start")
+    k.wait_step(Step.IDENTIFY)
+    k.tap("identify.without_card")
+    k.wait_step(Step.CHOOSE)
+    k.tap("service:repair.public_area")
+    k.wait_step(Step.FORM)
+    k.tap("field:phone")
+    k.type_keys("138")
+    k.tap("form.ok")
+    k.wait(lambda: next(f for f in k.view.fields if f.id == "phone").error_key is not None)
+    k.tap("field:phone")
+    assert k.text_of("error:phone")  # reopened: the message about the short number is shown
+    k.tap("key:backspace")  # any edit: the message was about the value before it
+    k.wait(lambda: not _label_visible(k, "error:phone"))
+    for _ in range(3):
+        k.tap("key:backspace")
+    k.type_keys("13800138000")
+    k.tap("form.ok")
+    k.wait(lambda: next(f for f in k.view.fields if f.id == "phone").error_key is None)
+
+
+def _label_visible(k: KioskDriver, name: str) -> bool:
+    from PySide6.QtWidgets import QLabel
+
+    return any(w.isVisible() for w in k.window.findChildren(QLabel, name))

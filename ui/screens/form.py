@@ -91,15 +91,24 @@ class FormScreen(Screen):
         keep = button(self.t("form.keep"), self.close_editor, name="form.keep")
         if field.hint:
             self.root.addWidget(label(field.hint, "muted"))
+        error = None
         if field.error_key:
-            self.root.addWidget(label(self.t(field.error_key), "field_error", name=f"error:{field.id}"))
+            error = label(self.t(field.error_key), "field_error", name=f"error:{field.id}")
+            self.root.addWidget(error)
+
+        def edited() -> None:
+            self.ctx.touch()
+            if error is not None:
+                # the message was about the value before this edit; OK has the session check again
+                error.hide()
+
         self.editor = editor_for(
             field,
             self.theme,
             lambda key, **values: self.t(key, **values),
             view.language,
             on_pick=lambda value: self.finish(field.id, value),
-            on_activity=self.ctx.touch,
+            on_activity=edited,
             today=self.today(),
         )
         self.root.addWidget(self.editor)
