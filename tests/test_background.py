@@ -10,16 +10,7 @@ from hub.store import HubStore
 from kiosk.background import TerminalBackground
 from kiosk.config import KioskConfig, QueueConfig
 from offline_queue.outbox import Outbox
-
-
-def wait_for(condition, timeout_s: float = 15.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.02)  # polling the condition, not the assertion
-    raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
+from tests.support.waiting import wait_for
 
 
 def hub_view(hub):

@@ -27,7 +27,7 @@ from drivers.card.model import (
 )
 from drivers.card.pcsc import PcscCardReader
 from drivers.health import HealthBoard
-from tests.fixtures.card_stack import CardSlot, wait_until
+from tests.fixtures.card_stack import CardSlot
 from tests.support.pcsc_stack import PcscStack, card_present
 from tests.support.virtual_card import (
     RESIDENT_AID,
@@ -37,6 +37,7 @@ from tests.support.virtual_card import (
     resident_card,
     technician_card,
 )
+from tests.support.waiting import wait_for
 
 TODAY = date(2026, 11, 23)
 READ_TIMEOUT_S = 1.0
@@ -111,7 +112,7 @@ def test_card_already_in_the_reader_at_start_is_reported(
 ) -> None:
     # pyscard #231: a monitor started after the card went in did not report it
     card_slot.insert(resident_card())
-    wait_until(lambda: card_present(pcsc_stack.reader), "pcscd to see the card")
+    wait_for(lambda: card_present(pcsc_stack.reader), "pcscd to see the card")
     driver = PcscCardReader(
         [profiles.COMMUNITY_RESIDENT_V1], reader_name=pcsc_stack.reader, today=lambda: TODAY
     )
@@ -219,7 +220,7 @@ def test_slow_card_times_out_and_the_reader_recovers(
     assert time.monotonic() - started < READ_TIMEOUT_S * 2
 
     slow.delay_s = 0.0  # the stuck read finishes when the card finally answers
-    wait_until(lambda: _reads_ok(reader), "a read to succeed after the slow one", timeout_s=15)
+    wait_for(lambda: _reads_ok(reader), "a read to succeed after the slow one", timeout_s=15)
 
 
 def _reads_ok(reader: PcscCardReader) -> bool:
@@ -261,7 +262,7 @@ def test_driver_survives_pcscd_stopping_losing_its_last_reader_and_coming_back(
     assert health.snapshot()["card_reader"].state == "hwerror"
 
     pcsc_stack.start_daemon(with_reader=False)  # back, but with no reader at all (pyscard #13/#74/#153)
-    wait_until(lambda: reader.state() is ReaderState.NODEVICE, "state NODEVICE with pcscd and no reader")
+    wait_for(lambda: reader.state() is ReaderState.NODEVICE, "state NODEVICE with pcscd and no reader")
     with pytest.raises(ReaderGone):
         reader.read_identity()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 from drivers.health import HealthBoard
 from hub.__main__ import main as hub_cli
@@ -11,19 +10,12 @@ from hub.store import HubStore
 from kiosk.heartbeat import Heartbeat, HeartbeatSources, app_version
 from offline_queue.outbox import Outbox
 from offline_queue.schema import SCHEMA_VERSION as OUTBOX_SCHEMA
+from tests.support.waiting import wait_for
 
 RESIDENT_NAME = "张三伟"
 RESIDENT_ID = "11010519491231002X"
 
 
-def wait_for(condition, timeout_s: float = 15.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.02)  # polling the condition, not the assertion
-    raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
 
 
 def stored_beat(hub):

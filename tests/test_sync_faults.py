@@ -18,6 +18,7 @@ from hub.testing import start_hub
 from kiosk.hub_api import HubNotFound, HubProtocolError, HubRefused, HubUnavailable, SubmissionItem
 from kiosk.hub_client import HubClient
 from tests.support.fault_proxy import Fault, FaultProxy
+from tests.support.waiting import wait_for
 
 ITEM = SubmissionItem(
     idempotency_key="T0001-000001-k",
@@ -37,11 +38,6 @@ def _cases_for(db_path, key: str) -> list[dict]:
     return [c for c in HubStore(db_path).list_cases() if c["idempotency_key"] == key]
 
 
-def _wait_for(condition, timeout_s: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.05)
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +148,7 @@ def test_a_timed_out_post_may_still_commit_and_its_retry_is_a_duplicate(hub, cli
     proxy.schedule(Fault.delay(2.5))  # longer than the client's 1 s read timeout
     with pytest.raises(HubUnavailable):
         client.submit_batch([item])
-    _wait_for(lambda: len(_cases_for(hub.db_path, item.idempotency_key)) == 1)
+    wait_for(lambda: len(_cases_for(hub.db_path, item.idempotency_key)) == 1)
     [again] = client.submit_batch([item])
     assert again.status == "duplicate"
     assert [c["case_id"] for c in _cases_for(hub.db_path, item.idempotency_key)] == [again.case_id]
@@ -198,7 +194,7 @@ def test_every_item_reaches_the_hub_exactly_once_through_mixed_faults(hub_server
         worker = SyncWorker(outbox, HubClient(client_config, hub_server.credentials), config)
         worker.start()
         try:
-            _wait_for(lambda: worker.failures >= 2)
+            wait_for(lambda: worker.failures >= 2)
             hub_server.start()
             proxy.schedule(
                 Fault.cut_after_commit(),
@@ -218,16 +214,16 @@ def test_every_item_reaches_the_hub_exactly_once_through_mixed_faults(hub_server
             proxy.schedule_connections(Fault.reset(), Fault.reset())
             refs += [enqueue(n) for n in range(40, 60)]  # enqueue keeps working while sending
             worker.wake()
-            _wait_for(lambda: proxy.pending_faults == 0 and outbox.stats().depth == 0, timeout_s=60)
-            _wait_for(lambda: outbox.stats().in_flight == 0 and outbox.stats().depth == 0, timeout_s=30)
+            wait_for(lambda: proxy.pending_faults == 0 and outbox.stats().depth == 0, timeout_s=60)
+            wait_for(lambda: outbox.stats().in_flight == 0 and outbox.stats().depth == 0, timeout_s=30)
 
             hub_server.kill()  # the hub dies (SIGKILL) while the terminal keeps taking submissions
             failures_before = worker.failures
             refs += [enqueue(n) for n in range(60, 75)]
             worker.wake()
-            _wait_for(lambda: worker.failures > failures_before)
+            wait_for(lambda: worker.failures > failures_before)
             hub_server.start()
-            _wait_for(lambda: outbox.stats().in_flight == 0 and outbox.stats().depth == 0, timeout_s=30)
+            wait_for(lambda: outbox.stats().in_flight == 0 and outbox.stats().depth == 0, timeout_s=30)
         finally:
             assert worker.stop()
 

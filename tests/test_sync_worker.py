@@ -17,6 +17,7 @@ from offline_queue.backoff import full_jitter, retry_delay
 from offline_queue.errors import SyncAlreadyRunning
 from offline_queue.outbox import Outbox
 from offline_queue.sync_worker import SyncWorker
+from tests.support.waiting import wait_for
 
 REPAIR = "repair.public_area"
 CLASSES = {"category": "public", "phone": "personal"}
@@ -54,11 +55,6 @@ class ScriptedHub:
         return SubmissionResult(item.idempotency_key, "accepted", self.cases[item.idempotency_key])
 
 
-def _wait_for(condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.01)
 
 
 CONFIG = QueueConfig(batch_max_items=10, backoff_base_s=0.01, backoff_cap_s=0.05, idle_poll_s=60.0)
@@ -141,7 +137,7 @@ def test_an_unavailable_hub_keeps_items_pending_and_backs_off_no_sooner_than_ret
     _fill(outbox, 3)
     hub.script = [HubUnavailable("busy", status=429, retry_after_s=30.0)]
     worker.start()
-    _wait_for(lambda: worker.next_delay_s is not None)
+    wait_for(lambda: worker.next_delay_s is not None)
     assert worker.next_delay_s >= 30.0
     stats = outbox.stats()
     assert (stats.depth, stats.in_flight, stats.dead_letters) == (3, 0, 0)
@@ -218,28 +214,28 @@ def test_items_whose_sealed_fields_do_not_open_become_dead_letters(file_keyring,
 
 def test_an_enqueue_wakes_a_running_worker_without_waiting_for_the_idle_poll(outbox, hub, worker):
     worker.start()
-    _wait_for(lambda: worker.cycles >= 1)  # it looked, found nothing and sleeps for the idle poll
+    wait_for(lambda: worker.cycles >= 1)  # it looked, found nothing and sleeps for the idle poll
     _fill(outbox, 1)
-    _wait_for(lambda: outbox.stats().acked == 1)  # idle_poll_s is 60: only the wake explains it
+    wait_for(lambda: outbox.stats().acked == 1)  # idle_poll_s is 60: only the wake explains it
 
 
 def test_wake_sends_work_another_process_enqueued(outbox, hub, worker, file_keyring):
     worker.start()
-    _wait_for(lambda: worker.cycles >= 1)
+    wait_for(lambda: worker.cycles >= 1)
     other = Outbox(outbox.path, "T0001", config=CONFIG)  # another connection, as another process has
     try:
         _fill(other, 1)
     finally:
         other.close()
     worker.wake()
-    _wait_for(lambda: outbox.stats().acked == 1)
+    wait_for(lambda: outbox.stats().acked == 1)
 
 
 def test_a_slow_hub_never_holds_up_enqueue_or_stats(outbox, hub, worker):
     _fill(outbox, 5)
     hub.gate = threading.Event()
     worker.start()
-    _wait_for(lambda: len(hub.calls) == 1)  # a batch is in flight, its hub call hangs
+    wait_for(lambda: len(hub.calls) == 1)  # a batch is in flight, its hub call hangs
     began = time.monotonic()
     refs = _fill(outbox, 20)
     stats = outbox.stats()
@@ -247,13 +243,13 @@ def test_a_slow_hub_never_holds_up_enqueue_or_stats(outbox, hub, worker):
     hub.gate.set()
     assert elapsed < 5.0  # a blocked enqueue would wait for the gate (30 s)
     assert (stats.in_flight, stats.depth) == (5, 20)
-    _wait_for(lambda: set(outbox.states(refs).values()) == {"acked"})
+    wait_for(lambda: set(outbox.states(refs).values()) == {"acked"})
 
 
 def test_stop_is_clean_and_frees_the_outbox_for_another_worker(outbox, hub, worker):
     _fill(outbox, 3)
     worker.start()
-    _wait_for(lambda: outbox.stats().acked == 3)
+    wait_for(lambda: outbox.stats().acked == 3)
     assert worker.stop(5) is True and not worker.running
     other = SyncWorker(outbox, hub, CONFIG)
     other.start()

@@ -3,7 +3,6 @@ cases, each exactly once, also when the hub goes away and comes back."""
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 
 import pytest
@@ -12,16 +11,12 @@ from hub.store import HubStore
 from kiosk.config import QueueConfig
 from offline_queue.outbox import Outbox
 from offline_queue.sync_worker import SyncWorker
+from tests.support.waiting import wait_for
 
 CLASSES = {"category": "public", "detail": "public", "contact_phone": "personal"}
 CONFIG = QueueConfig(batch_max_items=7, backoff_base_s=0.05, backoff_cap_s=0.3, idle_poll_s=60.0)
 
 
-def _wait_for(condition, timeout_s: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.02)
 
 
 @pytest.fixture
@@ -56,7 +51,7 @@ def test_the_worker_drains_the_outbox_into_one_case_per_item(hub_server, outbox)
     worker.start()
     try:
         worker.wake()
-        _wait_for(lambda: outbox.stats().acked == 30)
+        wait_for(lambda: outbox.stats().acked == 30)
     finally:
         assert worker.stop(10)
         client.close()
@@ -75,13 +70,13 @@ def test_a_hub_that_goes_away_gets_everything_once_when_it_comes_back(hub_server
     worker.start()
     try:
         worker.wake()
-        _wait_for(lambda: worker.failures >= 2)  # refused connections, backing off
+        wait_for(lambda: worker.failures >= 2)  # refused connections, backing off
         stats = outbox.stats()
         # the worker may hold a claimed batch mid-attempt: nothing is delivered and nothing is lost
         assert stats.acked == 0 and stats.depth + stats.in_flight == 12
         assert stats.last_error == "HubUnavailable"
         hub_server.start()
-        _wait_for(lambda: outbox.stats().acked == 12)
+        wait_for(lambda: outbox.stats().acked == 12)
     finally:
         assert worker.stop(10)
         client.close()
