@@ -219,6 +219,9 @@ def build_terminal(
     deferred = [part for part in (hub, outbox, printer) if isinstance(part, Deferred)]
 
     def warm_up() -> None:
+        from ui.input_engines.loader import INPUT_ENGINES  # librime and zinnia: see its docstring
+
+        INPUT_ENGINES.load(config.data_dir)  # ~50 ms once compiled (first run: compiles, ~1 s)
         for part in deferred:
             part.load()
         if isinstance(outbox, Deferred) and isinstance(hub, Deferred):

@@ -799,5 +799,41 @@
         <source>maintenance.state.unknown</source>
         <translation>unknown</translation>
     </message>
+    <message>
+        <source>keyboard.handwriting</source>
+        <translation>Write</translation>
+    </message>
+    <message>
+        <source>keyboard.left</source>
+        <translation>Cursor left</translation>
+    </message>
+    <message>
+        <source>keyboard.right</source>
+        <translation>Cursor right</translation>
+    </message>
+    <message>
+        <source>keyboard.page_up</source>
+        <translation>Previous candidates</translation>
+    </message>
+    <message>
+        <source>keyboard.page_down</source>
+        <translation>More candidates</translation>
+    </message>
+    <message>
+        <source>keyboard.pad</source>
+        <translation>Writing pad: write one character with your finger</translation>
+    </message>
+    <message>
+        <source>keyboard.clear_pad</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
+        <source>keyboard.engine_missing</source>
+        <translation>This way of typing is not available now: use another one or ask staff</translation>
+    </message>
+    <message>
+        <source>keyboard.engine_starting</source>
+        <translation>The input method is starting; your letters are kept</translation>
+    </message>
 </context>
 </TS>
