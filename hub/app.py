@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Query, Request
+from fastapi import Path as Path_
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
@@ -25,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from hub import models
 from hub.auth import GateSettings, SignatureGate
 from hub.catalog import CatalogFile
+from hub.profiles import ProfileStore, load_addresses, profile_answer
 from hub.records import NoRecord, SubjectIncomplete, issue_record
 from hub.store import HubStore, StoreError
 
@@ -61,6 +63,7 @@ class HubSettings:
     catalog_path: Path | None = None
     gate: GateSettings = field(default_factory=GateSettings)
     max_batch_items: int = 1000
+    addresses_path: Path | None = None  # the community's address list (hub/data/demo_addresses.json)
 
 
 class ApiError(Exception):
@@ -135,6 +138,27 @@ def _check_item(item: Any, services: dict[str, dict[str, Any]]) -> str | None:
     return None
 
 
+def _refresh_profiles(
+    profiles: ProfileStore,
+    services: dict[str, dict[str, Any]],
+    checked: list[tuple[dict[str, Any], str | None]],
+    answers: list[Any],
+) -> None:
+    """Accepted submissions flagged `profile_update` refresh the card holder's stored details."""
+    for (item, reason), answer in zip(checked, answers, strict=True):
+        payload = item.get("payload") if reason is None else None
+        if answer.status != "accepted" or not isinstance(payload, dict):
+            continue
+        card = payload.get("card_hash")
+        if not isinstance(card, str) or "profile_update" not in payload:
+            continue
+        fields = services.get(item.get("service_id"), {}).get("fields", [])
+        prefill = {f.get("id"): f.get("prefill") for f in fields if isinstance(f, dict)}
+        refreshed = profiles.update_from_submission(card, payload, prefill)
+        if refreshed:
+            log.info("profile refreshed from a submission", extra={"keys": ",".join(refreshed)})
+
+
 def _ticket_prefix(services: dict[str, dict[str, Any]], service_id: str) -> tuple[str, str]:
     """(prefix, window) for a service: the catalogue's `ticket_prefix`, else a letter by position
     (ticket services first, so the window-ticket service of the demo catalogue calls A001, A002...)."""
@@ -161,6 +185,8 @@ def create_app(settings: HubSettings) -> FastAPI:
     )
     app.state.store = store
     app.state.catalog = catalog
+    profiles = ProfileStore(settings.db_path)
+    app.state.profiles = profiles
     _install_error_handlers(app)
 
     @app.get("/healthz", response_model=models.Ack, summary="Liveness probe (not signed)")
@@ -192,6 +218,7 @@ def create_app(settings: HubSettings) -> FastAPI:
         services = catalog.services()
         checked = [(item, _check_item(item, services)) for item in items]
         answers = await run_in_threadpool(store.submit, _terminal(request), checked)
+        await run_in_threadpool(_refresh_profiles, profiles, services, checked, answers)
         counts: dict[str, int] = {}
         for a in answers:
             counts[a.status] = counts.get(a.status, 0) + 1
@@ -210,6 +237,27 @@ def create_app(settings: HubSettings) -> FastAPI:
         if etag in wanted or "*" in wanted:
             return Response(status_code=304, headers={"ETag": etag})
         return Response(body, media_type="application/json", headers={"ETag": etag})
+
+    @app.get(
+        "/v1/residents/{card_hash}/profile",
+        response_model=models.ProfileOut,
+        responses=ERRORS,
+        summary="What the hub holds about a card holder, for prefill (values with their data classes)",
+    )
+    def resident_profile(card_hash: str = Path_(min_length=16, max_length=128)) -> dict[str, Any]:
+        values = profiles.get(card_hash)
+        if values is None:
+            raise ApiError(404, "no_profile", "the hub holds no details for this card")
+        return profile_answer(values)
+
+    @app.get(
+        "/v1/community/addresses",
+        response_model=models.AddressesOut,
+        responses=ERRORS,
+        summary="The community's buildings and units, for the terminal's place picker",
+    )
+    def community_addresses() -> dict[str, Any]:
+        return load_addresses(settings.addresses_path) if settings.addresses_path else load_addresses()
 
     @app.get(
         "/v1/cases", response_model=models.CaseList, responses=ERRORS, summary="Cases submitted with a card"

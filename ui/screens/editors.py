@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 from kiosk.catalogue import FieldType
 from kiosk.session_view import FieldView
 from ui.keyboard import OnScreenKeyboard
+from ui.screens.text_aids import PlacePicker, QuickPhrases, joined
 from ui.theme import Theme
 from ui.widgets import button, label, panel
 
@@ -166,23 +167,41 @@ class DateEditor(FieldEditor):
 
 
 class TextEditor(FieldEditor):
-    """Free text with the on-screen keyboard (pinyin first in Chinese)."""
+    """Free text with the on-screen keyboard (pinyin first in Chinese), the field's quick phrases
+    and, for a place in the community, the place picker above it."""
 
     def __init__(
-        self, field: FieldView, theme: Theme, word: Word, language: str, on_activity: Callable[[], None]
+        self,
+        field: FieldView,
+        theme: Theme,
+        word: Word,
+        language: str,
+        on_activity: Callable[[], None],
+        places: tuple = (),
     ) -> None:
         super().__init__()
         box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
         # a personal value is never shown unmasked: the resident types it again from empty
         initial = field.value or ""
+        elder = theme.mode.value == "elder"
         self.keyboard = OnScreenKeyboard(
             word,
             initial=initial,
             mode="pinyin" if language == "zh" else "latin",
             max_length=field.max_length,
-            candidate_limit=5 if theme.mode.value == "elder" else 8,
+            candidate_limit=5 if elder else 8,
+            pad_px=int(theme.key_px * (5 if elder else 4.2)),  # the elder pad is larger
             on_activity=on_activity,
         )
+
+        def put(text: str) -> None:
+            self.keyboard.insert_text(joined(self.keyboard.text(), text, language))
+
+        if field.picker == "address" and places:
+            box.addWidget(PlacePicker(places, word, language, put))
+        if field.quick_phrases:
+            box.addWidget(QuickPhrases(field.quick_phrases, word, put))
         box.addWidget(self.keyboard)
 
     def value(self) -> str:
@@ -197,6 +216,7 @@ def editor_for(
     on_pick: Callable[[str], None],
     on_activity: Callable[[], None],
     today: date,
+    places: tuple = (),
 ) -> FieldEditor:
     if field.type is FieldType.CHOICE:
         return ChoiceEditor(field, theme, on_pick)
@@ -204,4 +224,4 @@ def editor_for(
         return DigitEditor(field, theme, word, on_activity)
     if field.type is FieldType.DATE:
         return DateEditor(field, theme, word, today, on_activity)
-    return TextEditor(field, theme, word, language, on_activity)
+    return TextEditor(field, theme, word, language, on_activity, places)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.session_view import FieldView, SessionView, Step
 from ui.screens.base import Screen
 from ui.screens.editors import ChoiceEditor, FieldEditor, editor_for
-from ui.widgets import button, label, tile
+from ui.widgets import button, label, panel, tile
 
 
 class FormScreen(Screen):
@@ -45,6 +45,8 @@ class FormScreen(Screen):
         content = QWidget()
         box = QVBoxLayout(content)
         box.setSpacing(self.theme.spacing_px)
+        if view.profile_offer:
+            box.addWidget(self._profile_offer(view))
         for f in view.fields:
             need = self.t("form.required") if f.required else self.t("form.optional")
             if f.locked:
@@ -72,6 +74,18 @@ class FormScreen(Screen):
         self.action_row(
             self.primary(self.t("nav.next"), self.session.next, "nav.next", enabled=not view.busy)
         )
+
+    def _profile_offer(self, view: SessionView) -> QWidget:
+        """ "Use the details on file?" — in the form, not a pop-up; the values shown masked."""
+        frame, inner = panel("card", "profile_offer")
+        inner.addWidget(label(self.t("prefill.question"), "title", name="prefill.question"))
+        for field_label, masked in view.profile_offer:
+            inner.addWidget(label(f"{field_label}: {masked}", name="prefill.value"))
+        row = QHBoxLayout()
+        row.addWidget(self.primary(self.t("prefill.use"), lambda: self.session.use_profile(True), "prefill.use"))
+        row.addWidget(button(self.t("prefill.own"), lambda: self.session.use_profile(False), name="prefill.own"))
+        inner.addLayout(row)
+        return frame
 
     def open_editor(self, field_id: str) -> None:
         self.ctx.touch()
@@ -110,6 +124,7 @@ class FormScreen(Screen):
             on_pick=lambda value: self.finish(field.id, value),
             on_activity=edited,
             today=self.today(),
+            places=view.places,
         )
         self.root.addWidget(self.editor)
         self.root.addStretch(1)

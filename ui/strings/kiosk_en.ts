@@ -835,5 +835,37 @@
         <source>keyboard.engine_starting</source>
         <translation>The input method is starting; your letters are kept</translation>
     </message>
+    <message>
+        <source>prefill.question</source>
+        <translation>Use the details on file?</translation>
+    </message>
+    <message>
+        <source>prefill.use</source>
+        <translation>Use these details</translation>
+    </message>
+    <message>
+        <source>prefill.own</source>
+        <translation>No, I will type my own</translation>
+    </message>
+    <message>
+        <source>form.quick_phrases</source>
+        <translation>Common:</translation>
+    </message>
+    <message>
+        <source>form.quick_phrase</source>
+        <translation>Phrase {text}</translation>
+    </message>
+    <message>
+        <source>form.pick_place</source>
+        <translation>Pick the place:</translation>
+    </message>
+    <message>
+        <source>form.place</source>
+        <translation>Place {text}</translation>
+    </message>
+    <message>
+        <source>form.place_back</source>
+        <translation>Back to the buildings</translation>
+    </message>
 </context>
 </TS>

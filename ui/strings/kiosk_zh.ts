@@ -835,5 +835,37 @@
         <source>keyboard.engine_starting</source>
         <translation>输入法正在准备，字母先保留</translation>
     </message>
+    <message>
+        <source>prefill.question</source>
+        <translation>使用登记过的资料吗？</translation>
+    </message>
+    <message>
+        <source>prefill.use</source>
+        <translation>使用这些资料</translation>
+    </message>
+    <message>
+        <source>prefill.own</source>
+        <translation>不用，我自己填</translation>
+    </message>
+    <message>
+        <source>form.quick_phrases</source>
+        <translation>常用：</translation>
+    </message>
+    <message>
+        <source>form.quick_phrase</source>
+        <translation>常用语 {text}</translation>
+    </message>
+    <message>
+        <source>form.pick_place</source>
+        <translation>选位置：</translation>
+    </message>
+    <message>
+        <source>form.place</source>
+        <translation>位置 {text}</translation>
+    </message>
+    <message>
+        <source>form.place_back</source>
+        <translation>返回楼栋列表</translation>
+    </message>
 </context>
 </TS>
