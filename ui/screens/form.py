@@ -25,12 +25,20 @@ class FormScreen(Screen):
         self.editing: str | None = None
         self._service_id: str | None = None
         self.editor: FieldEditor | None = None
+        self._advance_after: str | None = None
         self.today = date.today
 
     def build(self, view: SessionView) -> None:
         service_id = view.service.id if view.service else None
         if service_id != self._service_id:
             self._service_id, self.editing = service_id, None
+            # fewer taps: with one field left to fill (the rest from the card), open it at once
+            empty = [f for f in view.fields if f.required and not f.has_value and not f.locked]
+            if len(empty) == 1 and not view.profile_offer:
+                self.editing = empty[0].id
+        if self._advance_after is not None:
+            self.editing = self._next_empty(view, self._advance_after)
+            self._advance_after = None
         self.editor = None
         field = next((f for f in view.fields if f.id == self.editing), None)
         if field is not None:
@@ -138,9 +146,20 @@ class FormScreen(Screen):
             )
 
     def finish(self, field_id: str, value: str) -> None:
-        """OK: the value goes to the session (which validates it); the list shows again."""
+        """OK: the value goes to the session (which validates it); then the next empty field opens
+        (a tap saved per field; optional ones wait in the list), or the list when none is left or the
+        value was refused."""
         self.editing = None
+        self._advance_after = field_id
         self.session.set_field(field_id, value)
+
+    @staticmethod
+    def _next_empty(view: SessionView, after: str) -> str | None:
+        ids = [f.id for f in view.fields]
+        if after not in ids or view.fields[ids.index(after)].error_key is not None:
+            return None
+        later = [f for f in view.fields[ids.index(after) + 1 :] if f.required and not f.has_value and not f.locked]
+        return later[0].id if later else None
 
     def close_editor(self) -> None:
         self.ctx.touch()
