@@ -108,6 +108,7 @@ class Session(ServiceOperations):
         self._held_oos: OutOfServiceReason | None = None  # set by a technician
         self._online: bool | None = None
         self._epoch = 0  # bumped by every wipe: results of older operations are dropped
+        self._warning_shown: int | None = None  # the countdown's last rendered second
         self.community_places: tuple = ()  # kiosk.community.Building: the place picker's list
         self._reset_fields()
         self._end_reason: EndReason | None = None
@@ -154,6 +155,7 @@ class Session(ServiceOperations):
 
     def _changed(self) -> None:
         view = self.view
+        self._warning_shown = view.warning.seconds_left if view.warning is not None else None
         for callback in list(self._subscribers):
             callback(view)
 
@@ -191,8 +193,8 @@ class Session(ServiceOperations):
         if now >= self._warning_until:
             log.info("session timed out")
             self._end(EndReason.TIMEOUT)
-        else:
-            self._changed()  # the countdown moved
+        elif self.warning_seconds_left() != self._warning_shown:
+            self._changed()  # the countdown moved by a second (not on every tick: a re-render each)
 
     def extend(self) -> None:
         """The resident wants more time (the warning's button)."""

@@ -30,9 +30,8 @@ def walk_to_every_screen(k: KioskDriver):
     k.tap("candidate:0")
     k.tap("form.ok")
     k.open_field("detail")
-    k.type_keys("diandenghuaile")  # 电灯坏了: phrase by phrase
-    for _ in range(2):
-        k.tap("candidate:0")
+    k.type_keys("diandenghuaile")  # 电灯坏了: the engine's whole phrase
+    k.tap("candidate:0")
     k.tap("form.ok")
     assert k.view.fields[2].display == "电灯坏了"
     for field, choice in (("category", "lift"), ("urgency", k.view.fields[3].choices[0].value)):
@@ -87,6 +86,7 @@ def test_language_switch_translates_the_screen_and_keeps_the_form(kiosk_ui):
             break
     k.open_field("category")
     k.tap("choice:category:lift")
+    k.tap("form.keep")  # the next field opened by itself: back to the list
     assert k.text_of("title") == "公共区域报修"
     k.tap("bar.language")
     k.wait(lambda: k.view.language == "en")

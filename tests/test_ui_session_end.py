@@ -67,6 +67,8 @@ def test_card_removed_mid_form_wipes_the_session(kiosk_ui):
     k.wait_step(Step.FORM)
     locked = {f.id: f.locked for f in k.view.fields}
     assert locked["name"] and locked["id_number"]  # from the card: not asked again
+    assert k.window.current_screen().editing == "purpose"  # the only field left opens by itself
+    k.tap("form.keep")
     assert not k.button("field:name").isEnabled()
     reader.remove()
     k.wait_step(Step.ATTRACT)
