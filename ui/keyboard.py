@@ -257,24 +257,18 @@ class OnScreenKeyboard(QWidget):
         self.pad = None
         width = 20
         if self._mode == "handwriting":
-            from ui.handwriting_pad import HandwritingPad  # QPainter work only when writing by hand
-
-            self.pad = HandwritingPad(self._pad_px, self.strokes_written, self._word("keyboard.pad"))
-            self._keys.addWidget(self.pad, 0, 0, 3, 14, Qt.AlignmentFlag.AlignCenter)
-            self._keys.addWidget(self._word_key("clear_pad", "keyboard.clear_pad"), 0, 14, 1, 6)
-            self._keys.addWidget(self._word_key("backspace", "keyboard.backspace"), 1, 14, 1, 6)
-            last = 3
-        else:
-            rows = DIGIT_ROWS if self._mode == "digits" else LETTER_ROWS
-            for r, row in enumerate(rows):
-                offset = 0 if self._mode == "digits" else r
-                for c, ch in enumerate(row):
-                    shown = ch.upper() if self._upper and self._mode == "latin" else ch
-                    self._keys.addWidget(self._key(shown, ch), r, c * 2 + offset, 1, 2)
-            if self._mode == "latin":
-                self._keys.addWidget(self._word_key("shift", "keyboard.shift", "⇧"), 2, 0, 1, 2)
-            self._keys.addWidget(self._word_key("backspace", "keyboard.backspace"), 2, width - 4, 1, 4)
-            last = len(rows)
+            self._build_pad(width)
+            return
+        rows = DIGIT_ROWS if self._mode == "digits" else LETTER_ROWS
+        for r, row in enumerate(rows):
+            offset = 0 if self._mode == "digits" else r
+            for c, ch in enumerate(row):
+                shown = ch.upper() if self._upper and self._mode == "latin" else ch
+                self._keys.addWidget(self._key(shown, ch), r, c * 2 + offset, 1, 2)
+        if self._mode == "latin":
+            self._keys.addWidget(self._word_key("shift", "keyboard.shift", "⇧"), 2, 0, 1, 2)
+        self._keys.addWidget(self._word_key("backspace", "keyboard.backspace"), 2, width - 4, 1, 4)
+        last = len(rows)
         col = 0
         for m in (m for m in MODES if m != self._mode):
             self._keys.addWidget(self._word_key(m, _MODE_WORDS[m]), last, col, 1, 3)
@@ -283,6 +277,22 @@ class OnScreenKeyboard(QWidget):
         self._keys.addWidget(self._word_key("right", "keyboard.right", "▶"), last, col + 2, 1, 2)
         col += 4
         self._keys.addWidget(self._word_key("space", "keyboard.space"), last, col, 1, width - col)
+
+    def _build_pad(self, width: int) -> None:
+        """The pad takes the height of the four key rows on the left; the keys go right of it."""
+        from ui.handwriting_pad import HandwritingPad  # QPainter work only when writing by hand
+
+        self.pad = HandwritingPad(self._pad_px, self.strokes_written, self._word("keyboard.pad"))
+        self._keys.addWidget(self.pad, 0, 0, 4, 8, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self._keys.addWidget(self._word_key("clear_pad", "keyboard.clear_pad"), 0, 8, 1, 6)
+        self._keys.addWidget(self._word_key("backspace", "keyboard.backspace"), 0, 14, 1, 6)
+        col = 8
+        for m in (m for m in MODES if m != self._mode):
+            self._keys.addWidget(self._word_key(m, _MODE_WORDS[m]), 1, col, 1, 4)
+            col += 4
+        self._keys.addWidget(self._word_key("left", "keyboard.left", "◀"), 2, 8, 1, 3)
+        self._keys.addWidget(self._word_key("right", "keyboard.right", "▶"), 2, 11, 1, 3)
+        self._keys.addWidget(self._word_key("space", "keyboard.space"), 2, 14, 1, 6)
 
     def _refresh(self) -> None:
         text, at = self._buffer.text, self._buffer.cursor

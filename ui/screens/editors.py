@@ -184,14 +184,13 @@ class TextEditor(FieldEditor):
         box.setContentsMargins(0, 0, 0, 0)
         # a personal value is never shown unmasked: the resident types it again from empty
         initial = field.value or ""
-        elder = theme.mode.value == "elder"
         self.keyboard = OnScreenKeyboard(
             word,
             initial=initial,
             mode="pinyin" if language == "zh" else "latin",
             max_length=field.max_length,
-            candidate_limit=5 if elder else 8,
-            pad_px=int(theme.key_px * (5 if elder else 4.2)),  # the elder pad is larger
+            candidate_limit=5 if theme.mode.value == "elder" else 8,
+            pad_px=4 * theme.key_px + 18,  # four rows of keys: larger in elder mode, as the keys are
             on_activity=on_activity,
         )
 
@@ -199,9 +198,10 @@ class TextEditor(FieldEditor):
             self.keyboard.insert_text(joined(self.keyboard.text(), text, language))
 
         if field.picker == "address" and places:
-            box.addWidget(PlacePicker(places, word, language, put))
+            columns = 5 if theme.mode.value == "elder" else 8
+            box.addWidget(PlacePicker(places, word, language, put, columns))
         if field.quick_phrases:
-            box.addWidget(QuickPhrases(field.quick_phrases, word, put))
+            box.addWidget(QuickPhrases(field.quick_phrases, word, put, field.hint))
         box.addWidget(self.keyboard)
 
     def value(self) -> str:

@@ -111,7 +111,7 @@ class FormScreen(Screen):
         header = self.row(heading)
         header.addWidget(where)
         keep = button(self.t("form.keep"), self.close_editor, name="form.keep")
-        if field.hint:
+        if field.hint and not field.quick_phrases:  # with phrases, the hint leads their row (room)
             self.root.addWidget(label(field.hint, "muted"))
         error = None
         if field.error_key:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.session_view import PlaceView
 from ui.widgets import button, clear_layout, label
@@ -33,59 +33,73 @@ def joined(text: str, addition: str, language: str) -> str:
 class QuickPhrases(QWidget):
     """One chip per catalogue phrase: a tap types it."""
 
-    def __init__(self, phrases: tuple[str, ...], word: Word, on_phrase: Callable[[str], None]) -> None:
+    def __init__(
+        self, phrases: tuple[str, ...], word: Word, on_phrase: Callable[[str], None], hint: str = ""
+    ) -> None:
         super().__init__()
         self.setObjectName("quick_phrases")
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(label(word("form.quick_phrases"), "muted", wrap=False))
+        lead = f"{hint}\n{word('form.quick_phrases')}" if hint else word("form.quick_phrases")
+        row.addWidget(label(lead, "muted", name="field_hint"), 1)
         for i, phrase in enumerate(phrases):
             row.addWidget(
                 _chip(phrase, lambda p=phrase: on_phrase(p), f"phrase:{i}", word("form.quick_phrase", text=phrase))
             )
-        row.addStretch(1)
 
 
 class PlacePicker(QWidget):
     """Buildings first; a tap on one with units shows its units; the place goes in with the last tap."""
 
-    def __init__(self, places: tuple[PlaceView, ...], word: Word, language: str, on_place: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        places: tuple[PlaceView, ...],
+        word: Word,
+        language: str,
+        on_place: Callable[[str], None],
+        columns: int = 8,
+    ) -> None:
         super().__init__()
         self.setObjectName("place_picker")
         self._places, self._word, self._on_place = places, word, on_place
         self._sep = ", " if language == "en" else ""
+        self._columns = columns  # chips wrap into rows: a long list never widens the window
         self._box = QVBoxLayout(self)
         self._box.setContentsMargins(0, 0, 0, 0)
-        self._row = QHBoxLayout()
-        self._box.addLayout(self._row)
+        self._lead = label("", "muted", name="place_lead")
+        self._box.addWidget(self._lead)
+        self._grid = QGridLayout()
+        self._box.addLayout(self._grid)
         self.show_buildings()
 
+    def _fill(self, lead: str, chips: list[QWidget]) -> None:
+        clear_layout(self._grid)
+        self._lead.setText(lead)
+        for n, chip in enumerate(chips):
+            self._grid.addWidget(chip, n // self._columns, n % self._columns)
+
     def show_buildings(self) -> None:
-        clear_layout(self._row)
-        self._row.addWidget(label(self._word("form.pick_place"), "muted", wrap=False))
-        for i, place in enumerate(self._places):
-            self._row.addWidget(
-                _chip(place.label, lambda i=i: self.pick_building(i), f"place:{i}", self._word("form.place", text=place.label))
-            )
-        self._row.addStretch(1)
+        self._fill(
+            self._word("form.pick_place"),
+            [
+                _chip(p.label, lambda i=i: self.pick_building(i), f"place:{i}", self._word("form.place", text=p.label))
+                for i, p in enumerate(self._places)
+            ],
+        )
 
     def pick_building(self, index: int) -> None:
         place = self._places[index]
         if not place.units:
             self._on_place(place.label)
             return
-        clear_layout(self._row)
-        self._row.addWidget(label(place.label, "muted", wrap=False))
+        chips = []
         for j, unit in enumerate(place.units):
             text = f"{place.label}{self._sep}{unit}"
-            self._row.addWidget(
-                _chip(unit, lambda t=text: self._done(t), f"unit:{j}", self._word("form.place", text=text))
-            )
-        self._row.addWidget(
-            _chip(place.label, lambda: self._done(place.label), "unit:whole", self._word("form.place", text=place.label))
-        )
-        self._row.addWidget(_chip("↩", self.show_buildings, "place:back", self._word("form.place_back")))
-        self._row.addStretch(1)
+            chips.append(_chip(unit, lambda t=text: self._done(t), f"unit:{j}", self._word("form.place", text=text)))
+        whole = self._word("form.place_whole")
+        chips.append(_chip(whole, lambda: self._done(place.label), "unit:whole", self._word("form.place", text=place.label)))
+        chips.append(_chip("↩", self.show_buildings, "place:back", self._word("form.place_back")))
+        self._fill(place.label, chips)
 
     def _done(self, text: str) -> None:
         self._on_place(text)

@@ -867,5 +867,9 @@
         <source>form.place_back</source>
         <translation>Back to the buildings</translation>
     </message>
+    <message>
+        <source>form.place_whole</source>
+        <translation>Whole building</translation>
+    </message>
 </context>
 </TS>

@@ -867,5 +867,9 @@
         <source>form.place_back</source>
         <translation>返回楼栋列表</translation>
     </message>
+    <message>
+        <source>form.place_whole</source>
+        <translation>整栋（不分单元）</translation>
+    </message>
 </context>
 </TS>
