@@ -1,4 +1,5 @@
-"""Command line of the reference hub: a thin layer over hub.app, hub.store and kiosk.enrolment.
+"""Command line of the reference hub: a thin layer over hub.app and hub.store (and, for `enrol` only,
+the terminal-side kiosk.enrolment, until enrolment moves onto HTTP).
 
 python -m hub serve --db var/hub.sqlite [--host 127.0.0.1] [--port 8765] [--catalog FILE]
 python -m hub enrol --db var/hub.sqlite --terminal T0001 --keyring file:var/keyring.cfg
@@ -17,9 +18,9 @@ import socket
 import sys
 from pathlib import Path
 
+from contract.local_ref import DEMO_GENERATION, LocalRef
 from hub.catalog import DEFAULT_CATALOG
 from hub.store import CASE_STATUSES, HubStore, StoreError
-from offline_queue.local_ref import DEMO_GENERATION, LocalRef
 
 
 def _demo_ref(terminal_id: str, sequence: int) -> str:

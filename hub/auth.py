@@ -22,8 +22,8 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
+from contract import signing
 from hub.store import HubStore
-from kiosk import signing
 
 log = logging.getLogger(__name__)
 

@@ -25,6 +25,11 @@ class SubmissionItemIn(BaseModel):
     catalog_version: str = Field(max_length=64)
     created_at: str = Field(description="ISO 8601, UTC, when the resident submitted")
     payload: dict[str, Any] = Field(description="the form values (a JSON object)")
+    field_classes: dict[str, Literal["public", "internal", "personal", "sensitive"]] | None = Field(
+        default=None,
+        description="field name -> data class; personal and sensitive values are encrypted at rest. "
+        "Optional: without it (older terminals) the hub takes the classes from the catalogue",
+    )
 
 
 class BatchRequest(BaseModel):

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import requests
 
+from contract import signing
 from hub.store import HubStore
 from hub.testing import start_hub
-from kiosk import signing
 from kiosk.enrolment import new_credentials, register_at_hub
 from kiosk.secrets import HubCredentials
 
