@@ -32,15 +32,28 @@ class SubmissionItemIn(BaseModel):
     )
 
 
+class OtherItemIn(BaseModel):
+    """An item that is not a valid SubmissionItemIn but has its key: answered 200 `rejected` on its own."""
+
+    model_config = ConfigDict(extra="allow")
+
+    idempotency_key: str
+
+
 class BatchRequest(BaseModel):
-    items: list[SubmissionItemIn]
+    # both kinds are valid requests: the hub judges each item by itself (hub/app.py, _check_item)
+    items: list[SubmissionItemIn | OtherItemIn]
 
 
 class ItemResult(BaseModel):
     idempotency_key: str
     status: Literal["accepted", "duplicate", "rejected"]
     case_id: str | None = Field(default=None, description="for accepted and duplicate")
-    reason: str | None = Field(default=None, description="for rejected, e.g. unknown_service")
+    reason: str | None = Field(
+        default=None,
+        description="for rejected: invalid_item, invalid_text, payload_not_object, payload_too_deep, "
+        "unknown_service, not_submittable, idempotency_key_reused, unstorable",
+    )
 
 
 class BatchResponse(BaseModel):

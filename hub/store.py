@@ -47,8 +47,11 @@ def utc_now_iso() -> str:
 
 
 def body_digest(item: dict[str, Any]) -> str:
-    """A digest of a submission item that does not depend on key order or JSON spacing."""
-    canonical = json.dumps(item, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """A digest of a submission item that does not depend on key order or JSON spacing. The data
+    classes are left out: they describe the values, and an item queued before its terminal sent
+    classes and resent after an update is still the same submission."""
+    content = {k: v for k, v in item.items() if k != "field_classes"}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -208,25 +211,42 @@ class HubStore:
         with self._tx() as db:
             for item, rejection in items:
                 key = str(item.get("idempotency_key", ""))
-                digest = body_digest(item)
-                # a known key answers as first stored, even if the item would not pass today's checks
-                # (e.g. its service left the catalogue since): the resident's case exists
-                row = db.execute(
-                    "SELECT case_id, body_sha256 FROM cases WHERE terminal_id = ? AND idempotency_key = ?",
-                    [terminal_id, key],
-                ).fetchone()
-                if row is not None:
-                    if row[1] == digest:
-                        answers.append(ItemAnswer(key, "duplicate", case_id=row[0]))
-                    else:
-                        answers.append(ItemAnswer(key, "rejected", reason="idempotency_key_reused"))
-                    continue
-                if rejection is not None:
-                    answers.append(ItemAnswer(key, "rejected", reason=rejection))
-                    continue
-                case_id = self._insert_case(db, terminal_id, item, digest, received_at)
-                answers.append(ItemAnswer(key, "accepted", case_id=case_id))
+                # each item in its own savepoint: a value that cannot be stored (the app's checks
+                # should have rejected it already) rejects that item alone, the others are kept
+                db.execute("SAVEPOINT item")
+                try:
+                    answer = self._submit_one(db, terminal_id, key, item, rejection, received_at)
+                except (ValueError, TypeError, OverflowError, RecursionError):
+                    db.execute("ROLLBACK TO item")
+                    answer = ItemAnswer(key, "rejected", reason=rejection or "unstorable")
+                db.execute("RELEASE item")
+                answers.append(answer)
         return answers
+
+    def _submit_one(
+        self,
+        db: sqlite_utils.Database,
+        terminal_id: str,
+        key: str,
+        item: dict[str, Any],
+        rejection: str | None,
+        received_at: str,
+    ) -> ItemAnswer:
+        digest = body_digest(item)
+        # a known key answers as first stored, even if the item would not pass today's checks
+        # (e.g. its service left the catalogue since): the resident's case exists
+        row = db.execute(
+            "SELECT case_id, body_sha256 FROM cases WHERE terminal_id = ? AND idempotency_key = ?",
+            [terminal_id, key],
+        ).fetchone()
+        if row is not None:
+            if row[1] == digest:
+                return ItemAnswer(key, "duplicate", case_id=row[0])
+            return ItemAnswer(key, "rejected", reason="idempotency_key_reused")
+        if rejection is not None:
+            return ItemAnswer(key, "rejected", reason=rejection)
+        case_id = self._insert_case(db, terminal_id, item, digest, received_at)
+        return ItemAnswer(key, "accepted", case_id=case_id)
 
     def _insert_case(
         self, db: sqlite_utils.Database, terminal_id: str, item: dict[str, Any], digest: str, received_at: str
