@@ -29,6 +29,7 @@ from dataclasses import dataclass
 class InvalidLocalRef(ValueError):
     """The text is not a local reference, or its check digits do not match (a typo)."""
 
+
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _VALUE = {ch: i for i, ch in enumerate(_ALPHABET)}
 DEMO_GENERATION = int("DEMO", 36)

@@ -27,6 +27,7 @@ from contract.wire import BATCH_PATH
 from hub import json_body, models
 from hub.auth import NO_BODY, GateSettings, SignatureGate
 from hub.catalog import CatalogFile
+from hub.field_vault import catalogue_classes
 from hub.records import NoRecord, SubjectIncomplete, issue_record
 from hub.store import HubStore, StoreError
 
@@ -65,6 +66,7 @@ SIGNING_HEADERS = {
 class HubSettings:
     db_path: Path
     catalog_path: Path | None = None
+    key_path: Path | None = None  # the key file for personal values; default <db>.key (hub/field_vault.py)
     gate: GateSettings = field(default_factory=GateSettings)
     max_batch_items: int = 1000
 
@@ -121,7 +123,8 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StoreError)
     async def _store(_: Request, exc: StoreError) -> JSONResponse:
-        return _error(exc.status, exc.error, exc.message)
+        retry = {"Retry-After": "5"} if exc.status == 503 else None
+        return _error(exc.status, exc.error, exc.message, retry)
 
     @app.exception_handler(sqlite3.OperationalError)
     async def _storage(_: Request, exc: sqlite3.OperationalError) -> JSONResponse:
@@ -160,6 +163,11 @@ def _check_item(item: Any, services: dict[str, dict[str, Any]]) -> str | None:
     return None
 
 
+def _catalogue_classes(catalog: CatalogFile) -> dict[str, dict[str, str]]:
+    """service id -> field id -> data class, for items that arrive without their own classes."""
+    return {sid: catalogue_classes(service) for sid, service in catalog.services().items()}
+
+
 def _ticket_prefix(services: dict[str, dict[str, Any]], service_id: str) -> tuple[str, str]:
     """(prefix, window) for a service: the catalogue's `ticket_prefix`, else a letter by position
     (ticket services first, so the window-ticket service of the demo catalogue calls A001, A002...)."""
@@ -173,8 +181,9 @@ def _ticket_prefix(services: dict[str, dict[str, Any]], service_id: str) -> tupl
 
 def create_app(settings: HubSettings) -> FastAPI:
     """The hub application over `settings.db_path` (created if new)."""
-    store = HubStore(settings.db_path)
+    store = HubStore(settings.db_path, key_path=settings.key_path)
     catalog = CatalogFile(settings.catalog_path)
+    store.seal_plain_cases(_catalogue_classes(catalog))  # cases stored before encryption at rest
     app = FastAPI(
         title="Community kiosk reference hub",
         version=API_VERSION,
@@ -223,7 +232,9 @@ def create_app(settings: HubSettings) -> FastAPI:
             raise ApiError(422, "invalid_request", "every item needs an idempotency_key string")
         services = catalog.services()
         checked = [(item, _check_item(item, services)) for item in items]
-        answers = await run_in_threadpool(store.submit, _terminal(request), checked)
+        answers = await run_in_threadpool(
+            store.submit, _terminal(request), checked, _catalogue_classes(catalog)
+        )
         counts: dict[str, int] = {}
         for a in answers:
             counts[a.status] = counts.get(a.status, 0) + 1

@@ -97,7 +97,11 @@ class SignatureGate:
     """ASGI middleware enforcing load limits, size limit, authentication and replay protection."""
 
     def __init__(
-        self, app: ASGIApp, store: HubStore, settings: GateSettings, per_item_paths: frozenset[str] = frozenset()
+        self,
+        app: ASGIApp,
+        store: HubStore,
+        settings: GateSettings,
+        per_item_paths: frozenset[str] = frozenset(),
     ) -> None:
         """`per_item_paths`: endpoints that judge the text of each item themselves (the batch), so one
         item with invalid text is rejected alone instead of the whole body."""
