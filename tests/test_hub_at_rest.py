@@ -181,9 +181,13 @@ def _submit_status(hub, key: str) -> tuple[int, str]:
 
 def test_cases_stored_in_plain_text_before_are_sealed_when_the_hub_starts(tmp_path):
     db_path = tmp_path / "hub.sqlite"
-    HubStore(db_path).close()  # today's schema, then rows as an older hub wrote them (plain text)
+    HubStore(db_path).close()
     conn = sqlite3.connect(db_path)
     conn.execute("PRAGMA journal_mode=WAL")
+    # back to schema v2, as an older hub left it, with rows in plain text
+    conn.execute("ALTER TABLE cases DROP COLUMN sealed")
+    conn.execute("ALTER TABLE cases DROP COLUMN rating_comment_sealed")
+    conn.execute("PRAGMA user_version=2")
     for n, value in enumerate((f"{NAME} {PHONE}", f"{NAME} {ID_NUMBER}")):
         conn.execute(
             "INSERT INTO cases (case_id, terminal_id, idempotency_key, body_sha256, local_ref, service_id,"
@@ -207,6 +211,8 @@ def test_cases_stored_in_plain_text_before_are_sealed_when_the_hub_starts(tmp_pa
     assert _leaks(db_path, db_path.with_name("hub.sqlite-wal")) == []
     store = HubStore(db_path)
     try:
+        assert store._db.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert store.case_details("C0000000")["payload"] == {"name": NAME, "phone": PHONE}
         assert store.case_details("C0000001")["payload"] == {"name": NAME, "note": f"{NAME} {ID_NUMBER}"}
         assert store.case_details("C0000001")["rating_comment"] == COMMENT_PHONE
     finally:
