@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from hub.profiles import DEMO_PROFILE, ProfileStore
+from hub.store import HubStore
 from kiosk.hub_api import SubmissionItem
 from kiosk.services import card_hash
 from kiosk.session import Step
@@ -25,7 +26,7 @@ PHONE = DEMO_PROFILE["hub.phone"]  # 13812345678
 @pytest.fixture
 def on_file(hub_server):
     """The hub holds the demo details for RESIDENT's card (hashed with the kit's salt)."""
-    store = ProfileStore(hub_server.db_path)
+    store = ProfileStore(HubStore(hub_server.db_path))
     store.put(card_hash(RESIDENT.card_number, CARD_SALT), dict(DEMO_PROFILE))
     store.close()
     return hub_server
@@ -88,7 +89,7 @@ def test_an_edited_value_goes_as_an_update_and_the_hub_refreshes_its_record(on_f
     sent = SubmissionItem(str(uuid.uuid4()), item["ref"], item["service_id"], item["catalog_version"],
                           datetime.now(UTC).isoformat(), body)
     assert kit.hub.submit_batch([sent])[0].status == "accepted"
-    store = ProfileStore(on_file.db_path)
+    store = ProfileStore(HubStore(on_file.db_path))
     assert store.get(card_hash(RESIDENT.card_number, CARD_SALT))["hub.phone"] == "13900001111"
     store.close()
 
