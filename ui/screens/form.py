@@ -87,8 +87,9 @@ class FormScreen(Screen):
         """ "Use the details on file?" — in the form, not a pop-up; the values shown masked."""
         frame, inner = panel("card", "profile_offer")
         inner.addWidget(label(self.t("prefill.question"), "title", name="prefill.question"))
+        colon = "：" if view.language == "zh" else ": "
         for field_label, masked in view.profile_offer:
-            inner.addWidget(label(f"{field_label}: {masked}", name="prefill.value"))
+            inner.addWidget(label(f"{field_label}{colon}{masked}", name="prefill.value"))
         row = QHBoxLayout()
         row.addWidget(self.primary(self.t("prefill.use"), lambda: self.session.use_profile(True), "prefill.use"))
         row.addWidget(button(self.t("prefill.own"), lambda: self.session.use_profile(False), name="prefill.own"))
