@@ -201,7 +201,9 @@ class TextEditor(FieldEditor):
             columns = 5 if theme.mode.value == "elder" else 8
             box.addWidget(PlacePicker(places, word, language, put, columns))
         if field.quick_phrases:
-            box.addWidget(QuickPhrases(field.quick_phrases, word, put, field.hint))
+            elder = theme.mode.value == "elder"
+            columns = (6 if language == "zh" else 4) - (2 if elder and language == "en" else 0)
+            box.addWidget(QuickPhrases(field.quick_phrases, word, put, field.hint, columns))
         box.addWidget(self.keyboard)
 
     def value(self) -> str:

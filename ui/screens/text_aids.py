@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kiosk.session_view import PlaceView
 from ui.widgets import button, clear_layout, label
@@ -31,21 +31,28 @@ def joined(text: str, addition: str, language: str) -> str:
 
 
 class QuickPhrases(QWidget):
-    """One chip per catalogue phrase: a tap types it."""
+    """One chip per catalogue phrase: a tap types it. The field's hint leads them; they wrap into
+    rows of `columns` (long English phrases would be cut in one row)."""
 
     def __init__(
-        self, phrases: tuple[str, ...], word: Word, on_phrase: Callable[[str], None], hint: str = ""
+        self,
+        phrases: tuple[str, ...],
+        word: Word,
+        on_phrase: Callable[[str], None],
+        hint: str = "",
+        columns: int = 6,
     ) -> None:
         super().__init__()
         self.setObjectName("quick_phrases")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        lead = f"{hint}\n{word('form.quick_phrases')}" if hint else word("form.quick_phrases")
-        row.addWidget(label(lead, "muted", name="field_hint"), 1)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        lead = f"{hint}  {word('form.quick_phrases')}" if hint else word("form.quick_phrases")
+        box.addWidget(label(lead, "muted", name="field_hint"))
+        grid = QGridLayout()
+        box.addLayout(grid)
         for i, phrase in enumerate(phrases):
-            row.addWidget(
-                _chip(phrase, lambda p=phrase: on_phrase(p), f"phrase:{i}", word("form.quick_phrase", text=phrase))
-            )
+            chip = _chip(phrase, lambda p=phrase: on_phrase(p), f"phrase:{i}", word("form.quick_phrase", text=phrase))
+            grid.addWidget(chip, i // columns, i % columns)
 
 
 class PlacePicker(QWidget):
