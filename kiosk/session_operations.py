@@ -53,6 +53,10 @@ class ServiceOperations:
     _service: Service | None
     _form: FormState | None
     _busy: str | None
+    _busy_since: float | None
+    _overdue: bool
+    _operation: object | None
+    _clock: Callable[[], float]
     _error: ErrorView | None
     _retry: Callable[[], None] | None
     _outcome: Outcome | None
@@ -95,13 +99,20 @@ class ServiceOperations:
         retry: Callable[[], None] | None = None,
     ) -> None:
         epoch = self._epoch
+        token = object()  # this run; a resident who gave up waiting (take_ticket) drops its answer
+        self._operation = token
         self._busy = name
+        self._busy_since = self._clock()
+        self._overdue = False
         self._error = None
 
         def on_done(result: Any) -> None:
-            if epoch != self._epoch:
-                return  # the session this belonged to is gone
+            if epoch != self._epoch or self._operation is not token:
+                return  # the session (or the wait) this belonged to is gone
             self._busy = None
+            self._busy_since = None
+            self._overdue = False
+            self._operation = None
             self._activity()  # give the resident full time to read the answer
             if isinstance(result, BaseException):
                 error = result if isinstance(result, KioskError) else self._unexpected(name, result)
@@ -117,8 +128,19 @@ class ServiceOperations:
                 on_ok(result)
             self._changed()
 
-        self._changed()
+        # the work first, then the news: nothing a screen does with the news can keep the work from
+        # starting (a failing screen once left a submission on "please wait" for ever)
         self._executor.submit(fn, on_done)
+        if self._operation is token:
+            self._changed()
+
+    def abandon_wait(self) -> None:
+        """The resident gives up waiting for a slow hub (after the deadline): its late answer is
+        dropped. A submission is never abandoned: once started it completes and shows its reference."""
+        if self._busy is None or self._step is Step.SUBMITTING:
+            return
+        log.info("resident stopped waiting", extra={"operation": self._busy})
+        self._busy, self._busy_since, self._overdue, self._operation = None, None, False, None
 
     def _unexpected(self, name: str, exc: BaseException) -> KioskError:
         log_unexpected(log, f"operation {name} failed unexpectedly", exc)
@@ -230,6 +252,8 @@ class ServiceOperations:
     def take_ticket(self) -> None:
         """ "Call staff / take a ticket", from any step: the form in progress is dropped."""
         self._activity()
+        if self._overdue:
+            self.abandon_wait()  # the hub is too slow: the staffed window instead
         if self._busy or self._step in (Step.SUBMITTING, Step.OUT_OF_SERVICE) or self._catalogue is None:
             return
         ticket_service = self._catalogue.first_of_kind(ServiceKind.TICKET, self.terminal_id)

@@ -110,6 +110,7 @@ def render_view(s: Session) -> SessionView:
         service=service_view(s._service, lang, has_card) if s._service is not None else None,
         fields=tuple(field_view(f, form, lang) for f in form.service.fields) if form is not None else (),
         busy=s._busy is not None,
+        overdue=s._overdue,
         error=s._error,
         warning=InactivityWarning(seconds_left) if seconds_left is not None else None,
         outcome=outcome,

@@ -175,3 +175,4 @@ class SessionView:
     catalog_version: str | None
     pending_service_id: str | None = None  # chosen before a card was inserted (IDENTIFY asks for it)
     technician_card: bool = False  # a technician card was inserted (maintenance is not a resident flow)
+    overdue: bool = False  # busy (or submitting) longer than the deadline: offer a ticket / staff

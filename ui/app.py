@@ -195,7 +195,7 @@ def build_terminal(
     compile_translations()
     words = Words()
     speak = config.ui.speech if speech is None else speech
-    speaker = Speaker(enabled=speak)
+    speaker = Speaker(enabled=speak, sink=config.ui.speech_sink)
     window = KioskWindow(
         session,
         words,

@@ -16,7 +16,8 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.catalogue import DataClass, FieldType
-from kiosk.session_view import FieldView, Mode, OutOfServiceReason, SessionView
+from kiosk.local_time import human_time
+from kiosk.session_view import FieldView, OutOfServiceReason, SessionView
 from ui.i18n import Words
 from ui.screens.editors import DigitEditor
 from ui.technician_pin import pin_matches
@@ -88,7 +89,7 @@ class MaintenancePanel(QWidget):
 
     def t(self, key: str, **values: object) -> str:
         assert self._view is not None
-        return self._words.text(self._view.language, key, elder=self._view.mode is Mode.ELDER, **values)
+        return self._words.text(self._view.language, key, **values)
 
     def render(self, view: SessionView, theme: Theme) -> None:
         self._view, self._theme = view, theme
@@ -196,11 +197,11 @@ class MaintenancePanel(QWidget):
         box.addWidget(label(self.t("maintenance.dead", count=count), name="maintenance.dead"))
         for letter in report.dead_letters[:5]:
             box.addWidget(label(f"  {letter.local_ref} · {letter.service_id} · {letter.reason}"))
-        sync = self.t("maintenance.last_sync", at=report.last_success_at or none)
+        sync = self.t("maintenance.last_sync", at=human_time(report.last_success_at) or none)
         if report.last_sync_error:
             sync += " — " + report.last_sync_error
         box.addWidget(label(sync, name="maintenance.last_sync"))
-        beat = self.t("maintenance.last_beat", at=report.heartbeat_last_sent_at or none)
+        beat = self.t("maintenance.last_beat", at=human_time(report.heartbeat_last_sent_at) or none)
         if report.heartbeat_error:
             beat += " — " + report.heartbeat_error
         box.addWidget(label(beat, name="maintenance.last_beat"))

@@ -799,5 +799,17 @@
         <source>maintenance.state.unknown</source>
         <translation>unknown</translation>
     </message>
+    <message>
+        <source>busy.overdue</source>
+        <translation>This is taking longer than usual. You can wait, take a ticket for the staffed window, or call staff.</translation>
+    </message>
+    <message>
+        <source>busy.overdue.submit</source>
+        <translation>Your submission is still being saved. It takes longer than usual but will not be lost. Call staff if you need help.</translation>
+    </message>
+    <message>
+        <source>bar.staff_called.oos</source>
+        <translation>Staff have been called, please wait. This terminal is paused: you can also go straight to the staffed window.</translation>
+    </message>
 </context>
 </TS>

@@ -799,5 +799,17 @@
         <source>maintenance.state.unknown</source>
         <translation>未知</translation>
     </message>
+    <message>
+        <source>busy.overdue</source>
+        <translation>比平时慢，请稍候。不想等可以取号到人工窗口，或呼叫工作人员。</translation>
+    </message>
+    <message>
+        <source>busy.overdue.submit</source>
+        <translation>正在保存您的申请，比平时慢，请稍候，申请不会丢失。需要帮助可以呼叫工作人员。</translation>
+    </message>
+    <message>
+        <source>bar.staff_called.oos</source>
+        <translation>已呼叫工作人员，请稍候。本机暂停服务，也可以直接到人工窗口办理。</translation>
+    </message>
 </context>
 </TS>
