@@ -21,9 +21,9 @@ MAX_CLOCK_SKEW_S = 300
 
 
 def canonical(method: str, path: str, timestamp: str, nonce: str, body: bytes) -> bytes:
-    return "\n".join([method.upper(), path, timestamp, nonce, hashlib.sha256(body).hexdigest()]).encode(
-        "utf-8"
-    )
+    return "\n".join(
+        [method.upper(), path, timestamp, nonce, hashlib.sha256(body).hexdigest()]
+    ).encode("utf-8")
 
 
 def signature(key: bytes, method: str, path: str, timestamp: str, nonce: str, body: bytes) -> str:
