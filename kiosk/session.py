@@ -108,6 +108,8 @@ class Session(ServiceOperations):
         self._held_oos: OutOfServiceReason | None = None  # set by a technician
         self._online: bool | None = None
         self._epoch = 0  # bumped by every wipe: results of older operations are dropped
+        self._card_in_reader = False  # physical: outlives a session that ends with the card still in
+        self._delivery_asked = False  # a question to the outbox about the receipt's submission is out
         self._reset_fields()
         self._end_reason: EndReason | None = None
         self._step = Step.ATTRACT if catalogue is not None else Step.OUT_OF_SERVICE
@@ -181,9 +183,12 @@ class Session(ServiceOperations):
         return max(0, math.ceil(self._warning_until - self._clock()))
 
     def tick(self) -> None:
-        """Drive inactivity: show the warning, count it down, wipe when it runs out."""
+        """Drive inactivity: show the warning, count it down, wipe when it runs out. On the receipt,
+        ask the outbox whether the hub has the submission yet (the screen then says so)."""
         if self._step in (Step.ATTRACT, Step.OUT_OF_SERVICE):
             return
+        if self._step is Step.RECEIPT:
+            self._check_delivery()
         now = self._clock()
         if self._busy is not None or self._step is Step.SUBMITTING:
             self._last_activity = now  # waiting for the terminal is not inactivity
@@ -307,6 +312,7 @@ class Session(ServiceOperations):
     def card_inserted(self, identity: Identity | CardError) -> None:
         """The UI read the card in a worker: pass the identity, or the CardError the read raised."""
         self._activity()
+        self._card_in_reader = True
         if self._step is Step.OUT_OF_SERVICE:
             # only a technician is served while out of service: their card opens maintenance, where
             # the terminal is put back in service; a resident's card changes nothing
@@ -344,6 +350,7 @@ class Session(ServiceOperations):
 
     def card_removed(self) -> None:
         """The card left the reader. Before an outcome: wipe and end. After: drop identity, keep outcome."""
+        self._card_in_reader = False
         self._technician = False
         if self._identity is None:
             self._changed()

@@ -42,3 +42,33 @@ def test_a_second_run_kiosk_says_the_first_is_still_open_instead_of_starting_wit
     assert f"already answers on 127.0.0.1:{port}" in done.stderr
     assert "KIOSK_HUB_PORT" in done.stderr
     assert "starting the kiosk" not in done.stdout
+
+
+def test_fullscreen_on_the_command_line_wins_over_the_demo_configuration_and_hides_the_devices_window():
+    from ui.__main__ import parse_args, screen_mode
+
+    # packaging/demo.toml says fullscreen = false: before, that won and --fullscreen opened a window
+    assert screen_mode(parse_args(["--config", "demo.toml", "--fullscreen", "--dev"]), False) == (True, False)
+    assert screen_mode(parse_args(["--config", "demo.toml", "--windowed", "--dev"]), True) == (False, True)
+    assert screen_mode(parse_args(["--config", "t.toml"]), True) == (True, False)
+    assert screen_mode(parse_args(["--config", "demo.toml", "--dev"]), False) == (False, True)
+
+
+def test_run_kiosk_passes_fullscreen_through_and_the_devices_window_only_when_windowed():
+    script = (ROOT / "scripts" / "run-kiosk").read_text()
+    assert "UI_ARGS+=(--fullscreen); else UI_ARGS+=(--windowed --dev)" in script
+
+
+def test_a_fullscreen_kiosk_window_is_frameless_with_no_minimise_button(qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWidget
+
+    from ui.app import show
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    show(window, fullscreen=True)
+    flags = window.windowFlags()
+    assert window.isFullScreen()
+    assert flags & Qt.WindowType.FramelessWindowHint
+    assert not flags & Qt.WindowType.WindowMinimizeButtonHint

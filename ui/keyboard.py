@@ -17,7 +17,10 @@ from ui.widgets import button, clear_layout, label, panel
 
 LETTER_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 DIGIT_ROWS = ("123", "456", "789", "-0#")
+# a reference (T0001-93-000042-68): capitals, digits and the dash on one layer, nothing to switch
+REFERENCE_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl-", "zxcvbnm")
 MODES = ("pinyin", "latin", "digits")
+LAYERS = (*MODES, "reference")
 
 
 class OnScreenKeyboard(QWidget):
@@ -41,7 +44,7 @@ class OnScreenKeyboard(QWidget):
         self._word = word
         self._text = initial
         self._composition = ""
-        self._mode = mode if mode in MODES else "pinyin"
+        self._mode = mode if mode in LAYERS else "pinyin"
         self._max = max_length
         self._limit = candidate_limit
         self._on_activity = on_activity
@@ -107,7 +110,7 @@ class OnScreenKeyboard(QWidget):
         elif self._mode == "pinyin" and key.isalpha() and key.isascii():
             self._composition += key
         else:
-            self._append(key.upper() if self._upper and self._mode == "latin" else key)
+            self._append(key.upper() if self._capitals() else key)
         self._refresh()
 
     def choose(self, index: int) -> None:
@@ -138,6 +141,9 @@ class OnScreenKeyboard(QWidget):
             self._append(chars)
             self._composition = self._composition[used:]
 
+    def _capitals(self) -> bool:
+        return self._mode == "reference" or (self._upper and self._mode == "latin")
+
     def _key(self, text: str, key: str, role: str = "key", accessible: str | None = None) -> QWidget:
         b = button(
             text,
@@ -151,11 +157,11 @@ class OnScreenKeyboard(QWidget):
 
     def _build_keys(self) -> None:
         clear_layout(self._keys)
-        rows = DIGIT_ROWS if self._mode == "digits" else LETTER_ROWS
+        rows = {"digits": DIGIT_ROWS, "reference": REFERENCE_ROWS}.get(self._mode, LETTER_ROWS)
         for r, row in enumerate(rows):
-            offset = r if self._mode != "digits" else 0
+            offset = {"digits": 0, "reference": max(0, r - 1)}.get(self._mode, r)
             for c, ch in enumerate(row):
-                shown = ch.upper() if self._upper and self._mode == "latin" else ch
+                shown = ch.upper() if self._capitals() else ch
                 self._keys.addWidget(self._key(shown, ch), r, c * 2 + offset, 1, 2)
         if self._mode == "latin":
             self._keys.addWidget(self._key("⇧", "shift", accessible=self._word("keyboard.shift")), 2, 0, 1, 2)
@@ -170,7 +176,7 @@ class OnScreenKeyboard(QWidget):
             1,
             4,
         )
-        modes = [m for m in MODES if m != self._mode]
+        modes = [] if self._mode == "reference" else [m for m in MODES if m != self._mode]
         words = {"pinyin": "keyboard.pinyin", "latin": "keyboard.latin", "digits": "keyboard.digits"}
         col = 0
         for m in modes:

@@ -190,7 +190,21 @@ class KioskWindow(QWidget):
         finally:
             self.setUpdatesEnabled(True)
         self._maybe_speak(previous, view)
+        self._read_card_left_in(previous, view)
         self.rendered.emit()
+
+    def _read_card_left_in(self, previous: SessionView | None, view: SessionView) -> None:
+        """Start with the card still in from the last session: read it again, as if just inserted,
+        instead of asking for a card that is already there (once per start)."""
+        if (
+            previous is not None
+            and previous.step is Step.ATTRACT
+            and view.step is Step.IDENTIFY
+            and view.card_in_reader
+            and view.identity is None
+            and not self.reading_card
+        ):
+            QTimer.singleShot(0, lambda: self._card_inserted(""))  # after this render, not inside it
 
     def _screen(self, step: Step) -> Screen:
         screen = self.screens.get(step)

@@ -166,7 +166,7 @@ class DateEditor(FieldEditor):
 
 
 class TextEditor(FieldEditor):
-    """Free text with the on-screen keyboard (pinyin first in Chinese)."""
+    """Free text with the on-screen keyboard (pinyin first in Chinese; a reference on its own layer)."""
 
     def __init__(
         self, field: FieldView, theme: Theme, word: Word, language: str, on_activity: Callable[[], None]
@@ -175,10 +175,14 @@ class TextEditor(FieldEditor):
         box = QVBoxLayout(self)
         # a personal value is never shown unmasked: the resident types it again from empty
         initial = field.value or ""
+        if field.input == "reference":
+            mode = "reference"  # capitals and digits: pinyin would turn "t" into 他
+        else:
+            mode = "pinyin" if language == "zh" else "latin"
         self.keyboard = OnScreenKeyboard(
             word,
             initial=initial,
-            mode="pinyin" if language == "zh" else "latin",
+            mode=mode,
             max_length=field.max_length,
             candidate_limit=5 if theme.mode.value == "elder" else 8,
             on_activity=on_activity,

@@ -811,5 +811,29 @@
         <source>bar.staff_called.oos</source>
         <translation>Staff have been called, please wait. This terminal is paused: you can also go straight to the staffed window.</translation>
     </message>
+    <message>
+        <source>result.case.about</source>
+        <translation>{service}  reference {ref}</translation>
+    </message>
+    <message>
+        <source>result.rate.this</source>
+        <translation>Rate this one</translation>
+    </message>
+    <message>
+        <source>result.rate.pick</source>
+        <translation>Several of your cases are finished: first tap the one you want to rate</translation>
+    </message>
+    <message>
+        <source>result.rate.which</source>
+        <translation>Rate "{service}" (reference {ref})</translation>
+    </message>
+    <message>
+        <source>receipt.delivered</source>
+        <translation>The community centre has received your submission.</translation>
+    </message>
+    <message>
+        <source>attract.take_card</source>
+        <translation>Please take your card</translation>
+    </message>
 </context>
 </TS>

@@ -811,5 +811,29 @@
         <source>bar.staff_called.oos</source>
         <translation>已呼叫工作人员，请稍候。本机暂停服务，也可以直接到人工窗口办理。</translation>
     </message>
+    <message>
+        <source>result.case.about</source>
+        <translation>{service}  编号 {ref}</translation>
+    </message>
+    <message>
+        <source>result.rate.this</source>
+        <translation>评价这件事</translation>
+    </message>
+    <message>
+        <source>result.rate.pick</source>
+        <translation>您有几件已办完的事，请先点选要评价的那一件</translation>
+    </message>
+    <message>
+        <source>result.rate.which</source>
+        <translation>请为「{service}」（编号 {ref}）打分</translation>
+    </message>
+    <message>
+        <source>receipt.delivered</source>
+        <translation>社区中心已收到您的申请。</translation>
+    </message>
+    <message>
+        <source>attract.take_card</source>
+        <translation>请取走您的卡</translation>
+    </message>
 </context>
 </TS>
