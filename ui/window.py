@@ -313,7 +313,8 @@ class KioskWindow(QWidget):
             frame, box = panel("ok", "staff_called")
             # out of service there is no ticket to take here: the staffed window is the way
             oos = view.step is Step.OUT_OF_SERVICE
-            box.addWidget(label(self.t("bar.staff_called.oos" if oos else "bar.staff_called")))
+            key = "bar.staff_called.oos" if oos else "bar.staff_called"
+            box.addWidget(label(self.t(key), name="staff_called_text"))
             if view.step not in (Step.SUBMITTING, Step.OUT_OF_SERVICE):
                 box.addWidget(button(self.t("way.ticket"), self.session.take_ticket, name="staff.ticket"))
             self._banners.addWidget(frame)
