@@ -835,5 +835,9 @@
         <source>attract.take_card</source>
         <translation>Please take your card</translation>
     </message>
+    <message>
+        <source>field.bad_reference</source>
+        <translation>That reference is not right: check it against your receipt (e.g. T0001-93-000042-68)</translation>
+    </message>
 </context>
 </TS>

@@ -835,5 +835,9 @@
         <source>attract.take_card</source>
         <translation>请取走您的卡</translation>
     </message>
+    <message>
+        <source>field.bad_reference</source>
+        <translation>受理编号有误，请对照凭条检查（如 T0001-93-000042-68）</translation>
+    </message>
 </context>
 </TS>
