@@ -132,3 +132,14 @@ def test_maintenance_times_read_as_local_time(shanghai):
     assert human_time("2026-12-01T07:09:14+00:00") == "2026-12-01 15:09"
     assert human_time("2026-12-01T07:09:14") == "2026-12-01 15:09"  # naive: the queue's UTC
     assert human_time(None) is None and human_time("never") == "never"
+
+
+def test_the_urgent_repair_hint_and_receipt_give_a_duty_phone_number():
+    import re
+
+    repair = demo_catalogue().service("repair.public_area")
+    phone = re.compile(r"\d{3}-\d{4} ?\d{4}")
+    urgency = repair.field("urgency")
+    for language in ("zh", "en"):
+        assert phone.search(urgency.hint.get(language)), language  # not "call the duty phone"
+        assert phone.search(repair.receipt.footer.get(language)), language

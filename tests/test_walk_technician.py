@@ -37,15 +37,18 @@ def test_walk_technician_round_trip_out_of_service_and_back(walk, size, language
     assert k.has_button("maintenance.sync")
     assert k.window.theme is STANDARD  # a tool, not the resident's large type
     assert not k.view.staff_called and k.lacks_button("staff.ticket")
+    k.wait(lambda: k.button("maintenance.test_page").isEnabled())
     k.tap("maintenance.test_page")
     k.wait(lambda: maintenance_text(k, "maintenance.outcome_text") == say(k, "maintenance.printed"))
     printed = say(k, "maintenance.printed")
+    k.wait(lambda: k.button("maintenance.sync").isEnabled())  # the figures are read again first
     k.tap("maintenance.sync")
     k.wait(lambda: maintenance_text(k, "maintenance.outcome_text") != printed)  # the sync's own outcome
     k.wait(lambda: k.button("maintenance.sync").isEnabled())
     for name in ("maintenance.last_sync", "maintenance.last_beat"):
         assert not ISO.search(maintenance_text(k, name)), name  # local time, human format
     # out of service, then the card out: the resident sees why and where to go
+    k.wait(lambda: k.button("maintenance.out").isEnabled())
     k.tap("maintenance.out")
     k.wait(lambda: k.view.step is Step.OUT_OF_SERVICE)
     k.terminal.card_reader.remove()
