@@ -13,6 +13,7 @@ import argparse
 import logging
 import signal
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from kiosk.errors import KioskError
@@ -30,6 +31,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--dev", action="store_true", help="show the demo device panel (simulated devices; windowed only)"
     )
+    parser.add_argument("--hub-url", help="the hub's address, instead of the configuration's [hub] url")
     parser.add_argument("--log-level", default="info")
     return parser.parse_args(argv)
 
@@ -56,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("community-kiosk")
     try:
         config = load_config(args.config)
+        if args.hub_url:  # scripts/run-kiosk on another port (KIOSK_HUB_PORT)
+            config = replace(config, hub=replace(config.hub, url=args.hub_url))
         terminal = build_terminal(config)
     except KioskError as exc:
         logging.getLogger("ui").error("cannot start the kiosk: %s", exc)
