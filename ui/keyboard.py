@@ -176,7 +176,9 @@ class OnScreenKeyboard(QWidget):
             1,
             4,
         )
-        modes = [] if self._mode == "reference" else [m for m in MODES if m != self._mode]
+        if self._mode == "reference":
+            return  # no spaces and nothing to switch to in a reference: four rows, as the others
+        modes = [m for m in MODES if m != self._mode]
         words = {"pinyin": "keyboard.pinyin", "latin": "keyboard.latin", "digits": "keyboard.digits"}
         col = 0
         for m in modes:
