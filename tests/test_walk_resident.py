@@ -11,7 +11,7 @@ import pytest
 from kiosk.session_view import Step
 from offline_queue.local_ref import LocalRef
 from tests.fixtures.kiosk_ui import KioskDriver
-from tests.fixtures.walking import MATRIX, enter_reference, fill_repair, say, step
+from tests.fixtures.walking import MATRIX, enter_reference, fill_repair, on_display, say, step
 
 
 def seed_card_cases(k: KioskDriver) -> None:
@@ -143,12 +143,14 @@ def test_walk_rating_a_named_case_then_a_ticket_from_help(walk, size, language):
     rateable = [c for c in k.view.outcome.cases if c.can_rate]
     assert len(rateable) >= 2  # a repair here and another terminal's meal sign-up
     assert k.text_of("rate_heading") == say(k, "result.rate.pick")
+    assert on_display(k, "rate_heading")  # not under the list of cases, out of sight
     assert k.lacks_button("rate:5")  # nothing is rated before the resident says which
     repair = next(c for c in rateable if c.service_id == "repair.public_area")
     k.tap(f"rate_case:{repair.case_id}")
     title = k.terminal.session.catalogue.service("repair.public_area").title.get(language)
     heading = say(k, "result.rate.which", service=title, ref=repair.local_ref)
     k.wait(lambda: k.text_of("rate_heading") == heading)
+    assert on_display(k, "rate:5")
     k.tap("rate:4")
     k.wait(lambda: k.view.outcome.rated_stars == 4)
     assert k.view.outcome.rated_case_id == repair.case_id

@@ -155,8 +155,12 @@ class ResultScreen(OutcomeScreen):
         self.title(self.t("result.query.title"))
         titles = dict(outcome.case_titles)
         rateable = [c for c in outcome.cases if c.can_rate] if outcome.can_rate else []
+        # the rating first, above the list: found by walking, a prompt under a long list of cases
+        # was below the display and the resident never saw what to do
+        self._rating(view, outcome, rateable, titles)
         content = QWidget()
         box = QVBoxLayout(content)
+        box.setContentsMargins(0, 0, 0, 0)
         for case in outcome.cases:
             frame, inner = panel("card", f"case:{case.case_id}")
             about = titles.get(case.case_id, "")
@@ -182,20 +186,26 @@ class ResultScreen(OutcomeScreen):
             box.addWidget(frame)
         box.addStretch(1)
         self.scroll(content)
+
+    def _rating(self, view: SessionView, outcome: Outcome, rateable: list, titles: dict[str, str]) -> None:
         if outcome.rated_stars is not None:
             frame, inner = panel("ok", "rated")
             inner.addWidget(label(self.t("result.rated", n=outcome.rated_stars), name="rated_text"))
             self.root.addWidget(frame)
-        elif rateable:
-            target = next((c for c in rateable if c.case_id == outcome.rating_case_id), None)
-            if target is None:  # several finished cases: which one first
-                self.root.addWidget(label(self.t("result.rate.pick"), name="rate_heading"))
-                return
-            heading = self.t(
-                "result.rate.which", service=titles.get(target.case_id, ""), ref=target.local_ref
-            )
-            self.root.addWidget(label(heading, name="rate_heading"))
-            stars = [
+            return
+        if not rateable:
+            return
+        frame, inner = panel("card", "rating")
+        target = next((c for c in rateable if c.case_id == outcome.rating_case_id), None)
+        if target is None:  # several finished cases: which one first
+            inner.addWidget(label(self.t("result.rate.pick"), name="rate_heading"))
+            self.root.addWidget(frame)
+            return
+        heading = self.t("result.rate.which", service=titles.get(target.case_id, ""), ref=target.local_ref)
+        inner.addWidget(label(heading, name="rate_heading"))
+        stars = QHBoxLayout()
+        for n in range(1, 6):
+            stars.addWidget(
                 button(
                     "★" * n if not self.elder else f"{n}★",
                     lambda n=n, c=target.case_id: self.session.rate(n, c),
@@ -203,9 +213,9 @@ class ResultScreen(OutcomeScreen):
                     accessible=self.t("result.rate.star", n=n),
                     enabled=not view.busy,
                 )
-                for n in range(1, 6)
-            ]
-            self.row(*stars)
+            )
+        inner.addLayout(stars)
+        self.root.addWidget(frame)
 
     def _status(self, status: str) -> str:
         return self.t(f"status.{status}") if status in STATUS_KEYS else status
