@@ -25,11 +25,12 @@ def maintenance_text(k, name: str) -> str:
 
 @pytest.mark.parametrize(("size", "language"), MATRIX[1:3])
 def test_walk_technician_round_trip_out_of_service_and_back(walk, size, language):
-    k = walk(size, language)
+    k = walk(size, language, speech=True)  # the elder mode the technician walks into speaks
     k.wait(lambda: k.terminal.background is not None)
     # an elderly resident called for help; the technician who comes uses the card
     k.tap("attract.elder")
     k.wait(lambda: k.view.mode is Mode.ELDER)
+    assert k.has_button("bar.repeat")
     k.tap("bar.help")
     k.wait(lambda: k.view.staff_called)
     k.terminal.card_reader.insert("technician")
@@ -37,6 +38,8 @@ def test_walk_technician_round_trip_out_of_service_and_back(walk, size, language
     assert k.has_button("maintenance.sync")
     assert k.window.theme is STANDARD  # a tool, not the resident's large type
     assert not k.view.staff_called and k.lacks_button("staff.ticket")
+    # nor the resident's elder controls (found walking: "hear it again" and the ticket stayed)
+    assert k.lacks_button("bar.repeat") and k.lacks_button("bar.ticket")
     k.wait(lambda: k.button("maintenance.test_page").isEnabled())
     k.tap("maintenance.test_page")
     k.wait(lambda: maintenance_text(k, "maintenance.outcome_text") == say(k, "maintenance.printed"))

@@ -219,7 +219,7 @@ class KioskWindow(QWidget):
 
     def _render_bars(self, view: SessionView) -> None:
         clear_layout(self._top_row)
-        elder = view.mode is Mode.ELDER
+        elder = view.mode is Mode.ELDER and not view.technician_card  # the technician: standard bars
         portrait = self.width() < self.height()
         name = self.t("app.name")
         if view.identity is not None:
