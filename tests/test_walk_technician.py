@@ -63,7 +63,9 @@ def test_walk_technician_round_trip_out_of_service_and_back(walk, size, language
     # the card back in: maintenance again (it used to do nothing until a restart)
     k.terminal.card_reader.insert("technician")
     k.wait(lambda: k.view.technician_card)
-    assert k.has_button("maintenance.in")
+    assert k.text_of("maintenance.service_state") == say(k, "maintenance.paused")  # says it is paused
+    assert not k.button("maintenance.out").isEnabled()
+    k.wait(lambda: k.button("maintenance.in").isEnabled())
     k.tap("maintenance.in")
     k.wait(lambda: k.view.step is Step.ATTRACT)
     k.terminal.card_reader.remove()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QSizePolicy, QVB
 
 from kiosk.catalogue import DataClass, FieldType
 from kiosk.local_time import human_time
-from kiosk.session_view import FieldView, OutOfServiceReason, SessionView
+from kiosk.session_view import FieldView, OutOfServiceReason, SessionView, Step
 from ui.i18n import Words
 from ui.screens.editors import DigitEditor
 from ui.technician_pin import pin_matches
@@ -112,6 +112,14 @@ class MaintenancePanel(QWidget):
             frame, box = panel(role, "maintenance.outcome")
             box.addWidget(label(text, name="maintenance.outcome_text"))
             self._box.addWidget(frame)
+        # found walking: back at the terminal, the technician could not tell whether it was paused
+        paused = self._view is not None and self._view.step is Step.OUT_OF_SERVICE
+        state = label(
+            self.t("maintenance.paused" if paused else "maintenance.serving"),
+            "title" if paused else "",
+            name="maintenance.service_state",
+        )
+        self._box.addWidget(state)
         figures = self._figures()
         ready = self.desk is not None and not self._loading
         letters = bool(self._report is not None and self._report.dead_letter_count)
@@ -135,8 +143,8 @@ class MaintenancePanel(QWidget):
                 enabled=ready and letters,
             ),
             button(self.t("maintenance.refresh"), self.refresh, name="maintenance.refresh", enabled=ready),
-            button(self.t("maintenance.out"), out, name="maintenance.out"),
-            button(self.t("maintenance.in"), back, name="maintenance.in"),
+            button(self.t("maintenance.out"), out, name="maintenance.out", enabled=not paused),
+            button(self.t("maintenance.in"), back, name="maintenance.in", enabled=paused),
             button(self.t("maintenance.exit"), self._on_quit, name="maintenance.exit", role="help"),
         ]
         # two a row: long labels still fit in portrait and in the seniors' larger type; on a landscape

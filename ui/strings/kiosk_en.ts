@@ -839,5 +839,13 @@
         <source>field.bad_reference</source>
         <translation>That reference is not right: check it against your receipt (e.g. T0001-93-000042-68)</translation>
     </message>
+    <message>
+        <source>maintenance.paused</source>
+        <translation>This terminal is now: paused (residents are sent to the staffed window)</translation>
+    </message>
+    <message>
+        <source>maintenance.serving</source>
+        <translation>This terminal is now: serving residents</translation>
+    </message>
 </context>
 </TS>

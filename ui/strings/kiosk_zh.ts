@@ -839,5 +839,13 @@
         <source>field.bad_reference</source>
         <translation>受理编号有误，请对照凭条检查（如 T0001-93-000042-68）</translation>
     </message>
+    <message>
+        <source>maintenance.paused</source>
+        <translation>本机现在：暂停服务（居民看到“请到人工窗口”）</translation>
+    </message>
+    <message>
+        <source>maintenance.serving</source>
+        <translation>本机现在：正常服务</translation>
+    </message>
 </context>
 </TS>
