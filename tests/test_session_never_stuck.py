@@ -19,7 +19,16 @@ REPAIR = {
 }
 
 
-def _to_review(s, card=RESIDENT) -> None:
+def start_query(s, reference: str = "C-2026-1") -> None:
+    """A progress query by reference, sent (the executor holds the hub's answer)."""
+    s.start()
+    s.continue_without_card()
+    s.choose_service("query.progress")
+    s.set_field("reference", reference)
+    s.next()
+
+
+def to_review(s, card=RESIDENT) -> None:
     s.start()
     s.card_inserted(card)
     s.choose_service("repair.public_area")
@@ -43,7 +52,7 @@ def test_a_screen_that_fails_on_the_submitting_view_does_not_stop_the_submission
             raise RuntimeError("Internal C++ object already deleted: " + secret)
 
     s.subscribe(broken_screen)
-    _to_review(s)
+    to_review(s)
     with caplog.at_level(logging.ERROR):
         s.submit()
     assert executor.pending >= 1  # the work was handed over although the screen failed
@@ -59,7 +68,7 @@ def test_a_slow_submission_passes_its_deadline_offers_staff_and_still_shows_its_
     executor = ManualExecutor()
     kit = make_kit(tmp_path, executor=executor)
     s = kit.session
-    _to_review(s)
+    to_review(s)
     s.set_mode(Mode.ELDER)
     s.submit()
     s.tick()
@@ -83,11 +92,7 @@ def test_a_slow_query_offers_a_ticket_after_its_deadline_and_its_late_answer_is_
     kit = make_kit(tmp_path, executor=executor)
     kit.hub.cases["C-2026-1"] = finished_case(case_id="C-2026-1")
     s = kit.session
-    s.start()
-    s.continue_without_card()
-    s.choose_service("query.progress")
-    s.set_field("reference", "C-2026-1")
-    s.next()
+    start_query(s)
     assert s.view.busy and not s.view.overdue
     s.take_ticket()  # before the deadline: the resident waits
     assert executor.pending == 1

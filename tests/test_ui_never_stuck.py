@@ -7,7 +7,8 @@ from PySide6.QtWidgets import QApplication, QPushButton
 
 from kiosk.executor import ManualExecutor
 from kiosk.session_view import Mode, Step
-from tests.fixtures.session_kit import RESIDENT, finished_case, make_kit
+from tests.fixtures.session_kit import finished_case, make_kit
+from tests.test_session_never_stuck import start_query, to_review
 from ui.i18n import Words
 from ui.speech import Speaker
 from ui.window import KioskWindow
@@ -38,28 +39,13 @@ def visible(window, name: str) -> bool:
     return any(b.isVisible() for b in window.findChildren(QPushButton, name))
 
 
-def fill_repair(s) -> None:
-    s.start()
-    s.card_inserted(RESIDENT)
-    s.choose_service("repair.public_area")
-    for field_id, value in {
-        "category": "lift",
-        "location": "3号楼",
-        "detail": "电梯停在三楼",
-        "urgency": "normal",
-        "phone": "13812345678",
-    }.items():
-        s.set_field(field_id, value)
-    s.next()
-
-
 def test_an_elder_submission_completes_although_the_speech_engine_raises(qtbot, tmp_path):
     executor = ManualExecutor()
     kit = make_kit(tmp_path, executor=executor)
     window = window_for(qtbot, kit, BrokenSpeaker())
     s = kit.session
     s.set_mode(Mode.ELDER)
-    fill_repair(s)
+    to_review(s)
     s.next()  # REVIEW -> submit: the render of SUBMITTING speaks, and the speaker raises
     executor.run_all()
     assert s.view.step is Step.RECEIPT and s.view.outcome.local_ref == "T0001-000001"
@@ -71,7 +57,7 @@ def test_a_slow_submission_offers_staff_after_the_deadline_and_still_shows_the_r
     kit = make_kit(tmp_path, executor=executor)
     window = window_for(qtbot, kit)
     s = kit.session
-    fill_repair(s)
+    to_review(s)
     s.next()
     assert not visible(window, "overdue.call_staff")
     kit.clock.advance(25)
@@ -87,11 +73,7 @@ def test_a_slow_query_offers_a_ticket_and_cancel_after_the_deadline(qtbot, tmp_p
     kit.hub.cases["C-2026-1"] = finished_case(case_id="C-2026-1")
     window = window_for(qtbot, kit)
     s = kit.session
-    s.start()
-    s.continue_without_card()
-    s.choose_service("query.progress")
-    s.set_field("reference", "C-2026-1")
-    s.next()
+    start_query(s)
     QApplication.processEvents()
     cancel = next(b for b in window.findChildren(QPushButton, "nav.cancel") if b.isVisible())
     assert not cancel.isEnabled()  # before the deadline the wait is short: no giving up yet
