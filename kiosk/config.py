@@ -67,6 +67,7 @@ class SessionConfig:
     warning_s: float = 20.0
     elder_inactivity_s: float = 150.0
     elder_warning_s: float = 45.0
+    busy_deadline_s: float = 20.0  # a wait longer than this offers a ticket / staff (the wait goes on)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class UiConfig:
     language: str = "zh"  # "zh" or "en"
     fullscreen: bool = True
     speech: bool = True
+    speech_sink: str = ""  # "" = the sound card; a file path (e.g. /dev/null) gets the audio instead
     technician_pin_hash: str = ""  # pbkdf2 hash; the PIN itself is never stored
 
 
@@ -91,7 +93,9 @@ class KioskConfig:
 
     def __post_init__(self) -> None:
         if not _TERMINAL_ID.match(self.terminal_id):
-            raise ConfigError(f"terminal_id must be 2-12 upper-case letters or digits, got {self.terminal_id!r}")
+            raise ConfigError(
+                f"terminal_id must be 2-12 upper-case letters or digits, got {self.terminal_id!r}"
+            )
         if self.ui.language not in ("zh", "en"):
             raise ConfigError(f"ui.language must be zh or en, got {self.ui.language!r}")
         if self.card_reader.kind not in ("pcsc", "simulated"):

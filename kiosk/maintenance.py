@@ -20,7 +20,9 @@ from typing import Any
 
 from drivers.health import HealthBoard
 from drivers.printer.model import Footer, KeyValue, Line, PrintResult, ReceiptDocument, Rule, Title
+from kiosk import receipts
 from kiosk.errors import KioskError
+from kiosk.local_time import human_time
 
 log = logging.getLogger(__name__)
 
@@ -136,16 +138,15 @@ class MaintenanceDesk:
         printer = _resolve(self._printer_fn())
         if printer is None:
             raise MaintenanceUnavailable("printer not built yet")
-        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
-        title = "打印测试页" if language == "zh" else "Printer test page"
+        stamp = human_time(time.time())
         document = ReceiptDocument(
             blocks=(
-                Title(title),
+                Title(receipts.word("test_page", language)),
                 Rule(),
-                KeyValue("Terminal", terminal_id or "-"),
-                KeyValue("Time", stamp),
+                KeyValue(receipts.word("terminal", language), terminal_id or "-"),
+                KeyValue(receipts.word("time", language), stamp or "-"),
                 Line("ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789"),
-                Footer("OK"),
+                Footer(receipts.word("test_ok", language)),
             ),
             language=language,
         )

@@ -8,4 +8,5 @@ pytest_plugins = [
     "tests.fixtures.kiosk_ui",
     "tests.fixtures.session_kit",
     "tests.fixtures.test_printer",
+    "tests.fixtures.walking",
 ]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from drivers.health import HealthBoard
@@ -203,7 +204,7 @@ def build_terminal(
     compile_translations()
     words = Words()
     speak = config.ui.speech if speech is None else speech
-    speaker = Speaker(enabled=speak)
+    speaker = Speaker(enabled=speak, sink=config.ui.speech_sink)
     window = KioskWindow(
         session,
         words,
@@ -261,6 +262,11 @@ def show(window: KioskWindow, fullscreen: bool, size: tuple[int, int] = (1280, 8
     """Full screen without decorations (the kiosk), or a window of `size` (the demo on a laptop)."""
     if fullscreen:
         window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+        # the whole screen also without a window manager (a bare X server, cage): full-screen state
+        # alone is only a request to a window manager, and without one the window kept its size
+        screen = window.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            window.setGeometry(screen.geometry())
         window.showFullScreen()
     else:
         window.resize(*size)

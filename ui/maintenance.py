@@ -16,7 +16,8 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.catalogue import DataClass, FieldType
-from kiosk.session_view import FieldView, Mode, OutOfServiceReason, SessionView
+from kiosk.local_time import human_time
+from kiosk.session_view import FieldView, OutOfServiceReason, SessionView, Step
 from ui.i18n import Words
 from ui.screens.editors import DigitEditor
 from ui.technician_pin import pin_matches
@@ -88,7 +89,7 @@ class MaintenancePanel(QWidget):
 
     def t(self, key: str, **values: object) -> str:
         assert self._view is not None
-        return self._words.text(self._view.language, key, elder=self._view.mode is Mode.ELDER, **values)
+        return self._words.text(self._view.language, key, **values)
 
     def render(self, view: SessionView, theme: Theme) -> None:
         self._view, self._theme = view, theme
@@ -111,6 +112,14 @@ class MaintenancePanel(QWidget):
             frame, box = panel(role, "maintenance.outcome")
             box.addWidget(label(text, name="maintenance.outcome_text"))
             self._box.addWidget(frame)
+        # found walking: back at the terminal, the technician could not tell whether it was paused
+        paused = self._view is not None and self._view.step is Step.OUT_OF_SERVICE
+        state = label(
+            self.t("maintenance.paused" if paused else "maintenance.serving"),
+            "title" if paused else "",
+            name="maintenance.service_state",
+        )
+        self._box.addWidget(state)
         figures = self._figures()
         ready = self.desk is not None and not self._loading
         letters = bool(self._report is not None and self._report.dead_letter_count)
@@ -134,8 +143,8 @@ class MaintenancePanel(QWidget):
                 enabled=ready and letters,
             ),
             button(self.t("maintenance.refresh"), self.refresh, name="maintenance.refresh", enabled=ready),
-            button(self.t("maintenance.out"), out, name="maintenance.out"),
-            button(self.t("maintenance.in"), back, name="maintenance.in"),
+            button(self.t("maintenance.out"), out, name="maintenance.out", enabled=not paused),
+            button(self.t("maintenance.in"), back, name="maintenance.in", enabled=paused),
             button(self.t("maintenance.exit"), self._on_quit, name="maintenance.exit", role="help"),
         ]
         # two a row: long labels still fit in portrait and in the seniors' larger type; on a landscape
@@ -196,11 +205,11 @@ class MaintenancePanel(QWidget):
         box.addWidget(label(self.t("maintenance.dead", count=count), name="maintenance.dead"))
         for letter in report.dead_letters[:5]:
             box.addWidget(label(f"  {letter.local_ref} · {letter.service_id} · {letter.reason}"))
-        sync = self.t("maintenance.last_sync", at=report.last_success_at or none)
+        sync = self.t("maintenance.last_sync", at=human_time(report.last_success_at) or none)
         if report.last_sync_error:
             sync += " — " + report.last_sync_error
         box.addWidget(label(sync, name="maintenance.last_sync"))
-        beat = self.t("maintenance.last_beat", at=report.heartbeat_last_sent_at or none)
+        beat = self.t("maintenance.last_beat", at=human_time(report.heartbeat_last_sent_at) or none)
         if report.heartbeat_error:
             beat += " — " + report.heartbeat_error
         box.addWidget(label(beat, name="maintenance.last_beat"))

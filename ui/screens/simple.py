@@ -20,6 +20,8 @@ class AttractScreen(Screen):
         if view.end_reason is not None:
             frame, box = panel("ok", "end_reason")
             box.addWidget(label(self.t(f"attract.ended.{view.end_reason.value}"), name="end_reason_text"))
+            if view.card_in_reader:  # finished, but the card is still in: the last step is taking it
+                box.addWidget(label(self.t("attract.take_card"), "title", name="take_card"))
             self.root.addWidget(frame)
         card, box = panel("card")
         box.addWidget(label(self.t("attract.what")))
@@ -36,6 +38,11 @@ class AttractScreen(Screen):
             )
             elder.setMinimumHeight(int(self.theme.target_px * 1.3))
             self.root.addWidget(elder)
+
+    def spoken(self, view: SessionView) -> str:
+        if view.end_reason is not None and view.card_in_reader:
+            return self.t("attract.take_card")
+        return super().spoken(view)
 
 
 class IdentifyScreen(Screen):

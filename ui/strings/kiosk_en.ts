@@ -871,5 +871,53 @@
         <source>form.place_whole</source>
         <translation>Whole building</translation>
     </message>
+    <message>
+        <source>busy.overdue</source>
+        <translation>This is taking longer than usual. You can wait, take a ticket for the staffed window, or call staff.</translation>
+    </message>
+    <message>
+        <source>busy.overdue.submit</source>
+        <translation>Your submission is still being saved. It takes longer than usual but will not be lost. Call staff if you need help.</translation>
+    </message>
+    <message>
+        <source>bar.staff_called.oos</source>
+        <translation>Staff have been called, please wait. This terminal is paused: you can also go straight to the staffed window.</translation>
+    </message>
+    <message>
+        <source>result.case.about</source>
+        <translation>{service}  reference {ref}</translation>
+    </message>
+    <message>
+        <source>result.rate.this</source>
+        <translation>Rate this one</translation>
+    </message>
+    <message>
+        <source>result.rate.pick</source>
+        <translation>Several of your cases are finished: first tap the one you want to rate</translation>
+    </message>
+    <message>
+        <source>result.rate.which</source>
+        <translation>Rate "{service}" (reference {ref})</translation>
+    </message>
+    <message>
+        <source>receipt.delivered</source>
+        <translation>The community centre has received your submission.</translation>
+    </message>
+    <message>
+        <source>attract.take_card</source>
+        <translation>Please take your card</translation>
+    </message>
+    <message>
+        <source>field.bad_reference</source>
+        <translation>That reference is not right: check it against your receipt (e.g. T0001-93-000042-68)</translation>
+    </message>
+    <message>
+        <source>maintenance.paused</source>
+        <translation>This terminal is now: paused (residents are sent to the staffed window)</translation>
+    </message>
+    <message>
+        <source>maintenance.serving</source>
+        <translation>This terminal is now: serving residents</translation>
+    </message>
 </context>
 </TS>

@@ -871,5 +871,53 @@
         <source>form.place_whole</source>
         <translation>整栋（不分单元）</translation>
     </message>
+    <message>
+        <source>busy.overdue</source>
+        <translation>比平时慢，请稍候。不想等可以取号到人工窗口，或呼叫工作人员。</translation>
+    </message>
+    <message>
+        <source>busy.overdue.submit</source>
+        <translation>正在保存您的申请，比平时慢，请稍候，申请不会丢失。需要帮助可以呼叫工作人员。</translation>
+    </message>
+    <message>
+        <source>bar.staff_called.oos</source>
+        <translation>已呼叫工作人员，请稍候。本机暂停服务，也可以直接到人工窗口办理。</translation>
+    </message>
+    <message>
+        <source>result.case.about</source>
+        <translation>{service}  编号 {ref}</translation>
+    </message>
+    <message>
+        <source>result.rate.this</source>
+        <translation>评价这件事</translation>
+    </message>
+    <message>
+        <source>result.rate.pick</source>
+        <translation>您有几件已办完的事，请先点选要评价的那一件</translation>
+    </message>
+    <message>
+        <source>result.rate.which</source>
+        <translation>请为「{service}」（编号 {ref}）打分</translation>
+    </message>
+    <message>
+        <source>receipt.delivered</source>
+        <translation>社区中心已收到您的申请。</translation>
+    </message>
+    <message>
+        <source>attract.take_card</source>
+        <translation>请取走您的卡</translation>
+    </message>
+    <message>
+        <source>field.bad_reference</source>
+        <translation>受理编号有误，请对照凭条检查（如 T0001-93-000042-68）</translation>
+    </message>
+    <message>
+        <source>maintenance.paused</source>
+        <translation>本机现在：暂停服务（居民看到“请到人工窗口”）</translation>
+    </message>
+    <message>
+        <source>maintenance.serving</source>
+        <translation>本机现在：正常服务</translation>
+    </message>
 </context>
 </TS>
