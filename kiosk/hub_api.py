@@ -11,16 +11,17 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from kiosk.errors import KioskError, WayForward
+from offline_queue.delivery import DeliveryFailed, DeliveryGarbled, DeliveryRefused, DeliveryUnavailable
 
 
-class HubError(KioskError):
+class HubError(KioskError, DeliveryFailed):
     """The hub could not give a usable answer."""
 
     message_key = "error.hub"
     ways_forward = (WayForward.RETRY, WayForward.TICKET, WayForward.CALL_STAFF)
 
 
-class HubUnavailable(HubError):
+class HubUnavailable(HubError, DeliveryUnavailable):
     """Transport failure, timeout, 5xx, 429 or 503: try again later.
 
     `retry_after_s` is the hub's Retry-After when it sent one (None otherwise).
@@ -34,7 +35,7 @@ class HubUnavailable(HubError):
         self.status = status
 
 
-class HubRefused(HubError):
+class HubRefused(HubError, DeliveryRefused):
     """The hub refused the request for good (400, 401, 403, 404, 409, 413, 422): retrying won't help."""
 
     message_key = "error.hub_refused"
@@ -55,7 +56,7 @@ class HubNotFound(HubRefused):
         super().__init__(detail, status=404, error=error)
 
 
-class HubProtocolError(HubError):
+class HubProtocolError(HubError, DeliveryGarbled):
     """The hub answered something that does not follow the contract (garbage, wrong shape)."""
 
     message_key = "error.hub_unavailable"

@@ -1,25 +1,43 @@
 """The outbox's typed failures. Each keeps what a technician needs (path, field name, SQLite's own
-message, the original exception chained as __cause__) and never a payload value."""
+message, the original exception chained as __cause__) and never a payload value.
+
+offline_queue/ imports nothing from kiosk/: the ways forward are plain strings ("retry", "ticket",
+"call_staff", "continue", the values of kiosk.errors.WayForward), and kiosk.errors registers
+QueueFault as a KioskError, so `isinstance(e, KioskError)` keeps holding for callers.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.errors import KioskError, WayForward
+RETRY, TICKET, CALL_STAFF, CONTINUE = "retry", "ticket", "call_staff", "continue"
 
 
-class QueueError(KioskError):
+class QueueFault(Exception):
+    """Base of every expected failure of this package. `message_key` names the resident-facing text
+    in ui/; the message (detail) is for technicians and never holds a payload value."""
+
+    message_key: str = "error.queue"
+    ways_forward: tuple[str, ...] = (RETRY, CALL_STAFF)
+
+    def __init__(self, detail: str = "", *, message_key: str | None = None) -> None:
+        super().__init__(detail or self.__class__.__name__)
+        if message_key is not None:
+            self.message_key = message_key
+
+
+class QueueError(QueueFault):
     """Base of every outbox failure."""
 
     message_key = "error.queue"
-    ways_forward = (WayForward.RETRY, WayForward.TICKET, WayForward.CALL_STAFF)
+    ways_forward = (RETRY, TICKET, CALL_STAFF)
 
 
 class QueueFull(QueueError):
     """The disk (or the outbox's size cap) is full: the submission was NOT stored; nothing older lost."""
 
     message_key = "error.queue_full"
-    ways_forward = (WayForward.TICKET, WayForward.CALL_STAFF)
+    ways_forward = (TICKET, CALL_STAFF)
 
     def __init__(self, detail: str = "", *, path: Path | None = None) -> None:
         super().__init__(detail)
@@ -30,7 +48,7 @@ class QueueFileUnusable(QueueError):
     """The outbox file cannot be used as it is. It is left untouched for a technician to inspect."""
 
     message_key = "error.queue_unusable"
-    ways_forward = (WayForward.TICKET, WayForward.CALL_STAFF)
+    ways_forward = (TICKET, CALL_STAFF)
 
     def __init__(self, detail: str = "", *, path: Path | None = None) -> None:
         super().__init__(detail)
@@ -53,7 +71,7 @@ class PayloadRefused(QueueError, ValueError):
     """The submission cannot be stored as given; nothing was written. `field` names the culprit (no value)."""
 
     message_key = "error.payload_invalid"
-    ways_forward = (WayForward.CALL_STAFF,)
+    ways_forward = (CALL_STAFF,)
 
     def __init__(self, detail: str = "", *, field: str | None = None) -> None:
         super().__init__(detail)
@@ -76,18 +94,18 @@ class SealBroken(QueueError):
     """Encrypted fields cannot be opened: wrong key (keyring replaced) or altered bytes."""
 
     message_key = "error.queue_key"
-    ways_forward = (WayForward.CALL_STAFF,)
+    ways_forward = (CALL_STAFF,)
 
 
-class InvalidLocalRef(KioskError, ValueError):
+class InvalidLocalRef(QueueFault, ValueError):
     """A typed-in reference is malformed or its check character does not match (a typo)."""
 
     message_key = "error.local_ref_invalid"
-    ways_forward = (WayForward.RETRY,)
+    ways_forward = (RETRY,)
 
 
 class SyncAlreadyRunning(QueueError):
     """Another sync worker (maybe in another process) holds this outbox: two would send items twice."""
 
     message_key = "error.queue"
-    ways_forward = (WayForward.CALL_STAFF,)
+    ways_forward = (CALL_STAFF,)

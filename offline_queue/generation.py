@@ -11,8 +11,10 @@ from datetime import UTC, date, datetime
 import keyring
 from keyring.errors import KeyringError
 
-from kiosk.secrets import SERVICE
 from offline_queue.errors import QueueError
+
+# the kiosk's keyring service (kiosk.secrets.SERVICE keeps its other secrets under the same name)
+SERVICE = "community-kiosk"
 
 _EPOCH = date(2026, 1, 1)
 

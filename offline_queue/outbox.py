@@ -1,7 +1,7 @@
 """The durable outbox: one SQLite file (WAL, synchronous=FULL) holding every submission until the hub
 has it.
 
-    outbox = Outbox.open_for(config)                      # KioskConfig: path, terminal, key from keyring
+    outbox = Outbox(path, "T0001", key=key, config=queue_config)   # kiosk: terminal_outbox.open_outbox
     ref = outbox.enqueue("repair.public_area", payload, field_classes, catalog_version)
     print(ref)                                            # T0001-93-000042-68, on disk already
 
@@ -32,15 +32,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from keyring.errors import KeyringError
-
-from kiosk.config import KioskConfig, QueueConfig
+# the wire shape of one item; it moves to the shared hub/terminal contract module (issue 10)
 from kiosk.hub_api import SubmissionItem
-from kiosk.secrets import queue_encryption_key
+from offline_queue.config import QueueConfig
 from offline_queue.errors import (
     PayloadRefused,
     PayloadTooLarge,
-    QueueError,
     UnknownFieldClass,
 )
 from offline_queue.field_crypto import FIELD_CLASSES, FieldSealer, split_protected
@@ -72,8 +69,8 @@ _INSERT = (
 class Outbox:
     """The outbox over one SQLite file. Thread-safe: each connection has its own lock.
 
-    `key` is the AES-256 key for protected fields (default: kiosk.secrets.queue_encryption_key, from
-    keyring, created on first run); `max_db_bytes` caps the file (default: config.max_db_bytes; 0 =
+    `key` is the AES-256 key for protected fields (the kiosk keeps it in keyring: see
+    kiosk/terminal_outbox.py); `max_db_bytes` caps the file (default: config.max_db_bytes; 0 =
     no cap); `clock` gives epoch seconds (tests move it).
 
     Raises on opening: QueueCorrupt (not a readable SQLite file), ForeignQueueFile (another
@@ -86,7 +83,7 @@ class Outbox:
         path: Path | str,
         terminal_id: str,
         *,
-        key: bytes | None = None,
+        key: bytes,
         config: QueueConfig | None = None,
         max_db_bytes: int | None = None,
         clock: Callable[[], float] = time.time,
@@ -95,7 +92,7 @@ class Outbox:
         self.terminal_id = terminal_id
         self.config = config or QueueConfig()
         self._clock = clock
-        self._sealer = FieldSealer(key if key is not None else _key_from_keyring(terminal_id))
+        self._sealer = FieldSealer(key)
         self._write_lock = threading.Lock()
         self._sync_lock = threading.Lock()
         self._read_lock = threading.Lock()
@@ -112,11 +109,6 @@ class Outbox:
             self._writer.close()
             raise
         self._recover_if_no_worker()
-
-    @classmethod
-    def open_for(cls, config: KioskConfig) -> Outbox:
-        """The terminal's outbox at config.queue_db_path, key from keyring (created on first run)."""
-        return cls(config.queue_db_path, config.terminal_id, config=config.queue)
 
     def _recover_if_no_worker(self) -> None:
         """Crash recovery: items left in_flight go back to pending, unless a live worker (maybe in
@@ -401,13 +393,6 @@ class Outbox:
             rows = self._reader.execute("SELECT seq, state FROM items ORDER BY seq").fetchall()
         out = {str(LocalRef(self.terminal_id, self.generation, seq)): state for seq, state in rows}
         return out if refs is None else {r: out[r] for r in refs if r in out}
-
-
-def _key_from_keyring(terminal_id: str) -> bytes:
-    try:
-        return queue_encryption_key(terminal_id)
-    except KeyringError as exc:
-        raise QueueError(f"keyring unavailable for the queue key: {type(exc).__name__}") from exc
 
 
 def _set_meta(conn: sqlite3.Connection, key: str, value: str | None) -> None:

@@ -11,10 +11,10 @@ answer (timeout, crash, cut connection) is a "duplicate" at the hub, never a sec
 
 - accepted / duplicate -> acked, with the hub's case id
 - rejected -> dead letter, with the hub's reason (technicians see it; it is not retried)
-- HubUnavailable (transport, 5xx, 429, 503) -> back to pending, retry after full-jitter backoff,
+- DeliveryUnavailable (transport, 5xx, 429, 503) -> back to pending, retry after full-jitter backoff,
   never sooner than the hub's Retry-After
-- HubProtocolError (garbage, an answer missing items) -> the unanswered items back to pending, retry
-- HubRefused for the whole batch (401, 403 ...): a terminal configuration problem, not the items':
+- DeliveryGarbled (garbage, an answer missing items) -> the unanswered items back to pending, retry
+- DeliveryRefused for the whole batch (401, 403 ...): a terminal configuration problem, not the items':
   back to pending, retry with backoff. A 413 halves the batch; a single item still too large is a
   dead letter ("too_large").
 
@@ -30,15 +30,25 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from kiosk.config import QueueConfig
-from kiosk.hub_api import Hub, HubError, HubProtocolError, HubRefused, HubUnavailable, SubmissionItem
-from kiosk.safe_logging import log_unexpected
 from offline_queue.backoff import retry_delay
+from offline_queue.config import QueueConfig
+from offline_queue.delivery import (
+    BatchSender,
+    DeliveryFailed,
+    DeliveryGarbled,
+    DeliveryRefused,
+    DeliveryUnavailable,
+)
 from offline_queue.errors import QueueError, SealBroken, SyncAlreadyRunning
 from offline_queue.items import ClaimedItem, Settlement
 from offline_queue.outbox import Outbox
 from offline_queue.sync_lock import SyncLock
+from safelog import log_unexpected
+
+if TYPE_CHECKING:
+    from kiosk.hub_api import SubmissionItem  # moves to the hub/terminal contract module (issue 10)
 
 log = logging.getLogger(__name__)
 
@@ -82,12 +92,12 @@ def describe(exc: BaseException) -> str:
 
 
 class SyncWorker:
-    """Sends the outbox to a `kiosk.hub_api.Hub`. No Qt: the UI adapts its stats to signals."""
+    """Sends the outbox to a `delivery.BatchSender` (the kiosk's hub client). No Qt: the UI adapts its stats to signals."""
 
     def __init__(
         self,
         outbox: Outbox,
-        hub: Hub,
+        hub: BatchSender,
         config: QueueConfig | None = None,
         *,
         rng: random.Random | None = None,
@@ -220,10 +230,10 @@ class SyncWorker:
         every = tuple(c.seq for c in by_key.values())
         try:
             results = self.hub.submit_batch(items)
-        except HubUnavailable as exc:
-            return self._failed(claimed, every, dead, exc, exc.retry_after_s)
-        except HubRefused as exc:
-            if exc.status == 413:
+        except DeliveryUnavailable as exc:
+            return self._failed(claimed, every, dead, exc, getattr(exc, "retry_after_s", None))
+        except DeliveryRefused as exc:
+            if getattr(exc, "status", None) == 413:
                 if len(items) == 1:
                     dead.append((every[0], "too_large"))
                     return Settlement(dead=tuple(dead), hub_answered=True), CycleOutcome(
@@ -231,7 +241,7 @@ class SyncWorker:
                     )
                 self._max_items = max(1, len(items) // 2)
             return self._failed(claimed, every, dead, exc, None)
-        except HubProtocolError as exc:
+        except DeliveryGarbled as exc:
             return self._failed(claimed, every, dead, exc, None)
         acked: list[tuple[int, str]] = []
         answered: set[str] = set()
@@ -261,7 +271,7 @@ class SyncWorker:
         claimed: list[ClaimedItem],
         retry: tuple[int, ...],
         dead: list[tuple[int, str]],
-        exc: HubError,
+        exc: DeliveryFailed,
         retry_after_s: float | None,
     ) -> tuple[Settlement, CycleOutcome]:
         error = describe(exc)
@@ -281,7 +291,7 @@ class SyncWorker:
                 self._purge()
             try:
                 outcome = self.run_once()
-            except (QueueError, HubError) as exc:
+            except (QueueError, DeliveryFailed) as exc:
                 outcome = CycleOutcome(error=describe(exc))
                 log.error("sync cycle failed", extra={"error": outcome.error})
             except Exception as exc:  # a bug must not end sending for good: log it, back off, go on

@@ -12,7 +12,7 @@ import signal
 import sys
 from pathlib import Path
 
-from kiosk.errors import KioskError
+from kiosk.errors import EXPECTED_ERRORS
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(args.config)
         terminal = build_terminal(config)
-    except KioskError as exc:
+    except EXPECTED_ERRORS as exc:
         logging.getLogger("ui").error("cannot start the kiosk: %s", exc)
         return 2
 

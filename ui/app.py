@@ -56,9 +56,9 @@ def _build_printer(config: KioskConfig, health: HealthBoard) -> Any:
 
 def build_outbox(config: KioskConfig) -> Any:
     """The durable outbox (offline_queue.outbox.Outbox) for this terminal."""
-    from offline_queue.outbox import Outbox  # imported late: the queue opens SQLite and keyring
+    from kiosk.terminal_outbox import open_outbox  # imported late: the queue opens SQLite and keyring
 
-    return Outbox.open_for(config)
+    return open_outbox(config)
 
 
 @dataclass

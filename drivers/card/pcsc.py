@@ -37,7 +37,7 @@ from drivers.card.model import (
     ReaderState,
 )
 from drivers.health import HealthBoard
-from kiosk.safe_logging import log_unexpected
+from safelog import log_unexpected
 
 log = logging.getLogger(__name__)
 

@@ -20,6 +20,7 @@ import logging
 import threading
 
 from drivers.health import HealthBoard
+from drivers.printer.config import PrinterConfig
 from drivers.printer.escpos_render import EscposRenderer
 from drivers.printer.links import LinkLost, LinkTimeout, PrinterLink, open_link
 from drivers.printer.model import (
@@ -43,7 +44,6 @@ from drivers.printer.status import (
     query,
     refusal,
 )
-from kiosk.config import PrinterConfig
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from typing import Any, Protocol
 
 from escpos.exceptions import Error as EscposError
 
-from kiosk.config import PrinterConfig
-from kiosk.errors import ConfigError
+from drivers.errors import DriverConfigError
+from drivers.printer.config import PrinterConfig
 
 log = logging.getLogger(__name__)
 
@@ -220,7 +220,7 @@ def _usb_link(config: PrinterConfig) -> EscposDeviceLink:
     from escpos.printer import Usb
 
     if not (config.usb_vendor_id and config.usb_product_id):
-        raise ConfigError("printer.usb_vendor_id and printer.usb_product_id are needed for a USB printer")
+        raise DriverConfigError("printer.usb_vendor_id and printer.usb_product_id are needed for a USB printer")
 
     def make() -> Any:
         return Usb(
@@ -237,12 +237,12 @@ def _file_link(config: PrinterConfig) -> EscposDeviceLink:
     from escpos.printer import File
 
     if not config.file_path:
-        raise ConfigError("printer.file_path is needed for a file printer")
+        raise DriverConfigError("printer.file_path is needed for a file printer")
     return EscposDeviceLink(lambda: File(config.file_path, profile=config.profile), read_answer=None)
 
 
 def open_link(config: PrinterConfig) -> PrinterLink:
-    """The link for `config.kind` (not yet connected). Raises ConfigError for a kind without a link
+    """The link for `config.kind` (not yet connected). Raises DriverConfigError for a kind without a link
     or missing connection settings."""
     if config.kind == "network":
         return SocketLink(config.host, config.port, config.timeout_s)
@@ -252,4 +252,4 @@ def open_link(config: PrinterConfig) -> PrinterLink:
         return _usb_link(config)
     if config.kind == "file":
         return _file_link(config)
-    raise ConfigError(f"printer.kind {config.kind!r} has no device connection")
+    raise DriverConfigError(f"printer.kind {config.kind!r} has no device connection")
