@@ -79,11 +79,15 @@ class PayloadRefused(QueueError, ValueError):
 
 
 class PayloadNotSerialisable(PayloadRefused):
-    """A payload value is not JSON (e.g. bytes, a set, NaN)."""
+    """A payload value is not JSON (bytes, a set, NaN, a lone surrogate, a non-text key)."""
 
 
 class UnknownFieldClass(PayloadRefused):
     """A field's class is not one of public/internal/personal/sensitive, or a field has no class."""
+
+
+class PayloadTooDeep(PayloadNotSerialisable):
+    """A field's value nests containers deeper than offline_queue.payload_check.MAX_DEPTH."""
 
 
 class PayloadTooLarge(PayloadRefused):

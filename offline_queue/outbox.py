@@ -36,11 +36,9 @@ from typing import Any
 from kiosk.hub_api import SubmissionItem
 from offline_queue.config import QueueConfig
 from offline_queue.errors import (
-    PayloadRefused,
     PayloadTooLarge,
-    UnknownFieldClass,
 )
-from offline_queue.field_crypto import FIELD_CLASSES, FieldSealer, split_protected
+from offline_queue.field_crypto import FieldSealer, split_protected
 from offline_queue.items import JSON_ENCODER, ClaimedItem, Settlement, to_json
 from offline_queue.local_ref import LocalRef
 from offline_queue.outbox_file import (
@@ -50,6 +48,7 @@ from offline_queue.outbox_file import (
     primary_code,
     translate_sqlite_error,
 )
+from offline_queue.payload_check import check_submission
 from offline_queue.schema import ACKED, DEAD_LETTER, IN_FLIGHT, PENDING
 from offline_queue.stats import DeadLetter, QueueStats, read_dead_letters, read_stats
 from offline_queue.sync_lock import SyncLock
@@ -136,17 +135,13 @@ class Outbox:
     ) -> LocalRef:
         """Store a submission durably; returns its local reference once the commit is on disk.
 
-        Raises (nothing written in every case): PayloadNotSerialisable, UnknownFieldClass,
-        PayloadTooLarge, PayloadRefused (not a dict, empty service id), QueueFull (disk or size cap
-        full), QueueCorrupt, QueueError (other SQLite failures).
+        Raises (nothing written in every case): PayloadNotSerialisable (not JSON: bytes, NaN, a lone
+        surrogate, a non-text key), PayloadTooDeep (nested beyond payload_check.MAX_DEPTH),
+        UnknownFieldClass, PayloadTooLarge, PayloadRefused (not a dict, empty service id,
+        field_classes not a mapping) — each naming the field, never its value; QueueFull (disk or
+        size cap full), QueueCorrupt, QueueError (other SQLite failures).
         """
-        if not isinstance(payload, dict):
-            raise PayloadRefused("the payload must be a dict of field values")
-        if not service_id or not isinstance(service_id, str) or not isinstance(catalog_version, str):
-            raise PayloadRefused("service_id and catalog_version must be text")
-        for name, data_class in field_classes.items():
-            if data_class not in FIELD_CLASSES:
-                raise UnknownFieldClass(f"field {name!r} has an unknown class", field=name)
+        check_submission(service_id, payload, field_classes, catalog_version)
         clear, protected = split_protected(payload, field_classes)
         clear_json = to_json(clear)
         protected_json = to_json(protected).encode("utf-8") if protected else None
