@@ -53,3 +53,8 @@ class BatchSender(Protocol):
     def submit_batch(self, items: list[SubmissionItem]) -> Sequence[ItemAnswer]:
         """One answer per item. Raises a DeliveryFailed kind when the batch as a whole failed."""
         ...
+
+
+# A sender may also offer `hub_is_up() -> bool` (a liveness probe). Without it, an item that fails
+# alone with nothing else left to send waits, backing off, until other items arrive to tell a down
+# hub from one that chokes on that item (offline_queue/poison.py).

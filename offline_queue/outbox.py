@@ -27,7 +27,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,11 @@ _INSERT = (
     "INSERT INTO items (idempotency_key, service_id, catalog_version, created_at, created_ts,"
     " clear_fields, sealed, field_classes, size, state, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
 )
+
+
+_CLAIM_COLUMNS = "seq, idempotency_key, service_id, catalog_version, created_at, clear_fields, sealed, size"
+_CLAIM_RANGE = f"SELECT {_CLAIM_COLUMNS} FROM items WHERE seq >= ? AND state = ? ORDER BY seq LIMIT ?"
+_CLAIM_ONE = f"SELECT {_CLAIM_COLUMNS} FROM items WHERE seq = ? AND state = ?"
 
 
 class Outbox:
@@ -251,17 +256,20 @@ class Outbox:
     def _next_seq(conn: sqlite3.Connection) -> int:
         return conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM items").fetchone()[0]
 
-    def claim_batch(self, max_items: int, max_bytes: int) -> list[ClaimedItem]:
+    def claim_batch(
+        self, max_items: int, max_bytes: int, *, skip: Collection[int] = (), only: int | None = None
+    ) -> list[ClaimedItem]:
         """Move the oldest pending items to in_flight: at most `max_items`, payloads within `max_bytes`
-        (always at least one item). Returns them in order."""
+        (always at least one item), none of the seqs in `skip`; or only the pending item `only`.
+        Returns them in order."""
 
         def claim(conn: sqlite3.Connection) -> list[ClaimedItem]:
-            # a rowid range scan from the low-water mark: no index to update on every enqueue
-            rows = conn.execute(
-                "SELECT seq, idempotency_key, service_id, catalog_version, created_at, clear_fields, sealed,"
-                " size FROM items WHERE seq >= ? AND state = ? ORDER BY seq LIMIT ?",
-                (self._low(conn), PENDING, max_items),
-            ).fetchall()
+            if only is not None:
+                rows = conn.execute(_CLAIM_ONE, (only, PENDING)).fetchall()
+                return _take(conn, rows)
+            # a rowid range scan from the low-water mark: no index to update on every enqueue. The
+            # skipped rows are read too: the low-water mark must not pass a pending item.
+            rows = conn.execute(_CLAIM_RANGE, (self._low(conn), PENDING, max_items + len(skip))).fetchall()
             if not conn.execute(
                 "SELECT 1 FROM items WHERE seq >= ? AND seq < ? AND state = ? LIMIT 1",
                 (self._low(conn), rows[0][0] if rows else self._next_seq(conn), IN_FLIGHT),
@@ -270,10 +278,15 @@ class Outbox:
                 self._low_water = rows[0][0] if rows else self._next_seq(conn)
             chosen, total = [], 0
             for row in rows:
+                if row[0] in skip:
+                    continue
                 total += row[7] + _ENVELOPE_BYTES
-                if chosen and total > max_bytes:
+                if len(chosen) == max_items or (chosen and total > max_bytes):
                     break
                 chosen.append(row)
+            return _take(conn, chosen)
+
+        def _take(conn: sqlite3.Connection, chosen: list[Any]) -> list[ClaimedItem]:
             if chosen:
                 conn.executemany(
                     "UPDATE items SET state = ?, attempts = attempts + 1, last_attempt_at = ? WHERE seq = ?",

@@ -17,6 +17,10 @@ answer (timeout, crash, cut connection) is a "duplicate" at the hub, never a sec
 - DeliveryRefused for the whole batch (401, 403 ...): a terminal configuration problem, not the items':
   back to pending, retry with backoff. A 413 halves the batch; a single item still too large is a
   dead letter ("too_large").
+- a whole batch failing in a way its content could cause (5xx without Retry-After, a cut connection,
+  garbage, 400/422) is split at once to find the item the hub cannot take; that item becomes a dead
+  letter ("poison: ...") after QueueConfig.poison_attempts failures alone while others went through
+  (offline_queue/poison.py). The others keep flowing meanwhile.
 
 Only one batch is in flight at a time (the cycle lock here, the SyncLock across processes).
 Protected fields are decrypted only while a batch is built, and never logged.
@@ -44,6 +48,7 @@ from offline_queue.delivery import (
 from offline_queue.errors import QueueError, SealBroken, SyncAlreadyRunning
 from offline_queue.items import ClaimedItem, Settlement
 from offline_queue.outbox import Outbox
+from offline_queue.poison import PoisonHunt
 from offline_queue.sync_lock import SyncLock
 from safelog import log_unexpected
 
@@ -65,6 +70,7 @@ class CycleOutcome:
     retried: int = 0
     error: str | None = None  # None when the hub answered usably (or there was nothing to send)
     retry_after_s: float | None = None
+    retry_now: bool = False  # a failed batch is being split to find a poison item: no backoff
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,17 @@ def describe(exc: BaseException) -> str:
     if code:
         parts.append(f"error={code}")
     return " ".join(parts)
+
+
+def _may_be_the_items(exc: DeliveryFailed, retry_after_s: float | None) -> bool:
+    """True when a whole-batch failure may come from the batch's content (a 5xx, a cut connection,
+    garbage, a 400/422 for the body): worth splitting. A busy hub's Retry-After, or a 401/403 (this
+    terminal's credentials), says nothing about the items."""
+    if isinstance(exc, DeliveryGarbled):
+        return True
+    if isinstance(exc, DeliveryUnavailable):
+        return retry_after_s is None
+    return isinstance(exc, DeliveryRefused) and getattr(exc, "status", None) in (400, 422)
 
 
 class SyncWorker:
@@ -116,6 +133,7 @@ class SyncWorker:
         self._thread: threading.Thread | None = None
         self._max_items = self.config.batch_max_items
         self._needs_recovery = True  # in_flight rows may be left over (a crash, a failed settle)
+        self._hunt = PoisonHunt(self.config.poison_attempts)
         self.failures = 0  # consecutive failed batches
         self.next_delay_s: float | None = None  # the current backoff wait, for diagnostics
         self.cycles = 0  # batches tried by the thread (incl. empty looks), for diagnostics
@@ -171,7 +189,7 @@ class SyncWorker:
         try:
             while max_batches is None or batches < max_batches:
                 outcome = self.run_once()
-                if outcome.claimed == 0 and outcome.error is None:
+                if outcome.claimed == 0 and outcome.error is None and not outcome.retry_now:
                     break
                 batches += 1
                 acked, dead, retried = (
@@ -179,7 +197,7 @@ class SyncWorker:
                     dead + outcome.dead_lettered,
                     retried + outcome.retried,
                 )
-                if outcome.error is not None:
+                if outcome.error is not None and not outcome.retry_now:
                     error = outcome.error
                     break
         finally:
@@ -198,9 +216,14 @@ class SyncWorker:
             if self._needs_recovery:
                 self.outbox.reset_in_flight()
                 self._needs_recovery = False
-            claimed = self.outbox.claim_batch(self._max_items, self.config.batch_max_bytes)
+            plan = self._hunt.plan(self._max_items)
+            claimed = self.outbox.claim_batch(
+                plan.max_items, self.config.batch_max_bytes, skip=plan.skip, only=plan.only
+            )
             if not claimed:
-                return CycleOutcome()
+                if not (plan.skip or plan.only is not None):
+                    return CycleOutcome()
+                return self._judge_without_a_batch()
             try:
                 settlement, outcome = self._send(claimed)
             except BaseException:
@@ -213,6 +236,19 @@ class SyncWorker:
                 self._needs_recovery = True  # rows stay in_flight; the next cycle puts them back
                 raise
             return outcome
+
+    def _judge_without_a_batch(self) -> CycleOutcome:
+        """Only a suspect is left: no batch without it can tell a down hub from one choking on it.
+        The hub's liveness probe may, once the hub has taken batches in this hunt."""
+        probe = getattr(self.hub, "hub_is_up", None)
+        if self._hunt.suspect is not None and self._hunt.hub_took_batches and callable(probe) and probe():
+            dead = self._hunt.answered(())
+            if dead:
+                self.outbox.settle(Settlement(dead=tuple(dead)))
+                log.error("poison item is a dead letter", extra={"count": len(dead)})
+            return CycleOutcome(dead_lettered=len(dead), retry_now=True)
+        self._hunt.nothing_to_probe()
+        return CycleOutcome(error="PoisonSuspect nothing_else_to_send")
 
     def _send(self, claimed: list[ClaimedItem]) -> tuple[Settlement, CycleOutcome]:
         items: list[SubmissionItem] = []
@@ -245,6 +281,7 @@ class SyncWorker:
             return self._failed(claimed, every, dead, exc, None)
         acked: list[tuple[int, str]] = []
         answered: set[str] = set()
+        dead += self._hunt.answered(by_key[k].seq for k in (r.idempotency_key for r in results) if k in by_key)
         for result in results:
             item = by_key.get(result.idempotency_key)
             if item is None or result.idempotency_key in answered:
@@ -275,10 +312,14 @@ class SyncWorker:
         retry_after_s: float | None,
     ) -> tuple[Settlement, CycleOutcome]:
         error = describe(exc)
-        log.warning("batch not delivered, will retry", extra={"error": error, "items": len(retry)})
+        retry_now = self._hunt.failed(retry, error, suspicious=_may_be_the_items(exc, retry_after_s))
+        log.warning(
+            "batch not delivered, will retry",
+            extra={"error": error, "items": len(retry), "splitting": retry_now},
+        )
         return (
             Settlement(dead=tuple(dead), retry=retry, error=error),
-            CycleOutcome(len(claimed), 0, len(dead), len(retry), error, retry_after_s),
+            CycleOutcome(len(claimed), 0, len(dead), len(retry), error, retry_after_s, retry_now),
         )
 
     # --- the thread ---------------------------------------------------------------------------------------
@@ -298,6 +339,8 @@ class SyncWorker:
                 outcome = CycleOutcome(error=describe(exc))
                 log_unexpected(log, "sync cycle crashed", exc)
             self.cycles += 1
+            if outcome.retry_now:
+                continue  # splitting a failing batch: the next, smaller one goes at once
             if outcome.error is None:
                 self.failures = 0
                 self.next_delay_s = None

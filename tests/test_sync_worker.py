@@ -159,12 +159,15 @@ def test_consecutive_failures_back_off_exponentially_with_jitter():
     assert len(spread) > 20  # a fleet does not come back in lockstep
 
 
-def test_garbage_from_the_hub_leaves_the_batch_pending_for_the_next_try(outbox, hub, worker):
-    _fill(outbox, 4)
+def test_garbage_from_the_hub_splits_the_batch_and_sends_it_again_at_once(outbox, hub, worker):
+    # garbage for a whole batch may come from one item in it (offline_queue/poison.py): the older
+    # half goes at once, no backoff; a one-off glitch costs one request and loses nothing
+    refs = _fill(outbox, 4)
     hub.script = [HubProtocolError("hub answer is not JSON (HTTP 200)")]
     report = worker.sync_now()
-    assert report.error == "HubProtocolError" and outbox.stats().depth == 4
-    assert worker.sync_now().acked == 4
+    assert [len(call) for call in hub.calls[:2]] == [4, 2]
+    assert [i.local_ref for i in hub.calls[1]] == refs[:2]
+    assert report.error is None and report.acked == 4 and outbox.stats().dead_letters == 0
 
 
 def test_an_answer_that_misses_an_item_acks_the_rest_and_retries_the_missing_one(outbox, hub, worker):
