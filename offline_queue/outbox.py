@@ -43,6 +43,7 @@ from offline_queue.items import JSON_ENCODER, ClaimedItem, Settlement, to_json
 from offline_queue.local_ref import LocalRef
 from offline_queue.outbox_file import (
     SQLITE_BUSY,
+    SQLITE_FULL,
     connect,
     open_outbox_file,
     primary_code,
@@ -65,6 +66,8 @@ _INSERT = (
 )
 
 
+# the newest row is always kept: SQLite hands out max(seq) + 1 next (see purge_acked)
+_PURGE_ACKED = "DELETE FROM items WHERE state = ? AND acked_at < ? AND seq < (SELECT MAX(seq) FROM items)"
 _CLAIM_COLUMNS = "seq, idempotency_key, service_id, catalog_version, created_at, clear_fields, sealed, size"
 _CLAIM_RANGE = f"SELECT {_CLAIM_COLUMNS} FROM items WHERE seq >= ? AND state = ? ORDER BY seq LIMIT ?"
 _CLAIM_ONE = f"SELECT {_CLAIM_COLUMNS} FROM items WHERE seq = ? AND state = ?"
@@ -104,6 +107,7 @@ class Outbox:
         # every item below this seq is acked or a dead letter (guarded by _sync_lock; None: unknown)
         self._low_water: int | None = None
         cap = self.config.max_db_bytes if max_db_bytes is None else max_db_bytes  # 0: no cap
+        self._cap = cap
         self._writer, self.generation = open_outbox_file(self.path, terminal_id, cap)
         try:
             self._writer.execute("PRAGMA busy_timeout=0")  # enqueue waits its own way (_insert)
@@ -174,7 +178,14 @@ class Outbox:
         )
         with self._write_lock:
             try:
-                seq = self._insert(params)
+                try:
+                    seq = self._insert(params)
+                except sqlite3.OperationalError as exc:
+                    # full (cap or disk): acked items are at the hub already and make room for this
+                    # one; only when none can go is the resident refused
+                    if primary_code(exc) != SQLITE_FULL or not self._purge_acked_now():
+                        raise
+                    seq = self._insert(params)
             except sqlite3.Error as exc:
                 raise translate_sqlite_error(exc, self.path, "storing a submission") from exc
         for listener in tuple(self._enqueue_listeners):
@@ -182,23 +193,36 @@ class Outbox:
         return LocalRef(self.terminal_id, self.generation, seq)
 
     def _insert(self, params: tuple[Any, ...]) -> int:
-        """One INSERT in autocommit mode: one transaction, committed (WAL fsync) when it returns.
+        """One INSERT in autocommit mode: one transaction, committed (WAL fsync) when it returns."""
+        seq = self._write(_INSERT, params).lastrowid
+        assert seq is not None
+        return seq
+
+    def _write(self, sql: str, params: tuple[Any, ...]) -> sqlite3.Cursor:
+        """One statement on the writer connection, its own transaction.
 
         While the sync worker holds the write lock (a claim or a settle, a millisecond or two) the
-        INSERT is retried every few tenths of a millisecond: SQLite's own busy handler would sleep
+        statement is retried every few tenths of a millisecond: SQLite's own busy handler would sleep
         1, 2, 5, 10 ... ms and keep a resident waiting for nothing.
         """
         pause, deadline = 0.0002, time.monotonic() + _BUSY_WAIT_S
         while True:
             try:
-                seq = self._writer.execute(_INSERT, params).lastrowid
-                assert seq is not None
-                return seq
+                return self._writer.execute(sql, params)
             except sqlite3.OperationalError as exc:
                 if primary_code(exc) != SQLITE_BUSY or time.monotonic() > deadline:
                     raise
             time.sleep(pause)
             pause = min(pause * 1.5, 0.002)
+
+    def _purge_acked_now(self) -> int:
+        """Under pressure: delete every acked item but the newest row (it holds the sequence's
+        high-water mark, see purge_acked); their pages go to SQLite's free list and the next INSERT
+        reuses them. Returns how many went. Writer connection; the caller holds the write lock."""
+        purged = self._write(_PURGE_ACKED, (ACKED, float("inf"))).rowcount
+        if purged:
+            log.warning("outbox full: acked items purged before their retention", extra={"count": purged})
+        return purged
 
     def add_enqueue_listener(self, listener: Callable[[], None]) -> None:
         """Call `listener()` after each durable enqueue (in the enqueuing thread: it must not block)."""
@@ -349,15 +373,19 @@ class Outbox:
         cutoff = self._clock() - keep_s
         with self._sync_lock:
             self._low_water = None  # recomputed by the next claim: catches another process's requeue
-        return self._sync_tx(
-            "purging acked items",
-            lambda c: (
-                c.execute(
-                    "DELETE FROM items WHERE state = ? AND acked_at < ? AND seq < (SELECT MAX(seq) FROM items)",
-                    (ACKED, cutoff),
-                ).rowcount
-            ),
-        )
+        return self._sync_tx("purging acked items", lambda c: c.execute(_PURGE_ACKED, (ACKED, cutoff)).rowcount)
+
+    def under_pressure(self, share: float = 0.8) -> bool:
+        """True when a size cap is set and the file's used pages (free-list pages count as room)
+        pass `share` of it: the sync worker then purges acked items early."""
+        if not self._cap:
+            return False
+        with self._read_lock:
+            try:
+                used = _used_bytes(self._reader)
+            except sqlite3.Error as exc:
+                raise translate_sqlite_error(exc, self.path, "measuring the outbox") from exc
+        return used > share * self._cap
 
     def requeue_dead_letter(self, ref: str) -> bool:
         """A technician's "send again" after fixing the cause; False when `ref` is no dead letter here.
@@ -401,6 +429,13 @@ class Outbox:
             rows = self._reader.execute("SELECT seq, state FROM items ORDER BY seq").fetchall()
         out = {str(LocalRef(self.terminal_id, self.generation, seq)): state for seq, state in rows}
         return out if refs is None else {r: out[r] for r in refs if r in out}
+
+
+def _used_bytes(conn: sqlite3.Connection) -> int:
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+    return (pages - free) * page_size
 
 
 def _set_meta(conn: sqlite3.Connection, key: str, value: str | None) -> None:

@@ -18,7 +18,7 @@ from offline_queue.stats import read_meta
 log = logging.getLogger(__name__)
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
-SQLITE_BUSY, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_NOTADB = 5, 11, 13, 26
+SQLITE_BUSY, _SQLITE_CORRUPT, SQLITE_FULL, _SQLITE_NOTADB = 5, 11, 13, 26
 
 
 def primary_code(exc: sqlite3.Error) -> int | None:
@@ -31,7 +31,7 @@ def translate_sqlite_error(exc: sqlite3.Error, path: Path, doing: str) -> QueueE
     """The typed error for a SQLite failure; SQLite's own words are kept in the detail."""
     code = primary_code(exc)
     detail = f"{doing}: {exc} ({path})"
-    if code == _SQLITE_FULL:
+    if code == SQLITE_FULL:
         return QueueFull(detail, path=path)
     if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
         return QueueCorrupt(detail, path=path)

@@ -339,6 +339,8 @@ class SyncWorker:
                 outcome = CycleOutcome(error=describe(exc))
                 log_unexpected(log, "sync cycle crashed", exc)
             self.cycles += 1
+            if outcome.acked:
+                self._purge_if_pressed()
             if outcome.retry_now:
                 continue  # splitting a failing batch: the next, smaller one goes at once
             if outcome.error is None:
@@ -359,6 +361,15 @@ class SyncWorker:
             self._kick.clear()
             if not self._stopping.is_set():
                 self._kick.wait(self.next_delay_s)
+
+    def _purge_if_pressed(self) -> None:
+        """Near the size cap, acked items go before their retention: the room is for residents."""
+        try:
+            if self.outbox.under_pressure():
+                purged = self.outbox.purge_acked(older_than_s=0)
+                log.warning("outbox near its cap: acked items purged early", extra={"count": purged})
+        except QueueError as exc:
+            log.error("purging under pressure failed", extra={"error": describe(exc)})
 
     def _purge(self) -> None:
         try:
