@@ -134,6 +134,7 @@ class SyncWorker:
         self._max_items = self.config.batch_max_items
         self._needs_recovery = True  # in_flight rows may be left over (a crash, a failed settle)
         self._hunt = PoisonHunt(self.config.poison_attempts)
+        self._unsettled: Settlement | None = None  # answers not yet written (disk full at settle)
         self.failures = 0  # consecutive failed batches
         self.next_delay_s: float | None = None  # the current backoff wait, for diagnostics
         self.cycles = 0  # batches tried by the thread (incl. empty looks), for diagnostics
@@ -213,6 +214,12 @@ class SyncWorker:
     def run_once(self) -> CycleOutcome:
         """Claim one batch, send it, record the answers. The caller holds the sync lock."""
         with self._cycle_lock:
+            if self._unsettled is not None:
+                # the hub's answers to a batch whose outcome could not be written (disk full): write
+                # them first, so the items are not sent again; raises again while there is no room
+                self.outbox.settle(self._unsettled)
+                log.info("kept batch outcome recorded", extra={"acked": len(self._unsettled.acked)})
+                self._unsettled = None
             if self._needs_recovery:
                 self.outbox.reset_in_flight()
                 self._needs_recovery = False
@@ -233,7 +240,9 @@ class SyncWorker:
             try:
                 self.outbox.settle(settlement)
             except QueueError:
-                self._needs_recovery = True  # rows stay in_flight; the next cycle puts them back
+                # rows stay in_flight and the answers are kept for the next cycle. Should this
+                # process end first, recovery sends them again: duplicates at the hub, same case ids
+                self._unsettled = settlement
                 raise
             return outcome
 
