@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time see __getattr__ 
     from offline_queue.errors import (
         ForeignQueueFile,
         InvalidLocalRef,
+        OutboxLost,
         PayloadNotSerialisable,
         PayloadRefused,
         PayloadTooDeep,
@@ -42,6 +43,7 @@ _HOMES = {
     "ForeignQueueFile": "errors",
     "InvalidLocalRef": "errors",
     "LocalRef": "local_ref",
+    "OutboxLost": "errors",
     "Outbox": "outbox",
     "PayloadNotSerialisable": "errors",
     "PayloadRefused": "errors",
@@ -64,6 +66,7 @@ __all__ = [
     "ForeignQueueFile",
     "InvalidLocalRef",
     "LocalRef",
+    "OutboxLost",
     "Outbox",
     "PayloadNotSerialisable",
     "PayloadRefused",

@@ -63,6 +63,18 @@ class ForeignQueueFile(QueueFileUnusable):
     """The file is a SQLite database, but not an outbox (another application's) or another terminal's."""
 
 
+class OutboxLost(QueueFileUnusable):
+    """The outbox file is missing or empty where one existed (keyring remembers it was created for
+    this path): its unsent submissions are gone. Not replaced by itself: a technician starts a new
+    outbox on purpose (offline_queue.outbox_file.start_new_outbox), after looking at the disk."""
+
+    message_key = "error.queue_lost"
+
+    def __init__(self, detail: str = "", *, path: Path | None = None, generation: int | None = None) -> None:
+        super().__init__(detail, path=path)
+        self.generation = generation  # the generation of the lost file, for the technician
+
+
 class QueueTooNew(QueueFileUnusable):
     """The outbox was written by a newer version of this software (its schema is ahead of ours)."""
 

@@ -15,6 +15,7 @@ from kiosk.secrets import SERVICE
 from kiosk.terminal_outbox import outbox_at
 from offline_queue.errors import (
     ForeignQueueFile,
+    OutboxLost,
     PayloadNotSerialisable,
     PayloadRefused,
     PayloadTooLarge,
@@ -24,6 +25,7 @@ from offline_queue.errors import (
 )
 from offline_queue.local_ref import LocalRef
 from offline_queue.outbox import Settlement
+from offline_queue.outbox_file import start_new_outbox
 from offline_queue.sync_lock import SyncLock
 
 REPAIR = "repair.public_area"
@@ -98,6 +100,9 @@ def test_a_reinstalled_database_never_repeats_a_reference(file_keyring, path):
         opened.close()
         for leftover in path.parent.glob(path.name + "*"):
             leftover.unlink()  # a re-install: the data directory is gone, keyring stays
+        with pytest.raises(OutboxLost):  # a loss to report (test_outbox_lost.py) ...
+            outbox_at(path, "T0001")
+        start_new_outbox(path, "T0001")  # ... until a technician starts a new one
     assert len(seen) == 6
 
 

@@ -211,7 +211,18 @@ def build_terminal(
     terminal = Terminal(
         config, session, window, executor, store, hub, outbox, printer, card_reader, speaker, health=health
     )
-    window.maintenance.attach(health, lambda: terminal.background, outbox, printer, config.terminal_id)
+    def new_outbox() -> int:
+        # the technician's decision after OutboxLost; then the sending starts as warm-up would have
+        from offline_queue.outbox_file import start_new_outbox
+
+        generation = start_new_outbox(config.queue_db_path, config.terminal_id)
+        if isinstance(outbox, Deferred) and isinstance(hub, Deferred) and terminal.background is None:
+            terminal.start_background(outbox.load(), hub.load())
+        return generation
+
+    window.maintenance.attach(
+        health, lambda: terminal.background, outbox, printer, config.terminal_id, new_outbox
+    )
     card_reader.start()
     # once the first screen is up, one worker builds the deferred parts one after the other (the
     # keyring file backend is not safe for a write and a read at once: the outbox may create its
