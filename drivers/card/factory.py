@@ -26,7 +26,13 @@ def build_card_reader(
     if config.kind == "pcsc":
         from drivers.card.pcsc import PcscCardReader  # imports pyscard only when a real reader is used
 
-        return PcscCardReader(profile_list, reader_name=config.reader_name, health=health, today=today)
+        return PcscCardReader(
+            profile_list,
+            reader_name=config.reader_name,
+            health=health,
+            read_timeout_s=config.read_timeout_s,
+            today=today,
+        )
     if config.kind == "simulated":
         from drivers.card.simulated import SimulatedCardReader
 
