@@ -20,3 +20,7 @@ class PrinterConfig:
     chinese: str = "gb18030"  # "gb18030" (printer has a Chinese font) or "raster"
     width_chars: int = 48  # characters per line in the normal font (80 mm paper)
     timeout_s: float = 5.0
+    # the slowest rate a job drains at (link and print speed: raster images print slowly): the wait
+    # for the printer's status after a job is timeout_s + job bytes / this; serial links use at most
+    # their baud rate / 10. Too low only waits longer; too high reports a slow job's outcome unknown.
+    slowest_bytes_per_s: int = 2000

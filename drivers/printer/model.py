@@ -99,6 +99,15 @@ class PrinterOffline(PrinterError):
     message_key = "error.printer_offline"
 
 
+class PrintOutcomeUnknown(PrinterError):
+    """The whole job was handed to the printer, but it did not say how it went (no status in time,
+    or the connection ended after the job): the receipt may have printed. Not a failure to print
+    again at once: the resident checks the tray first, and a receipt printed again says REPRINT."""
+
+    message_key = "error.printer_unknown"
+    ways_forward = (CONTINUE, CALL_STAFF)
+
+
 class ReceiptPrinter(Protocol):
     def state(self) -> PrinterState:
         """Blocking status query: call off the UI thread."""

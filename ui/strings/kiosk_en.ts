@@ -815,5 +815,9 @@
         <source>maintenance.outbox_problem</source>
         <translation>The outbox cannot be used: {problem}</translation>
     </message>
+    <message>
+        <source>error.printer_unknown</source>
+        <translation>The receipt may have printed: please check the tray first. If there is none, you can print it again; the reference on the screen is what counts.</translation>
+    </message>
 </context>
 </TS>

@@ -815,5 +815,9 @@
         <source>maintenance.outbox_problem</source>
         <translation>发送队列无法使用：{problem}</translation>
     </message>
+    <message>
+        <source>error.printer_unknown</source>
+        <translation>凭条可能已经打印，请先查看出纸口。若没有凭条，可以补打一张；受理编号以屏幕显示为准。</translation>
+    </message>
 </context>
 </TS>
