@@ -15,8 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    # the wire shape of one item; it moves to the shared hub/terminal contract module (issue 10)
-    from kiosk.hub_api import SubmissionItem
+    from contract.wire import SubmissionItem
 
 
 class DeliveryFailed(Exception):

@@ -32,8 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-# the wire shape of one item; it moves to the shared hub/terminal contract module (issue 10)
-from kiosk.hub_api import SubmissionItem
+from contract.wire import SubmissionItem
 from offline_queue.config import QueueConfig
 from offline_queue.errors import (
     PayloadTooLarge,
@@ -68,7 +67,9 @@ _INSERT = (
 
 # the newest row is always kept: SQLite hands out max(seq) + 1 next (see purge_acked)
 _PURGE_ACKED = "DELETE FROM items WHERE state = ? AND acked_at < ? AND seq < (SELECT MAX(seq) FROM items)"
-_CLAIM_COLUMNS = "seq, idempotency_key, service_id, catalog_version, created_at, clear_fields, sealed, size"
+_CLAIM_COLUMNS = (
+    "seq, idempotency_key, service_id, catalog_version, created_at, clear_fields, sealed, size, field_classes"
+)
 _CLAIM_RANGE = f"SELECT {_CLAIM_COLUMNS} FROM items WHERE seq >= ? AND state = ? ORDER BY seq LIMIT ?"
 _CLAIM_ONE = f"SELECT {_CLAIM_COLUMNS} FROM items WHERE seq = ? AND state = ?"
 
@@ -317,7 +318,9 @@ class Outbox:
                     [(IN_FLIGHT, self._clock(), row[0]) for row in chosen],
                 )
             return [
-                ClaimedItem(row[0], str(LocalRef(self.terminal_id, self.generation, row[0])), *row[1:7])
+                ClaimedItem(
+                    row[0], str(LocalRef(self.terminal_id, self.generation, row[0])), *row[1:7], row[8] or "{}"
+                )
                 for row in chosen
             ]
 
@@ -335,6 +338,7 @@ class Outbox:
             catalog_version=claimed.catalog_version,
             created_at=claimed.created_at,
             payload=payload,
+            field_classes=json.loads(claimed.field_classes),  # the hub encrypts by them too
         )
 
     def settle(self, outcome: Settlement) -> None:

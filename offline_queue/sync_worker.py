@@ -53,7 +53,7 @@ from offline_queue.sync_lock import SyncLock
 from safelog import log_unexpected
 
 if TYPE_CHECKING:
-    from kiosk.hub_api import SubmissionItem  # moves to the hub/terminal contract module (issue 10)
+    from contract.wire import SubmissionItem
 
 log = logging.getLogger(__name__)
 
