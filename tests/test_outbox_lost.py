@@ -119,3 +119,21 @@ def test_the_maintenance_desk_shows_the_loss_and_its_action_starts_a_new_outbox(
     with pytest.raises(MaintenanceUnavailable):  # nothing lost now: the action refuses
         desk.start_new_outbox()
     outbox.load().close()
+
+
+def test_the_heartbeat_tells_the_hub_the_outbox_is_lost(hub_server, tmp_path):
+    from kiosk.background import heartbeat_without_outbox
+    from kiosk.config import KioskConfig
+
+    path = tmp_path / "outbox.sqlite"
+    outbox = outbox_at(path, hub_server.terminal_id)
+    outbox.close()
+    truncate(path)
+    with pytest.raises(OutboxLost) as lost:
+        outbox_at(path, hub_server.terminal_id)
+    config = KioskConfig(terminal_id=hub_server.terminal_id, hub=hub_server.hub_config())
+    beat = heartbeat_without_outbox(config, hub_server.client(), HealthBoard(), lost.value, lambda: "v1")
+    report = beat.compose()
+    assert report["queue"] == {"error": "OutboxLost"}
+    assert str(path) not in str(report)  # the type only: paths and details stay on the terminal
+    assert beat.send_now()  # the real hub takes the report

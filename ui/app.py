@@ -79,6 +79,7 @@ class Terminal:
     stoppers: list[Callable[[], None]] = field(default_factory=list)
     health: HealthBoard = field(default_factory=HealthBoard)
     background: Any = None  # kiosk.background.TerminalBackground once started
+    lost_outbox_heartbeat: Any = None  # a kiosk.heartbeat.Heartbeat while the outbox is lost
     _was_failing: bool = False
 
     def refresh_catalogue(self) -> None:
@@ -108,6 +109,21 @@ class Terminal:
         background.start()
         self.background = background
 
+    def report_lost_outbox(self, hub: Any, problem: Any) -> None:
+        """The outbox cannot be opened (OutboxLost ...): heartbeats tell the hub so until a
+        technician starts a new outbox (then start_background takes over)."""
+        from kiosk.background import heartbeat_without_outbox
+
+        store = self.catalogue_store
+
+        def catalogue_version() -> str | None:
+            catalogue = store.current.catalogue
+            return catalogue.version if catalogue is not None else None
+
+        beat = heartbeat_without_outbox(self.config, hub, self.health, problem, catalogue_version)
+        beat.start()
+        self.lost_outbox_heartbeat = beat
+
     def check_connection(self) -> None:
         """On the UI thread, every few seconds: failed sync batches or heartbeats mean the hub is
         unreachable; the first success after failures means it is back. Reads counters only (no
@@ -128,6 +144,8 @@ class Terminal:
             timer.stop()
         if self.background is not None:
             self.background.stop()
+        if self.lost_outbox_heartbeat is not None:
+            self.lost_outbox_heartbeat.stop()
         self.window.timer.stop()
         self.speaker.stop()
         for stop in self.stoppers:
@@ -216,6 +234,9 @@ def build_terminal(
         from offline_queue.outbox_file import start_new_outbox
 
         generation = start_new_outbox(config.queue_db_path, config.terminal_id)
+        if terminal.lost_outbox_heartbeat is not None:
+            terminal.lost_outbox_heartbeat.stop()
+            terminal.lost_outbox_heartbeat = None
         if isinstance(outbox, Deferred) and isinstance(hub, Deferred) and terminal.background is None:
             terminal.start_background(outbox.load(), hub.load())
         return generation
@@ -230,9 +251,18 @@ def build_terminal(
     deferred = [part for part in (hub, outbox, printer) if isinstance(part, Deferred)]
 
     def warm_up() -> None:
+        from offline_queue.errors import QueueFileUnusable
+
+        unusable: QueueFileUnusable | None = None
         for part in deferred:
-            part.load()
+            try:
+                part.load()
+            except QueueFileUnusable as exc:  # the maintenance screen shows it (Deferred.failure)
+                unusable = exc
         if isinstance(outbox, Deferred) and isinstance(hub, Deferred):
+            if unusable is not None:
+                terminal.report_lost_outbox(hub.load(), unusable)
+                raise unusable
             terminal.start_background(outbox.load(), hub.load())
 
     def warmed(result: Any) -> None:
