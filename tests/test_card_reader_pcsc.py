@@ -377,3 +377,19 @@ def insert_and_wait_card(card_slot: CardSlot, reader: PcscCardReader, events: Ev
     inserted = card_slot.insert(card)
     events.wait_for(CardEventKind.INSERTED, count)
     return inserted
+
+
+
+def test_card_pulled_while_pcscd_powers_it_up_is_card_removed(
+    reader: PcscCardReader, card_slot: CardSlot, events: EventLog
+) -> None:
+    inserted = insert_and_wait_card(card_slot, reader, events, resident_card())
+    # pcscd powers an idle card down after a few seconds and up again at the next connect
+    def powered_down() -> bool:
+        switches = [m for m in inserted.power_messages if m in (0x00, 0x01, 0x02)]
+        return bool(switches) and switches[-1] == 0x00
+
+    wait_for(powered_down, "pcscd to power the idle card down", timeout_s=20)
+    inserted.vanish_at_power_up = 0
+    with pytest.raises(CardRemoved):  # before: CardUnreadable "cannot connect" (0x80100067)
+        reader.read_identity()

@@ -280,7 +280,7 @@ class PcscCardReader:
         """After a failed connect or transmit: ReaderGone when the service or reader went away,
         CardRemoved when the card left (also when another card is already in: the reader's event
         counter moved) or, `no_answer`, gave none at all; else CardUnreadable. Always raises."""
-        verdict = self._card_left(ctx, reader, before, within_s=min(0.5, self._read_timeout_s / 3))
+        verdict = self._card_left(ctx, reader, before, within_s=min(1.0, self._read_timeout_s * 0.6))
         if verdict == "reader_gone":
             raise ReaderGone(f"PC/SC service or reader lost during the read: {what}") from cause
         if verdict == "card_left" or no_answer:
