@@ -80,12 +80,19 @@ class Terminal:
     health: HealthBoard = field(default_factory=HealthBoard)
     background: Any = None  # kiosk.background.TerminalBackground once started
     lost_outbox_heartbeat: Any = None  # a kiosk.heartbeat.Heartbeat while the outbox is lost
+    addresses: Any = None  # kiosk.community.AddressBook: the place picker's list
     _was_failing: bool = False
 
     def refresh_catalogue(self) -> None:
         """Ask the hub for a newer catalogue in a worker; the session takes it when nobody is using
-        the terminal, and learns whether the hub answered."""
+        the terminal, and learns whether the hub answered. The address list follows it."""
         self.executor.submit(self.catalogue_store.refresh, self._catalogue_refreshed)
+        if self.addresses is not None:
+            self.executor.submit(self.addresses.refresh, self._places_refreshed)
+
+    def _places_refreshed(self, result: Any) -> None:
+        if not isinstance(result, BaseException):
+            self.session.set_places(result)
 
     def _catalogue_refreshed(self, result: CatalogueState | BaseException) -> None:
         if isinstance(result, BaseException):
@@ -198,6 +205,7 @@ def build_terminal(
         printer=printer,
         tickets=LocalTicketBook(config.data_dir / "tickets.json"),
         card_salt=card_hash_salt(config.terminal_id),  # fleet-wide, issued at enrolment
+        profiles=hub,  # GET /v1/residents/{card_hash}/profile: the details on file, for prefill
     )
     session = Session(
         terminal_id=config.terminal_id,
@@ -244,6 +252,10 @@ def build_terminal(
     window.maintenance.attach(
         health, lambda: terminal.background, outbox, printer, config.terminal_id, new_outbox
     )
+    from kiosk.community import AddressBook
+
+    terminal.addresses = AddressBook(hub, config.data_dir / "addresses.json")
+    session.set_places(terminal.addresses.load_cached())
     card_reader.start()
     # once the first screen is up, one worker builds the deferred parts one after the other (the
     # keyring file backend is not safe for a write and a read at once: the outbox may create its
@@ -252,6 +264,9 @@ def build_terminal(
 
     def warm_up() -> None:
         from offline_queue.errors import QueueFileUnusable
+        from ui.input_engines.loader import INPUT_ENGINES  # librime and zinnia: see its docstring
+
+        INPUT_ENGINES.load(config.data_dir)  # ~50 ms once compiled (first run: compiles, ~1 s)
 
         unusable: QueueFileUnusable | None = None
         for part in deferred:
