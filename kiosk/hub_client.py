@@ -35,6 +35,7 @@ from kiosk.hub_api import (
     CaseEvent,
     CaseStatus,
     CatalogFetch,
+    HubError,
     HubNotFound,
     HubProtocolError,
     HubRefused,
@@ -275,6 +276,15 @@ class HubClient:
         missing = [k for k in keys if k not in by_key]
         _require(not missing, f"{len(missing)} item(s) without a result")
         return [by_key[k] for k in keys]
+
+    def hub_is_up(self) -> bool:
+        """True when the hub answers its liveness probe (GET /healthz). The sync worker asks when an
+        item fails alone and nothing else is left to send (offline_queue.delivery.BatchSender)."""
+        try:
+            self._request("GET", "/healthz")
+        except HubError:
+            return False
+        return True
 
     def fetch_catalog(self, etag: str | None = None) -> CatalogFetch:
         headers = {"If-None-Match": etag} if etag else None

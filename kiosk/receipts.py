@@ -8,6 +8,7 @@ receipt are here in both languages because the printout is made below ui/ (no Qt
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from drivers.printer.model import Footer, KeyValue, Line, QrCode, ReceiptDocument, Rule, Title
@@ -38,6 +39,18 @@ _WORDS = {
     "test_page": ("打印测试页", "Printer test page"),
     "test_ok": ("打印正常", "Printing works"),
 }
+
+
+# both languages on every reprint: whoever reads the paper later (staff, a family member) sees it
+REPRINT_MARK = "REPRINT / 补打"
+
+
+def reprinted(document: ReceiptDocument) -> ReceiptDocument:
+    """The same receipt marked as a reprint at its top (once: a reprint of a reprint stays one)."""
+    mark = Line(REPRINT_MARK, bold=True, align="center")
+    if document.blocks[:1] == (mark,):
+        return document
+    return replace(document, blocks=(mark, *document.blocks))
 
 
 def word(key: str, language: str) -> str:

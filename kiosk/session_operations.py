@@ -395,7 +395,9 @@ class ServiceOperations:
         """Print the outcome's receipt again (after the printer was refilled)."""
         self._activity()
         if self._outcome is not None and self._outcome.receipt is not None and not self._outcome.printing:
-            self._print(self._outcome.receipt)
+            # the first one may have printed (an unknown outcome, or paper that ran out late): the
+            # second says it is a second, so two receipts are never taken for two requests
+            self._print(receipts.reprinted(self._outcome.receipt))
             self._changed()
 
     def _print(self, document: ReceiptDocument) -> None:

@@ -14,7 +14,7 @@ from enum import Enum
 
 from drivers.printer.model import ReceiptDocument
 from kiosk.catalogue import DataClass, FieldType, ServiceKind
-from kiosk.errors import KioskError, WayForward
+from kiosk.errors import KioskError, WayForward, ways_forward_of
 from kiosk.hub_api import CaseStatus, RecordDocument, Ticket
 
 
@@ -63,7 +63,7 @@ class ErrorView:
 
     @classmethod
     def of(cls, error: KioskError) -> ErrorView:
-        return cls(error.message_key, tuple(error.ways_forward), type(error).__name__)
+        return cls(error.message_key, ways_forward_of(error), type(error).__name__)
 
 
 @dataclass(frozen=True)

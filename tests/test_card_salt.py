@@ -11,7 +11,7 @@ from kiosk.errors import ConfigError
 from kiosk.hub_client import HubClient
 from kiosk.secrets import card_hash_salt, load_hub_credentials
 from kiosk.services import LocalTicketBook, ServiceActions
-from offline_queue.outbox import Outbox
+from kiosk.terminal_outbox import outbox_at
 from offline_queue.sync_worker import SyncWorker
 from tests.fixtures.session_kit import RESIDENT, FakePrinter, demo_catalogue
 
@@ -49,7 +49,7 @@ def test_a_case_submitted_with_a_card_on_terminal_a_is_found_by_card_on_terminal
     enrol_terminal("T0002", hub_server.db_path)
     client_a = hub_server.client()
     client_b = HubClient(hub_server.hub_config(), load_hub_credentials("T0002"))
-    outbox_a = Outbox(tmp_path / "outbox-a.sqlite", "T0001")
+    outbox_a = outbox_at(tmp_path / "outbox-a.sqlite", "T0001")
     try:
         service = demo_catalogue().service("repair.public_area")
         a = terminal_actions(tmp_path, "T0001", client_a, outbox_a)

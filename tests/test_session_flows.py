@@ -126,6 +126,8 @@ def test_printer_out_of_paper_keeps_submission_and_shows_reference(kit):
     kit.printer.paper_out = False
     s.reprint()
     assert s.view.outcome.printed is True
+    assert kit.printer.printed[-1].blocks[0].text == "REPRINT / 补打"  # never taken for a second request
+    assert view.outcome.receipt.blocks[0].text != "REPRINT / 补打"  # the preview is the receipt itself
 
 
 def test_failed_enqueue_returns_to_review_with_values_and_retry_works(kit):

@@ -16,7 +16,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from kiosk.errors import KioskError
+from kiosk.errors import EXPECTED_ERRORS
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.hub_url:  # scripts/run-kiosk on another port (KIOSK_HUB_PORT)
             config = replace(config, hub=replace(config.hub, url=args.hub_url))
         terminal = build_terminal(config)
-    except KioskError as exc:
+    except EXPECTED_ERRORS as exc:
         logging.getLogger("ui").error("cannot start the kiosk: %s", exc)
         return 2
 

@@ -57,9 +57,9 @@ def _build_printer(config: KioskConfig, health: HealthBoard) -> Any:
 
 def build_outbox(config: KioskConfig) -> Any:
     """The durable outbox (offline_queue.outbox.Outbox) for this terminal."""
-    from offline_queue.outbox import Outbox  # imported late: the queue opens SQLite and keyring
+    from kiosk.terminal_outbox import open_outbox  # imported late: the queue opens SQLite and keyring
 
-    return Outbox.open_for(config)
+    return open_outbox(config)
 
 
 @dataclass
@@ -80,6 +80,7 @@ class Terminal:
     stoppers: list[Callable[[], None]] = field(default_factory=list)
     health: HealthBoard = field(default_factory=HealthBoard)
     background: Any = None  # kiosk.background.TerminalBackground once started
+    lost_outbox_heartbeat: Any = None  # a kiosk.heartbeat.Heartbeat while the outbox is lost
     addresses: Any = None  # kiosk.community.AddressBook: the place picker's list
     _was_failing: bool = False
 
@@ -116,6 +117,21 @@ class Terminal:
         background.start()
         self.background = background
 
+    def report_lost_outbox(self, hub: Any, problem: Any) -> None:
+        """The outbox cannot be opened (OutboxLost ...): heartbeats tell the hub so until a
+        technician starts a new outbox (then start_background takes over)."""
+        from kiosk.background import heartbeat_without_outbox
+
+        store = self.catalogue_store
+
+        def catalogue_version() -> str | None:
+            catalogue = store.current.catalogue
+            return catalogue.version if catalogue is not None else None
+
+        beat = heartbeat_without_outbox(self.config, hub, self.health, problem, catalogue_version)
+        beat.start()
+        self.lost_outbox_heartbeat = beat
+
     def check_connection(self) -> None:
         """On the UI thread, every few seconds: failed sync batches or heartbeats mean the hub is
         unreachable; the first success after failures means it is back. Reads counters only (no
@@ -136,6 +152,8 @@ class Terminal:
             timer.stop()
         if self.background is not None:
             self.background.stop()
+        if self.lost_outbox_heartbeat is not None:
+            self.lost_outbox_heartbeat.stop()
         self.window.timer.stop()
         self.speaker.stop()
         for stop in self.stoppers:
@@ -220,11 +238,25 @@ def build_terminal(
     terminal = Terminal(
         config, session, window, executor, store, hub, outbox, printer, card_reader, speaker, health=health
     )
+    def new_outbox() -> int:
+        # the technician's decision after OutboxLost; then the sending starts as warm-up would have
+        from offline_queue.outbox_file import start_new_outbox
+
+        generation = start_new_outbox(config.queue_db_path, config.terminal_id)
+        if terminal.lost_outbox_heartbeat is not None:
+            terminal.lost_outbox_heartbeat.stop()
+            terminal.lost_outbox_heartbeat = None
+        if isinstance(outbox, Deferred) and isinstance(hub, Deferred) and terminal.background is None:
+            terminal.start_background(outbox.load(), hub.load())
+        return generation
+
+    window.maintenance.attach(
+        health, lambda: terminal.background, outbox, printer, config.terminal_id, new_outbox
+    )
     from kiosk.community import AddressBook
 
     terminal.addresses = AddressBook(hub, config.data_dir / "addresses.json")
     session.set_places(terminal.addresses.load_cached())
-    window.maintenance.attach(health, lambda: terminal.background, outbox, printer, config.terminal_id)
     card_reader.start()
     # once the first screen is up, one worker builds the deferred parts one after the other (the
     # keyring file backend is not safe for a write and a read at once: the outbox may create its
@@ -232,12 +264,21 @@ def build_terminal(
     deferred = [part for part in (hub, outbox, printer) if isinstance(part, Deferred)]
 
     def warm_up() -> None:
+        from offline_queue.errors import QueueFileUnusable
         from ui.input_engines.loader import INPUT_ENGINES  # librime and zinnia: see its docstring
 
         INPUT_ENGINES.load(config.data_dir)  # ~50 ms once compiled (first run: compiles, ~1 s)
+
+        unusable: QueueFileUnusable | None = None
         for part in deferred:
-            part.load()
+            try:
+                part.load()
+            except QueueFileUnusable as exc:  # the maintenance screen shows it (Deferred.failure)
+                unusable = exc
         if isinstance(outbox, Deferred) and isinstance(hub, Deferred):
+            if unusable is not None:
+                terminal.report_lost_outbox(hub.load(), unusable)
+                raise unusable
             terminal.start_background(outbox.load(), hub.load())
 
     def warmed(result: Any) -> None:

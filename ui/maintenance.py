@@ -72,13 +72,19 @@ class MaintenancePanel(QWidget):
         self.lock()
 
     def attach(
-        self, health: Any, background_fn: Callable[[], Any], outbox: Any, printer: Any, terminal_id: str
+        self,
+        health: Any,
+        background_fn: Callable[[], Any],
+        outbox: Any,
+        printer: Any,
+        terminal_id: str,
+        new_outbox_fn: Callable[[], int] | None = None,
     ) -> None:
         """Give the screen the terminal's parts (ui.app, once they are made; deferred ones are read
         only after they are built)."""
         from kiosk.maintenance import MaintenanceDesk
 
-        self.desk = MaintenanceDesk(health, background_fn, lambda: outbox, lambda: printer)
+        self.desk = MaintenanceDesk(health, background_fn, lambda: outbox, lambda: printer, new_outbox_fn)
         self.terminal_id = terminal_id
 
     def lock(self) -> None:
@@ -123,6 +129,8 @@ class MaintenancePanel(QWidget):
         figures = self._figures()
         ready = self.desk is not None and not self._loading
         letters = bool(self._report is not None and self._report.dead_letter_count)
+        problem = None if self._report is None else self._report.outbox_problem
+        lost = bool(problem and problem.startswith("OutboxLost"))
         out = lambda: self._session.set_out_of_service(OutOfServiceReason.INTERNAL)  # noqa: E731
         back = lambda: self._session.set_out_of_service(None)  # noqa: E731
         buttons = [
@@ -143,6 +151,12 @@ class MaintenancePanel(QWidget):
                 enabled=ready and letters,
             ),
             button(self.t("maintenance.refresh"), self.refresh, name="maintenance.refresh", enabled=ready),
+            button(
+                self.t("maintenance.new_outbox"),
+                self._new_outbox,
+                name="maintenance.new_outbox",
+                enabled=ready and lost,
+            ),
             button(self.t("maintenance.out"), out, name="maintenance.out", enabled=not paused),
             button(self.t("maintenance.in"), back, name="maintenance.in", enabled=paused),
             button(self.t("maintenance.exit"), self._on_quit, name="maintenance.exit", role="help"),
@@ -192,6 +206,13 @@ class MaintenancePanel(QWidget):
             if device.last_error:
                 text += " — " + device.last_error
             box.addWidget(label(text, name=f"maintenance.device.{device.device}"))
+        if report.outbox_problem:
+            box.addWidget(
+                label(
+                    self.t("maintenance.outbox_problem", problem=report.outbox_problem),
+                    name="maintenance.outbox_problem",
+                )
+            )
         depth = "-" if report.depth is None else str(report.depth)
         box.addWidget(label(self.t("maintenance.depth", depth=depth), name="maintenance.depth"))
         age = report.oldest_pending_age_s
@@ -291,6 +312,9 @@ class MaintenancePanel(QWidget):
 
     def _requeue(self) -> None:
         self._run(self.desk.requeue_dead_letters, lambda n: self.t("maintenance.requeued", count=n))
+
+    def _new_outbox(self) -> None:
+        self._run(self.desk.start_new_outbox, lambda g: self.t("maintenance.new_outbox_done", generation=g))
 
     def _pin_entry(self) -> None:
         if self._message:

@@ -800,6 +800,26 @@
         <translation>unknown</translation>
     </message>
     <message>
+        <source>error.queue_lost</source>
+        <translation>This terminal's record of unsent requests was lost, so it cannot take new requests now. Please take a ticket and ask the staff for help.</translation>
+    </message>
+    <message>
+        <source>maintenance.new_outbox</source>
+        <translation>Start a new outbox</translation>
+    </message>
+    <message>
+        <source>maintenance.new_outbox_done</source>
+        <translation>New outbox started (generation {generation}). The old file was set aside; report the lost requests.</translation>
+    </message>
+    <message>
+        <source>maintenance.outbox_problem</source>
+        <translation>The outbox cannot be used: {problem}</translation>
+    </message>
+    <message>
+        <source>error.printer_unknown</source>
+        <translation>The receipt may have printed: please check the tray first. If there is none, you can print it again; the reference on the screen is what counts.</translation>
+    </message>
+    <message>
         <source>keyboard.handwriting</source>
         <translation>Write</translation>
     </message>

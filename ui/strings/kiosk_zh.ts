@@ -800,6 +800,26 @@
         <translation>未知</translation>
     </message>
     <message>
+        <source>error.queue_lost</source>
+        <translation>本机待发送的申请记录丢失，暂不能受理新申请。请取号到人工窗口，并请工作人员处理。</translation>
+    </message>
+    <message>
+        <source>maintenance.new_outbox</source>
+        <translation>新建发送队列</translation>
+    </message>
+    <message>
+        <source>maintenance.new_outbox_done</source>
+        <translation>已新建发送队列（第 {generation} 代）。原文件已另存，请报告丢失的申请。</translation>
+    </message>
+    <message>
+        <source>maintenance.outbox_problem</source>
+        <translation>发送队列无法使用：{problem}</translation>
+    </message>
+    <message>
+        <source>error.printer_unknown</source>
+        <translation>凭条可能已经打印，请先查看出纸口。若没有凭条，可以补打一张；受理编号以屏幕显示为准。</translation>
+    </message>
+    <message>
         <source>keyboard.handwriting</source>
         <translation>手写</translation>
     </message>
