@@ -1,7 +1,12 @@
-"""Command line of the reference hub: a thin layer over hub.app, hub.store and kiosk.enrolment.
+"""Command line of the reference hub: a thin layer over hub.app, hub.store and the fleet modules
+(hub/fleet_cli.py: enrolment codes, revocation, remote commands, audit verification).
 
 python -m hub serve --db var/hub.sqlite [--host 127.0.0.1] [--port 8765] [--catalog FILE]
-python -m hub enrol --db var/hub.sqlite --terminal T0001 --keyring file:var/keyring.cfg
+python -m hub enrolment-code --db var/hub.sqlite --terminal T0002 --group G [--ttl 900]
+python -m hub revoke --db var/hub.sqlite --terminal T0002
+python -m hub command issue --db var/hub.sqlite --terminal T0001 out_of_service --reason hardware
+python -m hub command list --db var/hub.sqlite [--terminal T0001]
+python -m hub audit verify --db var/hub.sqlite --terminal T0001
 python -m hub advance C0000001 in_progress --db var/hub.sqlite
 python -m hub seed --db var/hub.sqlite
 python -m hub cases --db var/hub.sqlite
@@ -18,6 +23,7 @@ import sys
 from pathlib import Path
 
 from hub.catalog import DEFAULT_CATALOG
+from hub.fleet_cli import add_fleet_commands
 from hub.store import CASE_STATUSES, HubStore, StoreError
 from offline_queue.local_ref import DEMO_GENERATION, LocalRef
 
@@ -87,16 +93,6 @@ def _serve(args: argparse.Namespace) -> int:
         server.run(sockets=[sock])
     else:
         server.run()
-    return 0
-
-
-def _enrol(args: argparse.Namespace) -> int:
-    from kiosk.enrolment import enrol_terminal
-    from kiosk.secrets import select_keyring_backend
-
-    select_keyring_backend(args.keyring)
-    enrol_terminal(args.terminal, Path(args.db))
-    print(f"terminal {args.terminal} enrolled; credentials stored in keyring ({args.keyring.split(':')[0]})")
     return 0
 
 
@@ -175,11 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="warning")
     serve.set_defaults(func=_serve)
 
-    enrol = sub.add_parser("enrol", help="create a terminal's credentials in keyring and register them here")
-    enrol.add_argument("--db", required=True)
-    enrol.add_argument("--terminal", required=True)
-    enrol.add_argument("--keyring", default="system", help='"system" or "file:<path>"')
-    enrol.set_defaults(func=_enrol)
+    add_fleet_commands(sub)
 
     advance = sub.add_parser("advance", help="move a case to a new status (staff work, for demos)")
     advance.add_argument("case", help="case id or local reference")

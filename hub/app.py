@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from hub import models
 from hub.auth import GateSettings, SignatureGate
 from hub.catalog import CatalogFile
+from hub.fleet_routes import HeartbeatAnswer, install_fleet_routes
 from hub.records import NoRecord, SubjectIncomplete, issue_record
 from hub.store import HubStore, StoreError
 
@@ -162,6 +163,7 @@ def create_app(settings: HubSettings) -> FastAPI:
     app.state.store = store
     app.state.catalog = catalog
     _install_error_handlers(app)
+    fleet = install_fleet_routes(app, store)  # audit upload, command results, rotation, enrolment
 
     @app.get("/healthz", response_model=models.Ack, summary="Liveness probe (not signed)")
     def healthz() -> dict[str, Any]:
@@ -278,15 +280,16 @@ def create_app(settings: HubSettings) -> FastAPI:
 
     @app.post(
         "/v1/terminals/{terminal_id}/heartbeat",
-        response_model=models.Ack,
+        response_model=HeartbeatAnswer,
         responses=ERRORS,
-        summary="A terminal's device health, queue depth, oldest pending age and versions",
+        summary="A terminal's device health, queue depth, oldest pending age, versions and audit head; "
+        "answers the held audit head and the pending signed commands",
     )
     def heartbeat(terminal_id: str, request: Request, beat: models.HeartbeatIn) -> dict[str, Any]:
         if terminal_id != _terminal(request):
             raise ApiError(403, "terminal_mismatch", "a terminal may only report its own heartbeat")
         store.record_heartbeat(terminal_id, {**beat.health, **(beat.model_extra or {})})
-        return {"ok": True}
+        return fleet.heartbeat_answer(terminal_id, beat.health)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:

@@ -33,7 +33,8 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-PUBLIC_PREFIXES = ("/openapi.json", "/docs", "/redoc", "/healthz")
+# /v1/enrolment: a terminal has no credentials before it enrols (hub/fleet_routes.py guards it)
+PUBLIC_PREFIXES = ("/openapi.json", "/docs", "/redoc", "/healthz", "/v1/enrolment")
 
 
 @dataclass(frozen=True)
