@@ -93,20 +93,20 @@ class AuditLedger:
                 raise StoreError("invalid_request", "each entry needs seq, h and entry", 422)
             rows.append((item["seq"], item["entry"], item["h"]))
         rows.sort()
+        # flags are committed even when the upload is refused: the refusal is raised after the commit
+        refusal: StoreError | None = None
         with self.store.transaction() as db:
             held = self._held(db, terminal_id)
             fresh = []
             for seq, entry, h in rows:
-                if seq <= held.seq:
-                    stored = db.execute(
-                        "SELECT h FROM audit_entries WHERE terminal_id = ? AND seq = ?", [terminal_id, seq]
-                    ).fetchone()
-                    if stored is not None and stored[0] != h:
-                        self._flag(
-                            db, terminal_id, "rewritten", seq, f"entry {seq} differs from the copy held"
-                        )
-                else:
+                if seq > held.seq:
                     fresh.append((seq, entry, h))
+                    continue
+                stored = db.execute(
+                    "SELECT h FROM audit_entries WHERE terminal_id = ? AND seq = ?", [terminal_id, seq]
+                ).fetchone()
+                if stored is not None and stored[0] != h:
+                    self._flag(db, terminal_id, "rewritten", seq, f"entry {seq} differs from the copy held")
             if not fresh:
                 return held
             if fresh[0][0] != held.seq + 1:
@@ -116,31 +116,31 @@ class AuditLedger:
                 bytes.fromhex(held.h),
                 held.seq + 1,
             )
-            if not result.ok:
-                self._flag(
-                    db,
-                    terminal_id,
-                    "broken",
-                    result.bad_seq,
-                    f"uploaded entry {result.bad_seq}: {result.problem}",
-                )
-                raise StoreError(
+            if result.ok:
+                self._insert(db, terminal_id, fresh)
+                held = AuditHead(fresh[-1][0], fresh[-1][2])
+            else:
+                detail = f"uploaded entry {result.bad_seq}: {result.problem}"
+                self._flag(db, terminal_id, "broken", result.bad_seq, detail)
+                refusal = StoreError(
                     "audit_broken", f"entry {result.bad_seq} does not chain ({result.problem})", 422
                 )
-            now = utc_now_iso()
-            db.conn.executemany(
-                "INSERT INTO audit_entries (terminal_id, seq, h, entry, received_at) VALUES (?, ?, ?, ?, ?)",
-                [(terminal_id, s, h, e, now) for s, e, h in fresh],
-            )
-            for seq, _, h in fresh:
-                checkpoint = db.execute(
-                    "SELECT h FROM audit_checkpoints WHERE terminal_id = ? AND seq = ?", [terminal_id, seq]
-                ).fetchone()
-                if checkpoint is not None and checkpoint[0] != h:
-                    self._flag(
-                        db, terminal_id, "rewritten", seq, f"entry {seq} differs from its heartbeat head"
-                    )
-            return AuditHead(fresh[-1][0], fresh[-1][2])
+        if refusal is not None:
+            raise refusal
+        return held
+
+    def _insert(self, db: Any, terminal_id: str, fresh: list[tuple[int, str, str]]) -> None:
+        now = utc_now_iso()
+        db.conn.executemany(
+            "INSERT INTO audit_entries (terminal_id, seq, h, entry, received_at) VALUES (?, ?, ?, ?, ?)",
+            [(terminal_id, s, h, e, now) for s, e, h in fresh],
+        )
+        for seq, _, h in fresh:
+            checkpoint = db.execute(
+                "SELECT h FROM audit_checkpoints WHERE terminal_id = ? AND seq = ?", [terminal_id, seq]
+            ).fetchone()
+            if checkpoint is not None and checkpoint[0] != h:
+                self._flag(db, terminal_id, "rewritten", seq, f"entry {seq} differs from its heartbeat head")
 
     def flags(self, terminal_id: str) -> list[AuditFlag]:
         with self.store.reading() as db:

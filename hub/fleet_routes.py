@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections import deque
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -59,22 +60,21 @@ class EnrolmentIn(BaseModel):
 
 
 class _PerClientWindow:
-    """Fixed one-minute windows per client address."""
+    """At most `per_minute` attempts per client address in any 60 s (a sliding window)."""
 
     def __init__(self, per_minute: int) -> None:
         self.per_minute = per_minute
         self._lock = threading.Lock()
-        self._counts: dict[str, tuple[int, int]] = {}
+        self._seen: dict[str, deque[float]] = {}
 
     def wait_s(self, client: str, now: float) -> int | None:
-        minute = int(now // 60)
         with self._lock:
-            window, count = self._counts.get(client, (minute, 0))
-            if window != minute:
-                window, count = minute, 0
-            if count >= self.per_minute:
-                return max(1, math.ceil((minute + 1) * 60 - now))
-            self._counts[client] = (window, count + 1)
+            seen = self._seen.setdefault(client, deque())
+            while seen and seen[0] <= now - 60:
+                seen.popleft()
+            if len(seen) >= self.per_minute:
+                return max(1, math.ceil(seen[0] + 60 - now))
+            seen.append(now)
         return None
 
 

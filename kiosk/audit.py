@@ -248,6 +248,16 @@ class AuditLog:
                 (result, json.dumps(detail, ensure_ascii=False), command_id),
             )
 
+    def fail_interrupted_commands(self) -> int:
+        """Commands started by an earlier run that never finished (it crashed or was killed): failed,
+        never run again. Call once at start-up, before any command runs."""
+        with self._lock:
+            cursor = self._conn.execute(
+                "UPDATE executed_commands SET result = 'failed', detail = '{\"reason\": \"interrupted\"}', "
+                "reported = 0 WHERE result = 'started'"
+            )
+        return cursor.rowcount
+
     def unreported_results(self) -> list[tuple[str, str, dict[str, Any]]]:
         """(command id, result, detail) of finished commands the hub has not confirmed yet."""
         with self._lock:
