@@ -30,7 +30,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "upload_diagnostics": (),
     "rotate_credentials": (),
 }
-OUT_OF_SERVICE_REASONS = ("internal", "hardware", "hours", "backend", "consumables")
+OUT_OF_SERVICE_REASONS = ("internal", "hardware", "hours", "backend")  # kiosk.session_view
 RESULTS = ("succeeded", "failed", "refused")
 DEFAULT_TTL_S = 24 * 3600
 

@@ -96,6 +96,7 @@ FIELDS: dict[str, dict[str, Any]] = {
         "result": _code,  # succeeded, failed, refused
         "reason": _code,  # why refused or failed: bad_signature, expired, replayed, ...
     },
+    "terminal": {"action": _code, "reason": _code},  # out of / back in service not by a technician
     "enrolment": {"action": _code, "result": _code},
 }
 

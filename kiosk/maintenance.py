@@ -82,11 +82,25 @@ class MaintenanceDesk:
         background_fn: Callable[[], Any],
         outbox_fn: Callable[[], Any],
         printer_fn: Callable[[], Any],
+        audit: Callable[..., Any] | None = None,
     ) -> None:
         self._health = health
         self._background_fn = background_fn
         self._outbox_fn = outbox_fn
         self._printer_fn = printer_fn
+        self.audit = audit  # kiosk.audit.AuditLog.append: each action below leaves an entry
+
+    def _audited(self, action: str, job: Callable[[], Any], count: Callable[[Any], int | None]) -> Any:
+        """Run a technician action and audit it: ok (with a count) or failed (with the error's type)."""
+        try:
+            result = job()
+        except Exception as exc:
+            if self.audit is not None:
+                self.audit("technician", action=action, result="failed", error=type(exc).__name__)
+            raise
+        if self.audit is not None:
+            self.audit("technician", action=action, result="ok", count=count(result))
+        return result
 
     def _outbox(self) -> Any:
         background = self._background_fn()
@@ -121,6 +135,10 @@ class MaintenanceDesk:
         )
 
     def force_sync(self) -> Any:
+        """Send everything pending now (offline_queue.SyncReport), audited. Raises as _force_sync."""
+        return self._audited("force_sync", self._force_sync, lambda report: report.acked)
+
+    def _force_sync(self) -> Any:
         """Send everything pending now (offline_queue.SyncReport). Raises MaintenanceUnavailable
         before the background work runs, SyncAlreadyRunning, QueueError."""
         background = self._background_fn()
@@ -131,6 +149,12 @@ class MaintenanceDesk:
         return report
 
     def print_test_page(self, language: str, terminal_id: str = "") -> PrintResult:
+        """Print a short page with no personal data, audited. Raises as _print_test_page."""
+        return self._audited(
+            "test_print", lambda: self._print_test_page(language, terminal_id), lambda _: None
+        )
+
+    def _print_test_page(self, language: str, terminal_id: str = "") -> PrintResult:
         """Print a short page with no personal data. Raises MaintenanceUnavailable, PaperOut,
         PrinterOffline, PrinterError."""
         printer = _resolve(self._printer_fn())
@@ -154,6 +178,10 @@ class MaintenanceDesk:
         return result
 
     def requeue_dead_letters(self) -> int:
+        """Put every dead letter back in the queue, audited; returns how many."""
+        return self._audited("requeue", self._requeue_dead_letters, lambda n: n)
+
+    def _requeue_dead_letters(self) -> int:
         """Put every dead letter back in the queue; returns how many. Raises MaintenanceUnavailable,
         QueueError."""
         outbox = self._outbox()
