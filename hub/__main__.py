@@ -73,6 +73,7 @@ def _serve(args: argparse.Namespace) -> int:
             retry_after_s=args.retry_after,
         ),
         max_batch_items=args.max_batch_items,
+        enrolment_per_minute=args.enrolment_per_minute,
     )
     app = create_app(settings)
     config = uvicorn.Config(
@@ -164,6 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-in-flight", type=int, default=0, help="answer 503 above this (0: no limit)")
     serve.add_argument("--rate-per-minute", type=int, default=0, help="answer 429 above this per terminal")
     serve.add_argument("--retry-after", type=int, default=2, help="Retry-After of a 503, seconds")
+    serve.add_argument(
+        "--enrolment-per-minute", type=int, default=10, help="enrolment attempts per client address a minute"
+    )
     serve.add_argument("--seed-demo", action="store_true", help="add the demo cases before serving")
     serve.add_argument("--card-hash", default=None, help="with --seed-demo: attach the demo cases to a card")
     serve.add_argument("--ssl-certfile", default=None, help="serve HTTPS with this certificate (PEM)")

@@ -62,6 +62,7 @@ class HubSettings:
     catalog_path: Path | None = None
     gate: GateSettings = field(default_factory=GateSettings)
     max_batch_items: int = 1000
+    enrolment_per_minute: int = 10  # POST /v1/enrolment attempts per client address (hub/fleet_routes.py)
 
 
 class ApiError(Exception):
@@ -163,7 +164,8 @@ def create_app(settings: HubSettings) -> FastAPI:
     app.state.store = store
     app.state.catalog = catalog
     _install_error_handlers(app)
-    fleet = install_fleet_routes(app, store)  # audit upload, command results, rotation, enrolment
+    # audit upload, command results, credential rotation, enrolment by code
+    fleet = install_fleet_routes(app, store, settings.enrolment_per_minute)
 
     @app.get("/healthz", response_model=models.Ack, summary="Liveness probe (not signed)")
     def healthz() -> dict[str, Any]:
