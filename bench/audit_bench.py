@@ -27,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from contract.audit_chain import GENESIS, canonical_entry, chain_hash  # noqa: E402
 from kiosk.audit import AuditLog  # noqa: E402
-from kiosk.audit_chain import GENESIS, canonical_entry, chain_hash  # noqa: E402
 
 
 def _entry(i: int) -> bytes:

@@ -15,9 +15,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from contract.audit_chain import GENESIS, AuditHead, VerifyResult, verify_rows
 from hub.fleet_tables import ensure_fleet_tables
 from hub.store import HubStore, StoreError, utc_now_iso
-from kiosk.audit_chain import GENESIS, AuditHead, VerifyResult, verify_rows
 
 MAX_ENTRIES_PER_UPLOAD = 2000
 

@@ -5,7 +5,7 @@ States: pending (issued, not yet handed out) -> delivered (in a heartbeat answer
 every answer until a result arrives, so a lost answer loses nothing: the terminal runs a command once
 by id) -> succeeded | failed | refused (the terminal's result). A command past its expiry without a
 result is shown as expired. Each command is signed at delivery with the terminal's current HMAC key
-(kiosk.command_signing), so a command issued before a credential rotation is still accepted after it.
+(contract.command_signing), so a command issued before a credential rotation is still accepted after it.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import secrets
 import time
 from typing import Any
 
+from contract.command_signing import sign_command
 from hub.fleet_tables import ensure_fleet_tables
 from hub.store import HubStore, StoreError, utc_now_iso
-from kiosk.command_signing import sign_command
 
 # what a terminal can be asked to do, and the arguments each takes (checked at issue)
 COMMANDS: dict[str, tuple[str, ...]] = {

@@ -11,7 +11,7 @@ no code (unless re-admitted with `reinstate`), and a code issued before the revo
 
 Rotation (a remote command): the terminal asks for new credentials (signed with its current ones),
 the hub keeps them pending and answers them; the terminal stores them and confirms with a proof made
-with the new key (kiosk.command_signing.rotation_proof); only then does the hub switch, and from
+with the new key (contract.command_signing.rotation_proof); only then does the hub switch, and from
 that moment the old token and key are refused.
 """
 
@@ -24,9 +24,9 @@ import secrets
 import time
 from typing import Any
 
+from contract.command_signing import rotation_proof
 from hub.fleet_tables import ensure_fleet_tables
 from hub.store import HubStore, StoreError, token_digest
-from kiosk.command_signing import rotation_proof
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base32
 CODE_LENGTH = 10

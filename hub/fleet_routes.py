@@ -37,7 +37,7 @@ ENROLMENT_PER_MINUTE = 10  # per client address: a code has 50 bits, guessing is
 class HeartbeatAnswer(BaseModel):
     ok: bool = True
     audit: dict[str, Any] = Field(description="the audit head the hub holds: upload the entries after it")
-    commands: list[dict[str, Any]] = Field(description="signed pending commands (kiosk.command_signing)")
+    commands: list[dict[str, Any]] = Field(description="signed pending commands (contract.command_signing)")
 
 
 class AuditUpload(BaseModel):

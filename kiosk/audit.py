@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.audit_chain import GENESIS, AuditHead, VerifyResult, canonical_entry, chain_hash, verify_rows
+from contract.audit_chain import GENESIS, AuditHead, VerifyResult, canonical_entry, chain_hash, verify_rows
 from offline_queue.errors import InvalidLocalRef
 from offline_queue.local_ref import LocalRef
 

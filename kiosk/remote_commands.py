@@ -4,7 +4,7 @@
     runner.run(answer["commands"])      # in the heartbeat's thread
     runner.report_results(hub)          # every finished command's result, until the hub has it
 
-A command is refused (and audited as such) when its signature (kiosk.command_signing, the terminal's
+A command is refused (and audited as such) when its signature (contract.command_signing, the terminal's
 own HMAC key) does not match — unsigned or changed on the way —, when it names another terminal,
 or when it has expired. One that ran before is not run again: its id is kept in the audit file
 (kiosk.audit, executed_commands), so "once" holds across restarts; the hub hands a command out in
@@ -22,8 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from contract.command_signing import command_signature_ok
 from kiosk.audit import AuditLog, AuditRefused
-from kiosk.command_signing import command_signature_ok
 from kiosk.hub_api import HubError, HubRefused
 from kiosk.safe_logging import log_unexpected
 

@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from contract.audit_chain import GENESIS, canonical_entry, chain_hash
 from hub.store import HubStore
-from kiosk.audit_chain import GENESIS, canonical_entry, chain_hash
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,9 +9,9 @@ import sys
 import time
 from pathlib import Path
 
+from contract.command_signing import sign_command
 from hub.commands import CommandBook
 from hub.store import HubStore
-from kiosk.command_signing import sign_command
 
 ROOT = Path(__file__).resolve().parent.parent
 

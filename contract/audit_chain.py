@@ -1,7 +1,7 @@
 """The audit chain's arithmetic, shared by the terminal (kiosk.audit) and the hub (hub.audit_store):
 h_n = SHA-256(h_{n-1} ‖ seq_n as 8 bytes big-endian ‖ canonical entry JSON), h_0 = 32 zero bytes.
 
-Part of the contract (like kiosk.signing): both sides must hash the same bytes the same way.
+Part of the contract (like contract.signing): both sides must hash the same bytes the same way.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Signatures on remote commands and on a credential rotation, shared by the hub and the terminal
-(contract v1, like kiosk.signing).
+(contract v1, like contract.signing).
 
 A command travels in the heartbeat's answer as
 `{id, terminal_id, command, args, issued_at, expires_at, signature}`; the signature is HMAC-SHA256
