@@ -12,6 +12,7 @@ Entries are ids and references only (the terminal's kiosk.audit guard); the hub 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from hub.fleet_tables import ensure_fleet_tables
 from hub.store import HubStore, StoreError, utc_now_iso
 
 MAX_ENTRIES_PER_UPLOAD = 2000
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -89,8 +91,16 @@ class AuditLedger:
                 and isinstance(item.get("seq"), int)
                 and isinstance(item.get("h"), str)
                 and isinstance(item.get("entry"), str)
+                and _HEX64.fullmatch(item["h"]) is not None
+                and 0 < item["seq"] < 2**63
             ):
-                raise StoreError("invalid_request", "each entry needs seq, h and entry", 422)
+                raise StoreError(
+                    "invalid_request", "each entry needs seq (positive), h (64 hex digits) and entry", 422
+                )
+            try:
+                item["entry"].encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise StoreError("invalid_request", "an entry is not valid text", 422) from exc
             rows.append((item["seq"], item["entry"], item["h"]))
         rows.sort()
         # flags are committed even when the upload is refused: the refusal is raised after the commit

@@ -40,13 +40,24 @@ class HeartbeatAnswer(BaseModel):
     commands: list[dict[str, Any]] = Field(description="signed pending commands (contract.command_signing)")
 
 
+class AuditEntryIn(BaseModel):
+    seq: int = Field(ge=1, lt=2**63)
+    h: str = Field(pattern=r"^[0-9a-f]{64}$", description="hex SHA-256 of the chain up to this entry")
+    entry: str = Field(max_length=4096, description="the canonical entry JSON, as hashed")
+
+
 class AuditUpload(BaseModel):
-    entries: list[dict[str, Any]] = Field(max_length=MAX_ENTRIES_PER_UPLOAD)
+    entries: list[AuditEntryIn] = Field(max_length=MAX_ENTRIES_PER_UPLOAD)
+
+
+Figure = str | int | float | bool | None
 
 
 class CommandResult(BaseModel):
-    result: str = Field(description="succeeded | failed | refused")
-    detail: dict[str, Any] = Field(default_factory=dict)
+    result: str = Field(max_length=16, description="succeeded | failed | refused")
+    detail: dict[str, Figure | list[str] | dict[str, Figure]] = Field(
+        default_factory=dict, description="figures and codes only (diagnostics: devices, queue, log tail)"
+    )
 
 
 class RotationConfirm(BaseModel):
@@ -94,7 +105,13 @@ class Fleet:
 
     def heartbeat_answer(self, terminal_id: str, health: dict[str, Any]) -> dict[str, Any]:
         head = health.get("audit")
-        if isinstance(head, dict) and isinstance(head.get("seq"), int) and isinstance(head.get("h"), str):
+        if (
+            isinstance(head, dict)
+            and isinstance(head.get("seq"), int)
+            and 0 <= head["seq"] < 2**63
+            and isinstance(head.get("h"), str)
+            and len(head["h"]) == 64
+        ):
             self.audit.record_head(terminal_id, head["seq"], head["h"])
         terminal = self.store.terminal(terminal_id)
         commands = self.commands.deliver(terminal_id, terminal.hmac_key) if terminal else []
@@ -110,7 +127,7 @@ def install_fleet_routes(
     @app.post("/v1/terminals/{terminal_id}/audit", summary="Upload audit entries that follow the held head")
     def upload_audit(terminal_id: str, request: Request, upload: AuditUpload) -> dict[str, Any]:
         _own(request, terminal_id)
-        return fleet.audit.add_entries(terminal_id, upload.entries).as_json()
+        return fleet.audit.add_entries(terminal_id, [e.model_dump() for e in upload.entries]).as_json()
 
     @app.post(
         "/v1/terminals/{terminal_id}/commands/{command_id}/result", summary="Report a remote command's result"
