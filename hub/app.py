@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import traceback
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Query, Request
+from fastapi import Path as Path_
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
@@ -29,6 +31,7 @@ from hub.auth import NO_BODY, GateSettings, SignatureGate
 from hub.catalog import CatalogFile
 from hub.field_vault import catalogue_classes
 from hub.fleet_routes import HeartbeatAnswer, install_fleet_routes
+from hub.profiles import ProfileStore, load_addresses, profile_answer
 from hub.records import NoRecord, SubjectIncomplete, issue_record
 from hub.store import HubStore, StoreError
 
@@ -70,6 +73,7 @@ class HubSettings:
     key_path: Path | None = None  # the key file for personal values; default <db>.key (hub/field_vault.py)
     gate: GateSettings = field(default_factory=GateSettings)
     max_batch_items: int = 1000
+    addresses_path: Path | None = None  # the community's address list (hub/data/demo_addresses.json)
     enrolment_per_minute: int = 10  # POST /v1/enrolment attempts per client address (hub/fleet_routes.py)
 
 
@@ -134,6 +138,14 @@ def _install_error_handlers(app: FastAPI) -> None:
         log.error("storage failed", extra={"error_type": type(exc).__name__})
         return _error(503, "storage_unavailable", "the hub cannot store right now", {"Retry-After": "5"})
 
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        # a defect of the hub: logged by type and frames (never the message: it may quote values), and
+        # still answered as JSON so a client reads it like any other refusal
+        frames = "".join(traceback.format_tb(exc.__traceback__))
+        log.error("unexpected error: %s (message withheld)\n%s", type(exc).__name__, frames)
+        return _error(500, "internal_error", "the hub failed on this request")
+
 
 def _json_object(request: Request) -> dict[str, Any]:
     """The body as the gate parsed it (hub/auth.py, hub/json_body.py); a JSON object or ApiError."""
@@ -163,6 +175,31 @@ def _check_item(item: Any, services: dict[str, dict[str, Any]]) -> str | None:
     if service.get("kind", "submit") != "submit":
         return "not_submittable"
     return None
+
+
+def _refresh_profiles(
+    profiles: ProfileStore,
+    services: dict[str, dict[str, Any]],
+    checked: list[tuple[dict[str, Any], str | None]],
+    answers: list[Any],
+) -> None:
+    """Accepted submissions flagged `profile_update` refresh the card holder's stored details."""
+    for (item, reason), answer in zip(checked, answers, strict=True):
+        payload = item.get("payload") if reason is None else None
+        if answer.status != "accepted" or not isinstance(payload, dict):
+            continue
+        card = payload.get("card_hash")
+        if not isinstance(card, str) or "profile_update" not in payload:
+            continue
+        fields = services.get(item.get("service_id"), {}).get("fields", [])
+        prefill = {f.get("id"): f.get("prefill") for f in fields if isinstance(f, dict)}
+        try:
+            refreshed = profiles.update_from_submission(card, payload, prefill)
+        except (StoreError, ValueError, sqlite3.Error) as exc:  # the cases are stored: never fail the batch
+            log.error("profile not refreshed: %s", type(exc).__name__)
+            continue
+        if refreshed:
+            log.info("profile refreshed from a submission", extra={"keys": ",".join(refreshed)})
 
 
 def _catalogue_classes(catalog: CatalogFile) -> dict[str, dict[str, str]]:
@@ -198,6 +235,8 @@ def create_app(settings: HubSettings) -> FastAPI:
     )
     app.state.store = store
     app.state.catalog = catalog
+    profiles = ProfileStore(store)  # sealed with the store's field key (hub/field_vault.py)
+    app.state.profiles = profiles
     _install_error_handlers(app)
     # audit upload, command results, credential rotation, enrolment by code
     fleet = install_fleet_routes(app, store, settings.enrolment_per_minute)
@@ -239,6 +278,7 @@ def create_app(settings: HubSettings) -> FastAPI:
         answers = await run_in_threadpool(
             store.submit, _terminal(request), checked, _catalogue_classes(catalog)
         )
+        await run_in_threadpool(_refresh_profiles, profiles, services, checked, answers)
         counts: dict[str, int] = {}
         for a in answers:
             counts[a.status] = counts.get(a.status, 0) + 1
@@ -257,6 +297,27 @@ def create_app(settings: HubSettings) -> FastAPI:
         if etag in wanted or "*" in wanted:
             return Response(status_code=304, headers={"ETag": etag})
         return Response(body, media_type="application/json", headers={"ETag": etag})
+
+    @app.get(
+        "/v1/residents/{card_hash}/profile",
+        response_model=models.ProfileOut,
+        responses=ERRORS,
+        summary="What the hub holds about a card holder, for prefill (values with their data classes)",
+    )
+    def resident_profile(card_hash: str = Path_(min_length=16, max_length=128)) -> dict[str, Any]:
+        values = profiles.get(card_hash)
+        if values is None:
+            raise ApiError(404, "no_profile", "the hub holds no details for this card")
+        return profile_answer(values)
+
+    @app.get(
+        "/v1/community/addresses",
+        response_model=models.AddressesOut,
+        responses=ERRORS,
+        summary="The community's buildings and units, for the terminal's place picker",
+    )
+    def community_addresses() -> dict[str, Any]:
+        return load_addresses(settings.addresses_path) if settings.addresses_path else load_addresses()
 
     @app.get(
         "/v1/cases", response_model=models.CaseList, responses=ERRORS, summary="Cases submitted with a card"
