@@ -95,6 +95,7 @@ class MaintenanceDesk:
         outbox_fn: Callable[[], Any],
         printer_fn: Callable[[], Any],
         new_outbox_fn: Callable[[], int] | None = None,
+        audit: Callable[..., Any] | None = None,
     ) -> None:
         self._health = health
         self._background_fn = background_fn
@@ -102,6 +103,19 @@ class MaintenanceDesk:
         self._printer_fn = printer_fn
         self._new_outbox_fn = new_outbox_fn  # e.g. lambda: start_new_outbox(path, terminal_id)
         self._outbox_problem: QueueFileUnusable | None = None
+        self.audit = audit  # kiosk.audit.AuditLog.append: each action below leaves an entry
+
+    def _audited(self, action: str, job: Callable[[], Any], count: Callable[[Any], int | None]) -> Any:
+        """Run a technician action and audit it: ok (with a count) or failed (with the error's type)."""
+        try:
+            result = job()
+        except Exception as exc:
+            if self.audit is not None:
+                self.audit("technician", action=action, result="failed", error=type(exc).__name__)
+            raise
+        if self.audit is not None:
+            self.audit("technician", action=action, result="ok", count=count(result))
+        return result
 
     def _outbox(self) -> Any:
         background = self._background_fn()
@@ -123,7 +137,7 @@ class MaintenanceDesk:
             raise MaintenanceUnavailable("this terminal cannot start a new outbox from here")
         if self._outbox() is not None or not isinstance(self._outbox_problem, OutboxLost):
             raise MaintenanceUnavailable("the outbox is not lost: nothing to start again")
-        generation = self._new_outbox_fn()
+        generation = self._audited("new_outbox", self._new_outbox_fn, lambda g: g)
         self._outbox_problem = None
         log.warning("technician started a new outbox", extra={"generation": generation})
         return generation
@@ -160,6 +174,10 @@ class MaintenanceDesk:
         )
 
     def force_sync(self) -> Any:
+        """Send everything pending now (offline_queue.SyncReport), audited. Raises as _force_sync."""
+        return self._audited("force_sync", self._force_sync, lambda report: report.acked)
+
+    def _force_sync(self) -> Any:
         """Send everything pending now (offline_queue.SyncReport). Raises MaintenanceUnavailable
         before the background work runs, SyncAlreadyRunning, QueueError."""
         background = self._background_fn()
@@ -170,6 +188,12 @@ class MaintenanceDesk:
         return report
 
     def print_test_page(self, language: str, terminal_id: str = "") -> PrintResult:
+        """Print a short page with no personal data, audited. Raises as _print_test_page."""
+        return self._audited(
+            "test_print", lambda: self._print_test_page(language, terminal_id), lambda _: None
+        )
+
+    def _print_test_page(self, language: str, terminal_id: str = "") -> PrintResult:
         """Print a short page with no personal data. Raises MaintenanceUnavailable, PaperOut,
         PrinterOffline, PrinterError."""
         printer = _resolve(self._printer_fn())
@@ -192,6 +216,10 @@ class MaintenanceDesk:
         return result
 
     def requeue_dead_letters(self) -> int:
+        """Put every dead letter back in the queue, audited; returns how many."""
+        return self._audited("requeue", self._requeue_dead_letters, lambda n: n)
+
+    def _requeue_dead_letters(self) -> int:
         """Put every dead letter back in the queue; returns how many. Raises MaintenanceUnavailable,
         QueueError."""
         outbox = self._outbox()

@@ -2,6 +2,7 @@
 
 pytest_plugins = [
     "tests.fixtures.card_stack",
+    "tests.fixtures.fleet_terminal",
     "tests.fixtures.hub_server",
     "tests.fixtures.input_engines",
     "tests.fixtures.keyring_backend",

@@ -16,8 +16,6 @@ RESIDENT_NAME = "张三伟"
 RESIDENT_ID = "11010519491231002X"
 
 
-
-
 def stored_beat(hub):
     store = HubStore(hub.db_path)
     try:

@@ -18,15 +18,19 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from drivers.health import HealthBoard
+from kiosk.audit import AuditLog
+from kiosk.audit_watch import SessionAuditWatch
 from kiosk.catalogue_store import CatalogueState, CatalogueStore
 from kiosk.config import KioskConfig
 from kiosk.hub_api import HubUnavailable
+from kiosk.log_tail import LogTail
 from kiosk.secrets import card_hash_salt, load_hub_credentials, select_keyring_backend
 from kiosk.services import LocalTicketBook, ServiceActions
-from kiosk.session import Session
+from kiosk.session import OutOfServiceReason, Session
 from ui.deferred import Deferred
 from ui.i18n import Words, compile_translations
 from ui.qt_executor import QtExecutor
+from ui.remote_commands import UiThread, command_handlers
 from ui.speech import Speaker
 from ui.theme import ELDER, STANDARD
 from ui.window import KioskWindow
@@ -81,8 +85,31 @@ class Terminal:
     health: HealthBoard = field(default_factory=HealthBoard)
     background: Any = None  # kiosk.background.TerminalBackground once started
     lost_outbox_heartbeat: Any = None  # a kiosk.heartbeat.Heartbeat while the outbox is lost
+    audit: AuditLog | None = None  # the terminal's audit trail (kiosk.audit)
+    log_tail: LogTail | None = None  # the last log lines, for the "upload diagnostics" command
+    ui_thread: UiThread | None = None  # remote commands reach the session through it
     addresses: Any = None  # kiosk.community.AddressBook: the place picker's list
     _was_failing: bool = False
+
+    def restart(self) -> None:
+        """End the program so that its service manager starts it again (remote command "restart")."""
+        self.window.allow_close()
+        QApplication.exit(0)
+
+    def _fleet_link(self, hub: Any) -> Any:
+        """Audit upload and pulled commands after each heartbeat (None without an audit file)."""
+        if self.audit is None or self.ui_thread is None or not hasattr(hub, "credentials"):
+            return None
+        from kiosk.fleet_link import FleetLink
+        from kiosk.remote_commands import CommandRunner
+
+        ui, session = self.ui_thread, self.session
+        handlers = command_handlers(self, ui, self.restart)
+        runner = CommandRunner(
+            self.audit, self.config.terminal_id, lambda: hub.credentials.hmac_key, handlers
+        )
+        revoked = lambda: ui.post(lambda: session.set_out_of_service(OutOfServiceReason.BACKEND))  # noqa: E731
+        return FleetLink(lambda: hub, self.audit, runner, on_revoked=revoked)
 
     def refresh_catalogue(self) -> None:
         """Ask the hub for a newer catalogue in a worker; the session takes it when nobody is using
@@ -113,7 +140,9 @@ class Terminal:
             catalogue = store.current.catalogue
             return catalogue.version if catalogue is not None else None
 
-        background = TerminalBackground(self.config, hub, outbox, self.health, catalogue_version)
+        background = TerminalBackground(
+            self.config, hub, outbox, self.health, catalogue_version, fleet=self._fleet_link(hub)
+        )
         background.start()
         self.background = background
 
@@ -164,6 +193,10 @@ class Terminal:
         outbox_open = not isinstance(self.outbox, Deferred) or self.outbox.loaded
         if outbox_open and hasattr(self.outbox, "close"):
             self.outbox.close()
+        if self.log_tail is not None:
+            logging.getLogger().removeHandler(self.log_tail)
+        if self.audit is not None:
+            self.audit.close()
 
 
 def build_terminal(
@@ -219,6 +252,13 @@ def build_terminal(
         page_size=STANDARD.items_per_page,
         elder_page_size=ELDER.items_per_page,
     )
+    audit = AuditLog.open(config.data_dir / "audit.sqlite")
+    session.subscribe(SessionAuditWatch(audit.append))
+
+    def quit_program() -> None:
+        audit.append("technician", action="quit")
+        QApplication.quit()
+
     compile_translations()
     words = Words()
     speak = config.ui.speech if speech is None else speech
@@ -230,7 +270,7 @@ def build_terminal(
         executor=executor,
         card_reader=card_reader,
         speech=speak,
-        on_quit=QApplication.quit,
+        on_quit=quit_program,
         tick_ms=tick_ms,
         technician_pin_hash=config.ui.technician_pin_hash,
     )
@@ -251,8 +291,16 @@ def build_terminal(
         return generation
 
     window.maintenance.attach(
-        health, lambda: terminal.background, outbox, printer, config.terminal_id, new_outbox
+        health,
+        lambda: terminal.background,
+        outbox,
+        printer,
+        config.terminal_id,
+        new_outbox_fn=new_outbox,
+        audit=audit.append,
     )
+    terminal.audit, terminal.log_tail, terminal.ui_thread = audit, LogTail(), UiThread()
+    logging.getLogger().addHandler(terminal.log_tail)
     from kiosk.community import AddressBook
 
     terminal.addresses = AddressBook(hub, config.data_dir / "addresses.json")

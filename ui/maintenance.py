@@ -63,6 +63,7 @@ class MaintenancePanel(QWidget):
         self._theme: Theme | None = None
         self._editor: DigitEditor | None = None
         self.desk: Any = None  # kiosk.maintenance.MaintenanceDesk, attached by ui.app once built
+        self._audit: Callable[..., Any] | None = None
         self.terminal_id = ""
         self._report: Any = None
         self._landscape = False  # the figures beside the buttons (set at each render)
@@ -79,12 +80,16 @@ class MaintenancePanel(QWidget):
         printer: Any,
         terminal_id: str,
         new_outbox_fn: Callable[[], int] | None = None,
+        audit: Callable[..., Any] | None = None,
     ) -> None:
         """Give the screen the terminal's parts (ui.app, once they are made; deferred ones are read
-        only after they are built)."""
+        only after they are built). `audit` (kiosk.audit.AuditLog.append) records each action."""
         from kiosk.maintenance import MaintenanceDesk
 
-        self.desk = MaintenanceDesk(health, background_fn, lambda: outbox, lambda: printer, new_outbox_fn)
+        self.desk = MaintenanceDesk(
+            health, background_fn, lambda: outbox, lambda: printer, new_outbox_fn=new_outbox_fn, audit=audit
+        )
+        self._audit = audit
         self.terminal_id = terminal_id
 
     def lock(self) -> None:
@@ -339,6 +344,9 @@ class MaintenancePanel(QWidget):
             self._executor.submit(lambda: pin_matches(pin, stored), self._checked)
 
     def _checked(self, ok: object) -> None:
+        if self._audit is not None:
+            result = "ok" if ok is True else ("locked" if self._tries + 1 >= MAX_PIN_TRIES else "wrong")
+            self._audit("technician", action="pin", result=result)
         if ok is True:
             self.unlocked, self._message = True, ""
         else:

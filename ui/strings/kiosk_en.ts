@@ -704,6 +704,10 @@
         <translation>Reading the terminal's figures…</translation>
     </message>
     <message>
+        <source>enrolment.refused</source>
+        <translation>The enrolment code was not accepted (used, expired or wrong). Ask staff for a new code.</translation>
+    </message>
+    <message>
         <source>maintenance.not_ready</source>
         <translation>Not ready yet: the queue and printer are still starting. Try again in a moment.</translation>
     </message>

@@ -704,6 +704,10 @@
         <translation>正在读取终端数据…</translation>
     </message>
     <message>
+        <source>enrolment.refused</source>
+        <translation>登记码未被接受（已用过、已过期或不正确），请联系工作人员获取新的登记码。</translation>
+    </message>
+    <message>
         <source>maintenance.not_ready</source>
         <translation>尚未就绪：队列和打印机仍在启动，请稍后再试。</translation>
     </message>
