@@ -1,0 +1,1 @@
+"""What the hub and the terminal share: wire shapes and rules both sides apply (see DESIGN.md)."""
