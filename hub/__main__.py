@@ -6,6 +6,7 @@ python -m hub advance C0000001 in_progress --db var/hub.sqlite
 python -m hub seed --db var/hub.sqlite
 python -m hub cases --db var/hub.sqlite
 python -m hub terminals --db var/hub.sqlite [--json]
+python -m hub staff add --db var/hub.sqlite --username wang --role case_officer [--password-file F]
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sys
 from pathlib import Path
 
 from hub.catalog import DEFAULT_CATALOG
+from hub.staff import add_staff_commands
 from hub.store import CASE_STATUSES, HubStore, StoreError
 from offline_queue.local_ref import DEMO_GENERATION, LocalRef
 
@@ -53,6 +55,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from hub.app import HubSettings, create_app
     from hub.auth import GateSettings
+    from hub.console.settings import ConsoleSettings
 
     if args.seed_demo:
         seed_demo_cases(HubStore(args.db), args.card_hash)
@@ -67,6 +70,15 @@ def _serve(args: argparse.Namespace) -> int:
             retry_after_s=args.retry_after,
         ),
         max_batch_items=args.max_batch_items,
+        console=ConsoleSettings(
+            heartbeat_interval_s=args.heartbeat_interval,
+            grace_missed=args.grace_missed,
+            red_missed=args.red_missed,
+            backlog_alert_s=args.backlog_alert,
+            max_failures=args.lockout_failures,
+            lock_s=args.lockout_seconds,
+            poll_s=args.console_poll,
+        ),
     )
     app = create_app(settings)
     config = uvicorn.Config(
@@ -173,6 +185,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--ssl-certfile", default=None, help="serve HTTPS with this certificate (PEM)")
     serve.add_argument("--ssl-keyfile", default=None, help="the certificate's private key (PEM)")
     serve.add_argument("--log-level", default="warning")
+    console = serve.add_argument_group("staff console (/console)")
+    console.add_argument("--heartbeat-interval", type=float, default=60.0, help="terminals' heartbeat, s")
+    console.add_argument("--grace-missed", type=int, default=2, help="yellow after this many missed")
+    console.add_argument("--red-missed", type=int, default=10, help="red after this many missed")
+    console.add_argument("--backlog-alert", type=float, default=3600.0, help="alert: oldest pending, s")
+    console.add_argument("--lockout-failures", type=int, default=5, help="wrong passwords before a lock")
+    console.add_argument("--lockout-seconds", type=float, default=900.0, help="how long a lock lasts")
+    console.add_argument("--console-poll", type=float, default=5.0, help="how often pages refresh, s")
     serve.set_defaults(func=_serve)
 
     enrol = sub.add_parser("enrol", help="create a terminal's credentials in keyring and register them here")
@@ -203,6 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     terminals.add_argument("--db", required=True, help="the hub's SQLite file")
     terminals.add_argument("--json", action="store_true", help="one JSON object per terminal and line")
     terminals.set_defaults(func=_terminals)
+    add_staff_commands(sub)
     return parser
 
 

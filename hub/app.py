@@ -25,6 +25,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from hub import models
 from hub.auth import GateSettings, SignatureGate
 from hub.catalog import CatalogFile
+from hub.catalogue_rollout import CatalogueRollout
+from hub.console import mount as mount_console
+from hub.console.settings import ConsoleSettings
 from hub.records import NoRecord, SubjectIncomplete, issue_record
 from hub.store import HubStore, StoreError
 
@@ -61,6 +64,7 @@ class HubSettings:
     catalog_path: Path | None = None
     gate: GateSettings = field(default_factory=GateSettings)
     max_batch_items: int = 1000
+    console: ConsoleSettings = field(default_factory=ConsoleSettings)
 
 
 class ApiError(Exception):
@@ -150,6 +154,7 @@ def create_app(settings: HubSettings) -> FastAPI:
     """The hub application over `settings.db_path` (created if new)."""
     store = HubStore(settings.db_path)
     catalog = CatalogFile(settings.catalog_path)
+    rollout = CatalogueRollout(store, catalog)
     app = FastAPI(
         title="Community kiosk reference hub",
         version=API_VERSION,
@@ -161,7 +166,9 @@ def create_app(settings: HubSettings) -> FastAPI:
     )
     app.state.store = store
     app.state.catalog = catalog
+    app.state.rollout = rollout
     _install_error_handlers(app)
+    mount_console(app, store, rollout, settings.console)
 
     @app.get("/healthz", response_model=models.Ack, summary="Liveness probe (not signed)")
     def healthz() -> dict[str, Any]:
@@ -189,7 +196,7 @@ def create_app(settings: HubSettings) -> FastAPI:
             raise ApiError(413, "too_many_items", f"at most {settings.max_batch_items} items per batch")
         if not all(isinstance(i, dict) and isinstance(i.get("idempotency_key"), str) for i in items):
             raise ApiError(422, "invalid_request", "every item needs an idempotency_key string")
-        services = catalog.services()
+        services = rollout.services_for(_terminal(request))
         checked = [(item, _check_item(item, services)) for item in items]
         answers = await run_in_threadpool(store.submit, _terminal(request), checked)
         counts: dict[str, int] = {}
@@ -205,7 +212,8 @@ def create_app(settings: HubSettings) -> FastAPI:
         summary="The current service catalogue, with an ETag",
     )
     def get_catalog(request: Request) -> Response:
-        body, etag, _ = catalog.current()
+        # per terminal: a staged version goes to its group only (hub/catalogue_rollout.py)
+        body, etag, _ = rollout.document_for(_terminal(request))
         wanted = [t.strip() for t in request.headers.get("if-none-match", "").split(",")]
         if etag in wanted or "*" in wanted:
             return Response(status_code=304, headers={"ETag": etag})
@@ -243,8 +251,8 @@ def create_app(settings: HubSettings) -> FastAPI:
     @app.post(
         "/v1/tickets", response_model=models.TicketOut, responses=ERRORS, summary="A ticket for a window"
     )
-    def take_ticket(ticket: models.TicketIn) -> dict[str, Any]:
-        services = catalog.services()
+    def take_ticket(request: Request, ticket: models.TicketIn) -> dict[str, Any]:
+        services = rollout.services_for(_terminal(request))
         if ticket.service_id not in services:
             raise ApiError(404, "unknown_service", "no such service in the catalogue")
         prefix, window = _ticket_prefix(services, ticket.service_id)
@@ -264,7 +272,7 @@ def create_app(settings: HubSettings) -> FastAPI:
         summary="Issue a record or certificate for printing (values masked)",
     )
     def records(request: Request, wanted: models.RecordIn) -> dict[str, Any]:
-        service = catalog.services().get(wanted.service_id)
+        service = rollout.services_for(_terminal(request)).get(wanted.service_id)
         if service is None:
             raise ApiError(404, "unknown_service", "no such service in the catalogue")
         try:

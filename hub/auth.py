@@ -33,7 +33,8 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-PUBLIC_PREFIXES = ("/openapi.json", "/docs", "/redoc", "/healthz")
+# the staff console (/console) has its own sign-in: hub/console/sessions.py
+PUBLIC_PREFIXES = ("/openapi.json", "/docs", "/redoc", "/healthz", "/console")
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 v1: terminals, nonces, cases, case events, tickets, records, heartbeats.
 v2: fleet (fleet-wide settings made once, e.g. the card-hash salt every terminal shares).
+v3: the staff console's tables (see _console_tables) and cases.assigned_to.
 Every step creates only what is missing, so any older file is brought up to date in one pass.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def migrate(db: sqlite_utils.Database) -> None:
@@ -83,4 +84,50 @@ def migrate(db: sqlite_utils.Database) -> None:
         if_not_exists=True,
     )
     db["fleet"].create({"key": str, "value": str, "created_at": str}, pk="key", if_not_exists=True)
+    _console_tables(db)
     db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+
+def _console_tables(db: sqlite_utils.Database) -> None:
+    """Staff accounts and sessions, the staff audit log, catalogue versions and their rollout."""
+    if "assigned_to" not in db["cases"].columns_dict:
+        db["cases"].add_column("assigned_to", str)
+    db["staff"].create(
+        {
+            "username": str,
+            "role": str,
+            "password_hash": str,  # argon2id, see hub/staff.py
+            "created_at": str,
+            "disabled": int,
+            "failed_logins": int,  # since the last successful sign-in
+            "locked_until": float,  # epoch seconds; sign-in refused before it
+        },
+        pk="username",
+        if_not_exists=True,
+    )
+    db["staff_sessions"].create(
+        {"token_sha256": str, "username": str, "csrf_token": str, "created_at": float, "last_seen": float},
+        pk="token_sha256",
+        if_not_exists=True,
+    )
+    db["staff_audit"].create(
+        {"id": int, "at": str, "username": str, "action": str, "target": str, "detail": str},
+        pk="id",
+        if_not_exists=True,
+    )
+    db["staff_audit"].create_index(["at"], if_not_exists=True)
+    db["catalogue_versions"].create(
+        {"version": str, "document": str, "uploaded_by": str, "uploaded_at": str},
+        pk="version",
+        if_not_exists=True,
+    )
+    # the stable version is the latest promotion; rolling back removes the latest promotion
+    db["catalogue_promotions"].create(
+        {"id": int, "version": str, "at": str, "username": str}, pk="id", if_not_exists=True
+    )
+    # at most one staged version, served to the terminals of one group
+    db["catalogue_stage"].create(
+        {"slot": int, "version": str, "group_name": str, "at": str, "username": str},
+        pk="slot",
+        if_not_exists=True,
+    )

@@ -10,6 +10,7 @@ synchronous=FULL: an answer "accepted" is only sent after the case is on disk.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -136,6 +137,18 @@ class HubStore:
         with self._lock:
             self._db.conn.close()
 
+    # the staff console's modules (hub/staff.py, hub/console/) keep their own SQL next to their
+    # logic and reach the database only through these two
+    def transaction(self) -> contextlib.AbstractContextManager[sqlite_utils.Database]:
+        """A write transaction under the store's lock."""
+        return self._tx()
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite_utils.Database]:
+        """The database under the store's lock, for reads."""
+        with self._lock:
+            yield self._db
+
     # --- terminals and replay protection ------------------------------------------------------------
 
     def register_terminal(self, terminal_id: str, token: str, hmac_key: bytes) -> None:
@@ -257,10 +270,19 @@ class HubStore:
         return case_id
 
     @staticmethod
-    def _add_event(db: sqlite_utils.Database, case_id: str, status: str, at: str, note: str = "") -> None:
+    def _add_event(
+        db: sqlite_utils.Database,
+        case_id: str,
+        status: str,
+        at: str,
+        note: str = "",
+        written: dict[str, str] | None = None,
+    ) -> None:
         notes = dict(STATUS_NOTES.get(status, {}))
         if note:
             notes = {"zh": note, "en": note}
+        # a note staff wrote per language replaces the standard words in that language only
+        notes.update({lang: text for lang, text in (written or {}).items() if text.strip()})
         db.execute(
             "INSERT INTO case_events (case_id, at, status, note) VALUES (?, ?, ?, ?)",
             [case_id, at, status, json.dumps(notes, ensure_ascii=False)],
@@ -322,8 +344,11 @@ class HubStore:
             names = [d[0] for d in rows.description]
             return [self._case_json(dict(zip(names, r, strict=True))) for r in rows.fetchall()]
 
-    def advance_case(self, ref: str, status: str, note: str = "") -> dict[str, Any]:
-        """Move a case to `status` and add it to the timeline (staff work, done by the CLI here).
+    def advance_case(
+        self, ref: str, status: str, note: str = "", notes: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        """Move a case to `status` and add it to the timeline (staff work: the console or the CLI).
+        `note` is one text for every language; `notes` ({"zh": .., "en": ..}) one per language.
         Raises StoreError for an unknown case or status."""
         if status not in CASE_STATUSES:
             raise StoreError("invalid_status", f"status must be one of {', '.join(CASE_STATUSES)}", 422)
@@ -332,8 +357,25 @@ class HubStore:
             if row is None:
                 raise StoreError("not_found", "no such case", 404)
             db.execute("UPDATE cases SET status = ? WHERE case_id = ?", [status, row["case_id"]])
-            self._add_event(db, row["case_id"], status, utc_now_iso(), note)
+            self._add_event(db, row["case_id"], status, utc_now_iso(), note, notes)
             return self._case_json({**row, "status": status})
+
+    def case_record(self, ref: str) -> dict[str, Any] | None:
+        """Everything the hub holds about a case, payload included (the staff console's case page):
+        the columns of list_cases plus payload (dict) and assigned_to. None when unknown."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT case_id, terminal_id, idempotency_key, local_ref, service_id, catalog_version,"
+                " created_at, received_at, status, rating, rating_comment, assigned_to, payload FROM cases"
+                " WHERE case_id = ? OR local_ref = ? ORDER BY seq LIMIT 1",
+                [ref, ref],
+            )
+            row = rows.fetchone()
+            if row is None:
+                return None
+            record = dict(zip([d[0] for d in rows.description], row, strict=True))
+        record["payload"] = json.loads(record["payload"] or "{}")
+        return record
 
     def rate_case(self, ref: str, stars: int, comment: str) -> dict[str, Any]:
         """Record a rating once, for a finished case. Raises StoreError (404, 409)."""

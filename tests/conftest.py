@@ -2,6 +2,7 @@
 
 pytest_plugins = [
     "tests.fixtures.card_stack",
+    "tests.fixtures.console",
     "tests.fixtures.hub_server",
     "tests.fixtures.keyring_backend",
     "tests.fixtures.kiosk_ui",
