@@ -3,6 +3,7 @@
 pytest_plugins = [
     "tests.fixtures.card_stack",
     "tests.fixtures.console",
+    "tests.fixtures.console_browser",
     "tests.fixtures.hub_server",
     "tests.fixtures.keyring_backend",
     "tests.fixtures.kiosk_ui",

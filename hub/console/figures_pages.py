@@ -11,7 +11,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from hub.console import figures_data
-from hub.console.pages import Console
+from hub.console.pages import Console, language
+from hub.console.words import STATUS_WORDS
 
 
 def _days(request: Request) -> int:
@@ -32,7 +33,7 @@ def routes(console: Console) -> APIRouter:
             "by_service": [[s, n] for s, n in figures.by_service],
             "by_terminal": [[t, n] for t, n in figures.by_terminal],
             "by_hour": [[f"{h:02d}", n] for h, n in figures.by_hour],
-            "waits": [[w["status"], w["median_h"]] for w in figures.waits],
+            "waits": [[STATUS_WORDS[w["status"]][language(request)], w["median_h"]] for w in figures.waits],
             "ratings": [[f"{s}★", n] for s, n in figures.ratings],
         }
         return console.render(
