@@ -21,6 +21,7 @@ from pathlib import Path
 from hub.catalog import DEFAULT_CATALOG
 from hub.staff import add_staff_commands
 from hub.store import CASE_STATUSES, HubStore, StoreError
+from hub.stores import is_postgres, open_store
 from offline_queue.local_ref import DEMO_GENERATION, LocalRef
 
 
@@ -58,9 +59,9 @@ def _serve(args: argparse.Namespace) -> int:
     from hub.console.settings import ConsoleSettings
 
     if args.seed_demo:
-        seed_demo_cases(HubStore(args.db), args.card_hash)
+        seed_demo_cases(open_store(args.db), args.card_hash)
     settings = HubSettings(
-        db_path=Path(args.db),
+        db_path=args.db if is_postgres(args.db) else Path(args.db),
         catalog_path=Path(args.catalog) if args.catalog else None,
         gate=GateSettings(
             max_body_bytes=args.max_body_bytes,
@@ -114,7 +115,7 @@ def _enrol(args: argparse.Namespace) -> int:
 
 def _advance(args: argparse.Namespace) -> int:
     try:
-        case = HubStore(args.db).advance_case(args.case, args.status, args.note)
+        case = open_store(args.db).advance_case(args.case, args.status, args.note)
     except StoreError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 1
@@ -123,13 +124,13 @@ def _advance(args: argparse.Namespace) -> int:
 
 
 def _seed(args: argparse.Namespace) -> int:
-    ids = seed_demo_cases(HubStore(args.db), args.card_hash)
+    ids = seed_demo_cases(open_store(args.db), args.card_hash)
     print("demo cases:", ", ".join(ids))
     return 0
 
 
 def _cases(args: argparse.Namespace) -> int:
-    for case in HubStore(args.db).list_cases():
+    for case in open_store(args.db).list_cases():
         print(json.dumps(case, ensure_ascii=False))
     return 0
 
@@ -155,7 +156,7 @@ def _summary(terminal: dict) -> str:
 
 
 def _terminals(args: argparse.Namespace) -> int:
-    store = HubStore(args.db)
+    store = open_store(args.db)
     try:
         for terminal in store.terminals_overview():
             print(json.dumps(terminal, ensure_ascii=False) if args.json else _summary(terminal))
@@ -169,7 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="run the hub's HTTP API")
-    serve.add_argument("--db", required=True, help="the hub's SQLite file (created if new)")
+    serve.add_argument(
+        "--db", required=True, help="the hub's SQLite file (created if new) or a postgresql:// URL"
+    )
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--fd", type=int, default=None, help="serve on an already bound socket (tests)")

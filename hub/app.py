@@ -29,7 +29,8 @@ from hub.catalogue_rollout import CatalogueRollout
 from hub.console import mount as mount_console
 from hub.console.settings import ConsoleSettings
 from hub.records import NoRecord, SubjectIncomplete, issue_record
-from hub.store import HubStore, StoreError
+from hub.store import StoreError
+from hub.stores import open_store
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ SIGNING_HEADERS = {
 
 @dataclass(frozen=True)
 class HubSettings:
-    db_path: Path
+    db_path: Path | str  # the SQLite file, or a postgresql:// URL (a str, so the "//" survives)
     catalog_path: Path | None = None
     gate: GateSettings = field(default_factory=GateSettings)
     max_batch_items: int = 1000
@@ -151,8 +152,8 @@ def _ticket_prefix(services: dict[str, dict[str, Any]], service_id: str) -> tupl
 
 
 def create_app(settings: HubSettings) -> FastAPI:
-    """The hub application over `settings.db_path` (created if new)."""
-    store = HubStore(settings.db_path)
+    """The hub application over `settings.db_path` (a SQLite file, created if new, or PostgreSQL)."""
+    store = open_store(settings.db_path)
     catalog = CatalogFile(settings.catalog_path)
     rollout = CatalogueRollout(store, catalog)
     app = FastAPI(

@@ -135,7 +135,7 @@ class CatalogueRollout:
             staged = db.execute("SELECT version, group_name FROM catalogue_stage WHERE slot = 1").fetchone()
             versions = db.execute(
                 "SELECT version, uploaded_by, uploaded_at FROM catalogue_versions ORDER BY uploaded_at DESC,"
-                " rowid DESC"
+                " version DESC"
             ).fetchall()
             promotions = db.execute(
                 "SELECT version, at, username FROM catalogue_promotions ORDER BY id DESC LIMIT 20"

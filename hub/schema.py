@@ -131,3 +131,47 @@ def _console_tables(db: sqlite_utils.Database) -> None:
         pk="slot",
         if_not_exists=True,
     )
+
+
+# --- PostgreSQL (hub/store_pg.py): the same tables and versions, as DDL ------------------------------
+# Version n's statements bring a database at n-1 to n; the applied version is in hub_schema. Keep a
+# change to the SQLite schema above and its PostgreSQL step here in the same commit.
+PG_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        "CREATE TABLE terminals (terminal_id TEXT PRIMARY KEY, token_sha256 TEXT, hmac_key TEXT,"
+        " revoked INTEGER, enrolled_at TEXT)",
+        "CREATE TABLE nonces (terminal_id TEXT, nonce TEXT, seen_at DOUBLE PRECISION,"
+        " PRIMARY KEY (terminal_id, nonce))",
+        "CREATE INDEX nonces_seen_at ON nonces (seen_at)",
+        "CREATE TABLE cases (seq BIGSERIAL PRIMARY KEY, case_id TEXT NOT NULL UNIQUE, terminal_id TEXT,"
+        " idempotency_key TEXT, body_sha256 TEXT, local_ref TEXT, service_id TEXT NOT NULL,"
+        " catalog_version TEXT, created_at TEXT, received_at TEXT, payload TEXT, card_hash TEXT,"
+        " status TEXT NOT NULL, rating INTEGER, rating_comment TEXT,"
+        " UNIQUE (terminal_id, idempotency_key))",
+        "CREATE INDEX cases_local_ref ON cases (local_ref)",
+        "CREATE INDEX cases_card_hash ON cases (card_hash)",
+        "CREATE TABLE case_events (id BIGSERIAL PRIMARY KEY, case_id TEXT, at TEXT, status TEXT, note TEXT)",
+        "CREATE INDEX case_events_case_id ON case_events (case_id)",
+        "CREATE TABLE tickets (id BIGSERIAL PRIMARY KEY, day TEXT, prefix TEXT, number INTEGER,"
+        " service_id TEXT, issued_at TEXT, UNIQUE (day, prefix, number))",
+        "CREATE TABLE records (record_id TEXT PRIMARY KEY, service_id TEXT, terminal_id TEXT, issued_at TEXT)",
+        "CREATE TABLE heartbeats (terminal_id TEXT PRIMARY KEY, received_at TEXT, health TEXT)",
+    ),
+    2: ("CREATE TABLE fleet (key TEXT PRIMARY KEY, value TEXT, created_at TEXT)",),
+    3: (
+        "ALTER TABLE cases ADD COLUMN assigned_to TEXT",
+        "CREATE TABLE staff (username TEXT PRIMARY KEY, role TEXT, password_hash TEXT, created_at TEXT,"
+        " disabled INTEGER, failed_logins INTEGER, locked_until DOUBLE PRECISION)",
+        "CREATE TABLE staff_sessions (token_sha256 TEXT PRIMARY KEY, username TEXT, csrf_token TEXT,"
+        " created_at DOUBLE PRECISION, last_seen DOUBLE PRECISION)",
+        "CREATE TABLE staff_audit (id BIGSERIAL PRIMARY KEY, at TEXT, username TEXT, action TEXT,"
+        " target TEXT, detail TEXT)",
+        "CREATE INDEX staff_audit_at ON staff_audit (at)",
+        "CREATE TABLE catalogue_versions (version TEXT PRIMARY KEY, document TEXT, uploaded_by TEXT,"
+        " uploaded_at TEXT)",
+        "CREATE TABLE catalogue_promotions (id BIGSERIAL PRIMARY KEY, version TEXT, at TEXT, username TEXT)",
+        "CREATE TABLE catalogue_stage (slot INTEGER PRIMARY KEY, version TEXT, group_name TEXT, at TEXT,"
+        " username TEXT)",
+    ),
+}
+assert max(PG_MIGRATIONS) == SCHEMA_VERSION, "a schema version without its PostgreSQL step"

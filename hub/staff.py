@@ -13,6 +13,7 @@ action goes through `record_action`, never with a personal value in it.
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
 import json
 import sys
@@ -25,13 +26,19 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from hub.store import HubStore, utc_now_iso
+from hub.stores import open_store
 
 ROLES = ("case_officer", "fleet_technician", "administrator")
 MIN_PASSWORD_LENGTH = 10
 
 _hasher = PasswordHasher()
-# verified against when the name is unknown, so both paths take the same time
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the name is unknown, so both paths cost the same hashing work (made on
+    first use: hashing at import would slow every hub start)."""
+    return _hasher.hash("not a password of anyone")
 
 
 @dataclass(frozen=True)
@@ -114,7 +121,7 @@ class StaffAccounts:
                 [username],
             ).fetchone()
         if row is None:
-            _verify(_DUMMY_HASH, password)
+            _verify(_dummy_hash(), password)
             raise SignInRefused("bad_credentials")
         role, password_hash, disabled, failures, locked_until = row
         if disabled:
@@ -190,8 +197,9 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def _staff_add(args: argparse.Namespace) -> int:
+
     try:
-        member = StaffAccounts(HubStore(args.db)).add(args.username, args.role, _read_password(args))
+        member = StaffAccounts(open_store(args.db)).add(args.username, args.role, _read_password(args))
     except StaffError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -200,7 +208,8 @@ def _staff_add(args: argparse.Namespace) -> int:
 
 
 def _staff_list(args: argparse.Namespace) -> int:
-    for member in StaffAccounts(HubStore(args.db)).members():
+
+    for member in StaffAccounts(open_store(args.db)).members():
         print(f"{member.username}\t{member.role}")
     return 0
 

@@ -48,6 +48,7 @@ class RunningHub:
     log_path: Path | None = None
     tls: tuple[Path, Path] | None = None  # (certificate, key): serve HTTPS
     port: int = 0
+    db_url: str | None = None  # serve on PostgreSQL at this URL instead of the SQLite file db_path
     startup_s: float = 0.0
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
@@ -77,7 +78,8 @@ class RunningHub:
         sock.bind(("127.0.0.1", self.port))
         sock.listen(128)
         self.port = sock.getsockname()[1]
-        args = [sys.executable, "-m", "hub", "serve", "--db", str(self.db_path), "--fd", str(sock.fileno())]
+        db = self.db_url or str(self.db_path)
+        args = [sys.executable, "-m", "hub", "serve", "--db", db, "--fd", str(sock.fileno())]
         args += ["--catalog", str(self.catalog)] if self.catalog is not None else []
         if self.tls:
             args += ["--ssl-certfile", str(self.tls[0]), "--ssl-keyfile", str(self.tls[1])]
@@ -147,21 +149,24 @@ def start_hub(
     store_in_keyring: bool = True,
     port: int = 0,
     tls: tuple[Path, Path] | None = None,
+    db_url: str | None = None,
 ) -> RunningHub:
     """Enrol `terminal_id` at a new or existing hub database and start the hub on 127.0.0.1.
 
     With `store_in_keyring` the credentials also go into the current keyring backend (the kiosk's
     side of enrolment); without, they are only returned (e.g. for a benchmark that builds its client
     directly). `tls` = (certificate, key) PEM files serves HTTPS; the hub config then trusts that
-    certificate as its CA bundle. Raises HubStartError when the hub does not come up.
+    certificate as its CA bundle. `db_url` (postgresql://...) runs the hub on PostgreSQL; `db_path`
+    then only places the log file. Raises HubStartError when the hub does not come up.
     """
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    database = db_url or db_path
     if store_in_keyring:
-        credentials = enrol_terminal(terminal_id, db_path)
+        credentials = enrol_terminal(terminal_id, database)
     else:
         credentials = new_credentials(terminal_id)
-        register_at_hub(db_path, credentials)
+        register_at_hub(database, credentials)
     hub = RunningHub(
         db_path=db_path,
         terminal_id=terminal_id,
@@ -170,6 +175,7 @@ def start_hub(
         extra_args=tuple(extra_args),
         port=port,
         tls=tls,
+        db_url=db_url,
     )
     hub.start()
     return hub

@@ -24,15 +24,15 @@ def new_credentials(terminal_id: str) -> HubCredentials:
     )
 
 
-def register_at_hub(hub_db_path: Path, credentials: HubCredentials) -> bytes:
+def register_at_hub(hub_db_path: Path | str, credentials: HubCredentials) -> bytes:
     """Make the reference hub at `hub_db_path` accept these credentials (replacing older ones).
 
     Returns the fleet's card-hash salt (made by the hub on the first enrolment, the same ever after).
     """
     # imported here: the kiosk core does not depend on the hub package except for this set-up step
-    from hub.store import HubStore
+    from hub.stores import open_store
 
-    store = HubStore(hub_db_path)
+    store = open_store(hub_db_path)  # a SQLite file or a postgresql:// URL
     try:
         store.register_terminal(credentials.terminal_id, credentials.token, credentials.hmac_key)
         return store.fleet_card_salt()
@@ -40,7 +40,7 @@ def register_at_hub(hub_db_path: Path, credentials: HubCredentials) -> bytes:
         store.close()
 
 
-def enrol_terminal(terminal_id: str, hub_db_path: Path) -> HubCredentials:
+def enrol_terminal(terminal_id: str, hub_db_path: Path | str) -> HubCredentials:
     """Create credentials, store them in the current keyring backend and register them at the hub;
     the fleet's card-hash salt the hub answers with is stored in keyring as well.
 

@@ -7,7 +7,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 
 # pcscd + vsmartcard-vpcd: the PC/SC stack and virtual reader; libpcsclite-dev + swig: building pyscard;
-# fonts-noto-cjk: Chinese on screen and receipts; espeak-ng: spoken guidance; libxcb*/libegl: Qt's xcb.
+# fonts-noto-cjk: Chinese on screen and receipts; chromium: staff console browser tests;
+# postgresql: the hub's PostgreSQL store and its tests (the server is started per test session); espeak-ng: spoken guidance; libxcb*/libegl: Qt's xcb.
 DEBIAN_PACKAGES=(
   pcscd vsmartcard-vpcd python3-virtualsmartcard libpcsclite-dev swig
   fonts-noto-cjk espeak-ng
@@ -15,6 +16,7 @@ DEBIAN_PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
   libxcb-xinerama0
   chromium chromium-driver
+  postgresql
 )
 
 as_root() {

@@ -6,6 +6,7 @@ pytest_plugins = [
     "tests.fixtures.console_browser",
     "tests.fixtures.hub_server",
     "tests.fixtures.keyring_backend",
+    "tests.fixtures.postgres",
     "tests.fixtures.kiosk_ui",
     "tests.fixtures.session_kit",
     "tests.fixtures.test_printer",

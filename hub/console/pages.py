@@ -3,6 +3,7 @@ language (zh/en) and rendering with the words of hub/console/words.py."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,6 @@ from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from hub.catalogue_rollout import CatalogueRollout
 from hub.console import csrf, sessions
@@ -56,8 +56,12 @@ class Console:
     rollout: CatalogueRollout
     settings: ConsoleSettings
 
-    def __post_init__(self) -> None:
-        self.env = Environment(
+    @functools.cached_property
+    def env(self) -> Any:
+        # Jinja is imported on the first page, not at hub start: terminals never wait for it
+        from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+        return Environment(
             loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]), trim_blocks=True
         )
 
