@@ -53,6 +53,11 @@ class RunningHub:
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @property
+    def database(self) -> Path | str:
+        """What `--db` names: the SQLite file or the PostgreSQL URL (for hub.stores.open_store)."""
+        return self.db_url or self.db_path
+
+    @property
     def url(self) -> str:
         return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
