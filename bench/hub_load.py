@@ -157,7 +157,8 @@ def main() -> int:
         for k in range(args.workers):
             (tmp / f"hub{k}").mkdir()
             hub = RunningHub(db_path=tmp / f"hub{k}" / "hub", terminal_id=fleet[0].terminal_id,
-                             credentials=fleet[0], db_url=url, extra_args=("--log-level", "error"))  # fmt: skip
+                             credentials=fleet[0], db_url=url,
+                             extra_args=("--log-level", "error", "--key-file", str(tmp / "field.key")))  # fmt: skip
             hub.start(timeout_s=60)
             hubs.append(hub)
         results = asyncio.run(_load([h.url for h in hubs], fleet, args))

@@ -1,10 +1,12 @@
-"""Command line of the reference hub: a thin layer over hub.app, hub.store and kiosk.enrolment.
+"""Command line of the reference hub: a thin layer over hub.app and hub.store (and, for `enrol` only,
+the terminal-side kiosk.enrolment, until enrolment moves onto HTTP).
 
 python -m hub serve --db var/hub.sqlite [--host 127.0.0.1] [--port 8765] [--catalog FILE]
 python -m hub enrol --db var/hub.sqlite --terminal T0001 --keyring file:var/keyring.cfg
 python -m hub advance C0000001 in_progress --db var/hub.sqlite
 python -m hub seed --db var/hub.sqlite
 python -m hub cases --db var/hub.sqlite
+python -m hub show C0000001 --db var/hub.sqlite [--key-file FILE]   (personal values decrypted: staff)
 python -m hub terminals --db var/hub.sqlite [--json]
 python -m hub staff add --db var/hub.sqlite --username wang --role case_officer [--password-file F]
 """
@@ -18,11 +20,11 @@ import socket
 import sys
 from pathlib import Path
 
+from contract.local_ref import DEMO_GENERATION, LocalRef
 from hub.catalog import DEFAULT_CATALOG
 from hub.staff import add_staff_commands
 from hub.store import CASE_STATUSES, HubStore, StoreError
 from hub.stores import is_postgres, open_store
-from offline_queue.local_ref import DEMO_GENERATION, LocalRef
 
 
 def _demo_ref(terminal_id: str, sequence: int) -> str:
@@ -63,6 +65,7 @@ def _serve(args: argparse.Namespace) -> int:
     settings = HubSettings(
         db_path=args.db if is_postgres(args.db) else Path(args.db),
         catalog_path=Path(args.catalog) if args.catalog else None,
+        key_path=Path(args.key_file) if args.key_file else None,
         gate=GateSettings(
             max_body_bytes=args.max_body_bytes,
             clock_window_s=args.clock_window,
@@ -135,6 +138,23 @@ def _cases(args: argparse.Namespace) -> int:
     return 0
 
 
+def _show(args: argparse.Namespace) -> int:
+    """One case with its personal values decrypted: staff work, on the hub's machine only."""
+    store = HubStore(args.db, key_path=args.key_file)
+    try:
+        case = store.case_details(args.case)
+    except StoreError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    if case is None:
+        print("error: no such case", file=sys.stderr)
+        return 1
+    print(json.dumps(case, ensure_ascii=False, indent=2))
+    return 0
+
+
 def _summary(terminal: dict) -> str:
     """One line per terminal: when it last reported, its queue and its devices."""
     health = terminal["health"]
@@ -177,6 +197,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--fd", type=int, default=None, help="serve on an already bound socket (tests)")
     serve.add_argument("--catalog", default=str(DEFAULT_CATALOG), help="catalogue JSON file to serve")
+    serve.add_argument(
+        "--key-file",
+        default=None,
+        help="key file for residents' personal values (AES-256-GCM, made 0600 on first use); "
+        "default: <db>.key next to the database. Keep it apart from the database and its backups",
+    )
     serve.add_argument("--max-body-bytes", type=int, default=4 * 1024 * 1024)
     serve.add_argument("--max-batch-items", type=int, default=1000)
     serve.add_argument("--clock-window", type=float, default=300.0, help="accepted clock skew, seconds")
@@ -219,6 +245,12 @@ def build_parser() -> argparse.ArgumentParser:
     cases = sub.add_parser("cases", help="list the cases (one JSON object per line)")
     cases.add_argument("--db", required=True)
     cases.set_defaults(func=_cases)
+
+    show = sub.add_parser("show", help="one case with its personal values decrypted (staff only)")
+    show.add_argument("case", help="case id or local reference")
+    show.add_argument("--db", required=True)
+    show.add_argument("--key-file", default=None, help="the key file (default: <db>.key)")
+    show.set_defaults(func=_show)
 
     terminals = sub.add_parser(
         "terminals", help="list enrolled terminals with their latest heartbeat (queue, devices, versions)"

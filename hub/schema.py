@@ -2,7 +2,9 @@
 
 v1: terminals, nonces, cases, case events, tickets, records, heartbeats.
 v2: fleet (fleet-wide settings made once, e.g. the card-hash salt every terminal shares).
-v3: the staff console's tables (see _console_tables) and cases.assigned_to.
+v3: cases.sealed and cases.rating_comment_sealed: personal and sensitive values encrypted at rest
+    (hub/field_vault.py). Rows written before v3 are sealed by HubStore.seal_plain_cases.
+v4: the staff console's tables (see _console_tables) and cases.assigned_to.
 Every step creates only what is missing, so any older file is brought up to date in one pass.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def migrate(db: sqlite_utils.Database) -> None:
@@ -52,6 +54,8 @@ def migrate(db: sqlite_utils.Database) -> None:
             "status": str,
             "rating": int,
             "rating_comment": str,
+            "sealed": bytes,
+            "rating_comment_sealed": bytes,
         },
         pk="seq",
         not_null={"case_id", "service_id", "status"},
@@ -84,6 +88,10 @@ def migrate(db: sqlite_utils.Database) -> None:
         if_not_exists=True,
     )
     db["fleet"].create({"key": str, "value": str, "created_at": str}, pk="key", if_not_exists=True)
+    columns = db["cases"].columns_dict
+    for column in ("sealed", "rating_comment_sealed"):
+        if column not in columns:  # a v1/v2 file: the table exists without them
+            db["cases"].add_column(column, bytes)
     _console_tables(db)
     db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
@@ -159,6 +167,10 @@ PG_MIGRATIONS: dict[int, tuple[str, ...]] = {
     ),
     2: ("CREATE TABLE fleet (key TEXT PRIMARY KEY, value TEXT, created_at TEXT)",),
     3: (
+        "ALTER TABLE cases ADD COLUMN sealed BYTEA",
+        "ALTER TABLE cases ADD COLUMN rating_comment_sealed BYTEA",
+    ),
+    4: (
         "ALTER TABLE cases ADD COLUMN assigned_to TEXT",
         "CREATE TABLE staff (username TEXT PRIMARY KEY, role TEXT, password_hash TEXT, created_at TEXT,"
         " disabled INTEGER, failed_logins INTEGER, locked_until DOUBLE PRECISION)",

@@ -18,16 +18,25 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import psycopg
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
+from hub.field_vault import (
+    FieldVault,
+    VaultError,
+    case_associated_data,
+    comment_associated_data,
+    protected_fields,
+)
 from hub.schema import PG_MIGRATIONS
 from hub.store import (
     CASE_STATUSES,
@@ -40,6 +49,8 @@ from hub.store import (
     token_digest,
     utc_now_iso,
 )
+
+log = logging.getLogger(__name__)
 
 _MIGRATION_LOCK = 72610001  # any constant: the key of the advisory lock taken while migrating
 
@@ -86,12 +97,68 @@ class PgDatabase:
 class PgHubStore:
     """The hub's state in PostgreSQL. Thread-safe and multi-process-safe (see the module's text)."""
 
-    def __init__(self, url: str, *, pool_size: int = 8) -> None:
+    def __init__(self, url: str, *, key_path: Path | str | None = None, pool_size: int = 8) -> None:
+        """`key_path`: the key file for personal values (hub/field_vault.py), the same file for every
+        hub process of the fleet; without one, storing or opening a personal value answers 503."""
         self.url = url
         self._pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=True, name="hub")
         self._pool.wait(timeout=30)
+        # the key check is read and written while a case is being sealed, i.e. while the sealing
+        # thread holds a pooled connection and others may hold the rest: its own connection, so a
+        # full pool cannot wait on itself
+        self._side = ConnectionPool(url, min_size=0, max_size=1, open=True, name="hub-key-check")
         self._last_nonce_purge = 0.0
+        self._vault = (
+            None
+            if key_path is None
+            else FieldVault(
+                Path(key_path),
+                stored_check=lambda: self._fleet_value("field_key_check"),
+                store_check=lambda digest: self._set_fleet_value("field_key_check", digest),
+            )
+        )
         self._migrate()
+
+    def _fleet_value(self, key: str) -> str | None:
+        with self._side.connection() as conn:
+            row = conn.execute("SELECT value FROM fleet WHERE key = %s", [key]).fetchone()
+        return None if row is None else row[0]
+
+    def _set_fleet_value(self, key: str, value: str) -> None:
+        # committed at once: the check must be stored even if the transaction sealing a case fails
+        with self._side.connection() as conn:
+            conn.execute(
+                "INSERT INTO fleet (key, value, created_at) VALUES (%s, %s, %s) ON CONFLICT (key) DO NOTHING",
+                [key, value, utc_now_iso()],
+            )
+
+    # --- personal values at rest (as hub.store.HubStore) --------------------------------------------
+
+    def _seal(self, fields: dict[str, Any], associated: bytes) -> bytes:
+        if not fields:
+            return b""
+        try:
+            if self._vault is None:
+                raise VaultError("no key file configured (--key-file)")
+            return self._vault.seal(fields, associated)
+        except VaultError as exc:
+            log.error("field key unavailable: %s", exc)
+            raise StoreError("key_unavailable", "the hub cannot protect personal data right now", 503) from exc
+
+    def _open(self, blob: bytes | None, associated: bytes) -> Any:
+        if not blob:
+            return None
+        try:
+            if self._vault is None:
+                raise VaultError("no key file configured (--key-file)")
+            return self._vault.open(bytes(blob), associated)
+        except VaultError as exc:
+            log.error("sealed values do not open: %s", exc)
+            raise StoreError("key_unavailable", "the hub cannot open personal data right now", 503) from exc
+
+    def seal_plain_cases(self, catalogue_classes: dict[str, dict[str, str]]) -> int:
+        """Nothing to do: this store seals from its first schema on, no case was ever stored plain."""
+        return 0
 
     def _migrate(self) -> None:
         with self._pool.connection() as conn:
@@ -114,6 +181,7 @@ class PgHubStore:
 
     def close(self) -> None:
         self._pool.close()
+        self._side.close()
 
     # --- terminals and replay protection ------------------------------------------------------------
 
@@ -169,27 +237,49 @@ class PgHubStore:
 
     # --- submissions --------------------------------------------------------------------------------
 
-    def submit(self, terminal_id: str, items: list[tuple[dict[str, Any], str | None]]) -> list[ItemAnswer]:
+    def submit(
+        self,
+        terminal_id: str,
+        items: list[tuple[dict[str, Any], str | None]],
+        catalogue_classes: dict[str, dict[str, str]] | None = None,
+    ) -> list[ItemAnswer]:
         """As HubStore.submit; a key stored by another process meanwhile answers as first stored."""
         answers: list[ItemAnswer] = []
         received_at = utc_now_iso()
         with self._pool.connection() as conn:
             for item, rejection in items:
                 key = str(item.get("idempotency_key", ""))
-                digest = body_digest(item)
-                known = self._known(conn, terminal_id, key, digest)
-                if known is None and rejection is not None:
-                    answers.append(ItemAnswer(key, "rejected", reason=rejection))
-                    continue
-                if known is None:
-                    case_id = self._insert_case(conn, terminal_id, item, digest, received_at)
-                    if case_id is not None:
-                        answers.append(ItemAnswer(key, "accepted", case_id=case_id))
-                        continue
-                    known = self._known(conn, terminal_id, key, digest)  # another process won the race
-                assert known is not None
-                answers.append(known)
+                classes = (catalogue_classes or {}).get(str(item.get("service_id")), {})
+                try:
+                    with conn.transaction():  # a savepoint: an unstorable item is rejected alone
+                        answer = self._submit_one(conn, terminal_id, key, item, rejection, received_at, classes)
+                except (ValueError, TypeError, OverflowError, RecursionError, psycopg.DataError):
+                    answer = ItemAnswer(key, "rejected", reason=rejection or "unstorable")
+                answers.append(answer)
         return answers
+
+    def _submit_one(
+        self,
+        conn: psycopg.Connection,
+        terminal_id: str,
+        key: str,
+        item: dict[str, Any],
+        rejection: str | None,
+        received_at: str,
+        classes: dict[str, str],
+    ) -> ItemAnswer:
+        digest = body_digest(item)
+        known = self._known(conn, terminal_id, key, digest)
+        if known is not None:
+            return known
+        if rejection is not None:
+            return ItemAnswer(key, "rejected", reason=rejection)
+        case_id = self._insert_case(conn, terminal_id, item, digest, received_at, classes)
+        if case_id is not None:
+            return ItemAnswer(key, "accepted", case_id=case_id)
+        known = self._known(conn, terminal_id, key, digest)  # another process stored the key meanwhile
+        assert known is not None
+        return known
 
     @staticmethod
     def _known(conn: psycopg.Connection, terminal_id: str, key: str, digest: str) -> ItemAnswer | None:
@@ -204,17 +294,28 @@ class PgHubStore:
         return ItemAnswer(key, "rejected", reason="idempotency_key_reused")
 
     def _insert_case(
-        self, conn: psycopg.Connection, terminal_id: str, item: dict[str, Any], digest: str, received_at: str
+        self,
+        conn: psycopg.Connection,
+        terminal_id: str,
+        item: dict[str, Any],
+        digest: str,
+        received_at: str,
+        classes: dict[str, str],
     ) -> str | None:
         """The new case id, or None when the key was stored meanwhile (the unique constraint held)."""
         payload = item["payload"]
         card_hash = payload.get("card_hash") if isinstance(payload.get("card_hash"), str) else None
+        protected = protected_fields(payload, item.get("field_classes"), classes)
+        clear = {k: v for k, v in payload.items() if k not in protected}
+        sealed = self._seal(
+            {k: payload[k] for k in protected}, case_associated_data(terminal_id, item["idempotency_key"])
+        )
         seq = conn.execute("SELECT nextval(pg_get_serial_sequence('cases', 'seq'))").fetchone()[0]
         case_id = f"C{seq:07d}"
         cur = conn.execute(
             "INSERT INTO cases (seq, case_id, terminal_id, idempotency_key, body_sha256, local_ref, service_id,"
-            " catalog_version, created_at, received_at, payload, card_hash, status)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'received')"
+            " catalog_version, created_at, received_at, payload, sealed, card_hash, status)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'received')"
             " ON CONFLICT (terminal_id, idempotency_key) DO NOTHING",
             [
                 seq,
@@ -227,7 +328,8 @@ class PgHubStore:
                 item["catalog_version"],
                 item["created_at"],
                 received_at,
-                json.dumps(payload, ensure_ascii=False),
+                json.dumps(clear, ensure_ascii=False),
+                sealed,
                 card_hash,
             ],
         )
@@ -324,21 +426,38 @@ class PgHubStore:
             self._add_event(conn, row["case_id"], status, utc_now_iso(), note, notes)
             return self._case_json(conn, {**row, "status": status})
 
+    def case_details(self, ref: str) -> dict[str, Any] | None:
+        """A case with its payload and rating comment decrypted: for staff views only."""
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                "SELECT case_id, terminal_id, idempotency_key, payload, sealed, rating_comment_sealed"
+                " FROM cases WHERE case_id = %s OR local_ref = %s ORDER BY seq LIMIT 1",
+                [ref, ref],
+            ).fetchone()
+        case = self.case(ref)
+        if row is None or case is None:
+            return None
+        case_id, terminal_id, key, clear, sealed, comment_sealed = row
+        payload = json.loads(clear or "{}")
+        payload.update(self._open(sealed, case_associated_data(terminal_id, key)) or {})
+        comment = (self._open(comment_sealed, comment_associated_data(case_id)) or {}).get("comment")
+        return {**case, "payload": payload, "rating_comment": comment or ""}
+
     def case_record(self, ref: str) -> dict[str, Any] | None:
+        """As HubStore.case_record: the staff console's view of a case, payload decrypted."""
         with self._pool.connection() as conn:
             rows = self._dicts(
                 conn.execute(
                     "SELECT case_id, terminal_id, idempotency_key, local_ref, service_id, catalog_version,"
-                    " created_at, received_at, status, rating, rating_comment, assigned_to, payload FROM cases"
+                    " created_at, received_at, status, rating, assigned_to FROM cases"
                     " WHERE case_id = %s OR local_ref = %s ORDER BY seq LIMIT 1",
                     [ref, ref],
                 )
             )
-        if not rows:
+        details = self.case_details(ref) if rows else None
+        if not rows or details is None:
             return None
-        record = rows[0]
-        record["payload"] = json.loads(record["payload"] or "{}")
-        return record
+        return {**rows[0], "payload": details["payload"], "rating_comment": details["rating_comment"]}
 
     def rate_case(self, ref: str, stars: int, comment: str) -> dict[str, Any]:
         with self._pool.connection() as conn:
@@ -349,9 +468,11 @@ class PgHubStore:
                 raise StoreError("not_finished", "only a resolved or closed case can be rated", 409)
             if row["rating"] is not None:
                 raise StoreError("already_rated", "this case has been rated already", 409)
+            # a comment is the resident's own words: sealed like personal data
+            sealed = self._seal({"comment": comment} if comment else {}, comment_associated_data(row["case_id"]))
             conn.execute(
-                "UPDATE cases SET rating = %s, rating_comment = %s WHERE case_id = %s",
-                [stars, comment, row["case_id"]],
+                "UPDATE cases SET rating = %s, rating_comment_sealed = %s WHERE case_id = %s",
+                [stars, sealed, row["case_id"]],
             )
             return self._case_json(conn, {**row, "rating": stars})
 

@@ -88,6 +88,9 @@ class RunningHub:
         args += ["--catalog", str(self.catalog)] if self.catalog is not None else []
         if self.tls:
             args += ["--ssl-certfile", str(self.tls[0]), "--ssl-keyfile", str(self.tls[1])]
+        if self.db_url and "--key-file" not in self.extra_args:
+            # on PostgreSQL there is no database file to keep the key next to: one beside the log
+            args += ["--key-file", str(self.db_path.with_name(self.db_path.name + ".key"))]
         args += list(self.extra_args)
         log_path = self.log_path or self.db_path.with_suffix(".log")
         with open(log_path, "ab") as log_file:

@@ -28,7 +28,8 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import requests
 
-from kiosk import signing
+from contract import signing
+from contract.wire import BATCH_PATH, batch_body
 from kiosk.config import HubConfig
 from kiosk.hub_api import (
     CaseEvent,
@@ -257,7 +258,7 @@ class HubClient:
         if not items:
             return []
         keys = [item.idempotency_key for item in items]
-        response = self._request("POST", "/v1/submissions:batch", {"items": [_item_json(i) for i in items]})
+        response = self._request("POST", BATCH_PATH, batch_body(items))
         raw = self._json(response)
         _require(isinstance(raw, dict) and isinstance(raw.get("results"), list), "results is not a list")
         by_key: dict[str, SubmissionResult] = {}
@@ -332,14 +333,3 @@ class HubClient:
         path = "/v1/terminals/" + quote(self._credentials.terminal_id, safe="") + "/heartbeat"
         self._request("POST", path, {"health": health})
 
-
-def _item_json(item: SubmissionItem) -> dict[str, Any]:
-    # built by hand: dataclasses.asdict deep-copies the payload and cost half the drain's CPU
-    return {
-        "idempotency_key": item.idempotency_key,
-        "local_ref": item.local_ref,
-        "service_id": item.service_id,
-        "catalog_version": item.catalog_version,
-        "created_at": item.created_at,
-        "payload": item.payload,
-    }

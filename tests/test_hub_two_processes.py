@@ -10,9 +10,9 @@ import json
 
 import requests
 
+from contract import signing
 from hub.stores import open_store
 from hub.testing import RunningHub, start_hub
-from kiosk import signing
 from kiosk.config import QueueConfig
 from kiosk.hub_client import HubClient
 from offline_queue import Outbox, SyncWorker
@@ -21,9 +21,10 @@ from tests.support.waiting import wait_for
 
 
 def _two_hubs(pg_url: str, tmp_path) -> tuple[RunningHub, RunningHub]:
-    first = start_hub(tmp_path / "a" / "hub", store_in_keyring=False, db_url=pg_url)
+    shared_key = ("--key-file", str(tmp_path / "fleet-field.key"))  # every process of a fleet: one key
+    first = start_hub(tmp_path / "a" / "hub", store_in_keyring=False, db_url=pg_url, extra_args=shared_key)
     second = RunningHub(db_path=tmp_path / "b" / "hub", terminal_id=first.terminal_id,
-                        credentials=first.credentials, db_url=pg_url)  # fmt: skip
+                        credentials=first.credentials, db_url=pg_url, extra_args=shared_key)  # fmt: skip
     (tmp_path / "b").mkdir()
     second.start()
     return first, second

@@ -24,7 +24,7 @@ def store(request, tmp_path):
     if request.param == "sqlite":
         opened = open_store(tmp_path / "hub.sqlite")
     else:
-        opened = open_store(request.getfixturevalue("pg_url"))
+        opened = open_store(request.getfixturevalue("pg_url"), key_path=tmp_path / "field.key")
     try:
         yield opened
     finally:

@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from contract.catalogue import DataClass, FieldType
+from contract.masking import mask_value
 from hub.catalogue_rollout import CatalogueRollout
 from hub.store import HubStore, StoreError
-from kiosk.masking import mask_value
 
 OPEN_STATUSES = ("received", "assigned", "in_progress")
 # the moves the console offers, with the statuses each may start from
