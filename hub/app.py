@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import traceback
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -136,6 +137,14 @@ def _install_error_handlers(app: FastAPI) -> None:
         # disk full, I/O error, a lock held too long: the hub's trouble, not the request's; retry later
         log.error("storage failed", extra={"error_type": type(exc).__name__})
         return _error(503, "storage_unavailable", "the hub cannot store right now", {"Retry-After": "5"})
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        # a defect of the hub: logged by type and frames (never the message: it may quote values), and
+        # still answered as JSON so a client reads it like any other refusal
+        frames = "".join(traceback.format_tb(exc.__traceback__))
+        log.error("unexpected error: %s (message withheld)\n%s", type(exc).__name__, frames)
+        return _error(500, "internal_error", "the hub failed on this request")
 
 
 def _json_object(request: Request) -> dict[str, Any]:

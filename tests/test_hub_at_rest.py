@@ -230,3 +230,24 @@ def test_the_cli_shows_a_case_with_its_values_to_staff(hub):
         check=True,
     )
     assert json.loads(out.stdout)["payload"]["id_number"] == ID_NUMBER
+
+
+def test_the_key_file_goes_where_key_file_says(tmp_path):
+    key_file = tmp_path / "secrets" / "hub-field.key"
+    running = start_hub(
+        tmp_path / "data" / "hub.sqlite", store_in_keyring=False, extra_args=["--key-file", str(key_file)]
+    )
+    try:
+        running.client().submit_batch([_meal_item("elsewhere", with_classes=True)])
+    finally:
+        running.stop()
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert not (tmp_path / "data" / "hub.sqlite.key").exists()
+    assert _leaks(*_files(running)) == []
+    show = [sys.executable, "-m", "hub", "show", "T0001-elsewhere", "--db", str(running.db_path)]
+    without_key = subprocess.run(show, cwd=ROOT, capture_output=True, text=True)
+    assert without_key.returncode == 1 and "cannot open personal data" in without_key.stderr
+    with_key = subprocess.run(
+        [*show, "--key-file", str(key_file)], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert json.loads(with_key.stdout)["payload"]["name"] == NAME

@@ -9,7 +9,9 @@ rejected alone: the good items beside it become cases.
 from __future__ import annotations
 
 import json
+import secrets
 import socket
+import sqlite3
 import time
 
 import pytest
@@ -18,6 +20,7 @@ import requests
 from contract import signing
 from hub.store import HubStore
 from hub.testing import start_hub
+from kiosk.secrets import HubCredentials
 from tests.support.signed_http import send
 
 BATCH = "/v1/submissions:batch"
@@ -301,3 +304,37 @@ def test_the_openapi_says_invalid_items_get_200_with_per_item_rejected(hub):
     for reason in ("invalid_text", "payload_too_deep", "invalid_item", "idempotency_key_reused"):
         assert reason in reasons
     assert {"400", "405", "413", "415", "422"} <= set(batch["responses"])
+
+
+# --- the hub's own trouble -------------------------------------------------------------------------------
+
+
+def test_storage_trouble_is_503_with_retry_after_not_500(tmp_path, monkeypatch):
+    # disk full cannot be arranged for a subprocess on a shared machine: the app runs in-process and
+    # its store fails as SQLite does when the disk is full, at the gate (nonce) and at the batch
+    from fastapi.testclient import TestClient
+
+    from hub.app import HubSettings, create_app
+
+    app = create_app(HubSettings(db_path=tmp_path / "hub.sqlite"))
+    store = app.state.store
+    creds = HubCredentials("T0001", secrets.token_urlsafe(32), secrets.token_bytes(32))
+    store.register_terminal(creds.terminal_id, creds.token, creds.hmac_key)
+    client = TestClient(app, raise_server_exceptions=False)
+
+    def full(*_args, **_kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    def post_batch():
+        body = _batch(_item_text("disk-full"))
+        headers = signing.sign_headers(creds.terminal_id, creds.token, creds.hmac_key, "POST", BATCH, body)
+        return client.post(BATCH, content=body, headers={**headers, "Content-Type": "application/json"})
+
+    monkeypatch.setattr(store, "submit", full)
+    response = post_batch()
+    assert (response.status_code, response.json()["error"]) == (503, "storage_unavailable")
+    assert response.headers["Retry-After"]
+    monkeypatch.setattr(store, "remember_nonce", full)
+    response = post_batch()
+    assert (response.status_code, response.json()["error"]) == (503, "storage_unavailable")
+    assert response.headers["Retry-After"]
