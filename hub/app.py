@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import traceback
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -110,6 +109,13 @@ def _describe_validation(exc: RequestValidationError | ValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
+async def _storage_unavailable(_: Request, exc: Exception) -> JSONResponse:
+    # disk full, I/O error, a lock held too long, the database gone: the hub's trouble, not the
+    # request's; retry later (each store names its kinds of such errors: store.storage_errors)
+    log.error("storage failed", extra={"error_type": type(exc).__name__})
+    return _error(503, "storage_unavailable", "the hub cannot store right now", {"Retry-After": "5"})
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -131,12 +137,6 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def _store(_: Request, exc: StoreError) -> JSONResponse:
         retry = {"Retry-After": "5"} if exc.status == 503 else None
         return _error(exc.status, exc.error, exc.message, retry)
-
-    @app.exception_handler(sqlite3.OperationalError)
-    async def _storage(_: Request, exc: sqlite3.OperationalError) -> JSONResponse:
-        # disk full, I/O error, a lock held too long: the hub's trouble, not the request's; retry later
-        log.error("storage failed", extra={"error_type": type(exc).__name__})
-        return _error(503, "storage_unavailable", "the hub cannot store right now", {"Retry-After": "5"})
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
@@ -213,6 +213,8 @@ def create_app(settings: HubSettings) -> FastAPI:
     app.state.catalog = catalog
     app.state.rollout = rollout
     _install_error_handlers(app)
+    for storage_error in store.storage_errors:
+        app.add_exception_handler(storage_error, _storage_unavailable)
     mount_console(app, store, rollout, settings.console)
 
     @app.get("/healthz", response_model=models.Ack, summary="Liveness probe (not signed)")

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import sqlite3
 import threading
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -138,7 +137,7 @@ class SignatureGate:
             log.info("request refused", extra={"status": refusal.status, "error": refusal.error})
             await send_error(send, refusal.status, refusal.error, refusal.message, refusal.headers)
             return
-        except sqlite3.OperationalError as exc:
+        except self.store.storage_errors as exc:
             # the nonce could not be written (disk full, I/O error): the hub's trouble, retry later
             log.error("storage failed in the gate", extra={"error_type": type(exc).__name__})
             await send_error(

@@ -113,6 +113,9 @@ class ItemAnswer:
 class HubStore:
     """The hub's state in one SQLite file. Thread-safe (one connection, one lock)."""
 
+    # what the hub answers 503 storage_unavailable for (disk full, I/O error, a lock held too long)
+    storage_errors: tuple[type[Exception], ...] = (sqlite3.OperationalError,)
+
     def __init__(self, db_path: Path | str, key_path: Path | str | None = None) -> None:
         """`key_path`: the key file for personal values (hub/field_vault.py), default ``<db>.key``;
         read or made only when a value is first sealed or opened."""

@@ -28,7 +28,7 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from hub.field_vault import (
     FieldVault,
@@ -96,6 +96,9 @@ class PgDatabase:
 
 class PgHubStore:
     """The hub's state in PostgreSQL. Thread-safe and multi-process-safe (see the module's text)."""
+
+    # answered 503 storage_unavailable: the server gone or restarting, no pooled connection in time
+    storage_errors: tuple[type[Exception], ...] = (psycopg.OperationalError, PoolTimeout)
 
     def __init__(self, url: str, *, key_path: Path | str | None = None, pool_size: int = 8) -> None:
         """`key_path`: the key file for personal values (hub/field_vault.py), the same file for every
