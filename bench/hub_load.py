@@ -33,9 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx  # noqa: E402
 
+from contract import signing  # noqa: E402
 from hub.store_pg import PgHubStore  # noqa: E402
 from hub.testing import RunningHub  # noqa: E402
-from kiosk import signing  # noqa: E402
 from kiosk.enrolment import new_credentials  # noqa: E402
 from tests.fixtures.postgres import start_pg_server, stop_pg_server  # noqa: E402
 
