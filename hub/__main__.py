@@ -53,6 +53,17 @@ def seed_demo_cases(store: HubStore, card_hash: str | None = None) -> list[str]:
     return [c[0] for c in DEMO_CASES]
 
 
+def seed_demo_profile(db_path: Path, card_hash: str, key_path: str | None = None) -> None:
+    """The demo resident's details on file (phone, address, household, community), sealed."""
+    from hub.profiles import DEMO_PROFILE, ProfileStore
+
+    profiles = ProfileStore(HubStore(db_path, key_path=key_path))
+    try:
+        profiles.put(card_hash, DEMO_PROFILE)
+    finally:
+        profiles.close()
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -62,6 +73,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     if args.seed_demo:
         seed_demo_cases(open_store(args.db), args.card_hash)
+        if args.card_hash:
+            seed_demo_profile(Path(args.db), args.card_hash, getattr(args, "key_file", None))
     settings = HubSettings(
         db_path=args.db if is_postgres(args.db) else Path(args.db),
         catalog_path=Path(args.catalog) if args.catalog else None,
@@ -128,6 +141,8 @@ def _advance(args: argparse.Namespace) -> int:
 
 def _seed(args: argparse.Namespace) -> int:
     ids = seed_demo_cases(open_store(args.db), args.card_hash)
+    if args.card_hash:
+        seed_demo_profile(Path(args.db), args.card_hash)
     print("demo cases:", ", ".join(ids))
     return 0
 

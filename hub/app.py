@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import traceback
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Query, Request
+from fastapi import Path as Path_
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
@@ -31,6 +33,7 @@ from hub.catalogue_rollout import CatalogueRollout
 from hub.console import mount as mount_console
 from hub.console.settings import ConsoleSettings
 from hub.field_vault import catalogue_classes
+from hub.profiles import ProfileStore, load_addresses, profile_answer
 from hub.records import NoRecord, SubjectIncomplete, issue_record
 from hub.store import StoreError
 from hub.stores import open_store
@@ -74,6 +77,7 @@ class HubSettings:
     gate: GateSettings = field(default_factory=GateSettings)
     max_batch_items: int = 1000
     console: ConsoleSettings = field(default_factory=ConsoleSettings)
+    addresses_path: Path | None = None  # the community's address list (hub/data/demo_addresses.json)
 
 
 class ApiError(Exception):
@@ -177,6 +181,31 @@ def _check_item(item: Any, services: dict[str, dict[str, Any]]) -> str | None:
     return None
 
 
+def _refresh_profiles(
+    profiles: ProfileStore,
+    services: dict[str, dict[str, Any]],
+    checked: list[tuple[dict[str, Any], str | None]],
+    answers: list[Any],
+) -> None:
+    """Accepted submissions flagged `profile_update` refresh the card holder's stored details."""
+    for (item, reason), answer in zip(checked, answers, strict=True):
+        payload = item.get("payload") if reason is None else None
+        if answer.status != "accepted" or not isinstance(payload, dict):
+            continue
+        card = payload.get("card_hash")
+        if not isinstance(card, str) or "profile_update" not in payload:
+            continue
+        fields = services.get(item.get("service_id"), {}).get("fields", [])
+        prefill = {f.get("id"): f.get("prefill") for f in fields if isinstance(f, dict)}
+        try:
+            refreshed = profiles.update_from_submission(card, payload, prefill)
+        except (StoreError, ValueError, sqlite3.Error) as exc:  # the cases are stored: never fail the batch
+            log.error("profile not refreshed: %s", type(exc).__name__)
+            continue
+        if refreshed:
+            log.info("profile refreshed from a submission", extra={"keys": ",".join(refreshed)})
+
+
 def _catalogue_classes(catalog: CatalogFile) -> dict[str, dict[str, str]]:
     """service id -> field id -> data class, for items that arrive without their own classes."""
     return {sid: catalogue_classes(service) for sid, service in catalog.services().items()}
@@ -212,6 +241,8 @@ def create_app(settings: HubSettings) -> FastAPI:
     app.state.store = store
     app.state.catalog = catalog
     app.state.rollout = rollout
+    profiles = ProfileStore(store)  # sealed with the store's field key (hub/field_vault.py)
+    app.state.profiles = profiles
     _install_error_handlers(app)
     for storage_error in store.storage_errors:
         app.add_exception_handler(storage_error, _storage_unavailable)
@@ -254,6 +285,7 @@ def create_app(settings: HubSettings) -> FastAPI:
         answers = await run_in_threadpool(
             store.submit, _terminal(request), checked, _catalogue_classes(catalog)
         )
+        await run_in_threadpool(_refresh_profiles, profiles, services, checked, answers)
         counts: dict[str, int] = {}
         for a in answers:
             counts[a.status] = counts.get(a.status, 0) + 1
@@ -273,6 +305,27 @@ def create_app(settings: HubSettings) -> FastAPI:
         if etag in wanted or "*" in wanted:
             return Response(status_code=304, headers={"ETag": etag})
         return Response(body, media_type="application/json", headers={"ETag": etag})
+
+    @app.get(
+        "/v1/residents/{card_hash}/profile",
+        response_model=models.ProfileOut,
+        responses=ERRORS,
+        summary="What the hub holds about a card holder, for prefill (values with their data classes)",
+    )
+    def resident_profile(card_hash: str = Path_(min_length=16, max_length=128)) -> dict[str, Any]:
+        values = profiles.get(card_hash)
+        if values is None:
+            raise ApiError(404, "no_profile", "the hub holds no details for this card")
+        return profile_answer(values)
+
+    @app.get(
+        "/v1/community/addresses",
+        response_model=models.AddressesOut,
+        responses=ERRORS,
+        summary="The community's buildings and units, for the terminal's place picker",
+    )
+    def community_addresses() -> dict[str, Any]:
+        return load_addresses(settings.addresses_path) if settings.addresses_path else load_addresses()
 
     @app.get(
         "/v1/cases", response_model=models.CaseList, responses=ERRORS, summary="Cases submitted with a card"

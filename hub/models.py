@@ -138,3 +138,29 @@ class CatalogDocument(BaseModel):
 
     version: str
     services: list[dict[str, Any]]
+
+
+class ProfileValue(BaseModel):
+    key: Literal["hub.phone", "hub.address", "hub.household_id", "hub.community"]
+    value: str
+    data_class: Literal["public", "internal", "personal", "sensitive"]
+
+
+class ProfileOut(BaseModel):
+    values: list[ProfileValue] = Field(description="what the hub holds for the card; 404 no_profile when nothing")
+
+
+class LocalTextOut(BaseModel):
+    zh: str
+    en: str
+
+
+class BuildingOut(BaseModel):
+    id: str
+    label: LocalTextOut
+    units: list[LocalTextOut]
+
+
+class AddressesOut(BaseModel):
+    community: LocalTextOut
+    buildings: list[BuildingOut]

@@ -4,7 +4,7 @@ v1: terminals, nonces, cases, case events, tickets, records, heartbeats.
 v2: fleet (fleet-wide settings made once, e.g. the card-hash salt every terminal shares).
 v3: cases.sealed and cases.rating_comment_sealed: personal and sensitive values encrypted at rest
     (hub/field_vault.py). Rows written before v3 are sealed by HubStore.seal_plain_cases.
-v4: the staff console's tables (see _console_tables) and cases.assigned_to.
+v4: the staff console's tables (see _console_tables), cases.assigned_to, resident_profiles.
 Every step creates only what is missing, so any older file is brought up to date in one pass.
 """
 
@@ -133,6 +133,11 @@ def _console_tables(db: sqlite_utils.Database) -> None:
     db["catalogue_promotions"].create(
         {"id": int, "version": str, "at": str, "username": str}, pk="id", if_not_exists=True
     )
+    # residents' profiles for prefill (hub/profiles.py), sealed with the field key
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS resident_profiles ("
+        " card_hash TEXT PRIMARY KEY, sealed BLOB NOT NULL, updated_at TEXT NOT NULL)"
+    )
     # at most one staged version, served to the terminals of one group
     db["catalogue_stage"].create(
         {"slot": int, "version": str, "group_name": str, "at": str, "username": str},
@@ -184,6 +189,7 @@ PG_MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE TABLE catalogue_promotions (id BIGSERIAL PRIMARY KEY, version TEXT, at TEXT, username TEXT)",
         "CREATE TABLE catalogue_stage (slot INTEGER PRIMARY KEY, version TEXT, group_name TEXT, at TEXT,"
         " username TEXT)",
+        "CREATE TABLE resident_profiles (card_hash TEXT PRIMARY KEY, sealed BYTEA NOT NULL, updated_at TEXT NOT NULL)",
     ),
 }
 assert max(PG_MIGRATIONS) == SCHEMA_VERSION, "a schema version without its PostgreSQL step"

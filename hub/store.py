@@ -226,6 +226,13 @@ class HubStore:
             log.error("sealed values do not open: %s", exc)
             raise StoreError("key_unavailable", "the hub cannot open personal data right now", 503) from exc
 
+    def seal_personal(self, fields: dict[str, Any], associated: bytes) -> bytes:
+        """Seal values with the hub's field key, for other tables (hub/profiles.py). StoreError 503."""
+        return self._seal(fields, associated)
+
+    def open_personal(self, blob: bytes, associated: bytes) -> Any:
+        return self._open(blob, associated)
+
     def fleet_card_salt(self) -> bytes:
         """The fleet-wide salt for card hashes, made once (32 random bytes) and the same for every
         terminal from then on, so a card's cases are found whichever terminal the resident uses."""

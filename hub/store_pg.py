@@ -159,6 +159,13 @@ class PgHubStore:
             log.error("sealed values do not open: %s", exc)
             raise StoreError("key_unavailable", "the hub cannot open personal data right now", 503) from exc
 
+    def seal_personal(self, fields: dict[str, Any], associated: bytes) -> bytes:
+        """Seal values with the hub's field key, for other tables (hub/profiles.py). StoreError 503."""
+        return self._seal(fields, associated)
+
+    def open_personal(self, blob: bytes, associated: bytes) -> Any:
+        return self._open(blob, associated)
+
     def seal_plain_cases(self, catalogue_classes: dict[str, dict[str, str]]) -> int:
         """Nothing to do: this store seals from its first schema on, no case was ever stored plain."""
         return 0

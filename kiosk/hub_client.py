@@ -329,6 +329,29 @@ class HubClient:
             verify_url=raw["verify_url"],
         )
 
+    def resident_profile(self, card_hash: str) -> dict[str, str]:
+        """The card holder's details on file ("hub.phone" -> value). {} when the hub holds none
+        (404 no_profile); raises HubUnavailable and the other HubErrors like every call."""
+        try:
+            raw = self._json(self._request("GET", "/v1/residents/" + quote(card_hash, safe="") + "/profile"))
+        except HubNotFound:
+            return {}
+        _require(isinstance(raw, dict) and isinstance(raw.get("values"), list), "profile.values")
+        known: dict[str, str] = {}
+        for item in raw["values"]:
+            _require(isinstance(item, dict), "profile value is not an object")
+            key, value = item.get("key"), item.get("value")
+            _require(isinstance(key, str) and isinstance(value, str), "profile value")
+            if key.startswith("hub."):
+                known[key] = value
+        return known
+
+    def community_addresses(self) -> dict[str, Any]:
+        """The community's buildings and units (GET /v1/community/addresses), as the hub sends it."""
+        raw = self._json(self._request("GET", "/v1/community/addresses"))
+        _require(isinstance(raw, dict) and isinstance(raw.get("buildings"), list), "addresses.buildings")
+        return raw
+
     def heartbeat(self, health: dict[str, Any]) -> None:
         path = "/v1/terminals/" + quote(self._credentials.terminal_id, safe="") + "/heartbeat"
         self._request("POST", path, {"health": health})

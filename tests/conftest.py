@@ -5,6 +5,7 @@ pytest_plugins = [
     "tests.fixtures.console",
     "tests.fixtures.console_browser",
     "tests.fixtures.hub_server",
+    "tests.fixtures.input_engines",
     "tests.fixtures.keyring_backend",
     "tests.fixtures.postgres",
     "tests.fixtures.kiosk_ui",
