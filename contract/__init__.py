@@ -6,6 +6,7 @@
 - `contract.masking`: how personal values are masked on screens, receipts and hub records.
 - `contract.audit_chain`: the audit trail's hash chain (the terminal writes it, the hub re-hashes it).
 - `contract.command_signing`: the hub's signature on a remote command and the rotation proof.
+- `contract.catalogue`: the catalogue's rules (`parse_catalogue`), which the hub applies to an upload.
 
 The package imports nothing from kiosk/, offline_queue/, drivers/, ui/ or hub/ (tests/test_layers_hub.py),
 and nothing heavy: the kiosk imports it before its first paint.

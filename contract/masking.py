@@ -11,6 +11,8 @@ it might (free text), so a receipt never hints at a value's size.
 
 from __future__ import annotations
 
+from contract.catalogue_model import DataClass, FieldType
+
 MASK = "*"
 FIXED_WIDTH = 6  # width of the mask for free text, whatever the value's length
 
@@ -55,3 +57,28 @@ def mask_text(value: str, *, keep: int = 2) -> str:
         return ""
     head = v[: min(keep, max(0, len(v) - 2))]
     return head + MASK * FIXED_WIDTH
+
+
+def mask_value(value: str, field_type: FieldType, data_class: DataClass, *, hint: str = "") -> str:
+    """What a screen, a receipt or a staff page may show of a field value, by its catalogue type and class.
+
+    Public and internal values are shown as they are. Personal values are masked by their type
+    (`hint` "name" masks as a name, e.g. for a text field prefilled from ``card.name``). Sensitive
+    values keep only what identifies nothing on its own (id number and phone heads/tails) and are
+    otherwise hidden completely.
+    """
+    if not data_class.is_protected or not value:
+        return value
+    if field_type is FieldType.ID_NUMBER:
+        return mask_id_number(value)
+    if field_type is FieldType.PHONE:
+        return mask_phone(value)
+    if data_class is DataClass.SENSITIVE:
+        return MASK * FIXED_WIDTH
+    if hint == "name":
+        return mask_name(value)
+    if hint == "card_number":
+        return mask_card_number(value)
+    if field_type in (FieldType.DATE, FieldType.NUMBER, FieldType.CHOICE):
+        return MASK * FIXED_WIDTH
+    return mask_text(value)

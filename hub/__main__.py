@@ -12,6 +12,7 @@ python -m hub seed --db var/hub.sqlite
 python -m hub cases --db var/hub.sqlite
 python -m hub show C0000001 --db var/hub.sqlite [--key-file FILE]   (personal values decrypted: staff)
 python -m hub terminals --db var/hub.sqlite [--json]
+python -m hub staff add --db var/hub.sqlite --username wang --role case_officer [--password-file F]
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ from pathlib import Path
 from contract.local_ref import DEMO_GENERATION, LocalRef
 from hub.catalog import DEFAULT_CATALOG
 from hub.fleet_cli import add_fleet_commands
+from hub.staff import add_staff_commands
 from hub.store import CASE_STATUSES, HubStore, StoreError
+from hub.stores import is_postgres, open_store
 
 
 def _demo_ref(terminal_id: str, sequence: int) -> str:
@@ -71,13 +74,14 @@ def _serve(args: argparse.Namespace) -> int:
 
     from hub.app import HubSettings, create_app
     from hub.auth import GateSettings
+    from hub.console.settings import ConsoleSettings
 
     if args.seed_demo:
-        seed_demo_cases(HubStore(args.db), args.card_hash)
+        seed_demo_cases(open_store(args.db), args.card_hash)
         if args.card_hash:
             seed_demo_profile(Path(args.db), args.card_hash, getattr(args, "key_file", None))
     settings = HubSettings(
-        db_path=Path(args.db),
+        db_path=args.db if is_postgres(args.db) else Path(args.db),
         catalog_path=Path(args.catalog) if args.catalog else None,
         key_path=Path(args.key_file) if args.key_file else None,
         gate=GateSettings(
@@ -89,6 +93,15 @@ def _serve(args: argparse.Namespace) -> int:
         ),
         max_batch_items=args.max_batch_items,
         enrolment_per_minute=args.enrolment_per_minute,
+        console=ConsoleSettings(
+            heartbeat_interval_s=args.heartbeat_interval,
+            grace_missed=args.grace_missed,
+            red_missed=args.red_missed,
+            backlog_alert_s=args.backlog_alert,
+            max_failures=args.lockout_failures,
+            lock_s=args.lockout_seconds,
+            poll_s=args.console_poll,
+        ),
     )
     app = create_app(settings)
     config = uvicorn.Config(
@@ -114,7 +127,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _advance(args: argparse.Namespace) -> int:
     try:
-        case = HubStore(args.db).advance_case(args.case, args.status, args.note)
+        case = open_store(args.db).advance_case(args.case, args.status, args.note)
     except StoreError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 1
@@ -123,7 +136,7 @@ def _advance(args: argparse.Namespace) -> int:
 
 
 def _seed(args: argparse.Namespace) -> int:
-    ids = seed_demo_cases(HubStore(args.db), args.card_hash)
+    ids = seed_demo_cases(open_store(args.db), args.card_hash)
     if args.card_hash:
         seed_demo_profile(Path(args.db), args.card_hash)
     print("demo cases:", ", ".join(ids))
@@ -131,7 +144,7 @@ def _seed(args: argparse.Namespace) -> int:
 
 
 def _cases(args: argparse.Namespace) -> int:
-    for case in HubStore(args.db).list_cases():
+    for case in open_store(args.db).list_cases():
         print(json.dumps(case, ensure_ascii=False))
     return 0
 
@@ -174,7 +187,7 @@ def _summary(terminal: dict) -> str:
 
 
 def _terminals(args: argparse.Namespace) -> int:
-    store = HubStore(args.db)
+    store = open_store(args.db)
     try:
         for terminal in store.terminals_overview():
             print(json.dumps(terminal, ensure_ascii=False) if args.json else _summary(terminal))
@@ -188,7 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="run the hub's HTTP API")
-    serve.add_argument("--db", required=True, help="the hub's SQLite file (created if new)")
+    serve.add_argument(
+        "--db", required=True, help="the hub's SQLite file (created if new) or a postgresql:// URL"
+    )
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--fd", type=int, default=None, help="serve on an already bound socket (tests)")
@@ -213,6 +228,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--ssl-certfile", default=None, help="serve HTTPS with this certificate (PEM)")
     serve.add_argument("--ssl-keyfile", default=None, help="the certificate's private key (PEM)")
     serve.add_argument("--log-level", default="warning")
+    console = serve.add_argument_group("staff console (/console)")
+    console.add_argument("--heartbeat-interval", type=float, default=60.0, help="terminals' heartbeat, s")
+    console.add_argument("--grace-missed", type=int, default=2, help="yellow after this many missed")
+    console.add_argument("--red-missed", type=int, default=10, help="red after this many missed")
+    console.add_argument("--backlog-alert", type=float, default=3600.0, help="alert: oldest pending, s")
+    console.add_argument("--lockout-failures", type=int, default=5, help="wrong passwords before a lock")
+    console.add_argument("--lockout-seconds", type=float, default=900.0, help="how long a lock lasts")
+    console.add_argument("--console-poll", type=float, default=5.0, help="how often pages refresh, s")
     serve.set_defaults(func=_serve)
 
     add_fleet_commands(sub)
@@ -245,6 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     terminals.add_argument("--db", required=True, help="the hub's SQLite file")
     terminals.add_argument("--json", action="store_true", help="one JSON object per terminal and line")
     terminals.set_defaults(func=_terminals)
+    add_staff_commands(sub)
     return parser
 
 

@@ -29,11 +29,15 @@ from contract.wire import BATCH_PATH
 from hub import json_body, models
 from hub.auth import NO_BODY, GateSettings, SignatureGate
 from hub.catalog import CatalogFile
+from hub.catalogue_rollout import CatalogueRollout
+from hub.console import mount as mount_console
+from hub.console.settings import ConsoleSettings
 from hub.field_vault import catalogue_classes
 from hub.fleet_routes import HeartbeatAnswer, install_fleet_routes
 from hub.profiles import ProfileStore, load_addresses, profile_answer
 from hub.records import NoRecord, SubjectIncomplete, issue_record
-from hub.store import HubStore, StoreError
+from hub.store import StoreError
+from hub.stores import open_store
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +72,12 @@ SIGNING_HEADERS = {
 
 @dataclass(frozen=True)
 class HubSettings:
-    db_path: Path
+    db_path: Path | str  # the SQLite file, or a postgresql:// URL (a str, so the "//" survives)
     catalog_path: Path | None = None
     key_path: Path | None = None  # the key file for personal values; default <db>.key (hub/field_vault.py)
     gate: GateSettings = field(default_factory=GateSettings)
     max_batch_items: int = 1000
+    console: ConsoleSettings = field(default_factory=ConsoleSettings)
     addresses_path: Path | None = None  # the community's address list (hub/data/demo_addresses.json)
     enrolment_per_minute: int = 10  # POST /v1/enrolment attempts per client address (hub/fleet_routes.py)
 
@@ -110,6 +115,13 @@ def _describe_validation(exc: RequestValidationError | ValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
+async def _storage_unavailable(_: Request, exc: Exception) -> JSONResponse:
+    # disk full, I/O error, a lock held too long, the database gone: the hub's trouble, not the
+    # request's; retry later (each store names its kinds of such errors: store.storage_errors)
+    log.error("storage failed", extra={"error_type": type(exc).__name__})
+    return _error(503, "storage_unavailable", "the hub cannot store right now", {"Retry-After": "5"})
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -131,12 +143,6 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def _store(_: Request, exc: StoreError) -> JSONResponse:
         retry = {"Retry-After": "5"} if exc.status == 503 else None
         return _error(exc.status, exc.error, exc.message, retry)
-
-    @app.exception_handler(sqlite3.OperationalError)
-    async def _storage(_: Request, exc: sqlite3.OperationalError) -> JSONResponse:
-        # disk full, I/O error, a lock held too long: the hub's trouble, not the request's; retry later
-        log.error("storage failed", extra={"error_type": type(exc).__name__})
-        return _error(503, "storage_unavailable", "the hub cannot store right now", {"Retry-After": "5"})
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
@@ -219,10 +225,11 @@ def _ticket_prefix(services: dict[str, dict[str, Any]], service_id: str) -> tupl
 
 
 def create_app(settings: HubSettings) -> FastAPI:
-    """The hub application over `settings.db_path` (created if new)."""
-    store = HubStore(settings.db_path, key_path=settings.key_path)
+    """The hub application over `settings.db_path` (a SQLite file, created if new, or PostgreSQL)."""
+    store = open_store(settings.db_path, key_path=settings.key_path)
     catalog = CatalogFile(settings.catalog_path)
     store.seal_plain_cases(_catalogue_classes(catalog))  # cases stored before encryption at rest
+    rollout = CatalogueRollout(store, catalog)
     app = FastAPI(
         title="Community kiosk reference hub",
         version=API_VERSION,
@@ -235,9 +242,13 @@ def create_app(settings: HubSettings) -> FastAPI:
     )
     app.state.store = store
     app.state.catalog = catalog
+    app.state.rollout = rollout
     profiles = ProfileStore(store)  # sealed with the store's field key (hub/field_vault.py)
     app.state.profiles = profiles
     _install_error_handlers(app)
+    for storage_error in store.storage_errors:
+        app.add_exception_handler(storage_error, _storage_unavailable)
+    mount_console(app, store, rollout, settings.console)
     # audit upload, command results, credential rotation, enrolment by code
     fleet = install_fleet_routes(app, store, settings.enrolment_per_minute)
 
@@ -273,7 +284,7 @@ def create_app(settings: HubSettings) -> FastAPI:
             raise ApiError(413, "too_many_items", f"at most {settings.max_batch_items} items per batch")
         if not all(isinstance(i, dict) and isinstance(i.get("idempotency_key"), str) for i in items):
             raise ApiError(422, "invalid_request", "every item needs an idempotency_key string")
-        services = catalog.services()
+        services = rollout.services_for(_terminal(request))
         checked = [(item, _check_item(item, services)) for item in items]
         answers = await run_in_threadpool(
             store.submit, _terminal(request), checked, _catalogue_classes(catalog)
@@ -292,7 +303,8 @@ def create_app(settings: HubSettings) -> FastAPI:
         summary="The current service catalogue, with an ETag",
     )
     def get_catalog(request: Request) -> Response:
-        body, etag, _ = catalog.current()
+        # per terminal: a staged version goes to its group only (hub/catalogue_rollout.py)
+        body, etag, _ = rollout.document_for(_terminal(request))
         wanted = [t.strip() for t in request.headers.get("if-none-match", "").split(",")]
         if etag in wanted or "*" in wanted:
             return Response(status_code=304, headers={"ETag": etag})
@@ -351,8 +363,8 @@ def create_app(settings: HubSettings) -> FastAPI:
     @app.post(
         "/v1/tickets", response_model=models.TicketOut, responses=ERRORS, summary="A ticket for a window"
     )
-    def take_ticket(ticket: models.TicketIn) -> dict[str, Any]:
-        services = catalog.services()
+    def take_ticket(request: Request, ticket: models.TicketIn) -> dict[str, Any]:
+        services = rollout.services_for(_terminal(request))
         if ticket.service_id not in services:
             raise ApiError(404, "unknown_service", "no such service in the catalogue")
         prefix, window = _ticket_prefix(services, ticket.service_id)
@@ -372,7 +384,7 @@ def create_app(settings: HubSettings) -> FastAPI:
         summary="Issue a record or certificate for printing (values masked)",
     )
     def records(request: Request, wanted: models.RecordIn) -> dict[str, Any]:
-        service = catalog.services().get(wanted.service_id)
+        service = rollout.services_for(_terminal(request)).get(wanted.service_id)
         if service is None:
             raise ApiError(404, "unknown_service", "no such service in the catalogue")
         try:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import sqlite3
 import threading
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -38,8 +37,9 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-# /v1/enrolment: a terminal has no credentials before it enrols (hub/fleet_routes.py guards it)
-PUBLIC_PREFIXES = ("/openapi.json", "/docs", "/redoc", "/healthz", "/v1/enrolment")
+# /v1/enrolment: a terminal has no credentials before it enrols (hub/fleet_routes.py guards it);
+# the staff console (/console) has its own sign-in: hub/console/sessions.py
+PUBLIC_PREFIXES = ("/openapi.json", "/docs", "/redoc", "/healthz", "/v1/enrolment", "/console")
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 NO_BODY = None  # scope["state"]["json_body"] when the request has no body
 
@@ -138,7 +138,7 @@ class SignatureGate:
             log.info("request refused", extra={"status": refusal.status, "error": refusal.error})
             await send_error(send, refusal.status, refusal.error, refusal.message, refusal.headers)
             return
-        except sqlite3.OperationalError as exc:
+        except self.store.storage_errors as exc:
             # the nonce could not be written (disk full, I/O error): the hub's trouble, retry later
             log.error("storage failed in the gate", extra={"error_type": type(exc).__name__})
             await send_error(

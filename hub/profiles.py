@@ -14,8 +14,6 @@ the stored values from that submission's fields.
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -44,40 +42,30 @@ def _associated(card_hash: str) -> bytes:
 
 
 class ProfileStore:
-    """Sealed profiles in the hub's SQLite file (table `resident_profiles`). Thread-safe."""
+    """Sealed profiles in the hub's store (table `resident_profiles`, made by hub/schema.py), on
+    SQLite or PostgreSQL alike. Thread-safe."""
 
     def __init__(self, store: HubStore) -> None:
         self._store = store
-        self._conn = sqlite3.connect(str(store.db_path), check_same_thread=False, isolation_level=None, timeout=30)
-        self._conn.execute("PRAGMA busy_timeout=30000")
-        self._conn.execute("PRAGMA secure_delete=ON")  # an old sealed row leaves no trace in free pages
-        self._lock = threading.Lock()
-        with self._lock:
-            self._conn.execute(
-                "CREATE TABLE IF NOT EXISTS resident_profiles ("
-                " card_hash TEXT PRIMARY KEY, sealed BLOB NOT NULL, updated_at TEXT NOT NULL)"
-            )
 
     def put(self, card_hash: str, values: dict[str, str]) -> None:
         unknown = set(values) - set(DATA_CLASSES)
         if unknown:
             raise ValueError(f"unknown profile keys: {sorted(unknown)}")
         sealed = self._store.seal_personal(dict(values), _associated(card_hash))
-        with self._lock:
-            self._conn.execute(
-                "INSERT INTO resident_profiles VALUES (?, ?, ?) ON CONFLICT(card_hash) DO UPDATE SET"
-                " sealed = excluded.sealed, updated_at = excluded.updated_at",
-                (card_hash, sealed, datetime.now(UTC).isoformat()),
+        with self._store.transaction() as db:
+            db.execute(
+                "INSERT INTO resident_profiles (card_hash, sealed, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (card_hash) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at",
+                [card_hash, sealed, datetime.now(UTC).isoformat()],
             )
 
     def get(self, card_hash: str) -> dict[str, str] | None:
-        with self._lock:
-            row = self._conn.execute(
-                "SELECT sealed FROM resident_profiles WHERE card_hash = ?", (card_hash,)
-            ).fetchone()
+        with self._store.reading() as db:
+            row = db.execute("SELECT sealed FROM resident_profiles WHERE card_hash = ?", [card_hash]).fetchone()
         if row is None:
             return None
-        return self._store.open_personal(row[0], _associated(card_hash))
+        return self._store.open_personal(bytes(row[0]), _associated(card_hash))
 
     def update_from_submission(self, card_hash: str, payload: dict[str, Any], catalogue_fields: dict[str, str]) -> list[str]:
         """Take the edited `hub.*` values of an accepted submission; returns the keys refreshed.
@@ -100,7 +88,7 @@ class ProfileStore:
         return sorted(changed)
 
     def close(self) -> None:
-        self._conn.close()
+        """Nothing of its own to close: the store's connections are the store's."""
 
 
 def profile_answer(values: dict[str, str]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ v1: terminals, nonces, cases, case events, tickets, records, heartbeats.
 v2: fleet (fleet-wide settings made once, e.g. the card-hash salt every terminal shares).
 v3: cases.sealed and cases.rating_comment_sealed: personal and sensitive values encrypted at rest
     (hub/field_vault.py). Rows written before v3 are sealed by HubStore.seal_plain_cases.
+v4: the staff console's tables (see _console_tables), cases.assigned_to, resident_profiles.
 Every step creates only what is missing, so any older file is brought up to date in one pass.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def migrate(db: sqlite_utils.Database) -> None:
@@ -91,4 +92,104 @@ def migrate(db: sqlite_utils.Database) -> None:
     for column in ("sealed", "rating_comment_sealed"):
         if column not in columns:  # a v1/v2 file: the table exists without them
             db["cases"].add_column(column, bytes)
+    _console_tables(db)
     db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+
+def _console_tables(db: sqlite_utils.Database) -> None:
+    """Staff accounts and sessions, the staff audit log, catalogue versions and their rollout."""
+    if "assigned_to" not in db["cases"].columns_dict:
+        db["cases"].add_column("assigned_to", str)
+    db["staff"].create(
+        {
+            "username": str,
+            "role": str,
+            "password_hash": str,  # argon2id, see hub/staff.py
+            "created_at": str,
+            "disabled": int,
+            "failed_logins": int,  # since the last successful sign-in
+            "locked_until": float,  # epoch seconds; sign-in refused before it
+        },
+        pk="username",
+        if_not_exists=True,
+    )
+    db["staff_sessions"].create(
+        {"token_sha256": str, "username": str, "csrf_token": str, "created_at": float, "last_seen": float},
+        pk="token_sha256",
+        if_not_exists=True,
+    )
+    db["staff_audit"].create(
+        {"id": int, "at": str, "username": str, "action": str, "target": str, "detail": str},
+        pk="id",
+        if_not_exists=True,
+    )
+    db["staff_audit"].create_index(["at"], if_not_exists=True)
+    db["catalogue_versions"].create(
+        {"version": str, "document": str, "uploaded_by": str, "uploaded_at": str},
+        pk="version",
+        if_not_exists=True,
+    )
+    # the stable version is the latest promotion; rolling back removes the latest promotion
+    db["catalogue_promotions"].create(
+        {"id": int, "version": str, "at": str, "username": str}, pk="id", if_not_exists=True
+    )
+    # residents' profiles for prefill (hub/profiles.py), sealed with the field key
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS resident_profiles ("
+        " card_hash TEXT PRIMARY KEY, sealed BLOB NOT NULL, updated_at TEXT NOT NULL)"
+    )
+    # at most one staged version, served to the terminals of one group
+    db["catalogue_stage"].create(
+        {"slot": int, "version": str, "group_name": str, "at": str, "username": str},
+        pk="slot",
+        if_not_exists=True,
+    )
+
+
+# --- PostgreSQL (hub/store_pg.py): the same tables and versions, as DDL ------------------------------
+# Version n's statements bring a database at n-1 to n; the applied version is in hub_schema. Keep a
+# change to the SQLite schema above and its PostgreSQL step here in the same commit.
+PG_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        "CREATE TABLE terminals (terminal_id TEXT PRIMARY KEY, token_sha256 TEXT, hmac_key TEXT,"
+        " revoked INTEGER, enrolled_at TEXT)",
+        "CREATE TABLE nonces (terminal_id TEXT, nonce TEXT, seen_at DOUBLE PRECISION,"
+        " PRIMARY KEY (terminal_id, nonce))",
+        "CREATE INDEX nonces_seen_at ON nonces (seen_at)",
+        "CREATE TABLE cases (seq BIGSERIAL PRIMARY KEY, case_id TEXT NOT NULL UNIQUE, terminal_id TEXT,"
+        " idempotency_key TEXT, body_sha256 TEXT, local_ref TEXT, service_id TEXT NOT NULL,"
+        " catalog_version TEXT, created_at TEXT, received_at TEXT, payload TEXT, card_hash TEXT,"
+        " status TEXT NOT NULL, rating INTEGER, rating_comment TEXT,"
+        " UNIQUE (terminal_id, idempotency_key))",
+        "CREATE INDEX cases_local_ref ON cases (local_ref)",
+        "CREATE INDEX cases_card_hash ON cases (card_hash)",
+        "CREATE TABLE case_events (id BIGSERIAL PRIMARY KEY, case_id TEXT, at TEXT, status TEXT, note TEXT)",
+        "CREATE INDEX case_events_case_id ON case_events (case_id)",
+        "CREATE TABLE tickets (id BIGSERIAL PRIMARY KEY, day TEXT, prefix TEXT, number INTEGER,"
+        " service_id TEXT, issued_at TEXT, UNIQUE (day, prefix, number))",
+        "CREATE TABLE records (record_id TEXT PRIMARY KEY, service_id TEXT, terminal_id TEXT, issued_at TEXT)",
+        "CREATE TABLE heartbeats (terminal_id TEXT PRIMARY KEY, received_at TEXT, health TEXT)",
+    ),
+    2: ("CREATE TABLE fleet (key TEXT PRIMARY KEY, value TEXT, created_at TEXT)",),
+    3: (
+        "ALTER TABLE cases ADD COLUMN sealed BYTEA",
+        "ALTER TABLE cases ADD COLUMN rating_comment_sealed BYTEA",
+    ),
+    4: (
+        "ALTER TABLE cases ADD COLUMN assigned_to TEXT",
+        "CREATE TABLE staff (username TEXT PRIMARY KEY, role TEXT, password_hash TEXT, created_at TEXT,"
+        " disabled INTEGER, failed_logins INTEGER, locked_until DOUBLE PRECISION)",
+        "CREATE TABLE staff_sessions (token_sha256 TEXT PRIMARY KEY, username TEXT, csrf_token TEXT,"
+        " created_at DOUBLE PRECISION, last_seen DOUBLE PRECISION)",
+        "CREATE TABLE staff_audit (id BIGSERIAL PRIMARY KEY, at TEXT, username TEXT, action TEXT,"
+        " target TEXT, detail TEXT)",
+        "CREATE INDEX staff_audit_at ON staff_audit (at)",
+        "CREATE TABLE catalogue_versions (version TEXT PRIMARY KEY, document TEXT, uploaded_by TEXT,"
+        " uploaded_at TEXT)",
+        "CREATE TABLE catalogue_promotions (id BIGSERIAL PRIMARY KEY, version TEXT, at TEXT, username TEXT)",
+        "CREATE TABLE catalogue_stage (slot INTEGER PRIMARY KEY, version TEXT, group_name TEXT, at TEXT,"
+        " username TEXT)",
+        "CREATE TABLE resident_profiles (card_hash TEXT PRIMARY KEY, sealed BYTEA NOT NULL, updated_at TEXT NOT NULL)",
+    ),
+}
+assert max(PG_MIGRATIONS) == SCHEMA_VERSION, "a schema version without its PostgreSQL step"

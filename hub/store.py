@@ -10,6 +10,7 @@ synchronous=FULL: an answer "accepted" is only sent after the case is on disk.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -112,6 +113,9 @@ class ItemAnswer:
 class HubStore:
     """The hub's state in one SQLite file. Thread-safe (one connection, one lock)."""
 
+    # what the hub answers 503 storage_unavailable for (disk full, I/O error, a lock held too long)
+    storage_errors: tuple[type[Exception], ...] = (sqlite3.OperationalError,)
+
     def __init__(self, db_path: Path | str, key_path: Path | str | None = None) -> None:
         """`key_path`: the key file for personal values (hub/field_vault.py), default ``<db>.key``;
         read or made only when a value is first sealed or opened."""
@@ -158,10 +162,11 @@ class HubStore:
         with self._lock:
             self._db.conn.close()
 
-    # the fleet modules (hub/audit_store.py, hub/commands.py, hub/enrolment_codes.py) keep their own
-    # tables in this file and use its one connection and lock
-    def transaction(self) -> Any:
-        """A write transaction (BEGIN IMMEDIATE) under the store's lock: `with store.transaction() as db`."""
+    # the staff console's modules (hub/staff.py, hub/console/) and the fleet modules
+    # (hub/audit_store.py, hub/commands.py, hub/enrolment_codes.py) keep their own SQL next to their
+    # logic and reach the database only through these two
+    def transaction(self) -> contextlib.AbstractContextManager[sqlite_utils.Database]:
+        """A write transaction under the store's lock."""
         return self._tx()
 
     @contextmanager
@@ -373,10 +378,19 @@ class HubStore:
         return case_id
 
     @staticmethod
-    def _add_event(db: sqlite_utils.Database, case_id: str, status: str, at: str, note: str = "") -> None:
+    def _add_event(
+        db: sqlite_utils.Database,
+        case_id: str,
+        status: str,
+        at: str,
+        note: str = "",
+        written: dict[str, str] | None = None,
+    ) -> None:
         notes = dict(STATUS_NOTES.get(status, {}))
         if note:
             notes = {"zh": note, "en": note}
+        # a note staff wrote per language replaces the standard words in that language only
+        notes.update({lang: text for lang, text in (written or {}).items() if text.strip()})
         db.execute(
             "INSERT INTO case_events (case_id, at, status, note) VALUES (?, ?, ?, ?)",
             [case_id, at, status, json.dumps(notes, ensure_ascii=False)],
@@ -499,8 +513,11 @@ class HubStore:
             names = [d[0] for d in rows.description]
             return [self._case_json(dict(zip(names, r, strict=True))) for r in rows.fetchall()]
 
-    def advance_case(self, ref: str, status: str, note: str = "") -> dict[str, Any]:
-        """Move a case to `status` and add it to the timeline (staff work, done by the CLI here).
+    def advance_case(
+        self, ref: str, status: str, note: str = "", notes: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        """Move a case to `status` and add it to the timeline (staff work: the console or the CLI).
+        `note` is one text for every language; `notes` ({"zh": .., "en": ..}) one per language.
         Raises StoreError for an unknown case or status."""
         if status not in CASE_STATUSES:
             raise StoreError("invalid_status", f"status must be one of {', '.join(CASE_STATUSES)}", 422)
@@ -509,8 +526,25 @@ class HubStore:
             if row is None:
                 raise StoreError("not_found", "no such case", 404)
             db.execute("UPDATE cases SET status = ? WHERE case_id = ?", [status, row["case_id"]])
-            self._add_event(db, row["case_id"], status, utc_now_iso(), note)
+            self._add_event(db, row["case_id"], status, utc_now_iso(), note, notes)
             return self._case_json({**row, "status": status})
+
+    def case_record(self, ref: str) -> dict[str, Any] | None:
+        """Everything the hub holds about a case, payload decrypted (the staff console's case page):
+        the columns of list_cases plus payload (dict), rating_comment and assigned_to. None when unknown."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT case_id, terminal_id, idempotency_key, local_ref, service_id, catalog_version,"
+                " created_at, received_at, status, rating, assigned_to FROM cases"
+                " WHERE case_id = ? OR local_ref = ? ORDER BY seq LIMIT 1",
+                [ref, ref],
+            )
+            row = rows.fetchone()
+            if row is None:
+                return None
+            record = dict(zip([d[0] for d in rows.description], row, strict=True))
+        details = self.case_details(ref) or {}
+        return {**record, "payload": details.get("payload", {}), "rating_comment": details.get("rating_comment", "")}
 
     def rate_case(self, ref: str, stars: int, comment: str) -> dict[str, Any]:
         """Record a rating once, for a finished case. Raises StoreError (404, 409)."""

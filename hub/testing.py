@@ -27,7 +27,7 @@ from pathlib import Path
 import requests
 
 from hub.enrolment_codes import EnrolmentDesk
-from hub.store import HubStore
+from hub.stores import open_store
 from kiosk.config import HubConfig
 from kiosk.enrolment import enrol_with_code, exchange_code, new_credentials
 from kiosk.secrets import HubCredentials
@@ -35,10 +35,11 @@ from kiosk.secrets import HubCredentials
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def register_at_hub(hub_db_path: Path, credentials: HubCredentials) -> bytes:
-    """Make the hub at `hub_db_path` accept these credentials directly in its store (hub-side tests
-    that need a terminal the hub knows, without a code); returns the fleet's card-hash salt."""
-    store = HubStore(hub_db_path)
+def register_at_hub(database: Path | str, credentials: HubCredentials) -> bytes:
+    """Make the hub at `database` (a SQLite file or a postgresql:// URL) accept these credentials
+    directly in its store (hub-side tests that need a terminal the hub knows, without a code);
+    returns the fleet's card-hash salt."""
+    store = open_store(database)
     try:
         store.register_terminal(credentials.terminal_id, credentials.token, credentials.hmac_key)
         return store.fleet_card_salt()
@@ -47,10 +48,10 @@ def register_at_hub(hub_db_path: Path, credentials: HubCredentials) -> bytes:
 
 
 def issue_enrolment_code(
-    hub_db_path: Path, terminal_id: str, group: str = "default", ttl_s: int = 900
+    database: Path | str, terminal_id: str, group: str = "default", ttl_s: int = 900
 ) -> str:
     """A one-time code from the hub's own store (what `python -m hub enrolment-code` does)."""
-    store = HubStore(hub_db_path)
+    store = open_store(database)
     try:
         return EnrolmentDesk(store).issue_code(terminal_id, group, ttl_s)
     finally:
@@ -73,6 +74,7 @@ class RunningHub:
     log_path: Path | None = None
     tls: tuple[Path, Path] | None = None  # (certificate, key): serve HTTPS
     port: int = 0
+    db_url: str | None = None  # serve on PostgreSQL at this URL instead of the SQLite file db_path
     startup_s: float = 0.0
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
@@ -82,11 +84,16 @@ class RunningHub:
         """Enrol a terminal the way a technician does: a one-time code from the hub, exchanged over
         HTTP by the terminal's side (kiosk.enrolment); stored in the current keyring backend unless
         told otherwise."""
-        code = issue_enrolment_code(self.db_path, terminal_id, group)
+        code = issue_enrolment_code(self.database, terminal_id, group)
         ca = str(self.tls[0]) if self.tls else None
         if store_in_keyring:
             return enrol_with_code(self.url, code, terminal_id, ca_bundle=ca).credentials
         return exchange_code(self.url, code, terminal_id, ca_bundle=ca).credentials
+
+    @property
+    def database(self) -> Path | str:
+        """What `--db` names: the SQLite file or the PostgreSQL URL (for hub.stores.open_store)."""
+        return self.db_url or self.db_path
 
     @property
     def url(self) -> str:
@@ -114,10 +121,14 @@ class RunningHub:
         sock.bind(("127.0.0.1", self.port))
         sock.listen(128)
         self.port = sock.getsockname()[1]
-        args = [sys.executable, "-m", "hub", "serve", "--db", str(self.db_path), "--fd", str(sock.fileno())]
+        db = self.db_url or str(self.db_path)
+        args = [sys.executable, "-m", "hub", "serve", "--db", db, "--fd", str(sock.fileno())]
         args += ["--catalog", str(self.catalog)] if self.catalog is not None else []
         if self.tls:
             args += ["--ssl-certfile", str(self.tls[0]), "--ssl-keyfile", str(self.tls[1])]
+        if self.db_url and "--key-file" not in self.extra_args:
+            # on PostgreSQL there is no database file to keep the key next to: one beside the log
+            args += ["--key-file", str(self.db_path.with_name(self.db_path.name + ".key"))]
         args += list(self.extra_args)
         log_path = self.log_path or self.db_path.with_suffix(".log")
         with open(log_path, "ab") as log_file:
@@ -184,13 +195,15 @@ def start_hub(
     store_in_keyring: bool = True,
     port: int = 0,
     tls: tuple[Path, Path] | None = None,
+    db_url: str | None = None,
 ) -> RunningHub:
     """Start the hub on 127.0.0.1 over a new or existing database and enrol `terminal_id` by code.
 
     With `store_in_keyring` the credentials also go into the current keyring backend (the kiosk's
     side of enrolment); without, they are only returned (e.g. for a benchmark that builds its client
     directly). `tls` = (certificate, key) PEM files serves HTTPS; the hub config then trusts that
-    certificate as its CA bundle. Raises HubStartError when the hub does not come up.
+    certificate as its CA bundle. `db_url` (postgresql://...) runs the hub on PostgreSQL; `db_path`
+    then only places the log file. Raises HubStartError when the hub does not come up.
     """
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -202,6 +215,7 @@ def start_hub(
         extra_args=tuple(extra_args),
         port=port,
         tls=tls,
+        db_url=db_url,
     )
     hub.start()
     try:

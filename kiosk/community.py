@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.atomic import write_atomic
-from kiosk.catalogue_model import LANGUAGES, LocalText
+from kiosk.catalogue import LANGUAGES, LocalText
 
 log = logging.getLogger(__name__)
 MAX_BUILDINGS = 200

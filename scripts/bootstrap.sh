@@ -8,7 +8,8 @@ VENV="$ROOT/.venv"
 
 # pcscd + vsmartcard-vpcd: the PC/SC stack and virtual reader; libpcsclite-dev + swig: building pyscard;
 # fonts-noto-cjk: Chinese on screen and receipts; librime1 + rime-data-luna-pinyin: pinyin input;
-# libzinnia0 + tegaki-zinnia-simplified-chinese: handwriting; espeak-ng: spoken guidance; libxcb*/libegl: Qt's xcb.
+# libzinnia0 + tegaki-zinnia-simplified-chinese: handwriting; chromium: staff console browser tests;
+# postgresql: the hub's PostgreSQL store and its tests (a server started per test session); espeak-ng: spoken guidance; libxcb*/libegl: Qt's xcb.
 DEBIAN_PACKAGES=(
   pcscd vsmartcard-vpcd python3-virtualsmartcard libpcsclite-dev swig
   fonts-noto-cjk espeak-ng
@@ -17,6 +18,8 @@ DEBIAN_PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
   libxcb-xinerama0
   librime1 rime-data-luna-pinyin libzinnia0 tegaki-zinnia-simplified-chinese
+  chromium chromium-driver
+  postgresql
 )
 
 as_root() {

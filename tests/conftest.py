@@ -3,9 +3,12 @@
 pytest_plugins = [
     "tests.fixtures.card_stack",
     "tests.fixtures.fleet_terminal",
+    "tests.fixtures.console",
+    "tests.fixtures.console_browser",
     "tests.fixtures.hub_server",
     "tests.fixtures.input_engines",
     "tests.fixtures.keyring_backend",
+    "tests.fixtures.postgres",
     "tests.fixtures.kiosk_ui",
     "tests.fixtures.session_kit",
     "tests.fixtures.test_printer",

@@ -18,6 +18,7 @@ import requests
 
 from contract import signing
 from hub.store import HubStore
+from hub.stores import open_store
 from hub.testing import register_at_hub, start_hub
 from kiosk.enrolment import new_credentials
 from kiosk.secrets import HubCredentials
@@ -45,12 +46,15 @@ def _refusal(response: requests.Response) -> tuple[int, str]:
     return response.status_code, body["error"]
 
 
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory):
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def hub(request, tmp_path_factory):
+    # the contract holds on both stores: the embedded SQLite file and PostgreSQL (tests/fixtures/postgres.py)
+    db_url = request.getfixturevalue("pg_server").create_database() if request.param == "postgresql" else None
     running = start_hub(
         tmp_path_factory.mktemp("hub") / "hub.sqlite",
         store_in_keyring=False,
         extra_args=["--max-body-bytes", str(MAX_BODY)],
+        db_url=db_url,
     )
     yield running
     running.stop()
@@ -89,9 +93,9 @@ def test_wrong_token_is_refused_403(hub):
 
 def test_revoked_terminal_is_refused_403(hub):
     creds = new_credentials("T0777")
-    register_at_hub(hub.db_path, creds)
+    register_at_hub(hub.database, creds)
     assert send(hub, "GET", "/v1/catalog", creds=creds).status_code == 200
-    HubStore(hub.db_path).revoke_terminal("T0777")
+    open_store(hub.database).revoke_terminal("T0777")
     assert _refusal(send(hub, "GET", "/v1/catalog", creds=creds)) == (403, "terminal_revoked")
 
 
@@ -168,7 +172,7 @@ def test_same_key_twice_gives_the_same_case_and_never_two(hub):
     again = _results(send(hub, "POST", "/v1/submissions:batch", {"items": [_item("idem1")]}))["idem1"]
     assert first["status"] == "accepted" and again["status"] == "duplicate"
     assert again["case_id"] == first["case_id"]
-    cases = [c for c in HubStore(hub.db_path).list_cases() if c["idempotency_key"] == "idem1"]
+    cases = [c for c in open_store(hub.database).list_cases() if c["idempotency_key"] == "idem1"]
     assert len(cases) == 1
 
 
@@ -200,7 +204,7 @@ def test_concurrent_batches_with_the_same_key_create_one_case(hub):
 
 def test_keys_belong_to_their_terminal(hub):
     other = new_credentials("T0002")
-    register_at_hub(hub.db_path, other)
+    register_at_hub(hub.database, other)
     mine = _results(send(hub, "POST", "/v1/submissions:batch", {"items": [_item("shared")]}))["shared"]
     theirs = _results(send(hub, "POST", "/v1/submissions:batch", {"items": [_item("shared")]}, creds=other))
     assert theirs["shared"]["status"] == "accepted" and theirs["shared"]["case_id"] != mine["case_id"]
@@ -288,7 +292,7 @@ def test_a_known_key_keeps_its_answer_after_the_service_left_the_catalogue(tmp_p
 
 def _advance(hub, ref: str, status: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "hub", "advance", ref, status, "--db", str(hub.db_path)],
+        [sys.executable, "-m", "hub", "advance", ref, status, "--db", str(hub.database)],
         capture_output=True,
         text=True,
     )
@@ -327,7 +331,7 @@ def test_case_timeline_follows_the_status_changes(hub):
 
 def test_demo_seed_gives_a_progress_query_something_to_show(hub):
     seeded = subprocess.run(
-        [sys.executable, "-m", "hub", "seed", "--db", str(hub.db_path)], capture_output=True, text=True
+        [sys.executable, "-m", "hub", "seed", "--db", str(hub.database)], capture_output=True, text=True
     )
     assert seeded.returncode == 0
     case = send(hub, "GET", "/v1/cases/T0001-DEMO-000003-95").json()

@@ -19,6 +19,7 @@ import sys
 import pytest
 
 from contract.wire import SubmissionItem
+from hub.schema import SCHEMA_VERSION
 from hub.store import HubStore
 from hub.testing import ROOT, start_hub
 
@@ -211,7 +212,7 @@ def test_cases_stored_in_plain_text_before_are_sealed_when_the_hub_starts(tmp_pa
     assert _leaks(db_path, db_path.with_name("hub.sqlite-wal")) == []
     store = HubStore(db_path)
     try:
-        assert store._db.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert store._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION  # brought up to date
         assert store.case_details("C0000000")["payload"] == {"name": NAME, "phone": PHONE}
         assert store.case_details("C0000001")["payload"] == {"name": NAME, "note": f"{NAME} {ID_NUMBER}"}
         assert store.case_details("C0000001")["rating_comment"] == COMMENT_PHONE

@@ -18,6 +18,8 @@ Per connection (`schedule_connections`), before any request is read:
 - `reset()`                accept the connection and reset it at once (RST)
 
 Every request gets a fresh connection to the hub, so the proxy never resends anything on its own.
+With `also_upstream=(port, ...)` the requests go round-robin to `upstream_port` and those ports (several
+hub processes behind one address); `LoggedRequest.upstream` says which port got each request.
 `log` records (method, path, fault kind, hub status or None) per request, for the assertions.
 """
 
@@ -29,6 +31,8 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
+
+_FORWARDING = ("forward", "delay", "cut_after_commit", "truncate")
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,7 @@ class LoggedRequest:
     path: str
     fault: str
     hub_status: int | None = None
+    upstream: int | None = None
 
 
 @dataclass
@@ -174,6 +179,7 @@ class FaultProxy:
     only_path: str | None = None  # faults apply only to requests whose path starts with this
     log: list[LoggedRequest] = field(default_factory=list)
     port: int = 0
+    also_upstream: tuple[int, ...] = ()  # more hub processes: requests alternate between them
 
     def __post_init__(self) -> None:
         self._faults: deque[Fault] = deque()
@@ -186,6 +192,16 @@ class FaultProxy:
         self._listener: socket.socket | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
+        self._turn = 0
+
+    def _log(self, entry: LoggedRequest, fault: Fault) -> None:
+        # the hub process is chosen as the request is logged, so the log's order is the turns' order
+        with self._lock:
+            if fault.kind in _FORWARDING:
+                ports = (self.upstream_port, *self.also_upstream)
+                entry.upstream = ports[self._turn % len(ports)]
+                self._turn += 1
+            self.log.append(entry)
 
     @property
     def url(self) -> str:
@@ -299,7 +315,7 @@ class FaultProxy:
                 entry = LoggedRequest(method.decode(), path.decode("latin-1"), "")
                 fault = self._poison_fault(body) or self._next_fault(entry.path)
                 entry.fault = fault.kind
-                self.log.append(entry)
+                self._log(entry, fault)
                 if not self._handle(client, fault, head + body, entry):
                     return
         except OSError:
@@ -325,7 +341,8 @@ class FaultProxy:
         if fault.kind == "delay":
             time.sleep(fault.delay_s)  # the fault itself: a slow network, not a wait in a test
         try:
-            status, head, body = self._forward(request)
+            assert entry.upstream is not None
+            status, head, body = self._forward(request, entry.upstream)
         except OSError:
             return False  # hub unreachable: the client sees its connection closed
         entry.hub_status = status
@@ -337,8 +354,8 @@ class FaultProxy:
         client.sendall(head + body)
         return "connection: close" not in head.decode("latin-1").lower()
 
-    def _forward(self, request: bytes) -> tuple[int, bytes, bytes]:
-        with socket.create_connection(("127.0.0.1", self.upstream_port), timeout=30) as upstream:
+    def _forward(self, request: bytes, port: int) -> tuple[int, bytes, bytes]:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as upstream:
             upstream.sendall(request)
             reader = _Reader(upstream)
             head = reader.head()

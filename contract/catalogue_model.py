@@ -1,7 +1,7 @@
 """The service catalogue's model: frozen objects for services, fields, receipts and notices.
 
-Built only by `kiosk.catalogue.parse_catalogue`, which validates the hub's document first; import
-the names from `kiosk.catalogue`.
+Built only by `contract.catalogue.parse_catalogue`, which validates the hub's document first; the
+terminal imports the names from `kiosk.catalogue`, the hub from `contract.catalogue`.
 """
 
 from __future__ import annotations
@@ -11,17 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
-from kiosk.errors import KioskError, WayForward
-
 SCHEMA = 1
 LANGUAGES = ("zh", "en")
 
 
-class CatalogueInvalid(KioskError):
-    """The catalogue document breaks the rules; `where` names the place, `reason` says what is wrong."""
-
-    message_key = "error.catalogue_invalid"
-    ways_forward = (WayForward.CALL_STAFF,)
+class CatalogueInvalid(ValueError):
+    """The catalogue document breaks the rules; `where` names the place, `reason` says what is wrong.
+    (The terminal raises kiosk.catalogue.CatalogueInvalid, a subclass that is also a KioskError.)"""
 
     def __init__(self, where: str, reason: str) -> None:
         super().__init__(f"{where or 'catalogue'}: {reason}")

@@ -1,0 +1,166 @@
+"""The hub store's contract, run against both stores: the embedded SQLite one and PostgreSQL (a real
+server started by the pg_server fixture). Then the hub over HTTP on PostgreSQL, through the kiosk's
+HubClient, and the staff console on it."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+
+from hub.catalog import DEFAULT_CATALOG, CatalogFile
+from hub.catalogue_rollout import CatalogueRollout
+from hub.staff import StaffAccounts, audit_log, record_action
+from hub.store import StoreError
+from hub.stores import open_store
+from hub.testing import start_hub
+from kiosk.hub_api import SubmissionItem
+from tests.support.console_client import StaffAgent
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        opened = open_store(tmp_path / "hub.sqlite")
+    else:
+        opened = open_store(request.getfixturevalue("pg_url"), key_path=tmp_path / "field.key")
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def _item(key: str, **changes) -> dict:
+    item = {"idempotency_key": key, "local_ref": f"T0001-{key}", "service_id": "repair.public_area",
+            "catalog_version": "v1", "created_at": "2026-12-01T08:00:00+00:00",
+            "payload": {"location": "3号楼", "card_hash": "c" * 32}}  # fmt: skip
+    item.update(changes)
+    return item
+
+
+def test_the_same_key_never_makes_two_cases_and_another_body_is_refused(store):
+    [first] = store.submit("T0001", [(_item("k1"), None)])
+    assert first.status == "accepted" and first.case_id.startswith("C")
+    again, reused, other_terminal = (
+        store.submit("T0001", [(_item("k1"), None)])[0],
+        store.submit("T0001", [(_item("k1", local_ref="changed"), None)])[0],
+        store.submit("T0002", [(_item("k1"), None)])[0],
+    )
+    assert (again.status, again.case_id) == ("duplicate", first.case_id)
+    assert (reused.status, reused.reason) == ("rejected", "idempotency_key_reused")
+    assert other_terminal.status == "accepted" and other_terminal.case_id != first.case_id
+    rejected = store.submit("T0001", [(_item("k2"), "unknown_service")])[0]
+    assert (rejected.status, rejected.reason) == ("rejected", "unknown_service")
+    assert [c["idempotency_key"] for c in store.list_cases()] == ["k1", "k1"]
+
+
+def test_concurrent_submissions_of_one_key_make_one_case(store):
+    answers = []
+
+    def send():
+        answers.extend(store.submit("T0001", [(_item("race"), None)]))
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(a.status for a in answers) == ["accepted"] + ["duplicate"] * 7
+    assert len({a.case_id for a in answers}) == 1 and len(store.list_cases()) == 1
+
+
+def test_nonces_refuse_a_replay(store):
+    assert store.remember_nonce("T0001", "n1", 300) is True
+    assert store.remember_nonce("T0001", "n1", 300) is False
+    assert store.remember_nonce("T0002", "n1", 300) is True
+
+
+def test_terminals_salt_and_heartbeats(store):
+    store.register_terminal("T0001", "token", b"k" * 32)
+    terminal = store.terminal("T0001")
+    assert terminal.token_matches("token") and terminal.hmac_key == b"k" * 32 and not terminal.revoked
+    assert store.fleet_card_salt() == store.fleet_card_salt() and len(store.fleet_card_salt()) == 32
+    store.revoke_terminal("T0001")
+    assert store.terminal("T0001").revoked and store.terminal("T0404") is None
+    store.record_heartbeat("T0001", {"queue": {"depth": 1}})
+    store.record_heartbeat("T0001", {"queue": {"depth": 2}})
+    [row] = store.terminals_overview()
+    assert row["health"] == {"queue": {"depth": 2}} and store.last_heartbeat("T0001")["health"]["queue"]["depth"] == 2
+
+
+def test_case_timeline_notes_rating_and_lookups(store):
+    [answer] = store.submit("T0001", [(_item("k1"), None)])
+    case = store.advance_case(answer.case_id, "in_progress", notes={"zh": "已派人", "en": "On the way"})
+    assert case["timeline"][-1]["note"] == {"zh": "已派人", "en": "On the way"}
+    assert store.case("T0001-k1")["case_id"] == answer.case_id  # by local reference
+    with pytest.raises(StoreError) as early:
+        store.rate_case(answer.case_id, 5, "")
+    assert early.value.status == 409
+    store.advance_case(answer.case_id, "resolved", "修好了")
+    assert store.rate_case(answer.case_id, 4, "ok")["rating"] == 4
+    with pytest.raises(StoreError):
+        store.rate_case(answer.case_id, 5, "")
+    assert [c["case_id"] for c in store.cases_for_card("c" * 32)] == [answer.case_id]
+    assert store.case_record(answer.case_id)["payload"]["location"] == "3号楼"
+    with pytest.raises(StoreError):
+        store.advance_case("C404", "resolved")
+    with pytest.raises(StoreError):
+        store.advance_case(answer.case_id, "teleported")
+
+
+def test_tickets_count_per_day_and_prefix_and_demo_cases(store):
+    assert store.issue_ticket("A", "ticket.window", "2026-12-01") == (1, 0)
+    assert store.issue_ticket("A", "ticket.window", "2026-12-01") == (2, 1)
+    assert store.issue_ticket("B", "ticket.window", "2026-12-01") == (1, 0)
+    assert store.issue_ticket("A", "ticket.window", "2026-12-02") == (1, 0)
+    store.seed_case("C9000001", "T0001-90-000001-00", "repair.public_area", ["received", "assigned"])
+    store.seed_case("C9000001", "T0001-90-000001-99", "repair.public_area", ["received", "assigned"])
+    assert store.case("C9000001")["local_ref"] == "T0001-90-000001-99"
+    assert len(store.case("C9000001")["timeline"]) == 2
+    store.remember_record("R1", "certificate.residence", "T0001", "2026-12-01T08:00:00+00:00")
+
+
+def test_staff_accounts_audit_and_catalogue_rollout_on_the_store(store):
+    accounts = StaffAccounts(store)
+    accounts.add("wang", "case_officer", "a long passphrase")
+    assert accounts.check_password("wang", "a long passphrase").role == "case_officer"
+    record_action(store, "wang", "case.start", "C1", {"status": "in_progress"})
+    assert audit_log(store)[0]["action"] == "case.start"
+    rollout = CatalogueRollout(store, CatalogFile(DEFAULT_CATALOG))
+    document = json.loads(DEFAULT_CATALOG.read_text(encoding="utf-8"))
+    document["version"] = "2026.12-1"
+    rollout.upload(document, "li")
+    rollout.stage("2026.12-1", "street-east", "li")
+    assert rollout.version_for("T0001") == "2026.12-1" and rollout.version_for("T0003") is None
+    rollout.promote("li")
+    assert rollout.version_for("T0003") == "2026.12-1"
+    assert rollout.rollback("li") is None and rollout.state().stable is None
+
+
+def test_the_hub_on_postgresql_over_http_through_the_kiosk_client(file_keyring, pg_url, tmp_path):
+    hub = start_hub(tmp_path / "hub" / "pg-hub", terminal_id="T0001", db_url=pg_url)
+    try:
+        client = hub.client()
+        item = SubmissionItem("k1", "T0001-1", "repair.public_area", "2026.11-demo.1",
+                              "2026-12-01T08:00:00+00:00", {"location": "1"})  # fmt: skip
+        [first] = client.submit_batch([item])
+        [again] = client.submit_batch([item])
+        assert first.status == "accepted" and (again.status, again.case_id) == ("duplicate", first.case_id)
+        assert client.case_status(first.case_id).status == "received"
+        fetched = client.fetch_catalog()
+        assert client.fetch_catalog(fetched.etag).document is None
+        client.heartbeat({"versions": {"catalogue": fetched.document["version"]}})
+        assert client.take_ticket("ticket.window").number.endswith("001")
+
+        staff_store = open_store(pg_url)
+        StaffAccounts(staff_store).add("wang", "case_officer", "a long passphrase")
+        staff_store.close()
+        agent = StaffAgent(hub.url)
+        assert agent.sign_in("wang", "a long passphrase").url.endswith("/console/cases")
+        page = f"/console/cases/{first.case_id}"
+        agent.post(f"{page}/move", {"move": "start", "note_zh": "已派人"}, from_page=page)
+        assert client.case_status(first.case_id).timeline[-1].note["zh"] == "已派人"
+        assert agent.get("/console/figures").status_code == 200
+    finally:
+        hub.stop()
