@@ -21,6 +21,7 @@ from drivers.health import HealthBoard
 from kiosk.config import KioskConfig
 from kiosk.heartbeat import Heartbeat, HeartbeatSources, HeartbeatStatus
 from kiosk.hub_api import Hub
+from kiosk.sd_notify import ThreadState
 from offline_queue.outbox import Outbox
 from offline_queue.stats import QueueStats
 from offline_queue.sync_worker import SyncReport, SyncWorker
@@ -95,6 +96,15 @@ class TerminalBackground:
         report = self.sync_worker.sync_now()
         self.heartbeat.request_beat()
         return report
+
+    def thread_probes(self) -> dict[str, Callable[[], ThreadState]]:
+        """What the systemd watchdog watches (kiosk/sd_notify.py Liveness): the sync worker and the
+        heartbeat threads, alive and not stuck. Attribute reads only, safe from the UI thread."""
+        worker, heartbeat = self.sync_worker, self.heartbeat
+        return {
+            "outbox-sync": lambda: ThreadState(worker.running, worker.busy_since),
+            "heartbeat": lambda: ThreadState(heartbeat.running, heartbeat.busy_since),
+        }
 
     def stats(self) -> BackgroundStats:
         """The current figures. Raises QueueError when the outbox cannot be read."""
