@@ -84,14 +84,20 @@ class Notifier:
             self._sock = None
 
 
-def watchdog_interval_s(environ: Mapping[str, str] = os.environ, pid: int | None = None) -> float | None:
+def watchdog_interval_s(
+    environ: Mapping[str, str] = os.environ, pid: int | None = None, parent_pid: int | None = None
+) -> float | None:
     """How often to ping: half of systemd's WatchdogSec (passed as $WATCHDOG_USEC), so one late ping
-    is not a restart. None when the watchdog is off or meant for another process ($WATCHDOG_PID)."""
+    is not a restart. None when the watchdog is off or meant for another process ($WATCHDOG_PID).
+
+    On a terminal the unit's main process is cage and the kiosk its child, so systemd names cage in
+    WATCHDOG_PID: the parent counts as "us" (the unit has NotifyAccess=all for that)."""
     usec = environ.get("WATCHDOG_USEC", "")
     if not usec.isdigit() or int(usec) == 0:
         return None
     owner = environ.get("WATCHDOG_PID", "")
-    if owner.isdigit() and int(owner) != (os.getpid() if pid is None else pid):
+    mine = (os.getpid() if pid is None else pid, os.getppid() if parent_pid is None else parent_pid)
+    if owner.isdigit() and int(owner) not in mine:
         return None
     return int(usec) / 1_000_000 / 2
 

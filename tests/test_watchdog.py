@@ -47,8 +47,10 @@ def test_without_systemd_nothing_is_sent_and_a_vanished_socket_never_raises(tmp_
 
 def test_the_ping_interval_is_half_of_watchdog_sec_and_only_for_the_process_meant():
     assert watchdog_interval_s({"WATCHDOG_USEC": "30000000"}) == 15.0
-    assert watchdog_interval_s({"WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "4242"}, pid=4242) == 15.0
-    assert watchdog_interval_s({"WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "4242"}, pid=4243) is None
+    meant = {"WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "4242"}
+    assert watchdog_interval_s(meant, pid=4242, parent_pid=1) == 15.0
+    assert watchdog_interval_s(meant, pid=4243, parent_pid=4242) == 15.0  # the kiosk is cage's child
+    assert watchdog_interval_s(meant, pid=4243, parent_pid=1) is None
     assert watchdog_interval_s({}) is None
     assert watchdog_interval_s({"WATCHDOG_USEC": "0"}) is None
     assert watchdog_interval_s({"WATCHDOG_USEC": "soon"}) is None

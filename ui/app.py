@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from drivers.health import HealthBoard
@@ -246,6 +247,13 @@ def show(window: KioskWindow, fullscreen: bool, size: tuple[int, int] = (1280, 8
     """Full screen without decorations (the kiosk), or a window of `size` (the demo on a laptop)."""
     if fullscreen:
         window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+        # a Wayland compositor may leave the size to the client (cage did: the window came up at its
+        # size hint in a corner of a black screen), so take the screen's size ourselves, and again
+        # whenever the screen changes (rotation, another monitor)
+        screen = window.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            window.setGeometry(screen.geometry())
+            screen.geometryChanged.connect(window.setGeometry)
         window.showFullScreen()
     else:
         window.resize(*size)

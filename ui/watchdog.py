@@ -8,14 +8,17 @@ wedged in a slot fires nothing and systemd restarts the kiosk after WatchdogSec.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.sd_notify import Liveness, Notifier, watchdog_interval_s
@@ -118,7 +121,8 @@ def start_watchdog(terminal: Any, environ: dict[str, str] | None = None) -> Syst
 def install_test_hooks(terminal: Any) -> None:
     """Only with KIOSK_TEST_HOOKS=1 (tests, bench): SIGUSR1 wedges the UI thread for
     $KIOSK_TEST_WEDGE_S seconds (default 5), SIGUSR2 stops the outbox's sync worker — the two
-    faults the watchdog must catch, caused from outside the real program."""
+    faults the watchdog must catch, caused from outside the real program. With
+    $KIOSK_TEST_GRAB_DIR, Qt's own grab of the window on request (see _install_grab)."""
     if os.environ.get("KIOSK_TEST_HOOKS") != "1":
         return
     wedge_s = float(os.environ.get("KIOSK_TEST_WEDGE_S", "5"))
@@ -135,3 +139,59 @@ def install_test_hooks(terminal: Any) -> None:
 
     signal.signal(signal.SIGUSR1, wedge)
     signal.signal(signal.SIGUSR2, stop_sync)
+    grab_dir = os.environ.get("KIOSK_TEST_GRAB_DIR")  # also takes "escape" requests: see _install_grab
+    if grab_dir:
+        _install_grab(terminal, Path(grab_dir))
+
+
+def _install_grab(terminal: Any, folder: Path) -> None:
+    """Qt's own view of the window, for tests under a compositor whose output cannot be captured:
+    when `folder/request` appears, write `grab.png` (the window as Qt paints it) and `grab.json`
+    (window, frame and screen geometry, window state, the session step), then delete the request.
+    When `folder/escape` appears, deliver what a resident or a compositor could send to get out —
+    Escape, Alt+F4, Alt+Tab, Ctrl+Alt+F2, Super, and a close request — to the window, as Qt's
+    platform plugin delivers them (for a compositor without a virtual keyboard, such as cage 0.1.4)."""
+    window = terminal.window
+
+    def escape() -> None:
+        handle = window.windowHandle()
+        keys = [
+            (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+            (Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier),
+            (Qt.Key.Key_Tab, Qt.KeyboardModifier.AltModifier),
+            (Qt.Key.Key_F2, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier),
+            (Qt.Key.Key_Super_L, Qt.KeyboardModifier.MetaModifier),
+        ]
+        for key, modifiers in keys:
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QApplication.sendEvent(handle, QKeyEvent(kind, key, modifiers))
+        QApplication.sendEvent(handle, QCloseEvent())  # the compositor's xdg_toplevel.close
+        (folder / "escape").unlink()
+
+    def look() -> None:
+        if (folder / "escape").exists():
+            escape()
+        request = folder / "request"
+        if not request.exists():
+            return
+        window.grab().save(str(folder / "grab.png"))
+        handle = window.windowHandle()
+        screen = window.screen().geometry()
+        frame = window.frameGeometry()
+        facts = {
+            "window": [window.x(), window.y(), window.width(), window.height()],
+            "frame": [frame.x(), frame.y(), frame.width(), frame.height()],
+            "screen": [screen.x(), screen.y(), screen.width(), screen.height()],
+            "fullscreen": bool(window.windowState() & Qt.WindowState.WindowFullScreen),
+            "frameless": bool(window.windowFlags() & Qt.WindowType.FramelessWindowHint),
+            "margins": [handle.frameMargins().left(), handle.frameMargins().top()] if handle else None,
+            "step": window.view.step.name if window.view is not None else None,
+            "visible": window.isVisible(),
+        }
+        (folder / "grab.json").write_text(json.dumps(facts))
+        request.unlink()
+
+    timer = QTimer(window)
+    timer.setInterval(200)
+    timer.timeout.connect(look)
+    timer.start()
