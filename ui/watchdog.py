@@ -183,6 +183,8 @@ def _install_grab(terminal: Any, folder: Path) -> None:
             "frame": [frame.x(), frame.y(), frame.width(), frame.height()],
             "screen": [screen.x(), screen.y(), screen.width(), screen.height()],
             "fullscreen": bool(window.windowState() & Qt.WindowState.WindowFullScreen),
+            # cage 0.1.4 answers a full-screen request by maximising the window to the output
+            "maximized": bool(window.windowState() & Qt.WindowState.WindowMaximized),
             "frameless": bool(window.windowFlags() & Qt.WindowType.FramelessWindowHint),
             "margins": [handle.frameMargins().left(), handle.frameMargins().top()] if handle else None,
             "step": window.view.step.name if window.view is not None else None,
