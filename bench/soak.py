@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import shutil
 import sys
 import tempfile
 import threading
@@ -245,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
                 soak.run_one(n, rendered=n % args.render_every == 0)
                 if n % 500 == 0:
                     # the simulated printer keeps every job on disk; a real one hands it out on paper
-                    shutil.rmtree(printed, ignore_errors=True)
+                    for job in printed.glob("*"):
+                        job.unlink()
                 if n == min(WARMUP, args.sessions, args.report_every):
                     base = figures()
                     print(f"after {n} warm-up sessions (baseline): RSS {base[0] / 1024:.1f} MB, fds {base[1]}, threads {base[2]}")
