@@ -231,7 +231,7 @@ def check_attract_pixels(image) -> None:
     def rgb(hex_colour: str) -> tuple[int, int, int]:
         return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
 
-    theme = {rgb(c) for c in (STANDARD.background, STANDARD.surface)}
+    theme = {rgb(c) for c in (STANDARD.palette.background, STANDARD.palette.surface)}
     w, h = image.size
     corners = [image.getpixel(p) for p in ((1, 1), (w - 2, 1), (1, h - 2), (w - 2, h - 2))]
     assert all(c in theme for c in corners), (corners, theme)
