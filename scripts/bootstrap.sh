@@ -7,7 +7,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 
 # pcscd + vsmartcard-vpcd: the PC/SC stack and virtual reader; libpcsclite-dev + swig: building pyscard;
-# fonts-noto-cjk: Chinese on screen and receipts; espeak-ng: spoken guidance; libxcb*/libegl: Qt's xcb.
+# fonts-noto-cjk: Chinese on screen and receipts; librime1 + rime-data-luna-pinyin: pinyin input;
+# libzinnia0 + tegaki-zinnia-simplified-chinese: handwriting; espeak-ng: spoken guidance; libxcb*/libegl: Qt's xcb.
 DEBIAN_PACKAGES=(
   pcscd vsmartcard-vpcd python3-virtualsmartcard libpcsclite-dev swig
   fonts-noto-cjk espeak-ng
@@ -16,6 +17,7 @@ DEBIAN_PACKAGES=(
   libxcb-xinerama0
   # scripts/build-deb (dh-virtualenv, lintian) and tests/test_packaging.py (cage, grim, wtype)
   dh-virtualenv debhelper python3-venv python3-dev lintian build-essential cage xwayland grim wtype
+  librime1 rime-data-luna-pinyin libzinnia0 tegaki-zinnia-simplified-chinese
 )
 
 as_root() {

@@ -74,7 +74,7 @@ def check_contents(deb: Path) -> None:
     assert "site-packages/ui/strings/kiosk_zh.qm" in listing  # translations go with the program
     assert "libQt6WebEngineCore" not in listing  # the add-ons are not shipped (packaging/README.md)
     depends = run("dpkg-deb", "-f", str(deb), "Depends").stdout
-    for needed in ("cage", "xwayland", "pcscd", "fonts-noto-cjk", "espeak-ng", "libwayland-client0", "adduser"):
+    for needed in ("cage", "xwayland", "pcscd", "fonts-noto-cjk", "espeak-ng", "libwayland-client0", "adduser", "librime1", "libzinnia0"):
         assert needed in depends, f"Depends lacks {needed}: {depends}"
     conffiles = run("sh", "-c", f"dpkg-deb --ctrl-tarfile {deb} | tar -xO ./conffiles").stdout
     assert "/etc/community-kiosk/kiosk.toml" in conffiles
