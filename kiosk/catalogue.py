@@ -22,6 +22,7 @@ Document shape (schema 1)::
                                "qr": "https://hub.example/track/{ref}"},
                    "notices": [{"id": "..", "title": {..}, "body": {..}, "published": "2026-11-20"}]}]}
 
+``icon`` is one of the pictogram names of kiosk/icons.py; a service without one gets its kind's.
 A service without ``enabled_for`` (or with both lists empty) is enabled on every terminal.
 """
 
@@ -51,6 +52,7 @@ from kiosk.catalogue_model import (
     Service,
     ServiceKind,
 )
+from kiosk.icons import ICON_NAMES, icon_for
 
 __all__ = [
     "CARD_PREFILL",
@@ -306,6 +308,15 @@ def _terminal_id(value: Any, where: str) -> str:
     return value
 
 
+def _icon(name: str, kind: ServiceKind, where: str) -> str:
+    """A known pictogram name (kiosk/icons.py), or the kind's own when the service names none."""
+    if not name:
+        return icon_for(kind, "")
+    if name not in ICON_NAMES:
+        raise CatalogueInvalid(where, f"unknown icon {name!r} (known: {', '.join(sorted(ICON_NAMES))})")
+    return name
+
+
 def _service(raw: Any, where: str, groups: Mapping[str, tuple[str, ...]]) -> Service:
     r = _Reader(raw, where)
     kind = _enum(ServiceKind, r.get("kind", str, required=True), r.at("kind"))
@@ -331,7 +342,7 @@ def _service(raw: Any, where: str, groups: Mapping[str, tuple[str, ...]]) -> Ser
         needs_card=r.get("needs_card", bool, False),
         offline_ok=r.get("offline_ok", bool, False),
         receipt=receipt,
-        icon=r.get("icon", str, ""),
+        icon=_icon(r.get("icon", str, ""), kind, r.at("icon")),
         ticket_prefix=_ticket_prefix(r.get("ticket_prefix", str, ""), r.at("ticket_prefix")),
         enabled_for=_enablement(enabled_raw, r.at("enabled_for"), groups)
         if enabled_raw is not None

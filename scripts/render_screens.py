@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,10 +42,11 @@ from tests.fixtures.session_kit import (  # noqa: E402
     make_kit,
 )
 from ui.i18n import Words  # noqa: E402
+from ui.pictures import SlotPicture  # noqa: E402
 from ui.theme import ELDER, STANDARD  # noqa: E402
 from ui.window import KioskWindow  # noqa: E402
 
-SIZES = ((1920, 1080), (1080, 1920), (1280, 800))  # 1280x800: the demo window
+SIZES = ((1920, 1080), (1080, 1920), (1280, 800), (1366, 768))  # 1280x800: the demo window
 REPAIR = (
     ("category", "lighting"),
     ("location", "8号楼2单元3层楼道"),
@@ -232,46 +234,75 @@ def themed_kit(folder: Path, terminal_id: str = "T0001", outbox: Outbox | None =
     return kit
 
 
-def render(out: Path, only: str | None = None) -> list[Path]:
+LANGUAGES = ("zh", "en")
+MODES = (Mode.STANDARD, Mode.ELDER)
+
+
+@dataclass
+class OpenScene:
+    """One scene on show: the kit it runs on, its window, and the real outbox receipts need."""
+
+    kit: Kit
+    window: KioskWindow
+    outbox: Outbox | None
+
+    def close(self) -> None:
+        app = QApplication.instance()
+        self.window.allow_close()
+        self.window.close()
+        self.window.deleteLater()
+        app.processEvents()
+        if self.outbox is not None:
+            self.outbox.close()
+
+
+def open_scene(
+    n: int, size: tuple[int, int], language: str, mode: Mode, folder: Path, words: Words | None = None
+) -> OpenScene:
+    """Play scene number `n` of SCENES in a window of `size`, in `language` and `mode`, on a kit in
+    `folder`; the window is shown and laid out. The caller closes it (`.close()`)."""
     app = QApplication.instance() or QApplication([])
+    SlotPicture.animate = False  # the same still frame on every run
+    name, scene = SCENES[n]
+    # the seniors' meal sign-up (the one form with a date) runs in the community hall
+    terminal = "T0003" if name == "editor-date" else "T0001"
+    outbox = real_outbox(folder, terminal) if name.startswith("receipt") else None
+    kit = themed_kit(folder, terminal, outbox)
+    window = KioskWindow(kit.session, words or Words(), speech=False)
+    window.resize(*size)
+    window.show()
+    kit.session.set_language(language)
+    kit.session.set_mode(mode)
+    scene(kit, window)
+    # scenes that end a session reset language and mode (only then: it is a tap)
+    if kit.session.view.language != language:
+        kit.session.set_language(language)
+    if kit.session.view.mode is not mode:
+        kit.session.set_mode(mode)
+    for _ in range(3):
+        app.processEvents()
+    return OpenScene(kit, window, outbox)
+
+
+def render(out: Path, only: str | None = None, sizes: tuple[tuple[int, int], ...] = SIZES) -> list[Path]:
+    QApplication.instance() or QApplication([])
     words = Words()
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as tmp:
-        for width, height in SIZES:
-            for language in ("zh", "en"):
-                for mode in (Mode.STANDARD, Mode.ELDER):
+        for width, height in sizes:
+            for language in LANGUAGES:
+                for mode in MODES:
                     folder = out / f"{width}x{height}" / f"{language}-{mode.value}"
                     folder.mkdir(parents=True, exist_ok=True)
-                    for n, (name, scene) in enumerate(SCENES):
+                    for n, (name, _scene) in enumerate(SCENES):
                         if only and only not in name:
                             continue
-                        # the seniors' meal sign-up (the one form with a date) runs in the community hall
-                        terminal = "T0003" if name == "editor-date" else "T0001"
                         scene_dir = Path(tmp) / f"{width}-{language}-{mode.value}-{n}"
-                        outbox = real_outbox(scene_dir, terminal) if name.startswith("receipt") else None
-                        kit = themed_kit(scene_dir, terminal, outbox)
-                        window = KioskWindow(kit.session, words, speech=False)
-                        window.resize(width, height)
-                        window.show()
-                        kit.session.set_language(language)
-                        kit.session.set_mode(mode)
-                        scene(kit, window)
-                        # scenes that end a session reset language and mode (only then: it is a tap)
-                        if kit.session.view.language != language:
-                            kit.session.set_language(language)
-                        if kit.session.view.mode is not mode:
-                            kit.session.set_mode(mode)
-                        for _ in range(3):
-                            app.processEvents()
+                        shown = open_scene(n, (width, height), language, mode, scene_dir, words)
                         path = folder / f"{n:02d}-{name}.png"
-                        window.grab().save(str(path))
+                        shown.window.grab().save(str(path))
                         written.append(path)
-                        window.allow_close()
-                        window.close()
-                        window.deleteLater()
-                        app.processEvents()
-                        if outbox is not None:
-                            outbox.close()
+                        shown.close()
     return written
 
 
@@ -279,9 +310,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "renders")
     parser.add_argument("--only", default=None, help="render only the scenes whose name contains this")
+    parser.add_argument("--size", default=None, help="only this size, e.g. 1280x800")
     args = parser.parse_args(argv)
+    sizes = SIZES if args.size is None else (tuple(int(v) for v in args.size.split("x")),)
     began = time.monotonic()
-    written = render(args.out, args.only)
+    written = render(args.out, args.only, sizes)
     print(f"wrote {len(written)} PNG files to {args.out} in {time.monotonic() - began:.1f} s")
     return 0
 

@@ -65,6 +65,7 @@ class DigitEditor(FieldEditor):
         box.setContentsMargins(0, 0, 0, 0)
         frame, inner = panel("card", "digits_display")
         self._shown = label(self._text or " ", "title", name="digits_text")
+        inner.setContentsMargins(4, 4, 4, 4)  # the keys need the height more than the frame
         inner.addWidget(self._shown)
         box.addWidget(frame)
         grid = QGridLayout()

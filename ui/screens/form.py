@@ -7,9 +7,11 @@ only state the screen keeps.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.session_view import FieldView, SessionView, Step
 from ui.screens.base import Screen
@@ -26,6 +28,7 @@ class FormScreen(Screen):
         self._service_id: str | None = None
         self.editor: FieldEditor | None = None
         self.today = date.today
+        self._first_error: tuple[QWidget, QWidget] | None = None
 
     def build(self, view: SessionView) -> None:
         service_id = view.service.id if view.service else None
@@ -42,6 +45,7 @@ class FormScreen(Screen):
     # --- the list of fields ---------------------------------------------------------------------------
 
     def _build_list(self, view: SessionView) -> None:
+        self._first_error = None
         content = QWidget()
         box = QVBoxLayout(content)
         box.setSpacing(self.theme.spacing_px)
@@ -66,12 +70,34 @@ class FormScreen(Screen):
             )
             box.addWidget(row)
             if f.error_key:
-                box.addWidget(label(self.t(f.error_key), "field_error", name=f"error:{f.id}"))
+                error = label(self.t(f.error_key), "field_error", name=f"error:{f.id}")
+                box.addWidget(error)
+                if self._first_error is None:
+                    self._first_error = (row, error)
         box.addStretch(1)
         self.scroll(content)
         self.action_row(
             self.primary(self.t("nav.next"), self.session.next, "nav.next", enabled=not view.busy)
         )
+
+    @property
+    def nav_hidden(self) -> bool:
+        return self.editing is not None
+
+    def after_render(self) -> None:
+        if self.editing is None and self._first_error is not None:
+            # a message below the fold would say nothing: show the first field the session refused
+            QTimer.singleShot(0, self, self._show_first_error)
+
+    def _show_first_error(self) -> None:
+        if self._first_error is None or self.editing is not None:
+            return
+        row, error = self._first_error
+        try:
+            self.area.ensureWidgetVisible(row, 0, 0)
+            self.area.ensureWidgetVisible(error, 0, self.theme.spacing_px if self.theme else 0)
+        except RuntimeError:  # the list was rebuilt in between: its widgets are gone
+            pass
 
     def open_editor(self, field_id: str) -> None:
         self.ctx.touch()
@@ -84,10 +110,13 @@ class FormScreen(Screen):
 
     def _build_editor(self, view: SessionView, field: FieldView) -> None:
         index = next(i for i, f in enumerate(view.fields) if f.id == field.id)
-        heading = label(field.label, "title", name="title")
+        heading = label(field.label, "tile_title", name="title")
         where = label(self.t("form.step", n=index + 1, count=len(view.fields)), "muted", wrap=False)
-        header = self.row(heading)
+        # the field's name stays over its keys (docked, never scrolled); hint and error scroll
+        header = QHBoxLayout()
+        header.addWidget(heading, 1)
         header.addWidget(where)
+        self.dock.addLayout(header)
         keep = button(self.t("form.keep"), self.close_editor, name="form.keep")
         if field.hint:
             self.root.addWidget(label(field.hint, "muted"))
@@ -102,17 +131,22 @@ class FormScreen(Screen):
                 # the message was about the value before this edit; OK has the session check again
                 error.hide()
 
+        theme = self.theme
+        window = self.window()
+        if window.width() < window.height():  # narrow: choices get the width for their words
+            theme = replace(theme, choice_columns=max(1, theme.choice_columns - 1))
         self.editor = editor_for(
             field,
-            self.theme,
+            theme,
             lambda key, **values: self.t(key, **values),
             view.language,
             on_pick=lambda value: self.finish(field.id, value),
             on_activity=edited,
             today=self.today(),
         )
-        self.root.addWidget(self.editor)
+        # the editor's keys never scroll: docked at the bottom, over its OK, within reach
         self.root.addStretch(1)
+        self.dock.addWidget(self.editor)
         if isinstance(self.editor, ChoiceEditor):  # a choice is taken by its tap
             self.action_row(keep)
         else:
