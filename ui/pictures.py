@@ -122,13 +122,13 @@ class SlotPicture(QWidget):
         painter.end()
 
 
-def slot_panel(kind: str, words: str, theme: Theme) -> QWidget:
+def slot_panel(kind: str, words: str, theme: Theme, px: int | None = None) -> QWidget:
     """A picture of the slot with what goes in or comes out, and the words saying it, in a card."""
     frame, box = panel("card", f"slot:{kind}")
     box.setSpacing(theme.spacing_px)
-    box.addWidget(SlotPicture(kind, theme.picture_px, words), 0, Qt.AlignmentFlag.AlignHCenter)
+    box.addWidget(SlotPicture(kind, px or theme.picture_px, words), 0, Qt.AlignmentFlag.AlignHCenter)
     caption = label(words, "tile_title", name=f"caption:{kind}")
     caption.setAlignment(Qt.AlignmentFlag.AlignHCenter)
     box.addWidget(caption)
-    box.addStretch(1)
+    frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
     return frame

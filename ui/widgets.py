@@ -84,6 +84,7 @@ def service_tile(
     name: str,
     accessible: str,
     min_height: int,
+    max_height: int,
     spacing: int,
 ) -> QPushButton:
     """A large service tile: the pictogram on top, the title, one short line, and small badges
@@ -91,6 +92,7 @@ def service_tile(
     b = button("", on_tap, name=name, role="tile", accessible=accessible)
     box = QVBoxLayout(b)
     box.setSpacing(spacing // 2)
+    box.addStretch(1)
     box.addWidget(pictogram, 0, Qt.AlignmentFlag.AlignHCenter)
     heading = label(title, "tile_title")
     heading.setAlignment(Qt.AlignmentFlag.AlignHCenter)
@@ -114,6 +116,8 @@ def service_tile(
         row.addStretch(1)
         box.addLayout(row)
     b.setMinimumHeight(max(min_height, box.sizeHint().height()))
+    # tiles share the room the screen has, up to a height where the pictogram still fills them
+    b.setMaximumHeight(max(b.minimumHeight(), max_height))
     b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
     return b
 

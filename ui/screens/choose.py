@@ -35,7 +35,8 @@ class ChooseScreen(Screen):
             grid.addWidget(self._tile(service), i // columns, i % columns)
         for c in range(columns):
             grid.setColumnStretch(c, 1)
-        self.root.addLayout(grid, 1)
+        self.root.addLayout(grid)
+        self.root.addStretch(1)
         if view.page_count > 1:
             prev = button(
                 self.t("nav.page_prev"), self.session.page_prev, name="page.prev", enabled=view.page > 0
@@ -78,6 +79,7 @@ class ChooseScreen(Screen):
             name=f"service:{service.id}",
             accessible=", ".join([service.title, *(words for _role, words in badges)]),
             min_height=int(self.theme.target_px * (2.4 if self.elder else 2.2)),
+            max_height=self.theme.icon_px * 3 + self.theme.spacing_px * 4,
             spacing=self.theme.spacing_px,
         )
 

@@ -116,7 +116,6 @@ class FormScreen(Screen):
         header = QHBoxLayout()
         header.addWidget(heading, 1)
         header.addWidget(where)
-        self.dock.addLayout(header)
         keep = button(self.t("form.keep"), self.close_editor, name="form.keep")
         if field.hint:
             self.root.addWidget(label(field.hint, "muted"))
@@ -144,9 +143,17 @@ class FormScreen(Screen):
             on_activity=edited,
             today=self.today(),
         )
-        # the editor's keys never scroll: docked at the bottom, over its OK, within reach
-        self.root.addStretch(1)
-        self.dock.addWidget(self.editor)
+        if isinstance(self.editor, ChoiceEditor):
+            # choices read from the top, under the field's name, and scroll when there are many
+            self.root.insertLayout(0, header)
+            self.root.addWidget(self.editor)
+            self.root.addStretch(1)
+        else:
+            # keys never scroll: docked at the bottom with the field's name, over OK, within reach;
+            # the hint and the error sit right above them
+            self.root.insertStretch(0, 1)
+            self.dock.addLayout(header)
+            self.dock.addWidget(self.editor)
         if isinstance(self.editor, ChoiceEditor):  # a choice is taken by its tap
             self.action_row(keep)
         else:

@@ -93,7 +93,7 @@ class ReceiptScreen(OutcomeScreen):
         left.addStretch(1)
         body.addLayout(left, 1 if landscape else 0)
         if slip:
-            body.addWidget(slot_panel("take_receipt", self.t("picture.take_receipt"), theme), 0)
+            body.addWidget(slot_panel("take_receipt", self.t("picture.take_receipt"), theme), 0, Qt.AlignmentFlag.AlignTop)
         qr = QVBoxLayout()
         qr.addWidget(QrCodeWidget(reference, qr_px, self.t("receipt.scan")))
         scan = label(self.t("receipt.scan"), "muted")

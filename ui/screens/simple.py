@@ -42,7 +42,10 @@ class AttractScreen(Screen):
             box.addLayout(line)
         box.addStretch(1)
         body.addWidget(card, 1)
-        body.addWidget(slot_panel("insert_card", self.t("attract.card"), theme), 0 if portrait else 1)
+        # the picture grows with the screen: on a 1920x1080 display the card slot is seen from afar
+        px = max(theme.picture_px, min(window.height() // 3, theme.picture_px * 2))
+        slot = slot_panel("insert_card", self.t("attract.card"), theme, px)
+        body.addWidget(slot, 0 if portrait else 1, Qt.AlignmentFlag.AlignTop)
         self.root.addLayout(body, 1)
         if view.mode is Mode.STANDARD:
             elder = button(
@@ -50,7 +53,8 @@ class AttractScreen(Screen):
             )
             self.root.addWidget(elder)
         start = self.primary(self.t("attract.start"), self.session.start, "attract.start")
-        start.setMinimumWidth(min(window.width() // 2, theme.target_px * 6))
+        # the style sheet's min-width wins over setMinimumWidth: the widget's own sheet says it
+        start.setStyleSheet(f"min-width: {min(window.width() // 2, theme.target_px * 6)}px;")
         self.action_row(start)
 
 
