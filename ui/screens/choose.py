@@ -13,12 +13,12 @@ from ui.icons import icon_label, service_icon
 from ui.screens.base import Screen
 from ui.widgets import button, label, service_tile
 
-_CLAUSE_END = re.compile(r"[。，；：;:]|\. ")
+_CLAUSE_END = re.compile(r"[。，；：;:]|\. |, ")
 
 
 def short_line(description: str) -> str:
     """The first clause of a description: the one short line a tile has room for."""
-    return _CLAUSE_END.split(description, maxsplit=1)[0].strip()
+    return _CLAUSE_END.split(description, maxsplit=1)[0].strip().rstrip(".")
 
 
 class ChooseScreen(Screen):
@@ -79,7 +79,7 @@ class ChooseScreen(Screen):
             name=f"service:{service.id}",
             accessible=", ".join([service.title, *(words for _role, words in badges)]),
             min_height=int(self.theme.target_px * (2.4 if self.elder else 2.2)),
-            max_height=self.theme.icon_px * 3 + self.theme.spacing_px * 4,
+            max_height=self.theme.icon_px * 3 + self.theme.spacing_px * 6,
             spacing=self.theme.spacing_px,
         )
 
