@@ -1,10 +1,12 @@
-"""Command line of the reference hub: a thin layer over hub.app, hub.store and kiosk.enrolment.
+"""Command line of the reference hub: a thin layer over hub.app and hub.store (and, for `enrol` only,
+the terminal-side kiosk.enrolment, until enrolment moves onto HTTP).
 
 python -m hub serve --db var/hub.sqlite [--host 127.0.0.1] [--port 8765] [--catalog FILE]
 python -m hub enrol --db var/hub.sqlite --terminal T0001 --keyring file:var/keyring.cfg
 python -m hub advance C0000001 in_progress --db var/hub.sqlite
 python -m hub seed --db var/hub.sqlite
 python -m hub cases --db var/hub.sqlite
+python -m hub show C0000001 --db var/hub.sqlite [--key-file FILE]   (personal values decrypted: staff)
 python -m hub terminals --db var/hub.sqlite [--json]
 """
 
@@ -17,9 +19,9 @@ import socket
 import sys
 from pathlib import Path
 
+from contract.local_ref import DEMO_GENERATION, LocalRef
 from hub.catalog import DEFAULT_CATALOG
 from hub.store import CASE_STATUSES, HubStore, StoreError
-from offline_queue.local_ref import DEMO_GENERATION, LocalRef
 
 
 def _demo_ref(terminal_id: str, sequence: int) -> str:
@@ -48,6 +50,17 @@ def seed_demo_cases(store: HubStore, card_hash: str | None = None) -> list[str]:
     return [c[0] for c in DEMO_CASES]
 
 
+def seed_demo_profile(db_path: Path, card_hash: str, key_path: str | None = None) -> None:
+    """The demo resident's details on file (phone, address, household, community), sealed."""
+    from hub.profiles import DEMO_PROFILE, ProfileStore
+
+    profiles = ProfileStore(HubStore(db_path, key_path=key_path))
+    try:
+        profiles.put(card_hash, DEMO_PROFILE)
+    finally:
+        profiles.close()
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -56,9 +69,12 @@ def _serve(args: argparse.Namespace) -> int:
 
     if args.seed_demo:
         seed_demo_cases(HubStore(args.db), args.card_hash)
+        if args.card_hash:
+            seed_demo_profile(Path(args.db), args.card_hash, getattr(args, "key_file", None))
     settings = HubSettings(
         db_path=Path(args.db),
         catalog_path=Path(args.catalog) if args.catalog else None,
+        key_path=Path(args.key_file) if args.key_file else None,
         gate=GateSettings(
             max_body_bytes=args.max_body_bytes,
             clock_window_s=args.clock_window,
@@ -112,6 +128,8 @@ def _advance(args: argparse.Namespace) -> int:
 
 def _seed(args: argparse.Namespace) -> int:
     ids = seed_demo_cases(HubStore(args.db), args.card_hash)
+    if args.card_hash:
+        seed_demo_profile(Path(args.db), args.card_hash)
     print("demo cases:", ", ".join(ids))
     return 0
 
@@ -119,6 +137,23 @@ def _seed(args: argparse.Namespace) -> int:
 def _cases(args: argparse.Namespace) -> int:
     for case in HubStore(args.db).list_cases():
         print(json.dumps(case, ensure_ascii=False))
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    """One case with its personal values decrypted: staff work, on the hub's machine only."""
+    store = HubStore(args.db, key_path=args.key_file)
+    try:
+        case = store.case_details(args.case)
+    except StoreError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    if case is None:
+        print("error: no such case", file=sys.stderr)
+        return 1
+    print(json.dumps(case, ensure_ascii=False, indent=2))
     return 0
 
 
@@ -162,6 +197,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--fd", type=int, default=None, help="serve on an already bound socket (tests)")
     serve.add_argument("--catalog", default=str(DEFAULT_CATALOG), help="catalogue JSON file to serve")
+    serve.add_argument(
+        "--key-file",
+        default=None,
+        help="key file for residents' personal values (AES-256-GCM, made 0600 on first use); "
+        "default: <db>.key next to the database. Keep it apart from the database and its backups",
+    )
     serve.add_argument("--max-body-bytes", type=int, default=4 * 1024 * 1024)
     serve.add_argument("--max-batch-items", type=int, default=1000)
     serve.add_argument("--clock-window", type=float, default=300.0, help="accepted clock skew, seconds")
@@ -196,6 +237,12 @@ def build_parser() -> argparse.ArgumentParser:
     cases = sub.add_parser("cases", help="list the cases (one JSON object per line)")
     cases.add_argument("--db", required=True)
     cases.set_defaults(func=_cases)
+
+    show = sub.add_parser("show", help="one case with its personal values decrypted (staff only)")
+    show.add_argument("case", help="case id or local reference")
+    show.add_argument("--db", required=True)
+    show.add_argument("--key-file", default=None, help="the key file (default: <db>.key)")
+    show.set_defaults(func=_show)
 
     terminals = sub.add_parser(
         "terminals", help="list enrolled terminals with their latest heartbeat (queue, devices, versions)"

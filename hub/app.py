@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
+import traceback
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Query, Request
+from fastapi import Path as Path_
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
@@ -22,9 +25,12 @@ from pydantic.json_schema import models_json_schema
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from hub import models
-from hub.auth import GateSettings, SignatureGate
+from contract.wire import BATCH_PATH
+from hub import json_body, models
+from hub.auth import NO_BODY, GateSettings, SignatureGate
 from hub.catalog import CatalogFile
+from hub.field_vault import catalogue_classes
+from hub.profiles import ProfileStore, load_addresses, profile_answer
 from hub.records import NoRecord, SubjectIncomplete, issue_record
 from hub.store import HubStore, StoreError
 
@@ -35,16 +41,20 @@ API_VERSION = "1"
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": models.ErrorBody, "description": text}
     for code, text in {
-        400: "Malformed JSON (malformed_json)",
+        400: "Malformed JSON, not UTF-8, NaN/Infinity or a number out of range (malformed_json)",
         401: "Unsigned, badly signed, unknown terminal or replay (unauthenticated, bad_signature, "
         "unknown_terminal, replay)",
         403: "Wrong token, revoked terminal, another terminal's path (bad_token, terminal_revoked, "
         "terminal_mismatch)",
-        404: "Not found",
+        404: "Not found (not_found)",
+        405: "Method not allowed; see Allow (method_not_allowed)",
         413: "Body too large (too_large, too_many_items)",
-        422: "Valid JSON of the wrong shape (invalid_request)",
+        415: "The body is not application/json (unsupported_media_type)",
+        422: "Valid JSON of the wrong shape (invalid_request), nested deeper than "
+        f"{json_body.MAX_BODY_DEPTH} levels (too_deep), or text that is not valid Unicode outside the "
+        "batch endpoint (invalid_text)",
         429: "Too many requests from this terminal; see Retry-After (rate_limited)",
-        503: "The hub is overloaded; see Retry-After (overloaded)",
+        503: "The hub is overloaded or its storage is failing; see Retry-After (overloaded, storage_unavailable)",
     }.items()
 }
 SIGNING_HEADERS = {
@@ -59,8 +69,10 @@ SIGNING_HEADERS = {
 class HubSettings:
     db_path: Path
     catalog_path: Path | None = None
+    key_path: Path | None = None  # the key file for personal values; default <db>.key (hub/field_vault.py)
     gate: GateSettings = field(default_factory=GateSettings)
     max_batch_items: int = 1000
+    addresses_path: Path | None = None  # the community's address list (hub/data/demo_addresses.json)
 
 
 class ApiError(Exception):
@@ -71,8 +83,16 @@ class ApiError(Exception):
         self.message = message
 
 
+class AsciiJSONResponse(JSONResponse):
+    """JSON with non-ASCII escaped: an idempotency key with a lone surrogate (rejected, but answered
+    under its own key) can be written back, where UTF-8 output could not encode it."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, allow_nan=False, separators=(",", ":")).encode("ascii")
+
+
 def _error(status: int, error: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": error, "message": message}, status_code=status, headers=headers)
+    return AsciiJSONResponse({"error": error, "message": message}, status_code=status, headers=headers)
 
 
 def _terminal(request: Request) -> str:
@@ -98,7 +118,8 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {404: "not_found", 405: "method_not_allowed"}
-        return _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+        # keep the exception's headers: a 405 names the allowed methods in Allow
+        return _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail), exc.headers)
 
     @app.exception_handler(ApiError)
     async def _api(_: Request, exc: ApiError) -> JSONResponse:
@@ -106,14 +127,29 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StoreError)
     async def _store(_: Request, exc: StoreError) -> JSONResponse:
-        return _error(exc.status, exc.error, exc.message)
+        retry = {"Retry-After": "5"} if exc.status == 503 else None
+        return _error(exc.status, exc.error, exc.message, retry)
+
+    @app.exception_handler(sqlite3.OperationalError)
+    async def _storage(_: Request, exc: sqlite3.OperationalError) -> JSONResponse:
+        # disk full, I/O error, a lock held too long: the hub's trouble, not the request's; retry later
+        log.error("storage failed", extra={"error_type": type(exc).__name__})
+        return _error(503, "storage_unavailable", "the hub cannot store right now", {"Retry-After": "5"})
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        # a defect of the hub: logged by type and frames (never the message: it may quote values), and
+        # still answered as JSON so a client reads it like any other refusal
+        frames = "".join(traceback.format_tb(exc.__traceback__))
+        log.error("unexpected error: %s (message withheld)\n%s", type(exc).__name__, frames)
+        return _error(500, "internal_error", "the hub failed on this request")
 
 
-def _parse_json_object(raw: bytes) -> dict[str, Any]:
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(400, "malformed_json", "the body is not valid JSON") from exc
+def _json_object(request: Request) -> dict[str, Any]:
+    """The body as the gate parsed it (hub/auth.py, hub/json_body.py); a JSON object or ApiError."""
+    body = request.scope.get("state", {}).get("json_body", NO_BODY)
+    if body is NO_BODY:
+        raise ApiError(400, "malformed_json", "the body is not valid JSON")
     if not isinstance(body, dict):
         raise ApiError(422, "invalid_request", "the body must be a JSON object")
     return body
@@ -121,8 +157,12 @@ def _parse_json_object(raw: bytes) -> dict[str, Any]:
 
 def _check_item(item: Any, services: dict[str, dict[str, Any]]) -> str | None:
     """The reason an item is rejected, or None when it may become a case."""
+    if json_body.unstorable_text(item) is not None:
+        return "invalid_text"
     if isinstance(item, dict) and "payload" in item and not isinstance(item["payload"], dict):
         return "payload_not_object"
+    if json_body.depth(item.get("payload")) > json_body.MAX_PAYLOAD_DEPTH:
+        return "payload_too_deep"
     try:
         valid = models.SubmissionItemIn.model_validate(item)
     except ValidationError:
@@ -133,6 +173,36 @@ def _check_item(item: Any, services: dict[str, dict[str, Any]]) -> str | None:
     if service.get("kind", "submit") != "submit":
         return "not_submittable"
     return None
+
+
+def _refresh_profiles(
+    profiles: ProfileStore,
+    services: dict[str, dict[str, Any]],
+    checked: list[tuple[dict[str, Any], str | None]],
+    answers: list[Any],
+) -> None:
+    """Accepted submissions flagged `profile_update` refresh the card holder's stored details."""
+    for (item, reason), answer in zip(checked, answers, strict=True):
+        payload = item.get("payload") if reason is None else None
+        if answer.status != "accepted" or not isinstance(payload, dict):
+            continue
+        card = payload.get("card_hash")
+        if not isinstance(card, str) or "profile_update" not in payload:
+            continue
+        fields = services.get(item.get("service_id"), {}).get("fields", [])
+        prefill = {f.get("id"): f.get("prefill") for f in fields if isinstance(f, dict)}
+        try:
+            refreshed = profiles.update_from_submission(card, payload, prefill)
+        except (StoreError, ValueError, sqlite3.Error) as exc:  # the cases are stored: never fail the batch
+            log.error("profile not refreshed: %s", type(exc).__name__)
+            continue
+        if refreshed:
+            log.info("profile refreshed from a submission", extra={"keys": ",".join(refreshed)})
+
+
+def _catalogue_classes(catalog: CatalogFile) -> dict[str, dict[str, str]]:
+    """service id -> field id -> data class, for items that arrive without their own classes."""
+    return {sid: catalogue_classes(service) for sid, service in catalog.services().items()}
 
 
 def _ticket_prefix(services: dict[str, dict[str, Any]], service_id: str) -> tuple[str, str]:
@@ -148,12 +218,14 @@ def _ticket_prefix(services: dict[str, dict[str, Any]], service_id: str) -> tupl
 
 def create_app(settings: HubSettings) -> FastAPI:
     """The hub application over `settings.db_path` (created if new)."""
-    store = HubStore(settings.db_path)
+    store = HubStore(settings.db_path, key_path=settings.key_path)
     catalog = CatalogFile(settings.catalog_path)
+    store.seal_plain_cases(_catalogue_classes(catalog))  # cases stored before encryption at rest
     app = FastAPI(
         title="Community kiosk reference hub",
         version=API_VERSION,
         redirect_slashes=False,  # a redirect would break the signature: answer 404 instead
+        default_response_class=AsciiJSONResponse,
         description="Hub contract v1: submissions with idempotency, catalogue, case status, rating, "
         "tickets, records and terminal heartbeats. Every /v1 request is signed (HMAC-SHA256 over method, "
         "path with query, X-Timestamp, X-Nonce and the body's SHA-256) and carries X-Terminal-Id and a "
@@ -161,6 +233,8 @@ def create_app(settings: HubSettings) -> FastAPI:
     )
     app.state.store = store
     app.state.catalog = catalog
+    profiles = ProfileStore(store)  # sealed with the store's field key (hub/field_vault.py)
+    app.state.profiles = profiles
     _install_error_handlers(app)
 
     @app.get("/healthz", response_model=models.Ack, summary="Liveness probe (not signed)")
@@ -168,11 +242,17 @@ def create_app(settings: HubSettings) -> FastAPI:
         return {"ok": True}
 
     @app.post(
-        "/v1/submissions:batch",
+        BATCH_PATH,
         response_model=models.BatchResponse,
         response_model_exclude_none=True,
         responses=ERRORS,
         summary="Submit a batch of queued submissions; one answer per item",
+        description="Each item is judged on its own: an invalid item (wrong shape, unknown service, "
+        "text that is not valid Unicode, a payload nested deeper than "
+        f"{json_body.MAX_PAYLOAD_DEPTH} levels, a reused key) is answered 200 with status `rejected` "
+        "and a `reason`, and the other items of the batch are stored all the same. Only a body that is "
+        "not a JSON object with a list of items, each with a string idempotency_key, is refused as a "
+        "whole (400/413/415/422).",
         openapi_extra={
             "requestBody": {
                 "required": True,
@@ -181,7 +261,7 @@ def create_app(settings: HubSettings) -> FastAPI:
         },
     )
     async def submit_batch(request: Request) -> dict[str, Any]:
-        body = _parse_json_object(await request.body())
+        body = _json_object(request)
         items = body.get("items")
         if not isinstance(items, list):
             raise ApiError(422, "invalid_request", "items must be a list")
@@ -191,7 +271,10 @@ def create_app(settings: HubSettings) -> FastAPI:
             raise ApiError(422, "invalid_request", "every item needs an idempotency_key string")
         services = catalog.services()
         checked = [(item, _check_item(item, services)) for item in items]
-        answers = await run_in_threadpool(store.submit, _terminal(request), checked)
+        answers = await run_in_threadpool(
+            store.submit, _terminal(request), checked, _catalogue_classes(catalog)
+        )
+        await run_in_threadpool(_refresh_profiles, profiles, services, checked, answers)
         counts: dict[str, int] = {}
         for a in answers:
             counts[a.status] = counts.get(a.status, 0) + 1
@@ -210,6 +293,27 @@ def create_app(settings: HubSettings) -> FastAPI:
         if etag in wanted or "*" in wanted:
             return Response(status_code=304, headers={"ETag": etag})
         return Response(body, media_type="application/json", headers={"ETag": etag})
+
+    @app.get(
+        "/v1/residents/{card_hash}/profile",
+        response_model=models.ProfileOut,
+        responses=ERRORS,
+        summary="What the hub holds about a card holder, for prefill (values with their data classes)",
+    )
+    def resident_profile(card_hash: str = Path_(min_length=16, max_length=128)) -> dict[str, Any]:
+        values = profiles.get(card_hash)
+        if values is None:
+            raise ApiError(404, "no_profile", "the hub holds no details for this card")
+        return profile_answer(values)
+
+    @app.get(
+        "/v1/community/addresses",
+        response_model=models.AddressesOut,
+        responses=ERRORS,
+        summary="The community's buildings and units, for the terminal's place picker",
+    )
+    def community_addresses() -> dict[str, Any]:
+        return load_addresses(settings.addresses_path) if settings.addresses_path else load_addresses()
 
     @app.get(
         "/v1/cases", response_model=models.CaseList, responses=ERRORS, summary="Cases submitted with a card"
@@ -297,7 +401,11 @@ def create_app(settings: HubSettings) -> FastAPI:
             title=app.title, version=app.version, description=app.description, routes=app.routes
         )
         _, defs = models_json_schema(
-            [(models.BatchRequest, "validation"), (models.SubmissionItemIn, "validation")],
+            [
+                (models.BatchRequest, "validation"),
+                (models.SubmissionItemIn, "validation"),
+                (models.OtherItemIn, "validation"),
+            ],
             ref_template="#/components/schemas/{model}",
         )
         components = schema.setdefault("components", {})
@@ -324,5 +432,5 @@ def create_app(settings: HubSettings) -> FastAPI:
 
     app.openapi = openapi  # type: ignore[method-assign]
     gate = settings.gate
-    app.add_middleware(SignatureGate, store=store, settings=gate)
+    app.add_middleware(SignatureGate, store=store, settings=gate, per_item_paths=frozenset({BATCH_PATH}))
     return app

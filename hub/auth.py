@@ -3,8 +3,11 @@
 In order: load shedding (503 when too many requests are in flight, 429 when a terminal exceeds its
 rate), body size (413, from Content-Length and while reading), the terminal's token, the timestamp
 window, the HMAC signature over method, raw path with query, timestamp, nonce and body, and finally
-the nonce (seen before -> replay). The verified body is handed on to the endpoint unchanged, and the
-terminal id it was signed for is put into the request scope (`scope["state"]["terminal_id"]`).
+the nonce (seen before -> replay). Then the body is read as JSON once, safely (hub/json_body.py:
+415 for another content type, 400 malformed, 422 too deep or, outside the batch endpoint, text that
+is not valid Unicode). The verified body is handed on to the endpoint unchanged; the terminal id it
+was signed for and the parsed body are put into the request scope (`scope["state"]["terminal_id"]`,
+`scope["state"]["json_body"]`).
 
 A pure ASGI middleware, so refusals never read more of the body than the limit allows.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import sqlite3
 import threading
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -22,8 +26,9 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
+from contract import signing
+from hub import json_body
 from hub.store import HubStore
-from kiosk import signing
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +39,8 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 PUBLIC_PREFIXES = ("/openapi.json", "/docs", "/redoc", "/healthz")
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+NO_BODY = None  # scope["state"]["json_body"] when the request has no body
 
 
 @dataclass(frozen=True)
@@ -90,10 +97,19 @@ class _RateWindow:
 class SignatureGate:
     """ASGI middleware enforcing load limits, size limit, authentication and replay protection."""
 
-    def __init__(self, app: ASGIApp, store: HubStore, settings: GateSettings) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        store: HubStore,
+        settings: GateSettings,
+        per_item_paths: frozenset[str] = frozenset(),
+    ) -> None:
+        """`per_item_paths`: endpoints that judge the text of each item themselves (the batch), so one
+        item with invalid text is rejected alone instead of the whole body."""
         self.app = app
         self.store = store
         self.settings = settings
+        self.per_item_paths = per_item_paths
         self._in_flight = 0
         self._rate = _RateWindow(settings.rate_per_minute)
 
@@ -116,11 +132,21 @@ class SignatureGate:
         try:
             body = await self._read_body(scope, receive)
             terminal_id = await run_in_threadpool(self._authenticate, scope, body)
+            parsed = await run_in_threadpool(self._read_json, scope, body)
         except Refusal as refusal:
             log.info("request refused", extra={"status": refusal.status, "error": refusal.error})
             await send_error(send, refusal.status, refusal.error, refusal.message, refusal.headers)
             return
-        scope.setdefault("state", {})["terminal_id"] = terminal_id
+        except sqlite3.OperationalError as exc:
+            # the nonce could not be written (disk full, I/O error): the hub's trouble, retry later
+            log.error("storage failed in the gate", extra={"error_type": type(exc).__name__})
+            await send_error(
+                send, 503, "storage_unavailable", "the hub cannot store right now", {"Retry-After": "5"}
+            )
+            return
+        state = scope.setdefault("state", {})
+        state["terminal_id"] = terminal_id
+        state["json_body"] = parsed
         delivered = False
 
         async def replay_body() -> Message:
@@ -155,6 +181,25 @@ class SignatureGate:
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks)
+
+    def _read_json(self, scope: Scope, body: bytes) -> Any:
+        if not body or scope["method"] not in BODY_METHODS:
+            return NO_BODY
+        content_type = ""
+        for name, value in scope["headers"]:
+            if name == b"content-type":
+                content_type = value.decode("latin-1").split(";")[0].strip().lower()
+        if content_type not in ("", "application/json"):  # none declared: read as JSON all the same
+            raise Refusal(415, "unsupported_media_type", "the body must be application/json")
+        try:
+            parsed = json_body.parse(body)
+        except json_body.BodyRefused as refused:
+            raise Refusal(refused.status, refused.error, refused.message) from refused
+        if scope["path"] not in self.per_item_paths:
+            where = json_body.unstorable_text(parsed)
+            if where is not None:
+                raise Refusal(422, "invalid_text", f"{where}: text that is not valid Unicode")
+        return parsed
 
     def _authenticate(self, scope: Scope, body: bytes) -> str:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}

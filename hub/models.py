@@ -25,17 +25,35 @@ class SubmissionItemIn(BaseModel):
     catalog_version: str = Field(max_length=64)
     created_at: str = Field(description="ISO 8601, UTC, when the resident submitted")
     payload: dict[str, Any] = Field(description="the form values (a JSON object)")
+    field_classes: dict[str, Literal["public", "internal", "personal", "sensitive"]] | None = Field(
+        default=None,
+        description="field name -> data class; personal and sensitive values are encrypted at rest. "
+        "Optional: without it (older terminals) the hub takes the classes from the catalogue",
+    )
+
+
+class OtherItemIn(BaseModel):
+    """An item that is not a valid SubmissionItemIn but has its key: answered 200 `rejected` on its own."""
+
+    model_config = ConfigDict(extra="allow")
+
+    idempotency_key: str
 
 
 class BatchRequest(BaseModel):
-    items: list[SubmissionItemIn]
+    # both kinds are valid requests: the hub judges each item by itself (hub/app.py, _check_item)
+    items: list[SubmissionItemIn | OtherItemIn]
 
 
 class ItemResult(BaseModel):
     idempotency_key: str
     status: Literal["accepted", "duplicate", "rejected"]
     case_id: str | None = Field(default=None, description="for accepted and duplicate")
-    reason: str | None = Field(default=None, description="for rejected, e.g. unknown_service")
+    reason: str | None = Field(
+        default=None,
+        description="for rejected: invalid_item, invalid_text, payload_not_object, payload_too_deep, "
+        "unknown_service, not_submittable, idempotency_key_reused, unstorable",
+    )
 
 
 class BatchResponse(BaseModel):
@@ -120,3 +138,29 @@ class CatalogDocument(BaseModel):
 
     version: str
     services: list[dict[str, Any]]
+
+
+class ProfileValue(BaseModel):
+    key: Literal["hub.phone", "hub.address", "hub.household_id", "hub.community"]
+    value: str
+    data_class: Literal["public", "internal", "personal", "sensitive"]
+
+
+class ProfileOut(BaseModel):
+    values: list[ProfileValue] = Field(description="what the hub holds for the card; 404 no_profile when nothing")
+
+
+class LocalTextOut(BaseModel):
+    zh: str
+    en: str
+
+
+class BuildingOut(BaseModel):
+    id: str
+    label: LocalTextOut
+    units: list[LocalTextOut]
+
+
+class AddressesOut(BaseModel):
+    community: LocalTextOut
+    buildings: list[BuildingOut]

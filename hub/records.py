@@ -11,7 +11,7 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
-from kiosk.masking import mask_id_number, mask_name
+from contract.masking import mask_id_number, mask_name
 
 VERIFY_BASE = "https://hub.example.gov.cn/verify/"
 

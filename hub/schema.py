@@ -2,6 +2,8 @@
 
 v1: terminals, nonces, cases, case events, tickets, records, heartbeats.
 v2: fleet (fleet-wide settings made once, e.g. the card-hash salt every terminal shares).
+v3: cases.sealed and cases.rating_comment_sealed: personal and sensitive values encrypted at rest
+    (hub/field_vault.py). Rows written before v3 are sealed by HubStore.seal_plain_cases.
 Every step creates only what is missing, so any older file is brought up to date in one pass.
 """
 
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def migrate(db: sqlite_utils.Database) -> None:
@@ -51,6 +53,8 @@ def migrate(db: sqlite_utils.Database) -> None:
             "status": str,
             "rating": int,
             "rating_comment": str,
+            "sealed": bytes,
+            "rating_comment_sealed": bytes,
         },
         pk="seq",
         not_null={"case_id", "service_id", "status"},
@@ -83,4 +87,8 @@ def migrate(db: sqlite_utils.Database) -> None:
         if_not_exists=True,
     )
     db["fleet"].create({"key": str, "value": str, "created_at": str}, pk="key", if_not_exists=True)
+    columns = db["cases"].columns_dict
+    for column in ("sealed", "rating_comment_sealed"):
+        if column not in columns:  # a v1/v2 file: the table exists without them
+            db["cases"].add_column(column, bytes)
     db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")

@@ -13,6 +13,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import os
 import sqlite3
 import threading
@@ -26,7 +27,17 @@ from typing import Any
 
 import sqlite_utils
 
+from hub.field_vault import (
+    FieldVault,
+    VaultError,
+    case_associated_data,
+    comment_associated_data,
+    default_key_path,
+    protected_fields,
+)
 from hub.schema import SCHEMA_VERSION, migrate
+
+log = logging.getLogger(__name__)
 
 # statuses a case moves through; a resident may rate a case once it is finished
 CASE_STATUSES = ("received", "assigned", "in_progress", "resolved", "closed", "rejected")
@@ -47,8 +58,11 @@ def utc_now_iso() -> str:
 
 
 def body_digest(item: dict[str, Any]) -> str:
-    """A digest of a submission item that does not depend on key order or JSON spacing."""
-    canonical = json.dumps(item, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """A digest of a submission item that does not depend on key order or JSON spacing. The data
+    classes are left out: they describe the values, and an item queued before its terminal sent
+    classes and resent after an update is still the same submission."""
+    content = {k: v for k, v in item.items() if k != "field_classes"}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -98,14 +112,22 @@ class ItemAnswer:
 class HubStore:
     """The hub's state in one SQLite file. Thread-safe (one connection, one lock)."""
 
-    def __init__(self, db_path: Path | str) -> None:
+    def __init__(self, db_path: Path | str, key_path: Path | str | None = None) -> None:
+        """`key_path`: the key file for personal values (hub/field_vault.py), default ``<db>.key``;
+        read or made only when a value is first sealed or opened."""
         self.db_path = Path(db_path)
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(self.db_path), check_same_thread=False, isolation_level=None, timeout=30)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute("PRAGMA secure_delete=ON")  # freed space is zeroed: no old plaintext left in pages
         self._db = sqlite_utils.Database(conn)
+        self._vault = FieldVault(
+            Path(key_path) if key_path is not None else default_key_path(self.db_path),
+            stored_check=lambda: self._fleet_value("field_key_check"),
+            store_check=lambda digest: self._set_fleet_value("field_key_check", digest),
+        )
         self._lock = threading.RLock()
         self._last_nonce_purge = 0.0
         self._migrate()
@@ -152,6 +174,49 @@ class HubStore:
                 pk="terminal_id",
             )
 
+    def _fleet_value(self, key: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM fleet WHERE key = ?", [key]).fetchone()
+        return None if row is None else row[0]
+
+    def _set_fleet_value(self, key: str, value: str) -> None:
+        sql = "INSERT OR IGNORE INTO fleet (key, value, created_at) VALUES (?, ?, ?)"
+        with self._lock:
+            if self._db.conn.in_transaction:  # called while sealing inside a write transaction
+                self._db.execute(sql, [key, value, utc_now_iso()])
+                return
+        with self._tx() as db:
+            db.execute(sql, [key, value, utc_now_iso()])
+
+    # --- personal values at rest ---------------------------------------------------------------------
+
+    def _seal(self, fields: dict[str, Any], associated: bytes) -> bytes:
+        if not fields:
+            return b""  # nothing to protect (an empty blob, not NULL: NULL marks a row from before v3)
+        try:
+            return self._vault.seal(fields, associated)
+        except VaultError as exc:
+            log.error("field key unavailable: %s", exc)
+            raise StoreError(
+                "key_unavailable", "the hub cannot protect personal data right now", 503
+            ) from exc
+
+    def _open(self, blob: bytes | None, associated: bytes) -> Any:
+        if not blob:
+            return None
+        try:
+            return self._vault.open(blob, associated)
+        except VaultError as exc:
+            log.error("sealed values do not open: %s", exc)
+            raise StoreError("key_unavailable", "the hub cannot open personal data right now", 503) from exc
+
+    def seal_personal(self, fields: dict[str, Any], associated: bytes) -> bytes:
+        """Seal values with the hub's field key, for other tables (hub/profiles.py). StoreError 503."""
+        return self._seal(fields, associated)
+
+    def open_personal(self, blob: bytes, associated: bytes) -> Any:
+        return self._open(blob, associated)
+
     def fleet_card_salt(self) -> bytes:
         """The fleet-wide salt for card hashes, made once (32 random bytes) and the same for every
         terminal from then on, so a card's cases are found whichever terminal the resident uses."""
@@ -196,8 +261,16 @@ class HubStore:
 
     # --- submissions --------------------------------------------------------------------------------
 
-    def submit(self, terminal_id: str, items: list[tuple[dict[str, Any], str | None]]) -> list[ItemAnswer]:
+    def submit(
+        self,
+        terminal_id: str,
+        items: list[tuple[dict[str, Any], str | None]],
+        catalogue_classes: dict[str, dict[str, str]] | None = None,
+    ) -> list[ItemAnswer]:
         """Store a batch in one transaction. Each entry is (item, rejection reason or None).
+
+        Personal and sensitive payload fields are sealed (hub/field_vault.py) by the item's own
+        `field_classes` and by `catalogue_classes` (service id -> field -> class), whichever is stricter.
 
         Per idempotency key (scoped to the terminal): the first accepted item creates a case; the same
         key again answers "duplicate" with that case id; the same key with a different body is
@@ -208,35 +281,65 @@ class HubStore:
         with self._tx() as db:
             for item, rejection in items:
                 key = str(item.get("idempotency_key", ""))
-                digest = body_digest(item)
-                # a known key answers as first stored, even if the item would not pass today's checks
-                # (e.g. its service left the catalogue since): the resident's case exists
-                row = db.execute(
-                    "SELECT case_id, body_sha256 FROM cases WHERE terminal_id = ? AND idempotency_key = ?",
-                    [terminal_id, key],
-                ).fetchone()
-                if row is not None:
-                    if row[1] == digest:
-                        answers.append(ItemAnswer(key, "duplicate", case_id=row[0]))
-                    else:
-                        answers.append(ItemAnswer(key, "rejected", reason="idempotency_key_reused"))
-                    continue
-                if rejection is not None:
-                    answers.append(ItemAnswer(key, "rejected", reason=rejection))
-                    continue
-                case_id = self._insert_case(db, terminal_id, item, digest, received_at)
-                answers.append(ItemAnswer(key, "accepted", case_id=case_id))
+                # each item in its own savepoint: a value that cannot be stored (the app's checks
+                # should have rejected it already) rejects that item alone, the others are kept
+                db.execute("SAVEPOINT item")
+                try:
+                    classes = (catalogue_classes or {}).get(str(item.get("service_id")), {})
+                    answer = self._submit_one(db, terminal_id, key, item, rejection, received_at, classes)
+                except (ValueError, TypeError, OverflowError, RecursionError):
+                    db.execute("ROLLBACK TO item")
+                    answer = ItemAnswer(key, "rejected", reason=rejection or "unstorable")
+                db.execute("RELEASE item")
+                answers.append(answer)
         return answers
 
+    def _submit_one(
+        self,
+        db: sqlite_utils.Database,
+        terminal_id: str,
+        key: str,
+        item: dict[str, Any],
+        rejection: str | None,
+        received_at: str,
+        classes: dict[str, str],
+    ) -> ItemAnswer:
+        digest = body_digest(item)
+        # a known key answers as first stored, even if the item would not pass today's checks
+        # (e.g. its service left the catalogue since): the resident's case exists
+        row = db.execute(
+            "SELECT case_id, body_sha256 FROM cases WHERE terminal_id = ? AND idempotency_key = ?",
+            [terminal_id, key],
+        ).fetchone()
+        if row is not None:
+            if row[1] == digest:
+                return ItemAnswer(key, "duplicate", case_id=row[0])
+            return ItemAnswer(key, "rejected", reason="idempotency_key_reused")
+        if rejection is not None:
+            return ItemAnswer(key, "rejected", reason=rejection)
+        case_id = self._insert_case(db, terminal_id, item, digest, received_at, classes)
+        return ItemAnswer(key, "accepted", case_id=case_id)
+
     def _insert_case(
-        self, db: sqlite_utils.Database, terminal_id: str, item: dict[str, Any], digest: str, received_at: str
+        self,
+        db: sqlite_utils.Database,
+        terminal_id: str,
+        item: dict[str, Any],
+        digest: str,
+        received_at: str,
+        classes: dict[str, str],
     ) -> str:
         payload = item["payload"]
         card_hash = payload.get("card_hash") if isinstance(payload.get("card_hash"), str) else None
+        protected = protected_fields(payload, item.get("field_classes"), classes)
+        clear = {k: v for k, v in payload.items() if k not in protected}
+        sealed = self._seal(
+            {k: payload[k] for k in protected}, case_associated_data(terminal_id, item["idempotency_key"])
+        )
         cur = db.execute(
             "INSERT INTO cases (case_id, terminal_id, idempotency_key, body_sha256, local_ref, service_id,"
-            " catalog_version, created_at, received_at, payload, card_hash, status)"
-            " VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received')",
+            " catalog_version, created_at, received_at, payload, sealed, card_hash, status)"
+            " VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received')",
             [
                 terminal_id,
                 item["idempotency_key"],
@@ -246,7 +349,8 @@ class HubStore:
                 item["catalog_version"],
                 item["created_at"],
                 received_at,
-                json.dumps(payload, ensure_ascii=False),
+                json.dumps(clear, ensure_ascii=False),
+                sealed,
                 card_hash,
             ],
         )
@@ -312,6 +416,67 @@ class HubStore:
             row = self._find_case_row(ref)
             return None if row is None else self._case_json(row)
 
+    def case_details(self, ref: str) -> dict[str, Any] | None:
+        """A case with its payload and rating comment decrypted: for staff views only (the CLI's
+        `show`, a staff console), never for a terminal's answers. None when unknown."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT case_id, terminal_id, idempotency_key, payload, sealed, rating_comment,"
+                " rating_comment_sealed FROM cases WHERE case_id = ? OR local_ref = ? ORDER BY seq LIMIT 1",
+                [ref, ref],
+            ).fetchone()
+            case = self.case(ref)
+        if row is None or case is None:
+            return None
+        case_id, terminal_id, key, clear, sealed, legacy_comment, comment_sealed = row
+        payload = json.loads(clear or "{}")
+        payload.update(self._open(sealed, case_associated_data(terminal_id, key)) or {})
+        comment = (self._open(comment_sealed, comment_associated_data(case_id)) or {}).get("comment")
+        return {**case, "payload": payload, "rating_comment": comment or legacy_comment or ""}
+
+    def seal_plain_cases(self, catalogue_classes: dict[str, dict[str, str]]) -> int:
+        """Seal the personal values of cases stored before encryption at rest (schema < 3), by the
+        catalogue's classes (unknown fields are sealed too). Returns how many cases changed. The old
+        plaintext is zeroed (secure_delete) and the WAL truncated, so no copy is left in the files."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT seq, terminal_id, idempotency_key, service_id, payload, case_id, rating_comment"
+                " FROM cases WHERE (sealed IS NULL AND payload NOT IN ('', '{}'))"
+                " OR (rating_comment IS NOT NULL AND rating_comment != '')"
+            ).fetchall()
+        if not rows:
+            return 0
+        with self._tx() as db:
+            for seq, terminal_id, key, service_id, clear, case_id, comment in rows:
+                payload = json.loads(clear or "{}")
+                protected = protected_fields(payload, None, catalogue_classes.get(service_id, {}))
+                sealed = self._seal(
+                    {k: payload[k] for k in protected}, case_associated_data(terminal_id, key)
+                )
+                comment_sealed = self._seal(
+                    {"comment": comment} if comment else {}, comment_associated_data(case_id)
+                )
+                db.execute(
+                    "UPDATE cases SET payload = ?, sealed = ?, rating_comment = NULL,"
+                    " rating_comment_sealed = CASE WHEN ? = x'' THEN rating_comment_sealed ELSE ? END"
+                    " WHERE seq = ?",
+                    [
+                        json.dumps(
+                            {k: v for k, v in payload.items() if k not in protected}, ensure_ascii=False
+                        ),
+                        sealed,
+                        comment_sealed,
+                        comment_sealed,
+                        seq,
+                    ],
+                )
+        with self._lock:
+            # rows written before secure_delete may have left plaintext in free space: rebuild the file
+            self._db.execute("VACUUM")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        log.warning("sealed personal values of cases stored in plain text", extra={"cases": len(rows)})
+        return len(rows)
+
     def cases_for_card(self, card_hash: str) -> list[dict[str, Any]]:
         with self._lock:
             rows = self._db.execute(
@@ -345,9 +510,16 @@ class HubStore:
                 raise StoreError("not_finished", "only a resolved or closed case can be rated", 409)
             if row["rating"] is not None:
                 raise StoreError("already_rated", "this case has been rated already", 409)
+            # a comment is the resident's own words: it may name them, so it is sealed like personal data
             db.execute(
-                "UPDATE cases SET rating = ?, rating_comment = ? WHERE case_id = ?",
-                [stars, comment, row["case_id"]],
+                "UPDATE cases SET rating = ?, rating_comment_sealed = ? WHERE case_id = ?",
+                [
+                    stars,
+                    self._seal(
+                        {"comment": comment} if comment else {}, comment_associated_data(row["case_id"])
+                    ),
+                    row["case_id"],
+                ],
             )
             return self._case_json({**row, "rating": stars})
 

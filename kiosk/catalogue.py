@@ -17,7 +17,9 @@ Document shape (schema 1)::
                    "fields": [{"id": "phone", "type": "phone", "label": {...}, "hint": {...},
                                "data_class": "personal", "required": true, "prefill": "hub.phone",
                                "min": .., "max": .., "min_length": .., "max_length": ..,
-                               "pattern": "..", "choices": [{"value": "..", "label": {..}}]}],
+                               "pattern": "..", "choices": [{"value": "..", "label": {..}}],
+                               "quick_phrases": [{"zh": "电梯坏了", "en": "The lift is broken"}],
+                               "picker": "address"}],
                    "receipt": {"title": {...}, "fields": ["phone"], "footer": {...},
                                "qr": "https://hub.example/track/{ref}"},
                    "notices": [{"id": "..", "title": {..}, "body": {..}, "published": "2026-11-20"}]}]}
@@ -38,6 +40,8 @@ from kiosk.catalogue_model import (
     CARD_PREFILL,
     HUB_PREFILL,
     LANGUAGES,
+    MAX_QUICK_PHRASES,
+    PICKERS,
     SCHEMA,
     Catalogue,
     CatalogueInvalid,
@@ -222,6 +226,14 @@ def _field(raw: Any, where: str) -> FormField:
                 raise CatalogueInvalid(
                     r.at("pattern"), f"is not a valid regular expression ({exc})"
                 ) from None
+    phrases: tuple[LocalText, ...] = ()
+    picker = None
+    if ftype in (FieldType.TEXT, FieldType.TEXTAREA):
+        phrases = _list(r, "quick_phrases", _text)
+        _check_phrases(phrases, r.at("quick_phrases"), min_len, max_len)
+        picker = r.get("picker", str, None)
+        if picker is not None and picker not in PICKERS:
+            raise CatalogueInvalid(r.at("picker"), f"unknown picker {picker!r} (known: {', '.join(PICKERS)})")
     choices: tuple[Choice, ...] = ()
     if ftype is FieldType.CHOICE:
         choices = _list(r, "choices", _choice)
@@ -242,9 +254,30 @@ def _field(raw: Any, where: str) -> FormField:
         max_length=max_len,
         pattern=pattern,
         choices=choices,
+        quick_phrases=phrases,
+        picker=picker,
     )
     r.finish()  # a key that does not fit the type (e.g. "choices" on a text field) is refused here
     return f
+
+
+def _check_phrases(
+    phrases: tuple[LocalText, ...], where: str, min_length: int | None, max_length: int | None
+) -> None:
+    """A quick phrase must be a value the field accepts: within its lengths, in both languages."""
+    if len(phrases) > MAX_QUICK_PHRASES:
+        raise CatalogueInvalid(where, f"at most {MAX_QUICK_PHRASES} quick phrases")
+    seen: set[str] = set()
+    for i, phrase in enumerate(phrases):
+        for lang in LANGUAGES:
+            text = phrase.get(lang)
+            if max_length is not None and len(text) > max_length:
+                raise CatalogueInvalid(f"{where}[{i}].{lang}", f"is longer than the field's max_length {max_length}")
+            if min_length is not None and len(text) < min_length:
+                raise CatalogueInvalid(f"{where}[{i}].{lang}", f"is shorter than the field's min_length {min_length}")
+        if phrase.zh in seen:
+            raise CatalogueInvalid(f"{where}[{i}]", f"duplicate quick phrase {phrase.zh!r}")
+        seen.add(phrase.zh)
 
 
 def _receipt(raw: Any, where: str, field_ids: set[str]) -> ReceiptSpec:

@@ -62,6 +62,8 @@ class DataClass(Enum):
 # Where a field's value may come from, so the resident is never asked what the terminal knows.
 CARD_PREFILL = ("card.name", "card.id_number", "card.card_number")
 HUB_PREFILL = ("hub.phone", "hub.address", "hub.household_id", "hub.community")
+PICKERS = ("address",)  # "address": building and unit from GET /v1/community/addresses
+MAX_QUICK_PHRASES = 8
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,10 @@ class FormField:
     max_length: int | None = None
     pattern: str | None = None  # full-match regular expression for text-like fields
     choices: tuple[Choice, ...] = ()
+    # text fields: one-tap phrases shown above the keyboard (same phrases for every resident: the
+    # terminal never keeps what one resident typed for the next)
+    quick_phrases: tuple[LocalText, ...] = ()
+    picker: str | None = None  # one of PICKERS: a place in the community, picked from the hub's list
 
     @property
     def prefill_source(self) -> str | None:

@@ -8,8 +8,10 @@ ways a call can fail, so callers never see `requests` exceptions or raw JSON.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
+# the wire shapes live in contract.wire (shared with the hub); re-exported here for the kiosk's users
+from contract.wire import SubmissionItem, SubmissionResult
 from kiosk.errors import KioskError, WayForward
 
 
@@ -59,26 +61,6 @@ class HubProtocolError(HubError):
     """The hub answered something that does not follow the contract (garbage, wrong shape)."""
 
     message_key = "error.hub_unavailable"
-
-
-@dataclass(frozen=True)
-class SubmissionItem:
-    """One outbox record as sent in POST /v1/submissions:batch."""
-
-    idempotency_key: str
-    local_ref: str
-    service_id: str
-    catalog_version: str
-    created_at: str  # ISO 8601, UTC
-    payload: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class SubmissionResult:
-    idempotency_key: str
-    status: Literal["accepted", "duplicate", "rejected"]
-    case_id: str | None = None
-    reason: str | None = None
 
 
 @dataclass(frozen=True)

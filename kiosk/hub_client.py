@@ -28,7 +28,8 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import requests
 
-from kiosk import signing
+from contract import signing
+from contract.wire import BATCH_PATH, batch_body
 from kiosk.config import HubConfig
 from kiosk.hub_api import (
     CaseEvent,
@@ -257,7 +258,7 @@ class HubClient:
         if not items:
             return []
         keys = [item.idempotency_key for item in items]
-        response = self._request("POST", "/v1/submissions:batch", {"items": [_item_json(i) for i in items]})
+        response = self._request("POST", BATCH_PATH, batch_body(items))
         raw = self._json(response)
         _require(isinstance(raw, dict) and isinstance(raw.get("results"), list), "results is not a list")
         by_key: dict[str, SubmissionResult] = {}
@@ -328,18 +329,30 @@ class HubClient:
             verify_url=raw["verify_url"],
         )
 
+    def resident_profile(self, card_hash: str) -> dict[str, str]:
+        """The card holder's details on file ("hub.phone" -> value). {} when the hub holds none
+        (404 no_profile); raises HubUnavailable and the other HubErrors like every call."""
+        try:
+            raw = self._json(self._request("GET", "/v1/residents/" + quote(card_hash, safe="") + "/profile"))
+        except HubNotFound:
+            return {}
+        _require(isinstance(raw, dict) and isinstance(raw.get("values"), list), "profile.values")
+        known: dict[str, str] = {}
+        for item in raw["values"]:
+            _require(isinstance(item, dict), "profile value is not an object")
+            key, value = item.get("key"), item.get("value")
+            _require(isinstance(key, str) and isinstance(value, str), "profile value")
+            if key.startswith("hub."):
+                known[key] = value
+        return known
+
+    def community_addresses(self) -> dict[str, Any]:
+        """The community's buildings and units (GET /v1/community/addresses), as the hub sends it."""
+        raw = self._json(self._request("GET", "/v1/community/addresses"))
+        _require(isinstance(raw, dict) and isinstance(raw.get("buildings"), list), "addresses.buildings")
+        return raw
+
     def heartbeat(self, health: dict[str, Any]) -> None:
         path = "/v1/terminals/" + quote(self._credentials.terminal_id, safe="") + "/heartbeat"
         self._request("POST", path, {"health": health})
 
-
-def _item_json(item: SubmissionItem) -> dict[str, Any]:
-    # built by hand: dataclasses.asdict deep-copies the payload and cost half the drain's CPU
-    return {
-        "idempotency_key": item.idempotency_key,
-        "local_ref": item.local_ref,
-        "service_id": item.service_id,
-        "catalog_version": item.catalog_version,
-        "created_at": item.created_at,
-        "payload": item.payload,
-    }

@@ -44,6 +44,7 @@ from kiosk.catalogue import Catalogue, Service, ServiceKind
 from kiosk.config import SessionConfig
 from kiosk.executor import Executor
 from kiosk.forms import FormState
+from kiosk.prefill import HubPrefill
 from kiosk.services import ServiceActions
 from kiosk.session_operations import ServiceOperations, UnexpectedFailure
 from kiosk.session_render import render_view
@@ -107,6 +108,8 @@ class Session(ServiceOperations):
         self._held_oos: OutOfServiceReason | None = None  # set by a technician
         self._online: bool | None = None
         self._epoch = 0  # bumped by every wipe: results of older operations are dropped
+        self._warning_shown: int | None = None  # the countdown's last rendered second
+        self.community_places: tuple = ()  # kiosk.community.Building: the place picker's list
         self._reset_fields()
         self._end_reason: EndReason | None = None
         self._step = Step.ATTRACT if catalogue is not None else Step.OUT_OF_SERVICE
@@ -129,6 +132,7 @@ class Session(ServiceOperations):
         self._staff_called = False
         self._last_activity = self._clock()
         self._warning_until: float | None = None
+        self._prefill = HubPrefill()  # the details on file, asked once per session (kiosk/prefill.py)
 
     @property
     def step(self) -> Step:
@@ -151,6 +155,7 @@ class Session(ServiceOperations):
 
     def _changed(self) -> None:
         view = self.view
+        self._warning_shown = view.warning.seconds_left if view.warning is not None else None
         for callback in list(self._subscribers):
             callback(view)
 
@@ -188,8 +193,8 @@ class Session(ServiceOperations):
         if now >= self._warning_until:
             log.info("session timed out")
             self._end(EndReason.TIMEOUT)
-        else:
-            self._changed()  # the countdown moved
+        elif self.warning_seconds_left() != self._warning_shown:
+            self._changed()  # the countdown moved by a second (not on every tick: a re-render each)
 
     def extend(self) -> None:
         """The resident wants more time (the warning's button)."""
@@ -240,6 +245,7 @@ class Session(ServiceOperations):
         self._epoch += 1
         if self._form is not None:
             self._form.wipe()
+        self._prefill.wipe()
         self._reset_fields()
 
     # --- language and mode ---------------------------------------------------------------------
@@ -330,6 +336,7 @@ class Session(ServiceOperations):
             return
         if self._step in (Step.RECEIPT, Step.RESULT):
             self._identity = None
+            self._prefill.wipe()
             if self._form is not None:
                 self._form.wipe()
                 self._form = None
@@ -482,6 +489,12 @@ class Session(ServiceOperations):
         """What the sync worker / heartbeat knows about the hub connection."""
         if self._online != online:
             self._online = online
+            self._changed()
+
+    def set_places(self, places: tuple) -> None:
+        """The community's address list (kiosk/community.py) arrived or changed."""
+        if places != self.community_places:
+            self.community_places = places
             self._changed()
 
     def set_catalogue(self, catalogue: Catalogue | None) -> None:

@@ -21,6 +21,7 @@ from kiosk.errors import KioskError, WayForward
 from kiosk.executor import Executor
 from kiosk.forms import FormState
 from kiosk.hub_api import CaseStatus, HubUnavailable, RecordDocument
+from kiosk.prefill import PROFILE_UPDATE_KEY, HubPrefill
 from kiosk.safe_logging import log_unexpected
 from kiosk.services import ServiceActions, TicketOutcome
 from kiosk.session_view import ErrorView, Outcome, Step
@@ -56,6 +57,7 @@ class ServiceOperations:
     _error: ErrorView | None
     _retry: Callable[[], None] | None
     _outcome: Outcome | None
+    _prefill: HubPrefill
 
     if TYPE_CHECKING:
 
@@ -64,26 +66,46 @@ class ServiceOperations:
         def _activity(self) -> None: ...
 
     def _prefill_from_hub(self) -> None:
-        form, identity = self._form, self._identity
-        if (
-            form is None
-            or identity is None
-            or not any(f.prefill_source == "hub" for f in form.service.fields)
-        ):
+        """Ask the hub once per session what it holds for the card (kiosk/prefill.py); fill at once
+        when the resident already said yes for an earlier form."""
+        form, identity, prefill = self._form, self._identity, self._prefill
+        if form is None or identity is None or not any(f.prefill_source == "hub" for f in form.service.fields):
             return
+        if prefill.asked_hub:
+            prefill.apply(form)
+            return
+        if not prefill.wants_fetch():
+            return
+        prefill.asked_hub = True
         epoch = self._epoch
 
         def on_done(result: dict[str, str] | BaseException) -> None:
-            if epoch != self._epoch or self._form is not form:
+            if epoch != self._epoch:
                 return
             if isinstance(result, BaseException):
                 # not an error for the resident: the fields are simply asked
                 log.info("no hub prefill: %s", type(result).__name__)
                 return
-            form.prefill(result, "hub", overwrite=False)
+            prefill.profile = dict(result) or None
+            if self._form is not None:
+                prefill.apply(self._form)
             self._changed()
 
         self._executor.submit(lambda: self._actions.profile(identity), on_done)
+
+    def use_profile(self, accept: bool) -> None:
+        """The resident's answer to "use the details on file?" (asked once per session)."""
+        self._activity()
+        prefill = self._prefill
+        if prefill.accepted is not None or not prefill.profile:
+            return
+        prefill.accepted = accept
+        if accept and self._form is not None:
+            prefill.apply(self._form)
+        elif not accept:
+            prefill.profile.clear()
+            prefill.profile = None
+        self._changed()
 
     def _run(
         self,
@@ -150,6 +172,10 @@ class ServiceOperations:
     def _submit_to_outbox(self, service: Service, form: FormState) -> None:
         assert self._catalogue is not None
         payload, classes, version = form.payload(), form.field_classes(), self._catalogue.version
+        updated = self._prefill.updated_fields(form)
+        if updated:  # the resident changed details on file: the hub may refresh its record
+            payload[PROFILE_UPDATE_KEY] = updated
+            classes[PROFILE_UPDATE_KEY] = "internal"
         identity = self._identity
         self._step = Step.SUBMITTING
 

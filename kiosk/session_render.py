@@ -17,8 +17,10 @@ from kiosk.session_view import (
     IdentitySummary,
     InactivityWarning,
     NoticeView,
+    PlaceView,
     ServiceView,
     SessionView,
+    Step,
 )
 
 if TYPE_CHECKING:
@@ -79,7 +81,21 @@ def field_view(f: FormField, form: FormState, language: str) -> FieldView:
         min=_bound(f.min),
         max=_bound(f.max),
         max_length=f.max_length,
+        quick_phrases=tuple(p.get(language) for p in f.quick_phrases),
+        picker=f.picker,
     )
+
+
+def profile_offer(s: Session) -> tuple[tuple[str, str], ...]:
+    form, prefill = s._form, s._prefill
+    if s._step is not Step.FORM or form is None or not prefill.offer_open(form) or prefill.profile is None:
+        return ()
+    offered = []
+    for fid in prefill.fields_offered(form):
+        f = form.service.field(fid)
+        value = prefill.profile[f.prefill or ""]
+        offered.append((f.label.get(s._language), mask_value(value, f.type, f.data_class)))
+    return tuple(offered)
 
 
 def notice_views(service: Service, language: str) -> tuple[NoticeView, ...]:
@@ -120,4 +136,8 @@ def render_view(s: Session) -> SessionView:
         catalog_version=s._catalogue.version if s._catalogue is not None else None,
         pending_service_id=s._pending_service_id,
         technician_card=s._technician,
+        profile_offer=profile_offer(s),
+        places=tuple(
+            PlaceView(b.label.get(lang), tuple(u.get(lang) for u in b.units)) for b in s.community_places
+        ),
     )

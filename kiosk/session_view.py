@@ -116,6 +116,16 @@ class FieldView:
     min: str | None = None  # bounds as text (numbers, ISO dates), for the picker
     max: str | None = None
     max_length: int | None = None
+    quick_phrases: tuple[str, ...] = ()  # from the catalogue, in the session's language: one tap each
+    picker: str | None = None  # "address": the community's buildings and units are offered
+
+
+@dataclass(frozen=True)
+class PlaceView:
+    """A building (or a named place) of the community, with its units, for the place picker."""
+
+    label: str
+    units: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -175,3 +185,6 @@ class SessionView:
     catalog_version: str | None
     pending_service_id: str | None = None  # chosen before a card was inserted (IDENTIFY asks for it)
     technician_card: bool = False  # a technician card was inserted (maintenance is not a resident flow)
+    # "use the details on file?": (field label, masked value) per field the hub's profile would fill
+    profile_offer: tuple[tuple[str, str], ...] = ()
+    places: tuple[PlaceView, ...] = ()  # the community's address list (empty until the hub sent it)

@@ -21,6 +21,7 @@ class ClaimedItem:
     created_at: str
     clear_fields: str
     sealed: bytes | None
+    field_classes: str = "{}"  # JSON: field name -> data class, sent with the item
 
 
 @dataclass(frozen=True)

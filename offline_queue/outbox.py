@@ -272,7 +272,7 @@ class Outbox:
             # a rowid range scan from the low-water mark: no index to update on every enqueue
             rows = conn.execute(
                 "SELECT seq, idempotency_key, service_id, catalog_version, created_at, clear_fields, sealed,"
-                " size FROM items WHERE seq >= ? AND state = ? ORDER BY seq LIMIT ?",
+                " size, field_classes FROM items WHERE seq >= ? AND state = ? ORDER BY seq LIMIT ?",
                 (self._low(conn), PENDING, max_items),
             ).fetchall()
             if not conn.execute(
@@ -293,7 +293,9 @@ class Outbox:
                     [(IN_FLIGHT, self._clock(), row[0]) for row in chosen],
                 )
             return [
-                ClaimedItem(row[0], str(LocalRef(self.terminal_id, self.generation, row[0])), *row[1:7])
+                ClaimedItem(
+                    row[0], str(LocalRef(self.terminal_id, self.generation, row[0])), *row[1:7], row[8] or "{}"
+                )
                 for row in chosen
             ]
 
@@ -311,6 +313,7 @@ class Outbox:
             catalog_version=claimed.catalog_version,
             created_at=claimed.created_at,
             payload=payload,
+            field_classes=json.loads(claimed.field_classes),  # the hub encrypts by them too
         )
 
     def settle(self, outcome: Settlement) -> None:

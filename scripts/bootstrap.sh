@@ -7,13 +7,15 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 
 # pcscd + vsmartcard-vpcd: the PC/SC stack and virtual reader; libpcsclite-dev + swig: building pyscard;
-# fonts-noto-cjk: Chinese on screen and receipts; espeak-ng: spoken guidance; libxcb*/libegl: Qt's xcb.
+# fonts-noto-cjk: Chinese on screen and receipts; librime1 + rime-data-luna-pinyin: pinyin input;
+# libzinnia0 + tegaki-zinnia-simplified-chinese: handwriting; espeak-ng: spoken guidance; libxcb*/libegl: Qt's xcb.
 DEBIAN_PACKAGES=(
   pcscd vsmartcard-vpcd python3-virtualsmartcard libpcsclite-dev swig
   fonts-noto-cjk espeak-ng
   libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
   libxcb-xinerama0
+  librime1 rime-data-luna-pinyin libzinnia0 tegaki-zinnia-simplified-chinese
 )
 
 as_root() {

@@ -1,7 +1,11 @@
 """Render every screen in both modes and both languages to PNG, landscape 1920x1080, portrait
-1080x1920 and the 1280x800 demo window, into renders/<size>/<language>-<mode>/NN-<scene>.png.
+1080x1920, the 1280x800 demo window and 1366x768, into renders/<size>/<language>-<mode>/NN-<scene>.png.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/render_screens.py [--out renders] [--only attract]
+        [--size 1280x800]
+
+`open_scene(n, size, language, mode, folder)` plays one scene and leaves its window open: the
+layout check (tests/test_layout_check.py) and the screen rules (tests/test_screen_rules.py) use it.
 
 The session runs on the demo catalogue with the in-memory stand-ins of tests/fixtures/session_kit.py
 (hub, outbox, printer, clock) and a synchronous executor, so every scene is reached in a fixed order
@@ -11,6 +15,7 @@ and the pictures are the same on every run.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -27,6 +32,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from drivers.health import HealthBoard  # noqa: E402
+from hub.profiles import DEMO_PROFILE, load_addresses  # noqa: E402
+from kiosk.community import parse_addresses  # noqa: E402
 from kiosk.executor import SynchronousExecutor  # noqa: E402
 from kiosk.secrets import select_keyring_backend  # noqa: E402
 from kiosk.session import Session  # noqa: E402
@@ -42,11 +49,14 @@ from tests.fixtures.session_kit import (  # noqa: E402
     make_kit,
 )
 from ui.i18n import Words  # noqa: E402
+from ui.input_engines.loader import INPUT_ENGINES  # noqa: E402
 from ui.pictures import SlotPicture  # noqa: E402
+from ui.screens.text_aids import PlacePicker  # noqa: E402
 from ui.theme import ELDER, STANDARD  # noqa: E402
 from ui.window import KioskWindow  # noqa: E402
 
-SIZES = ((1920, 1080), (1080, 1920), (1280, 800), (1366, 768))  # 1280x800: the demo window
+SIZES = ((1920, 1080), (1080, 1920), (1280, 800), (1366, 768))
+SIZE_NAMES = {f"{w}x{h}": (w, h) for w, h in SIZES}  # 1280x800: the demo window
 REPAIR = (
     ("category", "lighting"),
     ("location", "8号楼2单元3层楼道"),
@@ -74,14 +84,44 @@ def _editor(field: str) -> Callable[[Kit, KioskWindow], None]:
         kit.session.card_inserted(RESIDENT)
         service = "meal.elder_signup" if field == "start_date" else "repair.public_area"
         kit.session.choose_service(service)
+        kit.session.set_places(parse_addresses(load_addresses()))
         screen = window.current_screen()
         screen.open_editor(field)
-        if field == "location":
+        if field == "detail":  # whole-phrase pinyin with the engine's candidates, quick phrases above
             keyboard = screen.editor.keyboard
-            for ch in "loudao":
+            for ch in "diantihuaile":
                 keyboard.press(ch)
+        elif field == "location":  # the place picker: a building tapped, its units offered
+            picker = screen.editor.findChild(PlacePicker)
+            picker.pick_building(next(i for i, b in enumerate(kit.session.view.places) if "8" in b.label))
 
     return scene
+
+
+def _handwriting(kit: Kit, window: KioskWindow) -> None:
+    """The handwriting pad with 电 written on it and zinnia's candidates."""
+    _editor("detail")(kit, window)
+    keyboard = window.current_screen().editor.keyboard
+    keyboard.press("backspace")
+    for _ in range(12):
+        keyboard.press("backspace")
+    keyboard.press("handwriting")
+    strokes = json.loads((ROOT / "tests" / "fixtures" / "strokes_zh.json").read_text(encoding="utf-8"))
+    keyboard.pad.write(strokes["characters"]["电"], scale=keyboard.pad.width() / strokes["pad"][0])
+
+
+class _OnFile:
+    """The hub's details on file for the demo resident (what GET /v1/residents/.../profile answers)."""
+
+    def resident_profile(self, _card_hash: str) -> dict[str, str]:
+        return dict(DEMO_PROFILE)
+
+
+def _prefill_offer(kit: Kit, _window: KioskWindow) -> None:
+    kit.actions._profiles = _OnFile()
+    kit.session.start()
+    kit.session.card_inserted(RESIDENT)
+    kit.session.choose_service("repair.public_area")
 
 
 def _receipt(paper: bool, online: bool) -> Callable[[Kit, KioskWindow], None]:
@@ -143,7 +183,9 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
     ("form", lambda kit, w: _to_form(kit)),
     ("form-invalid", _invalid),
     ("editor-choice", _editor("category")),
-    ("editor-pinyin", _editor("location")),
+    ("editor-pinyin", _editor("detail")),
+    ("editor-place-picker", _editor("location")),
+    ("editor-handwriting", _handwriting),
     ("editor-digits", _editor("phone")),
     ("editor-date", _editor("start_date")),
     (
@@ -154,6 +196,7 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
             kit.session.choose_service("certificate.residence"),
         ),
     ),
+    ("form-prefill-offer", _prefill_offer),
     ("review", lambda kit, w: (_filled(kit), kit.session.next())),
     ("receipt-printed", _receipt(paper=True, online=True)),
     ("receipt-offline-no-paper", _receipt(paper=False, online=False)),
@@ -263,6 +306,8 @@ def open_scene(
     `folder`; the window is shown and laid out. The caller closes it (`.close()`)."""
     app = QApplication.instance() or QApplication([])
     SlotPicture.animate = False  # the same still frame on every run
+    # pinyin and handwriting, as the terminal loads them (once per process; the folder stays)
+    INPUT_ENGINES.load(Path(tempfile.mkdtemp(prefix="render-engines-")))
     name, scene = SCENES[n]
     # the seniors' meal sign-up (the one form with a date) runs in the community hall
     terminal = "T0003" if name == "editor-date" else "T0001"
@@ -310,10 +355,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "renders")
     parser.add_argument("--only", default=None, help="render only the scenes whose name contains this")
-    parser.add_argument("--size", default=None, help="only this size, e.g. 1280x800")
+    parser.add_argument("--size", action="append", choices=sorted(SIZE_NAMES), help="only these sizes")
     args = parser.parse_args(argv)
-    sizes = SIZES if args.size is None else (tuple(int(v) for v in args.size.split("x")),)
     began = time.monotonic()
+    sizes = tuple(SIZE_NAMES[s] for s in args.size) if args.size else SIZES
     written = render(args.out, args.only, sizes)
     print(f"wrote {len(written)} PNG files to {args.out} in {time.monotonic() - began:.1f} s")
     return 0

@@ -3,6 +3,7 @@
 pytest_plugins = [
     "tests.fixtures.card_stack",
     "tests.fixtures.hub_server",
+    "tests.fixtures.input_engines",
     "tests.fixtures.keyring_backend",
     "tests.fixtures.kiosk_ui",
     "tests.fixtures.session_kit",

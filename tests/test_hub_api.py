@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 import requests
 
+from contract import signing
 from hub.store import HubStore
 from hub.testing import start_hub
-from kiosk import signing
 from kiosk.enrolment import new_credentials, register_at_hub
 from kiosk.secrets import HubCredentials
+from tests.support.signed_http import send
 
 MAX_BODY = 64 * 1024
 
@@ -36,36 +37,6 @@ def _item(key: str, **changes) -> dict:
     }
     item.update(changes)
     return item
-
-
-def send(
-    hub,
-    method: str,
-    path: str,
-    body: object = None,
-    *,
-    creds: HubCredentials | None = None,
-    raw: bytes | None = None,
-    now: float | None = None,
-    headers: dict[str, str] | None = None,
-    sign_body: bytes | None = None,
-) -> requests.Response:
-    """One request signed as the contract says; `raw`/`sign_body`/`now` let a test break one part."""
-    creds = creds or hub.credentials
-    data = raw if raw is not None else (b"" if body is None else json.dumps(body).encode())
-    signed = signing.sign_headers(
-        creds.terminal_id,
-        creds.token,
-        creds.hmac_key,
-        method,
-        path,
-        sign_body if sign_body is not None else data,
-        now,
-    )
-    if data:
-        signed["Content-Type"] = "application/json"
-    signed.update(headers or {})
-    return requests.request(method, hub.url + path, data=data or None, headers=signed, timeout=10)
 
 
 def _refusal(response: requests.Response) -> tuple[int, str]:

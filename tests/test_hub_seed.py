@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from contract.local_ref import DEMO_GENERATION, LocalRef
 from hub.__main__ import DEMO_CASES, seed_demo_cases
 from hub.store import HubStore
-from offline_queue.local_ref import DEMO_GENERATION, LocalRef
 
 
 def _seed(db_path) -> None:

@@ -102,6 +102,8 @@ def test_hub_profile_prefills_what_the_hub_knows_and_the_resident_may_correct_it
     s.start()
     s.card_inserted(RESIDENT)
     s.choose_service("repair.public_area")
+    assert s.view.profile_offer == (("联系电话", "138****5678"),)  # asked first (kiosk/prefill.py)
+    s.use_profile(True)
     phone = next(f for f in s.view.fields if f.id == "phone")
     assert (phone.display, phone.prefilled_from, phone.locked) == ("138****5678", "hub", False)
     s.set_field("phone", "13900000000")

@@ -215,3 +215,28 @@ def test_technician_out_of_service_ends_a_session(kit):
     assert s.view.step is Step.OUT_OF_SERVICE and s.view.identity is None
     s.set_out_of_service(None)
     assert s.view.step is Step.ATTRACT
+
+
+def test_the_details_on_file_are_wiped_with_the_session(tmp_path):
+    """Prefill from the hub (kiosk/prefill.py): offered, taken, then the timeout: nothing remains."""
+    on_file = {"hub.phone": "13955554444", "hub.address": "幸福里社区8栋2单元301"}
+
+    class Profiles:
+        def resident_profile(self, _hashed):
+            return dict(on_file)
+
+    kit = make_kit(tmp_path, profiles=Profiles())
+    s, clock = kit.session, kit.clock
+    s.start()
+    s.card_inserted(RESIDENT)
+    s.choose_service("repair.public_area")
+    assert on_file["hub.phone"] in reachable_strings(s, COLLABORATORS)  # the probe sees the offer
+    s.use_profile(True)
+    clock.advance(60)
+    s.tick()
+    clock.advance(20)
+    s.tick()
+    assert s.view.step is Step.ATTRACT and s.view.profile_offer == ()
+    held = reachable_strings(s, COLLABORATORS)
+    for value in on_file.values():
+        assert value not in held

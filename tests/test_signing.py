@@ -1,4 +1,4 @@
-from kiosk import signing
+from contract import signing
 
 
 def test_signature_binds_method_path_body_and_time():

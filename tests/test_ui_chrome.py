@@ -24,21 +24,20 @@ def walk_to_every_screen(k: KioskDriver):
     k.tap("service:repair.public_area")
     k.wait_step(Step.FORM)
     yield "form"
-    k.tap("field:location")
+    k.open_field("location")
     yield "editor"
     k.type_keys("louti")
     k.tap("candidate:0")
     k.tap("form.ok")
-    k.tap("field:detail")
-    k.type_keys("diandenghuaile")  # 电灯坏了: phrase by phrase
-    for _ in range(2):
-        k.tap("candidate:0")
+    k.open_field("detail")
+    k.type_keys("diandenghuaile")  # 电灯坏了: the engine's whole phrase
+    k.tap("candidate:0")
     k.tap("form.ok")
     assert k.view.fields[2].display == "电灯坏了"
     for field, choice in (("category", "lift"), ("urgency", k.view.fields[3].choices[0].value)):
-        k.tap(f"field:{field}")
+        k.open_field(field)
         k.tap(f"choice:{field}:{choice}")
-    k.tap("field:phone")
+    k.open_field("phone")
     k.type_keys("13800138000")
     k.tap("form.ok")
     k.tap("nav.next")
@@ -85,8 +84,9 @@ def test_language_switch_translates_the_screen_and_keeps_the_form(kiosk_ui):
     for where in walk:
         if where == "form":
             break
-    k.tap("field:category")
+    k.open_field("category")
     k.tap("choice:category:lift")
+    k.tap("form.keep")  # the next field opened by itself: back to the list
     assert k.text_of("title") == "公共区域报修"
     k.tap("bar.language")
     k.wait(lambda: k.view.language == "en")

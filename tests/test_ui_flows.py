@@ -16,23 +16,23 @@ def fill_repair_form(k: KioskDriver) -> None:
     k.wait_step(Step.CHOOSE)
     k.tap("service:repair.public_area")
     k.wait_step(Step.FORM)
-    k.tap("field:category")
+    k.open_field("category")
     k.tap("choice:category:lighting")
-    k.tap("field:location")
+    k.open_field("location")
     k.type_keys("louti")
     k.tap("candidate:0")  # 楼梯
     k.tap("key:digits")
     k.type_keys("3")
     k.tap("form.ok")
-    k.tap("field:detail")
+    k.open_field("detail")
     k.type_keys("diandeng")
     k.tap("candidate:0")  # 电灯
     k.type_keys("huaile")
     k.tap("candidate:0")  # 坏了
     k.tap("form.ok")
-    k.tap("field:urgency")
+    k.open_field("urgency")
     k.tap(f"choice:urgency:{k.view.fields[3].choices[0].value}")
-    k.tap("field:phone")
+    k.open_field("phone")
     k.type_keys("13800138000")
     k.tap("form.ok")
 
@@ -107,7 +107,7 @@ def seed_cases(k: KioskDriver) -> None:
 
 
 def enter_reference(k: KioskDriver, reference: str) -> None:
-    k.tap("field:reference")
+    k.open_field("reference")
     k.tap("key:latin")
     k.tap("key:shift")
     for ch in reference:
@@ -187,7 +187,7 @@ def test_a_certificate_with_the_card_is_issued_by_the_hub_and_printed(kiosk_ui):
     k.tap("service:certificate.residence")
     k.wait_step(Step.FORM)
     purpose = next(f for f in k.view.fields if f.id == "purpose")
-    k.tap("field:purpose")
+    k.open_field("purpose")
     k.tap(f"choice:purpose:{purpose.choices[0].value}")
     k.tap("nav.next")
     k.wait_step(Step.REVIEW)
@@ -245,11 +245,11 @@ def test_a_field_error_goes_away_as_the_resident_corrects_it(kiosk_ui):
     k.wait_step(Step.CHOOSE)
     k.tap("service:repair.public_area")
     k.wait_step(Step.FORM)
-    k.tap("field:phone")
+    k.open_field("phone")
     k.type_keys("138")
     k.tap("form.ok")
     k.wait(lambda: next(f for f in k.view.fields if f.id == "phone").error_key is not None)
-    k.tap("field:phone")
+    k.open_field("phone")
     assert k.text_of("error:phone")  # reopened: the message about the short number is shown
     k.tap("key:backspace")  # any edit: the message was about the value before it
     k.wait(lambda: not _label_visible(k, "error:phone"))

@@ -1,25 +1,36 @@
-"""The on-screen keyboard types Chinese by pinyin, latin letters and digits, by touch only."""
+"""The on-screen keyboard types Chinese by whole-phrase pinyin (librime) and by hand (zinnia), latin
+letters, digits and punctuation, by touch only, with a cursor in the text."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 
-from ui import pinyin
-from ui.i18n import Words
+from ui.i18n import Words, compile_translations
 from ui.keyboard import OnScreenKeyboard
 
+STROKES = json.loads((Path(__file__).parent / "fixtures" / "strokes_zh.json").read_text(encoding="utf-8"))
+TOP_N = 6  # the first page of candidates in elder mode has 5, standard 8: the character is on it
 
-@pytest.fixture
-def keyboard(qtbot):
+
+def make_keyboard(qtbot, **options):
+    compile_translations()
     words = Words()
     taps = []
-    kb = OnScreenKeyboard(lambda k, **v: words.text("zh", k, **v), on_activity=lambda: taps.append(1))
+    kb = OnScreenKeyboard(lambda k, **v: words.text("zh", k, **v), on_activity=lambda: taps.append(1), **options)
     qtbot.addWidget(kb)
     kb.show()
     kb.taps = taps
     return kb
+
+
+@pytest.fixture
+def keyboard(qtbot, input_engines):
+    return make_keyboard(qtbot)
 
 
 def tap(qtbot, kb, name):
@@ -29,64 +40,123 @@ def tap(qtbot, kb, name):
     qtbot.mouseClick(found[0], Qt.MouseButton.LeftButton)
 
 
-def test_pinyin_letters_become_hanzi_through_candidates(qtbot, keyboard):
-    for ch in "louti":
+def type_letters(kb, letters):
+    for ch in letters:
+        kb.press(ch)
+
+
+def test_whole_phrase_pinyin_becomes_the_chosen_candidate(qtbot, keyboard):
+    for ch in "diantihuaile":
         tap(qtbot, keyboard, f"key:{ch}")
-    assert keyboard.composition == "louti"
+    assert keyboard.composition == "diantihuaile"
+    assert keyboard.candidates()[0] == "电梯坏了"  # the engine's ranking: the whole phrase first
     tap(qtbot, keyboard, "candidate:0")
-    assert keyboard.text() == "楼梯"
+    assert keyboard.text() == "电梯坏了"
     assert keyboard.composition == ""
-    assert len(keyboard.taps) == 6  # every tap counts as activity for the inactivity timer
+    assert len(keyboard.taps) == 13  # every tap counts as activity for the inactivity timer
 
 
-def test_space_commits_the_first_candidate_and_backspace_edits_composition_first(qtbot, keyboard):
-    for ch in "dengx":
-        keyboard.press(ch)
+def test_a_candidate_covering_the_first_syllables_leaves_the_rest_to_choose(qtbot, keyboard):
+    type_letters(keyboard, "shuiguanlou")
+    index = keyboard.candidates().index("水管")
+    keyboard.choose(index)
+    assert keyboard.composition == "shuiguanlou"  # the letters stay until all of them are chosen
+    assert keyboard.candidates()[0] == "楼"
+    assert "漏" in keyboard.candidates()
+    keyboard.choose(keyboard.candidates().index("漏"))
+    assert keyboard.composition == ""
+    assert keyboard.text() == "水管漏"  # only the chosen candidates, nothing else
+
+
+def test_ok_with_open_letters_commits_the_highlighted_phrase_not_a_char_per_syllable(qtbot, keyboard):
+    type_letters(keyboard, "ludeng")
+    QApplication.processEvents()
+    highlighted = [b for b in keyboard.findChildren(QPushButton, "candidate:0") if b.isVisible()][0]
+    assert highlighted.property("role") == "selected"  # what OK takes is drawn as such
+    assert keyboard.text() == "路灯"
+
+
+def test_backspace_edits_the_composition_first_then_the_text_before_the_cursor(qtbot, keyboard):
+    type_letters(keyboard, "dengx")
     keyboard.press("backspace")
     assert keyboard.composition == "deng"
-    keyboard.press("space")
-    assert keyboard.text() == "等"
+    keyboard.choose(keyboard.candidates().index("灯"))
+    assert keyboard.text() == "灯"
     keyboard.press("backspace")
     assert keyboard.text() == ""
 
 
-def test_a_candidate_uses_only_its_syllable(qtbot, keyboard):
-    for ch in "shuiguanlou":
-        keyboard.press(ch)
-    first = pinyin.candidates("shuiguanlou")[0]
-    assert first == ("水管", 8)
-    keyboard.choose(0)
-    assert keyboard.composition == "lou"
-    keyboard.choose(1)
-    assert keyboard.text() == "水管漏"
+def test_candidates_come_a_page_at_a_time(qtbot, input_engines):
+    kb = make_keyboard(qtbot, candidate_limit=5)
+    type_letters(kb, "shi")
+    first = kb.candidates()
+    assert len(first) == 5
+    tap(qtbot, kb, "key:page_down")
+    second = kb.candidates()
+    assert len(second) == 5 and not set(first) & set(second)
+    kb.choose(0)
+    assert kb.text() == second[0]
+    type_letters(kb, "shi")
+    kb.press("page_down")
+    kb.press("page_up")
+    assert kb.candidates() == first
 
 
-def test_latin_with_shift_and_digits(qtbot, keyboard):
+def test_the_cursor_moves_and_text_goes_in_and_out_in_the_middle(qtbot, keyboard):
+    keyboard.insert_text("8栋楼道")
+    for _ in range(2):
+        tap(qtbot, keyboard, "key:left")
+    assert keyboard.cursor == 2
+    type_letters(keyboard, "erceng")
+    keyboard.choose(keyboard.candidates().index("二层"))
+    assert keyboard.text() == "8栋二层楼道"
+    keyboard.press("backspace")
+    keyboard.press("backspace")
+    assert keyboard.text() == "8栋楼道"
+    keyboard.press("right")
+    keyboard.press("backspace")
+    assert keyboard.text() == "8栋道"
+    assert "▏" in keyboard.findChild(type(keyboard._shown), "keyboard_text").text()
+
+
+def test_digits_and_punctuation_on_their_layer(qtbot, keyboard):
+    type_letters(keyboard, "loudao")
+    tap(qtbot, keyboard, "key:digits")  # a layer key takes the highlighted phrase first
+    for key in ("3", "，"):
+        tap(qtbot, keyboard, f"key:{key}")
     tap(qtbot, keyboard, "key:latin")
     tap(qtbot, keyboard, "key:shift")
     tap(qtbot, keyboard, "key:c")
-    tap(qtbot, keyboard, "key:digits")
-    for ch in "90":
-        tap(qtbot, keyboard, f"key:{ch}")
-    assert keyboard.text() == "C90"
+    assert keyboard.text() == "楼道3，C"
 
 
-def test_max_length_is_respected(qtbot):
-    kb = OnScreenKeyboard(lambda k, **v: k, mode="digits", max_length=3)
-    qtbot.addWidget(kb)
+def test_max_length_is_respected(qtbot, input_engines):
+    kb = make_keyboard(qtbot, mode="digits", max_length=3)
     for ch in "12345":
         kb.press(ch)
     assert kb.text() == "123"
 
 
-def test_pending_letters_without_a_syllable_stay_as_letters(qtbot, keyboard):
+def test_letters_no_syllable_starts_with_stay_as_letters(qtbot, keyboard):
     keyboard.press("v")
     assert keyboard.text() == "v"
 
 
+def test_nothing_is_learnt_from_one_resident_for_the_next(qtbot, input_engines):
+    # librime's user dictionary would rank what the last resident chose first and keep it on disk
+    kb = make_keyboard(qtbot)
+    type_letters(kb, "shi")
+    before = kb.candidates()
+    for _ in range(3):
+        type_letters(kb, "shi")
+        kb.choose(4)
+    type_letters(kb, "shi")
+    assert kb.candidates() == before
+    assert not list(input_engines.pinyin.user_dir.glob("*.userdb*"))
+
+
 def test_every_key_has_an_accessible_name(qtbot, keyboard):
-    for ch in "ni":
-        keyboard.press(ch)
+    type_letters(keyboard, "ni")
     QApplication.processEvents()
     names = [b.accessibleName() for b in keyboard.findChildren(QPushButton) if b.isVisible()]
     assert names and all(names)
@@ -111,3 +181,32 @@ def test_keys_stay_put_while_a_composition_comes_and_goes(qtbot, keyboard):
     tap(qtbot, keyboard, "key:backspace")
     assert keyboard.composition == ""
     assert key_top("key:o") == before
+
+
+@pytest.mark.parametrize("character", list(STROKES["characters"]))
+def test_a_handwritten_character_is_among_the_first_candidates(qtbot, input_engines, character):
+    kb = make_keyboard(qtbot, pad_px=420)  # the elder pad: the fixture's 300 px strokes scaled up
+    tap(qtbot, kb, "key:handwriting")  # one tap from pinyin to the pad
+    width = STROKES["pad"][0]
+    kb.pad.write(STROKES["characters"][character], scale=420 / width)
+    ranked = input_engines.handwriting.recognize(STROKES["characters"][character], width, width, TOP_N)
+    assert character in ranked, ranked
+    assert kb.candidates()[: TOP_N] == ranked[: len(kb.candidates()[:TOP_N])]
+    kb.choose(kb.candidates().index(character))
+    assert kb.text() == character
+    assert kb.pad.strokes == []  # the pad is empty for the next character
+
+
+def test_a_finger_writes_on_the_pad(qtbot, input_engines):
+    kb = make_keyboard(qtbot)
+    kb.press("handwriting")
+    QApplication.processEvents()
+    for stroke in STROKES["characters"]["十"]:
+        points = [QPoint(int(x), int(y)) for x, y in stroke]
+        qtbot.mousePress(kb.pad, Qt.MouseButton.LeftButton, pos=points[0])
+        for p in points[1:]:
+            qtbot.mouseMove(kb.pad, p)
+        qtbot.mouseRelease(kb.pad, Qt.MouseButton.LeftButton, pos=points[-1])
+    assert kb.candidates()[0] == "十"
+    tap(qtbot, kb, "key:clear_pad")
+    assert kb.pad.strokes == [] and kb.candidates() == []

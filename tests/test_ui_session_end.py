@@ -11,7 +11,7 @@ def test_inactivity_warns_then_wipes_and_returns_to_attract(kiosk_ui):
     k.tap("attract.start")
     k.tap("identify.without_card")
     k.tap("service:repair.public_area")
-    k.tap("field:category")
+    k.open_field("category")
     k.tap("choice:category:lift")
     idle = k.terminal.config.session.inactivity_s
     k.clock.advance(idle + 1)
@@ -30,7 +30,7 @@ def test_extend_keeps_the_form(kiosk_ui):
     k.tap("attract.start")
     k.tap("identify.without_card")
     k.tap("service:repair.public_area")
-    k.tap("field:category")
+    k.open_field("category")
     k.tap("choice:category:lift")
     k.clock.advance(k.terminal.config.session.inactivity_s + 1)
     k.wait(lambda: k.view.warning is not None)
@@ -67,6 +67,8 @@ def test_card_removed_mid_form_wipes_the_session(kiosk_ui):
     k.wait_step(Step.FORM)
     locked = {f.id: f.locked for f in k.view.fields}
     assert locked["name"] and locked["id_number"]  # from the card: not asked again
+    assert k.window.current_screen().editing == "purpose"  # the only field left opens by itself
+    k.tap("form.keep")
     assert not k.button("field:name").isEnabled()
     reader.remove()
     k.wait_step(Step.ATTRACT)

@@ -79,12 +79,19 @@ class Terminal:
     stoppers: list[Callable[[], None]] = field(default_factory=list)
     health: HealthBoard = field(default_factory=HealthBoard)
     background: Any = None  # kiosk.background.TerminalBackground once started
+    addresses: Any = None  # kiosk.community.AddressBook: the place picker's list
     _was_failing: bool = False
 
     def refresh_catalogue(self) -> None:
         """Ask the hub for a newer catalogue in a worker; the session takes it when nobody is using
-        the terminal, and learns whether the hub answered."""
+        the terminal, and learns whether the hub answered. The address list follows it."""
         self.executor.submit(self.catalogue_store.refresh, self._catalogue_refreshed)
+        if self.addresses is not None:
+            self.executor.submit(self.addresses.refresh, self._places_refreshed)
+
+    def _places_refreshed(self, result: Any) -> None:
+        if not isinstance(result, BaseException):
+            self.session.set_places(result)
 
     def _catalogue_refreshed(self, result: CatalogueState | BaseException) -> None:
         if isinstance(result, BaseException):
@@ -180,6 +187,7 @@ def build_terminal(
         printer=printer,
         tickets=LocalTicketBook(config.data_dir / "tickets.json"),
         card_salt=card_hash_salt(config.terminal_id),  # fleet-wide, issued at enrolment
+        profiles=hub,  # GET /v1/residents/{card_hash}/profile: the details on file, for prefill
     )
     session = Session(
         terminal_id=config.terminal_id,
@@ -211,6 +219,10 @@ def build_terminal(
     terminal = Terminal(
         config, session, window, executor, store, hub, outbox, printer, card_reader, speaker, health=health
     )
+    from kiosk.community import AddressBook
+
+    terminal.addresses = AddressBook(hub, config.data_dir / "addresses.json")
+    session.set_places(terminal.addresses.load_cached())
     window.maintenance.attach(health, lambda: terminal.background, outbox, printer, config.terminal_id)
     card_reader.start()
     # once the first screen is up, one worker builds the deferred parts one after the other (the
@@ -219,6 +231,9 @@ def build_terminal(
     deferred = [part for part in (hub, outbox, printer) if isinstance(part, Deferred)]
 
     def warm_up() -> None:
+        from ui.input_engines.loader import INPUT_ENGINES  # librime and zinnia: see its docstring
+
+        INPUT_ENGINES.load(config.data_dir)  # ~50 ms once compiled (first run: compiles, ~1 s)
         for part in deferred:
             part.load()
         if isinstance(outbox, Deferred) and isinstance(hub, Deferred):

@@ -1,8 +1,21 @@
-"""The on-screen keyboard: pinyin (Chinese), latin letters and digits, sized by the theme.
+"""The on-screen keyboard: pinyin (librime), handwriting (zinnia), latin letters, digits and
+punctuation, sized by the theme, with a cursor in the text.
 
-It edits its own text buffer; the form screen reads `text()` when the resident taps OK. Pinyin:
-letters build a composition shown above the keys; tapping a candidate (or space, for the first one)
-puts the hanzi in the text. See ui/pinyin.py for why this is not Qt Virtual Keyboard.
+It edits its own `TextBuffer`; the form screen reads `text()` when the resident taps OK.
+
+- Pinyin: letters go to the engine (ui/input_engines/rime.py), whole phrases at once; the engine's
+  ranked candidates show beside the text, a page at a time (‹ ›). A tapped candidate goes into the
+  text at the cursor; one that covers only the first syllables leaves the rest to choose. Backspace
+  takes a letter off the composition first. OK (确定) or a layer key while letters are open commits
+  the *highlighted* candidate — the first one, drawn highlighted, the engine's whole-phrase answer
+  ("diantihuaile" → 电梯坏了) — never one character per syllable.
+- Handwriting: one tap on 手写 swaps the keys for a pad; each finger stroke asks zinnia again and
+  its candidates show in the same place; a tap puts the character in.
+- ◀ ▶ move the cursor; letters, candidates and backspace work at the cursor.
+
+Why not Qt Virtual Keyboard: in a Widgets program it is a separate QtQuick top-level window chosen
+process-wide with QT_IM_MODULE, which a full-screen kiosk compositor places on its own, which our
+elder theme cannot size, and which the offscreen renderer and pytest-qt cannot see.
 """
 
 from __future__ import annotations
@@ -12,12 +25,20 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
-from ui import pinyin
+from ui.input_engines.loader import INPUT_ENGINES, InputEngines
+from ui.text_buffer import TextBuffer
 from ui.widgets import button, clear_layout, label, panel
 
 LETTER_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
-DIGIT_ROWS = ("123", "456", "789", "-0#")
-MODES = ("pinyin", "latin", "digits")
+DIGIT_ROWS = ("1234567890", "，。？！、：；（）", "-/#·@.")
+MODES = ("pinyin", "handwriting", "latin", "digits")
+_MODE_WORDS = {
+    "pinyin": "keyboard.pinyin",
+    "handwriting": "keyboard.handwriting",
+    "latin": "keyboard.latin",
+    "digits": "keyboard.digits",
+}
+CURSOR = "▏"
 
 
 class OnScreenKeyboard(QWidget):
@@ -33,25 +54,32 @@ class OnScreenKeyboard(QWidget):
         mode: str = "pinyin",
         max_length: int | None = None,
         candidate_limit: int = 8,
+        pad_px: int = 300,
         on_activity: Callable[[], None] = lambda: None,
+        engines: InputEngines = INPUT_ENGINES,
     ) -> None:
         super().__init__()
         self.setObjectName("keyboard")
         self.setAccessibleName(word("keyboard.pinyin"))
         self._word = word
-        self._text = initial
-        self._composition = ""
+        self._buffer = TextBuffer(initial, max_length)
         self._mode = mode if mode in MODES else "pinyin"
-        self._max = max_length
         self._limit = candidate_limit
+        self._pad_px = pad_px
         self._on_activity = on_activity
+        self._engines = engines
+        self._composer = None  # librime session, made at the first letter once the engine is up
+        self._pending = ""  # letters typed before the engine was up: replayed into it
+        self._page = 0
         self._upper = False  # latin mode: shift
+        self._written: list[str] = []  # handwriting candidates for the strokes on the pad
+        self.pad = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         shown_frame, shown_box = panel("card", "keyboard_display")
         shown_frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         shown_box.setContentsMargins(4, 4, 4, 4)  # the keys need the height more than the frame
-        self._shown = label(self._text or " ", "title", name="keyboard_text")
+        self._shown = label(" ", "title", name="keyboard_text")
         # the candidates sit in the text's own box, right of the text: a row of their own appearing
         # with the first letter would push every key down under the resident's finger, and one
         # reserved while empty would not fit a 1280x800 window
@@ -60,6 +88,9 @@ class OnScreenKeyboard(QWidget):
         self._candidate_row = QHBoxLayout()
         shown_line.addLayout(self._candidate_row)
         shown_box.addLayout(shown_line)
+        self._status = label("", "muted", name="keyboard_status")
+        self._status.hide()
+        shown_box.addWidget(self._status)
         outer.addWidget(shown_frame)
         self._keys = QGridLayout()
         self._keys.setSpacing(4)
@@ -71,73 +102,141 @@ class OnScreenKeyboard(QWidget):
     # --- what the form reads --------------------------------------------------------------------
 
     def text(self) -> str:
-        """The text so far; a pending composition is committed as its first candidate first."""
-        self._commit_first()
-        return self._text
+        """The text so far; open letters are committed as the highlighted candidate first."""
+        self._commit_highlighted()
+        return self._buffer.text
 
     @property
     def composition(self) -> str:
-        return self._composition
+        """The letters being composed (not yet text)."""
+        if self._composer is not None:
+            return self._composer.letters
+        return self._pending
+
+    @property
+    def cursor(self) -> int:
+        return self._buffer.cursor
 
     @property
     def mode(self) -> str:
         return self._mode
 
+    def candidates(self) -> list[str]:
+        """The candidates on the current page (pinyin or handwriting)."""
+        return [text for text, _index in self._page_items()[0]]
+
+    def insert_text(self, chars: str) -> None:
+        """A quick phrase or a picked place: into the text at the cursor (open letters first)."""
+        self._on_activity()
+        self._commit_highlighted()
+        self._buffer.insert(chars)
+        self._refresh()
+
     # --- taps --------------------------------------------------------------------------------------
 
     def press(self, key: str) -> None:
-        """A key tap: a letter or digit, or "space", "backspace", "shift", or a mode name."""
+        """A key tap: a letter, digit or mark, or "space", "backspace", "shift", "left", "right",
+        "page_up", "page_down", "clear_pad", or a mode name."""
         self._on_activity()
         if key == "shift":
             self._upper = not self._upper
             self._build_keys()
         elif key in MODES:
-            self._commit_first()
+            self._commit_highlighted()
             self._mode = key
+            self._written = []
             self._build_keys()
+        elif key in ("page_up", "page_down"):
+            self._page = max(0, self._page + (1 if key == "page_down" else -1))
+        elif key in ("left", "right"):
+            if not self.composition:  # while composing, the cursor stays where the phrase goes
+                self._buffer.move(-1 if key == "left" else 1)
+        elif key == "clear_pad":
+            self._written = []
+            if self.pad is not None:
+                self.pad.clear()
         elif key == "backspace":
-            if self._composition:
-                self._composition = self._composition[:-1]
+            if self._composer is not None and self._composer.composing:
+                self._composer.backspace()
+                self._page = 0
+            elif self._pending:
+                self._pending = self._pending[:-1]
             else:
-                self._text = self._text[:-1]
+                self._buffer.delete_before()
         elif key == "space":
-            if self._composition:
-                self._commit_first()
+            if self.composition:
+                self._commit_highlighted()
             else:
-                self._append(" ")
-        elif self._mode == "pinyin" and key.isalpha() and key.isascii():
-            self._composition += key
+                self._buffer.insert(" ")
+        elif self._mode == "pinyin" and len(key) == 1 and key.isascii() and key.isalpha():
+            self._type_letter(key)
         else:
-            self._append(key.upper() if self._upper and self._mode == "latin" else key)
+            self._buffer.insert(key.upper() if self._upper and self._mode == "latin" else key)
         self._refresh()
 
     def choose(self, index: int) -> None:
-        """Tap on candidate `index`: its hanzi go into the text, the letters it used leave the composition."""
+        """Tap on candidate `index` of the current page."""
         self._on_activity()
-        options = pinyin.candidates(self._composition, self._limit)
-        if 0 <= index < len(options):
-            chars, used = options[index]
-            self._append(chars)
-            self._composition = self._composition[used:]
+        items, _more = self._page_items()
+        if 0 <= index < len(items):
+            text, engine_index = items[index]
+            if self._mode == "handwriting":
+                if self._buffer.insert(text):
+                    self._written = []
+                    if self.pad is not None:
+                        self.pad.clear()
+            elif self._composer is not None:
+                done = self._composer.choose(engine_index)
+                if done is not None:
+                    self._buffer.insert(done)
+            self._page = 0
+        self._refresh()
+
+    def strokes_written(self, strokes: list, width: int, height: int) -> None:
+        """The pad's strokes so far (after each stroke): ask the recogniser again."""
+        self._on_activity()
+        recognizer = self._engines.handwriting
+        self._written = recognizer.recognize(strokes, width, height, 20) if recognizer else []
+        self._page = 0
         self._refresh()
 
     # --- internals ---------------------------------------------------------------------------------
 
-    def _append(self, chars: str) -> None:
-        if self._max is not None and len(self._text) + len(chars) > self._max:
-            return
-        self._text += chars
+    def _ensure_composer(self) -> bool:
+        if self._composer is None and self._engines.pinyin is not None:
+            self._composer = self._engines.composer()
+            for ch in self._pending:
+                self._composer.type(ch)
+            self._pending = ""
+        return self._composer is not None
 
-    def _commit_first(self) -> None:
-        while self._composition:
-            options = pinyin.candidates(self._composition, 1)
-            if not options:
-                self._append(self._composition)  # letters no syllable starts with stay as letters
-                self._composition = ""
-                break
-            chars, used = options[0]
-            self._append(chars)
-            self._composition = self._composition[used:]
+    def _type_letter(self, letter: str) -> None:
+        room = self._buffer.room()
+        if room is not None and len(self.composition) >= room * 6:
+            return  # more letters than the field could take as hanzi (6 letters a syllable at most)
+        self._page = 0
+        if self._ensure_composer():
+            self._composer.type(letter)
+        else:
+            self._pending += letter.lower()
+
+    def _commit_highlighted(self) -> None:
+        if self._ensure_composer() and self._composer.composing:
+            self._buffer.insert(self._composer.commit_highlighted())
+        elif self._pending:  # no engine: the letters stay letters, never lost
+            self._buffer.insert(self._pending)
+            self._pending = ""
+        self._page = 0
+
+    def _page_items(self) -> tuple[list[tuple[str, int]], bool]:
+        first = self._page * self._limit
+        if self._mode == "handwriting":
+            items = [(c, i) for i, c in enumerate(self._written)][first : first + self._limit]
+            return items, len(self._written) > first + self._limit
+        if not self._ensure_composer() or not self._composer.composing:
+            return [], False
+        found, more = self._composer.candidates(first, self._limit)
+        return [(c.text, c.index) for c in found], more
 
     def _key(self, text: str, key: str, role: str = "key", accessible: str | None = None) -> QWidget:
         b = button(
@@ -150,47 +249,72 @@ class OnScreenKeyboard(QWidget):
         b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         return b
 
+    def _word_key(self, key: str, word_key: str, text: str | None = None) -> QWidget:
+        shown = text or self._word(word_key)
+        return self._key(shown, key, accessible=self._word(word_key))
+
     def _build_keys(self) -> None:
         clear_layout(self._keys)
+        self.pad = None
+        width = 20
+        if self._mode == "handwriting":
+            self._build_pad(width)
+            return
         rows = DIGIT_ROWS if self._mode == "digits" else LETTER_ROWS
         for r, row in enumerate(rows):
-            offset = r if self._mode != "digits" else 0
+            offset = 0 if self._mode == "digits" else r
             for c, ch in enumerate(row):
                 shown = ch.upper() if self._upper and self._mode == "latin" else ch
                 self._keys.addWidget(self._key(shown, ch), r, c * 2 + offset, 1, 2)
         if self._mode == "latin":
-            self._keys.addWidget(self._key("⇧", "shift", accessible=self._word("keyboard.shift")), 2, 0, 1, 2)
+            self._keys.addWidget(self._word_key("shift", "keyboard.shift", "⇧"), 2, 0, 1, 2)
+        self._keys.addWidget(self._word_key("backspace", "keyboard.backspace"), 2, width - 4, 1, 4)
         last = len(rows)
-        width = 20 if self._mode != "digits" else 6
-        self._keys.addWidget(
-            self._key(
-                self._word("keyboard.backspace"), "backspace", accessible=self._word("keyboard.backspace")
-            ),
-            last - 1,
-            width - 4 if self._mode != "digits" else 6,
-            1,
-            4,
-        )
-        modes = [m for m in MODES if m != self._mode]
-        words = {"pinyin": "keyboard.pinyin", "latin": "keyboard.latin", "digits": "keyboard.digits"}
         col = 0
-        for m in modes:
-            self._keys.addWidget(
-                self._key(self._word(words[m]), m, accessible=self._word(words[m])), last, col, 1, 3
-            )
+        for m in (m for m in MODES if m != self._mode):
+            self._keys.addWidget(self._word_key(m, _MODE_WORDS[m]), last, col, 1, 3)
             col += 3
-        self._keys.addWidget(
-            self._key(self._word("keyboard.space"), "space", accessible=self._word("keyboard.space")),
-            last,
-            col,
-            1,
-            max(4, width - col),
-        )
+        self._keys.addWidget(self._word_key("left", "keyboard.left", "◀"), last, col, 1, 2)
+        self._keys.addWidget(self._word_key("right", "keyboard.right", "▶"), last, col + 2, 1, 2)
+        col += 4
+        self._keys.addWidget(self._word_key("space", "keyboard.space"), last, col, 1, width - col)
+
+    def _build_pad(self, width: int) -> None:
+        """The pad takes the height of the four key rows on the left; the keys go right of it."""
+        from ui.handwriting_pad import HandwritingPad  # QPainter work only when writing by hand
+
+        self.pad = HandwritingPad(self._pad_px, self.strokes_written, self._word("keyboard.pad"))
+        self._keys.addWidget(self.pad, 0, 0, 4, 8, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self._keys.addWidget(self._word_key("clear_pad", "keyboard.clear_pad"), 0, 8, 1, 6)
+        self._keys.addWidget(self._word_key("backspace", "keyboard.backspace"), 0, 14, 1, 6)
+        col = 8
+        for m in (m for m in MODES if m != self._mode):
+            self._keys.addWidget(self._word_key(m, _MODE_WORDS[m]), 1, col, 1, 4)
+            col += 4
+        self._keys.addWidget(self._word_key("left", "keyboard.left", "◀"), 2, 8, 1, 3)
+        self._keys.addWidget(self._word_key("right", "keyboard.right", "▶"), 2, 11, 1, 3)
+        self._keys.addWidget(self._word_key("space", "keyboard.space"), 2, 14, 1, 6)
 
     def _refresh(self) -> None:
-        shown = self._text + (f" [{self._composition}]" if self._composition else "")
-        self._shown.setText(shown or " ")
-        self._shown.setAccessibleName(shown)
+        text, at = self._buffer.text, self._buffer.cursor
+        composing = ""
+        if self._composer is not None and self._composer.composing:
+            composing = self._composer.preedit()
+        elif self._pending:
+            composing = self._pending
+        middle = f"[{composing}]" if composing else ""
+        shown = f"{text[:at]}{middle}{CURSOR}{text[at:]}"
+        self._shown.setText(shown)
+        self._shown.setAccessibleName(text + (f" {composing}" if composing else ""))
+        waiting = self._mode == "pinyin" and bool(self._pending)
+        missing = (self._mode == "pinyin" and self._engines.loaded and self._engines.pinyin is None) or (
+            self._mode == "handwriting" and self._engines.handwriting is None
+        )
+        if missing:
+            self._status.setText(self._word("keyboard.engine_missing"))
+        elif waiting:
+            self._status.setText(self._word("keyboard.engine_starting"))
+        self._status.setVisible(missing or waiting)
         clear_layout(self._candidate_row)
         # an invisible key keeps the box a key high even while empty, so it does not grow with the
         # first letter and move the keys
@@ -201,15 +325,21 @@ class OnScreenKeyboard(QWidget):
         placeholder.setFixedWidth(1)
         placeholder.hide()
         self._candidate_row.addWidget(placeholder)
-        if self._composition:
-            for i, (chars, _used) in enumerate(pinyin.candidates(self._composition, self._limit)):
-                b = button(
-                    chars,
-                    lambda i=i: self.choose(i),
-                    name=f"candidate:{i}",
-                    role="key",
-                    accessible=self._word("keyboard.candidate", text=chars),
-                )
-                b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-                self._candidate_row.addWidget(b)
-        self.text_changed.emit(self._text)
+        items, more = self._page_items()
+        if self._page > 0:
+            self._candidate_row.addWidget(self._word_key("page_up", "keyboard.page_up", "‹"))
+        for i, (chars, _index) in enumerate(items):
+            # the highlighted one is what OK takes while letters are open: drawn as selected
+            highlighted = i == 0 and self._page == 0 and self._mode == "pinyin"
+            b = button(
+                chars,
+                lambda i=i: self.choose(i),
+                name=f"candidate:{i}",
+                role="selected" if highlighted else "key",
+                accessible=self._word("keyboard.candidate", text=chars),
+            )
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            self._candidate_row.addWidget(b)
+        if more:
+            self._candidate_row.addWidget(self._word_key("page_down", "keyboard.page_down", "›"))
+        self.text_changed.emit(text)

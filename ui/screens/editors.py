@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 from kiosk.catalogue import FieldType
 from kiosk.session_view import FieldView
 from ui.keyboard import OnScreenKeyboard
+from ui.screens.text_aids import PlacePicker, QuickPhrases, joined
 from ui.theme import Theme
 from ui.widgets import button, label, panel
 
@@ -167,13 +168,21 @@ class DateEditor(FieldEditor):
 
 
 class TextEditor(FieldEditor):
-    """Free text with the on-screen keyboard (pinyin first in Chinese)."""
+    """Free text with the on-screen keyboard (pinyin first in Chinese), the field's quick phrases
+    and, for a place in the community, the place picker above it."""
 
     def __init__(
-        self, field: FieldView, theme: Theme, word: Word, language: str, on_activity: Callable[[], None]
+        self,
+        field: FieldView,
+        theme: Theme,
+        word: Word,
+        language: str,
+        on_activity: Callable[[], None],
+        places: tuple = (),
     ) -> None:
         super().__init__()
         box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
         # a personal value is never shown unmasked: the resident types it again from empty
         initial = field.value or ""
         self.keyboard = OnScreenKeyboard(
@@ -182,8 +191,20 @@ class TextEditor(FieldEditor):
             mode="pinyin" if language == "zh" else "latin",
             max_length=field.max_length,
             candidate_limit=5 if theme.mode.value == "elder" else 8,
+            pad_px=4 * theme.key_px + 18,  # four rows of keys: larger in elder mode, as the keys are
             on_activity=on_activity,
         )
+
+        def put(text: str) -> None:
+            self.keyboard.insert_text(joined(self.keyboard.text(), text, language))
+
+        if field.picker == "address" and places:
+            columns = 5 if theme.mode.value == "elder" else 8
+            box.addWidget(PlacePicker(places, word, language, put, columns))
+        if field.quick_phrases:
+            elder = theme.mode.value == "elder"
+            columns = (6 if language == "zh" else 4) - (2 if elder and language == "en" else 0)
+            box.addWidget(QuickPhrases(field.quick_phrases, word, put, field.hint, columns))
         box.addWidget(self.keyboard)
 
     def value(self) -> str:
@@ -198,6 +219,7 @@ def editor_for(
     on_pick: Callable[[str], None],
     on_activity: Callable[[], None],
     today: date,
+    places: tuple = (),
 ) -> FieldEditor:
     if field.type is FieldType.CHOICE:
         return ChoiceEditor(field, theme, on_pick)
@@ -205,4 +227,4 @@ def editor_for(
         return DigitEditor(field, theme, word, on_activity)
     if field.type is FieldType.DATE:
         return DateEditor(field, theme, word, today, on_activity)
-    return TextEditor(field, theme, word, language, on_activity)
+    return TextEditor(field, theme, word, language, on_activity, places)

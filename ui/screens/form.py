@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from kiosk.session_view import FieldView, SessionView, Step
 from ui.screens.base import Screen
 from ui.screens.editors import ChoiceEditor, FieldEditor, editor_for
-from ui.widgets import button, label, tile
+from ui.widgets import button, label, panel, tile
 
 
 class FormScreen(Screen):
@@ -27,6 +27,7 @@ class FormScreen(Screen):
         self.editing: str | None = None
         self._service_id: str | None = None
         self.editor: FieldEditor | None = None
+        self._advance_after: str | None = None
         self.today = date.today
         self._first_error: tuple[QWidget, QWidget] | None = None
 
@@ -34,6 +35,13 @@ class FormScreen(Screen):
         service_id = view.service.id if view.service else None
         if service_id != self._service_id:
             self._service_id, self.editing = service_id, None
+            # fewer taps: with one field left to fill (the rest from the card), open it at once
+            empty = [f for f in view.fields if f.required and not f.has_value and not f.locked]
+            if len(empty) == 1 and not view.profile_offer:
+                self.editing = empty[0].id
+        if self._advance_after is not None:
+            self.editing = self._next_empty(view, self._advance_after)
+            self._advance_after = None
         self.editor = None
         field = next((f for f in view.fields if f.id == self.editing), None)
         if field is not None:
@@ -49,6 +57,8 @@ class FormScreen(Screen):
         content = QWidget()
         box = QVBoxLayout(content)
         box.setSpacing(self.theme.spacing_px)
+        if view.profile_offer:
+            box.addWidget(self._profile_offer(view))
         for f in view.fields:
             need = self.t("form.required") if f.required else self.t("form.optional")
             if f.locked:
@@ -99,6 +109,20 @@ class FormScreen(Screen):
         except RuntimeError:  # the list was rebuilt in between: its widgets are gone
             pass
 
+    def _profile_offer(self, view: SessionView) -> QWidget:
+        """ "Use the details on file?" — in the form, not a pop-up; the values shown masked."""
+        frame, inner = panel("card", "profile_offer")
+        inner.addWidget(label(self.t("prefill.question"), "title", name="prefill.question"))
+        colon = "：" if view.language == "zh" else ": "
+        for field_label, masked in view.profile_offer:
+            inner.addWidget(label(f"{field_label}{colon}{masked}", name="prefill.value"))
+        row = QHBoxLayout()
+        # two equal answers: the screen's one main action stays "next" in the bottom bar
+        row.addWidget(button(self.t("prefill.use"), lambda: self.session.use_profile(True), name="prefill.use"))
+        row.addWidget(button(self.t("prefill.own"), lambda: self.session.use_profile(False), name="prefill.own"))
+        inner.addLayout(row)
+        return frame
+
     def open_editor(self, field_id: str) -> None:
         self.ctx.touch()
         self.editing = field_id
@@ -117,7 +141,7 @@ class FormScreen(Screen):
         header.addWidget(heading, 1)
         header.addWidget(where)
         keep = button(self.t("form.keep"), self.close_editor, name="form.keep")
-        if field.hint:
+        if field.hint and not field.quick_phrases:  # with phrases, the hint leads their row (room)
             self.root.addWidget(label(field.hint, "muted"))
         error = None
         if field.error_key:
@@ -142,6 +166,7 @@ class FormScreen(Screen):
             on_pick=lambda value: self.finish(field.id, value),
             on_activity=edited,
             today=self.today(),
+            places=view.places,
         )
         if isinstance(self.editor, ChoiceEditor):
             # choices read from the top, under the field's name, and scroll when there are many
@@ -164,9 +189,20 @@ class FormScreen(Screen):
             )
 
     def finish(self, field_id: str, value: str) -> None:
-        """OK: the value goes to the session (which validates it); the list shows again."""
+        """OK: the value goes to the session (which validates it); then the next empty field opens
+        (a tap saved per field; optional ones wait in the list), or the list when none is left or the
+        value was refused."""
         self.editing = None
+        self._advance_after = field_id
         self.session.set_field(field_id, value)
+
+    @staticmethod
+    def _next_empty(view: SessionView, after: str) -> str | None:
+        ids = [f.id for f in view.fields]
+        if after not in ids or view.fields[ids.index(after)].error_key is not None:
+            return None
+        later = [f for f in view.fields[ids.index(after) + 1 :] if f.required and not f.has_value and not f.locked]
+        return later[0].id if later else None
 
     def close_editor(self) -> None:
         self.ctx.touch()

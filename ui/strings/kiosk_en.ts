@@ -843,5 +843,77 @@
         <source>maintenance.state.unknown</source>
         <translation>unknown</translation>
     </message>
+    <message>
+        <source>keyboard.handwriting</source>
+        <translation>Write</translation>
+    </message>
+    <message>
+        <source>keyboard.left</source>
+        <translation>Cursor left</translation>
+    </message>
+    <message>
+        <source>keyboard.right</source>
+        <translation>Cursor right</translation>
+    </message>
+    <message>
+        <source>keyboard.page_up</source>
+        <translation>Previous candidates</translation>
+    </message>
+    <message>
+        <source>keyboard.page_down</source>
+        <translation>More candidates</translation>
+    </message>
+    <message>
+        <source>keyboard.pad</source>
+        <translation>Writing pad: write one character with your finger</translation>
+    </message>
+    <message>
+        <source>keyboard.clear_pad</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
+        <source>keyboard.engine_missing</source>
+        <translation>This way of typing is not available now: use another one or ask staff</translation>
+    </message>
+    <message>
+        <source>keyboard.engine_starting</source>
+        <translation>The input method is starting; your letters are kept</translation>
+    </message>
+    <message>
+        <source>prefill.question</source>
+        <translation>Use the details on file?</translation>
+    </message>
+    <message>
+        <source>prefill.use</source>
+        <translation>Use these details</translation>
+    </message>
+    <message>
+        <source>prefill.own</source>
+        <translation>No, I will type my own</translation>
+    </message>
+    <message>
+        <source>form.quick_phrases</source>
+        <translation>Common:</translation>
+    </message>
+    <message>
+        <source>form.quick_phrase</source>
+        <translation>Phrase {text}</translation>
+    </message>
+    <message>
+        <source>form.pick_place</source>
+        <translation>Pick the place:</translation>
+    </message>
+    <message>
+        <source>form.place</source>
+        <translation>Place {text}</translation>
+    </message>
+    <message>
+        <source>form.place_back</source>
+        <translation>Back to the buildings</translation>
+    </message>
+    <message>
+        <source>form.place_whole</source>
+        <translation>Whole building</translation>
+    </message>
 </context>
 </TS>

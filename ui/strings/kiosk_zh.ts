@@ -843,5 +843,77 @@
         <source>maintenance.state.unknown</source>
         <translation>未知</translation>
     </message>
+    <message>
+        <source>keyboard.handwriting</source>
+        <translation>手写</translation>
+    </message>
+    <message>
+        <source>keyboard.left</source>
+        <translation>光标左移</translation>
+    </message>
+    <message>
+        <source>keyboard.right</source>
+        <translation>光标右移</translation>
+    </message>
+    <message>
+        <source>keyboard.page_up</source>
+        <translation>上一页候选</translation>
+    </message>
+    <message>
+        <source>keyboard.page_down</source>
+        <translation>下一页候选</translation>
+    </message>
+    <message>
+        <source>keyboard.pad</source>
+        <translation>手写板，用手指写一个字</translation>
+    </message>
+    <message>
+        <source>keyboard.clear_pad</source>
+        <translation>重写</translation>
+    </message>
+    <message>
+        <source>keyboard.engine_missing</source>
+        <translation>这种输入方式暂时不能用，请换用其他输入方式或找工作人员</translation>
+    </message>
+    <message>
+        <source>keyboard.engine_starting</source>
+        <translation>输入法正在准备，字母先保留</translation>
+    </message>
+    <message>
+        <source>prefill.question</source>
+        <translation>使用登记过的资料吗？</translation>
+    </message>
+    <message>
+        <source>prefill.use</source>
+        <translation>使用这些资料</translation>
+    </message>
+    <message>
+        <source>prefill.own</source>
+        <translation>不用，我自己填</translation>
+    </message>
+    <message>
+        <source>form.quick_phrases</source>
+        <translation>常用：</translation>
+    </message>
+    <message>
+        <source>form.quick_phrase</source>
+        <translation>常用语 {text}</translation>
+    </message>
+    <message>
+        <source>form.pick_place</source>
+        <translation>选位置：</translation>
+    </message>
+    <message>
+        <source>form.place</source>
+        <translation>位置 {text}</translation>
+    </message>
+    <message>
+        <source>form.place_back</source>
+        <translation>返回楼栋列表</translation>
+    </message>
+    <message>
+        <source>form.place_whole</source>
+        <translation>整栋（不分单元）</translation>
+    </message>
 </context>
 </TS>

@@ -1,0 +1,113 @@
+"""Fewer taps for free text: quick-phrase chips and the community place picker, above the keyboard.
+
+Both only put text into the keyboard at its cursor; the resident can still edit it. The phrases
+are the catalogue's (the same for every resident), never what an earlier resident typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
+
+from kiosk.session_view import PlaceView
+from ui.widgets import button, clear_layout, label
+
+Word = Callable[..., str]
+
+
+def _chip(text: str, on_tap: Callable[[], None], name: str, accessible: str) -> QWidget:
+    b = button(text, on_tap, name=name, role="key", accessible=accessible)
+    b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard keeps the focus (and its cursor)
+    return b
+
+
+def joined(text: str, addition: str, language: str) -> str:
+    """What goes in: English words get a space between them, Chinese none."""
+    if language == "en" and text and not text.endswith(" "):
+        return " " + addition
+    return addition
+
+
+class QuickPhrases(QWidget):
+    """One chip per catalogue phrase: a tap types it. The field's hint leads them; they wrap into
+    rows of `columns` (long English phrases would be cut in one row)."""
+
+    def __init__(
+        self,
+        phrases: tuple[str, ...],
+        word: Word,
+        on_phrase: Callable[[str], None],
+        hint: str = "",
+        columns: int = 6,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("quick_phrases")
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        lead = f"{hint}  {word('form.quick_phrases')}" if hint else word("form.quick_phrases")
+        box.addWidget(label(lead, "muted", name="field_hint"))
+        grid = QGridLayout()
+        box.addLayout(grid)
+        for i, phrase in enumerate(phrases):
+            chip = _chip(phrase, lambda p=phrase: on_phrase(p), f"phrase:{i}", word("form.quick_phrase", text=phrase))
+            grid.addWidget(chip, i // columns, i % columns)
+
+
+class PlacePicker(QWidget):
+    """Buildings first; a tap on one with units shows its units; the place goes in with the last tap."""
+
+    def __init__(
+        self,
+        places: tuple[PlaceView, ...],
+        word: Word,
+        language: str,
+        on_place: Callable[[str], None],
+        columns: int = 8,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("place_picker")
+        self._places, self._word, self._on_place = places, word, on_place
+        self._sep = ", " if language == "en" else ""
+        self._columns = columns  # chips wrap into rows: a long list never widens the window
+        self._box = QVBoxLayout(self)
+        self._box.setContentsMargins(0, 0, 0, 0)
+        self._lead = label("", "muted", name="place_lead")
+        self._box.addWidget(self._lead)
+        self._grid = QGridLayout()
+        self._box.addLayout(self._grid)
+        self.show_buildings()
+
+    def _fill(self, lead: str, chips: list[QWidget]) -> None:
+        clear_layout(self._grid)
+        self._lead.setText(lead)
+        for n, chip in enumerate(chips):
+            self._grid.addWidget(chip, n // self._columns, n % self._columns)
+
+    def show_buildings(self) -> None:
+        self._fill(
+            self._word("form.pick_place"),
+            [
+                _chip(p.label, lambda i=i: self.pick_building(i), f"place:{i}", self._word("form.place", text=p.label))
+                for i, p in enumerate(self._places)
+            ],
+        )
+
+    def pick_building(self, index: int) -> None:
+        place = self._places[index]
+        if not place.units:
+            self._on_place(place.label)
+            return
+        chips = []
+        for j, unit in enumerate(place.units):
+            text = f"{place.label}{self._sep}{unit}"
+            chips.append(_chip(unit, lambda t=text: self._done(t), f"unit:{j}", self._word("form.place", text=text)))
+        whole = self._word("form.place_whole")
+        chips.append(_chip(whole, lambda: self._done(place.label), "unit:whole", self._word("form.place", text=place.label)))
+        chips.append(_chip("↩", self.show_buildings, "place:back", self._word("form.place_back")))
+        self._fill(place.label, chips)
+
+    def _done(self, text: str) -> None:
+        self._on_place(text)
+        self.show_buildings()
