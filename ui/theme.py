@@ -59,6 +59,7 @@ class Theme:
     icon_px: int = 64  # a service tile's pictogram
     picture_px: int = 200  # the card slot and receipt slot pictures
     tile_columns: int = 3  # service tiles per row on a landscape screen (portrait: fewer)
+    narrow: bool = False  # set by a screen on a portrait display: rows of chips and keys hold fewer
 
     @property
     def border_px(self) -> int:

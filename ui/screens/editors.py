@@ -190,7 +190,7 @@ class TextEditor(FieldEditor):
             initial=initial,
             mode="pinyin" if language == "zh" else "latin",
             max_length=field.max_length,
-            candidate_limit=5 if theme.mode.value == "elder" else 8,
+            candidate_limit=(5 if theme.mode.value == "elder" else 8) - (2 if theme.narrow else 0),
             pad_px=4 * theme.key_px + 18,  # four rows of keys: larger in elder mode, as the keys are
             on_activity=on_activity,
         )
@@ -204,6 +204,7 @@ class TextEditor(FieldEditor):
         if field.quick_phrases:
             elder = theme.mode.value == "elder"
             columns = (6 if language == "zh" else 4) - (2 if elder and language == "en" else 0)
+            columns -= 1 if theme.narrow else 0  # a portrait screen: the chips need the width
             box.addWidget(QuickPhrases(field.quick_phrases, word, put, field.hint, columns))
         box.addWidget(self.keyboard)
 

@@ -157,7 +157,7 @@ class FormScreen(Screen):
         theme = self.theme
         window = self.window()
         if window.width() < window.height():  # narrow: choices get the width for their words
-            theme = replace(theme, choice_columns=max(1, theme.choice_columns - 1))
+            theme = replace(theme, choice_columns=max(1, theme.choice_columns - 1), narrow=True)
         self.editor = editor_for(
             field,
             theme,
