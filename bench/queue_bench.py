@@ -162,7 +162,7 @@ def bench_drain(workdir: Path, items: int, baseline_posts: int, config: QueueCon
             assert result.status == "accepted", result
         single_s = time.perf_counter() - began
 
-        outbox = Outbox(workdir / "drain.sqlite", "T0001", config=config)
+        outbox = Outbox(workdir / "drain.sqlite", "T0001", key=os.urandom(32), config=config)
         fill_s = _fill(outbox, items)
         began = time.perf_counter()
         depth = outbox.stats().depth  # what the UI and the heartbeat ask for, on the full backlog

@@ -1,8 +1,12 @@
-"""Command line of the reference hub: a thin layer over hub.app and hub.store (and, for `enrol` only,
-the terminal-side kiosk.enrolment, until enrolment moves onto HTTP).
+"""Command line of the reference hub: a thin layer over hub.app, hub.store and the fleet modules
+(hub/fleet_cli.py: enrolment codes, revocation, remote commands, audit verification).
 
 python -m hub serve --db var/hub.sqlite [--host 127.0.0.1] [--port 8765] [--catalog FILE]
-python -m hub enrol --db var/hub.sqlite --terminal T0001 --keyring file:var/keyring.cfg
+python -m hub enrolment-code --db var/hub.sqlite --terminal T0002 --group G [--ttl 900]
+python -m hub revoke --db var/hub.sqlite --terminal T0002
+python -m hub command issue --db var/hub.sqlite --terminal T0001 out_of_service --reason hardware
+python -m hub command list --db var/hub.sqlite [--terminal T0001]
+python -m hub audit verify --db var/hub.sqlite --terminal T0001
 python -m hub advance C0000001 in_progress --db var/hub.sqlite
 python -m hub seed --db var/hub.sqlite
 python -m hub cases --db var/hub.sqlite
@@ -21,6 +25,7 @@ from pathlib import Path
 
 from contract.local_ref import DEMO_GENERATION, LocalRef
 from hub.catalog import DEFAULT_CATALOG
+from hub.fleet_cli import add_fleet_commands
 from hub.store import CASE_STATUSES, HubStore, StoreError
 
 
@@ -83,6 +88,7 @@ def _serve(args: argparse.Namespace) -> int:
             retry_after_s=args.retry_after,
         ),
         max_batch_items=args.max_batch_items,
+        enrolment_per_minute=args.enrolment_per_minute,
     )
     app = create_app(settings)
     config = uvicorn.Config(
@@ -103,16 +109,6 @@ def _serve(args: argparse.Namespace) -> int:
         server.run(sockets=[sock])
     else:
         server.run()
-    return 0
-
-
-def _enrol(args: argparse.Namespace) -> int:
-    from kiosk.enrolment import enrol_terminal
-    from kiosk.secrets import select_keyring_backend
-
-    select_keyring_backend(args.keyring)
-    enrol_terminal(args.terminal, Path(args.db))
-    print(f"terminal {args.terminal} enrolled; credentials stored in keyring ({args.keyring.split(':')[0]})")
     return 0
 
 
@@ -209,6 +205,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-in-flight", type=int, default=0, help="answer 503 above this (0: no limit)")
     serve.add_argument("--rate-per-minute", type=int, default=0, help="answer 429 above this per terminal")
     serve.add_argument("--retry-after", type=int, default=2, help="Retry-After of a 503, seconds")
+    serve.add_argument(
+        "--enrolment-per-minute", type=int, default=10, help="enrolment attempts per client address a minute"
+    )
     serve.add_argument("--seed-demo", action="store_true", help="add the demo cases before serving")
     serve.add_argument("--card-hash", default=None, help="with --seed-demo: attach the demo cases to a card")
     serve.add_argument("--ssl-certfile", default=None, help="serve HTTPS with this certificate (PEM)")
@@ -216,11 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="warning")
     serve.set_defaults(func=_serve)
 
-    enrol = sub.add_parser("enrol", help="create a terminal's credentials in keyring and register them here")
-    enrol.add_argument("--db", required=True)
-    enrol.add_argument("--terminal", required=True)
-    enrol.add_argument("--keyring", default="system", help='"system" or "file:<path>"')
-    enrol.set_defaults(func=_enrol)
+    add_fleet_commands(sub)
 
     advance = sub.add_parser("advance", help="move a case to a new status (staff work, for demos)")
     advance.add_argument("case", help="case id or local reference")

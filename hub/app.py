@@ -30,6 +30,7 @@ from hub import json_body, models
 from hub.auth import NO_BODY, GateSettings, SignatureGate
 from hub.catalog import CatalogFile
 from hub.field_vault import catalogue_classes
+from hub.fleet_routes import HeartbeatAnswer, install_fleet_routes
 from hub.profiles import ProfileStore, load_addresses, profile_answer
 from hub.records import NoRecord, SubjectIncomplete, issue_record
 from hub.store import HubStore, StoreError
@@ -73,6 +74,7 @@ class HubSettings:
     gate: GateSettings = field(default_factory=GateSettings)
     max_batch_items: int = 1000
     addresses_path: Path | None = None  # the community's address list (hub/data/demo_addresses.json)
+    enrolment_per_minute: int = 10  # POST /v1/enrolment attempts per client address (hub/fleet_routes.py)
 
 
 class ApiError(Exception):
@@ -236,6 +238,8 @@ def create_app(settings: HubSettings) -> FastAPI:
     profiles = ProfileStore(store)  # sealed with the store's field key (hub/field_vault.py)
     app.state.profiles = profiles
     _install_error_handlers(app)
+    # audit upload, command results, credential rotation, enrolment by code
+    fleet = install_fleet_routes(app, store, settings.enrolment_per_minute)
 
     @app.get("/healthz", response_model=models.Ack, summary="Liveness probe (not signed)")
     def healthz() -> dict[str, Any]:
@@ -382,15 +386,16 @@ def create_app(settings: HubSettings) -> FastAPI:
 
     @app.post(
         "/v1/terminals/{terminal_id}/heartbeat",
-        response_model=models.Ack,
+        response_model=HeartbeatAnswer,
         responses=ERRORS,
-        summary="A terminal's device health, queue depth, oldest pending age and versions",
+        summary="A terminal's device health, queue depth, oldest pending age, versions and audit head; "
+        "answers the held audit head and the pending signed commands",
     )
     def heartbeat(terminal_id: str, request: Request, beat: models.HeartbeatIn) -> dict[str, Any]:
         if terminal_id != _terminal(request):
             raise ApiError(403, "terminal_mismatch", "a terminal may only report its own heartbeat")
         store.record_heartbeat(terminal_id, {**beat.health, **(beat.model_extra or {})})
-        return {"ok": True}
+        return fleet.heartbeat_answer(terminal_id, beat.health)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:

@@ -38,7 +38,8 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-PUBLIC_PREFIXES = ("/openapi.json", "/docs", "/redoc", "/healthz")
+# /v1/enrolment: a terminal has no credentials before it enrols (hub/fleet_routes.py guards it)
+PUBLIC_PREFIXES = ("/openapi.json", "/docs", "/redoc", "/healthz", "/v1/enrolment")
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 NO_BODY = None  # scope["state"]["json_body"] when the request has no body
 

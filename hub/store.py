@@ -158,6 +158,18 @@ class HubStore:
         with self._lock:
             self._db.conn.close()
 
+    # the fleet modules (hub/audit_store.py, hub/commands.py, hub/enrolment_codes.py) keep their own
+    # tables in this file and use its one connection and lock
+    def transaction(self) -> Any:
+        """A write transaction (BEGIN IMMEDIATE) under the store's lock: `with store.transaction() as db`."""
+        return self._tx()
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite_utils.Database]:
+        """The database under the store's lock, for reads."""
+        with self._lock:
+            yield self._db
+
     # --- terminals and replay protection ------------------------------------------------------------
 
     def register_terminal(self, terminal_id: str, token: str, hmac_key: bytes) -> None:

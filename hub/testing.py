@@ -1,7 +1,8 @@
 """Start the reference hub as a real subprocess, for tests, benchmarks and demos (no pytest needed).
 
-    hub = start_hub(tmp / "hub.sqlite", terminal_id="T0001")   # enrols T0001 in the current keyring
+    hub = start_hub(tmp / "hub.sqlite", terminal_id="T0001")   # enrols T0001 (by code) in keyring
     client = hub.client()
+    hub.enrol("T0002")         # one more terminal, through a one-time code over HTTP
     ...
     hub.stop(); hub.start()    # restart on the same database and the same port
     hub.stop()
@@ -25,11 +26,35 @@ from pathlib import Path
 
 import requests
 
+from hub.enrolment_codes import EnrolmentDesk
+from hub.store import HubStore
 from kiosk.config import HubConfig
-from kiosk.enrolment import enrol_terminal, new_credentials, register_at_hub
+from kiosk.enrolment import enrol_with_code, exchange_code, new_credentials
 from kiosk.secrets import HubCredentials
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def register_at_hub(hub_db_path: Path, credentials: HubCredentials) -> bytes:
+    """Make the hub at `hub_db_path` accept these credentials directly in its store (hub-side tests
+    that need a terminal the hub knows, without a code); returns the fleet's card-hash salt."""
+    store = HubStore(hub_db_path)
+    try:
+        store.register_terminal(credentials.terminal_id, credentials.token, credentials.hmac_key)
+        return store.fleet_card_salt()
+    finally:
+        store.close()
+
+
+def issue_enrolment_code(
+    hub_db_path: Path, terminal_id: str, group: str = "default", ttl_s: int = 900
+) -> str:
+    """A one-time code from the hub's own store (what `python -m hub enrolment-code` does)."""
+    store = HubStore(hub_db_path)
+    try:
+        return EnrolmentDesk(store).issue_code(terminal_id, group, ttl_s)
+    finally:
+        store.close()
 
 
 class HubStartError(RuntimeError):
@@ -50,6 +75,18 @@ class RunningHub:
     port: int = 0
     startup_s: float = 0.0
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    def enrol(
+        self, terminal_id: str, group: str = "default", store_in_keyring: bool = True
+    ) -> HubCredentials:
+        """Enrol a terminal the way a technician does: a one-time code from the hub, exchanged over
+        HTTP by the terminal's side (kiosk.enrolment); stored in the current keyring backend unless
+        told otherwise."""
+        code = issue_enrolment_code(self.db_path, terminal_id, group)
+        ca = str(self.tls[0]) if self.tls else None
+        if store_in_keyring:
+            return enrol_with_code(self.url, code, terminal_id, ca_bundle=ca).credentials
+        return exchange_code(self.url, code, terminal_id, ca_bundle=ca).credentials
 
     @property
     def url(self) -> str:
@@ -148,7 +185,7 @@ def start_hub(
     port: int = 0,
     tls: tuple[Path, Path] | None = None,
 ) -> RunningHub:
-    """Enrol `terminal_id` at a new or existing hub database and start the hub on 127.0.0.1.
+    """Start the hub on 127.0.0.1 over a new or existing database and enrol `terminal_id` by code.
 
     With `store_in_keyring` the credentials also go into the current keyring backend (the kiosk's
     side of enrolment); without, they are only returned (e.g. for a benchmark that builds its client
@@ -157,19 +194,19 @@ def start_hub(
     """
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    if store_in_keyring:
-        credentials = enrol_terminal(terminal_id, db_path)
-    else:
-        credentials = new_credentials(terminal_id)
-        register_at_hub(db_path, credentials)
     hub = RunningHub(
         db_path=db_path,
         terminal_id=terminal_id,
-        credentials=credentials,
+        credentials=new_credentials(terminal_id),  # replaced by the enrolment below
         catalog=catalog,
         extra_args=tuple(extra_args),
         port=port,
         tls=tls,
     )
     hub.start()
+    try:
+        hub.credentials = hub.enrol(terminal_id, store_in_keyring=store_in_keyring)
+    except BaseException:
+        hub.stop()
+        raise
     return hub

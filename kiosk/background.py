@@ -19,8 +19,10 @@ from dataclasses import dataclass
 
 from drivers.health import HealthBoard
 from kiosk.config import KioskConfig
+from kiosk.fleet_link import FleetLink
 from kiosk.heartbeat import Heartbeat, HeartbeatSources, HeartbeatStatus
 from kiosk.hub_api import Hub
+from offline_queue.errors import QueueError
 from offline_queue.outbox import Outbox
 from offline_queue.stats import QueueStats
 from offline_queue.sync_worker import SyncReport, SyncWorker
@@ -56,13 +58,24 @@ class TerminalBackground:
         outbox: Outbox,
         health_board: HealthBoard,
         catalogue_version_fn: Callable[[], str | None],
+        fleet: FleetLink | None = None,
     ) -> None:
         self.config = config
         self.outbox = outbox
         self.sync_worker = SyncWorker(outbox, hub, config.queue)
+        sources = HeartbeatSources(health_board, outbox.stats, catalogue_version_fn)
+        if fleet is not None:  # audit head in each report; uploads and pulled commands after it
+            sources = HeartbeatSources(
+                health_board,
+                outbox.stats,
+                catalogue_version_fn,
+                audit_head=fleet.audit_head,
+                on_answer=fleet.on_answer,
+                on_refused=fleet.on_refused,
+            )
         self.heartbeat = Heartbeat(
             hub,
-            HeartbeatSources(health_board, outbox.stats, catalogue_version_fn),
+            sources,
             interval_s=config.hub.heartbeat_interval_s,
             backoff_base_s=config.queue.backoff_base_s,
             backoff_cap_s=config.queue.backoff_cap_s,
@@ -104,3 +117,26 @@ class TerminalBackground:
             sync=SyncStatus(worker.running, worker.failures, worker.next_delay_s),
             heartbeat=self.heartbeat.status(),
         )
+
+
+def heartbeat_without_outbox(
+    config: KioskConfig,
+    hub: Hub,
+    health_board: HealthBoard,
+    problem: QueueError,
+    catalogue_version_fn: Callable[[], str | None],
+) -> Heartbeat:
+    """A heartbeat (not started) for a terminal whose outbox cannot be opened (OutboxLost,
+    QueueCorrupt ...): its queue part is `{"error": "<type>"}`, so the hub hears of the loss; the
+    devices and versions are reported as usual. Started by ui.app until a technician acts."""
+
+    def queue_stats() -> QueueStats:
+        raise problem
+
+    return Heartbeat(
+        hub,
+        HeartbeatSources(health_board, queue_stats, catalogue_version_fn),
+        interval_s=config.hub.heartbeat_interval_s,
+        backoff_base_s=config.queue.backoff_base_s,
+        backoff_cap_s=config.queue.backoff_cap_s,
+    )

@@ -12,7 +12,23 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from drivers.card.config import CardReaderConfig
+from drivers.printer.config import PrinterConfig
 from kiosk.errors import ConfigError
+from offline_queue.config import QueueConfig
+
+# the device and queue sections are owned by their packages (which import nothing from kiosk/);
+# re-exported here so `from kiosk.config import QueueConfig` keeps working
+__all__ = [
+    "CardReaderConfig",
+    "HubConfig",
+    "KioskConfig",
+    "PrinterConfig",
+    "QueueConfig",
+    "SessionConfig",
+    "UiConfig",
+    "load_config",
+]
 
 _TERMINAL_ID = re.compile(r"^[A-Z0-9]{2,12}$")
 
@@ -28,45 +44,12 @@ class HubConfig:
 
 
 @dataclass(frozen=True)
-class QueueConfig:
-    batch_max_items: int = 200
-    batch_max_bytes: int = 512 * 1024
-    backoff_base_s: float = 1.0
-    backoff_cap_s: float = 300.0
-    idle_poll_s: float = 5.0  # how often the worker looks for work when nobody wakes it
-    retention_days: float = 30.0  # acked items are purged after this
-    max_db_bytes: int = 0  # cap on the outbox file (a full cap refuses new submissions); 0 = no cap
-
-
-@dataclass(frozen=True)
-class CardReaderConfig:
-    kind: str = "simulated"  # "pcsc" or "simulated"
-    reader_name: str = ""  # substring of the PC/SC reader name; empty = first reader
-    profiles: tuple[str, ...] = ("community-resident-v1", "community-technician-v1")
-
-
-@dataclass(frozen=True)
-class PrinterConfig:
-    kind: str = "simulated"  # "network", "usb", "serial", "file" or "simulated"
-    host: str = "127.0.0.1"
-    port: int = 9100
-    usb_vendor_id: int = 0
-    usb_product_id: int = 0
-    serial_device: str = "/dev/ttyS0"
-    serial_baudrate: int = 19200
-    file_path: str = ""
-    profile: str = "default"
-    chinese: str = "gb18030"  # "gb18030" (printer has a Chinese font) or "raster"
-    width_chars: int = 48  # characters per line in the normal font (80 mm paper)
-    timeout_s: float = 5.0
-
-
-@dataclass(frozen=True)
 class SessionConfig:
     inactivity_s: float = 60.0
     warning_s: float = 20.0
     elder_inactivity_s: float = 150.0
     elder_warning_s: float = 45.0
+    busy_deadline_s: float = 20.0  # a wait longer than this offers a ticket / staff (the wait goes on)
 
 
 @dataclass(frozen=True)
@@ -74,6 +57,7 @@ class UiConfig:
     language: str = "zh"  # "zh" or "en"
     fullscreen: bool = True
     speech: bool = True
+    speech_sink: str = ""  # "" = the sound card; a file path (e.g. /dev/null) gets the audio instead
     technician_pin_hash: str = ""  # pbkdf2 hash; the PIN itself is never stored
 
 
@@ -91,7 +75,9 @@ class KioskConfig:
 
     def __post_init__(self) -> None:
         if not _TERMINAL_ID.match(self.terminal_id):
-            raise ConfigError(f"terminal_id must be 2-12 upper-case letters or digits, got {self.terminal_id!r}")
+            raise ConfigError(
+                f"terminal_id must be 2-12 upper-case letters or digits, got {self.terminal_id!r}"
+            )
         if self.ui.language not in ("zh", "en"):
             raise ConfigError(f"ui.language must be zh or en, got {self.ui.language!r}")
         if self.card_reader.kind not in ("pcsc", "simulated"):
@@ -102,6 +88,10 @@ class KioskConfig:
             raise ConfigError("keyring_backend must be 'system' or 'file:<path>'")
         if self.queue.batch_max_items < 1 or self.queue.batch_max_bytes < 1024:
             raise ConfigError("queue batch limits are too small")
+        if self.queue.poison_attempts < 1:
+            raise ConfigError("queue.poison_attempts must be at least 1")
+        if self.card_reader.read_timeout_s <= 0:
+            raise ConfigError("card_reader.read_timeout_s must be above 0")
         if self.session.warning_s < 20 or self.session.elder_warning_s < 20:
             raise ConfigError("the inactivity warning must give at least 20 s (WCAG 2.2.1)")
 

@@ -1,54 +1,160 @@
-"""Enrolment of a terminal: new hub credentials, stored in keyring (the kiosk's side) and registered
-in the reference hub's database (the hub's side). The hub hands out the fleet-wide card-hash salt
-with the enrolment; the terminal keeps it in keyring too (kiosk.secrets.card_hash_salt).
+"""Enrolment of a terminal by a one-time code, and credential rotation: the terminal's side, over
+HTTP(S) only (the terminal never opens the hub's database).
 
-A production hub enrols terminals through its own administration; for the reference hub, the demo
-and the tests, this module does both halves on one machine.
+    enrolled = enrol_with_code("https://hub.example:8765", "7KQ2M-XW4PD", "T0002")
+    # token, HMAC key and the fleet's card-hash salt are now in keyring (kiosk.secrets)
+
+The hub issues the code (`python -m hub enrolment-code --terminal T0002 --group G`): single use,
+expiring, bound to one terminal id. POST /v1/enrolment is the one unsigned /v1 call (the terminal
+has nothing to sign with yet); the code is its guard and the hub rate-limits it.
+
+Rotation (remote command "rotate_credentials"): `rotate_credentials(client)` asks the hub for new
+credentials, stores them in keyring, and confirms them; the hub then refuses the old ones.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import secrets
-from pathlib import Path
+from dataclasses import dataclass
+from typing import Any
 
+import requests
+
+from kiosk.errors import KioskError, WayForward
+from kiosk.hub_api import HubError, HubRefused, HubUnavailable
 from kiosk.secrets import HubCredentials, store_card_hash_salt, store_hub_credentials
 
 log = logging.getLogger(__name__)
 
+ENROLMENT_PATH = "/v1/enrolment"
+
+
+class EnrolmentRefused(KioskError):
+    """The hub refused the code: `error` is bad_code, code_used, code_expired, terminal_revoked,
+    rate_limited or invalid_request."""
+
+    message_key = "enrolment.refused"
+    ways_forward = (WayForward.CALL_STAFF,)
+
+    def __init__(self, error: str, message: str = "") -> None:
+        super().__init__(message or error)
+        self.error = error
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    terminal_id: str
+    group: str
+    credentials: HubCredentials
+    card_hash_salt: bytes
+
 
 def new_credentials(terminal_id: str) -> HubCredentials:
-    """Fresh random credentials: a 256-bit bearer token and a 256-bit HMAC key."""
-    return HubCredentials(
-        terminal_id=terminal_id, token=secrets.token_urlsafe(32), hmac_key=secrets.token_bytes(32)
-    )
+    """Fresh random credentials (256-bit token and HMAC key), for tests and benchmarks that need a
+    terminal identity without a hub."""
+    return HubCredentials(terminal_id, secrets.token_urlsafe(32), secrets.token_bytes(32))
 
 
-def register_at_hub(hub_db_path: Path, credentials: HubCredentials) -> bytes:
-    """Make the reference hub at `hub_db_path` accept these credentials (replacing older ones).
+def exchange_code(
+    hub_url: str,
+    code: str,
+    terminal_id: str | None = None,
+    *,
+    ca_bundle: str | None = None,
+    timeout: tuple[float, float] = (5.0, 20.0),
+) -> Enrolled:
+    """POST the code to the hub; returns what it issued without storing anything.
 
-    Returns the fleet's card-hash salt (made by the hub on the first enrolment, the same ever after).
+    Raises EnrolmentRefused (the hub said no) and HubUnavailable (no answer, 5xx).
     """
-    # imported here: the kiosk core does not depend on the hub package except for this set-up step
-    from hub.store import HubStore
-
-    store = HubStore(hub_db_path)
+    body: dict[str, Any] = {"code": code.strip()}
+    if terminal_id:
+        body["terminal_id"] = terminal_id
     try:
-        store.register_terminal(credentials.terminal_id, credentials.token, credentials.hmac_key)
-        return store.fleet_card_salt()
-    finally:
-        store.close()
+        response = requests.post(
+            hub_url.rstrip("/") + ENROLMENT_PATH,
+            json=body,
+            timeout=timeout,
+            verify=ca_bundle or True,
+            allow_redirects=False,
+        )
+    except requests.RequestException as exc:
+        raise HubUnavailable(f"enrolment: {type(exc).__name__}") from exc
+    try:
+        raw = response.json()
+    except ValueError:
+        raw = {}
+    if response.status_code >= 500:
+        raise HubUnavailable(f"enrolment: HTTP {response.status_code}", status=response.status_code)
+    if response.status_code != 200 or not isinstance(raw, dict):
+        error = raw.get("error", "refused") if isinstance(raw, dict) else "refused"
+        message = raw.get("message", "") if isinstance(raw, dict) else ""
+        raise EnrolmentRefused(str(error), f"HTTP {response.status_code}: {message}")
+    try:
+        issued_for = raw["terminal_id"]
+        credentials = HubCredentials(
+            issued_for, raw["token"], base64.b64decode(raw["hmac_key"], validate=True)
+        )
+        salt = base64.b64decode(raw["card_hash_salt"], validate=True)
+    except (KeyError, TypeError, binascii.Error) as exc:
+        raise EnrolmentRefused("bad_answer", "the hub's enrolment answer is incomplete") from exc
+    if terminal_id and issued_for != terminal_id:
+        raise EnrolmentRefused("bad_answer", "the hub answered for another terminal")
+    return Enrolled(issued_for, str(raw.get("group", "")), credentials, salt)
 
 
-def enrol_terminal(terminal_id: str, hub_db_path: Path) -> HubCredentials:
-    """Create credentials, store them in the current keyring backend and register them at the hub;
-    the fleet's card-hash salt the hub answers with is stored in keyring as well.
+def enrol_with_code(
+    hub_url: str, code: str, terminal_id: str | None = None, *, ca_bundle: str | None = None
+) -> Enrolled:
+    """Exchange the code and store the credentials and the card salt in the current keyring backend.
 
-    Raises keyring errors when the keyring cannot be written, sqlite3 errors when the hub DB cannot.
+    Raises EnrolmentRefused, HubUnavailable, and keyring errors when keyring cannot be written.
     """
-    credentials = new_credentials(terminal_id)
-    store_hub_credentials(credentials)
-    salt = register_at_hub(hub_db_path, credentials)
-    store_card_hash_salt(terminal_id, salt)
-    log.info("terminal enrolled", extra={"terminal_id": terminal_id})
-    return credentials
+    enrolled = exchange_code(hub_url, code, terminal_id, ca_bundle=ca_bundle)
+    store_hub_credentials(enrolled.credentials)
+    store_card_hash_salt(enrolled.terminal_id, enrolled.card_hash_salt)
+    log.info("terminal enrolled", extra={"terminal_id": enrolled.terminal_id, "group": enrolled.group})
+    return enrolled
+
+
+def rotate_credentials(client: Any) -> dict[str, Any]:
+    """Switch `client` (kiosk.hub_client.HubClient) and keyring to new credentials from the hub.
+
+    New credentials are stored in keyring before the hub is asked to switch, so a crash in between
+    leaves the terminal with credentials the hub will accept once confirmed. When the confirmation
+    gets no answer, one confirmation signed with the new credentials tells whether the hub switched
+    (it answers "no_rotation": nothing pending any more); otherwise keyring goes back to the old ones.
+    Raises HubError when the rotation did not happen.
+    """
+    old = client.credentials
+    new = client.request_new_credentials()
+    store_hub_credentials(new)
+    try:
+        client.confirm_credentials(new)
+    except HubUnavailable:
+        if not _switched_already(client, new):
+            store_hub_credentials(old)
+            raise
+    except HubError:
+        store_hub_credentials(old)
+        raise
+    log.info("hub credentials rotated", extra={"terminal_id": new.terminal_id})
+    return {"rotated": True}
+
+
+def _switched_already(client: Any, new: HubCredentials) -> bool:
+    old = client.credentials
+    client.use_credentials(new)
+    try:
+        client.confirm_credentials(new)
+        return True
+    except HubRefused as exc:
+        if exc.error == "no_rotation":
+            return True
+    except HubError:
+        pass
+    client.use_credentials(old)
+    return False

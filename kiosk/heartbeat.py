@@ -70,6 +70,11 @@ class HeartbeatSources:
     health_board: HealthBoard
     queue_stats: Callable[[], QueueStats]
     catalogue_version: Callable[[], str | None]
+    # fleet operations (kiosk.fleet_link): the audit chain head for the report, what to do with the
+    # hub's answer (audit upload, pulled commands) and with a refusal (a revoked terminal)
+    audit_head: Callable[[], dict[str, Any]] | None = None
+    on_answer: Callable[[Any], None] | None = None
+    on_refused: Callable[[HubError], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -134,7 +139,7 @@ class Heartbeat:
             }
             for name, h in sorted(self.sources.health_board.snapshot().items())
         }
-        return {
+        report: dict[str, Any] = {
             "sent_at": _iso(time.time()),
             "uptime_s": round(time.monotonic() - self._started_monotonic, 1),
             "devices": devices,
@@ -146,6 +151,9 @@ class Heartbeat:
                 "hub_contract": HUB_CONTRACT,
             },
         }
+        if self.sources.audit_head is not None:
+            report["audit"] = self.sources.audit_head()
+        return report
 
     def _queue_part(self) -> dict[str, Any]:
         try:
@@ -166,9 +174,10 @@ class Heartbeat:
             with self._lock:
                 self._last_attempt_at = time.time()
             try:
-                self.hub.heartbeat(self.compose())
+                answer = self.hub.heartbeat(self.compose())
             except HubError as exc:
                 self._failed(exc, exc.retry_after_s if isinstance(exc, HubUnavailable) else None)
+                self._after(self.sources.on_refused, exc)
                 return False
             except Exception as exc:  # a bug in a source must not stop the reports: log, keep it visible
                 log_unexpected(log, "heartbeat could not be composed", exc)
@@ -180,7 +189,18 @@ class Heartbeat:
                 self._last_sent_at = time.time()
                 self._last_error = None
                 self._retry_after_s = None
+            self._after(self.sources.on_answer, answer)
             return True
+
+    @staticmethod
+    def _after(hook: Callable[[Any], None] | None, value: Any) -> None:
+        """Run a fleet hook; its failure is logged, never counted against the heartbeat."""
+        if hook is None:
+            return
+        try:
+            hook(value)
+        except Exception as exc:  # the next heartbeat tries again
+            log_unexpected(log, "heartbeat answer not handled", exc)
 
     def _failed(self, exc: BaseException, retry_after_s: float | None) -> None:
         error = _describe(exc)

@@ -13,16 +13,17 @@ from typing import Any, Protocol
 # the wire shapes live in contract.wire (shared with the hub); re-exported here for the kiosk's users
 from contract.wire import SubmissionItem, SubmissionResult
 from kiosk.errors import KioskError, WayForward
+from offline_queue.delivery import DeliveryFailed, DeliveryGarbled, DeliveryRefused, DeliveryUnavailable
 
 
-class HubError(KioskError):
+class HubError(KioskError, DeliveryFailed):
     """The hub could not give a usable answer."""
 
     message_key = "error.hub"
     ways_forward = (WayForward.RETRY, WayForward.TICKET, WayForward.CALL_STAFF)
 
 
-class HubUnavailable(HubError):
+class HubUnavailable(HubError, DeliveryUnavailable):
     """Transport failure, timeout, 5xx, 429 or 503: try again later.
 
     `retry_after_s` is the hub's Retry-After when it sent one (None otherwise).
@@ -36,7 +37,7 @@ class HubUnavailable(HubError):
         self.status = status
 
 
-class HubRefused(HubError):
+class HubRefused(HubError, DeliveryRefused):
     """The hub refused the request for good (400, 401, 403, 404, 409, 413, 422): retrying won't help."""
 
     message_key = "error.hub_refused"
@@ -57,7 +58,7 @@ class HubNotFound(HubRefused):
         super().__init__(detail, status=404, error=error)
 
 
-class HubProtocolError(HubError):
+class HubProtocolError(HubError, DeliveryGarbled):
     """The hub answered something that does not follow the contract (garbage, wrong shape)."""
 
     message_key = "error.hub_unavailable"
@@ -132,4 +133,6 @@ class Hub(Protocol):
 
     def issue_record(self, service_id: str, subject: dict[str, Any]) -> RecordDocument: ...
 
-    def heartbeat(self, health: dict[str, Any]) -> None: ...
+    def heartbeat(self, health: dict[str, Any]) -> dict[str, Any] | None:
+        """The hub's answer (audit head held, pending commands); None or {} from a hub without them."""
+        ...

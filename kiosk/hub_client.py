@@ -35,6 +35,7 @@ from kiosk.hub_api import (
     CaseEvent,
     CaseStatus,
     CatalogFetch,
+    HubError,
     HubNotFound,
     HubProtocolError,
     HubRefused,
@@ -276,6 +277,15 @@ class HubClient:
         _require(not missing, f"{len(missing)} item(s) without a result")
         return [by_key[k] for k in keys]
 
+    def hub_is_up(self) -> bool:
+        """True when the hub answers its liveness probe (GET /healthz). The sync worker asks when an
+        item fails alone and nothing else is left to send (offline_queue.delivery.BatchSender)."""
+        try:
+            self._request("GET", "/healthz")
+        except HubError:
+            return False
+        return True
+
     def fetch_catalog(self, etag: str | None = None) -> CatalogFetch:
         headers = {"If-None-Match": etag} if etag else None
         response = self._request("GET", "/v1/catalog", headers=headers)
@@ -352,7 +362,55 @@ class HubClient:
         _require(isinstance(raw, dict) and isinstance(raw.get("buildings"), list), "addresses.buildings")
         return raw
 
-    def heartbeat(self, health: dict[str, Any]) -> None:
-        path = "/v1/terminals/" + quote(self._credentials.terminal_id, safe="") + "/heartbeat"
-        self._request("POST", path, {"health": health})
+    def heartbeat(self, health: dict[str, Any]) -> dict[str, Any]:
+        """The hub's answer: `audit` (the head it holds) and `commands` (signed, pending) when the hub
+        has them; an older hub's bare `{ok}` is fine."""
+        raw = self._json(self._request("POST", self._terminal_path("/heartbeat"), {"health": health}))
+        _require(isinstance(raw, dict), "heartbeat answer is not an object")
+        return raw
 
+    # --- fleet operations (kiosk.fleet_link) ----------------------------------------------------------
+
+    @property
+    def credentials(self) -> HubCredentials:
+        return self._credentials
+
+    def use_credentials(self, credentials: HubCredentials) -> None:
+        """Sign from now on with `credentials` (after a rotation)."""
+        self._credentials = credentials
+
+    def _terminal_path(self, tail: str) -> str:
+        return "/v1/terminals/" + quote(self._credentials.terminal_id, safe="") + tail
+
+    def upload_audit(self, entries: list[dict[str, Any]]) -> dict[str, Any]:
+        """Send audit entries {seq, h, entry}; returns the head the hub holds afterwards {seq, h}."""
+        raw = self._json(self._request("POST", self._terminal_path("/audit"), {"entries": entries}))
+        _require(isinstance(raw, dict) and isinstance(raw.get("seq"), int), "audit answer has no seq")
+        return raw
+
+    def report_command_result(self, command_id: str, result: str, detail: dict[str, Any]) -> None:
+        path = self._terminal_path("/commands/" + quote(command_id, safe="") + "/result")
+        self._request("POST", path, {"result": result, "detail": detail})
+
+    def request_new_credentials(self) -> HubCredentials:
+        """New credentials from the hub, pending there until confirm_credentials()."""
+        import base64
+
+        raw = self._json(self._request("POST", self._terminal_path("/credentials"), {}))
+        _require(isinstance(raw, dict) and isinstance(raw.get("token"), str), "credentials answer")
+        try:
+            key = base64.b64decode(raw["hmac_key"], validate=True)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise HubProtocolError("credentials answer has no usable hmac_key") from exc
+        return HubCredentials(self._credentials.terminal_id, raw["token"], key)
+
+    def confirm_credentials(self, new: HubCredentials) -> None:
+        """Ask the hub to switch to `new` (signed with the current credentials); from then on this
+        client signs with `new`, and the hub refuses the old ones."""
+        from contract.command_signing import rotation_proof
+
+        proof = rotation_proof(new.hmac_key, new.terminal_id, new.token)
+        self._request(
+            "POST", self._terminal_path("/credentials:confirm"), {"token": new.token, "proof": proof}
+        )
+        self._credentials = new

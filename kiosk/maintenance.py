@@ -6,6 +6,7 @@ from the background work, the device health board and the outbox, and the techni
     sync = desk.force_sync()            # blocking hub calls: a worker thread, never the UI thread
     desk.print_test_page("zh")          # blocking: raises the printer's error (PaperOut ...)
     desk.requeue_dead_letters()         # the number of dead letters sent again
+    desk.start_new_outbox()             # after OutboxLost (report.outbox_problem): a new, empty outbox
 
 No personal data: dead letters carry their local reference, service id and reason only.
 """
@@ -20,7 +21,10 @@ from typing import Any
 
 from drivers.health import HealthBoard
 from drivers.printer.model import Footer, KeyValue, Line, PrintResult, ReceiptDocument, Rule, Title
+from kiosk import receipts
 from kiosk.errors import KioskError
+from kiosk.local_time import human_time
+from offline_queue.errors import OutboxLost, QueueFileUnusable
 
 log = logging.getLogger(__name__)
 
@@ -64,12 +68,20 @@ class MaintenanceReport:
     heartbeat_failures: int
     heartbeat_error: str | None
     dead_letters: tuple[DeadLetterLine, ...]
+    # why the outbox cannot be opened ("OutboxLost: ..."), None when it is fine or not built yet
+    outbox_problem: str | None = None
 
 
 def _resolve(part: Any) -> Any:
-    """A Deferred part (ui.deferred) is loaded only when it already was; anything else as it is."""
+    """A Deferred part (ui.deferred) is loaded only when it already was (raising why its build failed,
+    if it did); anything else as it is."""
     if part is not None and hasattr(part, "loaded") and hasattr(part, "load"):
-        return part.load() if part.loaded else None
+        if part.loaded:
+            return part.load()
+        failure = getattr(type(part), "failure", None) and part.failure
+        if isinstance(failure, Exception):
+            raise failure
+        return None
     return part
 
 
@@ -82,15 +94,53 @@ class MaintenanceDesk:
         background_fn: Callable[[], Any],
         outbox_fn: Callable[[], Any],
         printer_fn: Callable[[], Any],
+        new_outbox_fn: Callable[[], int] | None = None,
+        audit: Callable[..., Any] | None = None,
     ) -> None:
         self._health = health
         self._background_fn = background_fn
         self._outbox_fn = outbox_fn
         self._printer_fn = printer_fn
+        self._new_outbox_fn = new_outbox_fn  # e.g. lambda: start_new_outbox(path, terminal_id)
+        self._outbox_problem: QueueFileUnusable | None = None
+        self.audit = audit  # kiosk.audit.AuditLog.append: each action below leaves an entry
+
+    def _audited(self, action: str, job: Callable[[], Any], count: Callable[[Any], int | None]) -> Any:
+        """Run a technician action and audit it: ok (with a count) or failed (with the error's type)."""
+        try:
+            result = job()
+        except Exception as exc:
+            if self.audit is not None:
+                self.audit("technician", action=action, result="failed", error=type(exc).__name__)
+            raise
+        if self.audit is not None:
+            self.audit("technician", action=action, result="ok", count=count(result))
+        return result
 
     def _outbox(self) -> Any:
         background = self._background_fn()
-        return background.outbox if background is not None else _resolve(self._outbox_fn())
+        if background is not None:
+            return background.outbox
+        try:
+            outbox = _resolve(self._outbox_fn())
+        except QueueFileUnusable as exc:  # lost, corrupt, foreign: the technician must see why
+            self._outbox_problem = exc
+            return None
+        self._outbox_problem = None
+        return outbox
+
+    def start_new_outbox(self) -> int:
+        """A technician's decision after OutboxLost: set the empty file aside and start a new outbox
+        (new generation, returned). Raises MaintenanceUnavailable when the terminal has no such
+        action or the outbox opens fine, QueueError when the new file cannot be made."""
+        if self._new_outbox_fn is None:
+            raise MaintenanceUnavailable("this terminal cannot start a new outbox from here")
+        if self._outbox() is not None or not isinstance(self._outbox_problem, OutboxLost):
+            raise MaintenanceUnavailable("the outbox is not lost: nothing to start again")
+        generation = self._audited("new_outbox", self._new_outbox_fn, lambda g: g)
+        self._outbox_problem = None
+        log.warning("technician started a new outbox", extra={"generation": generation})
+        return generation
 
     def report(self, dead_letter_limit: int = 20) -> MaintenanceReport:
         """The current figures. Raises QueueError when the outbox cannot be read."""
@@ -118,9 +168,16 @@ class MaintenanceDesk:
             heartbeat_failures=0 if beat is None else beat.failures,
             heartbeat_error=None if beat is None else beat.last_error,
             dead_letters=tuple(DeadLetterLine(d.local_ref, d.service_id, d.reason) for d in letters),
+            outbox_problem=None
+            if self._outbox_problem is None
+            else f"{type(self._outbox_problem).__name__}: {self._outbox_problem}",
         )
 
     def force_sync(self) -> Any:
+        """Send everything pending now (offline_queue.SyncReport), audited. Raises as _force_sync."""
+        return self._audited("force_sync", self._force_sync, lambda report: report.acked)
+
+    def _force_sync(self) -> Any:
         """Send everything pending now (offline_queue.SyncReport). Raises MaintenanceUnavailable
         before the background work runs, SyncAlreadyRunning, QueueError."""
         background = self._background_fn()
@@ -131,21 +188,26 @@ class MaintenanceDesk:
         return report
 
     def print_test_page(self, language: str, terminal_id: str = "") -> PrintResult:
+        """Print a short page with no personal data, audited. Raises as _print_test_page."""
+        return self._audited(
+            "test_print", lambda: self._print_test_page(language, terminal_id), lambda _: None
+        )
+
+    def _print_test_page(self, language: str, terminal_id: str = "") -> PrintResult:
         """Print a short page with no personal data. Raises MaintenanceUnavailable, PaperOut,
         PrinterOffline, PrinterError."""
         printer = _resolve(self._printer_fn())
         if printer is None:
             raise MaintenanceUnavailable("printer not built yet")
-        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
-        title = "打印测试页" if language == "zh" else "Printer test page"
+        stamp = human_time(time.time())
         document = ReceiptDocument(
             blocks=(
-                Title(title),
+                Title(receipts.word("test_page", language)),
                 Rule(),
-                KeyValue("Terminal", terminal_id or "-"),
-                KeyValue("Time", stamp),
+                KeyValue(receipts.word("terminal", language), terminal_id or "-"),
+                KeyValue(receipts.word("time", language), stamp or "-"),
                 Line("ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789"),
-                Footer("OK"),
+                Footer(receipts.word("test_ok", language)),
             ),
             language=language,
         )
@@ -154,6 +216,10 @@ class MaintenanceDesk:
         return result
 
     def requeue_dead_letters(self) -> int:
+        """Put every dead letter back in the queue, audited; returns how many."""
+        return self._audited("requeue", self._requeue_dead_letters, lambda n: n)
+
+    def _requeue_dead_letters(self) -> int:
         """Put every dead letter back in the queue; returns how many. Raises MaintenanceUnavailable,
         QueueError."""
         outbox = self._outbox()

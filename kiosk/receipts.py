@@ -8,12 +8,14 @@ receipt are here in both languages because the printout is made below ui/ (no Qt
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from drivers.printer.model import Footer, KeyValue, Line, QrCode, ReceiptDocument, Rule, Title
 from kiosk.catalogue import Service
 from kiosk.forms import FormState
 from kiosk.hub_api import RecordDocument, Ticket
+from kiosk.local_time import human_time
 from kiosk.masking import mask_value
 
 _WORDS = {
@@ -34,7 +36,21 @@ _WORDS = {
     ),
     "issued": ("出具时间", "Issued"),
     "verify": ("扫码核验真伪", "Scan to verify"),
+    "test_page": ("打印测试页", "Printer test page"),
+    "test_ok": ("打印正常", "Printing works"),
 }
+
+
+# both languages on every reprint: whoever reads the paper later (staff, a family member) sees it
+REPRINT_MARK = "REPRINT / 补打"
+
+
+def reprinted(document: ReceiptDocument) -> ReceiptDocument:
+    """The same receipt marked as a reprint at its top (once: a reprint of a reprint stays one)."""
+    mark = Line(REPRINT_MARK, bold=True, align="center")
+    if document.blocks[:1] == (mark,):
+        return document
+    return replace(document, blocks=(mark, *document.blocks))
 
 
 def word(key: str, language: str) -> str:
@@ -42,8 +58,8 @@ def word(key: str, language: str) -> str:
     return en if language == "en" else zh
 
 
-def _stamp(at: datetime) -> str:
-    return at.astimezone().strftime("%Y-%m-%d %H:%M")
+def _stamp(at: datetime | str) -> str:
+    return human_time(at) or ""
 
 
 def submission_receipt(
@@ -67,7 +83,7 @@ def submission_receipt(
     blocks += [
         Rule(),
         Line(word("reference", language), align="center"),
-        Line(local_ref, bold=True, align="center"),
+        Title(local_ref),  # title size: the one thing the resident must be able to read back
         QrCode(spec.qr.replace("{ref}", local_ref) if spec else local_ref),
         KeyValue(word("terminal", language), terminal_id),
         KeyValue(word("time", language), _stamp(issued_at)),
@@ -90,7 +106,7 @@ def ticket_receipt(ticket: Ticket, *, is_local: bool, language: str, terminal_id
         blocks.append(KeyValue(word("ahead", language), str(ticket.waiting_ahead)))
     blocks += [
         KeyValue(word("terminal", language), terminal_id),
-        KeyValue(word("time", language), ticket.issued_at),
+        KeyValue(word("time", language), _stamp(ticket.issued_at)),
     ]
     if is_local:
         blocks.append(Footer(word("local_ticket", language)))
@@ -104,7 +120,7 @@ def record_receipt(record: RecordDocument, *, language: str) -> ReceiptDocument:
         blocks.append(KeyValue(label.get(language) or label.get("zh", ""), value))
     blocks += [
         Rule(),
-        KeyValue(word("issued", language), record.issued_at),
+        KeyValue(word("issued", language), _stamp(record.issued_at)),
         Line(word("verify", language), align="center"),
         QrCode(record.verify_url),
         Footer(record.record_id),

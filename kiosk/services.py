@@ -168,6 +168,13 @@ class ServiceActions:
         log.info("submission queued", extra={"service_id": service.id, "local_ref": str(ref)})
         return str(ref)
 
+    def delivered(self, local_ref: str) -> bool:
+        """Whether the hub has acknowledged the submission `local_ref` (read from the outbox)."""
+        states = getattr(self._outbox, "states", None)
+        if states is None:
+            return False
+        return states([local_ref]).get(local_ref) == "acked"
+
     # --- hub-backed kinds --------------------------------------------------------------------------
 
     def query(self, reference: str | None, identity: Identity | None) -> tuple[CaseStatus, ...]:

@@ -45,6 +45,7 @@ from kiosk.config import SessionConfig
 from kiosk.executor import Executor
 from kiosk.forms import FormState
 from kiosk.prefill import HubPrefill
+from kiosk.safe_logging import log_unexpected
 from kiosk.services import ServiceActions
 from kiosk.session_operations import ServiceOperations, UnexpectedFailure
 from kiosk.session_render import render_view
@@ -110,6 +111,8 @@ class Session(ServiceOperations):
         self._epoch = 0  # bumped by every wipe: results of older operations are dropped
         self._warning_shown: int | None = None  # the countdown's last rendered second
         self.community_places: tuple = ()  # kiosk.community.Building: the place picker's list
+        self._card_in_reader = False  # physical: outlives a session that ends with the card still in
+        self._delivery_asked = False  # a question to the outbox about the receipt's submission is out
         self._reset_fields()
         self._end_reason: EndReason | None = None
         self._step = Step.ATTRACT if catalogue is not None else Step.OUT_OF_SERVICE
@@ -126,6 +129,9 @@ class Session(ServiceOperations):
         self._form: FormState | None = None
         self._page = 0
         self._busy: str | None = None
+        self._busy_since: float | None = None
+        self._overdue = False  # busy for longer than busy_deadline_s: the screen offers a way out
+        self._operation: object | None = None
         self._error: ErrorView | None = None
         self._retry: Callable[[], None] | None = None
         self._outcome: Outcome | None = None
@@ -154,10 +160,15 @@ class Session(ServiceOperations):
         return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
 
     def _changed(self) -> None:
+        """Tell every subscriber. A subscriber that fails (a screen with a bug, a speech engine gone)
+        is logged and skipped: it must never stop the operation that changed the state."""
         view = self.view
         self._warning_shown = view.warning.seconds_left if view.warning is not None else None
         for callback in list(self._subscribers):
-            callback(view)
+            try:
+                callback(view)
+            except Exception as exc:  # noqa: BLE001 - any bug in a view: logged, the session goes on
+                log_unexpected(log, "a session subscriber failed", exc)
 
     def _activity(self) -> None:
         self._last_activity = self._clock()
@@ -177,12 +188,22 @@ class Session(ServiceOperations):
         return max(0, math.ceil(self._warning_until - self._clock()))
 
     def tick(self) -> None:
-        """Drive inactivity: show the warning, count it down, wipe when it runs out."""
+        """Drive inactivity: show the warning, count it down, wipe when it runs out. On the receipt,
+        ask the outbox whether the hub has the submission yet (the screen then says so)."""
         if self._step in (Step.ATTRACT, Step.OUT_OF_SERVICE):
             return
+        if self._step is Step.RECEIPT:
+            self._check_delivery()
         now = self._clock()
         if self._busy is not None or self._step is Step.SUBMITTING:
             self._last_activity = now  # waiting for the terminal is not inactivity
+            since = self._busy_since
+            if not self._overdue and since is not None and now - since >= self._config.busy_deadline_s:
+                # every wait has a deadline: then the screen offers the staffed window (the
+                # operation goes on; a submission still completes and shows its reference)
+                self._overdue = True
+                log.warning("operation overdue", extra={"operation": self._busy})
+                self._changed()
             return
         idle, warn = self._timeouts()
         if self._warning_until is None:
@@ -218,7 +239,8 @@ class Session(ServiceOperations):
             self._changed()
 
     def cancel(self) -> None:
-        """End the session now and wipe it. Refused while a submission is being made durable."""
+        """End the session now and wipe it (also while waiting for the hub: its answer is dropped).
+        Refused while a submission is being made durable."""
         if self._step in (Step.ATTRACT, Step.OUT_OF_SERVICE, Step.SUBMITTING):
             return
         self._end(EndReason.CANCELLED)
@@ -296,7 +318,14 @@ class Session(ServiceOperations):
     def card_inserted(self, identity: Identity | CardError) -> None:
         """The UI read the card in a worker: pass the identity, or the CardError the read raised."""
         self._activity()
+        self._card_in_reader = True
         if self._step is Step.OUT_OF_SERVICE:
+            # only a technician is served while out of service: their card opens maintenance, where
+            # the terminal is put back in service; a resident's card changes nothing
+            if isinstance(identity, Identity) and identity.role is Role.TECHNICIAN:
+                self._technician = True
+                self._staff_called = False  # the staff member who was called is here
+                self._changed()
             return
         if isinstance(identity, CardError):
             self._error = ErrorView.of(identity)
@@ -307,6 +336,7 @@ class Session(ServiceOperations):
             return
         if identity.role is Role.TECHNICIAN:
             self._technician = True  # maintenance mode is started by the UI, not a resident flow
+            self._staff_called = False  # the staff member who was called is here
             self._changed()
             return
         self._identity = identity
@@ -326,6 +356,7 @@ class Session(ServiceOperations):
 
     def card_removed(self) -> None:
         """The card left the reader. Before an outcome: wipe and end. After: drop identity, keep outcome."""
+        self._card_in_reader = False
         self._technician = False
         if self._identity is None:
             self._changed()
@@ -512,12 +543,15 @@ class Session(ServiceOperations):
     def set_out_of_service(self, reason: OutOfServiceReason | None) -> None:
         """A technician takes the terminal out of service (or back); a resident's session is ended."""
         self._held_oos = reason
+        technician = self._technician  # the technician doing this stays in maintenance
         if reason is not None:
             if self._step not in (Step.ATTRACT, Step.OUT_OF_SERVICE):
                 self.wipe()
             self._step = Step.OUT_OF_SERVICE
         else:
             self._step = Step.ATTRACT if self._catalogue is not None else Step.OUT_OF_SERVICE
+        self._technician = technician
+        self._staff_called = False
         self._changed()
 
     def out_of_service_reason(self) -> OutOfServiceReason | None:

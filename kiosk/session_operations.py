@@ -54,6 +54,11 @@ class ServiceOperations:
     _service: Service | None
     _form: FormState | None
     _busy: str | None
+    _busy_since: float | None
+    _overdue: bool
+    _operation: object | None
+    _delivery_asked: bool
+    _clock: Callable[[], float]
     _error: ErrorView | None
     _retry: Callable[[], None] | None
     _outcome: Outcome | None
@@ -117,13 +122,20 @@ class ServiceOperations:
         retry: Callable[[], None] | None = None,
     ) -> None:
         epoch = self._epoch
+        token = object()  # this run; a resident who gave up waiting (take_ticket) drops its answer
+        self._operation = token
         self._busy = name
+        self._busy_since = self._clock()
+        self._overdue = False
         self._error = None
 
         def on_done(result: Any) -> None:
-            if epoch != self._epoch:
-                return  # the session this belonged to is gone
+            if epoch != self._epoch or self._operation is not token:
+                return  # the session (or the wait) this belonged to is gone
             self._busy = None
+            self._busy_since = None
+            self._overdue = False
+            self._operation = None
             self._activity()  # give the resident full time to read the answer
             if isinstance(result, BaseException):
                 error = result if isinstance(result, KioskError) else self._unexpected(name, result)
@@ -139,8 +151,19 @@ class ServiceOperations:
                 on_ok(result)
             self._changed()
 
-        self._changed()
+        # the work first, then the news: nothing a screen does with the news can keep the work from
+        # starting (a failing screen once left a submission on "please wait" for ever)
         self._executor.submit(fn, on_done)
+        if self._operation is token:
+            self._changed()
+
+    def abandon_wait(self) -> None:
+        """The resident gives up waiting for a slow hub (after the deadline): its late answer is
+        dropped. A submission is never abandoned: once started it completes and shows its reference."""
+        if self._busy is None or self._step is Step.SUBMITTING:
+            return
+        log.info("resident stopped waiting", extra={"operation": self._busy})
+        self._busy, self._busy_since, self._overdue, self._operation = None, None, False, None
 
     def _unexpected(self, name: str, exc: BaseException) -> KioskError:
         log_unexpected(log, f"operation {name} failed unexpectedly", exc)
@@ -214,14 +237,15 @@ class ServiceOperations:
         )
 
     def _query(self, service: Service, form: FormState) -> None:
-        reference = str(form.payload().get("reference", "")).strip() or None
+        # references are printed in capitals; a resident may type them in lower case
+        reference = str(form.payload().get("reference", "")).strip().upper() or None
         identity = self._identity
         if reference is None and identity is None:
             form.errors["reference"] = "field.reference_or_card"
             self._changed()
             return
         if reference is not None and reference.count("-") == 3:
-            # a local reference (T0001-93-000042-K): its check character catches a typo here,
+            # a local reference (T0001-93-000042-68): its check character catches a typo here,
             # before the hub could answer with someone else's case
             try:
                 reference = str(LocalRef.parse(reference))
@@ -232,8 +256,14 @@ class ServiceOperations:
 
         def on_ok(cases: tuple[CaseStatus, ...]) -> None:
             self._online = True
+            rateable = [c.case_id for c in cases if c.can_rate]
             self._outcome = Outcome(
-                kind=service.kind, service_id=service.id, cases=cases, can_rate=any(c.can_rate for c in cases)
+                kind=service.kind,
+                service_id=service.id,
+                cases=cases,
+                can_rate=bool(rateable),
+                # one case to rate: it is the one; several: the resident picks which
+                rating_case_id=rateable[0] if len(rateable) == 1 else None,
             )
             self._step = Step.RESULT
 
@@ -256,6 +286,8 @@ class ServiceOperations:
     def take_ticket(self) -> None:
         """ "Call staff / take a ticket", from any step: the form in progress is dropped."""
         self._activity()
+        if self._overdue:
+            self.abandon_wait()  # the hub is too slow: the staffed window instead
         if self._busy or self._step in (Step.SUBMITTING, Step.OUT_OF_SERVICE) or self._catalogue is None:
             return
         ticket_service = self._catalogue.first_of_kind(ServiceKind.TICKET, self.terminal_id)
@@ -298,22 +330,34 @@ class ServiceOperations:
             retry=lambda: self._start_ticket(service_id),
         )
 
+    def choose_case_to_rate(self, case_id: str) -> None:
+        """RESULT with several finished cases: the one the stars will rate."""
+        self._activity()
+        outcome = self._outcome
+        if self._step is not Step.RESULT or outcome is None or self._busy:
+            return
+        if any(c.case_id == case_id and c.can_rate for c in outcome.cases):
+            self._outcome = replace(outcome, rating_case_id=case_id)
+            self._changed()
+
     def rate(self, stars: int, case_id: str | None = None) -> None:
-        """Rate a finished case shown in RESULT (1..5 stars): `case_id`, or the first one that can be
-        rated. Raises ValueError outside 1..5."""
+        """Rate a finished case shown in RESULT (1..5 stars): `case_id`, else the chosen one (the
+        only one when just one can be rated); with several and none chosen, nothing is rated.
+        Raises ValueError outside 1..5."""
         self._activity()
         if not 1 <= stars <= 5:
             raise ValueError("stars must be 1..5")
         outcome = self._outcome
         if self._busy or self._step is not Step.RESULT or outcome is None or not outcome.can_rate:
             return
-        case = next((c for c in outcome.cases if c.can_rate and case_id in (None, c.case_id)), None)
+        wanted = case_id or outcome.rating_case_id
+        case = next((c for c in outcome.cases if c.can_rate and c.case_id == wanted), None)
         if case is None:
             return
 
         def on_ok(_: None) -> None:
             self._online = True
-            self._outcome = replace(outcome, can_rate=False, rated_stars=stars)
+            self._outcome = replace(outcome, can_rate=False, rated_stars=stars, rated_case_id=case.case_id)
 
         self._run(
             "rate",
@@ -322,13 +366,38 @@ class ServiceOperations:
             retry=lambda: self.rate(stars, case.case_id),
         )
 
+    # --- delivery of a submission ---------------------------------------------------------------
+
+    def _check_delivery(self) -> None:
+        outcome = self._outcome
+        if outcome is None or outcome.local_ref is None or outcome.delivered or self._delivery_asked:
+            return
+        self._delivery_asked = True
+        epoch, ref = self._epoch, outcome.local_ref
+
+        def on_done(delivered: bool | BaseException) -> None:
+            self._delivery_asked = False
+            current = self._outcome
+            if epoch != self._epoch or current is None or current.local_ref != ref:
+                return
+            if isinstance(delivered, BaseException):
+                log.info("delivery state unknown: %s", type(delivered).__name__)
+            elif delivered:
+                self._online = True
+                self._outcome = replace(current, delivered=True, queued_offline=False)
+                self._changed()
+
+        self._executor.submit(lambda: self._actions.delivered(ref), on_done)
+
     # --- printing --------------------------------------------------------------------------------
 
     def reprint(self) -> None:
         """Print the outcome's receipt again (after the printer was refilled)."""
         self._activity()
         if self._outcome is not None and self._outcome.receipt is not None and not self._outcome.printing:
-            self._print(self._outcome.receipt)
+            # the first one may have printed (an unknown outcome, or paper that ran out late): the
+            # second says it is a second, so two receipts are never taken for two requests
+            self._print(receipts.reprinted(self._outcome.receipt))
             self._changed()
 
     def _print(self, document: ReceiptDocument) -> None:

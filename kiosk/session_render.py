@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from drivers.card.model import Identity
-from kiosk.catalogue import DataClass, FormField, Service, ServiceKind
+from kiosk.catalogue import Catalogue, DataClass, FieldType, FormField, Service, ServiceKind
 from kiosk.forms import FormState
 from kiosk.masking import mask_card_number, mask_id_number, mask_name, mask_value
 from kiosk.session_view import (
@@ -17,6 +17,7 @@ from kiosk.session_view import (
     IdentitySummary,
     InactivityWarning,
     NoticeView,
+    Outcome,
     PlaceView,
     ServiceView,
     SessionView,
@@ -56,13 +57,32 @@ def _bound(value: float | date | None) -> str | None:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-def field_view(f: FormField, form: FormState, language: str) -> FieldView:
+_TYPE_INPUTS = {
+    FieldType.PHONE: "phone",
+    FieldType.ID_NUMBER: "id_number",
+    FieldType.NUMBER: "number",
+}
+
+
+def input_layer(f: FormField, service: Service) -> str:
+    """The keyboard layer a field opens on. A query or rating service's `reference` field holds a
+    reference (T0001-93-000042-68): capitals and digits, never pinyin."""
+    if f.id == "reference" and service.kind in (ServiceKind.QUERY, ServiceKind.RATING):
+        return "reference"
+    return _TYPE_INPUTS.get(f.type, "text")
+
+
+def field_view(f: FormField, form: FormState, language: str, *, reveal_typed: bool = False) -> FieldView:
+    """`reveal_typed`: a personal value the resident typed in this session is shown in full (the
+    review screen, so they can check the phone number they just typed); values from the card or
+    the hub stay masked, and receipts are masked whatever is shown here."""
     raw = form.values.get(f.id, "")
     protected = f.data_class in (DataClass.PERSONAL, DataClass.SENSITIVE)
     display = raw
     if f.choices and raw:
         display = next((c.label.get(language) for c in f.choices if c.value == raw), raw)
-    if protected:
+    typed = f.id not in form.prefilled
+    if protected and not (reveal_typed and typed):
         display = mask_value(raw, f.type, f.data_class, hint=_MASK_HINTS.get(f.prefill or "", ""))
     return FieldView(
         id=f.id,
@@ -83,6 +103,7 @@ def field_view(f: FormField, form: FormState, language: str) -> FieldView:
         max_length=f.max_length,
         quick_phrases=tuple(p.get(language) for p in f.quick_phrases),
         picker=f.picker,
+        input=input_layer(f, form.service),
     )
 
 
@@ -107,6 +128,13 @@ def notice_views(service: Service, language: str) -> tuple[NoticeView, ...]:
     )
 
 
+def case_titles(catalogue: Catalogue, outcome: Outcome, language: str) -> tuple[tuple[str, str], ...]:
+    """What each case is about, by its service's title (also a service another terminal offers),
+    so a rating names the case it rates."""
+    titles = {x.id: x.title.get(language) for x in catalogue.services}
+    return tuple((c.case_id, titles.get(c.service_id, c.service_id)) for c in outcome.cases)
+
+
 def render_view(s: Session) -> SessionView:
     lang = s._language
     has_card = s._identity is not None
@@ -115,6 +143,8 @@ def render_view(s: Session) -> SessionView:
     outcome = s._outcome
     if outcome is not None and outcome.kind is ServiceKind.NOTICES and s._service is not None:
         outcome = replace(outcome, notices=notice_views(s._service, lang))
+    if outcome is not None and outcome.cases and s._catalogue is not None:
+        outcome = replace(outcome, case_titles=case_titles(s._catalogue, outcome, lang))
     return SessionView(
         step=s._step,
         mode=s._mode,
@@ -124,8 +154,13 @@ def render_view(s: Session) -> SessionView:
         page=s._page,
         page_count=s.page_count(),
         service=service_view(s._service, lang, has_card) if s._service is not None else None,
-        fields=tuple(field_view(f, form, lang) for f in form.service.fields) if form is not None else (),
+        fields=tuple(
+            field_view(f, form, lang, reveal_typed=s._step is Step.REVIEW) for f in form.service.fields
+        )
+        if form is not None
+        else (),
         busy=s._busy is not None,
+        overdue=s._overdue,
         error=s._error,
         warning=InactivityWarning(seconds_left) if seconds_left is not None else None,
         outcome=outcome,
@@ -140,4 +175,5 @@ def render_view(s: Session) -> SessionView:
         places=tuple(
             PlaceView(b.label.get(lang), tuple(u.get(lang) for u in b.units)) for b in s.community_places
         ),
+        card_in_reader=s._card_in_reader,
     )

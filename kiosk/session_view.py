@@ -14,7 +14,7 @@ from enum import Enum
 
 from drivers.printer.model import ReceiptDocument
 from kiosk.catalogue import DataClass, FieldType, ServiceKind
-from kiosk.errors import KioskError, WayForward
+from kiosk.errors import KioskError, WayForward, ways_forward_of
 from kiosk.hub_api import CaseStatus, RecordDocument, Ticket
 
 
@@ -63,7 +63,7 @@ class ErrorView:
 
     @classmethod
     def of(cls, error: KioskError) -> ErrorView:
-        return cls(error.message_key, tuple(error.ways_forward), type(error).__name__)
+        return cls(error.message_key, ways_forward_of(error), type(error).__name__)
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,9 @@ class FieldView:
     max_length: int | None = None
     quick_phrases: tuple[str, ...] = ()  # from the catalogue, in the session's language: one tap each
     picker: str | None = None  # "address": the community's buildings and units are offered
+    # the keyboard layer the field opens on: "reference" (capitals, digits, dash), "phone",
+    # "id_number", "number" or "text" (pinyin in Chinese, letters in English)
+    input: str = "text"
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,7 @@ class Outcome:
     local_ref: str | None = None  # a submission's reference (valid offline); large on screen
     case_id: str | None = None
     queued_offline: bool = False  # the terminal was offline: the submission waits in the outbox
+    delivered: bool = False  # the hub has acknowledged it (the outbox says so)
     receipt: ReceiptDocument | None = None  # for the on-screen preview (masked)
     printing: bool = False  # the receipt is being printed right now
     printed: bool | None = None  # None: not attempted (yet); False: failed, see print_error
@@ -153,7 +157,10 @@ class Outcome:
     ticket_is_local: bool = False  # hub unreachable: a local fallback ticket; say so on screen
     cases: tuple[CaseStatus, ...] = ()  # progress query / rating lookup
     can_rate: bool = False  # a finished case that rate(stars) may rate now
+    rating_case_id: str | None = None  # the case the stars rate (chosen, or the only one that can be)
     rated_stars: int | None = None
+    rated_case_id: str | None = None
+    case_titles: tuple[tuple[str, str], ...] = ()  # (case id, service title) in the session's language
     record: RecordDocument | None = None
     notices: tuple[NoticeView, ...] = ()
 
@@ -188,3 +195,5 @@ class SessionView:
     # "use the details on file?": (field label, masked value) per field the hub's profile would fill
     profile_offer: tuple[tuple[str, str], ...] = ()
     places: tuple[PlaceView, ...] = ()  # the community's address list (empty until the hub sent it)
+    overdue: bool = False  # busy (or submitting) longer than the deadline: offer a ticket / staff
+    card_in_reader: bool = False  # a card is in the reader (also after the session that read it ended)

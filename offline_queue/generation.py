@@ -6,13 +6,17 @@ reset it.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import keyring
 from keyring.errors import KeyringError
 
-from kiosk.secrets import SERVICE
 from offline_queue.errors import QueueError
+
+# the kiosk's keyring service (kiosk.secrets.SERVICE keeps its other secrets under the same name)
+SERVICE = "community-kiosk"
 
 _EPOCH = date(2026, 1, 1)
 
@@ -57,3 +61,27 @@ def note_generation(terminal_id: str, generation: int) -> None:
     last = _stored(terminal_id)
     if last is None or last < generation:
         _store(terminal_id, generation)
+
+
+def _file_name(terminal_id: str, path: Path) -> str:
+    digest = hashlib.sha256(str(path.resolve()).encode("utf-8", "backslashreplace")).hexdigest()[:16]
+    return f"queue-file/{terminal_id}/{digest}"
+
+
+def note_file(terminal_id: str, path: Path, generation: int) -> None:
+    """Remember that a complete outbox of `generation` exists at `path` (set once the file holds its
+    tables, so a crash while creating it is no loss to report)."""
+    try:
+        if keyring.get_password(SERVICE, _file_name(terminal_id, path)) != str(generation):
+            keyring.set_password(SERVICE, _file_name(terminal_id, path), str(generation))
+    except KeyringError as exc:
+        raise QueueError(f"keyring unavailable for the outbox file mark: {type(exc).__name__}") from exc
+
+
+def file_generation(terminal_id: str, path: Path) -> int | None:
+    """The generation of the outbox last known at `path`, None when none was ever made there."""
+    try:
+        value = keyring.get_password(SERVICE, _file_name(terminal_id, path))
+    except KeyringError as exc:
+        raise QueueError(f"keyring unavailable for the outbox file mark: {type(exc).__name__}") from exc
+    return int(value) if value and value.isdigit() else None

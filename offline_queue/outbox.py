@@ -1,7 +1,7 @@
 """The durable outbox: one SQLite file (WAL, synchronous=FULL) holding every submission until the hub
 has it.
 
-    outbox = Outbox.open_for(config)                      # KioskConfig: path, terminal, key from keyring
+    outbox = Outbox(path, "T0001", key=key, config=queue_config)   # kiosk: terminal_outbox.open_outbox
     ref = outbox.enqueue("repair.public_area", payload, field_classes, catalog_version)
     print(ref)                                            # T0001-93-000042-68, on disk already
 
@@ -27,32 +27,28 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from keyring.errors import KeyringError
-
-from kiosk.config import KioskConfig, QueueConfig
-from kiosk.hub_api import SubmissionItem
-from kiosk.secrets import queue_encryption_key
+from contract.wire import SubmissionItem
+from offline_queue.config import QueueConfig
 from offline_queue.errors import (
-    PayloadRefused,
     PayloadTooLarge,
-    QueueError,
-    UnknownFieldClass,
 )
-from offline_queue.field_crypto import FIELD_CLASSES, FieldSealer, split_protected
+from offline_queue.field_crypto import FieldSealer, split_protected
 from offline_queue.items import JSON_ENCODER, ClaimedItem, Settlement, to_json
 from offline_queue.local_ref import LocalRef
 from offline_queue.outbox_file import (
     SQLITE_BUSY,
+    SQLITE_FULL,
     connect,
     open_outbox_file,
     primary_code,
     translate_sqlite_error,
 )
+from offline_queue.payload_check import check_submission
 from offline_queue.schema import ACKED, DEAD_LETTER, IN_FLIGHT, PENDING
 from offline_queue.stats import DeadLetter, QueueStats, read_dead_letters, read_stats
 from offline_queue.sync_lock import SyncLock
@@ -69,11 +65,20 @@ _INSERT = (
 )
 
 
+# the newest row is always kept: SQLite hands out max(seq) + 1 next (see purge_acked)
+_PURGE_ACKED = "DELETE FROM items WHERE state = ? AND acked_at < ? AND seq < (SELECT MAX(seq) FROM items)"
+_CLAIM_COLUMNS = (
+    "seq, idempotency_key, service_id, catalog_version, created_at, clear_fields, sealed, size, field_classes"
+)
+_CLAIM_RANGE = f"SELECT {_CLAIM_COLUMNS} FROM items WHERE seq >= ? AND state = ? ORDER BY seq LIMIT ?"
+_CLAIM_ONE = f"SELECT {_CLAIM_COLUMNS} FROM items WHERE seq = ? AND state = ?"
+
+
 class Outbox:
     """The outbox over one SQLite file. Thread-safe: each connection has its own lock.
 
-    `key` is the AES-256 key for protected fields (default: kiosk.secrets.queue_encryption_key, from
-    keyring, created on first run); `max_db_bytes` caps the file (default: config.max_db_bytes; 0 =
+    `key` is the AES-256 key for protected fields (the kiosk keeps it in keyring: see
+    kiosk/terminal_outbox.py); `max_db_bytes` caps the file (default: config.max_db_bytes; 0 =
     no cap); `clock` gives epoch seconds (tests move it).
 
     Raises on opening: QueueCorrupt (not a readable SQLite file), ForeignQueueFile (another
@@ -86,7 +91,7 @@ class Outbox:
         path: Path | str,
         terminal_id: str,
         *,
-        key: bytes | None = None,
+        key: bytes,
         config: QueueConfig | None = None,
         max_db_bytes: int | None = None,
         clock: Callable[[], float] = time.time,
@@ -95,7 +100,7 @@ class Outbox:
         self.terminal_id = terminal_id
         self.config = config or QueueConfig()
         self._clock = clock
-        self._sealer = FieldSealer(key if key is not None else _key_from_keyring(terminal_id))
+        self._sealer = FieldSealer(key)
         self._write_lock = threading.Lock()
         self._sync_lock = threading.Lock()
         self._read_lock = threading.Lock()
@@ -103,6 +108,7 @@ class Outbox:
         # every item below this seq is acked or a dead letter (guarded by _sync_lock; None: unknown)
         self._low_water: int | None = None
         cap = self.config.max_db_bytes if max_db_bytes is None else max_db_bytes  # 0: no cap
+        self._cap = cap
         self._writer, self.generation = open_outbox_file(self.path, terminal_id, cap)
         try:
             self._writer.execute("PRAGMA busy_timeout=0")  # enqueue waits its own way (_insert)
@@ -112,11 +118,6 @@ class Outbox:
             self._writer.close()
             raise
         self._recover_if_no_worker()
-
-    @classmethod
-    def open_for(cls, config: KioskConfig) -> Outbox:
-        """The terminal's outbox at config.queue_db_path, key from keyring (created on first run)."""
-        return cls(config.queue_db_path, config.terminal_id, config=config.queue)
 
     def _recover_if_no_worker(self) -> None:
         """Crash recovery: items left in_flight go back to pending, unless a live worker (maybe in
@@ -144,17 +145,13 @@ class Outbox:
     ) -> LocalRef:
         """Store a submission durably; returns its local reference once the commit is on disk.
 
-        Raises (nothing written in every case): PayloadNotSerialisable, UnknownFieldClass,
-        PayloadTooLarge, PayloadRefused (not a dict, empty service id), QueueFull (disk or size cap
-        full), QueueCorrupt, QueueError (other SQLite failures).
+        Raises (nothing written in every case): PayloadNotSerialisable (not JSON: bytes, NaN, a lone
+        surrogate, a non-text key), PayloadTooDeep (nested beyond payload_check.MAX_DEPTH),
+        UnknownFieldClass, PayloadTooLarge, PayloadRefused (not a dict, empty service id,
+        field_classes not a mapping) — each naming the field, never its value; QueueFull (disk or
+        size cap full), QueueCorrupt, QueueError (other SQLite failures).
         """
-        if not isinstance(payload, dict):
-            raise PayloadRefused("the payload must be a dict of field values")
-        if not service_id or not isinstance(service_id, str) or not isinstance(catalog_version, str):
-            raise PayloadRefused("service_id and catalog_version must be text")
-        for name, data_class in field_classes.items():
-            if data_class not in FIELD_CLASSES:
-                raise UnknownFieldClass(f"field {name!r} has an unknown class", field=name)
+        check_submission(service_id, payload, field_classes, catalog_version)
         clear, protected = split_protected(payload, field_classes)
         clear_json = to_json(clear)
         protected_json = to_json(protected).encode("utf-8") if protected else None
@@ -182,7 +179,14 @@ class Outbox:
         )
         with self._write_lock:
             try:
-                seq = self._insert(params)
+                try:
+                    seq = self._insert(params)
+                except sqlite3.OperationalError as exc:
+                    # full (cap or disk): acked items are at the hub already and make room for this
+                    # one; only when none can go is the resident refused
+                    if primary_code(exc) != SQLITE_FULL or not self._purge_acked_now():
+                        raise
+                    seq = self._insert(params)
             except sqlite3.Error as exc:
                 raise translate_sqlite_error(exc, self.path, "storing a submission") from exc
         for listener in tuple(self._enqueue_listeners):
@@ -190,23 +194,36 @@ class Outbox:
         return LocalRef(self.terminal_id, self.generation, seq)
 
     def _insert(self, params: tuple[Any, ...]) -> int:
-        """One INSERT in autocommit mode: one transaction, committed (WAL fsync) when it returns.
+        """One INSERT in autocommit mode: one transaction, committed (WAL fsync) when it returns."""
+        seq = self._write(_INSERT, params).lastrowid
+        assert seq is not None
+        return seq
+
+    def _write(self, sql: str, params: tuple[Any, ...]) -> sqlite3.Cursor:
+        """One statement on the writer connection, its own transaction.
 
         While the sync worker holds the write lock (a claim or a settle, a millisecond or two) the
-        INSERT is retried every few tenths of a millisecond: SQLite's own busy handler would sleep
+        statement is retried every few tenths of a millisecond: SQLite's own busy handler would sleep
         1, 2, 5, 10 ... ms and keep a resident waiting for nothing.
         """
         pause, deadline = 0.0002, time.monotonic() + _BUSY_WAIT_S
         while True:
             try:
-                seq = self._writer.execute(_INSERT, params).lastrowid
-                assert seq is not None
-                return seq
+                return self._writer.execute(sql, params)
             except sqlite3.OperationalError as exc:
                 if primary_code(exc) != SQLITE_BUSY or time.monotonic() > deadline:
                     raise
             time.sleep(pause)
             pause = min(pause * 1.5, 0.002)
+
+    def _purge_acked_now(self) -> int:
+        """Under pressure: delete every acked item but the newest row (it holds the sequence's
+        high-water mark, see purge_acked); their pages go to SQLite's free list and the next INSERT
+        reuses them. Returns how many went. Writer connection; the caller holds the write lock."""
+        purged = self._write(_PURGE_ACKED, (ACKED, float("inf"))).rowcount
+        if purged:
+            log.warning("outbox full: acked items purged before their retention", extra={"count": purged})
+        return purged
 
     def add_enqueue_listener(self, listener: Callable[[], None]) -> None:
         """Call `listener()` after each durable enqueue (in the enqueuing thread: it must not block)."""
@@ -264,17 +281,20 @@ class Outbox:
     def _next_seq(conn: sqlite3.Connection) -> int:
         return conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM items").fetchone()[0]
 
-    def claim_batch(self, max_items: int, max_bytes: int) -> list[ClaimedItem]:
+    def claim_batch(
+        self, max_items: int, max_bytes: int, *, skip: Collection[int] = (), only: int | None = None
+    ) -> list[ClaimedItem]:
         """Move the oldest pending items to in_flight: at most `max_items`, payloads within `max_bytes`
-        (always at least one item). Returns them in order."""
+        (always at least one item), none of the seqs in `skip`; or only the pending item `only`.
+        Returns them in order."""
 
         def claim(conn: sqlite3.Connection) -> list[ClaimedItem]:
-            # a rowid range scan from the low-water mark: no index to update on every enqueue
-            rows = conn.execute(
-                "SELECT seq, idempotency_key, service_id, catalog_version, created_at, clear_fields, sealed,"
-                " size, field_classes FROM items WHERE seq >= ? AND state = ? ORDER BY seq LIMIT ?",
-                (self._low(conn), PENDING, max_items),
-            ).fetchall()
+            if only is not None:
+                rows = conn.execute(_CLAIM_ONE, (only, PENDING)).fetchall()
+                return _take(conn, rows)
+            # a rowid range scan from the low-water mark: no index to update on every enqueue. The
+            # skipped rows are read too: the low-water mark must not pass a pending item.
+            rows = conn.execute(_CLAIM_RANGE, (self._low(conn), PENDING, max_items + len(skip))).fetchall()
             if not conn.execute(
                 "SELECT 1 FROM items WHERE seq >= ? AND seq < ? AND state = ? LIMIT 1",
                 (self._low(conn), rows[0][0] if rows else self._next_seq(conn), IN_FLIGHT),
@@ -283,10 +303,15 @@ class Outbox:
                 self._low_water = rows[0][0] if rows else self._next_seq(conn)
             chosen, total = [], 0
             for row in rows:
+                if row[0] in skip:
+                    continue
                 total += row[7] + _ENVELOPE_BYTES
-                if chosen and total > max_bytes:
+                if len(chosen) == max_items or (chosen and total > max_bytes):
                     break
                 chosen.append(row)
+            return _take(conn, chosen)
+
+        def _take(conn: sqlite3.Connection, chosen: list[Any]) -> list[ClaimedItem]:
             if chosen:
                 conn.executemany(
                     "UPDATE items SET state = ?, attempts = attempts + 1, last_attempt_at = ? WHERE seq = ?",
@@ -352,15 +377,19 @@ class Outbox:
         cutoff = self._clock() - keep_s
         with self._sync_lock:
             self._low_water = None  # recomputed by the next claim: catches another process's requeue
-        return self._sync_tx(
-            "purging acked items",
-            lambda c: (
-                c.execute(
-                    "DELETE FROM items WHERE state = ? AND acked_at < ? AND seq < (SELECT MAX(seq) FROM items)",
-                    (ACKED, cutoff),
-                ).rowcount
-            ),
-        )
+        return self._sync_tx("purging acked items", lambda c: c.execute(_PURGE_ACKED, (ACKED, cutoff)).rowcount)
+
+    def under_pressure(self, share: float = 0.8) -> bool:
+        """True when a size cap is set and the file's used pages (free-list pages count as room)
+        pass `share` of it: the sync worker then purges acked items early."""
+        if not self._cap:
+            return False
+        with self._read_lock:
+            try:
+                used = _used_bytes(self._reader)
+            except sqlite3.Error as exc:
+                raise translate_sqlite_error(exc, self.path, "measuring the outbox") from exc
+        return used > share * self._cap
 
     def requeue_dead_letter(self, ref: str) -> bool:
         """A technician's "send again" after fixing the cause; False when `ref` is no dead letter here.
@@ -406,11 +435,11 @@ class Outbox:
         return out if refs is None else {r: out[r] for r in refs if r in out}
 
 
-def _key_from_keyring(terminal_id: str) -> bytes:
-    try:
-        return queue_encryption_key(terminal_id)
-    except KeyringError as exc:
-        raise QueueError(f"keyring unavailable for the queue key: {type(exc).__name__}") from exc
+def _used_bytes(conn: sqlite3.Connection) -> int:
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+    return (pages - free) * page_size
 
 
 def _set_meta(conn: sqlite3.Connection, key: str, value: str | None) -> None:

@@ -11,14 +11,14 @@ from pathlib import Path
 import sqlite_utils
 
 from offline_queue import schema
-from offline_queue.errors import ForeignQueueFile, QueueCorrupt, QueueError, QueueFull
-from offline_queue.generation import allocate_generation, note_generation
+from offline_queue.errors import ForeignQueueFile, OutboxLost, QueueCorrupt, QueueError, QueueFull
+from offline_queue.generation import allocate_generation, file_generation, note_file, note_generation
 from offline_queue.stats import read_meta
 
 log = logging.getLogger(__name__)
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
-SQLITE_BUSY, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_NOTADB = 5, 11, 13, 26
+SQLITE_BUSY, _SQLITE_CORRUPT, SQLITE_FULL, _SQLITE_NOTADB = 5, 11, 13, 26
 
 
 def primary_code(exc: sqlite3.Error) -> int | None:
@@ -31,7 +31,7 @@ def translate_sqlite_error(exc: sqlite3.Error, path: Path, doing: str) -> QueueE
     """The typed error for a SQLite failure; SQLite's own words are kept in the detail."""
     code = primary_code(exc)
     detail = f"{doing}: {exc} ({path})"
-    if code == _SQLITE_FULL:
+    if code == SQLITE_FULL:
         return QueueFull(detail, path=path)
     if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
         return QueueCorrupt(detail, path=path)
@@ -76,14 +76,20 @@ def _refuse_foreign(conn: sqlite3.Connection, path: Path, tables: set[str], term
         raise ForeignQueueFile(f"the outbox of terminal {owner}, not {terminal_id}", path=path)
 
 
-def open_outbox_file(path: Path, terminal_id: str, max_db_bytes: int = 0) -> tuple[sqlite3.Connection, int]:
+def open_outbox_file(
+    path: Path, terminal_id: str, max_db_bytes: int = 0, *, new_file: bool = False
+) -> tuple[sqlite3.Connection, int]:
     """(a configured connection, the file's generation) for a new or existing outbox at `path`.
 
-    A file that is not ours is left exactly as it was. Raises QueueCorrupt, ForeignQueueFile,
-    QueueTooNew, QueueFull, QueueError (keyring, other SQLite failures).
+    A file that is not ours is left exactly as it was. A missing or empty file where an outbox was
+    made before (keyring remembers) raises OutboxLost, unless `new_file` (a technician's decision,
+    see start_new_outbox). Raises QueueCorrupt, ForeignQueueFile, QueueTooNew, QueueFull, OutboxLost,
+    QueueError (keyring, other SQLite failures).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     _refuse_non_sqlite(path)
+    if not new_file:
+        _refuse_lost(path, terminal_id)
     conn = connect(path, configured=False)  # read-only until we know the file is ours
     try:
         generation = _prepare(conn, path, terminal_id, max_db_bytes)
@@ -109,6 +115,7 @@ def _prepare(conn: sqlite3.Connection, path: Path, terminal_id: str, max_db_byte
                 "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             }
             schema.migrate(db, initial_meta=meta)
+            note_file(terminal_id, path, generation)
             log.info("outbox created", extra={"terminal_id": terminal_id, "generation": generation})
             return generation
         applied = schema.migrate(db)
@@ -116,6 +123,54 @@ def _prepare(conn: sqlite3.Connection, path: Path, terminal_id: str, max_db_byte
             log.info("outbox migrated", extra={"versions": applied})
         generation = int(read_meta(conn, "generation") or "0")
         note_generation(terminal_id, generation)
+        note_file(terminal_id, path, generation)  # files made before the mark existed get it now
         return generation
     except sqlite3.Error as exc:
         raise translate_sqlite_error(exc, path, "preparing the outbox") from exc
+
+
+def _is_empty(path: Path) -> bool:
+    """No file, a 0-byte file, or a SQLite file without a single table (nothing of an outbox)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return True
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False  # unreadable: _prepare says what it is (QueueCorrupt)
+
+
+def _refuse_lost(path: Path, terminal_id: str) -> None:
+    lost = file_generation(terminal_id, path)
+    if lost is not None and _is_empty(path):
+        state = "missing" if not path.exists() else "empty"
+        raise OutboxLost(
+            f"the outbox file (generation {lost}) is {state}: {path}; its unsent submissions are gone."
+            " Start a new outbox from the maintenance screen once the disk is checked",
+            path=path,
+            generation=lost,
+        )
+
+
+def start_new_outbox(path: Path, terminal_id: str) -> int:
+    """A technician's decision after OutboxLost: set the empty file aside (renamed, with its WAL,
+    as evidence) and create a new outbox with a new generation; returns that generation. Refuses
+    (ForeignQueueFile/QueueCorrupt) to touch a file that still holds anything."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() and not _is_empty(path):
+        _refuse_non_sqlite(path)
+        raise ForeignQueueFile(f"the file at {path} is not empty: it is not replaced", path=path)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    for suffix in ("", "-wal", "-shm"):
+        old = path.with_name(path.name + suffix)
+        if old.exists():
+            old.rename(path.with_name(f"{path.name}.lost-{stamp}{suffix}"))
+    conn, generation = open_outbox_file(path, terminal_id, new_file=True)
+    conn.close()
+    log.warning(
+        "new outbox started by a technician", extra={"terminal_id": terminal_id, "generation": generation}
+    )
+    return generation

@@ -11,12 +11,16 @@ answer (timeout, crash, cut connection) is a "duplicate" at the hub, never a sec
 
 - accepted / duplicate -> acked, with the hub's case id
 - rejected -> dead letter, with the hub's reason (technicians see it; it is not retried)
-- HubUnavailable (transport, 5xx, 429, 503) -> back to pending, retry after full-jitter backoff,
+- DeliveryUnavailable (transport, 5xx, 429, 503) -> back to pending, retry after full-jitter backoff,
   never sooner than the hub's Retry-After
-- HubProtocolError (garbage, an answer missing items) -> the unanswered items back to pending, retry
-- HubRefused for the whole batch (401, 403 ...): a terminal configuration problem, not the items':
+- DeliveryGarbled (garbage, an answer missing items) -> the unanswered items back to pending, retry
+- DeliveryRefused for the whole batch (401, 403 ...): a terminal configuration problem, not the items':
   back to pending, retry with backoff. A 413 halves the batch; a single item still too large is a
   dead letter ("too_large").
+- a whole batch failing in a way its content could cause (5xx without Retry-After, a cut connection,
+  garbage, 400/422) is split at once to find the item the hub cannot take; that item becomes a dead
+  letter ("poison: ...") after QueueConfig.poison_attempts failures alone while others went through
+  (offline_queue/poison.py). The others keep flowing meanwhile.
 
 Only one batch is in flight at a time (the cycle lock here, the SyncLock across processes).
 Protected fields are decrypted only while a batch is built, and never logged.
@@ -30,15 +34,26 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from kiosk.config import QueueConfig
-from kiosk.hub_api import Hub, HubError, HubProtocolError, HubRefused, HubUnavailable, SubmissionItem
-from kiosk.safe_logging import log_unexpected
 from offline_queue.backoff import retry_delay
+from offline_queue.config import QueueConfig
+from offline_queue.delivery import (
+    BatchSender,
+    DeliveryFailed,
+    DeliveryGarbled,
+    DeliveryRefused,
+    DeliveryUnavailable,
+)
 from offline_queue.errors import QueueError, SealBroken, SyncAlreadyRunning
 from offline_queue.items import ClaimedItem, Settlement
 from offline_queue.outbox import Outbox
+from offline_queue.poison import PoisonHunt
 from offline_queue.sync_lock import SyncLock
+from safelog import log_unexpected
+
+if TYPE_CHECKING:
+    from contract.wire import SubmissionItem
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +70,7 @@ class CycleOutcome:
     retried: int = 0
     error: str | None = None  # None when the hub answered usably (or there was nothing to send)
     retry_after_s: float | None = None
+    retry_now: bool = False  # a failed batch is being split to find a poison item: no backoff
 
 
 @dataclass(frozen=True)
@@ -81,13 +97,24 @@ def describe(exc: BaseException) -> str:
     return " ".join(parts)
 
 
+def _may_be_the_items(exc: DeliveryFailed, retry_after_s: float | None) -> bool:
+    """True when a whole-batch failure may come from the batch's content (a 5xx, a cut connection,
+    garbage, a 400/422 for the body): worth splitting. A busy hub's Retry-After, or a 401/403 (this
+    terminal's credentials), says nothing about the items."""
+    if isinstance(exc, DeliveryGarbled):
+        return True
+    if isinstance(exc, DeliveryUnavailable):
+        return retry_after_s is None
+    return isinstance(exc, DeliveryRefused) and getattr(exc, "status", None) in (400, 422)
+
+
 class SyncWorker:
-    """Sends the outbox to a `kiosk.hub_api.Hub`. No Qt: the UI adapts its stats to signals."""
+    """Sends the outbox to a `delivery.BatchSender` (the kiosk's hub client). No Qt: the UI adapts its stats to signals."""
 
     def __init__(
         self,
         outbox: Outbox,
-        hub: Hub,
+        hub: BatchSender,
         config: QueueConfig | None = None,
         *,
         rng: random.Random | None = None,
@@ -106,6 +133,8 @@ class SyncWorker:
         self._thread: threading.Thread | None = None
         self._max_items = self.config.batch_max_items
         self._needs_recovery = True  # in_flight rows may be left over (a crash, a failed settle)
+        self._hunt = PoisonHunt(self.config.poison_attempts)
+        self._unsettled: Settlement | None = None  # answers not yet written (disk full at settle)
         self.failures = 0  # consecutive failed batches
         self.next_delay_s: float | None = None  # the current backoff wait, for diagnostics
         self.cycles = 0  # batches tried by the thread (incl. empty looks), for diagnostics
@@ -161,7 +190,7 @@ class SyncWorker:
         try:
             while max_batches is None or batches < max_batches:
                 outcome = self.run_once()
-                if outcome.claimed == 0 and outcome.error is None:
+                if outcome.claimed == 0 and outcome.error is None and not outcome.retry_now:
                     break
                 batches += 1
                 acked, dead, retried = (
@@ -169,7 +198,7 @@ class SyncWorker:
                     dead + outcome.dead_lettered,
                     retried + outcome.retried,
                 )
-                if outcome.error is not None:
+                if outcome.error is not None and not outcome.retry_now:
                     error = outcome.error
                     break
         finally:
@@ -185,12 +214,23 @@ class SyncWorker:
     def run_once(self) -> CycleOutcome:
         """Claim one batch, send it, record the answers. The caller holds the sync lock."""
         with self._cycle_lock:
+            if self._unsettled is not None:
+                # the hub's answers to a batch whose outcome could not be written (disk full): write
+                # them first, so the items are not sent again; raises again while there is no room
+                self.outbox.settle(self._unsettled)
+                log.info("kept batch outcome recorded", extra={"acked": len(self._unsettled.acked)})
+                self._unsettled = None
             if self._needs_recovery:
                 self.outbox.reset_in_flight()
                 self._needs_recovery = False
-            claimed = self.outbox.claim_batch(self._max_items, self.config.batch_max_bytes)
+            plan = self._hunt.plan(self._max_items)
+            claimed = self.outbox.claim_batch(
+                plan.max_items, self.config.batch_max_bytes, skip=plan.skip, only=plan.only
+            )
             if not claimed:
-                return CycleOutcome()
+                if not (plan.skip or plan.only is not None):
+                    return CycleOutcome()
+                return self._judge_without_a_batch()
             try:
                 settlement, outcome = self._send(claimed)
             except BaseException:
@@ -200,9 +240,24 @@ class SyncWorker:
             try:
                 self.outbox.settle(settlement)
             except QueueError:
-                self._needs_recovery = True  # rows stay in_flight; the next cycle puts them back
+                # rows stay in_flight and the answers are kept for the next cycle. Should this
+                # process end first, recovery sends them again: duplicates at the hub, same case ids
+                self._unsettled = settlement
                 raise
             return outcome
+
+    def _judge_without_a_batch(self) -> CycleOutcome:
+        """Only a suspect is left: no batch without it can tell a down hub from one choking on it.
+        The hub's liveness probe may, once the hub has taken batches in this hunt."""
+        probe = getattr(self.hub, "hub_is_up", None)
+        if self._hunt.suspect is not None and self._hunt.hub_took_batches and callable(probe) and probe():
+            dead = self._hunt.answered(())
+            if dead:
+                self.outbox.settle(Settlement(dead=tuple(dead)))
+                log.error("poison item is a dead letter", extra={"count": len(dead)})
+            return CycleOutcome(dead_lettered=len(dead), retry_now=True)
+        self._hunt.nothing_to_probe()
+        return CycleOutcome(error="PoisonSuspect nothing_else_to_send")
 
     def _send(self, claimed: list[ClaimedItem]) -> tuple[Settlement, CycleOutcome]:
         items: list[SubmissionItem] = []
@@ -220,10 +275,10 @@ class SyncWorker:
         every = tuple(c.seq for c in by_key.values())
         try:
             results = self.hub.submit_batch(items)
-        except HubUnavailable as exc:
-            return self._failed(claimed, every, dead, exc, exc.retry_after_s)
-        except HubRefused as exc:
-            if exc.status == 413:
+        except DeliveryUnavailable as exc:
+            return self._failed(claimed, every, dead, exc, getattr(exc, "retry_after_s", None))
+        except DeliveryRefused as exc:
+            if getattr(exc, "status", None) == 413:
                 if len(items) == 1:
                     dead.append((every[0], "too_large"))
                     return Settlement(dead=tuple(dead), hub_answered=True), CycleOutcome(
@@ -231,10 +286,11 @@ class SyncWorker:
                     )
                 self._max_items = max(1, len(items) // 2)
             return self._failed(claimed, every, dead, exc, None)
-        except HubProtocolError as exc:
+        except DeliveryGarbled as exc:
             return self._failed(claimed, every, dead, exc, None)
         acked: list[tuple[int, str]] = []
         answered: set[str] = set()
+        dead += self._hunt.answered(by_key[k].seq for k in (r.idempotency_key for r in results) if k in by_key)
         for result in results:
             item = by_key.get(result.idempotency_key)
             if item is None or result.idempotency_key in answered:
@@ -261,14 +317,18 @@ class SyncWorker:
         claimed: list[ClaimedItem],
         retry: tuple[int, ...],
         dead: list[tuple[int, str]],
-        exc: HubError,
+        exc: DeliveryFailed,
         retry_after_s: float | None,
     ) -> tuple[Settlement, CycleOutcome]:
         error = describe(exc)
-        log.warning("batch not delivered, will retry", extra={"error": error, "items": len(retry)})
+        retry_now = self._hunt.failed(retry, error, suspicious=_may_be_the_items(exc, retry_after_s))
+        log.warning(
+            "batch not delivered, will retry",
+            extra={"error": error, "items": len(retry), "splitting": retry_now},
+        )
         return (
             Settlement(dead=tuple(dead), retry=retry, error=error),
-            CycleOutcome(len(claimed), 0, len(dead), len(retry), error, retry_after_s),
+            CycleOutcome(len(claimed), 0, len(dead), len(retry), error, retry_after_s, retry_now),
         )
 
     # --- the thread ---------------------------------------------------------------------------------------
@@ -281,13 +341,17 @@ class SyncWorker:
                 self._purge()
             try:
                 outcome = self.run_once()
-            except (QueueError, HubError) as exc:
+            except (QueueError, DeliveryFailed) as exc:
                 outcome = CycleOutcome(error=describe(exc))
                 log.error("sync cycle failed", extra={"error": outcome.error})
             except Exception as exc:  # a bug must not end sending for good: log it, back off, go on
                 outcome = CycleOutcome(error=describe(exc))
                 log_unexpected(log, "sync cycle crashed", exc)
             self.cycles += 1
+            if outcome.acked:
+                self._purge_if_pressed()
+            if outcome.retry_now:
+                continue  # splitting a failing batch: the next, smaller one goes at once
             if outcome.error is None:
                 self.failures = 0
                 self.next_delay_s = None
@@ -306,6 +370,15 @@ class SyncWorker:
             self._kick.clear()
             if not self._stopping.is_set():
                 self._kick.wait(self.next_delay_s)
+
+    def _purge_if_pressed(self) -> None:
+        """Near the size cap, acked items go before their retention: the room is for residents."""
+        try:
+            if self.outbox.under_pressure():
+                purged = self.outbox.purge_acked(older_than_s=0)
+                log.warning("outbox near its cap: acked items purged early", extra={"count": purged})
+        except QueueError as exc:
+            log.error("purging under pressure failed", extra={"error": describe(exc)})
 
     def _purge(self) -> None:
         try:

@@ -12,6 +12,7 @@ VENV="$ROOT/.venv"
 DEBIAN_PACKAGES=(
   pcscd vsmartcard-vpcd python3-virtualsmartcard libpcsclite-dev swig
   fonts-noto-cjk espeak-ng
+  xvfb
   libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
   libxcb-xinerama0

@@ -9,6 +9,7 @@ from drivers.health import HealthBoard
 from hub.store import HubStore
 from kiosk.background import TerminalBackground
 from kiosk.config import KioskConfig, QueueConfig
+from kiosk.terminal_outbox import outbox_at
 from offline_queue.outbox import Outbox
 from tests.support.waiting import wait_for
 
@@ -36,7 +37,7 @@ def enqueue(outbox: Outbox, detail: str) -> str:
 
 def test_background_delivers_the_outbox_reports_a_heartbeat_and_stops_within_5_s(hub_server, tmp_path):
     config = terminal_config(hub_server, tmp_path)
-    outbox = Outbox(tmp_path / "outbox.sqlite", config.terminal_id, config=config.queue)
+    outbox = outbox_at(tmp_path / "outbox.sqlite", config.terminal_id, config=config.queue)
     board = HealthBoard()
     board.set_state("printer", "ONLINE")
     background = TerminalBackground(config, hub_server.client(), outbox, board, lambda: "v1")
@@ -65,7 +66,7 @@ def test_while_the_hub_is_down_figures_show_it_and_a_forced_sync_delivers_once_i
     hub_server, tmp_path
 ):
     config = terminal_config(hub_server, tmp_path)
-    outbox = Outbox(tmp_path / "outbox.sqlite", config.terminal_id, config=config.queue)
+    outbox = outbox_at(tmp_path / "outbox.sqlite", config.terminal_id, config=config.queue)
     background = TerminalBackground(config, hub_server.client(), outbox, HealthBoard(), lambda: "v1")
     hub_server.stop()
     background.start()

@@ -296,3 +296,100 @@ def test_driver_started_before_pcscd_waits_for_it(
         assert health.snapshot()["card_reader"].state == "notpresent"
     finally:
         driver.stop()
+
+
+def test_card_swapped_mid_read_is_card_removed_not_a_transport_failure(
+    reader: PcscCardReader, card_slot: CardSlot, events: EventLog, health: HealthBoard
+) -> None:
+    # pulled during the read and another card in within ~0.3 s: PRESENT never looks cleared, only
+    # the reader's event counter shows the swap
+    card = CardOS(files={RESIDENT_AID: identity_record()}, max_read=16, pull_after=2)
+    pulled = insert_and_wait_card(card_slot, reader, events, card)
+    outcome: dict[str, BaseException] = {}
+
+    def read() -> None:
+        try:
+            reader.read_identity()
+        except BaseException as exc:  # noqa: BLE001 - the test inspects whatever left the driver
+            outcome["error"] = exc
+
+    started = time.monotonic()
+    thread = threading.Thread(target=read)
+    thread.start()
+    assert pulled.vanished.wait(5)
+    time.sleep(0.1)  # the resident's hand: the next card follows within 0.3 s
+    card_slot.card = None  # the pulled card is gone already; do not wait for pcscd to see it
+    card_slot.insert(resident_card())
+    thread.join(10)
+    assert type(outcome["error"]) is CardRemoved
+    assert time.monotonic() - started < 1.0 + READ_TIMEOUT_S
+    assert health.snapshot()["card_reader"].last_error.startswith("CardRemoved")
+
+
+def test_pcscd_dying_mid_read_is_reader_gone(
+    pcsc_stack: PcscStack, card_slot: CardSlot, health: HealthBoard, events: EventLog
+) -> None:
+    driver = PcscCardReader(
+        [profiles.COMMUNITY_RESIDENT_V1],
+        reader_name=pcsc_stack.reader,
+        health=health,
+        read_timeout_s=8.0,
+        retry_s=0.2,
+        today=lambda: TODAY,
+    )
+    driver.add_listener(events)
+    driver.start()
+    try:
+        slow = resident_card()
+        slow.delay_s = 1.5  # every READ BINARY: time for pcscd to die while the read waits
+        insert_and_wait(card_slot, driver, events, slow)
+        outcome: dict[str, BaseException] = {}
+
+        def read() -> None:
+            try:
+                driver.read_identity()
+            except BaseException as exc:  # noqa: BLE001 - the test inspects whatever left the driver
+                outcome["error"] = exc
+
+        thread = threading.Thread(target=read)
+        thread.start()
+        wait_for(lambda: any(a[:2] == b"\x00\xb0" for a in slow.apdus), "the read to reach the record")
+        pcsc_stack.stop_daemon()
+        thread.join(10)
+        assert type(outcome["error"]) is ReaderGone
+    finally:
+        driver.stop()
+
+
+def test_only_public_error_types_leave_the_driver(
+    reader: PcscCardReader, card_slot: CardSlot, events: EventLog, health: HealthBoard
+) -> None:
+    for card in GARBAGE_CARDS.values():
+        insert_and_wait(card_slot, reader, events, card)
+        with pytest.raises(CardUnreadable) as caught:
+            reader.read_identity()
+        assert not type(caught.value).__name__.startswith("_")
+        assert not health.snapshot()["card_reader"].last_error.startswith("_")
+
+
+def insert_and_wait_card(card_slot: CardSlot, reader: PcscCardReader, events: EventLog, card: CardOS):
+    count = events.kinds().count(CardEventKind.INSERTED) + 1
+    inserted = card_slot.insert(card)
+    events.wait_for(CardEventKind.INSERTED, count)
+    return inserted
+
+
+
+def test_card_pulled_while_pcscd_powers_it_up_is_card_removed(
+    reader: PcscCardReader, card_slot: CardSlot, events: EventLog
+) -> None:
+    inserted = insert_and_wait_card(card_slot, reader, events, resident_card())
+    # pcscd powers an idle card down after a few seconds and up again at the next connect
+    def powered_down() -> bool:
+        switches = [m for m in inserted.power_messages if m in (0x00, 0x01, 0x02)]
+        return bool(switches) and switches[-1] == 0x00
+
+    wait_for(powered_down, "pcscd to power the idle card down", timeout_s=20)
+    inserted.vanish_at_power_up = 0
+    with pytest.raises(CardRemoved):  # before: CardUnreadable "cannot connect" (0x80100067)
+        reader.read_identity()

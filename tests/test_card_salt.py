@@ -6,12 +6,11 @@ from __future__ import annotations
 import pytest
 
 from hub.store import HubStore
-from kiosk.enrolment import enrol_terminal
 from kiosk.errors import ConfigError
 from kiosk.hub_client import HubClient
 from kiosk.secrets import card_hash_salt, load_hub_credentials
 from kiosk.services import LocalTicketBook, ServiceActions
-from offline_queue.outbox import Outbox
+from kiosk.terminal_outbox import outbox_at
 from offline_queue.sync_worker import SyncWorker
 from tests.fixtures.session_kit import RESIDENT, FakePrinter, demo_catalogue
 
@@ -27,11 +26,11 @@ def terminal_actions(tmp_path, terminal_id: str, hub: HubClient, outbox=None) ->
 
 
 def test_every_terminal_gets_the_same_salt_made_once_by_the_hub(hub_server):
-    enrol_terminal("T0002", hub_server.db_path)
+    hub_server.enrol("T0002")
     first = card_hash_salt("T0001")
     assert len(first) == 32
     assert card_hash_salt("T0002") == first
-    enrol_terminal("T0001", hub_server.db_path)  # re-enrolment: new credentials, same salt
+    hub_server.enrol("T0001")  # re-enrolment: new credentials, same salt
     assert card_hash_salt("T0001") == first
     store = HubStore(hub_server.db_path)
     try:
@@ -46,10 +45,10 @@ def test_a_terminal_that_was_never_enrolled_has_no_salt(file_keyring):
 
 
 def test_a_case_submitted_with_a_card_on_terminal_a_is_found_by_card_on_terminal_b(hub_server, tmp_path):
-    enrol_terminal("T0002", hub_server.db_path)
+    hub_server.enrol("T0002")
     client_a = hub_server.client()
     client_b = HubClient(hub_server.hub_config(), load_hub_credentials("T0002"))
-    outbox_a = Outbox(tmp_path / "outbox-a.sqlite", "T0001")
+    outbox_a = outbox_at(tmp_path / "outbox-a.sqlite", "T0001")
     try:
         service = demo_catalogue().service("repair.public_area")
         a = terminal_actions(tmp_path, "T0001", client_a, outbox_a)

@@ -8,14 +8,12 @@ from drivers.health import HealthBoard
 from hub.__main__ import main as hub_cli
 from hub.store import HubStore
 from kiosk.heartbeat import Heartbeat, HeartbeatSources, app_version
-from offline_queue.outbox import Outbox
+from kiosk.terminal_outbox import outbox_at
 from offline_queue.schema import SCHEMA_VERSION as OUTBOX_SCHEMA
 from tests.support.waiting import wait_for
 
 RESIDENT_NAME = "张三伟"
 RESIDENT_ID = "11010519491231002X"
-
-
 
 
 def stored_beat(hub):
@@ -38,7 +36,7 @@ def devices() -> HealthBoard:
 def test_heartbeat_carries_queue_depth_device_states_and_versions_but_no_personal_data(
     hub_server, tmp_path, capsys
 ):
-    outbox = Outbox(tmp_path / "outbox.sqlite", hub_server.terminal_id)
+    outbox = outbox_at(tmp_path / "outbox.sqlite", hub_server.terminal_id)
     for _ in range(2):
         outbox.enqueue(
             "repair.public_area",
@@ -93,7 +91,7 @@ def test_heartbeat_carries_queue_depth_device_states_and_versions_but_no_persona
 
 
 def test_hub_down_never_raises_backs_off_and_recovers_when_the_hub_returns(hub_server, tmp_path):
-    outbox = Outbox(tmp_path / "outbox.sqlite", hub_server.terminal_id)
+    outbox = outbox_at(tmp_path / "outbox.sqlite", hub_server.terminal_id)
     outbox.enqueue("repair.public_area", {"detail": "lift"}, {"detail": "public"}, "v7")
     hub_server.stop()
     sources = HeartbeatSources(devices(), outbox.stats, lambda: None)

@@ -18,8 +18,8 @@ import requests
 
 from contract import signing
 from hub.store import HubStore
-from hub.testing import start_hub
-from kiosk.enrolment import new_credentials, register_at_hub
+from hub.testing import register_at_hub, start_hub
+from kiosk.enrolment import new_credentials
 from kiosk.secrets import HubCredentials
 from tests.support.signed_http import send
 
@@ -413,28 +413,54 @@ def test_openapi_lists_every_path_with_meaningful_models(hub):
     assert batch["security"] == [{"terminalToken": []}]
 
 
-def test_cli_enrol_writes_the_keyring_and_the_hub_database(tmp_path):
-    keyring_file = tmp_path / "keyring.cfg"
-    db = tmp_path / "hub.sqlite"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "hub",
-            "enrol",
-            "--db",
-            str(db),
-            "--terminal",
-            "T0042",
-            "--keyring",
-            f"file:{keyring_file}",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).resolve().parent.parent,
-    )
-    assert done.returncode == 0, done.stderr
-    terminal = HubStore(db).terminal("T0042")
+def test_cli_enrolment_code_then_kiosk_enrol_writes_the_keyring_and_the_hub_database(tmp_path, file_keyring):
+    hub = start_hub(tmp_path / "hub.sqlite", terminal_id="T0001", store_in_keyring=False)
+    keyring_file = tmp_path / "terminal-keyring.cfg"
+    root = Path(__file__).resolve().parent.parent
+    try:
+        issued = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "hub",
+                "enrolment-code",
+                "--db",
+                str(hub.db_path),
+                "--terminal",
+                "T0042",
+                "--group",
+                "district-3",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=root,
+        )
+        assert issued.returncode == 0, issued.stderr
+        code = issued.stdout.split()[0]
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "kiosk",
+                "enrol",
+                "--hub",
+                hub.url,
+                "--code",
+                code,
+                "--terminal",
+                "T0042",
+                "--keyring",
+                f"file:{keyring_file}",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=root,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "district-3" in done.stdout
+    finally:
+        hub.stop()
+    terminal = HubStore(hub.db_path).terminal("T0042")
     assert terminal is not None and not terminal.revoked
     from keyrings.alt.file import PlaintextKeyring
 

@@ -2,8 +2,8 @@
 
 An AST scan of every import (top-level and inside functions): the hub imports nothing of the
 terminal's (kiosk/, offline_queue/, drivers/, ui/) except in hub/testing.py (it starts a hub for the
-terminal's tests) and in the CLI's `enrol` command (until enrolment moves onto HTTP); the terminal
-imports nothing of the hub except kiosk/enrolment.py; contract/ imports none of them.
+terminal's tests, enrolled by code over HTTP); the terminal imports nothing of the hub (enrolment
+goes over HTTP: kiosk/enrolment.py); contract/ imports none of them.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TERMINAL = ("kiosk", "offline_queue", "drivers", "ui")
-HUB_EXCEPTIONS = {("hub/testing.py", None), ("hub/__main__.py", "_enrol")}
-TERMINAL_EXCEPTIONS = {"kiosk/enrolment.py"}
+HUB_EXCEPTIONS = {("hub/testing.py", None)}
+TERMINAL_EXCEPTIONS: set[str] = set()
 
 
 def _imports(path: Path) -> list[tuple[str, str | None, int]]:
@@ -58,7 +58,7 @@ def test_the_hub_imports_nothing_of_the_terminal_outside_its_two_exceptions():
     assert _crossings("hub", TERMINAL, allowed) == []
 
 
-def test_the_terminal_imports_nothing_of_the_hub_but_enrolment():
+def test_the_terminal_imports_nothing_of_the_hub():
     crossings = []
     for package in ("kiosk", "ui"):
         crossings += _crossings(package, ("hub",), lambda rel, _f: rel in TERMINAL_EXCEPTIONS)

@@ -12,6 +12,7 @@ from drivers.printer.simulated import SimulatedPrinter
 from kiosk.background import TerminalBackground
 from kiosk.config import KioskConfig, QueueConfig
 from kiosk.maintenance import MaintenanceDesk, MaintenanceUnavailable
+from kiosk.terminal_outbox import outbox_at
 from offline_queue.outbox import Outbox
 
 
@@ -23,7 +24,7 @@ def parts(hub_server, tmp_path):
         hub=hub_server.hub_config(connect_timeout_s=0.5, heartbeat_interval_s=60.0),
         queue=QueueConfig(backoff_base_s=0.05, backoff_cap_s=0.5, idle_poll_s=5.0),
     )
-    outbox = Outbox(tmp_path / "outbox.sqlite", config.terminal_id, config=config.queue)
+    outbox = outbox_at(tmp_path / "outbox.sqlite", config.terminal_id, config=config.queue)
     board = HealthBoard()
     background = TerminalBackground(config, hub_server.client(), outbox, board, lambda: "v1")
     printer = SimulatedPrinter(tmp_path / "printed", health=board)

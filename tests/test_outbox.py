@@ -12,8 +12,10 @@ import pytest
 
 from kiosk.config import QueueConfig
 from kiosk.secrets import SERVICE
+from kiosk.terminal_outbox import outbox_at
 from offline_queue.errors import (
     ForeignQueueFile,
+    OutboxLost,
     PayloadNotSerialisable,
     PayloadRefused,
     PayloadTooLarge,
@@ -22,7 +24,8 @@ from offline_queue.errors import (
     UnknownFieldClass,
 )
 from offline_queue.local_ref import LocalRef
-from offline_queue.outbox import Outbox, Settlement
+from offline_queue.outbox import Settlement
+from offline_queue.outbox_file import start_new_outbox
 from offline_queue.sync_lock import SyncLock
 
 REPAIR = "repair.public_area"
@@ -56,7 +59,7 @@ def clock():
 
 @pytest.fixture
 def outbox(file_keyring, path, clock):
-    opened = Outbox(path, "T0001", clock=clock)
+    opened = outbox_at(path, "T0001", clock=clock)
     yield opened
     opened.close()
 
@@ -92,22 +95,25 @@ def test_references_are_terminal_generation_and_a_rising_sequence(outbox):
 def test_a_reinstalled_database_never_repeats_a_reference(file_keyring, path):
     seen = set()
     for _ in range(3):
-        opened = Outbox(path, "T0001")
+        opened = outbox_at(path, "T0001")
         seen.update(str(opened.enqueue(REPAIR, PAYLOAD, CLASSES, VERSION)) for _ in range(2))
         opened.close()
         for leftover in path.parent.glob(path.name + "*"):
             leftover.unlink()  # a re-install: the data directory is gone, keyring stays
+        with pytest.raises(OutboxLost):  # a loss to report (test_outbox_lost.py) ...
+            outbox_at(path, "T0001")
+        start_new_outbox(path, "T0001")  # ... until a technician starts a new one
     assert len(seen) == 6
 
 
 def test_an_old_keyring_mark_is_raised_to_the_generation_a_file_holds(file_keyring, path):
     import keyring
 
-    first = Outbox(path, "T0001")
+    first = outbox_at(path, "T0001")
     generation = first.generation
     first.close()
     keyring.set_password(SERVICE, "queue-generation/T0001", str(generation - 5))  # restored backup
-    Outbox(path, "T0001").close()
+    outbox_at(path, "T0001").close()
     assert int(keyring.get_password(SERVICE, "queue-generation/T0001")) == generation
 
 
@@ -149,7 +155,7 @@ def test_a_payload_that_is_not_json_is_refused_before_anything_is_written(outbox
 
 
 def test_a_payload_larger_than_any_batch_is_refused(file_keyring, path):
-    small = Outbox(path, "T0001", config=QueueConfig(batch_max_bytes=4096))
+    small = outbox_at(path, "T0001", config=QueueConfig(batch_max_bytes=4096))
     try:
         with pytest.raises(PayloadTooLarge):
             small.enqueue(REPAIR, {"category": "x" * 5000}, {"category": "public"}, VERSION)
@@ -161,7 +167,7 @@ def test_a_payload_larger_than_any_batch_is_refused(file_keyring, path):
 
 
 def test_a_full_disk_is_a_typed_error_and_loses_nothing(file_keyring, path):
-    capped = Outbox(path, "T0001", max_db_bytes=96 * 1024)
+    capped = outbox_at(path, "T0001", max_db_bytes=96 * 1024)
     refs = []
     with pytest.raises(QueueFull) as full:
         for n in range(10_000):
@@ -171,7 +177,7 @@ def test_a_full_disk_is_a_typed_error_and_loses_nothing(file_keyring, path):
     assert full.value.message_key == "error.queue_full"
     assert "full" in str(full.value)
     assert len(refs) > 10
-    roomy = Outbox(path, "T0001")  # space freed (here: no cap): everything stored is still there
+    roomy = outbox_at(path, "T0001")  # space freed (here: no cap): everything stored is still there
     try:
         assert set(roomy.states()) == set(refs)
         assert str(roomy.enqueue(REPAIR, PAYLOAD, CLASSES, VERSION)) not in refs
@@ -186,20 +192,20 @@ def test_a_file_of_random_bytes_is_refused_and_left_untouched(file_keyring, path
     path.write_bytes(os.urandom(8192))
     before = path.read_bytes()
     with pytest.raises(QueueCorrupt) as corrupt:
-        Outbox(path, "T0001")
+        outbox_at(path, "T0001")
     assert corrupt.value.path == path
     assert path.read_bytes() == before
 
 
 def test_a_damaged_sqlite_file_is_refused_as_corrupt(file_keyring, path):
-    opened = Outbox(path, "T0001")
+    opened = outbox_at(path, "T0001")
     opened.close()
     _checkpointed_bytes(path)
     data = bytearray(path.read_bytes())
     data[100:4096] = os.urandom(4096 - 100)  # the schema page, after the 100-byte header
     path.write_bytes(bytes(data))
     with pytest.raises(QueueCorrupt):
-        Outbox(path, "T0001")
+        outbox_at(path, "T0001")
     assert path.read_bytes() == bytes(data)
 
 
@@ -209,15 +215,15 @@ def test_another_applications_database_is_refused_and_left_untouched(file_keyrin
         other.execute("INSERT INTO photos (caption) VALUES ('holiday')")
     before = path.read_bytes()
     with pytest.raises(ForeignQueueFile) as foreign:
-        Outbox(path, "T0001")
+        outbox_at(path, "T0001")
     assert "another application" in str(foreign.value)
     assert path.read_bytes() == before
 
 
 def test_another_terminals_outbox_is_refused(file_keyring, path):
-    Outbox(path, "T0002").close()
+    outbox_at(path, "T0002").close()
     with pytest.raises(ForeignQueueFile, match="T0002"):
-        Outbox(path, "T0001")
+        outbox_at(path, "T0001")
 
 
 # --- states -------------------------------------------------------------------------------------------
@@ -229,7 +235,7 @@ def test_in_flight_items_go_back_to_pending_when_the_outbox_is_opened_again(outb
     assert len(outbox.claim_batch(10, 1 << 20)) == 3
     assert outbox.stats().in_flight == 3
     outbox.close()  # as if the process died mid-batch
-    reopened = Outbox(path, "T0001")
+    reopened = outbox_at(path, "T0001")
     try:
         assert (reopened.stats().depth, reopened.stats().in_flight) == (3, 0)
     finally:
@@ -242,7 +248,7 @@ def test_a_live_workers_in_flight_items_are_left_alone(outbox, file_keyring, pat
     other_process_worker = SyncLock(path)  # a second lock object conflicts like another process
     assert other_process_worker.try_acquire()
     try:
-        second = Outbox(path, "T0001")
+        second = outbox_at(path, "T0001")
         assert second.stats().in_flight == 1
         second.close()
     finally:
@@ -325,7 +331,7 @@ def test_a_requeue_by_another_process_is_claimed_after_the_next_purge(outbox, fi
     [claimed] = outbox.claim_batch(10, 1 << 20)
     outbox.settle(Settlement(dead=((claimed.seq, "unknown_service"),)))
     assert outbox.claim_batch(10, 1 << 20) == []
-    technician = Outbox(path, "T0001")
+    technician = outbox_at(path, "T0001")
     assert technician.requeue_dead_letter(ref)
     technician.close()
     outbox.purge_acked()  # the worker purges hourly; it then looks at the whole table again

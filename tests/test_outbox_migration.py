@@ -10,10 +10,10 @@ import pytest
 import sqlite_utils
 
 from kiosk.secrets import queue_encryption_key
+from kiosk.terminal_outbox import outbox_at
 from offline_queue import schema
 from offline_queue.errors import QueueTooNew
 from offline_queue.field_crypto import FieldSealer
-from offline_queue.outbox import Outbox
 
 
 def _write_v1_outbox(path, terminal_id: str) -> str:
@@ -48,7 +48,7 @@ def _write_v1_outbox(path, terminal_id: str) -> str:
 def test_a_v1_file_migrates_to_the_current_schema_and_keeps_its_items(file_keyring, tmp_path):
     path = tmp_path / "outbox.sqlite"
     key = _write_v1_outbox(path, "T0001")
-    outbox = Outbox(path, "T0001")
+    outbox = outbox_at(path, "T0001")
     try:
         with sqlite3.connect(path) as conn:
             versions = [v for (v,) in conn.execute("SELECT version FROM schema_version ORDER BY version")]
@@ -69,7 +69,7 @@ def test_a_v1_file_migrates_to_the_current_schema_and_keeps_its_items(file_keyri
 def test_migrating_twice_changes_nothing(file_keyring, tmp_path):
     path = tmp_path / "outbox.sqlite"
     _write_v1_outbox(path, "T0001")
-    Outbox(path, "T0001").close()
+    outbox_at(path, "T0001").close()
     conn = sqlite3.connect(path, isolation_level=None)
     assert schema.migrate(sqlite_utils.Database(conn)) == []
     conn.close()
@@ -77,8 +77,8 @@ def test_migrating_twice_changes_nothing(file_keyring, tmp_path):
 
 def test_a_file_from_a_newer_version_is_refused(file_keyring, tmp_path):
     path = tmp_path / "outbox.sqlite"
-    Outbox(path, "T0001").close()
+    outbox_at(path, "T0001").close()
     with sqlite3.connect(path) as conn:
         conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (99, 'later')")
     with pytest.raises(QueueTooNew, match="v99"):
-        Outbox(path, "T0001")
+        outbox_at(path, "T0001")

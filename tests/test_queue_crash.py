@@ -22,7 +22,7 @@ from collections import Counter
 from pathlib import Path
 
 from hub.store import HubStore
-from offline_queue.outbox import Outbox
+from kiosk.terminal_outbox import outbox_at
 
 ROOT = Path(__file__).resolve().parent.parent
 KILLS = 200
@@ -99,7 +99,7 @@ def test_every_acknowledged_submission_reaches_the_hub_exactly_once_despite_sigk
     db, acks = tmp_path / "outbox.sqlite", tmp_path / "acks.txt"
     # create the file (and its key and generation in keyring) before the first kill: keyring's file
     # backend is not written atomically, and a torn keyring is not what this test is about
-    Outbox(db, hub_server.terminal_id).close()
+    outbox_at(db, hub_server.terminal_id).close()
     rng = random.Random(int.from_bytes(os.urandom(4), "big"))
     server = ForkServer(
         ["--db", str(db), "--keyring", file_keyring, "--hub-url", hub_server.url, "--acks", str(acks)],
@@ -140,7 +140,7 @@ def test_every_acknowledged_submission_reaches_the_hub_exactly_once_despite_sigk
     assert [r for r, n in by_ref.items() if n > 1] == [], "a local reference became two cases"
     assert len(acknowledged) == len(set(acknowledged)), "enqueue handed out a reference twice"
     assert set(acknowledged) - set(by_ref) == set(), "an acknowledged submission never reached the hub"
-    outbox = Outbox(db, hub_server.terminal_id)
+    outbox = outbox_at(db, hub_server.terminal_id)
     try:
         states = outbox.states()
     finally:

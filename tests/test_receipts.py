@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from drivers.printer.model import Footer, KeyValue, Line, QrCode, Title
 from kiosk.forms import FormState
 from kiosk.hub_api import Ticket
@@ -37,7 +39,7 @@ def test_submission_receipt_lists_catalogue_fields_masked_with_reference_and_qr(
     assert rows["联系电话"] == "138****5678"
     assert rows["每周用餐天数"] == "5" and rows["开始日期"] == "2026-12-01"
     assert "身份证号" not in rows and "饮食需求" not in rows  # only what the catalogue lists
-    assert Line("T0003-000042", bold=True, align="center") in doc.blocks
+    assert Title("T0003-000042") in doc.blocks  # the reference at title size
     assert QrCode("https://hub.example.gov.cn/track/T0003-000042") in doc.blocks
     text = repr(doc)
     for secret in (RESIDENT.name, RESIDENT.id_number, "13812345678"):
@@ -101,3 +103,43 @@ def test_the_printer_driver_prints_the_submission_receipt_in_chinese_with_its_qr
     assert "13812345678" not in text and RESIDENT.id_number not in text
     assert [q.text for q in printout.qr_codes] == ["https://hub.example.gov.cn/track/T0003-1-000042-K"]
     assert len(printout.cuts) == 1
+
+
+@pytest.fixture
+def shanghai(monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_ticket_time_is_printed_in_local_time_and_a_human_format(shanghai):
+    doc = ticket_receipt(
+        Ticket("A023", "3", 4, "2026-12-01T07:09:14+00:00"),
+        is_local=False,
+        language="zh",
+        terminal_id="T0001",
+    )
+    assert KeyValue("时间", "2026-12-01 15:09") in doc.blocks
+
+
+def test_maintenance_times_read_as_local_time(shanghai):
+    from kiosk.local_time import human_time
+
+    assert human_time("2026-12-01T07:09:14+00:00") == "2026-12-01 15:09"
+    assert human_time("2026-12-01T07:09:14") == "2026-12-01 15:09"  # naive: the queue's UTC
+    assert human_time(None) is None and human_time("never") == "never"
+
+
+def test_the_urgent_repair_hint_and_receipt_give_a_duty_phone_number():
+    import re
+
+    repair = demo_catalogue().service("repair.public_area")
+    phone = re.compile(r"\d{3}-\d{4} ?\d{4}")
+    urgency = repair.field("urgency")
+    for language in ("zh", "en"):
+        assert phone.search(urgency.hint.get(language)), language  # not "call the duty phone"
+        assert phone.search(repair.receipt.footer.get(language)), language

@@ -42,3 +42,79 @@ def test_a_second_run_kiosk_says_the_first_is_still_open_instead_of_starting_wit
     assert f"already answers on 127.0.0.1:{port}" in done.stderr
     assert "KIOSK_HUB_PORT" in done.stderr
     assert "starting the kiosk" not in done.stdout
+
+
+def test_fullscreen_on_the_command_line_wins_over_the_demo_configuration_and_hides_the_devices_window():
+    from ui.__main__ import parse_args, screen_mode
+
+    # packaging/demo.toml says fullscreen = false: before, that won and --fullscreen opened a window
+    assert screen_mode(parse_args(["--config", "demo.toml", "--fullscreen", "--dev"]), False) == (True, False)
+    assert screen_mode(parse_args(["--config", "demo.toml", "--windowed", "--dev"]), True) == (False, True)
+    assert screen_mode(parse_args(["--config", "t.toml"]), True) == (True, False)
+    assert screen_mode(parse_args(["--config", "demo.toml", "--dev"]), False) == (False, True)
+
+
+def test_run_kiosk_passes_fullscreen_through_and_the_devices_window_only_when_windowed():
+    script = (ROOT / "scripts" / "run-kiosk").read_text()
+    assert "UI_ARGS+=(--fullscreen); else UI_ARGS+=(--windowed --dev)" in script
+
+
+def test_a_fullscreen_kiosk_window_is_frameless_with_no_minimise_button(qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWidget
+
+    from ui.app import show
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    show(window, fullscreen=True)
+    flags = window.windowFlags()
+    assert window.isFullScreen()
+    assert window.geometry() == window.screen().geometry()  # also without a window manager
+    assert flags & Qt.WindowType.FramelessWindowHint
+    assert not flags & Qt.WindowType.WindowMinimizeButtonHint
+
+
+FULLSCREEN_PROBE = """
+import sys
+from PySide6.QtWidgets import QApplication, QWidget
+from ui.app import show
+app = QApplication([])
+window = QWidget()
+show(window, fullscreen=True)
+for _ in range(20):
+    app.processEvents()
+g, s = window.geometry(), window.screen().geometry()
+print(g.width(), g.height(), s.width(), s.height())
+"""
+
+
+def test_fullscreen_covers_a_bare_x_server_without_a_window_manager(tmp_path):
+    # Xvfb with no window manager, as the walk in a real X window found it: the window stayed
+    # 663x300 in a corner, because full-screen state is only a request to a window manager
+    import os
+    import sys
+
+    read_end, write_end = os.pipe()
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        pass_fds=(write_end,),
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end) as pipe:
+            display = pipe.readline().strip()
+        done = subprocess.run(
+            [sys.executable, "-c", FULLSCREEN_PROBE],
+            cwd=ROOT,
+            env={**os.environ, "DISPLAY": f":{display}", "QT_QPA_PLATFORM": "xcb"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        xvfb.terminate()
+        xvfb.wait(10)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1280", "800", "1280", "800"]

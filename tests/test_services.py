@@ -156,10 +156,10 @@ def fill_repair_and_submit(session) -> None:
 def test_submission_into_the_real_outbox_is_on_disk_encrypted_before_the_reference_shows(
     tmp_path, file_keyring
 ):
+    from kiosk.terminal_outbox import outbox_at
     from offline_queue.local_ref import LocalRef
-    from offline_queue.outbox import Outbox
 
-    outbox = Outbox(tmp_path / "outbox.sqlite", "T0001")
+    outbox = outbox_at(tmp_path / "outbox.sqlite", "T0001")
     try:
         kit = make_kit(tmp_path, outbox=outbox)
         fill_repair_and_submit(kit.session)
@@ -186,10 +186,10 @@ def test_submission_into_the_real_outbox_is_on_disk_encrypted_before_the_referen
 
 
 def test_full_disk_loses_nothing_and_offers_the_staffed_window(tmp_path, file_keyring):
+    from kiosk.terminal_outbox import outbox_at
     from offline_queue.errors import QueueFull
-    from offline_queue.outbox import Outbox
 
-    outbox = Outbox(tmp_path / "outbox.sqlite", "T0001", max_db_bytes=64 * 1024)
+    outbox = outbox_at(tmp_path / "outbox.sqlite", "T0001", max_db_bytes=64 * 1024)
     try:
         kit = make_kit(tmp_path, outbox=outbox)
         stored = 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from drivers.card.model import CardExpired
-from drivers.printer.model import KeyValue, Line, QrCode
+from drivers.printer.model import KeyValue, Line, QrCode, Title
 from kiosk.catalogue import ServiceKind
 from kiosk.errors import WayForward
 from kiosk.executor import ManualExecutor
@@ -52,7 +52,7 @@ def test_submission_online_shows_reference_and_prints_masked_receipt(kit):
     assert item["catalog_version"] == "2026.11-demo.1"
     printed = kit.printer.printed[0]
     assert KeyValue("联系电话", "138****5678") in printed.blocks
-    assert Line("T0001-000001", bold=True, align="center") in printed.blocks
+    assert Title("T0001-000001") in printed.blocks  # the reference at title size
     assert QrCode("https://hub.example.gov.cn/track/T0001-000001") in printed.blocks
     assert "13812345678" not in repr(printed)
 
@@ -126,6 +126,8 @@ def test_printer_out_of_paper_keeps_submission_and_shows_reference(kit):
     kit.printer.paper_out = False
     s.reprint()
     assert s.view.outcome.printed is True
+    assert kit.printer.printed[-1].blocks[0].text == "REPRINT / 补打"  # never taken for a second request
+    assert view.outcome.receipt.blocks[0].text != "REPRINT / 补打"  # the preview is the receipt itself
 
 
 def test_failed_enqueue_returns_to_review_with_values_and_retry_works(kit):

@@ -177,10 +177,11 @@ def test_the_client_does_not_retry_a_post_by_itself(client, proxy):
 
 def test_every_item_reaches_the_hub_exactly_once_through_mixed_faults(hub_server, tmp_path):
     from kiosk.config import QueueConfig
-    from offline_queue import Outbox, SyncWorker
+    from kiosk.terminal_outbox import outbox_at
+    from offline_queue import SyncWorker
 
     config = QueueConfig(batch_max_items=7, backoff_base_s=0.02, backoff_cap_s=0.2, idle_poll_s=0.1)
-    outbox = Outbox(tmp_path / "outbox.sqlite", hub_server.terminal_id, config=config)
+    outbox = outbox_at(tmp_path / "outbox.sqlite", hub_server.terminal_id, config=config)
     classes = {"category": "public", "location": "personal", "phone": "sensitive"}
 
     def enqueue(n: int) -> str:

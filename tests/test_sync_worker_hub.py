@@ -9,6 +9,7 @@ import pytest
 
 from hub.store import HubStore
 from kiosk.config import QueueConfig
+from kiosk.terminal_outbox import outbox_at
 from offline_queue.outbox import Outbox
 from offline_queue.sync_worker import SyncWorker
 from tests.support.waiting import wait_for
@@ -21,7 +22,7 @@ CONFIG = QueueConfig(batch_max_items=7, backoff_base_s=0.05, backoff_cap_s=0.3, 
 
 @pytest.fixture
 def outbox(hub_server, tmp_path):
-    opened = Outbox(tmp_path / "outbox.sqlite", hub_server.terminal_id, config=CONFIG)
+    opened = outbox_at(tmp_path / "outbox.sqlite", hub_server.terminal_id, config=CONFIG)
     yield opened
     opened.close()
 

@@ -107,14 +107,9 @@ def seed_cases(k: KioskDriver) -> None:
 
 
 def enter_reference(k: KioskDriver, reference: str) -> None:
+    """A reference field opens on its own layer: capitals, digits and the dash, no switching."""
     k.open_field("reference")
-    k.tap("key:latin")
-    k.tap("key:shift")
     for ch in reference:
-        if not ch.isalpha() and k.lacks_button(f"key:{ch}"):
-            k.tap("key:digits")
-        if ch.isalpha() and k.lacks_button(f"key:{ch.lower()}"):
-            k.tap("key:latin")
         k.tap(f"key:{ch.lower()}")
     k.tap("form.ok")
 

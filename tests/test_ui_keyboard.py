@@ -210,3 +210,46 @@ def test_a_finger_writes_on_the_pad(qtbot, input_engines):
     assert kb.candidates()[0] == "十"
     tap(qtbot, kb, "key:clear_pad")
     assert kb.pad.strokes == [] and kb.candidates() == []
+def test_the_reference_layer_types_a_whole_reference_in_capitals_without_switching(qtbot):
+    # a reference field used to open in pinyin: "t" became 他
+    words = Words()
+    kb = OnScreenKeyboard(lambda k, **v: words.text("zh", k, **v), mode="reference")
+    qtbot.addWidget(kb)
+    kb.show()
+    for ch in "t0001-9b-000042-68":
+        tap(qtbot, kb, f"key:{ch}")
+    assert kb.text() == "T0001-9B-000042-68"
+    keys = [i for i in (kb._keys.indexOf(b) for b in kb.findChildren(QPushButton)) if i >= 0]
+    rows = {kb._keys.getItemPosition(i)[0] for i in keys}
+    assert len(rows) == 4  # no taller than the other layers
+    assert not [b for b in kb.findChildren(QPushButton) if b.objectName() in ("key:pinyin", "key:space")]
+
+
+def test_a_field_opens_on_the_layer_its_type_asks_for(qtbot):
+    from dataclasses import replace
+    from datetime import date
+
+    from kiosk.forms import FormState
+    from kiosk.session_render import field_view
+    from tests.fixtures.session_kit import demo_catalogue
+    from ui.screens.editors import DigitEditor, TextEditor, editor_for
+    from ui.theme import STANDARD
+
+    catalogue = demo_catalogue()
+    query = FormState(catalogue.service("query.progress"))
+    repair = FormState(catalogue.service("repair.public_area"))
+    reference = field_view(catalogue.service("query.progress").field("reference"), query, "zh")
+    phone = field_view(catalogue.service("repair.public_area").field("phone"), repair, "zh")
+    location = field_view(catalogue.service("repair.public_area").field("location"), repair, "zh")
+    assert (reference.input, phone.input, location.input) == ("reference", "phone", "text")
+    word = lambda k, **v: Words().text("zh", k, **v)  # noqa: E731
+
+    def editor(f):
+        made = editor_for(f, STANDARD, word, "zh", lambda v: None, lambda: None, date(2026, 12, 1))
+        qtbot.addWidget(made)
+        return made
+
+    assert editor(reference).keyboard.mode == "reference"
+    assert editor(location).keyboard.mode == "pinyin"
+    assert isinstance(editor(phone), DigitEditor)
+    assert isinstance(editor(replace(location, input="text")), TextEditor)

@@ -102,3 +102,38 @@ def test_espeak_is_interrupted_at_once(qtbot):
     speaker.say("这是一段很长的语音提示。" * 20, "zh")
     speaker.stop()
     assert not speaker.speaking
+
+
+def test_espeak_writes_to_the_sink_file_instead_of_the_sound_card(qtbot, tmp_path):
+    sink = tmp_path / "spoken.wav"
+    speaker = Speaker(engine="espeak-ng", sink=str(sink))
+    speaker.say("请插卡", "zh")
+    qtbot.waitUntil(lambda: not speaker.speaking, timeout=10_000)
+    assert sink.read_bytes()[:4] == b"RIFF"  # the real engine spoke, into the file
+
+
+def test_stop_after_the_speech_finished_never_touches_the_deleted_process(qtbot, tmp_path):
+    # the elder-mode hang: a finished utterance's QProcess was deleteLater'd but still held, and the
+    # next stop() (every new screen says something) raised "Internal C++ object already deleted"
+    speaker = Speaker(engine="espeak-ng", sink=str(tmp_path / "a.wav"))
+    speaker.say("您好", "zh")
+    qtbot.waitUntil(lambda: not speaker.speaking, timeout=10_000)
+    for _ in range(5):  # let deleteLater run
+        qtbot.wait(20)
+    speaker.stop()
+    speaker.say("请确认", "zh")
+    assert speaker.speaking or speaker.utterances == 2
+    speaker.stop()
+
+
+def test_nothing_waits_for_the_speech_process_on_the_ui_thread(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import QProcess
+
+    waits: list[int] = []
+    monkeypatch.setattr(QProcess, "waitForFinished", lambda self, ms=30000: waits.append(ms) or True)
+    speaker = Speaker(engine="espeak-ng", sink=str(tmp_path / "b.wav"))
+    for _ in range(3):
+        speaker.say("这是一段很长的语音提示。" * 10, "zh")  # each one interrupts the one before
+    speaker.stop()
+    qtbot.waitUntil(lambda: not speaker.speaking, timeout=10_000)
+    assert waits == []

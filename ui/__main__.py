@@ -1,6 +1,9 @@
-"""python -m ui --config FILE [--windowed] [--dev]: run the kiosk screens.
+"""python -m ui --config FILE [--fullscreen | --windowed] [--dev]: run the kiosk screens.
 
-Full screen without decorations by default (the terminal); --windowed for a laptop demo.
+Full screen without decorations when the configuration says so (the terminal's default);
+--fullscreen and --windowed on the command line win over the configuration. The demo-devices window
+(--dev) is shown only in a window: in full screen it could be raised over the kiosk (Alt+Tab), so
+there the demo keys F5-F9 are the only simulated devices.
 Needs an enrolled terminal (see packaging/README.md) and its hub reachable or a cached catalogue.
 """
 
@@ -10,19 +13,34 @@ import argparse
 import logging
 import signal
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-from kiosk.errors import KioskError
+from kiosk.errors import EXPECTED_ERRORS
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m ui", description="Run the community kiosk screens.")
     parser.add_argument("--config", type=Path, required=True, help="the terminal's TOML configuration")
-    parser.add_argument("--windowed", action="store_true", help="a window instead of full screen (demo)")
+    screen = parser.add_mutually_exclusive_group()
+    screen.add_argument("--windowed", action="store_true", help="a window instead of full screen (demo)")
+    screen.add_argument(
+        "--fullscreen", action="store_true", help="full screen, frameless, whatever the configuration says"
+    )
     parser.add_argument("--size", default="1280x800", help="window size with --windowed, e.g. 1080x1920")
-    parser.add_argument("--dev", action="store_true", help="show the demo device panel (simulated devices)")
+    parser.add_argument(
+        "--dev", action="store_true", help="show the demo device panel (simulated devices; windowed only)"
+    )
+    parser.add_argument("--hub-url", help="the hub's address, instead of the configuration's [hub] url")
     parser.add_argument("--log-level", default="info")
     return parser.parse_args(argv)
+
+
+def screen_mode(args: argparse.Namespace, configured_fullscreen: bool) -> tuple[bool, bool]:
+    """(full screen, show the demo-devices window): the command line wins over the configuration;
+    the devices window only beside a window, never over a full-screen kiosk."""
+    fullscreen = args.fullscreen or (configured_fullscreen and not args.windowed)
+    return fullscreen, args.dev and not fullscreen
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,8 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("community-kiosk")
     try:
         config = load_config(args.config)
+        if args.hub_url:  # scripts/run-kiosk on another port (KIOSK_HUB_PORT)
+            config = replace(config, hub=replace(config.hub, url=args.hub_url))
         terminal = build_terminal(config)
-    except KioskError as exc:
+    except EXPECTED_ERRORS as exc:
         logging.getLogger("ui").error("cannot start the kiosk: %s", exc)
         return 2
 
@@ -55,11 +75,12 @@ def main(argv: list[str] | None = None) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, stop)
     width, height = (int(x) for x in args.size.lower().split("x"))
-    show(terminal.window, fullscreen=config.ui.fullscreen and not args.windowed, size=(width, height))
+    fullscreen, dev_panel = screen_mode(args, config.ui.fullscreen)
+    show(terminal.window, fullscreen=fullscreen, size=(width, height))
     devices = DemoDevices(terminal.card_reader, terminal.printer)
     install_demo_keys(terminal.window, devices)
     panel = None
-    if args.dev:
+    if dev_panel:
         panel = DevPanel(devices)
         panel.move(terminal.window.x() + width + 20, terminal.window.y())
         panel.show()

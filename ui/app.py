@@ -14,18 +14,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from drivers.health import HealthBoard
+from kiosk.audit import AuditLog
+from kiosk.audit_watch import SessionAuditWatch
 from kiosk.catalogue_store import CatalogueState, CatalogueStore
 from kiosk.config import KioskConfig
 from kiosk.hub_api import HubUnavailable
+from kiosk.log_tail import LogTail
 from kiosk.secrets import card_hash_salt, load_hub_credentials, select_keyring_backend
 from kiosk.services import LocalTicketBook, ServiceActions
-from kiosk.session import Session
+from kiosk.session import OutOfServiceReason, Session
 from ui.deferred import Deferred
 from ui.i18n import Words, compile_translations
 from ui.qt_executor import QtExecutor
+from ui.remote_commands import UiThread, command_handlers
 from ui.speech import Speaker
 from ui.theme import ELDER, STANDARD
 from ui.window import KioskWindow
@@ -56,9 +61,9 @@ def _build_printer(config: KioskConfig, health: HealthBoard) -> Any:
 
 def build_outbox(config: KioskConfig) -> Any:
     """The durable outbox (offline_queue.outbox.Outbox) for this terminal."""
-    from offline_queue.outbox import Outbox  # imported late: the queue opens SQLite and keyring
+    from kiosk.terminal_outbox import open_outbox  # imported late: the queue opens SQLite and keyring
 
-    return Outbox.open_for(config)
+    return open_outbox(config)
 
 
 @dataclass
@@ -79,8 +84,32 @@ class Terminal:
     stoppers: list[Callable[[], None]] = field(default_factory=list)
     health: HealthBoard = field(default_factory=HealthBoard)
     background: Any = None  # kiosk.background.TerminalBackground once started
+    lost_outbox_heartbeat: Any = None  # a kiosk.heartbeat.Heartbeat while the outbox is lost
+    audit: AuditLog | None = None  # the terminal's audit trail (kiosk.audit)
+    log_tail: LogTail | None = None  # the last log lines, for the "upload diagnostics" command
+    ui_thread: UiThread | None = None  # remote commands reach the session through it
     addresses: Any = None  # kiosk.community.AddressBook: the place picker's list
     _was_failing: bool = False
+
+    def restart(self) -> None:
+        """End the program so that its service manager starts it again (remote command "restart")."""
+        self.window.allow_close()
+        QApplication.exit(0)
+
+    def _fleet_link(self, hub: Any) -> Any:
+        """Audit upload and pulled commands after each heartbeat (None without an audit file)."""
+        if self.audit is None or self.ui_thread is None or not hasattr(hub, "credentials"):
+            return None
+        from kiosk.fleet_link import FleetLink
+        from kiosk.remote_commands import CommandRunner
+
+        ui, session = self.ui_thread, self.session
+        handlers = command_handlers(self, ui, self.restart)
+        runner = CommandRunner(
+            self.audit, self.config.terminal_id, lambda: hub.credentials.hmac_key, handlers
+        )
+        revoked = lambda: ui.post(lambda: session.set_out_of_service(OutOfServiceReason.BACKEND))  # noqa: E731
+        return FleetLink(lambda: hub, self.audit, runner, on_revoked=revoked)
 
     def refresh_catalogue(self) -> None:
         """Ask the hub for a newer catalogue in a worker; the session takes it when nobody is using
@@ -111,9 +140,26 @@ class Terminal:
             catalogue = store.current.catalogue
             return catalogue.version if catalogue is not None else None
 
-        background = TerminalBackground(self.config, hub, outbox, self.health, catalogue_version)
+        background = TerminalBackground(
+            self.config, hub, outbox, self.health, catalogue_version, fleet=self._fleet_link(hub)
+        )
         background.start()
         self.background = background
+
+    def report_lost_outbox(self, hub: Any, problem: Any) -> None:
+        """The outbox cannot be opened (OutboxLost ...): heartbeats tell the hub so until a
+        technician starts a new outbox (then start_background takes over)."""
+        from kiosk.background import heartbeat_without_outbox
+
+        store = self.catalogue_store
+
+        def catalogue_version() -> str | None:
+            catalogue = store.current.catalogue
+            return catalogue.version if catalogue is not None else None
+
+        beat = heartbeat_without_outbox(self.config, hub, self.health, problem, catalogue_version)
+        beat.start()
+        self.lost_outbox_heartbeat = beat
 
     def check_connection(self) -> None:
         """On the UI thread, every few seconds: failed sync batches or heartbeats mean the hub is
@@ -135,6 +181,8 @@ class Terminal:
             timer.stop()
         if self.background is not None:
             self.background.stop()
+        if self.lost_outbox_heartbeat is not None:
+            self.lost_outbox_heartbeat.stop()
         self.window.timer.stop()
         self.speaker.stop()
         for stop in self.stoppers:
@@ -145,6 +193,10 @@ class Terminal:
         outbox_open = not isinstance(self.outbox, Deferred) or self.outbox.loaded
         if outbox_open and hasattr(self.outbox, "close"):
             self.outbox.close()
+        if self.log_tail is not None:
+            logging.getLogger().removeHandler(self.log_tail)
+        if self.audit is not None:
+            self.audit.close()
 
 
 def build_terminal(
@@ -200,10 +252,17 @@ def build_terminal(
         page_size=STANDARD.items_per_page,
         elder_page_size=ELDER.items_per_page,
     )
+    audit = AuditLog.open(config.data_dir / "audit.sqlite")
+    session.subscribe(SessionAuditWatch(audit.append))
+
+    def quit_program() -> None:
+        audit.append("technician", action="quit")
+        QApplication.quit()
+
     compile_translations()
     words = Words()
     speak = config.ui.speech if speech is None else speech
-    speaker = Speaker(enabled=speak)
+    speaker = Speaker(enabled=speak, sink=config.ui.speech_sink)
     window = KioskWindow(
         session,
         words,
@@ -211,7 +270,7 @@ def build_terminal(
         executor=executor,
         card_reader=card_reader,
         speech=speak,
-        on_quit=QApplication.quit,
+        on_quit=quit_program,
         tick_ms=tick_ms,
         technician_pin_hash=config.ui.technician_pin_hash,
     )
@@ -219,11 +278,33 @@ def build_terminal(
     terminal = Terminal(
         config, session, window, executor, store, hub, outbox, printer, card_reader, speaker, health=health
     )
+    def new_outbox() -> int:
+        # the technician's decision after OutboxLost; then the sending starts as warm-up would have
+        from offline_queue.outbox_file import start_new_outbox
+
+        generation = start_new_outbox(config.queue_db_path, config.terminal_id)
+        if terminal.lost_outbox_heartbeat is not None:
+            terminal.lost_outbox_heartbeat.stop()
+            terminal.lost_outbox_heartbeat = None
+        if isinstance(outbox, Deferred) and isinstance(hub, Deferred) and terminal.background is None:
+            terminal.start_background(outbox.load(), hub.load())
+        return generation
+
+    window.maintenance.attach(
+        health,
+        lambda: terminal.background,
+        outbox,
+        printer,
+        config.terminal_id,
+        new_outbox_fn=new_outbox,
+        audit=audit.append,
+    )
+    terminal.audit, terminal.log_tail, terminal.ui_thread = audit, LogTail(), UiThread()
+    logging.getLogger().addHandler(terminal.log_tail)
     from kiosk.community import AddressBook
 
     terminal.addresses = AddressBook(hub, config.data_dir / "addresses.json")
     session.set_places(terminal.addresses.load_cached())
-    window.maintenance.attach(health, lambda: terminal.background, outbox, printer, config.terminal_id)
     card_reader.start()
     # once the first screen is up, one worker builds the deferred parts one after the other (the
     # keyring file backend is not safe for a write and a read at once: the outbox may create its
@@ -231,12 +312,21 @@ def build_terminal(
     deferred = [part for part in (hub, outbox, printer) if isinstance(part, Deferred)]
 
     def warm_up() -> None:
+        from offline_queue.errors import QueueFileUnusable
         from ui.input_engines.loader import INPUT_ENGINES  # librime and zinnia: see its docstring
 
         INPUT_ENGINES.load(config.data_dir)  # ~50 ms once compiled (first run: compiles, ~1 s)
+
+        unusable: QueueFileUnusable | None = None
         for part in deferred:
-            part.load()
+            try:
+                part.load()
+            except QueueFileUnusable as exc:  # the maintenance screen shows it (Deferred.failure)
+                unusable = exc
         if isinstance(outbox, Deferred) and isinstance(hub, Deferred):
+            if unusable is not None:
+                terminal.report_lost_outbox(hub.load(), unusable)
+                raise unusable
             terminal.start_background(outbox.load(), hub.load())
 
     def warmed(result: Any) -> None:
@@ -261,6 +351,11 @@ def show(window: KioskWindow, fullscreen: bool, size: tuple[int, int] = (1280, 8
     """Full screen without decorations (the kiosk), or a window of `size` (the demo on a laptop)."""
     if fullscreen:
         window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+        # the whole screen also without a window manager (a bare X server, cage): full-screen state
+        # alone is only a request to a window manager, and without one the window kept its size
+        screen = window.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            window.setGeometry(screen.geometry())
         window.showFullScreen()
     else:
         window.resize(*size)

@@ -27,8 +27,18 @@ class Deferred:
         """Build the part now (once); raises what the factory raises (e.g. ConfigError)."""
         with self._lock:
             if self._part is None:
-                object.__setattr__(self, "_part", self._factory())
+                try:
+                    object.__setattr__(self, "_part", self._factory())
+                except BaseException as exc:
+                    object.__setattr__(self, "_failure", exc)  # for the maintenance screen to show
+                    raise
+                object.__setattr__(self, "_failure", None)
             return self._part
+
+    @property
+    def failure(self) -> BaseException | None:
+        """Why the last build failed (None once built, or before any try); the next load tries again."""
+        return self.__dict__.get("_failure")
 
     @property
     def loaded(self) -> bool:

@@ -39,6 +39,9 @@ _MODE_WORDS = {
     "digits": "keyboard.digits",
 }
 CURSOR = "▏"
+# a reference (T0001-93-000042-68): capitals, digits and the dash on one layer, nothing to switch
+REFERENCE_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl-", "zxcvbnm")
+LAYERS = (*MODES, "reference")
 
 
 class OnScreenKeyboard(QWidget):
@@ -63,7 +66,7 @@ class OnScreenKeyboard(QWidget):
         self.setAccessibleName(word("keyboard.pinyin"))
         self._word = word
         self._buffer = TextBuffer(initial, max_length)
-        self._mode = mode if mode in MODES else "pinyin"
+        self._mode = mode if mode in LAYERS else "pinyin"
         self._limit = candidate_limit
         self._pad_px = pad_px
         self._on_activity = on_activity
@@ -171,7 +174,7 @@ class OnScreenKeyboard(QWidget):
         elif self._mode == "pinyin" and len(key) == 1 and key.isascii() and key.isalpha():
             self._type_letter(key)
         else:
-            self._buffer.insert(key.upper() if self._upper and self._mode == "latin" else key)
+            self._buffer.insert(key.upper() if self._capitals() else key)
         self._refresh()
 
     def choose(self, index: int) -> None:
@@ -238,6 +241,9 @@ class OnScreenKeyboard(QWidget):
         found, more = self._composer.candidates(first, self._limit)
         return [(c.text, c.index) for c in found], more
 
+    def _capitals(self) -> bool:
+        return self._mode == "reference" or (self._upper and self._mode == "latin")
+
     def _key(self, text: str, key: str, role: str = "key", accessible: str | None = None) -> QWidget:
         b = button(
             text,
@@ -260,16 +266,20 @@ class OnScreenKeyboard(QWidget):
         if self._mode == "handwriting":
             self._build_pad(width)
             return
-        rows = DIGIT_ROWS if self._mode == "digits" else LETTER_ROWS
+        rows = {"digits": DIGIT_ROWS, "reference": REFERENCE_ROWS}.get(self._mode, LETTER_ROWS)
         for r, row in enumerate(rows):
-            offset = 0 if self._mode == "digits" else r
+            offset = {"digits": 0, "reference": max(0, r - 1)}.get(self._mode, r)
             for c, ch in enumerate(row):
-                shown = ch.upper() if self._upper and self._mode == "latin" else ch
+                shown = ch.upper() if self._capitals() else ch
                 self._keys.addWidget(self._key(shown, ch), r, c * 2 + offset, 1, 2)
         if self._mode == "latin":
             self._keys.addWidget(self._word_key("shift", "keyboard.shift", "⇧"), 2, 0, 1, 2)
-        self._keys.addWidget(self._word_key("backspace", "keyboard.backspace"), 2, width - 4, 1, 4)
         last = len(rows)
+        # the reference layer's third row is full: its backspace goes on the last row
+        back_row = last - 1 if self._mode == "reference" else 2
+        self._keys.addWidget(self._word_key("backspace", "keyboard.backspace"), back_row, width - 4, 1, 4)
+        if self._mode == "reference":
+            return  # no spaces and nothing to switch to in a reference: four rows, as the others
         col = 0
         for m in (m for m in MODES if m != self._mode):
             self._keys.addWidget(self._word_key(m, _MODE_WORDS[m]), last, col, 1, 3)

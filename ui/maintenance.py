@@ -16,7 +16,8 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.catalogue import DataClass, FieldType
-from kiosk.session_view import FieldView, Mode, OutOfServiceReason, SessionView
+from kiosk.local_time import human_time
+from kiosk.session_view import FieldView, OutOfServiceReason, SessionView, Step
 from ui.i18n import Words
 from ui.screens.editors import DigitEditor
 from ui.technician_pin import pin_matches
@@ -62,6 +63,7 @@ class MaintenancePanel(QWidget):
         self._theme: Theme | None = None
         self._editor: DigitEditor | None = None
         self.desk: Any = None  # kiosk.maintenance.MaintenanceDesk, attached by ui.app once built
+        self._audit: Callable[..., Any] | None = None
         self.terminal_id = ""
         self._report: Any = None
         self._landscape = False  # the figures beside the buttons (set at each render)
@@ -71,13 +73,23 @@ class MaintenancePanel(QWidget):
         self.lock()
 
     def attach(
-        self, health: Any, background_fn: Callable[[], Any], outbox: Any, printer: Any, terminal_id: str
+        self,
+        health: Any,
+        background_fn: Callable[[], Any],
+        outbox: Any,
+        printer: Any,
+        terminal_id: str,
+        new_outbox_fn: Callable[[], int] | None = None,
+        audit: Callable[..., Any] | None = None,
     ) -> None:
         """Give the screen the terminal's parts (ui.app, once they are made; deferred ones are read
-        only after they are built)."""
+        only after they are built). `audit` (kiosk.audit.AuditLog.append) records each action."""
         from kiosk.maintenance import MaintenanceDesk
 
-        self.desk = MaintenanceDesk(health, background_fn, lambda: outbox, lambda: printer)
+        self.desk = MaintenanceDesk(
+            health, background_fn, lambda: outbox, lambda: printer, new_outbox_fn=new_outbox_fn, audit=audit
+        )
+        self._audit = audit
         self.terminal_id = terminal_id
 
     def lock(self) -> None:
@@ -88,7 +100,7 @@ class MaintenancePanel(QWidget):
 
     def t(self, key: str, **values: object) -> str:
         assert self._view is not None
-        return self._words.text(self._view.language, key, elder=self._view.mode is Mode.ELDER, **values)
+        return self._words.text(self._view.language, key, **values)
 
     def render(self, view: SessionView, theme: Theme) -> None:
         self._view, self._theme = view, theme
@@ -111,9 +123,19 @@ class MaintenancePanel(QWidget):
             frame, box = panel(role, "maintenance.outcome")
             box.addWidget(label(text, name="maintenance.outcome_text"))
             self._box.addWidget(frame)
+        # found walking: back at the terminal, the technician could not tell whether it was paused
+        paused = self._view is not None and self._view.step is Step.OUT_OF_SERVICE
+        state = label(
+            self.t("maintenance.paused" if paused else "maintenance.serving"),
+            "title" if paused else "",
+            name="maintenance.service_state",
+        )
+        self._box.addWidget(state)
         figures = self._figures()
         ready = self.desk is not None and not self._loading
         letters = bool(self._report is not None and self._report.dead_letter_count)
+        problem = None if self._report is None else self._report.outbox_problem
+        lost = bool(problem and problem.startswith("OutboxLost"))
         out = lambda: self._session.set_out_of_service(OutOfServiceReason.INTERNAL)  # noqa: E731
         back = lambda: self._session.set_out_of_service(None)  # noqa: E731
         buttons = [
@@ -134,8 +156,14 @@ class MaintenancePanel(QWidget):
                 enabled=ready and letters,
             ),
             button(self.t("maintenance.refresh"), self.refresh, name="maintenance.refresh", enabled=ready),
-            button(self.t("maintenance.out"), out, name="maintenance.out"),
-            button(self.t("maintenance.in"), back, name="maintenance.in"),
+            button(
+                self.t("maintenance.new_outbox"),
+                self._new_outbox,
+                name="maintenance.new_outbox",
+                enabled=ready and lost,
+            ),
+            button(self.t("maintenance.out"), out, name="maintenance.out", enabled=not paused),
+            button(self.t("maintenance.in"), back, name="maintenance.in", enabled=paused),
             button(self.t("maintenance.exit"), self._on_quit, name="maintenance.exit", role="help"),
         ]
         # two a row: long labels still fit in portrait and in the seniors' larger type; on a landscape
@@ -185,6 +213,13 @@ class MaintenancePanel(QWidget):
             if device.last_error:
                 text += " — " + device.last_error
             box.addWidget(label(text, name=f"maintenance.device.{device.device}"))
+        if report.outbox_problem:
+            box.addWidget(
+                label(
+                    self.t("maintenance.outbox_problem", problem=report.outbox_problem),
+                    name="maintenance.outbox_problem",
+                )
+            )
         depth = "-" if report.depth is None else str(report.depth)
         box.addWidget(label(self.t("maintenance.depth", depth=depth), name="maintenance.depth"))
         age = report.oldest_pending_age_s
@@ -198,11 +233,11 @@ class MaintenancePanel(QWidget):
         box.addWidget(label(self.t("maintenance.dead", count=count), name="maintenance.dead"))
         for letter in report.dead_letters[:5]:
             box.addWidget(label(f"  {letter.local_ref} · {letter.service_id} · {letter.reason}"))
-        sync = self.t("maintenance.last_sync", at=report.last_success_at or none)
+        sync = self.t("maintenance.last_sync", at=human_time(report.last_success_at) or none)
         if report.last_sync_error:
             sync += " — " + report.last_sync_error
         box.addWidget(label(sync, name="maintenance.last_sync"))
-        beat = self.t("maintenance.last_beat", at=report.heartbeat_last_sent_at or none)
+        beat = self.t("maintenance.last_beat", at=human_time(report.heartbeat_last_sent_at) or none)
         if report.heartbeat_error:
             beat += " — " + report.heartbeat_error
         box.addWidget(label(beat, name="maintenance.last_beat"))
@@ -285,6 +320,9 @@ class MaintenancePanel(QWidget):
     def _requeue(self) -> None:
         self._run(self.desk.requeue_dead_letters, lambda n: self.t("maintenance.requeued", count=n))
 
+    def _new_outbox(self) -> None:
+        self._run(self.desk.start_new_outbox, lambda g: self.t("maintenance.new_outbox_done", generation=g))
+
     def _pin_entry(self) -> None:
         if self._message:
             frame, box = panel("error", "pin_error")
@@ -308,6 +346,9 @@ class MaintenancePanel(QWidget):
             self._executor.submit(lambda: pin_matches(pin, stored), self._checked)
 
     def _checked(self, ok: object) -> None:
+        if self._audit is not None:
+            result = "ok" if ok is True else ("locked" if self._tries + 1 >= MAX_PIN_TRIES else "wrong")
+            self._audit("technician", action="pin", result=result)
         if ok is True:
             self.unlocked, self._message = True, ""
         else:

@@ -5,6 +5,12 @@ killing the process interrupts it at once), then Qt TextToSpeech when an engine 
 is present and ready (speechd needs a running speech-dispatcher). With neither, `available` is
 False and `say()` does nothing: a terminal without a sound card still serves residents.
 What is said is never logged (it may contain a reference or a name).
+
+Nothing here waits for the speech process: `stop()` kills it and returns; the process object is
+deleted only after it has finished (Qt would otherwise block until it ends), and the speaker forgets
+it in the same moment, so it never touches a deleted QProcess. `sink` writes the audio to a file
+(espeak-ng `-w`, e.g. /dev/null) instead of the sound card: the real engine runs in tests and on a
+machine without audio.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import logging
 import shutil
 
+import shiboken6
 from PySide6.QtCore import QObject, QProcess
 
 log = logging.getLogger(__name__)
@@ -28,12 +35,15 @@ class Speaker(QObject):
         enabled: bool = True,
         volume: float = 0.8,
         engine: str = "auto",
+        sink: str = "",
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._volume = min(1.0, max(0.0, volume))
         self._last: tuple[str, str] | None = None
         self._process: QProcess | None = None
+        self._sink = sink  # "" = the sound card; otherwise a file espeak-ng writes the audio to
+        self.utterances = 0  # started espeak-ng processes (for tests and the maintenance screen)
         self._tts = None
         self._espeak = None
         self.engine = "none"
@@ -86,12 +96,17 @@ class Speaker(QObject):
             process.setProgram(self._espeak)
             amplitude = str(int(self._volume * 200))
             speed = "140" if language == "zh" else "150"
+            sink = ["-w", self._sink] if self._sink else []
             process.setArguments(
-                ["-v", ESPEAK_VOICES.get(language, "en"), "-a", amplitude, "-s", speed, "--", text]
+                ["-v", ESPEAK_VOICES.get(language, "en"), "-a", amplitude, "-s", speed, *sink, "--", text]
             )
+            # slots, not lambdas: Qt drops a connection whose receiver is gone, so a speaker deleted
+            # while a process ends is never called; deleteLater is Qt's own and safe at any time
             process.errorOccurred.connect(self._process_failed)
+            process.finished.connect(self._forget_finished)
             process.finished.connect(process.deleteLater)
             self._process = process
+            self.utterances += 1
             process.start()
         elif self._tts is not None:
             self._tts.setVolume(self._volume)
@@ -103,23 +118,43 @@ class Speaker(QObject):
             self.say(*self._last)
 
     def stop(self) -> None:
-        """Interrupt at once."""
-        if self._process is not None:
-            if self._process.state() != QProcess.ProcessState.NotRunning:
-                self._process.kill()
-                self._process.waitForFinished(500)
-            self._process = None
+        """Interrupt at once; never waits for the process (it is deleted once it has ended)."""
+        process, self._process = self._process, None
+        if process is not None and shiboken6.isValid(process):
+            if process.state() != QProcess.ProcessState.NotRunning:
+                process.kill()  # finished() follows from the event loop and deletes it
         if self._tts is not None:
             self._tts.stop()
+
+    def _forget_finished(self) -> None:
+        """A process ended (it is deleted next): forget it unless a newer one is under way."""
+        process = self._process
+        if process is None or not shiboken6.isValid(process):
+            self._process = None
+        elif process.state() == QProcess.ProcessState.NotRunning:
+            self._process = None
 
     def _process_failed(self, error: QProcess.ProcessError) -> None:
         # e.g. no audio device: carry on silently, the screen says everything too
         log.info("speech process failed: %s", error.name if hasattr(error, "name") else error)
+        process = self._process
+        if (
+            error is QProcess.ProcessError.FailedToStart
+            and process is not None
+            and shiboken6.isValid(process)
+        ):
+            self._process = None  # no finished() follows a process that never started
+            process.deleteLater()
 
     @property
     def speaking(self) -> bool:
         """An espeak-ng utterance is under way (Qt engines report through their own state)."""
-        return self._process is not None and self._process.state() != QProcess.ProcessState.NotRunning
+        process = self._process
+        return (
+            process is not None
+            and shiboken6.isValid(process)
+            and process.state() != QProcess.ProcessState.NotRunning
+        )
 
     @property
     def last_text(self) -> str | None:

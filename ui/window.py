@@ -172,11 +172,13 @@ class KioskWindow(QWidget):
     def t(self, key: str, **values: object) -> str:
         v = self._view
         assert v is not None
-        return self.words.text(v.language, key, elder=v.mode is Mode.ELDER, **values)
+        elder = v.mode is Mode.ELDER and not v.technician_card  # a technician reads the standard words
+        return self.words.text(v.language, key, elder=elder, **values)
 
     def show_view(self, view: SessionView) -> None:
         """Render `view`: the bars always, the screen when its part changed."""
-        theme = theme_for(view.mode)
+        # the technician's screen is a tool, not the resident's: always the standard theme
+        theme = theme_for(Mode.STANDARD if view.technician_card else view.mode)
         if theme is not self._theme:
             self._theme = theme
             self.setStyleSheet(stylesheet(theme))
@@ -222,7 +224,21 @@ class KioskWindow(QWidget):
             self.setUpdatesEnabled(True)
         self._place_banners()
         self._maybe_speak(previous, view)
+        self._read_card_left_in(previous, view)
         self.rendered.emit()
+
+    def _read_card_left_in(self, previous: SessionView | None, view: SessionView) -> None:
+        """Start with the card still in from the last session: read it again, as if just inserted,
+        instead of asking for a card that is already there (once per start)."""
+        if (
+            previous is not None
+            and previous.step is Step.ATTRACT
+            and view.step is Step.IDENTIFY
+            and view.card_in_reader
+            and view.identity is None
+            and not self.reading_card
+        ):
+            QTimer.singleShot(0, lambda: self._card_inserted(""))  # after this render, not inside it
 
     def _screen(self, step: Step) -> Screen:
         screen = self.screens.get(step)
@@ -267,7 +283,7 @@ class KioskWindow(QWidget):
 
     def _render_bars(self, view: SessionView) -> None:
         clear_layout(self._top_row)
-        elder = view.mode is Mode.ELDER
+        elder = view.mode is Mode.ELDER and not view.technician_card  # the technician: standard bars
         portrait = self.width() < self.height()
         theme = self.theme
         # the name and, under it, the status line (card holder, offline): always two lines, so the
@@ -331,7 +347,12 @@ class KioskWindow(QWidget):
         if not (no_nav or focused) and view.step in BACK_STEPS and view.step not in (Step.RESULT, Step.IDENTIFY):
             # leaving ends the session: far from the main action, beside going back
             self._nav_left.addWidget(
-                button(self.t("nav.cancel"), self.session.cancel, name="nav.cancel", enabled=not view.busy)
+                button(
+                    self.t("nav.cancel"),
+                    self.session.cancel,
+                    name="nav.cancel",
+                    enabled=not view.busy or view.overdue,  # past the deadline the resident may give up
+                )
             )
         if elder and not no_nav or elder and view.step is Step.ATTRACT:
             self._nav_middle.addWidget(
@@ -384,10 +405,13 @@ class KioskWindow(QWidget):
                 button(self.t("warning.extend"), self.session.extend, name="warning.extend", role="primary")
             )
             self._banners.addWidget(frame)
-        if view.staff_called and view.step is not Step.OUT_OF_SERVICE:
+        if view.staff_called and not view.technician_card:
             frame, box = panel("ok", "staff_called")
-            box.addWidget(label(self.t("bar.staff_called")))
-            if view.step not in (Step.SUBMITTING,):
+            # out of service there is no ticket to take here: the staffed window is the way
+            oos = view.step is Step.OUT_OF_SERVICE
+            key = "bar.staff_called.oos" if oos else "bar.staff_called"
+            box.addWidget(label(self.t(key), name="staff_called_text"))
+            if view.step not in (Step.SUBMITTING, Step.OUT_OF_SERVICE):
                 box.addWidget(button(self.t("way.ticket"), self.session.take_ticket, name="staff.ticket"))
             self._banners.addWidget(frame)
         if view.error is not None:
@@ -409,6 +433,22 @@ class KioskWindow(QWidget):
                 ways.addWidget(
                     button(self.t(WAY_KEYS[way]), tap, name=f"way.{way.value}", enabled=not view.busy)
                 )
+            ways.addStretch(1)
+            box.addLayout(ways)
+            self._banners.addWidget(frame)
+        if view.overdue:
+            # the wait passed its deadline: say so and offer the staffed window (the wait goes on)
+            frame, box = panel("warning", "overdue")
+            submitting = view.step is Step.SUBMITTING
+            box.addWidget(
+                label(self.t("busy.overdue.submit" if submitting else "busy.overdue"), name="overdue_text")
+            )
+            ways = QHBoxLayout()
+            if not submitting:
+                ways.addWidget(button(self.t("way.ticket"), self.session.take_ticket, name="overdue.ticket"))
+            ways.addWidget(
+                button(self.t("way.call_staff"), self.session.call_staff, name="overdue.call_staff")
+            )
             ways.addStretch(1)
             box.addLayout(ways)
             self._banners.addWidget(frame)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from drivers.card.config import CardReaderConfig
 from drivers.card.model import CardReader
 from drivers.card.profile import get_profile
+from drivers.errors import DriverConfigError
 from drivers.health import HealthBoard
-from kiosk.config import CardReaderConfig
-from kiosk.errors import ConfigError
 
 
 def build_card_reader(
@@ -17,18 +17,24 @@ def build_card_reader(
 ) -> CardReader:
     """A PcscCardReader ("pcsc") or SimulatedCardReader ("simulated") reading `config.profiles`.
 
-    Profiles are registered names or "package.module:ATTRIBUTE". Raises ConfigError for an unknown
+    Profiles are registered names or "package.module:ATTRIBUTE". Raises DriverConfigError for an unknown
     kind or profile, or an empty profile list. Call start() on the result.
     """
     if not config.profiles:
-        raise ConfigError("card_reader.profiles is empty: no card could be read")
+        raise DriverConfigError("card_reader.profiles is empty: no card could be read")
     profile_list = [get_profile(name) for name in config.profiles]
     if config.kind == "pcsc":
         from drivers.card.pcsc import PcscCardReader  # imports pyscard only when a real reader is used
 
-        return PcscCardReader(profile_list, reader_name=config.reader_name, health=health, today=today)
+        return PcscCardReader(
+            profile_list,
+            reader_name=config.reader_name,
+            health=health,
+            read_timeout_s=config.read_timeout_s,
+            today=today,
+        )
     if config.kind == "simulated":
         from drivers.card.simulated import SimulatedCardReader
 
         return SimulatedCardReader(profile_list, health=health, today=today)
-    raise ConfigError(f"card_reader.kind must be pcsc or simulated, got {config.kind!r}")
+    raise DriverConfigError(f"card_reader.kind must be pcsc or simulated, got {config.kind!r}")

@@ -6,7 +6,7 @@ import logging
 import threading
 
 from drivers.card.model import CardEvent, CardListener
-from kiosk.safe_logging import log_unexpected
+from safelog import log_unexpected
 
 log = logging.getLogger(__name__)
 

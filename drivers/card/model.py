@@ -12,7 +12,7 @@ from datetime import date
 from enum import Enum
 from typing import Protocol
 
-from kiosk.errors import KioskError, WayForward
+from drivers.errors import CALL_STAFF, RETRY, TICKET, DriverError
 
 
 class ReaderState(Enum):
@@ -59,9 +59,9 @@ class Identity:
     __str__ = __repr__
 
 
-class CardError(KioskError):
+class CardError(DriverError):
     message_key = "error.card_unreadable"
-    ways_forward = (WayForward.RETRY, WayForward.TICKET, WayForward.CALL_STAFF)
+    ways_forward = (RETRY, TICKET, CALL_STAFF)
 
 
 class CardUnreadable(CardError):
@@ -76,21 +76,21 @@ class UnknownCard(CardError):
 
 class CardExpired(CardError):
     message_key = "error.card_expired"
-    ways_forward = (WayForward.TICKET, WayForward.CALL_STAFF)
+    ways_forward = (TICKET, CALL_STAFF)
 
 
 class CardRemoved(CardError):
     """The card left the reader during the read."""
 
     message_key = "error.card_removed"
-    ways_forward = (WayForward.RETRY,)
+    ways_forward = (RETRY,)
 
 
 class ReaderGone(CardError):
     """No reader, or the PC/SC service is not running."""
 
     message_key = "error.reader_gone"
-    ways_forward = (WayForward.TICKET, WayForward.CALL_STAFF)
+    ways_forward = (TICKET, CALL_STAFF)
 
 
 CardListener = Callable[[CardEvent], None]

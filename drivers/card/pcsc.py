@@ -37,7 +37,7 @@ from drivers.card.model import (
     ReaderState,
 )
 from drivers.health import HealthBoard
-from kiosk.safe_logging import log_unexpected
+from safelog import log_unexpected
 
 log = logging.getLogger(__name__)
 
@@ -52,14 +52,29 @@ _READER_GONE_CODES = {
     scard.SCARD_E_INVALID_HANDLE,
 }
 _CARD_GONE_CODES = {scard.SCARD_W_REMOVED_CARD, scard.SCARD_E_NO_SMARTCARD}
+# a connect or transmit that fails like this may be a card pulled while pcscd powers it up or talks
+# to it: the reader's state (and its event counter) tells whether it left
+_MAYBE_GONE_CODES = {
+    scard.SCARD_W_UNPOWERED_CARD,
+    scard.SCARD_W_UNRESPONSIVE_CARD,
+    scard.SCARD_W_RESET_CARD,
+    scard.SCARD_E_NOT_TRANSACTED,
+    scard.SCARD_E_PROTO_MISMATCH,
+}
 
 
 def _describe(hresult: int) -> str:
     return f"0x{hresult & 0xFFFFFFFF:08X} {scard.SCardGetErrorMessage(hresult)}"
 
 
+def _event_count(state: int) -> int:
+    """pcsc-lite counts card insertions and removals in the upper 16 bits of a reader's state."""
+    return (state >> 16) & 0xFFFF
+
+
 class _TransportFailure(CardUnreadable):
-    """A transmit failed for a reason PC/SC does not name; the card may have been pulled out."""
+    """No answer came back from the card (a failed transmit, or an empty answer): its contact broke.
+    Private: the read turns it into ReaderGone (the service or reader went) or CardRemoved."""
 
 
 class _PcscChannel:
@@ -71,14 +86,16 @@ class _PcscChannel:
 
     def transmit(self, apdu: bytes) -> tuple[bytes, int]:
         hresult, response = scard.SCardTransmit(self._hcard, self._pci, list(apdu))
-        if hresult in _CARD_GONE_CODES:
-            raise CardRemoved(f"card left during the read ({_describe(hresult)})")
         if hresult in _READER_GONE_CODES:
             raise ReaderGone(f"reader lost during the read ({_describe(hresult)})")
         if hresult != scard.SCARD_S_SUCCESS:
+            # card gone, or an unnamed failure: read_identity asks pcscd what happened (the
+            # service may be dying, which vpcd and real readers also report as a removed card)
             raise _TransportFailure(f"transmit failed ({_describe(hresult)})")
-        if len(response) < 2:  # vpcd and some readers report a vanished card as an empty answer
-            raise _TransportFailure(f"card answered {len(response)} byte(s), less than a status word")
+        if not response:  # vpcd and some readers report a vanished card as an empty answer
+            raise _TransportFailure("card gave no answer at all")
+        if len(response) < 2:
+            raise CardUnreadable(f"card answered {len(response)} byte(s), less than a status word")
         return bytes(response[:-2]), (response[-2] << 8) | response[-1]
 
 
@@ -212,17 +229,20 @@ class PcscCardReader:
         return identity
 
     def _read_blocking(self, reader: str) -> Identity:
+        """One read on its own context. Only public CardError types leave it."""
         hresult, ctx = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
         if hresult != scard.SCARD_S_SUCCESS:
             raise ReaderGone(f"no PC/SC context ({_describe(hresult)})")
         try:
+            before = self._reader_state(ctx, reader)  # its event counter tells a swap from a glitch
             hresult, hcard, protocol = scard.SCardConnect(
                 ctx, reader, scard.SCARD_SHARE_SHARED, scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
             )
-            if hresult in _CARD_GONE_CODES:
-                raise CardRemoved(f"card gone before the read ({_describe(hresult)})")
             if hresult in _READER_GONE_CODES:
                 raise ReaderGone(f"reader gone before the read ({_describe(hresult)})")
+            if hresult in _CARD_GONE_CODES or hresult in _MAYBE_GONE_CODES:
+                # e.g. pulled while pcscd powered it up (SCARD_W_UNPOWERED_CARD, 0x80100067)
+                self._raise_why_it_failed(ctx, reader, before, f"cannot connect ({_describe(hresult)})")
             if hresult != scard.SCARD_S_SUCCESS:
                 raise CardUnreadable(f"cannot connect to the card ({_describe(hresult)})")
             try:
@@ -230,28 +250,64 @@ class PcscCardReader:
                     self._profiles, _PcscChannel(hcard, protocol), self._today()
                 )
             except _TransportFailure as exc:
-                if self._card_left(ctx, reader):
-                    raise CardRemoved("card left during the read") from exc
-                raise
+                # no answer at all: pulled (and maybe another card in already, which pcscd may not
+                # even notice when the swap falls between its polls), unless the service went
+                self._raise_why_it_failed(ctx, reader, before, str(exc), exc, no_answer=True)
             finally:
                 scard.SCardDisconnect(hcard, scard.SCARD_LEAVE_CARD)
         finally:
             scard.SCardReleaseContext(ctx)
+        raise AssertionError("unreachable")  # _raise_why_it_failed always raises
 
-    def _card_left(self, ctx: int, reader: str, within_s: float = 1.0) -> bool:
-        """After a failed transmit: wait for pcscd to see the card gone (it polls the slot)."""
+    @staticmethod
+    def _reader_state(ctx: int, reader: str) -> int | None:
+        """The reader's state now (with its event counter), None when pcscd cannot say."""
+        hresult, states = scard.SCardGetStatusChange(ctx, 0, [(reader, scard.SCARD_STATE_UNAWARE)])
+        if hresult != scard.SCARD_S_SUCCESS or not states:
+            return None
+        return states[0][1] & ~scard.SCARD_STATE_CHANGED
+
+    def _raise_why_it_failed(
+        self,
+        ctx: int,
+        reader: str,
+        before: int | None,
+        what: str,
+        cause: BaseException | None = None,
+        *,
+        no_answer: bool = False,
+    ) -> None:
+        """After a failed connect or transmit: ReaderGone when the service or reader went away,
+        CardRemoved when the card left (also when another card is already in: the reader's event
+        counter moved) or, `no_answer`, gave none at all; else CardUnreadable. Always raises."""
+        verdict = self._card_left(ctx, reader, before, within_s=min(1.0, self._read_timeout_s * 0.6))
+        if verdict == "reader_gone":
+            raise ReaderGone(f"PC/SC service or reader lost during the read: {what}") from cause
+        if verdict == "card_left" or no_answer:
+            raise CardRemoved(f"card left during the read: {what}") from cause
+        raise CardUnreadable(what) from cause
+
+    def _card_left(self, ctx: int, reader: str, before: int | None, within_s: float) -> str:
+        """"card_left", "reader_gone" or "still_there", waiting up to `within_s` for pcscd to see a
+        pulled card (it polls the slot)."""
         deadline = time.monotonic() + within_s
         current = scard.SCARD_STATE_UNAWARE
         while True:
             left_ms = int((deadline - time.monotonic()) * 1000)
             if left_ms <= 0:
-                return False
+                return "still_there"
             hresult, states = scard.SCardGetStatusChange(ctx, left_ms, [(reader, current)])
+            if hresult == scard.SCARD_E_TIMEOUT:
+                return "still_there"
             if hresult != scard.SCARD_S_SUCCESS:
-                return hresult != scard.SCARD_E_TIMEOUT  # reader gone counts as card gone
+                return "reader_gone" if hresult in _READER_GONE_CODES else "card_left"
             current = states[0][1] & ~scard.SCARD_STATE_CHANGED
+            if current & (scard.SCARD_STATE_UNAVAILABLE | scard.SCARD_STATE_UNKNOWN | scard.SCARD_STATE_IGNORE):
+                return "reader_gone"
             if not current & _PRESENT:
-                return True
+                return "card_left"
+            if before is not None and _event_count(current) != _event_count(before):
+                return "card_left"  # pulled and another card in already: PRESENT alone hides it
 
     # -- watching -----------------------------------------------------------------------------------
     def _state_locked(self) -> ReaderState:

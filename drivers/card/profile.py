@@ -28,7 +28,7 @@ from typing import Protocol
 
 from drivers.card import tlv
 from drivers.card.model import CardExpired, CardUnreadable, Identity, Role, UnknownCard
-from kiosk.errors import ConfigError
+from drivers.errors import DriverConfigError
 
 SW_OK = 0x9000
 SW_END_OF_FILE = 0x6282  # fewer bytes than Le: the file ended
@@ -117,7 +117,7 @@ class FieldSpec:
 
     def __post_init__(self) -> None:
         if self.attribute not in _IDENTITY_FIELDS:
-            raise ConfigError(
+            raise DriverConfigError(
                 f"card profile field must fill one of {_IDENTITY_FIELDS}, not {self.attribute!r}"
             )
 
@@ -139,12 +139,12 @@ class CardProfile:
 
     def __post_init__(self) -> None:
         if not 5 <= len(self.aid) <= 16:
-            raise ConfigError(f"card profile {self.name}: an AID has 5 to 16 bytes")
+            raise DriverConfigError(f"card profile {self.name}: an AID has 5 to 16 bytes")
         if not 1 <= self.chunk_size <= 256:
-            raise ConfigError(f"card profile {self.name}: chunk_size must be 1..256")
+            raise DriverConfigError(f"card profile {self.name}: chunk_size must be 1..256")
         missing = set(_IDENTITY_FIELDS) - {f.attribute for f in self.fields}
         if missing:
-            raise ConfigError(f"card profile {self.name}: no field for {', '.join(sorted(missing))}")
+            raise DriverConfigError(f"card profile {self.name}: no field for {', '.join(sorted(missing))}")
 
     def select_apdu(self) -> bytes:
         return bytes([0x00, 0xA4, 0x04, 0x00, len(self.aid)]) + self.aid + b"\x00"
@@ -169,7 +169,7 @@ class CardProfile:
         for attribute, value in values.items():
             wanted = date if attribute == "expiry" else str
             if not isinstance(value, wanted):  # a deployment's decoder returned the wrong type
-                raise ConfigError(
+                raise DriverConfigError(
                     f"card profile {self.name}: {attribute} decoder must return {wanted.__name__}"
                 )
         for check in self.extra_checks:
@@ -256,9 +256,9 @@ _REGISTRY: dict[str, CardProfile] = {}
 
 
 def register_profile(profile: CardProfile, *, replace: bool = False) -> CardProfile:
-    """Make `profile` available by name to the configuration. Raises ConfigError on a name clash."""
+    """Make `profile` available by name to the configuration. Raises DriverConfigError on a name clash."""
     if profile.name in _REGISTRY and not replace and _REGISTRY[profile.name] != profile:
-        raise ConfigError(f"a card profile named {profile.name!r} is already registered")
+        raise DriverConfigError(f"a card profile named {profile.name!r} is already registered")
     _REGISTRY[profile.name] = profile
     return profile
 
@@ -270,7 +270,7 @@ def registered_profiles() -> tuple[str, ...]:
 def get_profile(name: str) -> CardProfile:
     """A registered profile by name, or one imported from "package.module:ATTRIBUTE".
 
-    Raises ConfigError when neither exists.
+    Raises DriverConfigError when neither exists.
     """
     if name in _REGISTRY:
         return _REGISTRY[name]
@@ -279,11 +279,11 @@ def get_profile(name: str) -> CardProfile:
         try:
             found = getattr(importlib.import_module(module_name), attribute)
         except (ImportError, AttributeError) as exc:
-            raise ConfigError(f"cannot import card profile {name!r}: {exc}") from exc
+            raise DriverConfigError(f"cannot import card profile {name!r}: {exc}") from exc
         if not isinstance(found, CardProfile):
-            raise ConfigError(f"{name!r} is not a CardProfile")
+            raise DriverConfigError(f"{name!r} is not a CardProfile")
         return found
-    raise ConfigError(f"unknown card profile {name!r}; registered: {', '.join(_REGISTRY)}")
+    raise DriverConfigError(f"unknown card profile {name!r}; registered: {', '.join(_REGISTRY)}")
 
 
 # --- the profiles this project ships ---------------------------------------------------------------

@@ -10,8 +10,9 @@ The connection is opened on first use and reopened whenever it fails; before a j
 that turns out stale (the printer was power-cycled, upstream #437) is reopened once transparently.
 A file connection cannot read status: its state is ONLINE while the file can be written.
 
-Status after the job is the real-time status when the last byte has been handed over; a printer
-that is still printing from its buffer may run out of paper after that answer.
+Status after the job is the real-time status; its query queues behind the job's bytes on a slow
+link, so the wait for it grows with the job (timeout_s + bytes / slowest_bytes_per_s). No answer by
+then is PrintOutcomeUnknown ("may have printed"), not a failure: the job may still be printing.
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ import logging
 import threading
 
 from drivers.health import HealthBoard
+from drivers.printer.config import PrinterConfig
 from drivers.printer.escpos_render import EscposRenderer
 from drivers.printer.links import LinkLost, LinkTimeout, PrinterLink, open_link
 from drivers.printer.model import (
     PrinterError,
     PrinterOffline,
     PrinterState,
+    PrintOutcomeUnknown,
     PrintResult,
     ReceiptDocument,
 )
@@ -43,7 +46,6 @@ from drivers.printer.status import (
     query,
     refusal,
 )
-from kiosk.config import PrinterConfig
 
 log = logging.getLogger(__name__)
 
@@ -58,19 +60,22 @@ class EscposPrinter:
     def __init__(
         self, config: PrinterConfig, *, health: HealthBoard | None = None, link: PrinterLink | None = None
     ) -> None:
+        self._config = config
         self._renderer = EscposRenderer(config)
         self._link = link if link is not None else open_link(config)
         self._health = PrinterHealth(health)
         self._lock = threading.Lock()
 
-    def _ask(self, n: int) -> int:
-        return check_answer(self._link.ask(query(n)))
+    def _ask(self, n: int, wait_s: float | None = None) -> int:
+        return check_answer(self._link.ask(query(n), wait_s))
 
-    def _status(self) -> PrinterState:
-        """Raises LinkLost and StatusGarbled."""
+    def _status(self, first_wait_s: float | None = None) -> PrinterState:
+        """Raises LinkLost and StatusGarbled. `first_wait_s`: how long the first answer may take (it
+        queues behind a job still on its way to the printer)."""
         if not self._link.can_query:
             return PrinterState.ONLINE
-        status = StatusBytes(self._ask(PRINTER_STATUS), self._ask(OFFLINE_CAUSE), self._ask(PAPER_SENSOR))
+        first = self._ask(PRINTER_STATUS, first_wait_s)
+        status = StatusBytes(first, self._ask(OFFLINE_CAUSE), self._ask(PAPER_SENSOR))
         if status.needs_error_cause:
             status = StatusBytes(status.printer, status.offline_cause, status.paper, self._ask(ERROR_CAUSE))
         return fold(status)
@@ -116,7 +121,10 @@ class EscposPrinter:
     def print_document(self, document: ReceiptDocument) -> PrintResult:
         """Print `document` completely or raise: ReceiptContentError (nothing sent), PaperOut,
         PrinterOffline or PrinterError (cover open, hardware error, garbled status), each carrying
-        the printer state. Blocking: call off the UI thread."""
+        the printer state; PrintOutcomeUnknown when the whole job was handed over but the printer
+        stayed silent (no status in time, the connection still up) (it may have printed: not to be printed again unasked). The wait
+        after a job grows with its size (PrinterConfig.slowest_bytes_per_s). Blocking: call off the
+        UI thread."""
         with self._lock:
             try:
                 result = self._print(document)
@@ -141,9 +149,15 @@ class EscposPrinter:
             raise PrinterOffline(
                 f"connection lost during the job: {exc}", state=PrinterState.OFFLINE
             ) from exc
+        wait_s = self._wait_after(len(job))
         try:
-            after = self._status()
-        except LinkLost as exc:
+            after = self._status(first_wait_s=wait_s)
+        except LinkTimeout as exc:
+            # every byte was handed over and the printer is silent: it may well be printing still
+            raise PrintOutcomeUnknown(
+                f"no status within {wait_s:.1f} s after a {len(job)}-byte job: {exc}", state=PrinterState.OFFLINE
+            ) from exc
+        except LinkLost as exc:  # the printer dropped the connection: the job did not get through
             raise PrinterOffline(f"no status after the job: {exc}", state=PrinterState.OFFLINE) from exc
         except StatusGarbled as exc:
             self._link.close()
@@ -151,6 +165,13 @@ class EscposPrinter:
         if after not in CAN_PRINT:
             raise refusal(after, "after the job")
         return PrintResult(after, len(job))
+
+    def _wait_after(self, job_bytes: int) -> float:
+        """The wait for the status after a job: the usual timeout plus the job's draining time."""
+        rate = self._config.slowest_bytes_per_s
+        if self._config.kind == "serial":
+            rate = min(rate, self._config.serial_baudrate // 10)  # 8N1: ten bits a byte
+        return self._config.timeout_s + job_bytes / max(1, rate)
 
     def close(self) -> None:
         """Release the connection (it is reopened by the next call)."""

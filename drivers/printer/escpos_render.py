@@ -19,6 +19,8 @@ from escpos.constants import QR_ECLEVEL_M
 from escpos.exceptions import Error as EscposError
 from escpos.printer import Dummy
 
+from drivers.errors import DriverConfigError
+from drivers.printer.config import PrinterConfig
 from drivers.printer.model import ReceiptContentError, ReceiptDocument
 from drivers.printer.raster_text import rows_image
 from drivers.printer.receipt_layout import (
@@ -31,8 +33,6 @@ from drivers.printer.receipt_layout import (
     lay_out,
     paper_dots,
 )
-from kiosk.config import PrinterConfig
-from kiosk.errors import ConfigError
 
 ESC, GS, FS = b"\x1b", b"\x1d", b"\x1c"
 INITIALISE = ESC + b"@"
@@ -65,21 +65,21 @@ def _raster_commands(rows: list[TextRow], dots: int) -> bytes:
 
 
 class EscposRenderer:
-    """Renders documents for one printer configuration. Raises ConfigError for an unknown profile
+    """Renders documents for one printer configuration. Raises DriverConfigError for an unknown profile
     or Chinese mode. Thread-safe: each render uses its own python-escpos Dummy."""
 
     def __init__(self, config: PrinterConfig) -> None:
         if config.chinese not in CHINESE_MODES:
-            raise ConfigError(f"printer.chinese must be one of {CHINESE_MODES}, got {config.chinese!r}")
+            raise DriverConfigError(f"printer.chinese must be one of {CHINESE_MODES}, got {config.chinese!r}")
         if config.width_chars < 16:
-            raise ConfigError("printer.width_chars below 16 cannot hold a receipt")
+            raise DriverConfigError("printer.width_chars below 16 cannot hold a receipt")
         self.config = config
         self.columns = config.width_chars
         self.dots = paper_dots(config.width_chars)
         try:
             Dummy(profile=config.profile)
         except (EscposError, KeyError, ValueError) as exc:  # capabilities raises these for a bad name
-            raise ConfigError(f"printer.profile {config.profile!r} is not a python-escpos profile") from exc
+            raise DriverConfigError(f"printer.profile {config.profile!r} is not a python-escpos profile") from exc
 
     def render(self, document: ReceiptDocument) -> bytes:
         """The whole job for `document`, from initialise to cut. Raises ReceiptContentError."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from drivers.errors import DriverConfigError
 from drivers.health import HealthBoard
+from drivers.printer.config import PrinterConfig
 from drivers.printer.model import ReceiptPrinter
-from kiosk.config import PrinterConfig
-from kiosk.errors import ConfigError
 
 
 def build_printer(
@@ -15,11 +15,11 @@ def build_printer(
 ) -> ReceiptPrinter:
     """An EscposPrinter for kind network/usb/serial/file, or a SimulatedPrinter writing into
     `demo_folder` for kind "simulated". Nothing is connected yet: the first status query or job
-    connects. Raises ConfigError for an unknown kind, missing connection settings, an unknown
+    connects. Raises DriverConfigError for an unknown kind, missing connection settings, an unknown
     python-escpos profile or Chinese mode, or a simulated printer without a folder."""
     if config.kind == "simulated":
         if demo_folder is None:
-            raise ConfigError("the simulated printer needs a folder to print into")
+            raise DriverConfigError("the simulated printer needs a folder to print into")
         from drivers.printer.simulated import SimulatedPrinter
 
         return SimulatedPrinter(demo_folder, config, health=health)
@@ -27,4 +27,4 @@ def build_printer(
         from drivers.printer.escpos_printer import EscposPrinter
 
         return EscposPrinter(config, health=health)
-    raise ConfigError(f"printer.kind is not a known connection: {config.kind!r}")
+    raise DriverConfigError(f"printer.kind is not a known connection: {config.kind!r}")

@@ -17,8 +17,8 @@ from typing import Any, Protocol
 
 from escpos.exceptions import Error as EscposError
 
-from kiosk.config import PrinterConfig
-from kiosk.errors import ConfigError
+from drivers.errors import DriverConfigError
+from drivers.printer.config import PrinterConfig
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +43,9 @@ class PrinterLink(Protocol):
     def send(self, data: bytes) -> None:
         """Write all of `data`. Raises LinkLost."""
 
-    def ask(self, command: bytes) -> int:
-        """Send a real-time command and return the printer's one-byte answer. Raises LinkLost."""
+    def ask(self, command: bytes, wait_s: float | None = None) -> int:
+        """Send a real-time command and return the printer's one-byte answer, waiting `wait_s`
+        (default: the configured timeout). Raises LinkLost (LinkTimeout: no answer in time)."""
 
     def close(self) -> None: ...
 
@@ -100,15 +101,17 @@ class SocketLink:
         finally:
             sock.settimeout(self.timeout_s)
 
-    def ask(self, command: bytes) -> int:
+    def ask(self, command: bytes, wait_s: float | None = None) -> int:
         sock = self._connected()
+        wait = self.timeout_s if wait_s is None else wait_s
         try:
             self._drain(sock)
             sock.sendall(command)
+            sock.settimeout(wait)
             answer = sock.recv(1)
         except TimeoutError as exc:
             self.close()
-            raise LinkTimeout(f"no status answer within {self.timeout_s:g} s") from exc
+            raise LinkTimeout(f"no status answer within {wait:g} s") from exc
         except LinkLost:
             self.close()
             raise
@@ -169,18 +172,25 @@ class EscposDeviceLink:
             self.close()
             raise LinkLost(f"device lost while sending: {exc}") from exc
 
-    def ask(self, command: bytes) -> int:
+    def ask(self, command: bytes, wait_s: float | None = None) -> int:
         printer = self._opened()
         if self._read_answer is None:
             raise LinkLost("this connection cannot read status")
+        device = getattr(printer, "device", None)
+        usual = getattr(device, "timeout", None)
         try:
             if self._drain is not None:
                 self._drain(printer)
             printer._raw(command)
+            if wait_s is not None and isinstance(usual, int | float):
+                device.timeout = wait_s  # a serial port: pyserial reads the new timeout at once
             answer = self._read_answer(printer)
         except (OSError, EscposError) as exc:
             self.close()
             raise LinkLost(f"device lost: {exc}") from exc
+        finally:
+            if wait_s is not None and isinstance(usual, int | float) and self._printer is not None:
+                device.timeout = usual
         if not answer:
             self.close()
             raise LinkTimeout("no status answer in time")
@@ -220,7 +230,7 @@ def _usb_link(config: PrinterConfig) -> EscposDeviceLink:
     from escpos.printer import Usb
 
     if not (config.usb_vendor_id and config.usb_product_id):
-        raise ConfigError("printer.usb_vendor_id and printer.usb_product_id are needed for a USB printer")
+        raise DriverConfigError("printer.usb_vendor_id and printer.usb_product_id are needed for a USB printer")
 
     def make() -> Any:
         return Usb(
@@ -237,12 +247,12 @@ def _file_link(config: PrinterConfig) -> EscposDeviceLink:
     from escpos.printer import File
 
     if not config.file_path:
-        raise ConfigError("printer.file_path is needed for a file printer")
+        raise DriverConfigError("printer.file_path is needed for a file printer")
     return EscposDeviceLink(lambda: File(config.file_path, profile=config.profile), read_answer=None)
 
 
 def open_link(config: PrinterConfig) -> PrinterLink:
-    """The link for `config.kind` (not yet connected). Raises ConfigError for a kind without a link
+    """The link for `config.kind` (not yet connected). Raises DriverConfigError for a kind without a link
     or missing connection settings."""
     if config.kind == "network":
         return SocketLink(config.host, config.port, config.timeout_s)
@@ -252,4 +262,4 @@ def open_link(config: PrinterConfig) -> PrinterLink:
         return _usb_link(config)
     if config.kind == "file":
         return _file_link(config)
-    raise ConfigError(f"printer.kind {config.kind!r} has no device connection")
+    raise DriverConfigError(f"printer.kind {config.kind!r} has no device connection")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
 
-from kiosk.errors import KioskError, WayForward
+from drivers.errors import CALL_STAFF, CONTINUE, DriverError
 
 
 @dataclass(frozen=True)
@@ -80,11 +80,11 @@ class PrintResult:
     bytes_sent: int
 
 
-class PrinterError(KioskError):
+class PrinterError(DriverError):
     """The receipt did not print (completely). The document can be printed again as it is."""
 
     message_key = "error.printer"
-    ways_forward = (WayForward.CONTINUE, WayForward.CALL_STAFF)
+    ways_forward = (CONTINUE, CALL_STAFF)
 
     def __init__(self, detail: str = "", *, state: PrinterState = PrinterState.HWERROR):
         super().__init__(detail)
@@ -97,6 +97,15 @@ class PaperOut(PrinterError):
 
 class PrinterOffline(PrinterError):
     message_key = "error.printer_offline"
+
+
+class PrintOutcomeUnknown(PrinterError):
+    """The whole job was handed to the printer, but it did not say how it went (no status in time,
+    or the connection ended after the job): the receipt may have printed. Not a failure to print
+    again at once: the resident checks the tray first, and a receipt printed again says REPRINT."""
+
+    message_key = "error.printer_unknown"
+    ways_forward = (CONTINUE, CALL_STAFF)
 
 
 class ReceiptPrinter(Protocol):
@@ -114,4 +123,4 @@ class ReceiptContentError(PrinterError):
     not fit the paper). Raised before any byte reaches the printer; printing the same document again
     fails the same way, so the screen shows the reference instead."""
 
-    ways_forward = (WayForward.CONTINUE, WayForward.CALL_STAFF)
+    ways_forward = (CONTINUE, CALL_STAFF)

@@ -13,6 +13,7 @@ import qrcode
 from barcode import Code128
 from PIL import Image, ImageDraw
 
+from drivers.printer.config import PrinterConfig
 from drivers.printer.model import ReceiptDocument
 from drivers.printer.raster_text import LINE_DOTS, draw_row, row_height
 from drivers.printer.receipt_layout import (
@@ -25,7 +26,6 @@ from drivers.printer.receipt_layout import (
     lay_out,
     paper_dots,
 )
-from kiosk.config import PrinterConfig
 
 MARGIN = 16  # white paper around the printable width
 FEED_BEFORE_CUT = 3  # lines of blank paper shown before the cut mark (the printer feeds more)

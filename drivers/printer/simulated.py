@@ -15,12 +15,12 @@ import threading
 from pathlib import Path
 
 from drivers.health import HealthBoard
+from drivers.printer.config import PrinterConfig
 from drivers.printer.escpos_render import EscposRenderer
 from drivers.printer.model import PrinterError, PrinterState, PrintResult, ReceiptDocument
 from drivers.printer.preview import render_preview
 from drivers.printer.printer_health import PrinterHealth
 from drivers.printer.status import CAN_PRINT, refusal
-from kiosk.config import PrinterConfig
 
 log = logging.getLogger(__name__)
 

@@ -178,6 +178,8 @@ class FaultProxy:
     def __post_init__(self) -> None:
         self._faults: deque[Fault] = deque()
         self._connection_faults: deque[Fault] = deque()
+        self._poison: list[tuple[bytes, Fault]] = []
+        self.poisoned = 0  # requests answered by a poison rule
         self.connections = 0
         self._lock = threading.Lock()
         self._sockets: set[socket.socket] = set()
@@ -198,6 +200,20 @@ class FaultProxy:
         """Append connection faults; each is used by one new client connection, in order."""
         with self._lock:
             self._connection_faults.extend(faults)
+
+    def poison(self, marker: bytes, fault: Fault) -> None:
+        """Every request whose body holds `marker` gets `fault`, each time (a hub that chokes on one
+        item); other requests go on as scheduled."""
+        with self._lock:
+            self._poison.append((marker, fault))
+
+    def _poison_fault(self, request: bytes) -> Fault | None:
+        with self._lock:
+            for marker, fault in self._poison:
+                if marker in request:
+                    self.poisoned += 1
+                    return fault
+        return None
 
     @property
     def pending_faults(self) -> int:
@@ -281,7 +297,7 @@ class FaultProxy:
                 body = _read_body(reader, _headers(head), response_status=None)
                 method, path = head.split(b" ", 2)[:2]
                 entry = LoggedRequest(method.decode(), path.decode("latin-1"), "")
-                fault = self._next_fault(entry.path)
+                fault = self._poison_fault(body) or self._next_fault(entry.path)
                 entry.fault = fault.kind
                 self.log.append(entry)
                 if not self._handle(client, fault, head + body, entry):

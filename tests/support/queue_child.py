@@ -29,6 +29,7 @@ from pathlib import Path
 from kiosk.config import HubConfig, QueueConfig
 from kiosk.hub_client import HubClient
 from kiosk.secrets import load_hub_credentials, select_keyring_backend
+from kiosk.terminal_outbox import outbox_at
 from offline_queue.outbox import Outbox
 from offline_queue.sync_worker import SyncWorker
 
@@ -47,7 +48,7 @@ def _open(args: argparse.Namespace, rng: random.Random) -> tuple[Outbox, SyncWor
         backoff_cap_s=0.2,
         idle_poll_s=0.05,
     )
-    outbox = Outbox(args.db, args.terminal, config=queue_config)
+    outbox = outbox_at(args.db, args.terminal, config=queue_config)
     client = HubClient(
         HubConfig(url=args.hub_url, connect_timeout_s=2.0, read_timeout_s=10.0),
         load_hub_credentials(args.terminal),

@@ -12,7 +12,9 @@ The test makes things go wrong:
 - `go_offline()` / `come_online()`: stop listening (connections are refused) and start again on
   the same port
 - `stop_answering()`: status queries get no answer (a hung printer); `garble_status()`: an answer
-  that is not a status byte
+  that is not a status byte; `hang_after_next_job()`: answers until job bytes arrive, then no more
+- `throttle(bytes_per_s)`: reads (and prints) only that fast, as a slow link or a printer printing
+  raster images does; a status query is answered when it is reached, after the bytes before it
 
 What it received between two status queries on one connection is a job (`jobs`): the bytes it
 printed and whether the job was cut short. Tests decode `job.printed` with tests.support.escpos_decode.
@@ -24,6 +26,7 @@ import os
 import socket
 import struct
 import threading
+import time
 import tty
 from dataclasses import dataclass, field
 
@@ -97,6 +100,8 @@ class TestPrinter:
         self._paper_left: int | None = None
         self._drop_after: int | None = None
         self._pty: tuple[int, int] | None = None
+        self.bytes_per_s: float | None = None
+        self._hang_after_job = False
 
     # --- lifecycle ---------------------------------------------------------------------------------
     def start(self) -> TestPrinter:
@@ -139,9 +144,12 @@ class TestPrinter:
     def _serve(self, conn: _Connection, sock: socket.socket) -> None:
         try:
             while not conn.closed:
-                chunk = sock.recv(65536)
+                rate = self.bytes_per_s
+                chunk = sock.recv(65536 if rate is None else max(1, int(rate // 20)))
                 if not chunk:
                     break
+                if rate is not None:
+                    time.sleep(len(chunk) / rate)  # the slow printer itself, not a wait in a test
                 with self._lock:
                     conn.feed(chunk)
         except OSError:
@@ -225,6 +233,12 @@ class TestPrinter:
     def garble_status(self) -> None:
         self.garbled = True
 
+    def throttle(self, bytes_per_s: float | None) -> None:
+        self.bytes_per_s = bytes_per_s
+
+    def hang_after_next_job(self) -> None:
+        self._hang_after_job = True
+
     # --- the printer (called with the lock held) ----------------------------------------------------
     def _job_bytes(self, conn: _Connection, data: bytes) -> None:
         if not data:
@@ -234,6 +248,8 @@ class TestPrinter:
             self.jobs.append(conn.job)
         job = conn.job
         job.received += len(data)
+        if self._hang_after_job:
+            self._hang_after_job, self.answering = False, False
         if self._drop_after is not None:
             if len(data) >= self._drop_after:
                 job.printed += data[: self._drop_after]

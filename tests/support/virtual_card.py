@@ -125,6 +125,9 @@ class VirtualCard:
         self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
         self.vanished = threading.Event()  # set when the connection ended (pulled, removed, pcscd gone)
+        self.power_messages: list[int] = []  # 0x00 off, 0x01 on, 0x02 reset, 0x04 ATR asked
+        # pulled out at the power-up after this many (None: never); set before the reader powers it
+        self.vanish_at_power_up: int | None = None
 
     def insert(self) -> VirtualCard:
         sock = socket.create_connection((self.host, self.port), timeout=5)
@@ -155,6 +158,12 @@ class VirtualCard:
                 if message is None:
                     return
                 if len(message) == 1:
+                    self.power_messages.append(message[0])
+                    if self.vanish_at_power_up is not None and message[0] in (0x01, 0x02):
+                        self.vanish_at_power_up -= 1
+                        if self.vanish_at_power_up < 0:  # pulled while the reader powers it up
+                            sock.shutdown(socket.SHUT_RDWR)
+                            return
                     if message[0] == 0x04:
                         _send_message(sock, self.atr)
                     continue  # power off / on / reset: no answer

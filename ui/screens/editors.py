@@ -169,7 +169,8 @@ class DateEditor(FieldEditor):
 
 class TextEditor(FieldEditor):
     """Free text with the on-screen keyboard (pinyin first in Chinese), the field's quick phrases
-    and, for a place in the community, the place picker above it."""
+    and, for a place in the community, the place picker above it. A reference opens on its own
+    layer (capitals, digits, dash)."""
 
     def __init__(
         self,
@@ -185,10 +186,14 @@ class TextEditor(FieldEditor):
         box.setContentsMargins(0, 0, 0, 0)
         # a personal value is never shown unmasked: the resident types it again from empty
         initial = field.value or ""
+        if field.input == "reference":
+            mode = "reference"  # capitals and digits: pinyin would turn "t" into 他
+        else:
+            mode = "pinyin" if language == "zh" else "latin"
         self.keyboard = OnScreenKeyboard(
             word,
             initial=initial,
-            mode="pinyin" if language == "zh" else "latin",
+            mode=mode,
             max_length=field.max_length,
             candidate_limit=(5 if theme.mode.value == "elder" else 8) - (2 if theme.narrow else 0),
             pad_px=4 * theme.key_px + 18,  # four rows of keys: larger in elder mode, as the keys are

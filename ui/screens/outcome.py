@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.catalogue import ServiceKind
+from kiosk.local_time import human_time
 from kiosk.session_view import Outcome, SessionView, Step
 from ui.pictures import slot_panel
 from ui.screens.base import Screen
@@ -85,7 +86,11 @@ class ReceiptScreen(OutcomeScreen):
             room -= qr_px + (theme.picture_px + 4 * theme.spacing_px if slip else 0) + (420 if with_paper else 0)
         ref.setStyleSheet(f"font-size: {fitting_px(reference, theme.huge_px, room)}px;")
         left.addWidget(ref)
-        note = "receipt.queued_offline" if outcome.queued_offline else "receipt.sent"
+        # follows the outbox: "saved, being sent" turns into "the centre has it" once the hub acked it
+        if outcome.delivered:
+            note = "receipt.delivered"
+        else:
+            note = "receipt.queued_offline" if outcome.queued_offline else "receipt.sent"
         left.addWidget(label(self.t(note), name="queue_note"))
         # under the reference, not below the pictures: there, on a 1280x800 screen, "out of paper,
         # write the number down" was out of sight unless the resident scrolled
@@ -157,36 +162,69 @@ class ResultScreen(OutcomeScreen):
 
     def _cases(self, view: SessionView, outcome: Outcome) -> None:
         self.title(self.t("result.query.title"))
+        titles = dict(outcome.case_titles)
+        rateable = [c for c in outcome.cases if c.can_rate] if outcome.can_rate else []
+        # the rating first, above the list: found by walking, a prompt under a long list of cases
+        # was below the display and the resident never saw what to do
+        self._rating(view, outcome, rateable, titles)
         content = QWidget()
         box = QVBoxLayout(content)
+        box.setContentsMargins(0, 0, 0, 0)
         for case in outcome.cases:
             frame, inner = panel("card", f"case:{case.case_id}")
-            inner.addWidget(label(self.t("result.case", ref=case.local_ref), name="case_ref"))
+            about = titles.get(case.case_id, "")
+            inner.addWidget(
+                label(self.t("result.case.about", service=about, ref=case.local_ref), name="case_ref")
+            )
             inner.addWidget(label(self._status(case.status), "title", name=f"case_status:{case.case_id}"))
             for event in case.timeline:
                 note = event.note.get(view.language, "")
-                when = event.at[:16].replace("T", " ")
+                when = human_time(event.at) or ""
                 inner.addWidget(label(f"{when}  {self._status(event.status)}  {note}".rstrip(), "muted"))
+            if len(rateable) > 1 and case.can_rate:
+                chosen = outcome.rating_case_id == case.case_id
+                inner.addWidget(
+                    button(
+                        self.t("result.rate.this"),
+                        lambda c=case.case_id: self.session.choose_case_to_rate(c),
+                        name=f"rate_case:{case.case_id}",
+                        role="selected" if chosen else "",
+                        enabled=not view.busy,
+                    )
+                )
             box.addWidget(frame)
         box.addStretch(1)
         self.scroll(content)
+
+    def _rating(self, view: SessionView, outcome: Outcome, rateable: list, titles: dict[str, str]) -> None:
         if outcome.rated_stars is not None:
             frame, inner = panel("ok", "rated")
-            inner.addWidget(label(self.t("result.rated", n=outcome.rated_stars)))
+            inner.addWidget(label(self.t("result.rated", n=outcome.rated_stars), name="rated_text"))
             self.root.addWidget(frame)
-        elif outcome.can_rate:
-            self.root.addWidget(label(self.t("result.rate.title")))
-            stars = [
+            return
+        if not rateable:
+            return
+        frame, inner = panel("card", "rating")
+        target = next((c for c in rateable if c.case_id == outcome.rating_case_id), None)
+        if target is None:  # several finished cases: which one first
+            inner.addWidget(label(self.t("result.rate.pick"), name="rate_heading"))
+            self.root.addWidget(frame)
+            return
+        heading = self.t("result.rate.which", service=titles.get(target.case_id, ""), ref=target.local_ref)
+        inner.addWidget(label(heading, name="rate_heading"))
+        stars = QHBoxLayout()
+        for n in range(1, 6):
+            stars.addWidget(
                 button(
                     "★" * n if not self.elder else f"{n}★",
-                    lambda n=n: self.session.rate(n),
+                    lambda n=n, c=target.case_id: self.session.rate(n, c),
                     name=f"rate:{n}",
                     accessible=self.t("result.rate.star", n=n),
                     enabled=not view.busy,
                 )
-                for n in range(1, 6)
-            ]
-            self.row(*stars)
+            )
+        inner.addLayout(stars)
+        self.root.addWidget(frame)
 
     def _status(self, status: str) -> str:
         return self.t(f"status.{status}") if status in STATUS_KEYS else status

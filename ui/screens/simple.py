@@ -23,6 +23,8 @@ class AttractScreen(Screen):
         if view.end_reason is not None:
             frame, box = panel("ok", "end_reason")
             box.addWidget(label(self.t(f"attract.ended.{view.end_reason.value}"), name="end_reason_text"))
+            if view.card_in_reader:  # finished, but the card is still in: the last step is taking it
+                box.addWidget(label(self.t("attract.take_card"), "title", name="take_card"))
             self.root.addWidget(frame)
         theme = self.theme
         window = self.window()
@@ -56,6 +58,11 @@ class AttractScreen(Screen):
         # the style sheet's min-width wins over setMinimumWidth: the widget's own sheet says it
         start.setStyleSheet(f"min-width: {min(window.width() // 2, theme.target_px * 6)}px;")
         self.action_row(start)
+
+    def spoken(self, view: SessionView) -> str:
+        if view.end_reason is not None and view.card_in_reader:
+            return self.t("attract.take_card")
+        return super().spoken(view)
 
 
 class IdentifyScreen(Screen):

@@ -748,6 +748,10 @@
         <translation>Reading the terminal's figures…</translation>
     </message>
     <message>
+        <source>enrolment.refused</source>
+        <translation>The enrolment code was not accepted (used, expired or wrong). Ask staff for a new code.</translation>
+    </message>
+    <message>
         <source>maintenance.not_ready</source>
         <translation>Not ready yet: the queue and printer are still starting. Try again in a moment.</translation>
     </message>
@@ -844,6 +848,26 @@
         <translation>unknown</translation>
     </message>
     <message>
+        <source>error.queue_lost</source>
+        <translation>This terminal's record of unsent requests was lost, so it cannot take new requests now. Please take a ticket and ask the staff for help.</translation>
+    </message>
+    <message>
+        <source>maintenance.new_outbox</source>
+        <translation>Start a new outbox</translation>
+    </message>
+    <message>
+        <source>maintenance.new_outbox_done</source>
+        <translation>New outbox started (generation {generation}). The old file was set aside; report the lost requests.</translation>
+    </message>
+    <message>
+        <source>maintenance.outbox_problem</source>
+        <translation>The outbox cannot be used: {problem}</translation>
+    </message>
+    <message>
+        <source>error.printer_unknown</source>
+        <translation>The receipt may have printed: please check the tray first. If there is none, you can print it again; the reference on the screen is what counts.</translation>
+    </message>
+    <message>
         <source>keyboard.handwriting</source>
         <translation>Write</translation>
     </message>
@@ -914,6 +938,54 @@
     <message>
         <source>form.place_whole</source>
         <translation>Whole building</translation>
+    </message>
+    <message>
+        <source>busy.overdue</source>
+        <translation>This is taking longer than usual. You can wait, take a ticket for the staffed window, or call staff.</translation>
+    </message>
+    <message>
+        <source>busy.overdue.submit</source>
+        <translation>Your submission is still being saved. It takes longer than usual but will not be lost. Call staff if you need help.</translation>
+    </message>
+    <message>
+        <source>bar.staff_called.oos</source>
+        <translation>Staff have been called, please wait. This terminal is paused: you can also go straight to the staffed window.</translation>
+    </message>
+    <message>
+        <source>result.case.about</source>
+        <translation>{service}  reference {ref}</translation>
+    </message>
+    <message>
+        <source>result.rate.this</source>
+        <translation>Rate this one</translation>
+    </message>
+    <message>
+        <source>result.rate.pick</source>
+        <translation>Several of your cases are finished: first tap the one you want to rate</translation>
+    </message>
+    <message>
+        <source>result.rate.which</source>
+        <translation>Rate "{service}" (reference {ref})</translation>
+    </message>
+    <message>
+        <source>receipt.delivered</source>
+        <translation>The community centre has received your submission.</translation>
+    </message>
+    <message>
+        <source>attract.take_card</source>
+        <translation>Please take your card</translation>
+    </message>
+    <message>
+        <source>field.bad_reference</source>
+        <translation>That reference is not right: check it against your receipt (e.g. T0001-93-000042-68)</translation>
+    </message>
+    <message>
+        <source>maintenance.paused</source>
+        <translation>This terminal is now: paused (residents are sent to the staffed window)</translation>
+    </message>
+    <message>
+        <source>maintenance.serving</source>
+        <translation>This terminal is now: serving residents</translation>
     </message>
 </context>
 </TS>

@@ -748,6 +748,10 @@
         <translation>正在读取终端数据…</translation>
     </message>
     <message>
+        <source>enrolment.refused</source>
+        <translation>登记码未被接受（已用过、已过期或不正确），请联系工作人员获取新的登记码。</translation>
+    </message>
+    <message>
         <source>maintenance.not_ready</source>
         <translation>尚未就绪：队列和打印机仍在启动，请稍后再试。</translation>
     </message>
@@ -844,6 +848,26 @@
         <translation>未知</translation>
     </message>
     <message>
+        <source>error.queue_lost</source>
+        <translation>本机待发送的申请记录丢失，暂不能受理新申请。请取号到人工窗口，并请工作人员处理。</translation>
+    </message>
+    <message>
+        <source>maintenance.new_outbox</source>
+        <translation>新建发送队列</translation>
+    </message>
+    <message>
+        <source>maintenance.new_outbox_done</source>
+        <translation>已新建发送队列（第 {generation} 代）。原文件已另存，请报告丢失的申请。</translation>
+    </message>
+    <message>
+        <source>maintenance.outbox_problem</source>
+        <translation>发送队列无法使用：{problem}</translation>
+    </message>
+    <message>
+        <source>error.printer_unknown</source>
+        <translation>凭条可能已经打印，请先查看出纸口。若没有凭条，可以补打一张；受理编号以屏幕显示为准。</translation>
+    </message>
+    <message>
         <source>keyboard.handwriting</source>
         <translation>手写</translation>
     </message>
@@ -914,6 +938,54 @@
     <message>
         <source>form.place_whole</source>
         <translation>整栋（不分单元）</translation>
+    </message>
+    <message>
+        <source>busy.overdue</source>
+        <translation>比平时慢，请稍候。不想等可以取号到人工窗口，或呼叫工作人员。</translation>
+    </message>
+    <message>
+        <source>busy.overdue.submit</source>
+        <translation>正在保存您的申请，比平时慢，请稍候，申请不会丢失。需要帮助可以呼叫工作人员。</translation>
+    </message>
+    <message>
+        <source>bar.staff_called.oos</source>
+        <translation>已呼叫工作人员，请稍候。本机暂停服务，也可以直接到人工窗口办理。</translation>
+    </message>
+    <message>
+        <source>result.case.about</source>
+        <translation>{service}  编号 {ref}</translation>
+    </message>
+    <message>
+        <source>result.rate.this</source>
+        <translation>评价这件事</translation>
+    </message>
+    <message>
+        <source>result.rate.pick</source>
+        <translation>您有几件已办完的事，请先点选要评价的那一件</translation>
+    </message>
+    <message>
+        <source>result.rate.which</source>
+        <translation>请为「{service}」（编号 {ref}）打分</translation>
+    </message>
+    <message>
+        <source>receipt.delivered</source>
+        <translation>社区中心已收到您的申请。</translation>
+    </message>
+    <message>
+        <source>attract.take_card</source>
+        <translation>请取走您的卡</translation>
+    </message>
+    <message>
+        <source>field.bad_reference</source>
+        <translation>受理编号有误，请对照凭条检查（如 T0001-93-000042-68）</translation>
+    </message>
+    <message>
+        <source>maintenance.paused</source>
+        <translation>本机现在：暂停服务（居民看到“请到人工窗口”）</translation>
+    </message>
+    <message>
+        <source>maintenance.serving</source>
+        <translation>本机现在：正常服务</translation>
     </message>
 </context>
 </TS>

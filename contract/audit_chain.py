@@ -1,0 +1,70 @@
+"""The audit chain's arithmetic, shared by the terminal (kiosk.audit) and the hub (hub.audit_store):
+h_n = SHA-256(h_{n-1} ‖ seq_n as 8 bytes big-endian ‖ canonical entry JSON), h_0 = 32 zero bytes.
+
+Part of the contract (like contract.signing): both sides must hash the same bytes the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+GENESIS = bytes(32)
+_SEQ = struct.Struct(">Q")
+
+
+def canonical_entry(entry: dict[str, Any]) -> bytes:
+    """The bytes that are hashed (and stored): sorted keys, no spaces, UTF-8."""
+    return json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def chain_hash(prev: bytes, seq: int, entry: bytes) -> bytes:
+    return hashlib.sha256(prev + _SEQ.pack(seq) + entry).digest()
+
+
+@dataclass(frozen=True)
+class AuditHead:
+    seq: int  # 0: empty log
+    h: str  # hex of h_seq
+
+    def as_json(self) -> dict[str, Any]:
+        return {"seq": self.seq, "h": self.h}
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int  # entries hashed
+    head: AuditHead  # the last good entry's head
+    bad_seq: int | None = None  # the first bad entry (or the missing one)
+    problem: str | None = None  # hash_mismatch, gap, truncated, witness_mismatch, rewritten
+
+    def describe(self) -> str:
+        if self.ok:
+            return f"OK: {self.checked} entries, head seq {self.head.seq} h {self.head.h[:16]}"
+        return f"BAD: entry {self.bad_seq}: {self.problem} (chain good up to seq {self.head.seq})"
+
+
+def verify_rows(
+    rows: Iterable[tuple[int, bytes, bytes]], prev: bytes = GENESIS, start: int = 1
+) -> VerifyResult:
+    """Check (seq, entry bytes, h) rows in seq order, starting after h_{start-1} = `prev`.
+
+    The loop is kept bare (local names, one concatenation): it is what bench/audit_bench.py measures.
+    """
+    sha256, pack = hashlib.sha256, _SEQ.pack
+    expected, checked = start, 0
+    for seq, entry, h in rows:
+        if seq != expected:
+            return VerifyResult(False, checked, AuditHead(expected - 1, prev.hex()), expected, "gap")
+        digest = sha256(prev + pack(seq) + entry).digest()
+        if digest != h:
+            return VerifyResult(False, checked, AuditHead(seq - 1, prev.hex()), seq, "hash_mismatch")
+        prev = digest
+        expected += 1
+        checked += 1
+    return VerifyResult(True, checked, AuditHead(expected - 1, prev.hex()))

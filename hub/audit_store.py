@@ -1,0 +1,199 @@
+"""The hub's copy of each terminal's audit trail, and the witness of its heads.
+
+Every heartbeat carries the terminal's chain head (seq, h): the hub keeps each one as a checkpoint.
+The terminal uploads its entries (POST /v1/terminals/{id}/audit); the hub re-hashes them onto the
+chain it holds. It flags, per terminal (audit_flags, shown by `python -m hub audit verify`):
+- truncated: a head with a lower seq than one seen before (the chain went backwards);
+- rewritten: a head or an uploaded entry whose h differs from the one held for the same seq;
+- broken: uploaded entries that do not chain onto what the hub holds.
+Entries are ids and references only (the terminal's kiosk.audit guard); the hub stores them as sent.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from contract.audit_chain import GENESIS, AuditHead, VerifyResult, verify_rows
+from hub.fleet_tables import ensure_fleet_tables
+from hub.store import HubStore, StoreError, utc_now_iso
+
+MAX_ENTRIES_PER_UPLOAD = 2000
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True)
+class AuditFlag:
+    problem: str  # truncated | rewritten | broken
+    seq: int | None
+    detail: str
+    flagged_at: str
+
+
+class AuditLedger:
+    """Audit entries, checkpoints and flags per terminal, in the hub's store."""
+
+    def __init__(self, store: HubStore) -> None:
+        self.store = store
+        ensure_fleet_tables(store)
+
+    def _flag(self, db: Any, terminal_id: str, problem: str, seq: int | None, detail: str) -> None:
+        db.execute(
+            "INSERT INTO audit_flags (terminal_id, problem, seq, detail, flagged_at) VALUES (?, ?, ?, ?, ?)",
+            [terminal_id, problem, seq, detail, utc_now_iso()],
+        )
+
+    @staticmethod
+    def _held(db: Any, terminal_id: str) -> AuditHead:
+        row = db.execute(
+            "SELECT seq, h FROM audit_entries WHERE terminal_id = ? ORDER BY seq DESC LIMIT 1", [terminal_id]
+        ).fetchone()
+        return AuditHead(row[0], row[1]) if row else AuditHead(0, GENESIS.hex())
+
+    def held_head(self, terminal_id: str) -> AuditHead:
+        """The last entry the hub holds for this terminal (seq 0 when none)."""
+        with self.store.reading() as db:
+            return self._held(db, terminal_id)
+
+    def record_head(self, terminal_id: str, seq: int, h: str) -> None:
+        """Keep a heartbeat's head as a checkpoint; flag it when it goes backwards or disagrees."""
+        with self.store.transaction() as db:
+            top = db.execute(
+                "SELECT MAX(seq) FROM audit_checkpoints WHERE terminal_id = ?", [terminal_id]
+            ).fetchone()[0]
+            if top is not None and seq < top:
+                self._flag(db, terminal_id, "truncated", seq, f"head went from seq {top} back to {seq}")
+            known = db.execute(
+                "SELECT h FROM audit_checkpoints WHERE terminal_id = ? AND seq = ? "
+                "UNION SELECT h FROM audit_entries WHERE terminal_id = ? AND seq = ?",
+                [terminal_id, seq, terminal_id, seq],
+            ).fetchall()
+            if any(row[0] != h for row in known):
+                self._flag(db, terminal_id, "rewritten", seq, f"head at seq {seq} no longer matches")
+            db.execute(
+                "INSERT OR IGNORE INTO audit_checkpoints (terminal_id, seq, h, seen_at) VALUES (?, ?, ?, ?)",
+                [terminal_id, seq, h, utc_now_iso()],
+            )
+
+    def add_entries(self, terminal_id: str, entries: list[dict[str, Any]]) -> AuditHead:
+        """Store uploaded entries {seq, h, entry} that continue the held chain; returns the new head.
+
+        Entries the hub holds already are compared (a different h is flagged "rewritten"); new ones
+        must follow on without a gap (StoreError 409 audit_gap) and chain correctly (StoreError 422
+        audit_broken, flagged). Raises StoreError 422 invalid_request for a malformed entry.
+        """
+        rows = []
+        for item in entries:
+            if not (
+                isinstance(item, dict)
+                and isinstance(item.get("seq"), int)
+                and isinstance(item.get("h"), str)
+                and isinstance(item.get("entry"), str)
+                and _HEX64.fullmatch(item["h"]) is not None
+                and 0 < item["seq"] < 2**63
+            ):
+                raise StoreError(
+                    "invalid_request", "each entry needs seq (positive), h (64 hex digits) and entry", 422
+                )
+            try:
+                item["entry"].encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise StoreError("invalid_request", "an entry is not valid text", 422) from exc
+            rows.append((item["seq"], item["entry"], item["h"]))
+        rows.sort()
+        # flags are committed even when the upload is refused: the refusal is raised after the commit
+        refusal: StoreError | None = None
+        with self.store.transaction() as db:
+            held = self._held(db, terminal_id)
+            fresh = []
+            for seq, entry, h in rows:
+                if seq > held.seq:
+                    fresh.append((seq, entry, h))
+                    continue
+                stored = db.execute(
+                    "SELECT h FROM audit_entries WHERE terminal_id = ? AND seq = ?", [terminal_id, seq]
+                ).fetchone()
+                if stored is not None and stored[0] != h:
+                    self._flag(db, terminal_id, "rewritten", seq, f"entry {seq} differs from the copy held")
+            if not fresh:
+                return held
+            if fresh[0][0] != held.seq + 1:
+                raise StoreError("audit_gap", f"entries must continue after seq {held.seq}", 409)
+            result = verify_rows(
+                ((s, e.encode("utf-8"), bytes.fromhex(h)) for s, e, h in fresh),
+                bytes.fromhex(held.h),
+                held.seq + 1,
+            )
+            if result.ok:
+                self._insert(db, terminal_id, fresh)
+                held = AuditHead(fresh[-1][0], fresh[-1][2])
+            else:
+                detail = f"uploaded entry {result.bad_seq}: {result.problem}"
+                self._flag(db, terminal_id, "broken", result.bad_seq, detail)
+                refusal = StoreError(
+                    "audit_broken", f"entry {result.bad_seq} does not chain ({result.problem})", 422
+                )
+        if refusal is not None:
+            raise refusal
+        return held
+
+    def _insert(self, db: Any, terminal_id: str, fresh: list[tuple[int, str, str]]) -> None:
+        now = utc_now_iso()
+        db.conn.executemany(
+            "INSERT INTO audit_entries (terminal_id, seq, h, entry, received_at) VALUES (?, ?, ?, ?, ?)",
+            [(terminal_id, s, h, e, now) for s, e, h in fresh],
+        )
+        for seq, _, h in fresh:
+            checkpoint = db.execute(
+                "SELECT h FROM audit_checkpoints WHERE terminal_id = ? AND seq = ?", [terminal_id, seq]
+            ).fetchone()
+            if checkpoint is not None and checkpoint[0] != h:
+                self._flag(db, terminal_id, "rewritten", seq, f"entry {seq} differs from its heartbeat head")
+
+    def flags(self, terminal_id: str) -> list[AuditFlag]:
+        with self.store.reading() as db:
+            rows = db.execute(
+                "SELECT problem, seq, detail, flagged_at FROM audit_flags WHERE terminal_id = ? ORDER BY id",
+                [terminal_id],
+            ).fetchall()
+        return [AuditFlag(*row) for row in rows]
+
+    def verify(self, terminal_id: str, since: int = 1) -> VerifyResult:
+        """Re-hash the held entries and compare every checkpoint the heartbeats brought."""
+        with self.store.reading() as db:
+            prev = GENESIS
+            if since > 1:
+                row = db.execute(
+                    "SELECT h FROM audit_entries WHERE terminal_id = ? AND seq = ?", [terminal_id, since - 1]
+                ).fetchone()
+                if row is None:
+                    return VerifyResult(False, 0, AuditHead(0, GENESIS.hex()), since - 1, "gap")
+                prev = bytes.fromhex(row[0])
+            cursor = db.execute(
+                "SELECT seq, entry, h FROM audit_entries WHERE terminal_id = ? AND seq >= ? ORDER BY seq",
+                [terminal_id, since],
+            )
+            result = verify_rows(
+                ((s, e.encode("utf-8"), bytes.fromhex(h)) for s, e, h in cursor), prev, since
+            )
+            if not result.ok:
+                return result
+            mismatch = db.execute(
+                "SELECT c.seq FROM audit_checkpoints c JOIN audit_entries e "
+                "ON e.terminal_id = c.terminal_id AND e.seq = c.seq "
+                "WHERE c.terminal_id = ? AND c.h != e.h ORDER BY c.seq LIMIT 1",
+                [terminal_id],
+            ).fetchone()
+        if mismatch is not None:
+            return VerifyResult(False, result.checked, result.head, mismatch[0], "rewritten")
+        return result
+
+    def entries(self, terminal_id: str, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
+        with self.store.reading() as db:
+            rows = db.execute(
+                "SELECT seq, entry FROM audit_entries WHERE terminal_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                [terminal_id, after, limit],
+            ).fetchall()
+        return [{"seq": s, **json.loads(e)} for s, e in rows]

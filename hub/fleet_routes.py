@@ -1,0 +1,164 @@
+"""The hub's fleet endpoints (contract v1 grows; older terminals keep working):
+
+- POST /v1/terminals/{id}/heartbeat answers `{ok, audit: {seq, h}, commands: [...]}`: the audit head
+  the hub holds (upload what follows it) and the signed commands pending for the terminal. A
+  heartbeat without `health.audit` is accepted as before; a terminal that ignores the extra answer
+  fields loses nothing.
+- POST /v1/terminals/{id}/audit `{entries: [{seq, h, entry}]}` -> the held head after storing them.
+- POST /v1/terminals/{id}/commands/{command_id}/result `{result, detail}` -> the command's state.
+- POST /v1/terminals/{id}/credentials -> new credentials, pending;
+  POST /v1/terminals/{id}/credentials:confirm `{token, proof}` -> switched: the old ones stop working.
+- POST /v1/enrolment `{code, terminal_id?}` -> `{terminal_id, group, token, hmac_key, card_hash_salt}`.
+  Not signed (the terminal has no credentials yet): guarded by the one-time code and rate-limited per
+  client address (429 with Retry-After).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from hub.audit_store import MAX_ENTRIES_PER_UPLOAD, AuditLedger
+from hub.commands import CommandBook
+from hub.enrolment_codes import EnrolmentDesk
+from hub.store import HubStore, StoreError
+
+ENROLMENT_PATH = "/v1/enrolment"
+ENROLMENT_PER_MINUTE = 10  # per client address: a code has 50 bits, guessing is hopeless anyway
+
+
+class HeartbeatAnswer(BaseModel):
+    ok: bool = True
+    audit: dict[str, Any] = Field(description="the audit head the hub holds: upload the entries after it")
+    commands: list[dict[str, Any]] = Field(description="signed pending commands (contract.command_signing)")
+
+
+class AuditEntryIn(BaseModel):
+    seq: int = Field(ge=1, lt=2**63)
+    h: str = Field(pattern=r"^[0-9a-f]{64}$", description="hex SHA-256 of the chain up to this entry")
+    entry: str = Field(max_length=4096, description="the canonical entry JSON, as hashed")
+
+
+class AuditUpload(BaseModel):
+    entries: list[AuditEntryIn] = Field(max_length=MAX_ENTRIES_PER_UPLOAD)
+
+
+Figure = str | int | float | bool | None
+
+
+class CommandResult(BaseModel):
+    result: str = Field(max_length=16, description="succeeded | failed | refused")
+    detail: dict[str, Figure | list[str] | dict[str, Figure]] = Field(
+        default_factory=dict, description="figures and codes only (diagnostics: devices, queue, log tail)"
+    )
+
+
+class RotationConfirm(BaseModel):
+    token: str = Field(min_length=16, max_length=200)
+    proof: str = Field(min_length=64, max_length=64)
+
+
+class EnrolmentIn(BaseModel):
+    code: str = Field(min_length=4, max_length=32)
+    terminal_id: str | None = Field(default=None, max_length=12)
+
+
+class _PerClientWindow:
+    """At most `per_minute` attempts per client address in any 60 s (a sliding window)."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._lock = threading.Lock()
+        self._seen: dict[str, deque[float]] = {}
+
+    def wait_s(self, client: str, now: float) -> int | None:
+        with self._lock:
+            seen = self._seen.setdefault(client, deque())
+            while seen and seen[0] <= now - 60:
+                seen.popleft()
+            if len(seen) >= self.per_minute:
+                return max(1, math.ceil(seen[0] + 60 - now))
+            seen.append(now)
+        return None
+
+
+def _own(request: Request, terminal_id: str) -> None:
+    if request.scope["state"]["terminal_id"] != terminal_id:
+        raise StoreError("terminal_mismatch", "a terminal may only act for itself", 403)
+
+
+class Fleet:
+    """The fleet parts over one store, for the routes and the heartbeat answer."""
+
+    def __init__(self, store: HubStore) -> None:
+        self.store = store
+        self.audit = AuditLedger(store)
+        self.commands = CommandBook(store)
+        self.enrolment = EnrolmentDesk(store)
+
+    def heartbeat_answer(self, terminal_id: str, health: dict[str, Any]) -> dict[str, Any]:
+        head = health.get("audit")
+        if (
+            isinstance(head, dict)
+            and isinstance(head.get("seq"), int)
+            and 0 <= head["seq"] < 2**63
+            and isinstance(head.get("h"), str)
+            and len(head["h"]) == 64
+        ):
+            self.audit.record_head(terminal_id, head["seq"], head["h"])
+        terminal = self.store.terminal(terminal_id)
+        commands = self.commands.deliver(terminal_id, terminal.hmac_key) if terminal else []
+        return {"ok": True, "audit": self.audit.held_head(terminal_id).as_json(), "commands": commands}
+
+
+def install_fleet_routes(
+    app: FastAPI, store: HubStore, enrolment_per_minute: int = ENROLMENT_PER_MINUTE
+) -> Fleet:
+    fleet = Fleet(store)
+    window = _PerClientWindow(enrolment_per_minute)
+
+    @app.post("/v1/terminals/{terminal_id}/audit", summary="Upload audit entries that follow the held head")
+    def upload_audit(terminal_id: str, request: Request, upload: AuditUpload) -> dict[str, Any]:
+        _own(request, terminal_id)
+        return fleet.audit.add_entries(terminal_id, [e.model_dump() for e in upload.entries]).as_json()
+
+    @app.post(
+        "/v1/terminals/{terminal_id}/commands/{command_id}/result", summary="Report a remote command's result"
+    )
+    def command_result(
+        terminal_id: str, command_id: str, request: Request, body: CommandResult
+    ) -> dict[str, Any]:
+        _own(request, terminal_id)
+        return fleet.commands.report(terminal_id, command_id, body.result, body.detail)
+
+    @app.post("/v1/terminals/{terminal_id}/credentials", summary="New credentials, pending until confirmed")
+    def rotate(terminal_id: str, request: Request) -> dict[str, Any]:
+        _own(request, terminal_id)
+        return fleet.enrolment.begin_rotation(terminal_id)
+
+    @app.post("/v1/terminals/{terminal_id}/credentials:confirm", summary="Switch to the pending credentials")
+    def confirm(terminal_id: str, request: Request, body: RotationConfirm) -> dict[str, Any]:
+        _own(request, terminal_id)
+        fleet.enrolment.confirm_rotation(terminal_id, body.token, body.proof)
+        return {"ok": True}
+
+    @app.post(ENROLMENT_PATH, summary="Exchange a one-time enrolment code for credentials (not signed)")
+    def enrol(request: Request, body: EnrolmentIn) -> Any:
+        client = request.client.host if request.client else "unknown"
+        wait = window.wait_s(client, time.time())
+        if wait is not None:
+            return JSONResponse(
+                {"error": "rate_limited", "message": "too many enrolment attempts; try again later"},
+                status_code=429,
+                headers={"Retry-After": str(wait)},
+            )
+        return fleet.enrolment.redeem(body.code, body.terminal_id)
+
+    return fleet
