@@ -56,6 +56,7 @@ from contract.catalogue_model import (
     Service,
     ServiceKind,
 )
+from contract.icons import ICON_NAMES, icon_for
 
 __all__ = [
     "CARD_PREFILL",
@@ -340,6 +341,15 @@ def _terminal_id(value: Any, where: str) -> str:
     return value
 
 
+
+def _icon(name: str, kind: ServiceKind, where: str) -> str:
+    """A known pictogram name (contract/icons.py), or the kind's own when the service names none."""
+    if not name:
+        return icon_for(kind, "")
+    if name not in ICON_NAMES:
+        raise CatalogueInvalid(where, f"unknown icon {name!r} (known: {', '.join(sorted(ICON_NAMES))})")
+    return name
+
 def _service(raw: Any, where: str, groups: Mapping[str, tuple[str, ...]]) -> Service:
     r = _Reader(raw, where)
     kind = _enum(ServiceKind, r.get("kind", str, required=True), r.at("kind"))
@@ -365,7 +375,7 @@ def _service(raw: Any, where: str, groups: Mapping[str, tuple[str, ...]]) -> Ser
         needs_card=r.get("needs_card", bool, False),
         offline_ok=r.get("offline_ok", bool, False),
         receipt=receipt,
-        icon=r.get("icon", str, ""),
+        icon=_icon(r.get("icon", str, ""), kind, r.at("icon")),
         ticket_prefix=_ticket_prefix(r.get("ticket_prefix", str, ""), r.at("ticket_prefix")),
         enabled_for=_enablement(enabled_raw, r.at("enabled_for"), groups)
         if enabled_raw is not None

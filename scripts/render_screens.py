@@ -1,7 +1,11 @@
 """Render every screen in both modes and both languages to PNG, landscape 1920x1080, portrait
-1080x1920 and the 1280x800 demo window, into renders/<size>/<language>-<mode>/NN-<scene>.png.
+1080x1920, the 1280x800 demo window and 1366x768, into renders/<size>/<language>-<mode>/NN-<scene>.png.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/render_screens.py [--out renders] [--only attract]
+        [--size 1280x800]
+
+`open_scene(n, size, language, mode, folder)` plays one scene and leaves its window open: the
+layout check (tests/test_layout_check.py) and the screen rules (tests/test_screen_rules.py) use it.
 
 The session runs on the demo catalogue with the in-memory stand-ins of tests/fixtures/session_kit.py
 (hub, outbox, printer, clock) and a synchronous executor, so every scene is reached in a fixed order
@@ -17,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -45,11 +50,12 @@ from tests.fixtures.session_kit import (  # noqa: E402
 )
 from ui.i18n import Words  # noqa: E402
 from ui.input_engines.loader import INPUT_ENGINES  # noqa: E402
+from ui.pictures import SlotPicture  # noqa: E402
 from ui.screens.text_aids import PlacePicker  # noqa: E402
 from ui.theme import ELDER, STANDARD  # noqa: E402
 from ui.window import KioskWindow  # noqa: E402
 
-SIZES = ((1920, 1080), (1080, 1920), (1280, 800))
+SIZES = ((1920, 1080), (1080, 1920), (1280, 800), (1366, 768))
 SIZE_NAMES = {f"{w}x{h}": (w, h) for w, h in SIZES}  # 1280x800: the demo window
 REPAIR = (
     ("category", "lighting"),
@@ -271,47 +277,77 @@ def themed_kit(folder: Path, terminal_id: str = "T0001", outbox: Outbox | None =
     return kit
 
 
-def render(out: Path, only: str | None = None, sizes: tuple[tuple[int, int], ...] = SIZES) -> list[Path]:
+LANGUAGES = ("zh", "en")
+MODES = (Mode.STANDARD, Mode.ELDER)
+
+
+@dataclass
+class OpenScene:
+    """One scene on show: the kit it runs on, its window, and the real outbox receipts need."""
+
+    kit: Kit
+    window: KioskWindow
+    outbox: Outbox | None
+
+    def close(self) -> None:
+        app = QApplication.instance()
+        self.window.allow_close()
+        self.window.close()
+        self.window.deleteLater()
+        app.processEvents()
+        if self.outbox is not None:
+            self.outbox.close()
+
+
+def open_scene(
+    n: int, size: tuple[int, int], language: str, mode: Mode, folder: Path, words: Words | None = None
+) -> OpenScene:
+    """Play scene number `n` of SCENES in a window of `size`, in `language` and `mode`, on a kit in
+    `folder`; the window is shown and laid out. The caller closes it (`.close()`)."""
     app = QApplication.instance() or QApplication([])
+    SlotPicture.animate = False  # the same still frame on every run
+    # pinyin and handwriting, as the terminal loads them (once per process; the folder stays)
+    INPUT_ENGINES.load(Path(tempfile.mkdtemp(prefix="render-engines-")))
+    name, scene = SCENES[n]
+    # the seniors' meal sign-up (the one form with a date) runs in the community hall
+    terminal = "T0003" if name == "editor-date" else "T0001"
+    outbox = real_outbox(folder, terminal) if name.startswith("receipt") else None
+    kit = themed_kit(folder, terminal, outbox)
+    window = KioskWindow(kit.session, words or Words(), speech=False)
+    window.resize(*size)
+    window.show()
+    kit.session.set_language(language)
+    kit.session.set_mode(mode)
+    scene(kit, window)
+    # scenes that end a session reset language and mode (only then: it is a tap)
+    if kit.session.view.language != language:
+        kit.session.set_language(language)
+    if kit.session.view.mode is not mode:
+        kit.session.set_mode(mode)
+    for _ in range(3):
+        app.processEvents()
+    return OpenScene(kit, window, outbox)
+
+
+def render(out: Path, only: str | None = None, sizes: tuple[tuple[int, int], ...] = SIZES) -> list[Path]:
+    QApplication.instance() or QApplication([])
     words = Words()
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as tmp:
-        INPUT_ENGINES.load(Path(tmp) / "engines")  # pinyin and handwriting, as the terminal loads them
         for width, height in sizes:
-            for language in ("zh", "en"):
-                for mode in (Mode.STANDARD, Mode.ELDER):
+            for language in LANGUAGES:
+                for mode in MODES:
                     folder = out / f"{width}x{height}" / f"{language}-{mode.value}"
                     folder.mkdir(parents=True, exist_ok=True)
-                    for n, (name, scene) in enumerate(SCENES):
+                    for n, (name, _scene) in enumerate(SCENES):
                         if only and only not in name:
                             continue
-                        # the seniors' meal sign-up (the one form with a date) runs in the community hall
-                        terminal = "T0003" if name == "editor-date" else "T0001"
                         scene_dir = Path(tmp) / f"{width}-{language}-{mode.value}-{n}"
-                        outbox = real_outbox(scene_dir, terminal) if name.startswith("receipt") else None
-                        kit = themed_kit(scene_dir, terminal, outbox)
-                        window = KioskWindow(kit.session, words, speech=False)
-                        window.resize(width, height)
-                        window.show()
-                        kit.session.set_language(language)
-                        kit.session.set_mode(mode)
-                        scene(kit, window)
-                        # scenes that end a session reset language and mode (only then: it is a tap)
-                        if kit.session.view.language != language:
-                            kit.session.set_language(language)
-                        if kit.session.view.mode is not mode:
-                            kit.session.set_mode(mode)
-                        for _ in range(3):
-                            app.processEvents()
+                        shown = open_scene(n, (width, height), language, mode, scene_dir, words)
                         path = folder / f"{n:02d}-{name}.png"
-                        window.grab().save(str(path))
+                        shown.window.grab().save(str(path))
                         written.append(path)
-                        window.allow_close()
-                        window.close()
-                        window.deleteLater()
-                        app.processEvents()
-                        if outbox is not None:
-                            outbox.close()
+                        shown.close()
     return written
 
 

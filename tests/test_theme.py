@@ -48,3 +48,23 @@ def test_elder_mode_offers_fewer_choices_per_screen_and_speaks():
     assert ELDER.items_per_page < STANDARD.items_per_page
     assert ELDER.choice_columns <= STANDARD.choice_columns
     assert ELDER.speak_by_default and ELDER.plain_words
+
+
+@pytest.mark.parametrize("theme", [STANDARD, ELDER], ids=lambda t: t.mode.value)
+def test_each_theme_has_one_type_scale_and_the_style_sheet_uses_only_it(theme):
+    import re
+
+    from ui.theme import stylesheet
+
+    scale = theme.type_scale()
+    order = [scale[k] for k in ("huge", "title", "button", "body", "hint")]
+    assert order == sorted(order, reverse=True) and len(set(order)) == len(order)
+    used = {int(px) for px in re.findall(r"font-size: (\d+)px", stylesheet(theme))}
+    assert used <= set(scale.values()), f"sizes off the scale: {used - set(scale.values())}"
+
+
+def test_pictograms_and_pictures_grow_with_the_type():
+    for theme in (STANDARD, ELDER):
+        assert theme.icon_px >= 2 * theme.body_px  # a tile's pictogram outweighs its words
+        assert theme.picture_px >= theme.icon_px * 2
+    assert ELDER.icon_px > STANDARD.icon_px and ELDER.picture_px > STANDARD.picture_px

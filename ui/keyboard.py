@@ -81,6 +81,7 @@ class OnScreenKeyboard(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         shown_frame, shown_box = panel("card", "keyboard_display")
         shown_frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        shown_box.setContentsMargins(4, 4, 4, 4)  # the keys need the height more than the frame
         self._shown = label(" ", "title", name="keyboard_text")
         # the candidates sit in the text's own box, right of the text: a row of their own appearing
         # with the first letter would push every key down under the resident's finger, and one
@@ -95,7 +96,7 @@ class OnScreenKeyboard(QWidget):
         shown_box.addWidget(self._status)
         outer.addWidget(shown_frame)
         self._keys = QGridLayout()
-        self._keys.setSpacing(6)
+        self._keys.setSpacing(4)
         outer.addLayout(self._keys)
         outer.addStretch(1)
         self._build_keys()

@@ -174,7 +174,9 @@ class MaintenancePanel(QWidget):
             grid.addWidget(b, i // 2, i % 2)
         grid.setRowStretch(len(buttons) // 2 + 1, 1)
         self._landscape = self._is_landscape()
-        if self._landscape:
+        # the seniors' type on a small landscape screen: the actions need the width of the screen
+        roomy = self.window().width() >= 1600 or self._theme is None or self._theme.mode.value != "elder"
+        if self._landscape and roomy:
             row = QHBoxLayout()
             row.addWidget(figures, 1)
             row.addLayout(grid, 1)

@@ -56,6 +56,25 @@ class Theme:
     speak_by_default: bool  # spoken guidance starts on its own in this mode
     plain_words: bool  # use the plain-word variants of texts ("key@elder")
     scrollbar_px: int = 40  # scroll bar width: wide enough for a finger to grab and drag
+    icon_px: int = 64  # a service tile's pictogram
+    picture_px: int = 200  # the card slot and receipt slot pictures
+    tile_columns: int = 3  # service tiles per row on a landscape screen (portrait: fewer)
+    narrow: bool = False  # set by a screen on a portrait display: rows of chips and keys hold fewer
+
+    @property
+    def border_px(self) -> int:
+        """Width of panel and button borders: heavy in elder mode, where edges must be plain."""
+        return 3 if self.mode is Mode.ELDER else 1
+
+    def type_scale(self) -> dict[str, int]:
+        """The theme's one type scale: every text on the screens takes one of these sizes."""
+        return {
+            "huge": self.huge_px,
+            "title": self.title_px,
+            "button": self.button_px,
+            "body": self.body_px,
+            "hint": self.small_px,
+        }
 
 
 STANDARD = Theme(
@@ -95,6 +114,9 @@ STANDARD = Theme(
     speak_by_default=False,
     plain_words=False,
     scrollbar_px=40,
+    icon_px=64,
+    picture_px=200,
+    tile_columns=3,
 )
 
 ELDER = Theme(
@@ -134,6 +156,9 @@ ELDER = Theme(
     speak_by_default=True,
     plain_words=True,
     scrollbar_px=56,
+    icon_px=104,
+    picture_px=240,
+    tile_columns=3,
 )
 
 THEMES = {Mode.STANDARD: STANDARD, Mode.ELDER: ELDER}
@@ -157,6 +182,9 @@ def text_pairs(theme: Theme) -> dict[str, tuple[str, str]]:
         "error": (p.on_danger, p.danger),
         "ok": (p.on_ok, p.ok),
         "warning": (p.on_warning, p.warning),
+        "step_done": (p.on_ok, p.background),
+        "badge_offline": (p.on_ok, p.ok),
+        "badge_card": (p.on_warning, p.warning),
     }
 
 
@@ -181,7 +209,7 @@ def stylesheet(theme: Theme) -> str:
     """The Qt style sheet for the whole window. Widgets pick a role with the `role` property."""
     p, t = theme.palette, theme
     families = ", ".join(f'"{f}"' for f in FONT_FAMILIES)
-    border_w = 3 if t.mode is Mode.ELDER else 1
+    border_w = t.border_px
     return f"""
 QWidget {{ background: {p.background}; color: {p.text}; font-family: {families}; font-size: {t.body_px}px; }}
 QLabel {{ background: transparent; }}
@@ -190,6 +218,13 @@ QLabel[role="huge"] {{ font-size: {t.huge_px}px; font-weight: bold; }}
 QLabel[role="tile_title"] {{ font-size: {t.button_px}px; font-weight: bold; }}
 QLabel:disabled {{ color: {p.muted}; }}
 QLabel[role="muted"] {{ color: {p.muted}; font-size: {t.small_px}px; }}
+QLabel[role="bar_text"] {{ font-size: {t.small_px}px; }}
+QLabel[role="badge_offline"] {{ background: {p.ok}; color: {p.on_ok}; border: {border_w}px solid {p.on_ok}; border-radius: {t.radius_px}px; padding: 2px {t.spacing_px // 2}px; font-size: {t.small_px}px; font-weight: bold; }}
+QLabel[role="badge_card"] {{ background: {p.warning}; color: {p.on_warning}; border: {border_w}px solid {p.on_warning}; border-radius: {t.radius_px}px; padding: 2px {t.spacing_px // 2}px; font-size: {t.small_px}px; font-weight: bold; }}
+QLabel[role="step_current"] {{ background: {p.primary}; color: {p.on_primary}; border-radius: {t.radius_px}px; padding: 2px {t.spacing_px // 2}px; font-size: {t.small_px}px; font-weight: bold; }}
+QLabel[role="step_done"] {{ color: {p.on_ok}; font-size: {t.small_px}px; font-weight: bold; }}
+QLabel[role="step_next"] {{ color: {p.muted}; font-size: {t.small_px}px; }}
+QLabel[role="step_arrow"] {{ color: {p.muted}; font-size: {t.small_px}px; }}
 QLabel[role="field_error"] {{ color: {p.on_danger}; font-weight: bold; }}
 QFrame[role="card"] {{ background: {p.surface}; border: {border_w}px solid {p.border}; border-radius: {t.radius_px}px; }}
 QFrame[role="error"] {{ background: {p.danger}; border: {border_w + 1}px solid {p.on_danger}; border-radius: {t.radius_px}px; }}
@@ -209,7 +244,7 @@ QPushButton[role="primary"] {{ background: {p.primary}; color: {p.on_primary}; b
 QPushButton[role="help"] {{ background: {p.help}; color: {p.on_help}; border-color: {p.help}; font-weight: bold; }}
 QPushButton[role="tile"] {{ text-align: left; padding: {t.spacing_px}px; background: {p.surface}; }}
 QPushButton[role="selected"] {{ background: {p.primary}; color: {p.on_primary}; border-color: {p.focus}; font-weight: bold; }}
-QPushButton[role="key"] {{ min-height: {t.key_px}px; min-width: {t.key_px}px; padding: 0; }}
+QPushButton[role="key"] {{ min-height: {t.key_px}px; min-width: {t.key_px}px; padding: 0; border-width: {border_w}px; }}
 QPushButton:focus {{ border: {border_w + 2}px solid {p.focus}; }}
 QPushButton:disabled {{ background: {p.secondary}; color: {p.muted}; border-style: dashed; }}
 QProgressBar {{ min-height: {t.spacing_px * 2}px; border: {border_w}px solid {p.border}; border-radius: {t.radius_px}px; }}

@@ -9,6 +9,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QFrame,
+    QHBoxLayout,
     QLabel,
     QLayout,
     QPushButton,
@@ -71,6 +72,71 @@ def tile(
     b.setMinimumHeight(max(min_height, box.sizeHint().height()))
     b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
     return b
+
+
+def service_tile(
+    title: str,
+    line: str,
+    badges: list[tuple[str, str]],
+    pictogram: QWidget,
+    on_tap: Callable[[], None],
+    *,
+    name: str,
+    accessible: str,
+    min_height: int,
+    max_height: int,
+    spacing: int,
+) -> QPushButton:
+    """A large service tile: the pictogram on top, the title, one short line, and small badges
+    (pictogram name, words) at the bottom. Every part lets the tap through to the tile."""
+    b = button("", on_tap, name=name, role="tile", accessible=accessible)
+    box = QVBoxLayout(b)
+    box.setSpacing(spacing // 2)
+    box.addStretch(1)
+    box.addWidget(pictogram, 0, Qt.AlignmentFlag.AlignHCenter)
+    heading = label(title, "tile_title")
+    heading.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+    parts: list[QWidget] = [heading]
+    if line:
+        text = label(line, "tile_text")
+        text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        parts.append(text)
+    for part in parts:
+        part.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        box.addWidget(part)
+    box.addStretch(1)
+    if badges:
+        row = QHBoxLayout()
+        row.setSpacing(spacing // 2)
+        row.addStretch(1)
+        for role, words in badges:
+            badge = label(words, role, wrap=False)
+            badge.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            row.addWidget(badge)
+        row.addStretch(1)
+        box.addLayout(row)
+    b.setMinimumHeight(max(min_height, box.sizeHint().height()))
+    # tiles share the room the screen has, up to a height where the pictogram still fills them
+    b.setMaximumHeight(max(b.minimumHeight(), max_height))
+    b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+    return b
+
+
+def step_indicator(names: list[str], current: int, accessible: str) -> QWidget:
+    """选择 → 填写 → 确认 → 完成: the steps done (✓), the current one marked, the ones to come muted."""
+    strip = QWidget()
+    strip.setObjectName("steps")
+    strip.setAccessibleName(accessible)
+    row = QHBoxLayout(strip)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(6)
+    for i, name in enumerate(names):
+        if i:
+            row.addWidget(label("→", "step_arrow", wrap=False))
+        mark = "✓" if i < current else str(i + 1)
+        role = "step_done" if i < current else ("step_current" if i == current else "step_next")
+        row.addWidget(label(f"{mark} {name}", role, name=f"step:{i}", wrap=False))
+    return strip
 
 
 def label(text: str, role: str = "", *, name: str = "", wrap: bool = True) -> QLabel:

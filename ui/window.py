@@ -22,6 +22,7 @@ from kiosk.errors import WayForward
 from kiosk.session_view import Mode, SessionView, Step
 from ui.device_signals import CardSignals
 from ui.i18n import Words
+from ui.icons import icon_label
 from ui.maintenance import MaintenancePanel
 from ui.screens import SCREEN_CLASSES, Screen, ScreenContext
 from ui.speech import Speaker
@@ -95,32 +96,53 @@ class KioskWindow(QWidget):
         self._spoken_for: tuple | None = None
         self.reading_card = False
         self.ctx = ScreenContext(
-            session=session, words=words, touch=session.touch, on_screen_changed=self._speak_screen
+            session=session, words=words, touch=session.touch, on_screen_changed=self._screen_changed
         )
         self.screens: dict[Step, Screen] = {}
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
         self.top_bar, self._top = panel("bar", "top_bar")
         self._top_row = QHBoxLayout()
         self._top.addLayout(self._top_row)
         outer.addWidget(self.top_bar)
         body = QVBoxLayout()
         outer.addLayout(body, 1)
-        self._banners = QVBoxLayout()
-        body.addLayout(self._banners)
         self.stack = _CurrentStack()
-        # no scroll area around the screens: each screen scrolls its own content over a fixed row
-        # of actions, and a scroll area around that would hide the actions again
+        # no scroll area around the screens: each screen scrolls its own content, and its actions
+        # sit in the bottom bar, where a scroll area around the screen could not hide them
         body.addWidget(self.stack, 1)
+        # banners (offline is a sign in the top bar) lie over the top of the screen, never in its
+        # layout: a warning or an error appearing moves no control under the resident's finger
+        self.banner_layer = QWidget(self)
+        self.banner_layer.setObjectName("banner_layer")
+        self._banners = QVBoxLayout(self.banner_layer)
+        self.banner_layer.hide()
         self.maintenance = MaintenancePanel(
             session, words, executor, technician_pin_hash, self.quit_from_maintenance
         )
         # the technician's panel is not a Screen: it gets a finger-draggable scroll area of its own
         self.maintenance_area = touch_scroll_area(self.maintenance, name="maintenance_area")
+        # one bar of actions for every screen, always in the same place: going back and leaving on
+        # the left, the screen's own actions on the right with its one main action last
         self.bottom_bar, self._bottom = panel("bottom_bar", "bottom_bar")
+        # two halves: side by side on a landscape screen, one over the other on a portrait one
         self._bottom_row = QHBoxLayout()
+        self._bottom_main = QHBoxLayout()
         self._bottom.addLayout(self._bottom_row)
+        self._bottom.addLayout(self._bottom_main)
+        self._nav_left = QHBoxLayout()
+        self._nav_middle = QHBoxLayout()
+        self._screen_actions = QHBoxLayout()
+        self._nav_right = QHBoxLayout()
+        self._bottom_row.addLayout(self._nav_left)
+        self._bottom_row.addStretch(1)
+        self._bottom_row.addLayout(self._nav_middle)
+        self._bottom_main.addStretch(1)
+        self._bottom_main.addLayout(self._screen_actions)
+        self._bottom_main.addLayout(self._nav_right)
+        self._shown_actions: QWidget | None = None
         outer.addWidget(self.bottom_bar)
         self._body = body
 
@@ -161,14 +183,18 @@ class KioskWindow(QWidget):
             self._theme = theme
             self.setStyleSheet(stylesheet(theme))
             margin = theme.spacing_px
-            self._body.setContentsMargins(margin, margin // 2, margin, margin // 2)
+            self._body.setContentsMargins(margin, 6, margin, 6)
             self._body.setSpacing(margin)
+            for bar in (self._top, self._bottom):  # thin: a 1280x800 screen needs the height for keys
+                bar.setContentsMargins(margin, 4, margin, 4)
+            parts = (self._bottom_row, self._bottom_main, self._nav_left, self._nav_middle)
+            for row in (*parts, self._bottom, self._screen_actions, self._nav_right):
+                row.setSpacing(margin)
+            self._banners.setContentsMargins(margin, margin // 2, margin, margin // 2)
             self._last_screen_part = None
         previous, self._view = self._view, view
         self.setUpdatesEnabled(False)
         try:
-            self._render_bars(view)
-            self._render_banners(view)
             part = _screen_part(view)
             if previous is not None and previous.technician_card and not view.technician_card:
                 self.maintenance.lock()  # the card left: the next technician enters the PIN again
@@ -176,6 +202,7 @@ class KioskWindow(QWidget):
             if view.technician_card:
                 self.maintenance.render(view, theme)
                 self.stack.show_only(self.maintenance_area)
+                self._place_actions(None)
                 self._last_screen_part = None
             elif part != self._last_screen_part:
                 self._last_screen_part = part
@@ -184,11 +211,18 @@ class KioskWindow(QWidget):
                     screen.reading = self.reading_card
                 self.stack.show_only(screen)  # first: a screen measures the window it is in
                 screen.render(view, theme)
+                self._place_actions(screen.actions_bar)
             current = self.stack.currentWidget()
             if isinstance(current, Screen):
                 current.setEnabled(not view.busy)
+                current.actions_bar.setEnabled(not view.busy)
+            # after the screen: whether it wants the bar's way back depends on what it shows
+            self._render_bars(view)
+            self._render_banners(view)
+            QTimer.singleShot(0, self, self._place_banners)  # again once the bars have their new heights
         finally:
             self.setUpdatesEnabled(True)
+        self._place_banners()
         self._maybe_speak(previous, view)
         self._read_card_left_in(previous, view)
         self.rendered.emit()
@@ -213,6 +247,36 @@ class KioskWindow(QWidget):
             self.screens[step] = screen
         return screen
 
+    def _place_actions(self, actions: QWidget | None) -> None:
+        """Show the current screen's actions in the bottom bar, before the window's main action."""
+        if actions is self._shown_actions:
+            return
+        if self._shown_actions is not None:
+            self._screen_actions.removeWidget(self._shown_actions)
+            owner = next((s for s in self.screens.values() if s.actions_bar is self._shown_actions), None)
+            if owner is not None:
+                owner.take_back_actions()  # never parentless: a parentless widget is a window of its own
+        self._shown_actions = actions
+        if actions is not None:
+            self._screen_actions.addWidget(actions)
+            actions.setVisible(actions.layout().count() > 0)
+
+    def _place_banners(self) -> None:
+        """Lay the banners over the top of the screen, the full width, as tall as they need."""
+        layer = self.banner_layer
+        if self._banners.count() == 0:
+            layer.hide()
+            return
+        top = self.top_bar.geometry().bottom() + 1 if self.top_bar.isVisible() else 0
+        height = layer.heightForWidth(self.width())
+        layer.setGeometry(0, top, self.width(), height if height > 0 else layer.sizeHint().height())
+        layer.show()
+        layer.raise_()
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)
+        self._place_banners()
+
     def current_screen(self) -> Screen | None:
         current = self.stack.currentWidget()
         return current if isinstance(current, Screen) else None
@@ -221,12 +285,25 @@ class KioskWindow(QWidget):
         clear_layout(self._top_row)
         elder = view.mode is Mode.ELDER and not view.technician_card  # the technician: standard bars
         portrait = self.width() < self.height()
-        name = self.t("app.name")
+        theme = self.theme
+        # the name and, under it, the status line (card holder, offline): always two lines, so the
+        # bar keeps its height when the card goes in or the network goes away
+        names = QVBoxLayout()
+        names.setSpacing(0)
+        names.addWidget(label(self.t("app.name"), "bar_text", name="app_name", wrap=False))
+        status = QHBoxLayout()
+        status.setSpacing(theme.spacing_px // 2)
         if view.identity is not None:
-            name += "   " + self.t("bar.card", name=view.identity.name)
-        title = label(name, name="app_name", wrap=portrait)
-        title.setMinimumWidth(0)
-        self._top_row.addWidget(title, 1)
+            status.addWidget(
+                label(self.t("bar.card", name=view.identity.name), "bar_text", name="card_holder", wrap=False)
+            )
+        if view.online is False and view.step is not Step.OUT_OF_SERVICE:
+            status.addWidget(self._offline_sign(theme))
+        if status.count() == 0:
+            status.addWidget(label(" ", "bar_text", name="status_blank", wrap=False))
+        status.addStretch(1)
+        names.addLayout(status)
+        self._top_row.addLayout(names, 1)
         buttons = QHBoxLayout() if portrait else self._top_row
         if portrait:  # a narrow screen: the actions get their own row under the name
             self._top_row.setDirection(QHBoxLayout.Direction.TopToBottom)
@@ -256,15 +333,29 @@ class KioskWindow(QWidget):
         )
         buttons.addWidget(button(self.t("bar.help"), self.session.call_staff, name="bar.help", role="help"))
 
-        clear_layout(self._bottom_row)
+        for part in (self._nav_left, self._nav_middle, self._nav_right):
+            clear_layout(part)
+        screen = self.current_screen()
         no_nav = view.technician_card or view.step in (Step.ATTRACT, Step.SUBMITTING, Step.OUT_OF_SERVICE)
+        # an open editor: going back and the ticket stay, leaving waits until the value is kept
+        focused = screen is not None and screen.step is view.step and screen.nav_hidden
         if not no_nav and view.step in BACK_STEPS:
-            self._bottom_row.addWidget(
+            self._nav_left.addWidget(
                 button(self.t("nav.back"), self.session.back, name="nav.back", enabled=not view.busy)
             )
-        self._bottom_row.addStretch(1)
-        if elder and view.step not in (Step.SUBMITTING, Step.OUT_OF_SERVICE):
-            self._bottom_row.addWidget(
+        # on IDENTIFY going back already ends the session (or returns to the services): no second way
+        if not (no_nav or focused) and view.step in BACK_STEPS and view.step not in (Step.RESULT, Step.IDENTIFY):
+            # leaving ends the session: far from the main action, beside going back
+            self._nav_left.addWidget(
+                button(
+                    self.t("nav.cancel"),
+                    self.session.cancel,
+                    name="nav.cancel",
+                    enabled=not view.busy or view.overdue,  # past the deadline the resident may give up
+                )
+            )
+        if elder and not no_nav or elder and view.step is Step.ATTRACT:
+            self._nav_middle.addWidget(
                 button(
                     self.t("bar.ticket"),
                     self.session.take_ticket,
@@ -273,17 +364,8 @@ class KioskWindow(QWidget):
                     enabled=not view.busy,
                 )
             )
-        if not no_nav and view.step in BACK_STEPS and view.step is not Step.RESULT:
-            self._bottom_row.addWidget(
-                button(
-                    self.t("nav.cancel"),
-                    self.session.cancel,
-                    name="nav.cancel",
-                    enabled=not view.busy or view.overdue,  # past the deadline the resident may give up
-                )
-            )
         if not view.technician_card and view.step in (Step.RECEIPT, Step.RESULT):
-            self._bottom_row.addWidget(
+            self._nav_right.addWidget(
                 button(
                     self.t("nav.done"),
                     self.session.done,
@@ -292,14 +374,28 @@ class KioskWindow(QWidget):
                     enabled=not view.busy,
                 )
             )
-        self.bottom_bar.setVisible(self._bottom_row.count() > 1)
+        portrait_bar = QHBoxLayout.Direction.TopToBottom if portrait else QHBoxLayout.Direction.LeftToRight
+        self._bottom.setDirection(portrait_bar)
+        # the bar stays even when empty (submitting): a button's height, its margins and its border
+        button_px = theme.target_px + 2 * (theme.border_px + 1)
+        self.bottom_bar.setMinimumHeight(button_px + 8 + theme.border_px)
+
+    def _offline_sign(self, theme: Theme) -> QWidget:
+        """"Offline" as a small sign in the top bar's status line: a pictogram and a short word."""
+        sign, box = panel("warning", "offline_badge")
+        box.setContentsMargins(theme.spacing_px // 2, 0, theme.spacing_px // 2, 0)
+        row = QHBoxLayout()
+        row.setSpacing(theme.spacing_px // 2)
+        px = theme.small_px
+        row.addWidget(icon_label("offline", theme.palette.on_warning, px, self.t("bar.offline")))
+        row.addWidget(label(self.t("bar.offline.short"), "bar_text", name="offline_text", wrap=False))
+        box.addLayout(row)
+        sign.setAccessibleName(self.t("bar.offline"))
+        sign.setToolTip(self.t("bar.offline"))
+        return sign
 
     def _render_banners(self, view: SessionView) -> None:
         clear_layout(self._banners)
-        if view.online is False and view.step is not Step.OUT_OF_SERVICE:
-            badge, box = panel("warning", "offline_badge")
-            box.addWidget(label(self.t("bar.offline")))
-            self._banners.addWidget(badge)
         if view.warning is not None:
             frame, box = panel("warning", "inactivity_warning")
             box.addWidget(
@@ -391,6 +487,12 @@ class KioskWindow(QWidget):
         if screen is not None and screen.view is not None:
             parts.append(screen.spoken(view))
         return "。".join(p for p in parts if p)
+
+    def _screen_changed(self, screen: Screen) -> None:
+        """A screen re-rendered itself (an editor opened or closed): its bar, then its guidance."""
+        if self._view is not None and screen is self.current_screen():
+            self._render_bars(self._view)
+        self._speak_screen(screen)
 
     def _speak_screen(self, screen: Screen) -> None:
         if self._view is not None and self._speech_active(self._view):

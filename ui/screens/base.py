@@ -10,12 +10,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.session_view import Mode, SessionView, Step
 from ui.i18n import Words
 from ui.theme import Theme
-from ui.widgets import button, clear_layout, label, touch_scroll_area
+from ui.widgets import button, clear_layout, label, step_indicator, touch_scroll_area
+
+# the steps of a flow as the resident sees them (选择 → 填写 → 确认 → 完成), by the session's step
+STEP_KEYS = ("step.choose", "step.fill", "step.confirm", "step.done")
+FLOW_STEPS = {Step.CHOOSE: 0, Step.FORM: 1, Step.REVIEW: 2, Step.RECEIPT: 3, Step.RESULT: 3}
 
 
 @dataclass
@@ -31,9 +36,11 @@ class ScreenContext:
 class Screen(QWidget):
     """Base of the screen kinds. Subclasses implement `build(view)`.
 
-    A screen is its content (`root`, in the screen's one finger-draggable scroll area) over a fixed
-    row of actions (`actions`): the step's main action stays on the display however tall the
-    content grows, and no scroll area sits inside another."""
+    A screen is its content (`root`, in the screen's one finger-draggable scroll area), over an
+    optional `dock` that never scrolls (an open editor's keys: all in view, at the bottom, within
+    reach), and its actions (`actions`), which the window shows in its bottom bar with the step's
+    one main action last: on the display however tall the content grows, always in the same place,
+    and no scroll area sits inside another."""
 
     step: ClassVar[Step]
 
@@ -50,13 +57,30 @@ class Screen(QWidget):
         self.root = QVBoxLayout(self.content)
         self.root.setContentsMargins(0, 0, 0, 0)
         self.area: QScrollArea = touch_scroll_area(self.content, name="screen_area")
+        # the dock (an editor's keys) has the room first; the content scrolls in what is left
+        self.area.setMinimumHeight(1)
         outer.addWidget(self.area, 1)
+        self.dock = QVBoxLayout()
+        self.dock.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(self.dock)
+        # the window takes this bar into its bottom bar; it stays here for a screen shown alone
         self.actions_bar = QWidget()
         self.actions_bar.setObjectName("screen_actions")
         self.actions = QHBoxLayout(self.actions_bar)
         self.actions.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.actions_bar)
         self._outer = outer
+
+    def take_back_actions(self) -> None:
+        """The window shows another screen's actions: this screen keeps its own, hidden."""
+        self._outer.addWidget(self.actions_bar)
+        self.actions_bar.hide()
+
+    @property
+    def nav_hidden(self) -> bool:
+        """True while the screen's own actions are the way on (an open editor: keep or OK), so the
+        window's bottom bar keeps only going back (no leaving, no ticket) and has room for them."""
+        return False
 
     @property
     def session(self) -> Any:
@@ -74,13 +98,19 @@ class Screen(QWidget):
         self.view, self.theme = view, theme
         self.setUpdatesEnabled(False)
         clear_layout(self.root)
+        clear_layout(self.dock)
         clear_layout(self.actions)
         self.root.setSpacing(theme.spacing_px)
+        self.dock.setSpacing(theme.spacing_px // 2)
         self.actions.setSpacing(theme.spacing_px)
-        self._outer.setSpacing(theme.spacing_px // 2)
+        self._outer.setSpacing(4)  # the dock (keys) needs the height on a 1280x800 screen
         self.build(view)
         self.actions_bar.setVisible(self.actions.count() > 0)
         self.setUpdatesEnabled(True)
+        self.after_render()
+
+    def after_render(self) -> None:
+        """Once laid out (the next turn of the event loop): e.g. scroll to the first error."""
 
     def build(self, view: SessionView) -> None:
         raise NotImplementedError
@@ -91,8 +121,20 @@ class Screen(QWidget):
 
     # --- helpers for subclasses ------------------------------------------------------------------
 
-    def title(self, text: str) -> None:
-        self.root.addWidget(label(text, "title", name="title"))
+    def title(self, text: str, *, steps: bool = True) -> None:
+        """The screen's title, with the flow's step indicator beside it (under it when narrow)."""
+        heading = label(text, "title", name="title")
+        index = FLOW_STEPS.get(self.view.step) if steps and self.view is not None else None
+        if index is None:
+            self.root.addWidget(heading)
+            return
+        indicator = step_indicator([self.t(k) for k in STEP_KEYS], index, self.t("steps.a11y", n=index + 1))
+        narrow = self.window().width() < self.window().height()
+        box = QVBoxLayout() if narrow else QHBoxLayout()
+        box.setSpacing(self.theme.spacing_px)
+        box.addWidget(heading, 1)
+        box.addWidget(indicator, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.root.addLayout(box)
 
     def row(self, *widgets: QWidget, stretch_first: bool = False) -> QHBoxLayout:
         box = QHBoxLayout()

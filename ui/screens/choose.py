@@ -1,12 +1,24 @@
-"""The services on this page as big tiles, with paging. Elder mode: fewer, larger tiles."""
+"""The services on this page as a grid of large tiles: a pictogram, the title, one short line and
+small badges ("works offline", "card needed"). Elder mode: pictogram and title only, fewer and
+larger tiles. The catalogue's order is the order shown (most used first)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGridLayout
+import re
+
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout
 
 from kiosk.session_view import ServiceView, SessionView, Step
+from ui.icons import icon_label, service_icon
 from ui.screens.base import Screen
-from ui.widgets import button, label, tile
+from ui.widgets import button, label, service_tile
+
+_CLAUSE_END = re.compile(r"[。，；：;:]|\. |, ")
+
+
+def short_line(description: str) -> str:
+    """The first clause of a description: the one short line a tile has room for."""
+    return _CLAUSE_END.split(description, maxsplit=1)[0].strip().rstrip(".")
 
 
 class ChooseScreen(Screen):
@@ -16,9 +28,13 @@ class ChooseScreen(Screen):
         self.title(self.t("choose.title"))
         grid = QGridLayout()
         grid.setSpacing(self.theme.spacing_px)
-        columns = 1 if self.elder else 2
+        window = self.window()
+        portrait = window.width() < window.height()
+        columns = self.theme.tile_columns if not portrait else (1 if self.elder else 2)
         for i, service in enumerate(view.services):
             grid.addWidget(self._tile(service), i // columns, i % columns)
+        for c in range(columns):
+            grid.setColumnStretch(c, 1)
         self.root.addLayout(grid)
         self.root.addStretch(1)
         if view.page_count > 1:
@@ -32,26 +48,39 @@ class ChooseScreen(Screen):
                 enabled=view.page + 1 < view.page_count,
             )
             where = label(self.t("choose.page", page=view.page + 1, count=view.page_count), name="page_label")
-            self.action_row(prev, where, nxt, stretch_first=False)
+            where.setWordWrap(False)
+            # under the tiles, never scrolled, and apart from the bar where going back and leaving are
+            pages = QHBoxLayout()
+            pages.setSpacing(self.theme.spacing_px)
+            pages.addStretch(1)
+            for part in (prev, where, nxt):
+                pages.addWidget(part)
+            pages.addStretch(1)
+            self.dock.addLayout(pages)
 
     def _tile(self, service: ServiceView):
-        badges = []
+        badges: list[tuple[str, str]] = []
         if service.locked:
-            badges.append(self.t("choose.locked"))
-        if service.offline_ok:
-            badges.append(self.t("choose.offline_ok"))
-        lines = []
-        if not self.elder and service.description:
-            lines.append(service.description)  # plain words in elder mode: the title only
-        if badges:
-            lines.append(" · ".join(badges))
-        return tile(
+            badges.append(("badge_card", self.t("choose.locked")))
+        if service.offline_ok and not self.elder:
+            badges.append(("badge_offline", self.t("choose.offline_ok")))
+        # plain words in elder mode: the pictogram and the title (and "card needed", which matters)
+        line = "" if self.elder else short_line(service.description)
+        p = self.theme.palette
+        pictogram = icon_label(
+            service_icon(service.kind, service.icon), p.primary, self.theme.icon_px, service.title
+        )
+        return service_tile(
             service.title,
-            lines,
+            line,
+            badges,
+            pictogram,
             lambda sid=service.id: self.session.choose_service(sid),
             name=f"service:{service.id}",
-            accessible=", ".join([service.title, *badges]),
-            min_height=int(self.theme.target_px * (1.5 if self.elder else 1.8)),
+            accessible=", ".join([service.title, *(words for _role, words in badges)]),
+            min_height=int(self.theme.target_px * (2.4 if self.elder else 2.2)),
+            max_height=self.theme.icon_px * 3 + self.theme.spacing_px * 6,
+            spacing=self.theme.spacing_px,
         )
 
     def spoken(self, view: SessionView) -> str:

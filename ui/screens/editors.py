@@ -66,6 +66,7 @@ class DigitEditor(FieldEditor):
         box.setContentsMargins(0, 0, 0, 0)
         frame, inner = panel("card", "digits_display")
         self._shown = label(self._text or " ", "title", name="digits_text")
+        inner.setContentsMargins(4, 4, 4, 4)  # the keys need the height more than the frame
         inner.addWidget(self._shown)
         box.addWidget(frame)
         grid = QGridLayout()
@@ -194,7 +195,7 @@ class TextEditor(FieldEditor):
             initial=initial,
             mode=mode,
             max_length=field.max_length,
-            candidate_limit=5 if theme.mode.value == "elder" else 8,
+            candidate_limit=(5 if theme.mode.value == "elder" else 8) - (2 if theme.narrow else 0),
             pad_px=4 * theme.key_px + 18,  # four rows of keys: larger in elder mode, as the keys are
             on_activity=on_activity,
         )
@@ -208,6 +209,7 @@ class TextEditor(FieldEditor):
         if field.quick_phrases:
             elder = theme.mode.value == "elder"
             columns = (6 if language == "zh" else 4) - (2 if elder and language == "en" else 0)
+            columns -= 1 if theme.narrow else 0  # a portrait screen: the chips need the width
             box.addWidget(QuickPhrases(field.quick_phrases, word, put, field.hint, columns))
         box.addWidget(self.keyboard)
 

@@ -7,8 +7,10 @@ only state the screen keeps.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.session_view import FieldView, SessionView, Step
@@ -27,6 +29,7 @@ class FormScreen(Screen):
         self.editor: FieldEditor | None = None
         self._advance_after: str | None = None
         self.today = date.today
+        self._first_error: tuple[QWidget, QWidget] | None = None
 
     def build(self, view: SessionView) -> None:
         service_id = view.service.id if view.service else None
@@ -50,6 +53,7 @@ class FormScreen(Screen):
     # --- the list of fields ---------------------------------------------------------------------------
 
     def _build_list(self, view: SessionView) -> None:
+        self._first_error = None
         content = QWidget()
         box = QVBoxLayout(content)
         box.setSpacing(self.theme.spacing_px)
@@ -76,12 +80,34 @@ class FormScreen(Screen):
             )
             box.addWidget(row)
             if f.error_key:
-                box.addWidget(label(self.t(f.error_key), "field_error", name=f"error:{f.id}"))
+                error = label(self.t(f.error_key), "field_error", name=f"error:{f.id}")
+                box.addWidget(error)
+                if self._first_error is None:
+                    self._first_error = (row, error)
         box.addStretch(1)
         self.scroll(content)
         self.action_row(
             self.primary(self.t("nav.next"), self.session.next, "nav.next", enabled=not view.busy)
         )
+
+    @property
+    def nav_hidden(self) -> bool:
+        return self.editing is not None
+
+    def after_render(self) -> None:
+        if self.editing is None and self._first_error is not None:
+            # a message below the fold would say nothing: show the first field the session refused
+            QTimer.singleShot(0, self, self._show_first_error)
+
+    def _show_first_error(self) -> None:
+        if self._first_error is None or self.editing is not None:
+            return
+        row, error = self._first_error
+        try:
+            self.area.ensureWidgetVisible(row, 0, 0)
+            self.area.ensureWidgetVisible(error, 0, self.theme.spacing_px if self.theme else 0)
+        except RuntimeError:  # the list was rebuilt in between: its widgets are gone
+            pass
 
     def _profile_offer(self, view: SessionView) -> QWidget:
         """ "Use the details on file?" — in the form, not a pop-up; the values shown masked."""
@@ -91,7 +117,8 @@ class FormScreen(Screen):
         for field_label, masked in view.profile_offer:
             inner.addWidget(label(f"{field_label}{colon}{masked}", name="prefill.value"))
         row = QHBoxLayout()
-        row.addWidget(self.primary(self.t("prefill.use"), lambda: self.session.use_profile(True), "prefill.use"))
+        # two equal answers: the screen's one main action stays "next" in the bottom bar
+        row.addWidget(button(self.t("prefill.use"), lambda: self.session.use_profile(True), name="prefill.use"))
         row.addWidget(button(self.t("prefill.own"), lambda: self.session.use_profile(False), name="prefill.own"))
         inner.addLayout(row)
         return frame
@@ -107,9 +134,11 @@ class FormScreen(Screen):
 
     def _build_editor(self, view: SessionView, field: FieldView) -> None:
         index = next(i for i, f in enumerate(view.fields) if f.id == field.id)
-        heading = label(field.label, "title", name="title")
+        heading = label(field.label, "tile_title", name="title")
         where = label(self.t("form.step", n=index + 1, count=len(view.fields)), "muted", wrap=False)
-        header = self.row(heading)
+        # the field's name stays over its keys (docked, never scrolled); hint and error scroll
+        header = QHBoxLayout()
+        header.addWidget(heading, 1)
         header.addWidget(where)
         keep = button(self.t("form.keep"), self.close_editor, name="form.keep")
         if field.hint and not field.quick_phrases:  # with phrases, the hint leads their row (room)
@@ -125,9 +154,13 @@ class FormScreen(Screen):
                 # the message was about the value before this edit; OK has the session check again
                 error.hide()
 
+        theme = self.theme
+        window = self.window()
+        if window.width() < window.height():  # narrow: choices get the width for their words
+            theme = replace(theme, choice_columns=max(1, theme.choice_columns - 1), narrow=True)
         self.editor = editor_for(
             field,
-            self.theme,
+            theme,
             lambda key, **values: self.t(key, **values),
             view.language,
             on_pick=lambda value: self.finish(field.id, value),
@@ -135,8 +168,17 @@ class FormScreen(Screen):
             today=self.today(),
             places=view.places,
         )
-        self.root.addWidget(self.editor)
-        self.root.addStretch(1)
+        if isinstance(self.editor, ChoiceEditor):
+            # choices read from the top, under the field's name, and scroll when there are many
+            self.root.insertLayout(0, header)
+            self.root.addWidget(self.editor)
+            self.root.addStretch(1)
+        else:
+            # keys never scroll: docked at the bottom with the field's name, over OK, within reach;
+            # the hint and the error sit right above them
+            self.root.insertStretch(0, 1)
+            self.dock.addLayout(header)
+            self.dock.addWidget(self.editor)
         if isinstance(self.editor, ChoiceEditor):  # a choice is taken by its tap
             self.action_row(keep)
         else:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
 from kiosk.catalogue import ServiceKind
 from kiosk.local_time import human_time
 from kiosk.session_view import Outcome, SessionView, Step
+from ui.pictures import slot_panel
 from ui.screens.base import Screen
 from ui.widgets import QrCodeWidget, ReceiptPreview, button, label, panel
 
@@ -65,18 +66,25 @@ class ReceiptScreen(OutcomeScreen):
         outcome = view.outcome
         assert outcome is not None
         self.title(self.t("receipt.title"))
-        landscape = self.window().width() >= self.window().height()
-        qr_px = 220
+        theme = self.theme
+        window = self.window()
+        landscape = window.width() >= window.height()
+        qr_px = 220 if not self.elder else 240
         body = QHBoxLayout() if landscape else QVBoxLayout()
+        body.setSpacing(theme.spacing_px * 2)
         left = QVBoxLayout()
         left.addWidget(label(self.t("receipt.reference")))
         reference = outcome.local_ref or ""
         ref = label(reference, "huge", name="reference", wrap=False)
         ref.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        with_paper = landscape and not self.elder and outcome.receipt is not None
-        room = self.window().width() - 4 * self.theme.spacing_px
-        room -= (qr_px + (420 if with_paper else 0)) if landscape else 0
-        ref.setStyleSheet(f"font-size: {fitting_px(reference, self.theme.huge_px, room)}px;")
+        # the slip comes out of the printer: a picture of it beside the reference (not when it did not)
+        slip = outcome.receipt is not None and outcome.printed is not False
+        # the slip as printed, too, where a wide screen has the room for it
+        with_paper = landscape and not self.elder and outcome.receipt is not None and window.width() >= 1600
+        room = window.width() - 6 * theme.spacing_px
+        if landscape:
+            room -= qr_px + (theme.picture_px + 4 * theme.spacing_px if slip else 0) + (420 if with_paper else 0)
+        ref.setStyleSheet(f"font-size: {fitting_px(reference, theme.huge_px, room)}px;")
         left.addWidget(ref)
         # follows the outbox: "saved, being sent" turns into "the centre has it" once the hub acked it
         if outcome.delivered:
@@ -84,23 +92,24 @@ class ReceiptScreen(OutcomeScreen):
         else:
             note = "receipt.queued_offline" if outcome.queued_offline else "receipt.sent"
         left.addWidget(label(self.t(note), name="queue_note"))
-        if landscape:
-            # under the reference, not below the receipt preview: there, on a 1280x800 screen, "out of
-            # paper, write the number down" was out of sight unless the resident scrolled
-            self.print_state(outcome, into=left)
-            left.addStretch(1)
+        # under the reference, not below the pictures: there, on a 1280x800 screen, "out of paper,
+        # write the number down" was out of sight unless the resident scrolled
+        self.print_state(outcome, into=left)
+        left.addStretch(1)
         body.addLayout(left, 1 if landscape else 0)
+        if slip:
+            body.addWidget(slot_panel("take_receipt", self.t("picture.take_receipt"), theme), 0, Qt.AlignmentFlag.AlignTop)
         qr = QVBoxLayout()
         qr.addWidget(QrCodeWidget(reference, qr_px, self.t("receipt.scan")))
-        qr.addWidget(label(self.t("receipt.scan"), "muted"))
+        scan = label(self.t("receipt.scan"), "muted")
+        scan.setMaximumWidth(qr_px if landscape else 16777215)
+        qr.addWidget(scan)
         qr.addStretch(1)
         body.addLayout(qr)
         paper = self.preview(outcome) if with_paper else None
         if paper is not None:
             body.addWidget(paper, 0, Qt.AlignmentFlag.AlignTop)
         self.root.addLayout(body, 1)
-        if not landscape:
-            self.print_state(outcome)
 
     def spoken(self, view: SessionView) -> str:
         outcome = view.outcome

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QProgressBar
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QVBoxLayout
 
 from kiosk.session_view import Mode, SessionView, Step
+from ui.icons import icon_label, service_icon
+from ui.pictures import slot_panel
 from ui.screens.base import Screen
 from ui.widgets import button, label, panel
 
 
 class AttractScreen(Screen):
-    """Nobody there: what the terminal can do, one big start, and elder mode one tap away."""
+    """Nobody there: where the card goes (a picture), what the terminal can do, one big start, and
+    elder mode one tap away."""
 
     step = Step.ATTRACT
 
@@ -23,21 +26,38 @@ class AttractScreen(Screen):
             if view.card_in_reader:  # finished, but the card is still in: the last step is taking it
                 box.addWidget(label(self.t("attract.take_card"), "title", name="take_card"))
             self.root.addWidget(frame)
-        card, box = panel("card")
+        theme = self.theme
+        window = self.window()
+        portrait = window.width() < window.height()
+        body = QVBoxLayout() if portrait else QHBoxLayout()
+        body.setSpacing(theme.spacing_px * 2)
+        card, box = panel("card", "what")
+        box.setSpacing(theme.spacing_px // 2)
         box.addWidget(label(self.t("attract.what")))
         for service in view.services:
-            box.addWidget(label(f"·  {service.title}"))
-        self.root.addWidget(card)
-        self.root.addStretch(1)
-        start = self.primary(self.t("attract.start"), self.session.start, "attract.start")
-        start.setMinimumHeight(self.theme.target_px * 2)
-        self.root.addWidget(start)
+            line = QHBoxLayout()
+            line.setSpacing(theme.spacing_px)
+            line.addWidget(
+                icon_label(service_icon(service.kind, service.icon), theme.palette.primary, theme.body_px * 3 // 2, service.title)
+            )
+            line.addWidget(label(service.title), 1)
+            box.addLayout(line)
+        box.addStretch(1)
+        body.addWidget(card, 1)
+        # the picture grows with the screen: on a 1920x1080 display the card slot is seen from afar
+        px = max(theme.picture_px, min(window.height() // 3, theme.picture_px * 2))
+        slot = slot_panel("insert_card", self.t("attract.card"), theme, px)
+        body.addWidget(slot, 0 if portrait else 1, Qt.AlignmentFlag.AlignTop)
+        self.root.addLayout(body, 1)
         if view.mode is Mode.STANDARD:
             elder = button(
                 self.t("attract.elder"), lambda: self.session.set_mode(Mode.ELDER), name="attract.elder"
             )
-            elder.setMinimumHeight(int(self.theme.target_px * 1.3))
             self.root.addWidget(elder)
+        start = self.primary(self.t("attract.start"), self.session.start, "attract.start")
+        # the style sheet's min-width wins over setMinimumWidth: the widget's own sheet says it
+        start.setStyleSheet(f"min-width: {min(window.width() // 2, theme.target_px * 6)}px;")
+        self.action_row(start)
 
     def spoken(self, view: SessionView) -> str:
         if view.end_reason is not None and view.card_in_reader:
@@ -46,18 +66,18 @@ class AttractScreen(Screen):
 
 
 class IdentifyScreen(Screen):
-    """Insert a card, or go on without one."""
+    """Insert a card (the picture shows where), or go on without one."""
 
     step = Step.IDENTIFY
     reading = False  # the window sets this while a card is being read in a worker
 
     def build(self, view: SessionView) -> None:
         self.title(self.t("identify.title"))
-        self.root.addWidget(label(self.t("identify.hint")))
         if view.pending_service_id is not None:
             frame, box = panel("warning", "pending_service")
             box.addWidget(label(self.t("identify.pending", service=self._pending_title(view))))
             self.root.addWidget(frame)
+        self.root.addWidget(slot_panel("insert_card", self.t("identify.hint"), self.theme))
         if self.reading:
             self.root.addWidget(label(self.t("identify.reading"), name="reading"))
             bar = QProgressBar()
@@ -71,7 +91,7 @@ class IdentifyScreen(Screen):
             name="identify.without_card",
             role="primary",
         )
-        self.root.addWidget(go_on)
+        self.action_row(go_on)
 
     def _pending_title(self, view: SessionView) -> str:
         for service in self.session.available_services():

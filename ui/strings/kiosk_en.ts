@@ -45,7 +45,7 @@
     </message>
     <message>
         <source>bar.ticket@elder</source>
-        <translation>Take a queue ticket</translation>
+        <translation>Queue ticket</translation>
     </message>
     <message>
         <source>bar.offline</source>
@@ -174,6 +174,50 @@
     <message>
         <source>choose.page</source>
         <translation>Page {page} of {count}</translation>
+    </message>
+    <message>
+        <source>bar.offline.short</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>step.choose</source>
+        <translation>Choose</translation>
+    </message>
+    <message>
+        <source>step.fill</source>
+        <translation>Fill in</translation>
+    </message>
+    <message>
+        <source>step.confirm</source>
+        <translation>Check</translation>
+    </message>
+    <message>
+        <source>step.done</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>steps.a11y</source>
+        <translation>Step {n} of 4</translation>
+    </message>
+    <message>
+        <source>attract.card</source>
+        <translation>Insert your ID or social-security card, chip up, to begin</translation>
+    </message>
+    <message>
+        <source>attract.card@elder</source>
+        <translation>Put your card in here</translation>
+    </message>
+    <message>
+        <source>picture.take_card</source>
+        <translation>Take your card</translation>
+    </message>
+    <message>
+        <source>picture.take_receipt</source>
+        <translation>Take your receipt</translation>
+    </message>
+    <message>
+        <source>receipt.take</source>
+        <translation>Your receipt comes out of the slot below: take it with you</translation>
     </message>
     <message>
         <source>form.required</source>

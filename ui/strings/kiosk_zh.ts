@@ -176,6 +176,50 @@
         <translation>第 {page} 页，共 {count} 页</translation>
     </message>
     <message>
+        <source>bar.offline.short</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>step.choose</source>
+        <translation>选择</translation>
+    </message>
+    <message>
+        <source>step.fill</source>
+        <translation>填写</translation>
+    </message>
+    <message>
+        <source>step.confirm</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>step.done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>steps.a11y</source>
+        <translation>第 {n} 步，共 4 步</translation>
+    </message>
+    <message>
+        <source>attract.card</source>
+        <translation>插卡即可开始：身份证或社保卡，芯片朝上</translation>
+    </message>
+    <message>
+        <source>attract.card@elder</source>
+        <translation>把卡插进这里</translation>
+    </message>
+    <message>
+        <source>picture.take_card</source>
+        <translation>请取走您的卡</translation>
+    </message>
+    <message>
+        <source>picture.take_receipt</source>
+        <translation>请取走凭条</translation>
+    </message>
+    <message>
+        <source>receipt.take</source>
+        <translation>凭条从下方出纸口出来，请取走</translation>
+    </message>
+    <message>
         <source>form.required</source>
         <translation>必填</translation>
     </message>

@@ -1,0 +1,157 @@
+"""What the layout check looks for in a shown window: text that does not fit its widget, and
+actionable controls a finger cannot reach.
+
+- A label's text is measured with its own font against its contents rect (wrapped to that width
+  when the label wraps): taller or wider than the rect means the text is cut.
+- A button's text needs its size hint (the style sheet's padding and border around the text's
+  font metrics): a button narrower or lower than that shows its text cut ("r it ag").
+- A widget is cut by its parent when part of it lies outside an ancestor that clips it, except the
+  viewport of a scroll area, which is what scrolling is for.
+- An actionable control (button, line edit) must lie on the window; inside a scroll area it may lie
+  below the fold only if the scroll area can scroll that far and its viewport is on the window.
+- The first of a form's error messages must be in view (the form scrolls to it).
+- An open editor's keys (keyboard, number pad, date) are never scrolled: all in view.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QLineEdit, QPushButton, QScrollArea, QWidget
+
+SLACK = 1  # px of rounding a layout may leave
+
+
+def _window_rect(widget: QWidget, window: QWidget) -> QRect:
+    return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+
+
+def _scroll_area_of(widget: QWidget) -> QScrollArea | None:
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QAbstractScrollArea):
+            return parent if isinstance(parent, QScrollArea) else None
+        parent = parent.parentWidget()
+    return None
+
+
+def _describe(widget: QWidget) -> str:
+    text = widget.text() if isinstance(widget, QLabel | QPushButton) else ""
+    name = widget.objectName() or type(widget).__name__
+    return f"{name} {text[:30]!r}" if text else name
+
+
+def _label_fits(lab: QLabel) -> bool:
+    text = lab.text()
+    if not text.strip() or lab.pixmap() is not None and not lab.pixmap().isNull():
+        return True
+    room = lab.contentsRect()
+    margin = lab.margin() * 2
+    metrics = QFontMetrics(lab.font())
+    if lab.wordWrap():
+        needed = metrics.boundingRect(
+            QRect(0, 0, max(1, room.width() - margin), 100000),
+            int(Qt.TextFlag.TextWordWrap) | int(lab.alignment()),
+            text,
+        )
+        return needed.height() <= room.height() - margin + SLACK and needed.width() <= room.width() + SLACK
+    lines = text.split("\n")
+    width = max(metrics.horizontalAdvance(line) for line in lines)
+    height = metrics.height() * len(lines)
+    return width <= room.width() - margin + SLACK and height <= room.height() - margin + SLACK
+
+
+def _button_fits(b: QPushButton) -> bool:
+    if not b.text().strip():
+        return True  # a tile: its labels are measured on their own
+    hint = b.sizeHint()
+    return b.width() + SLACK >= hint.width() and b.height() + SLACK >= hint.height()
+
+
+def _cut_by_parent(widget: QWidget, window: QWidget) -> QWidget | None:
+    """The first ancestor (below the window) that clips part of `widget`, scroll viewports aside."""
+    rect = _window_rect(widget, window)
+    parent = widget.parentWidget()
+    while parent is not None and parent is not window:
+        viewport_of = parent.parentWidget()
+        if isinstance(viewport_of, QAbstractScrollArea) and viewport_of.viewport() is parent:
+            return None  # scrolled content: reachability is checked for the controls
+        if not _window_rect(parent, window).adjusted(-SLACK, -SLACK, SLACK, SLACK).contains(rect):
+            return parent
+        parent = parent.parentWidget()
+    return None
+
+
+def _reachable(control: QWidget, window: QWidget) -> bool:
+    shown = window.rect().adjusted(-SLACK, -SLACK, SLACK, SLACK)
+    rect = _window_rect(control, window)
+    area = _scroll_area_of(control)
+    if area is None:
+        return shown.contains(rect)
+    viewport = _window_rect(area.viewport(), window)
+    if not shown.contains(viewport) or viewport.height() < 40:
+        return False
+    content = area.widget()
+    inner = QRect(control.mapTo(content, QPoint(0, 0)), control.size())
+    bar = area.verticalScrollBar()
+    # the deepest the viewport can show: its top at the bar's maximum
+    deepest = bar.maximum() + area.viewport().height()
+    fits_across = inner.left() >= -SLACK and inner.right() <= area.viewport().width() + SLACK
+    return fits_across and inner.top() >= -SLACK and inner.bottom() <= deepest + SLACK
+
+
+def _in_view(widget: QWidget, window: QWidget) -> bool:
+    """Wholly on the display now: inside the window and inside its scroll area's viewport."""
+    rect = _window_rect(widget, window)
+    if not window.rect().adjusted(-SLACK, -SLACK, SLACK, SLACK).contains(rect):
+        return False
+    area = _scroll_area_of(widget)
+    if area is None:
+        return True
+    return _window_rect(area.viewport(), window).adjusted(-SLACK, -SLACK, SLACK, SLACK).contains(rect)
+
+
+def layout_problems(window: QWidget) -> list[str]:
+    """Everything wrong with the window's layout as it is shown now, one line each."""
+    problems: list[str] = []
+    first_errors: dict[int, QWidget] = {}  # per scroll area, the first error down the page
+    for widget in window.findChildren(QLabel):
+        if widget.property("role") == "field_error" and widget.isVisibleTo(window):
+            key = id(_scroll_area_of(widget))
+            seen = first_errors.get(key)
+            if seen is None or _window_rect(widget, window).top() < _window_rect(seen, window).top():
+                first_errors[key] = widget
+    for widget in first_errors.values():
+        if not _in_view(widget, window):
+            problems.append(f"first error not in view: {_describe(widget)}")
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisibleTo(window) or widget.width() <= 1:
+            continue
+        if isinstance(widget, QLabel) and not _label_fits(widget):
+            problems.append(f"text cut: {_describe(widget)} in {widget.width()}x{widget.height()}")
+        if isinstance(widget, QPushButton) and not _button_fits(widget):
+            hint = widget.sizeHint()
+            problems.append(
+                f"button text cut: {_describe(widget)} {widget.width()}x{widget.height()}"
+                f" < {hint.width()}x{hint.height()}"
+            )
+        if isinstance(widget, QLabel | QPushButton):
+            clipper = _cut_by_parent(widget, window)
+            if clipper is not None:
+                problems.append(f"cut by {_describe(clipper)}: {_describe(widget)}")
+        if isinstance(widget, QPushButton | QLineEdit) and not _reachable(widget, window):
+            problems.append(f"out of reach: {_describe(widget)} at {_window_rect(widget, window).getRect()}")
+        name = widget.objectName()
+        if isinstance(widget, QPushButton) and (name.startswith(("key:", "date:"))):
+            if not _in_view(widget, window):
+                problems.append(f"key not in view: {_describe(widget)}")
+    return problems
+
+
+def actionable_places(window: QWidget) -> dict[str, QRect]:
+    """Where each visible actionable control is on the window, by its name (and text when unnamed)."""
+    places: dict[str, QRect] = {}
+    for widget in window.findChildren(QPushButton):
+        if widget.isVisibleTo(window):
+            places[widget.objectName() or widget.text()] = _window_rect(widget, window)
+    return places
