@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 
-from kiosk.catalogue_model import ServiceKind
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QLabel
 
+from kiosk.catalogue import ServiceKind
 from kiosk.icons import ICON_NAMES, icon_for
 
 GLYPHS: dict[str, str] = {

@@ -3,7 +3,7 @@ kinds (ticket, progress query, rating, record, notices), one screen class with d
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.catalogue import ServiceKind
@@ -210,6 +210,7 @@ class ResultScreen(OutcomeScreen):
             inner.addWidget(label(self.t("result.rate.pick"), name="rate_heading"))
             self.root.addWidget(frame)
             return
+        self._rating_frame = frame  # after_render brings it into view: the tap came from further down
         heading = self.t("result.rate.which", service=titles.get(target.case_id, ""), ref=target.local_ref)
         inner.addWidget(label(heading, name="rate_heading"))
         stars = QHBoxLayout()
@@ -225,6 +226,17 @@ class ResultScreen(OutcomeScreen):
             )
         inner.addLayout(stars)
         self.root.addWidget(frame)
+
+    def after_render(self) -> None:
+        if getattr(self, "_rating_frame", None) is not None:
+            QTimer.singleShot(0, self, self._show_rating)
+
+    def _show_rating(self) -> None:
+        frame, self._rating_frame = self._rating_frame, None
+        try:  # the stars of the case the resident chose, in view without scrolling back up
+            self.area.ensureWidgetVisible(frame, 0, 0)
+        except RuntimeError:  # rebuilt in between: its widgets are gone
+            pass
 
     def _status(self, status: str) -> str:
         return self.t(f"status.{status}") if status in STATUS_KEYS else status
