@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 import struct
-from itertools import count
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import count
 from typing import Any
 
 GENESIS = bytes(32)
@@ -83,7 +83,7 @@ def verify_stored(rows: Iterable[tuple[bytes, bytes]], prev: bytes = GENESIS, st
     sha256 = hashlib.sha256
     seqs = map(_SEQ.pack, count(start))  # in C: no Python-level struct work per row
     seq_bytes = b""
-    for (entry, h), seq_bytes in zip(rows, seqs):
+    for (entry, h), seq_bytes in zip(rows, seqs, strict=False):  # seqs never ends
         digest = sha256(prev + seq_bytes + entry).digest()
         if digest != h:
             seq = int.from_bytes(seq_bytes, "big")
