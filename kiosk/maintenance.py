@@ -14,6 +14,7 @@ No personal data: dead letters carry their local reference, service id and reaso
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,10 +24,14 @@ from drivers.health import HealthBoard
 from drivers.printer.model import Footer, KeyValue, Line, PrintResult, ReceiptDocument, Rule, Title
 from kiosk import receipts
 from kiosk.errors import KioskError
+from kiosk.hub_api import HubUnavailable
 from kiosk.local_time import human_time
 from offline_queue.errors import OutboxLost, QueueFileUnusable
 
 log = logging.getLogger(__name__)
+
+
+_AUDIT_CODE = re.compile(r"^[a-z][a-z0-9_]{0,47}$")  # a refusal the hub named, as audited
 
 
 class MaintenanceUnavailable(KioskError):
@@ -228,3 +233,25 @@ class MaintenanceDesk:
         count = sum(1 for d in outbox.dead_letters(1000) if outbox.requeue_dead_letter(d.local_ref))
         log.info("dead letters requeued", extra={"count": count})
         return count
+
+    def enrol(self, hub_url: str, code: str, terminal_id: str | None = None, ca_bundle: str | None = None) -> Any:
+        """Enrol this terminal with a one-time code (kiosk.enrolment.enrol_with_code: the token, HMAC
+        key and card salt go to keyring) and audit it: ok, or the hub's refusal (bad_code, code_used,
+        code_expired, terminal_revoked ...), or hub_unavailable. The code itself is never audited.
+        Returns kiosk.enrolment.Enrolled; raises EnrolmentRefused or HubUnavailable."""
+        from kiosk.enrolment import EnrolmentRefused, enrol_with_code
+
+        try:
+            enrolled = enrol_with_code(hub_url, code, terminal_id, ca_bundle=ca_bundle)
+        except EnrolmentRefused as exc:
+            self._audit_enrolment(exc.error if _AUDIT_CODE.match(exc.error) else "refused")
+            raise
+        except Exception as exc:
+            self._audit_enrolment("hub_unavailable" if isinstance(exc, HubUnavailable) else "failed")
+            raise
+        self._audit_enrolment("ok")
+        return enrolled
+
+    def _audit_enrolment(self, result: str) -> None:
+        if self.audit is not None:
+            self.audit("enrolment", action="enrol", result=result)

@@ -107,6 +107,7 @@ class Session(ServiceOperations):
         self._catalogue = catalogue
         self._next_catalogue: tuple[Catalogue | None] | None = None  # applied when the session ends
         self._held_oos: OutOfServiceReason | None = None  # set by a technician
+        self._oos_message: dict[str, str] = {}  # language -> what residents read (a remote command's)
         self._online: bool | None = None
         self._epoch = 0  # bumped by every wipe: results of older operations are dropped
         self._warning_shown: int | None = None  # the countdown's last rendered second
@@ -540,9 +541,15 @@ class Session(ServiceOperations):
         else:
             self._next_catalogue = (catalogue,)
 
-    def set_out_of_service(self, reason: OutOfServiceReason | None) -> None:
-        """A technician takes the terminal out of service (or back); a resident's session is ended."""
+    def set_out_of_service(
+        self, reason: OutOfServiceReason | None, message: dict[str, str] | None = None
+    ) -> None:
+        """A technician takes the terminal out of service (or back); a resident's session is ended.
+
+        `message` (language -> text, from a remote command) is shown under the reason; back in
+        service clears it."""
         self._held_oos = reason
+        self._oos_message = dict(message or {}) if reason is not None else {}
         technician = self._technician  # the technician doing this stays in maintenance
         if reason is not None:
             if self._step not in (Step.ATTRACT, Step.OUT_OF_SERVICE):

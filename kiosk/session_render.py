@@ -135,6 +135,15 @@ def case_titles(catalogue: Catalogue, outcome: Outcome, language: str) -> tuple[
     return tuple((c.case_id, titles.get(c.service_id, c.service_id)) for c in outcome.cases)
 
 
+def oos_message(s: Session, language: str) -> str | None:
+    """The out-of-service message in `language`; a message written in one language only is shown in
+    both (as the hub's case notes are)."""
+    if s._step is not Step.OUT_OF_SERVICE or not s._oos_message:
+        return None
+    other = next((text for lang, text in s._oos_message.items() if text), None)
+    return s._oos_message.get(language) or other
+
+
 def render_view(s: Session) -> SessionView:
     lang = s._language
     has_card = s._identity is not None
@@ -176,4 +185,5 @@ def render_view(s: Session) -> SessionView:
             PlaceView(b.label.get(lang), tuple(u.get(lang) for u in b.units)) for b in s.community_places
         ),
         card_in_reader=s._card_in_reader,
+        out_of_service_message=oos_message(s, lang),
     )

@@ -197,3 +197,5 @@ class SessionView:
     places: tuple[PlaceView, ...] = ()  # the community's address list (empty until the hub sent it)
     overdue: bool = False  # busy (or submitting) longer than the deadline: offer a ticket / staff
     card_in_reader: bool = False  # a card is in the reader (also after the session that read it ended)
+    # out of service: the hub's message for residents, in the resident's language (or the other one)
+    out_of_service_message: str | None = None

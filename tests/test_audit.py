@@ -169,3 +169,26 @@ def test_cli_says_ok_or_names_the_first_bad_entry(audit):
     _raw(audit).execute("UPDATE entries SET entry = x'00' WHERE seq = 6")
     bad = _cli("audit", "verify", "--db", str(audit.path))
     assert bad.returncode == 1 and "entry 6: hash_mismatch" in bad.stdout
+
+
+def test_deleted_first_entry_and_a_gap_after_since_are_named(audit):
+    _fill(audit)
+    conn = _raw(audit)
+    conn.execute("DELETE FROM entries WHERE seq = 8")
+    assert (audit.verify(since=6).bad_seq, audit.verify(since=6).problem) == (8, "gap")
+    conn.execute("DELETE FROM entries WHERE seq = 1")
+    result = audit.verify()
+    assert (result.ok, result.bad_seq, result.problem, result.checked) == (False, 1, "gap", 0)
+
+
+def test_a_row_renumbered_to_the_end_is_a_gap_and_an_edited_hash_is_named(audit):
+    _fill(audit)
+    conn = _raw(audit)
+    conn.execute("UPDATE entries SET seq = 11 WHERE seq = 7")
+    result = audit.verify()
+    assert (result.ok, result.bad_seq, result.problem, result.head.seq) == (False, 7, "gap", 6)
+    conn.execute("UPDATE entries SET seq = 7 WHERE seq = 11")
+    assert audit.verify().ok
+    conn.execute("UPDATE entries SET h = ? WHERE seq = 3", (bytes(32),))
+    result = audit.verify()
+    assert (result.bad_seq, result.problem, result.checked) == (3, "hash_mismatch", 2)

@@ -36,6 +36,25 @@ class UiThread(QObject):
         job()
 
 
+MESSAGE_MAX_CHARS = 200  # a few lines on the screen
+
+
+def resident_message(args: dict[str, Any]) -> dict[str, str]:
+    """An out_of_service command's message for residents: language -> text (plain, one paragraph).
+
+    Raises CommandFailed("bad_message") for a message that is not short plain text."""
+    message = {}
+    for lang in ("zh", "en"):
+        text = args.get(f"message_{lang}", "")
+        if not isinstance(text, str) or len(text) > MESSAGE_MAX_CHARS:
+            raise CommandFailed("bad_message")
+        if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in text):  # control characters
+            raise CommandFailed("bad_message")
+        if text.strip():
+            message[lang] = text.strip()
+    return message
+
+
 def command_handlers(terminal: Any, ui: UiThread, restart: Callable[[], None]) -> dict[str, Handler]:
     """Handlers for `terminal` (ui.app.Terminal). Each returns a detail dict with figures only."""
 
@@ -44,8 +63,9 @@ def command_handlers(terminal: Any, ui: UiThread, restart: Callable[[], None]) -
             reason = OutOfServiceReason(args.get("reason", "internal"))
         except ValueError as exc:
             raise CommandFailed("unknown_reason") from exc
-        ui.post(lambda: terminal.session.set_out_of_service(reason))
-        return {"reason": reason.value}
+        message = resident_message(args)
+        ui.post(lambda: terminal.session.set_out_of_service(reason, message))
+        return {"reason": reason.value, "message_languages": sorted(message)}
 
     def back_in_service(_args: dict[str, Any]) -> dict[str, Any]:
         ui.post(lambda: terminal.session.set_out_of_service(None))

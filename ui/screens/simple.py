@@ -126,6 +126,8 @@ class OutOfServiceScreen(Screen):
         reason = view.out_of_service.value if view.out_of_service else "backend"
         frame, box = panel("error", "oos_reason")
         box.addWidget(label(self.t(f"oos.{reason}")))
+        if view.out_of_service_message:  # the hub's words for residents (a remote command's)
+            box.addWidget(label(view.out_of_service_message, name="oos_message"))
         box.addWidget(label(self.t("oos.help")))
         self.root.addWidget(frame)
         self.root.addStretch(1)
