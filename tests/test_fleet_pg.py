@@ -4,8 +4,11 @@ stores on the same database, as two hub processes sharing it would, and races th
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +19,7 @@ from hub.enrolment_codes import EnrolmentDesk
 from hub.store import StoreError
 from hub.stores import open_store
 
+ROOT = Path(__file__).resolve().parents[1]
 RACERS = 6  # below PgHubStore's pool of 8 connections per store
 
 
@@ -118,3 +122,20 @@ def test_the_audit_trail_holds_one_chain_when_processes_upload_at_once(two_store
         ledger.add_entries("T0104", _chain(3, first=60))
     assert refused.value.error == "audit_gap"
     assert [e["seq"] for e in ledger.entries("T0104", after=47, limit=2)] == [48, 49]
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "hub", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+
+def test_the_fleet_commands_take_either_store_as_db(two_stores, tmp_path):
+    db = two_stores[0].url if hasattr(two_stores[0], "url") else str(two_stores[0].db_path)
+    issued = _cli("enrolment-code", "--db", db, "--terminal", "T0105", "--group", "east")
+    assert issued.returncode == 0, issued.stderr
+    enrolled = EnrolmentDesk(two_stores[1]).redeem(issued.stdout.split()[0])
+    assert enrolled["terminal_id"] == "T0105" and enrolled["group"] == "east"
+    AuditLedger(two_stores[1]).add_entries("T0105", _chain(5))
+    verified = _cli("audit", "verify", "--db", db, "--terminal", "T0105")
+    assert verified.returncode == 0 and verified.stdout.startswith("OK: 5 entries"), verified.stderr
+    assert _cli("revoke", "--db", db, "--terminal", "T0105").returncode == 0
+    assert two_stores[0].terminal("T0105").revoked
