@@ -22,6 +22,7 @@ from kiosk.config import KioskConfig
 from kiosk.fleet_link import FleetLink
 from kiosk.heartbeat import Heartbeat, HeartbeatSources, HeartbeatStatus
 from kiosk.hub_api import Hub
+from kiosk.sd_notify import ThreadState
 from offline_queue.errors import QueueError
 from offline_queue.outbox import Outbox
 from offline_queue.stats import QueueStats
@@ -108,6 +109,15 @@ class TerminalBackground:
         report = self.sync_worker.sync_now()
         self.heartbeat.request_beat()
         return report
+
+    def thread_probes(self) -> dict[str, Callable[[], ThreadState]]:
+        """What the systemd watchdog watches (kiosk/sd_notify.py Liveness): the sync worker and the
+        heartbeat threads, alive and not stuck. Attribute reads only, safe from the UI thread."""
+        worker, heartbeat = self.sync_worker, self.heartbeat
+        return {
+            "outbox-sync": lambda: ThreadState(worker.running, worker.busy_since),
+            "heartbeat": lambda: ThreadState(heartbeat.running, heartbeat.busy_since),
+        }
 
     def stats(self) -> BackgroundStats:
         """The current figures. Raises QueueError when the outbox cannot be read."""

@@ -116,6 +116,7 @@ class Heartbeat:
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self.busy_since: float | None = None  # as SyncWorker.busy_since: set while a report is sent
         self._sent = 0
         self._failures = 0
         self._last_sent_at: float | None = None
@@ -269,7 +270,9 @@ class Heartbeat:
     def _run(self) -> None:
         while not self._stopping.is_set():
             self._wake.clear()
+            self.busy_since = time.monotonic()
             self.send_now()
+            self.busy_since = None
             delay = self._delay_after_attempt()
             with self._lock:
                 self._next_delay_s = delay

@@ -131,6 +131,9 @@ class SyncWorker:
         self._kick = threading.Event()  # stop or a successful forced sync: ends a backoff wait too
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        # the monotonic time the thread started its current cycle, None while it waits: the
+        # systemd watchdog (kiosk/sd_notify.py) tells a wedged thread from an idle one by it
+        self.busy_since: float | None = None
         self._max_items = self.config.batch_max_items
         self._needs_recovery = True  # in_flight rows may be left over (a crash, a failed settle)
         self._hunt = PoisonHunt(self.config.poison_attempts)
@@ -336,6 +339,7 @@ class SyncWorker:
     def _run(self) -> None:
         last_purge = -PURGE_EVERY_S
         while not self._stopping.is_set():
+            self.busy_since = time.monotonic()
             if self._monotonic() - last_purge >= PURGE_EVERY_S:
                 last_purge = self._monotonic()
                 self._purge()
@@ -348,6 +352,7 @@ class SyncWorker:
                 outcome = CycleOutcome(error=describe(exc))
                 log_unexpected(log, "sync cycle crashed", exc)
             self.cycles += 1
+            self.busy_since = None
             if outcome.acked:
                 self._purge_if_pressed()
             if outcome.retry_now:

@@ -17,6 +17,8 @@ DEBIAN_PACKAGES=(
   libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
   libxcb-xinerama0
+  # scripts/build-deb (dh-virtualenv, lintian) and tests/test_packaging.py (cage, grim, wtype)
+  dh-virtualenv debhelper python3-venv python3-dev lintian build-essential cage xwayland grim wtype
   librime1 rime-data-luna-pinyin libzinnia0 tegaki-zinnia-simplified-chinese
   chromium chromium-driver
   postgresql

@@ -39,6 +39,9 @@ from tests.support.virtual_card import (
 )
 from tests.support.waiting import wait_for
 
+# pcscd's socket is the machine's: every test on it runs in one xdist worker
+pytestmark = pytest.mark.xdist_group("pcscd")
+
 TODAY = date(2026, 11, 23)
 READ_TIMEOUT_S = 1.0
 

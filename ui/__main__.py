@@ -53,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     from kiosk.config import load_config
     from ui.app import build_terminal, show
     from ui.dev_panel import DemoDevices, DevPanel, install_demo_keys
+    from ui.watchdog import install_test_hooks, start_watchdog
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName("community-kiosk")
@@ -74,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, stop)
+    watchdog = start_watchdog(terminal)  # READY=1 at the first paint, then WATCHDOG=1 (systemd)
+    install_test_hooks(terminal)
     width, height = (int(x) for x in args.size.lower().split("x"))
     fullscreen, dev_panel = screen_mode(args, config.ui.fullscreen)
     show(terminal.window, fullscreen=fullscreen, size=(width, height))
@@ -85,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         panel.move(terminal.window.x() + width + 20, terminal.window.y())
         panel.show()
     code = app.exec()
+    watchdog.stop()
     terminal.shutdown()
     if panel is not None:
         panel.close()

@@ -351,11 +351,13 @@ def show(window: KioskWindow, fullscreen: bool, size: tuple[int, int] = (1280, 8
     """Full screen without decorations (the kiosk), or a window of `size` (the demo on a laptop)."""
     if fullscreen:
         window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
-        # the whole screen also without a window manager (a bare X server, cage): full-screen state
-        # alone is only a request to a window manager, and without one the window kept its size
+        # the whole screen also without a window manager (a bare X server); a Wayland compositor may leave the size to the client (cage did: the window came up at its
+        # size hint in a corner of a black screen), so take the screen's size ourselves, and again
+        # whenever the screen changes (rotation, another monitor)
         screen = window.screen() or QGuiApplication.primaryScreen()
         if screen is not None:
             window.setGeometry(screen.geometry())
+            screen.geometryChanged.connect(window.setGeometry)
         window.showFullScreen()
     else:
         window.resize(*size)

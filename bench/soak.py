@@ -1,0 +1,277 @@
+"""24/7 soak: many resident sessions through one long-lived terminal, watching for leaks.
+
+The terminal is the real composition (ui.app.build_terminal: session, window with its screens
+offscreen, the real outbox file with its sync worker and heartbeat, the simulated card reader and
+printer) against the reference hub in its own process. Sessions are driven the way the screens drive
+the session (the same method calls a tap makes; the window renders every view), and time is
+compressed through the injected clock: an inactivity timeout is a jump of the clock, not a wait.
+
+The mix, in turn: a submission with the resident card (outbox, sync to the hub, printed receipt), a
+progress query by reference (hub), a window ticket (hub, printed), an inactivity timeout mid-form,
+and a card pulled out mid-form. RSS, open file descriptors and threads are printed at the start,
+every `--report-every` sessions and at the end; the goal is RSS growth <= 5 MB and no fd or thread
+growth (after a warm-up: the first sessions load code, fonts and caches once).
+
+Every `--render-every`-th session (default 25) goes through the screens as well: the window rebuilds
+its widgets for each view, which costs ~1 s a session on a loaded 2-core machine, so 100,000 rendered
+sessions would take a day. In between, the window is unsubscribed for the session and sees its end.
+
+Usage: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/soak.py [--sessions 100000] [--report-every 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+WARMUP = 200  # sessions before the baseline is taken
+
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop  # noqa: E402
+
+
+class Clock:
+    """Monotonic time plus an offset the soak moves forward."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.monotonic() + self.offset
+
+
+def _status(key: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def rss_kib() -> int:
+    return _status("VmRSS")
+
+
+def os_threads() -> int:
+    """Every thread of the process, Qt's thread pool included (threading only counts Python's)."""
+    return _status("Threads")
+
+
+def open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def figures() -> tuple[int, int, int]:
+    gc.collect()
+    return rss_kib(), open_fds(), os_threads()
+
+
+class Soak:
+    def __init__(self, terminal, app, clock: Clock) -> None:
+        from kiosk.session_view import Step
+
+        self.t = terminal
+        self.s = terminal.session
+        self.app = app
+        self.clock = clock
+        self.Step = Step
+        self.counts: dict[str, int] = {}
+
+    def wait(self, condition, what: str, timeout_s: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout_s
+        while not condition():
+            # sleeps until an event comes (a worker's result is one), at most 50 ms: no busy polling
+            # that would take the CPU from the workers the soak waits for
+            self.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+            if time.monotonic() > deadline:
+                view = self.s.view
+                raise RuntimeError(f"soak: timed out waiting for {what} (step {view.step}, error {view.error})")
+        self.app.processEvents()
+
+    def at(self, step) -> None:
+        self.wait(lambda: self.s.view.step is step, f"step {step.name}")
+
+    def card_in(self) -> None:
+        self.t.card_reader.insert("resident")
+        self.wait(lambda: self.s.view.step is self.Step.CHOOSE, "the card read")
+
+    def card_out(self) -> None:
+        self.t.card_reader.remove()
+        self.app.processEvents()
+
+    def submit(self) -> None:
+        s = self.s
+        s.start()
+        self.card_in()
+        s.choose_service("repair.public_area")
+        self.at(self.Step.FORM)
+        for field, value in (
+            ("category", "lighting"), ("location", "楼梯3"), ("detail", "电灯坏了"),
+            ("urgency", "normal"), ("phone", "13800138000"),
+        ):
+            s.set_field(field, value)
+        s.next()
+        self.at(self.Step.REVIEW)
+        s.next()
+        self.at(self.Step.RECEIPT)
+        self.wait(lambda: s.view.outcome.printed is not None, "the receipt printed")
+        self.card_out()
+        s.done()
+        self.at(self.Step.ATTRACT)
+
+    def without_card(self, service_id: str) -> None:
+        s = self.s
+        s.start()
+        self.at(self.Step.IDENTIFY)
+        s.continue_without_card()
+        self.at(self.Step.CHOOSE)
+        s.choose_service(service_id)
+
+    def query(self) -> None:
+        s = self.s
+        self.without_card("query.progress")
+        self.at(self.Step.FORM)
+        s.set_field("reference", "C9000002")
+        s.next()
+        self.at(self.Step.RESULT)
+        s.done()
+        self.at(self.Step.ATTRACT)
+
+    def ticket(self) -> None:
+        s = self.s
+        self.without_card("ticket.window")
+        self.at(self.Step.RESULT)
+        self.wait(lambda: s.view.outcome is not None and s.view.outcome.printed is not None, "the ticket printed")
+        s.done()
+        self.at(self.Step.ATTRACT)
+
+    def timeout(self) -> None:
+        s = self.s
+        self.without_card("repair.public_area")
+        self.at(self.Step.FORM)
+        s.set_field("location", "楼梯3")
+        cfg = self.t.config.session
+        self.clock.offset += cfg.inactivity_s + 1
+        s.tick()
+        self.clock.offset += cfg.warning_s + 1
+        s.tick()
+        self.at(self.Step.ATTRACT)
+
+    def card_pull(self) -> None:
+        s = self.s
+        s.start()
+        self.card_in()
+        s.choose_service("repair.public_area")
+        self.at(self.Step.FORM)
+        s.set_field("location", "楼梯3")
+        self.card_out()
+        self.at(self.Step.ATTRACT)
+
+    def run_one(self, n: int, rendered: bool) -> None:
+        kind = ("submit", "query", "ticket", "timeout", "card_pull")[n % 5]
+        window = self.t.window
+        if not rendered:
+            window._unsubscribe()  # the session runs on; the screens see this one only at its end
+        try:
+            getattr(self, kind)()
+        finally:
+            if not rendered:
+                window._unsubscribe = self.s.subscribe(window.show_view)
+        # app.exec() deletes widgets released with deleteLater() when control returns to the loop;
+        # a driver that only calls processEvents() must ask for it, or the screens' old widgets pile up
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=100_000)
+    parser.add_argument("--report-every", type=int, default=10_000)
+    parser.add_argument(
+        "--render-every",
+        type=int,
+        default=25,
+        help="render every Nth session through the screens (1 = all; a rendered session takes ~20x longer)",
+    )
+    args = parser.parse_args(argv)
+
+    from PySide6.QtWidgets import QApplication
+
+    from hub.__main__ import seed_demo_cases
+    from hub.store import HubStore
+    from hub.testing import start_hub
+    from kiosk.config import HubConfig, KioskConfig, QueueConfig, UiConfig
+    from kiosk.secrets import select_keyring_backend
+    from ui.app import build_terminal
+
+    app = QApplication([])
+    with tempfile.TemporaryDirectory(prefix="soak-") as tmp:
+        folder = Path(tmp)
+        keyring = f"file:{folder / 'keyring.cfg'}"
+        select_keyring_backend(keyring)
+        hub = start_hub(folder / "hub" / "hub.sqlite", terminal_id="T0001")
+        store = HubStore(hub.db_path)
+        seed_demo_cases(store)
+        store.close()
+        config = KioskConfig(
+            terminal_id="T0001",
+            data_dir=folder / "kiosk",
+            keyring_backend=keyring,
+            hub=HubConfig(url=hub.url, connect_timeout_s=2.0, read_timeout_s=10.0, heartbeat_interval_s=5.0),
+            queue=QueueConfig(idle_poll_s=0.5),
+            ui=UiConfig(fullscreen=False, speech=False),
+        )
+        clock = Clock()
+        terminal = build_terminal(config, clock=clock, speech=False, refresh_ms=60_000)
+        terminal.window.resize(1920, 1080)
+        terminal.window.show()
+        soak = Soak(terminal, app, clock)
+        soak.wait(lambda: soak.s.view.step is soak.Step.ATTRACT and terminal.background is not None, "the attract screen")
+        printed = config.data_dir / "printed"
+        start = time.monotonic()
+        try:
+            print(f"start: RSS {rss_kib() / 1024:.1f} MB, fds {open_fds()}, threads {os_threads()} (Python: {threading.active_count()})")
+            base = None
+            for n in range(1, args.sessions + 1):
+                soak.run_one(n, rendered=n % args.render_every == 0)
+                if n % 500 == 0:
+                    # the simulated printer keeps every job on disk; a real one hands it out on paper
+                    for job in printed.glob("*"):
+                        job.unlink()
+                if n == min(WARMUP, args.sessions, args.report_every):
+                    base = figures()
+                    print(f"after {n} warm-up sessions (baseline): RSS {base[0] / 1024:.1f} MB, fds {base[1]}, threads {base[2]}")
+                if base is not None and (n % args.report_every == 0 or n == args.sessions):
+                    rss, fds, threads = figures()
+                    rate = n / (time.monotonic() - start)
+                    print(
+                        f"{n:>7} sessions: RSS {rss / 1024:.1f} MB ({(rss - base[0]) / 1024:+.1f} MB), fds {fds} ({fds - base[1]:+d}),"
+                        f" threads {threads} ({threads - base[2]:+d}), outbox depth {terminal.outbox.stats().depth},"
+                        f" {rate:.0f} sessions/s",
+                        flush=True,
+                    )
+            rss, fds, threads = figures()
+            print(
+                f"end: {args.sessions} sessions in {time.monotonic() - start:.0f} s ({soak.counts},"
+                f" {args.sessions // args.render_every} of them rendered through the screens);"
+                f" RSS growth after warm-up {(rss - base[0]) / 1024:+.1f} MB (goal <= 5 MB),"
+                f" fds {fds - base[1]:+d}, threads {threads - base[2]:+d} (goal 0)"
+            )
+        finally:
+            terminal.shutdown()
+            terminal.window.allow_close()
+            terminal.window.close()
+            hub.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
