@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from contract.audit_chain import GENESIS, AuditHead, VerifyResult, verify_rows
-from hub.fleet_tables import ensure_fleet_tables
 from hub.store import HubStore, StoreError, utc_now_iso
 
 MAX_ENTRIES_PER_UPLOAD = 2000
@@ -37,13 +36,18 @@ class AuditLedger:
 
     def __init__(self, store: HubStore) -> None:
         self.store = store
-        ensure_fleet_tables(store)
 
     def _flag(self, db: Any, terminal_id: str, problem: str, seq: int | None, detail: str) -> None:
         db.execute(
             "INSERT INTO audit_flags (terminal_id, problem, seq, detail, flagged_at) VALUES (?, ?, ?, ?, ?)",
             [terminal_id, problem, seq, detail, utc_now_iso()],
         )
+
+    @staticmethod
+    def _hold_terminal(db: Any, terminal_id: str) -> None:
+        # a terminal's chain is changed by one hub process at a time: this no-op update takes the
+        # terminal's row lock on PostgreSQL until the transaction ends (SQLite already writes alone)
+        db.execute("UPDATE terminals SET revoked = revoked WHERE terminal_id = ?", [terminal_id])
 
     @staticmethod
     def _held(db: Any, terminal_id: str) -> AuditHead:
@@ -60,6 +64,7 @@ class AuditLedger:
     def record_head(self, terminal_id: str, seq: int, h: str) -> None:
         """Keep a heartbeat's head as a checkpoint; flag it when it goes backwards or disagrees."""
         with self.store.transaction() as db:
+            self._hold_terminal(db, terminal_id)
             top = db.execute(
                 "SELECT MAX(seq) FROM audit_checkpoints WHERE terminal_id = ?", [terminal_id]
             ).fetchone()[0]
@@ -73,7 +78,8 @@ class AuditLedger:
             if any(row[0] != h for row in known):
                 self._flag(db, terminal_id, "rewritten", seq, f"head at seq {seq} no longer matches")
             db.execute(
-                "INSERT OR IGNORE INTO audit_checkpoints (terminal_id, seq, h, seen_at) VALUES (?, ?, ?, ?)",
+                "INSERT INTO audit_checkpoints (terminal_id, seq, h, seen_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (terminal_id, seq) DO NOTHING",
                 [terminal_id, seq, h, utc_now_iso()],
             )
 
@@ -106,6 +112,7 @@ class AuditLedger:
         # flags are committed even when the upload is refused: the refusal is raised after the commit
         refusal: StoreError | None = None
         with self.store.transaction() as db:
+            self._hold_terminal(db, terminal_id)
             held = self._held(db, terminal_id)
             fresh = []
             for seq, entry, h in rows:
@@ -141,10 +148,11 @@ class AuditLedger:
 
     def _insert(self, db: Any, terminal_id: str, fresh: list[tuple[int, str, str]]) -> None:
         now = utc_now_iso()
-        db.conn.executemany(
-            "INSERT INTO audit_entries (terminal_id, seq, h, entry, received_at) VALUES (?, ?, ?, ?, ?)",
-            [(terminal_id, s, h, e, now) for s, e, h in fresh],
-        )
+        for seq, entry, h in fresh:  # db.execute on both stores (PostgreSQL's adapter has no executemany)
+            db.execute(
+                "INSERT INTO audit_entries (terminal_id, seq, h, entry, received_at) VALUES (?, ?, ?, ?, ?)",
+                [terminal_id, seq, h, entry, now],
+            )
         for seq, _, h in fresh:
             checkpoint = db.execute(
                 "SELECT h FROM audit_checkpoints WHERE terminal_id = ? AND seq = ?", [terminal_id, seq]

@@ -16,7 +16,6 @@ import time
 from typing import Any
 
 from contract.command_signing import sign_command
-from hub.fleet_tables import ensure_fleet_tables
 from hub.store import HubStore, StoreError, utc_now_iso
 
 # what a terminal can be asked to do, and the arguments each takes (checked at issue)
@@ -54,7 +53,6 @@ class CommandBook:
 
     def __init__(self, store: HubStore) -> None:
         self.store = store
-        ensure_fleet_tables(store)
 
     def issue(
         self, terminal_id: str, command: str, args: dict[str, Any] | None = None, ttl_s: int = DEFAULT_TTL_S
@@ -116,13 +114,13 @@ class CommandBook:
         if result not in RESULTS:
             raise StoreError("invalid_request", f"result must be one of {', '.join(RESULTS)}", 422)
         with self.store.transaction() as db:
-            row = db.execute("SELECT terminal_id FROM commands WHERE command_id = ?", [command_id]).fetchone()
-            if row is None or row[0] != terminal_id:
+            # one statement finds and changes the row: atomic on both stores, whichever hub process reports
+            changed = db.execute(
+                "UPDATE commands SET state = ?, detail = ?, updated_at = ? WHERE command_id = ? AND terminal_id = ?",
+                [result, json.dumps(detail, ensure_ascii=False), utc_now_iso(), command_id, terminal_id],
+            ).rowcount
+            if changed != 1:
                 raise StoreError("not_found", "no such command for this terminal", 404)
-            db.execute(
-                "UPDATE commands SET state = ?, detail = ?, updated_at = ? WHERE command_id = ?",
-                [result, json.dumps(detail, ensure_ascii=False), utc_now_iso(), command_id],
-            )
         return self.get(command_id)
 
     def get(self, command_id: str) -> dict[str, Any]:

@@ -25,7 +25,6 @@ import time
 from typing import Any
 
 from contract.command_signing import rotation_proof
-from hub.fleet_tables import ensure_fleet_tables
 from hub.store import HubStore, StoreError, token_digest
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base32
@@ -47,10 +46,13 @@ def new_credentials() -> tuple[str, bytes]:
     return secrets.token_urlsafe(32), secrets.token_bytes(32)
 
 
+def _used() -> StoreError:
+    return StoreError("code_used", "this enrolment code was used already; ask for a new one", 403)
+
+
 class EnrolmentDesk:
     def __init__(self, store: HubStore) -> None:
         self.store = store
-        ensure_fleet_tables(store)
 
     def issue_code(
         self, terminal_id: str, group: str, ttl_s: int = DEFAULT_TTL_S, reinstate: bool = False
@@ -89,7 +91,7 @@ class EnrolmentDesk:
                 raise StoreError("bad_code", "this enrolment code is not known", 403)
             code_terminal, group, expires_at, used_at = row
             if used_at is not None:
-                raise StoreError("code_used", "this enrolment code was used already; ask for a new one", 403)
+                raise _used()
             if expires_at <= now:
                 raise StoreError("code_expired", "this enrolment code has expired; ask for a new one", 403)
             revoked = db.execute(
@@ -97,7 +99,14 @@ class EnrolmentDesk:
             ).fetchone()
             if revoked is not None and revoked[0]:
                 raise StoreError("terminal_revoked", "this terminal's enrolment was revoked", 403)
-            db.execute("UPDATE enrolment_codes SET used_at = ? WHERE code_sha256 = ?", [now, _digest(code)])
+            # the use is claimed by this one statement: of two hub processes redeeming the same code at
+            # once, PostgreSQL lets the second's UPDATE wait for the first and then find used_at set
+            claimed = db.execute(
+                "UPDATE enrolment_codes SET used_at = ? WHERE code_sha256 = ? AND used_at IS NULL",
+                [now, _digest(code)],
+            ).rowcount
+            if claimed != 1:
+                raise _used()
             db.execute(
                 "INSERT INTO terminal_groups (terminal_id, group_id) VALUES (?, ?) "
                 "ON CONFLICT(terminal_id) DO UPDATE SET group_id = excluded.group_id",

@@ -14,10 +14,11 @@ from hub.commands import COMMANDS, DEFAULT_TTL_S, OUT_OF_SERVICE_REASONS, Comman
 from hub.enrolment_codes import DEFAULT_TTL_S as CODE_TTL_S
 from hub.enrolment_codes import EnrolmentDesk
 from hub.store import HubStore, StoreError
+from hub.stores import open_store
 
 
 def _with_store(args: argparse.Namespace, job: Any) -> int:
-    store = HubStore(args.db)
+    store = open_store(args.db)  # the SQLite file or a postgresql:// URL
     try:
         return job(store)
     except StoreError as exc:
@@ -96,7 +97,7 @@ def _audit_verify(args: argparse.Namespace) -> int:
 
 def add_fleet_commands(sub: Any) -> None:
     code = sub.add_parser("enrolment-code", help="a one-time code a terminal exchanges for its credentials")
-    code.add_argument("--db", required=True, help="the hub's SQLite file")
+    code.add_argument("--db", required=True, help="the hub's SQLite file or a postgresql:// URL")
     code.add_argument("--terminal", required=True)
     code.add_argument("--group", required=True, help="the terminal's group (e.g. a district, for rollouts)")
     code.add_argument("--ttl", type=int, default=CODE_TTL_S, help="seconds the code stays valid")

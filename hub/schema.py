@@ -5,6 +5,8 @@ v2: fleet (fleet-wide settings made once, e.g. the card-hash salt every terminal
 v3: cases.sealed and cases.rating_comment_sealed: personal and sensitive values encrypted at rest
     (hub/field_vault.py). Rows written before v3 are sealed by HubStore.seal_plain_cases.
 v4: the staff console's tables (see _console_tables), cases.assigned_to, resident_profiles.
+v5: the fleet tables (FLEET_TABLES: audit trail, remote commands, enrolment codes, credential
+    rotation), one text for both stores.
 Every step creates only what is missing, so any older file is brought up to date in one pass.
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def migrate(db: sqlite_utils.Database) -> None:
@@ -93,6 +95,8 @@ def migrate(db: sqlite_utils.Database) -> None:
         if column not in columns:  # a v1/v2 file: the table exists without them
             db["cases"].add_column(column, bytes)
     _console_tables(db)
+    for statement in fleet_tables("INTEGER PRIMARY KEY"):
+        db.execute(statement)  # not executescript: that would commit the caller's transaction
     db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
 
@@ -146,6 +150,33 @@ def _console_tables(db: sqlite_utils.Database) -> None:
     )
 
 
+# --- the fleet's tables (hub/audit_store.py, hub/commands.py, hub/enrolment_codes.py) -------------
+# Written once in SQL both stores accept; only a generated key is spelled differently, so {serial}.
+# Hub files of the first fleet release made these tables themselves: IF NOT EXISTS keeps them.
+FLEET_TABLES = (
+    "CREATE TABLE IF NOT EXISTS audit_entries (terminal_id TEXT NOT NULL, seq BIGINT NOT NULL,"
+    " h TEXT NOT NULL, entry TEXT NOT NULL, received_at TEXT NOT NULL, PRIMARY KEY (terminal_id, seq))",
+    "CREATE TABLE IF NOT EXISTS audit_checkpoints (terminal_id TEXT NOT NULL, seq BIGINT NOT NULL,"
+    " h TEXT NOT NULL, seen_at TEXT NOT NULL, PRIMARY KEY (terminal_id, seq))",
+    "CREATE TABLE IF NOT EXISTS audit_flags (id {serial}, terminal_id TEXT NOT NULL, problem TEXT NOT NULL,"
+    " seq BIGINT, detail TEXT NOT NULL, flagged_at TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS commands (command_id TEXT PRIMARY KEY, terminal_id TEXT NOT NULL,"
+    " command TEXT NOT NULL, args TEXT NOT NULL, issued_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,"
+    " state TEXT NOT NULL, detail TEXT, updated_at TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS commands_terminal ON commands (terminal_id, state)",
+    "CREATE TABLE IF NOT EXISTS enrolment_codes (code_sha256 TEXT PRIMARY KEY, terminal_id TEXT NOT NULL,"
+    " group_id TEXT NOT NULL, issued_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT)",
+    "CREATE TABLE IF NOT EXISTS terminal_groups (terminal_id TEXT PRIMARY KEY, group_id TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS pending_credentials (terminal_id TEXT PRIMARY KEY,"
+    " token_sha256 TEXT NOT NULL, hmac_key TEXT NOT NULL, issued_at BIGINT)",
+)
+
+
+def fleet_tables(serial: str) -> tuple[str, ...]:
+    """FLEET_TABLES for one store; `serial` is its generated-key column type."""
+    return tuple(statement.replace("{serial}", serial) for statement in FLEET_TABLES)
+
+
 # --- PostgreSQL (hub/store_pg.py): the same tables and versions, as DDL ------------------------------
 # Version n's statements bring a database at n-1 to n; the applied version is in hub_schema. Keep a
 # change to the SQLite schema above and its PostgreSQL step here in the same commit.
@@ -191,5 +222,6 @@ PG_MIGRATIONS: dict[int, tuple[str, ...]] = {
         " username TEXT)",
         "CREATE TABLE resident_profiles (card_hash TEXT PRIMARY KEY, sealed BYTEA NOT NULL, updated_at TEXT NOT NULL)",
     ),
+    5: fleet_tables("BIGSERIAL PRIMARY KEY"),
 }
 assert max(PG_MIGRATIONS) == SCHEMA_VERSION, "a schema version without its PostgreSQL step"

@@ -15,7 +15,8 @@ from hub.stores import open_store
 from hub.testing import RunningHub, start_hub
 from kiosk.config import QueueConfig
 from kiosk.hub_client import HubClient
-from offline_queue import Outbox, SyncWorker
+from kiosk.terminal_outbox import outbox_at
+from offline_queue import SyncWorker
 from tests.support.fault_proxy import Fault, FaultProxy
 from tests.support.waiting import wait_for
 
@@ -33,7 +34,7 @@ def _two_hubs(pg_url: str, tmp_path) -> tuple[RunningHub, RunningHub]:
 def test_retries_landing_on_alternating_processes_make_each_item_once(file_keyring, pg_url, tmp_path):
     first, second = _two_hubs(pg_url, tmp_path)
     config = QueueConfig(batch_max_items=4, backoff_base_s=0.02, backoff_cap_s=0.2, idle_poll_s=0.1)
-    outbox = Outbox(tmp_path / "outbox.sqlite", first.terminal_id, config=config)
+    outbox = outbox_at(tmp_path / "outbox.sqlite", first.terminal_id, config=config)  # key from the file keyring
     classes = {"category": "public", "location": "personal"}
     refs = [
         str(outbox.enqueue("repair.public_area", {"category": "lift", "location": f"{n}号楼"}, classes, "v1"))
