@@ -12,7 +12,7 @@ from kiosk.session_view import FieldView
 from ui.keyboard import OnScreenKeyboard
 from ui.screens.text_aids import PlacePicker, QuickPhrases, joined
 from ui.theme import Theme
-from ui.widgets import button, label, panel
+from ui.widgets import button, label, panel, touch_scroll_area
 
 Word = Callable[..., str]
 
@@ -70,7 +70,8 @@ class DigitEditor(FieldEditor):
         inner.addWidget(self._shown)
         box.addWidget(frame)
         grid = QGridLayout()
-        grid.setSpacing(theme.spacing_px // 2)
+        # the keyboard's gap: four rows of elder keys with wider gaps grew past a 768 px display
+        grid.setSpacing(4)
         extra = "X" if field.type is FieldType.ID_NUMBER else ("-" if field.type is FieldType.PHONE else "")
         keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", extra, "0", "backspace"]
         for i, key in enumerate(keys):
@@ -203,14 +204,23 @@ class TextEditor(FieldEditor):
         def put(text: str) -> None:
             self.keyboard.insert_text(joined(self.keyboard.text(), text, language))
 
+        aids = QWidget()
+        aids_box = QVBoxLayout(aids)
+        aids_box.setContentsMargins(0, 0, 0, 0)
         if field.picker == "address" and places:
             columns = 5 if theme.mode.value == "elder" else 8
-            box.addWidget(PlacePicker(places, word, language, put, columns))
+            aids_box.addWidget(PlacePicker(places, word, language, put, columns))
         if field.quick_phrases:
             elder = theme.mode.value == "elder"
             columns = (6 if language == "zh" else 4) - (2 if elder and language == "en" else 0)
             columns -= 1 if theme.narrow else 0  # a portrait screen: the chips need the width
-            box.addWidget(QuickPhrases(field.quick_phrases, word, put, field.hint, columns))
+            aids_box.addWidget(QuickPhrases(field.quick_phrases, word, put, field.hint, columns))
+        if aids_box.count():
+            # the chips scroll in what the keyboard leaves: they never push the typed text or the
+            # keys below the display (a tall display shows them all; a short one a row at a time)
+            area = touch_scroll_area(aids, name="text_aids")
+            area.setMinimumHeight(theme.key_px + 12)
+            box.addWidget(area, 1)
         box.addWidget(self.keyboard)
 
     def value(self) -> str:
