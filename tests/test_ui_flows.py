@@ -137,9 +137,15 @@ def test_rating_a_finished_case(kiosk_ui):
     k.tap("attract.start")
     k.tap("identify.without_card")
     k.tap("service:rating.satisfaction")
+    k.wait_step(Step.FORM)
+    assert k.text_of("title") == "满意度评价"
     enter_reference(k, "C9000003")
     k.tap("nav.next")
     k.wait_step(Step.RESULT)
+    assert k.text_of("title") == "满意度评价"  # the rating's own title, not the progress query's
+    k.tap("bar.language")
+    k.wait(lambda: k.view.language == "en")
+    k.wait(lambda: k.text_of("title") == "Satisfaction rating")
     k.tap("rate:5")
     k.wait(lambda: k.view.outcome.rated_stars == 5)
     assert k.has_button("nav.done")
