@@ -50,6 +50,7 @@ class SessionConfig:
     elder_inactivity_s: float = 150.0
     elder_warning_s: float = 45.0
     busy_deadline_s: float = 20.0  # a wait longer than this offers a ticket / staff (the wait goes on)
+    end_message_s: float = 15.0  # "finished, welcome back" on the attract screen: for the one who just left
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,7 @@ class Session(ServiceOperations):
         self._delivery_asked = False  # a question to the outbox about the receipt's submission is out
         self._reset_fields()
         self._end_reason: EndReason | None = None
+        self._end_reason_until = 0.0  # clock time the end message goes (it is not for the next resident)
         self._step = Step.ATTRACT if catalogue is not None else Step.OUT_OF_SERVICE
 
     # --- state -----------------------------------------------------------------------------------
@@ -191,6 +192,8 @@ class Session(ServiceOperations):
     def tick(self) -> None:
         """Drive inactivity: show the warning, count it down, wipe when it runs out. On the receipt,
         ask the outbox whether the hub has the submission yet (the screen then says so)."""
+        if self._step is Step.ATTRACT and self._clock() >= self._end_reason_until:
+            self._forget_end_message()
         if self._step in (Step.ATTRACT, Step.OUT_OF_SERVICE):
             return
         if self._step is Step.RECEIPT:
@@ -254,6 +257,7 @@ class Session(ServiceOperations):
     def _end(self, reason: EndReason) -> None:
         self.wipe()
         self._end_reason = reason
+        self._end_reason_until = self._clock() + self._config.end_message_s
         if self._next_catalogue is not None:
             (self._catalogue,) = self._next_catalogue
             self._next_catalogue = None
@@ -262,6 +266,13 @@ class Session(ServiceOperations):
         else:
             self._step = Step.ATTRACT if self._catalogue is not None else Step.OUT_OF_SERVICE
         self._changed()
+
+    def _forget_end_message(self) -> None:
+        """The last session's end message is for the one who just left: it goes after a while or at
+        the next resident's tap, but not while their card is still in the reader (take it first)."""
+        if self._end_reason is not None and not self._card_in_reader:
+            self._end_reason = None
+            self._changed()
 
     def wipe(self) -> None:
         """Forget everything this resident's session held. Results of pending operations are dropped."""
@@ -279,6 +290,8 @@ class Session(ServiceOperations):
             raise ValueError(f"unknown language {language!r}")
         self._activity()
         self._language = language
+        if self._step is Step.ATTRACT:
+            self._forget_end_message()
         self._changed()
 
     def set_mode(self, mode: Mode | str) -> None:
@@ -289,6 +302,8 @@ class Session(ServiceOperations):
         first = self._page * self._page_sizes[self._mode]
         self._mode = mode
         self._page = first // self._page_sizes[mode]
+        if self._step is Step.ATTRACT:
+            self._forget_end_message()
         self._changed()
 
     # --- paging of the choose screen -------------------------------------------------------------

@@ -29,7 +29,7 @@ def broken(document: dict) -> dict:
 
 
 def test_broken_catalogue_keeps_the_last_good_one_and_no_copy_means_out_of_service(
-    qtbot, tmp_path, file_keyring
+    qtbot, tmp_path, file_keyring, input_engines  # librime's first compile outside the timed waits
 ):
     catalog = tmp_path / "catalog.json"
     good = json.loads(DEMO.read_text(encoding="utf-8"))

@@ -180,3 +180,24 @@ def test_maintenance_asks_for_the_technician_pin_when_one_is_set(qtbot, tmp_path
     kit.session.card_removed()
     kit.session.card_inserted(TECHNICIAN)
     assert not visible("maintenance.exit")  # a new insertion asks again
+
+
+def test_touch_buttons_take_no_keyboard_focus_so_a_scanners_enter_taps_nothing(kiosk_ui):
+    k = kiosk_ui
+    for where in walk_to_every_screen(k):
+        if where == "editor":
+            break
+    QApplication.processEvents()
+    focused = [b.objectName() for b in k.window.findChildren(QAbstractButton) if b.isVisible() and b.hasFocus()]
+    assert focused == [], "a touch button holds the keyboard focus"
+    target = QApplication.focusWidget() or k.window
+    for key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(target, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier))
+        QApplication.processEvents()
+    assert k.view.language == "zh"
+    assert k.view.step is Step.FORM
+    assert all(
+        b.focusPolicy() == Qt.FocusPolicy.NoFocus for b in k.window.findChildren(QAbstractButton) if b.isVisible()
+    )
+    assert k.button("bar.language").accessibleName()  # still named for a screen reader

@@ -137,9 +137,15 @@ def test_rating_a_finished_case(kiosk_ui):
     k.tap("attract.start")
     k.tap("identify.without_card")
     k.tap("service:rating.satisfaction")
+    k.wait_step(Step.FORM)
+    assert k.text_of("title") == "满意度评价"
     enter_reference(k, "C9000003")
     k.tap("nav.next")
     k.wait_step(Step.RESULT)
+    assert k.text_of("title") == "满意度评价"  # the rating's own title, not the progress query's
+    k.tap("bar.language")
+    k.wait(lambda: k.view.language == "en")
+    k.wait(lambda: k.text_of("title") == "Satisfaction rating")
     k.tap("rate:5")
     k.wait(lambda: k.view.outcome.rated_stars == 5)
     assert k.has_button("nav.done")
@@ -259,3 +265,17 @@ def _label_visible(k: KioskDriver, name: str) -> bool:
     from PySide6.QtWidgets import QLabel
 
     return any(w.isVisible() for w in k.window.findChildren(QLabel, name))
+
+
+def test_next_on_an_empty_form_opens_the_first_field_that_needs_a_value(kiosk_ui):
+    k = kiosk_ui
+    k.tap("attract.start")
+    k.tap("identify.without_card")
+    k.tap("service:repair.public_area")
+    k.wait_step(Step.FORM)
+    assert k.window.current_screen().editing is None  # several fields to fill: the list first
+    k.tap("nav.next")
+    first = next(f for f in k.view.fields if f.required and not f.has_value)
+    k.wait(lambda: k.window.current_screen().editing == first.id)
+    assert first.error_key is not None and k.view.step is Step.FORM
+    assert k.text_of(f"error:{first.id}")  # its editor says what is missing

@@ -72,3 +72,50 @@ def test_every_maintenance_control_is_named_and_big_enough(kiosk_ui):
     for b in buttons:
         assert b.accessibleName(), b.objectName()
         assert b.width() >= 60 and b.height() >= 60, (b.objectName(), b.size())
+
+
+def maintenance_button_places(k) -> dict[str, tuple[int, int, int, int]]:
+    from PySide6.QtWidgets import QApplication, QPushButton
+
+    QApplication.processEvents()
+    places = {}
+    for b in k.window.findChildren(QPushButton):
+        if b.isVisible() and b.objectName().startswith("maintenance."):
+            at = b.mapTo(k.window, b.rect().topLeft())
+            places[b.objectName()] = (at.x(), at.y(), b.width(), b.height())
+    return places
+
+
+def test_an_actions_outcome_moves_no_button(kiosk_ui):
+    k = kiosk_ui
+    open_maintenance(k)
+    k.wait(lambda: k.button("maintenance.test_page").isEnabled())
+    before = maintenance_button_places(k)
+    assert "maintenance.sync" in before
+    k.tap("maintenance.test_page")
+    k.wait(lambda: "测试页" in k.text_of("maintenance.outcome_text"))
+    k.wait(lambda: k.button("maintenance.test_page").isEnabled())
+    assert maintenance_button_places(k) == before  # the next tap lands where the finger aims
+
+
+def test_a_devices_last_error_is_shown_in_the_screens_language(kiosk_ui):
+    k = kiosk_ui
+    open_maintenance(k)
+    k.terminal.printer.load().set_state(PrinterState.PAPER_OUT)
+    k.wait(lambda: k.button("maintenance.test_page").isEnabled())
+    k.tap("maintenance.test_page")
+    words = k.terminal.window.maintenance
+    k.wait(lambda: words.t("error.printer_paper_out") in k.text_of("maintenance.device.printer"))
+    shown = k.text_of("maintenance.device.printer")
+    assert "PaperOut" not in shown and "simulated" not in shown  # no raw exception text in the zh screen
+
+
+def test_an_unknown_device_error_is_a_generic_translated_line_with_its_type(kiosk_ui):
+    k = kiosk_ui
+    open_maintenance(k)
+    k.terminal.health.record_error("printer", "WeirdFault: the detail says /dev/usb/lp0")
+    k.wait(lambda: k.button("maintenance.refresh").isEnabled())
+    k.tap("maintenance.refresh")
+    k.wait(lambda: "WeirdFault" in k.text_of("maintenance.device.printer"))
+    shown = k.text_of("maintenance.device.printer")
+    assert "设备错误" in shown and "/dev/usb" not in shown

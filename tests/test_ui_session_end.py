@@ -84,3 +84,50 @@ def test_unreadable_card_says_why_with_a_way_forward(kiosk_ui):
     k.wait(lambda: k.view.error is not None)
     assert k.text_of("error_text") == "这张卡已过期。"
     assert k.has_button("way.ticket") and k.has_button("way.call_staff")
+
+
+def finish_with_a_ticket(k) -> None:
+    k.tap("bar.help")
+    k.wait(lambda: k.view.staff_called)
+    k.tap("staff.ticket")
+    k.wait_step(Step.RESULT)
+    k.tap("nav.done")
+    k.wait_step(Step.ATTRACT)
+    assert "办理完成" in k.text_of("end_reason_text")  # said to the one who just finished
+
+
+def test_the_end_message_goes_after_a_while_so_the_next_resident_does_not_read_it(kiosk_ui):
+    k = kiosk_ui
+    finish_with_a_ticket(k)
+    k.clock.advance(k.terminal.config.session.end_message_s - 2)
+    k.session.tick()
+    assert k.view.end_reason is EndReason.FINISHED  # still there for a moment
+    k.clock.advance(3)
+    k.wait(lambda: k.view.end_reason is None)
+    k.wait(lambda: not [w for w in k.window.findChildren(object, "end_reason_text") if w.isVisible()])
+
+
+def test_the_end_message_goes_at_the_next_residents_mode_switch(kiosk_ui):
+    k = kiosk_ui
+    finish_with_a_ticket(k)
+    k.tap("attract.elder")  # the next resident, on the elder attract screen
+    k.wait(lambda: k.view.mode is Mode.ELDER)
+    assert k.view.end_reason is None
+    k.wait(lambda: not [w for w in k.window.findChildren(object, "end_reason_text") if w.isVisible()])
+
+
+def test_take_your_card_stays_while_the_card_is_in_the_reader(kiosk_ui):
+    k = kiosk_ui
+    reader = k.terminal.card_reader
+    k.tap("attract.start")
+    reader.insert("resident")
+    k.wait_step(Step.CHOOSE)
+    finish_with_a_ticket(k)
+    assert k.text_of("take_card")
+    k.clock.advance(k.terminal.config.session.end_message_s + 5)
+    k.session.tick()
+    assert k.text_of("take_card")  # the card is still in: the last step is still to take it
+    reader.remove()
+    k.wait(lambda: not k.view.card_in_reader)
+    k.session.tick()
+    k.wait(lambda: k.view.end_reason is None)

@@ -15,6 +15,9 @@ from typing import Any
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
+from drivers.card import model as _card_errors  # noqa: F401 - their error classes, for device_error_key
+from drivers.errors import DriverError
+from drivers.printer import model as _printer_errors  # noqa: F401
 from kiosk.catalogue import DataClass, FieldType
 from kiosk.local_time import human_time
 from kiosk.session_view import FieldView, OutOfServiceReason, SessionView, Step
@@ -118,11 +121,15 @@ class MaintenancePanel(QWidget):
         self._box.addStretch(1)
 
     def _actions(self) -> None:
-        if self._outcome is not None:
-            role, text = self._outcome
-            frame, box = panel(role, "maintenance.outcome")
-            box.addWidget(label(text, name="maintenance.outcome_text"))
-            self._box.addWidget(frame)
+        # the outcome's line has its room before any outcome: a message that appeared pushed every
+        # button down and the technician's next tap landed on the wrong one
+        role, text = self._outcome if self._outcome is not None else ("", "")
+        frame, box = panel(role, "maintenance.outcome")
+        box.addWidget(label(text, name="maintenance.outcome_text"))
+        body = self._theme.body_px if self._theme is not None else 20
+        spacing = self._theme.spacing_px if self._theme is not None else 8
+        frame.setFixedHeight(body * 3 + spacing * 2)  # two lines of text and the panel's padding
+        self._box.addWidget(frame)
         # found walking: back at the terminal, the technician could not tell whether it was paused
         paused = self._view is not None and self._view.step is Step.OUT_OF_SERVICE
         state = label(
@@ -211,7 +218,7 @@ class MaintenancePanel(QWidget):
                 errors=dict(device.counters).get("errors", 0),
             )
             if device.last_error:
-                text += " — " + device.last_error
+                text += " — " + self._device_error_text(device.last_error)
             box.addWidget(label(text, name=f"maintenance.device.{device.device}"))
         if report.outbox_problem:
             box.addWidget(
@@ -243,6 +250,15 @@ class MaintenancePanel(QWidget):
         box.addWidget(label(beat, name="maintenance.last_beat"))
         box.addStretch(1)
         return frame
+
+    def _device_error_text(self, last_error: str) -> str:
+        """The health board keeps "Type: technician detail" (English, also for the hub's heartbeat):
+        the screen says a known type in its own language, an unknown one as "device error" + type."""
+        kind = last_error.split(":", 1)[0].strip()
+        key = device_error_key(kind)
+        if key is not None and self._view is not None and self._words.has(self._view.language, key):
+            return self.t(key)
+        return self.t("maintenance.device_error", type=kind)
 
     def _state_text(self, state: str) -> str:
         assert self._view is not None
@@ -358,3 +374,14 @@ class MaintenancePanel(QWidget):
             )
             log.warning("wrong technician PIN", extra={"tries": self._tries})
         self._rerender()
+
+
+def device_error_key(type_name: str) -> str | None:
+    """The message key of the driver error class called `type_name`, or None for an unknown one."""
+    pending = [DriverError]
+    while pending:
+        cls = pending.pop()
+        if cls.__name__ == type_name:
+            return cls.message_key
+        pending.extend(cls.__subclasses__())
+    return None

@@ -41,7 +41,9 @@ def button(
     if role:
         b.setProperty("role", role)
     b.setEnabled(enabled)
-    b.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    # no keyboard focus: a touch button with the focus ring took a barcode scanner's Enter (or a
+    # physical Space) and toggled the language; the accessible name still reaches a screen reader
+    b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     b.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
     if on_tap is not None:
         b.clicked.connect(lambda _checked=False: on_tap())

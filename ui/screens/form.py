@@ -30,6 +30,7 @@ class FormScreen(Screen):
         self._advance_after: str | None = None
         self.today = date.today
         self._first_error: tuple[QWidget, QWidget] | None = None
+        self._open_refused = False  # "next" was tapped: open the first field the session refused
 
     def build(self, view: SessionView) -> None:
         service_id = view.service.id if view.service else None
@@ -42,6 +43,12 @@ class FormScreen(Screen):
         if self._advance_after is not None:
             self.editing = self._next_empty(view, self._advance_after)
             self._advance_after = None
+        if self._open_refused:
+            # a marked list only said what was missing; its editor open is one tap less and in view
+            self._open_refused = False
+            refused = next((f for f in view.fields if f.error_key and not f.locked), None)
+            if refused is not None:
+                self.editing = refused.id
         self.editor = None
         field = next((f for f in view.fields if f.id == self.editing), None)
         if field is not None:
@@ -87,8 +94,14 @@ class FormScreen(Screen):
         box.addStretch(1)
         self.scroll(content)
         self.action_row(
-            self.primary(self.t("nav.next"), self.session.next, "nav.next", enabled=not view.busy)
+            self.primary(self.t("nav.next"), self._next, "nav.next", enabled=not view.busy)
         )
+
+    def _next(self) -> None:
+        self._open_refused = True
+        self.session.next()
+        if self.session.step is not Step.FORM:  # accepted: nothing to open when the form returns
+            self._open_refused = False
 
     @property
     def nav_hidden(self) -> bool:

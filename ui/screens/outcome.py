@@ -161,7 +161,10 @@ class ResultScreen(OutcomeScreen):
         self.print_state(outcome, "result.printed")
 
     def _cases(self, view: SessionView, outcome: Outcome) -> None:
-        self.title(self.t("result.query.title"))
+        if outcome.kind is ServiceKind.RATING:  # the rating shares this screen, not its title
+            self.title(view.service.title if view.service else self.t("result.rate.title"))
+        else:
+            self.title(self.t("result.query.title"))
         titles = dict(outcome.case_titles)
         rateable = [c for c in outcome.cases if c.can_rate] if outcome.can_rate else []
         # the rating first, above the list: found by walking, a prompt under a long list of cases

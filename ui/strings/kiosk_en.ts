@@ -756,6 +756,10 @@
         <translation>Not ready yet: the queue and printer are still starting. Try again in a moment.</translation>
     </message>
     <message>
+        <source>maintenance.device_error</source>
+        <translation>Device error ({type})</translation>
+    </message>
+    <message>
         <source>maintenance.never</source>
         <translation>never</translation>
     </message>
@@ -785,7 +789,7 @@
     </message>
     <message>
         <source>maintenance.last_sync</source>
-        <translation>Last successful sync: {at}</translation>
+        <translation>Last batch of pending items the hub answered: {at}</translation>
     </message>
     <message>
         <source>maintenance.last_beat</source>

@@ -756,6 +756,10 @@
         <translation>尚未就绪：队列和打印机仍在启动，请稍后再试。</translation>
     </message>
     <message>
+        <source>maintenance.device_error</source>
+        <translation>设备错误（{type}）</translation>
+    </message>
+    <message>
         <source>maintenance.never</source>
         <translation>从未</translation>
     </message>
@@ -785,7 +789,7 @@
     </message>
     <message>
         <source>maintenance.last_sync</source>
-        <translation>上次成功同步：{at}</translation>
+        <translation>上次发送待发事项并获中心答复：{at}</translation>
     </message>
     <message>
         <source>maintenance.last_beat</source>
