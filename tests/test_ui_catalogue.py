@@ -10,7 +10,7 @@ from pathlib import Path
 from hub.testing import start_hub
 from kiosk.catalogue_store import CatalogueStore
 from kiosk.session_view import Step
-from tests.fixtures.kiosk_ui import start_kiosk, stop_kiosk
+from tests.fixtures.kiosk_ui import START_WAIT_MS, start_kiosk, stop_kiosk
 
 DEMO = Path(__file__).resolve().parents[1] / "hub" / "data" / "demo_catalog.json"
 
@@ -38,7 +38,7 @@ def test_broken_catalogue_keeps_the_last_good_one_and_no_copy_means_out_of_servi
     try:
         k = start_kiosk(qtbot, tmp_path, hub, file_keyring)
         try:
-            k.wait_step(Step.ATTRACT)
+            k.wait_step(Step.ATTRACT, timeout=START_WAIT_MS)
             version = k.view.catalog_version
             publish(catalog, broken(good))
             k.terminal.refresh_catalogue()
