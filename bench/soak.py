@@ -22,12 +22,14 @@ Usage: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/soak.py [--sessions 1000
 from __future__ import annotations
 
 import argparse
+import ctypes
 import gc
 import os
 import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,9 +71,34 @@ def open_fds() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
-def figures() -> tuple[int, int, int]:
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost",
+    )]
+
+
+_libc = ctypes.CDLL(None)
+_libc.mallinfo2.restype = _MallInfo2
+
+
+def heap_in_use_kib() -> int:
+    """Bytes glibc's malloc has handed out and not had back (all arenas, mmapped blocks included):
+    grows with a native leak, not with fragmentation (freed memory a process keeps)."""
+    info = _libc.mallinfo2()
+    return (info.uordblks + info.hblkhd) // 1024
+
+
+def trim() -> None:
+    """Give freed heap pages back to the system (glibc keeps them for reuse otherwise)."""
+    _libc.malloc_trim(0)
+
+
+def figures() -> tuple[int, int, int, int, int]:
+    """RSS, RSS after malloc_trim, native heap in use, open fds, threads (all in KiB or counts)."""
     gc.collect()
-    return rss_kib(), open_fds(), os_threads()
+    before = rss_kib()
+    trim()
+    return before, rss_kib(), heap_in_use_kib(), open_fds(), os_threads()
 
 
 class Soak:
@@ -96,12 +123,18 @@ class Soak:
                 raise RuntimeError(f"soak: timed out waiting for {what} (step {view.step}, error {view.error})")
         self.app.processEvents()
 
+    def printed(self) -> bool:
+        # the session's own outcome, not its view: a view is a whole masked snapshot of the session
+        # (~0.2 ms), and the wait asks after every event
+        outcome = self.s._outcome
+        return outcome is not None and outcome.printed is not None
+
     def at(self, step) -> None:
-        self.wait(lambda: self.s.view.step is step, f"step {step.name}")
+        self.wait(lambda: self.s.step is step, f"step {step.name}")
 
     def card_in(self) -> None:
         self.t.card_reader.insert("resident")
-        self.wait(lambda: self.s.view.step is self.Step.CHOOSE, "the card read")
+        self.wait(lambda: self.s.step is self.Step.CHOOSE, "the card read")
 
     def card_out(self) -> None:
         self.t.card_reader.remove()
@@ -122,7 +155,7 @@ class Soak:
         self.at(self.Step.REVIEW)
         s.next()
         self.at(self.Step.RECEIPT)
-        self.wait(lambda: s.view.outcome.printed is not None, "the receipt printed")
+        self.wait(self.printed, "the receipt printed")
         self.card_out()
         s.done()
         self.at(self.Step.ATTRACT)
@@ -149,7 +182,7 @@ class Soak:
         s = self.s
         self.without_card("ticket.window")
         self.at(self.Step.RESULT)
-        self.wait(lambda: s.view.outcome is not None and s.view.outcome.printed is not None, "the ticket printed")
+        self.wait(self.printed, "the ticket printed")
         s.done()
         self.at(self.Step.ATTRACT)
 
@@ -175,20 +208,68 @@ class Soak:
         self.card_out()
         self.at(self.Step.ATTRACT)
 
-    def run_one(self, n: int, rendered: bool) -> None:
-        kind = ("submit", "query", "ticket", "timeout", "card_pull")[n % 5]
+    def run_one(self, kind: str, rendered: bool, screens: bool = True) -> None:
         window = self.t.window
-        if not rendered:
+        if screens and not rendered:
             window._unsubscribe()  # the session runs on; the screens see this one only at its end
         try:
             getattr(self, kind)()
         finally:
-            if not rendered:
+            if screens and not rendered:
                 window._unsubscribe = self.s.subscribe(window.show_view)
         # app.exec() deletes widgets released with deleteLater() when control returns to the loop;
         # a driver that only calls processEvents() must ask for it, or the screens' old widgets pile up
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
         self.counts[kind] = self.counts.get(kind, 0) + 1
+
+
+KINDS = ("submit", "query", "ticket", "timeout", "card_pull")
+
+
+def mb(kib: int) -> str:
+    return f"{kib / 1024:.1f}"
+
+
+def line(label: str, now: tuple[int, ...], base: tuple[int, ...] | None) -> str:
+    rss, trimmed, heap, fds, threads = now
+    text = f"{label}: RSS {mb(rss)} MB, after malloc_trim {mb(trimmed)} MB, malloc in use {mb(heap)} MB, fds {fds}, threads {threads}"
+    if base is not None:
+        text += (
+            f" (since baseline: RSS {(rss - base[0]) / 1024:+.1f}, trimmed {(trimmed - base[1]) / 1024:+.1f},"
+            f" in use {(heap - base[2]) / 1024:+.1f} MB, fds {fds - base[3]:+d}, threads {threads - base[4]:+d})"
+        )
+    return text
+
+
+def census() -> Counter:
+    """Live Python objects by type, and the Qt widgets and objects that exist (QObjects found
+    from the top-level widgets down): what a leak of objects would show."""
+    from PySide6.QtCore import QObject
+    from PySide6.QtWidgets import QApplication
+
+    gc.collect()
+    counts = Counter()
+    for o in gc.get_objects():
+        name = type(o).__qualname__
+        counts[name] += 1
+        if name == "_Job":
+            counts["_Job:" + getattr(getattr(o, "_fn", None), "__qualname__", "?")] += 1
+    counts["<Qt widgets>"] = len(QApplication.allWidgets())
+    counts["<Qt objects under top-level widgets>"] = sum(
+        len(w.findChildren(QObject)) for w in QApplication.topLevelWidgets()
+    )
+    return counts
+
+
+def census_growth(before: Counter, after: Counter, top: int = 12) -> str:
+    grown = sorted(((after[k] - before[k], k) for k in after if after[k] - before[k] > 0), reverse=True)[:top]
+    return ", ".join(f"{k} {d:+d}" for d, k in grown) or "nothing grew"
+
+
+def _quiet_qt(mode, context, message: str) -> None:
+    # the offscreen platform says this at every show(); anything else still goes to stderr
+    if "propagateSizeHints" not in message:
+        sys.stderr.write(message + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -201,9 +282,23 @@ def main(argv: list[str] | None = None) -> int:
         default=25,
         help="render every Nth session through the screens (1 = all; a rendered session takes ~20x longer)",
     )
+    parser.add_argument("--kinds", default=",".join(KINDS), help="the session kinds to take in turn (default: all)")
+    parser.add_argument(
+        "--no-screens", action="store_true", help="the window never sees a session (to tell the screens' memory from the rest)"
+    )
+    parser.add_argument(
+        "--census", action="store_true", help="at each report, name the Python types and Qt objects that grew"
+    )
     args = parser.parse_args(argv)
 
+    from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
+
+    kinds = [k for k in args.kinds.split(",") if k]
+    unknown = set(kinds) - set(KINDS)
+    if unknown:
+        parser.error(f"unknown kinds {sorted(unknown)}; known: {', '.join(KINDS)}")
+    qInstallMessageHandler(_quiet_qt)
 
     from hub.__main__ import seed_demo_cases
     from hub.store import HubStore
@@ -234,37 +329,42 @@ def main(argv: list[str] | None = None) -> int:
         terminal.window.resize(1920, 1080)
         terminal.window.show()
         soak = Soak(terminal, app, clock)
-        soak.wait(lambda: soak.s.view.step is soak.Step.ATTRACT and terminal.background is not None, "the attract screen")
+        soak.wait(lambda: soak.s.step is soak.Step.ATTRACT and terminal.background is not None, "the attract screen")
         printed = config.data_dir / "printed"
         start = time.monotonic()
+        if args.no_screens:
+            terminal.window._unsubscribe()
         try:
-            print(f"start: RSS {rss_kib() / 1024:.1f} MB, fds {open_fds()}, threads {os_threads()} (Python: {threading.active_count()})")
+            print(line("start", figures(), None), f"(Python threads {threading.active_count()})", flush=True)
             base = None
+            warmup = min(WARMUP, args.sessions, args.report_every)
             for n in range(1, args.sessions + 1):
-                soak.run_one(n, rendered=n % args.render_every == 0)
+                rendered = args.render_every > 0 and n % args.render_every == 0
+                soak.run_one(kinds[n % len(kinds)], rendered, screens=not args.no_screens)
                 if n % 500 == 0:
                     # the simulated printer keeps every job on disk; a real one hands it out on paper
                     for job in printed.glob("*"):
                         job.unlink()
-                if n == min(WARMUP, args.sessions, args.report_every):
+                if n == warmup:
                     base = figures()
-                    print(f"after {n} warm-up sessions (baseline): RSS {base[0] / 1024:.1f} MB, fds {base[1]}, threads {base[2]}")
-                if base is not None and (n % args.report_every == 0 or n == args.sessions):
-                    rss, fds, threads = figures()
+                    print(line(f"after {n} warm-up sessions (baseline)", base, None), flush=True)
+                    counted = census() if args.census else None
+                elif base is not None and (n % args.report_every == 0 or n == args.sessions):
                     rate = n / (time.monotonic() - start)
-                    print(
-                        f"{n:>7} sessions: RSS {rss / 1024:.1f} MB ({(rss - base[0]) / 1024:+.1f} MB), fds {fds} ({fds - base[1]:+d}),"
-                        f" threads {threads} ({threads - base[2]:+d}), outbox depth {terminal.outbox.stats().depth},"
-                        f" {rate:.0f} sessions/s",
-                        flush=True,
-                    )
-            rss, fds, threads = figures()
+                    depth = terminal.outbox.stats().depth
+                    print(f"{line(f'{n:>7} sessions', figures(), base)}, outbox depth {depth}, {rate:.1f} sessions/s", flush=True)
+                    if counted is not None:
+                        now = census()
+                        print(f"         grew since the last report: {census_growth(counted, now)}", flush=True)
+                        counted = now
+            end = figures()
+            rendered_count = args.sessions // args.render_every if args.render_every > 0 and not args.no_screens else 0
             print(
                 f"end: {args.sessions} sessions in {time.monotonic() - start:.0f} s ({soak.counts},"
-                f" {args.sessions // args.render_every} of them rendered through the screens);"
-                f" RSS growth after warm-up {(rss - base[0]) / 1024:+.1f} MB (goal <= 5 MB),"
-                f" fds {fds - base[1]:+d}, threads {threads - base[2]:+d} (goal 0)"
+                f" {rendered_count} of them rendered through the screens, the window shown each one's end"
+                f"{' never' if args.no_screens else ''}); load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
             )
+            print(line("end", end, base), "goal: RSS <= +5 MB, fds and threads +0", flush=True)
         finally:
             terminal.shutdown()
             terminal.window.allow_close()
