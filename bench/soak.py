@@ -88,17 +88,34 @@ def heap_in_use_kib() -> int:
     return (info.uordblks + info.hblkhd) // 1024
 
 
+def _sqlite() -> ctypes.CDLL | None:
+    try:
+        lib = ctypes.CDLL("libsqlite3.so.0")  # the library Python's sqlite3 module is linked to here
+    except OSError:
+        return None
+    lib.sqlite3_memory_used.restype = ctypes.c_int64
+    return lib
+
+
+_sqlite_lib = _sqlite()
+
+
+def sqlite_kib() -> int:
+    """What SQLite holds (page caches and statements of every connection in the process)."""
+    return _sqlite_lib.sqlite3_memory_used() // 1024 if _sqlite_lib is not None else 0
+
+
 def trim() -> None:
     """Give freed heap pages back to the system (glibc keeps them for reuse otherwise)."""
     _libc.malloc_trim(0)
 
 
-def figures() -> tuple[int, int, int, int, int]:
-    """RSS, RSS after malloc_trim, native heap in use, open fds, threads (all in KiB or counts)."""
+def figures() -> tuple[int, int, int, int, int, int]:
+    """RSS, RSS after malloc_trim, native heap in use, SQLite's part of it (KiB), open fds, threads."""
     gc.collect()
     before = rss_kib()
     trim()
-    return before, rss_kib(), heap_in_use_kib(), open_fds(), os_threads()
+    return before, rss_kib(), heap_in_use_kib(), sqlite_kib(), open_fds(), os_threads()
 
 
 class Soak:
@@ -231,12 +248,16 @@ def mb(kib: int) -> str:
 
 
 def line(label: str, now: tuple[int, ...], base: tuple[int, ...] | None) -> str:
-    rss, trimmed, heap, fds, threads = now
-    text = f"{label}: RSS {mb(rss)} MB, after malloc_trim {mb(trimmed)} MB, malloc in use {mb(heap)} MB, fds {fds}, threads {threads}"
+    rss, trimmed, heap, sql, fds, threads = now
+    text = (
+        f"{label}: RSS {mb(rss)} MB, after malloc_trim {mb(trimmed)} MB, malloc in use {mb(heap)} MB"
+        f" (SQLite {mb(sql)} MB), fds {fds}, threads {threads}"
+    )
     if base is not None:
         text += (
             f" (since baseline: RSS {(rss - base[0]) / 1024:+.1f}, trimmed {(trimmed - base[1]) / 1024:+.1f},"
-            f" in use {(heap - base[2]) / 1024:+.1f} MB, fds {fds - base[3]:+d}, threads {threads - base[4]:+d})"
+            f" in use {(heap - base[2]) / 1024:+.1f}, SQLite {(sql - base[3]) / 1024:+.1f} MB,"
+            f" fds {fds - base[4]:+d}, threads {threads - base[5]:+d})"
         )
     return text
 
@@ -338,7 +359,10 @@ def main(argv: list[str] | None = None) -> int:
             print(line("start", figures(), None), f"(Python threads {threading.active_count()})", flush=True)
             base = None
             warmup = min(WARMUP, args.sessions, args.report_every)
-            for n in range(1, args.sessions + 1):
+            counted = None
+
+            def soak_one(n: int) -> None:
+                nonlocal base, counted
                 rendered = args.render_every > 0 and n % args.render_every == 0
                 soak.run_one(kinds[n % len(kinds)], rendered, screens=not args.no_screens)
                 if n % 500 == 0:
@@ -352,15 +376,24 @@ def main(argv: list[str] | None = None) -> int:
                 elif base is not None and (n % args.report_every == 0 or n == args.sessions):
                     rate = n / (time.monotonic() - start)
                     depth = terminal.outbox.stats().depth
-                    print(f"{line(f'{n:>7} sessions', figures(), base)}, outbox depth {depth}, {rate:.1f} sessions/s", flush=True)
+                    load = os.getloadavg()[0]
+                    print(f"{line(f'{n:>7} sessions', figures(), base)}, outbox depth {depth}, {rate:.1f} sessions/s, load {load:.1f}", flush=True)
                     if counted is not None:
                         now = census()
                         print(f"         grew since the last report: {census_growth(counted, now)}", flush=True)
                         counted = now
+
+            done = 0
+            try:
+                for n in range(1, args.sessions + 1):
+                    soak_one(n)
+                    done = n
+            except KeyboardInterrupt:  # Ctrl+C / SIGINT: stop here and print the end figures
+                print(f"stopped after {done} sessions", flush=True)
             end = figures()
-            rendered_count = args.sessions // args.render_every if args.render_every > 0 and not args.no_screens else 0
+            rendered_count = done // args.render_every if args.render_every > 0 and not args.no_screens else 0
             print(
-                f"end: {args.sessions} sessions in {time.monotonic() - start:.0f} s ({soak.counts},"
+                f"end: {done} sessions in {time.monotonic() - start:.0f} s ({soak.counts},"
                 f" {rendered_count} of them rendered through the screens, the window shown each one's end"
                 f"{' never' if args.no_screens else ''}); load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
             )
