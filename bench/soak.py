@@ -29,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+import tracemalloc
 from collections import Counter
 from pathlib import Path
 
@@ -128,9 +129,11 @@ class Soak:
         self.clock = clock
         self.Step = Step
         self.counts: dict[str, int] = {}
+        self.waited: dict[str, float] = {}  # seconds spent waiting, by what was waited for
 
     def wait(self, condition, what: str, timeout_s: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout_s
+        began = time.monotonic()
+        deadline = began + timeout_s
         while not condition():
             # sleeps until an event comes (a worker's result is one), at most 50 ms: no busy polling
             # that would take the CPU from the workers the soak waits for
@@ -139,6 +142,7 @@ class Soak:
                 view = self.s.view
                 raise RuntimeError(f"soak: timed out waiting for {what} (step {view.step}, error {view.error})")
         self.app.processEvents()
+        self.waited[what] = self.waited.get(what, 0.0) + time.monotonic() - began
 
     def printed(self) -> bool:
         # the session's own outcome, not its view: a view is a whole masked snapshot of the session
@@ -310,6 +314,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--census", action="store_true", help="at each report, name the Python types and Qt objects that grew"
     )
+    parser.add_argument(
+        "--idle-minutes",
+        type=float,
+        default=0.0,
+        help="first sit idle this long (no sessions; the workers, heartbeat and timers run) and report each"
+        " minute: tells growth with time from growth with sessions",
+    )
+    parser.add_argument(
+        "--tracemalloc", action="store_true", help="at each report, name the source lines whose Python allocations grew"
+    )
+    parser.add_argument(
+        "--pixmap-cache-kib", type=int, default=0, help="set QPixmapCache's limit (Qt's default: 10240 KiB)"
+    )
     args = parser.parse_args(argv)
 
     from PySide6.QtCore import qInstallMessageHandler
@@ -329,6 +346,10 @@ def main(argv: list[str] | None = None) -> int:
     from ui.app import build_terminal
 
     app = QApplication([])
+    if args.pixmap_cache_kib > 0:
+        from PySide6.QtGui import QPixmapCache
+
+        QPixmapCache.setCacheLimit(args.pixmap_cache_kib)
     with tempfile.TemporaryDirectory(prefix="soak-") as tmp:
         folder = Path(tmp)
         keyring = f"file:{folder / 'keyring.cfg'}"
@@ -360,6 +381,16 @@ def main(argv: list[str] | None = None) -> int:
             base = None
             warmup = min(WARMUP, args.sessions, args.report_every)
             counted = None
+            snapshots: list = []
+            if args.idle_minutes > 0:
+                idle_base = figures()
+                print(line("idle: at the start", idle_base, None), flush=True)
+                for minute in range(1, int(args.idle_minutes) + 1):
+                    until = time.monotonic() + 60
+                    while time.monotonic() < until:
+                        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 200)
+                    print(line(f"idle: after {minute} min", figures(), idle_base), flush=True)
+                start = time.monotonic()
 
             def soak_one(n: int) -> None:
                 nonlocal base, counted
@@ -373,6 +404,9 @@ def main(argv: list[str] | None = None) -> int:
                     base = figures()
                     print(line(f"after {n} warm-up sessions (baseline)", base, None), flush=True)
                     counted = census() if args.census else None
+                    if args.tracemalloc:
+                        tracemalloc.start(8)
+                        snapshots.append(tracemalloc.take_snapshot())
                 elif base is not None and (n % args.report_every == 0 or n == args.sessions):
                     rate = n / (time.monotonic() - start)
                     depth = terminal.outbox.stats().depth
@@ -382,6 +416,14 @@ def main(argv: list[str] | None = None) -> int:
                         now = census()
                         print(f"         grew since the last report: {census_growth(counted, now)}", flush=True)
                         counted = now
+                    if snapshots:
+                        snap = tracemalloc.take_snapshot()
+                        stats = snap.compare_to(snapshots[-1], "lineno")
+                        grown = sum(st.size_diff for st in stats)
+                        print(f"         Python allocations since the last report: {grown / 1024:+.0f} KiB; most:", flush=True)
+                        for st in stats[:6]:
+                            print(f"           {st.size_diff / 1024:+.1f} KiB {st.traceback[0]}", flush=True)
+                        snapshots[-1] = snap
 
             done = 0
             try:
