@@ -1,6 +1,6 @@
-"""The reference hub's own SQLite store (sqlite-utils): terminals, nonces, cases and their timelines,
-idempotency records, tickets, records issued, heartbeats (the latest per terminal) and fleet-wide
-settings (the card-hash salt).
+"""The reference hub's own SQLite store (sqlite-utils): its connection, its transactions and the
+SQLite side of the hooks in hub/store_base.py. The logic both stores share is in hub/store_cases.py
+and hub/store_terminals.py; the tables are in hub/schema.py.
 
 One connection guarded by a lock: the reference hub serves a handful of terminals, and serialising
 writes makes "the same idempotency key never creates two cases" hold without further care. WAL with
@@ -9,20 +9,13 @@ synchronous=FULL: an answer "accepted" is only sent after the case is on disk.
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import hashlib
-import hmac
 import json
 import logging
-import os
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,87 +23,43 @@ import sqlite_utils
 
 from hub.field_vault import (
     FieldVault,
-    VaultError,
     case_associated_data,
     comment_associated_data,
     default_key_path,
     protected_fields,
 )
 from hub.schema import SCHEMA_VERSION, migrate
+from hub.store_terminals import TerminalStore
+from hub.store_types import (
+    CASE_STATUSES,
+    RATEABLE_STATUSES,
+    STATUS_NOTES,
+    ItemAnswer,
+    StoreError,
+    Terminal,
+    body_digest,
+    token_digest,
+    utc_now_iso,
+)
+
+# the hub's modules and the tests take these from here, where they were first written
+__all__ = [
+    "CASE_STATUSES",
+    "RATEABLE_STATUSES",
+    "STATUS_NOTES",
+    "HubStore",
+    "ItemAnswer",
+    "StoreError",
+    "Terminal",
+    "body_digest",
+    "token_digest",
+    "utc_now_iso",
+]
 
 log = logging.getLogger(__name__)
 
-# statuses a case moves through; a resident may rate a case once it is finished
-CASE_STATUSES = ("received", "assigned", "in_progress", "resolved", "closed", "rejected")
-RATEABLE_STATUSES = ("resolved", "closed")
 
-STATUS_NOTES: dict[str, dict[str, str]] = {
-    "received": {"zh": "已受理，等待分派", "en": "Received, waiting to be assigned"},
-    "assigned": {"zh": "已分派给责任部门", "en": "Assigned to the responsible office"},
-    "in_progress": {"zh": "正在办理", "en": "Being handled"},
-    "resolved": {"zh": "已办结", "en": "Done"},
-    "closed": {"zh": "已归档", "en": "Closed"},
-    "rejected": {"zh": "不予受理", "en": "Not accepted"},
-}
-
-
-def utc_now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def body_digest(item: dict[str, Any]) -> str:
-    """A digest of a submission item that does not depend on key order or JSON spacing. The data
-    classes are left out: they describe the values, and an item queued before its terminal sent
-    classes and resent after an update is still the same submission."""
-    content = {k: v for k, v in item.items() if k != "field_classes"}
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-class StoreError(Exception):
-    """A request the store cannot carry out; `error` is the machine-readable code for the answer."""
-
-    def __init__(self, error: str, message: str, status: int) -> None:
-        super().__init__(message)
-        self.error = error
-        self.message = message
-        self.status = status
-
-
-@dataclass(frozen=True)
-class Terminal:
-    terminal_id: str
-    token_sha256: str
-    hmac_key: bytes
-    revoked: bool
-
-    def token_matches(self, token: str) -> bool:
-        return hmac.compare_digest(self.token_sha256, token_digest(token))
-
-
-@dataclass(frozen=True)
-class ItemAnswer:
-    """The answer for one submission item, as stored for its idempotency key."""
-
-    idempotency_key: str
-    status: str  # accepted | duplicate | rejected
-    case_id: str | None = None
-    reason: str | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"idempotency_key": self.idempotency_key, "status": self.status}
-        if self.case_id is not None:
-            out["case_id"] = self.case_id
-        if self.reason is not None:
-            out["reason"] = self.reason
-        return out
-
-
-class HubStore:
+class HubStore(TerminalStore):
     """The hub's state in one SQLite file. Thread-safe (one connection, one lock)."""
 
     # what the hub answers 503 storage_unavailable for (disk full, I/O error, a lock held too long)
@@ -175,21 +124,10 @@ class HubStore:
         with self._lock:
             yield self._db
 
-    # --- terminals and replay protection ------------------------------------------------------------
+    # --- the hooks of hub/store_base.py -------------------------------------------------------------
 
-    def register_terminal(self, terminal_id: str, token: str, hmac_key: bytes) -> None:
-        """Enrol (or re-enrol, replacing the old credentials) a terminal."""
-        with self._tx() as db:
-            db["terminals"].upsert(
-                {
-                    "terminal_id": terminal_id,
-                    "token_sha256": token_digest(token),
-                    "hmac_key": base64.b64encode(hmac_key).decode("ascii"),
-                    "revoked": 0,
-                    "enrolled_at": utc_now_iso(),
-                },
-                pk="terminal_id",
-            )
+    def _one_ticket_issuer(self, db: sqlite_utils.Database, day: str, prefix: str) -> None:
+        """Nothing to take: every write transaction holds the store's lock and SQLite's write lock."""
 
     def _fleet_value(self, key: str) -> str | None:
         with self._lock:
@@ -204,77 +142,6 @@ class HubStore:
                 return
         with self._tx() as db:
             db.execute(sql, [key, value, utc_now_iso()])
-
-    # --- personal values at rest ---------------------------------------------------------------------
-
-    def _seal(self, fields: dict[str, Any], associated: bytes) -> bytes:
-        if not fields:
-            return b""  # nothing to protect (an empty blob, not NULL: NULL marks a row from before v3)
-        try:
-            return self._vault.seal(fields, associated)
-        except VaultError as exc:
-            log.error("field key unavailable: %s", exc)
-            raise StoreError(
-                "key_unavailable", "the hub cannot protect personal data right now", 503
-            ) from exc
-
-    def _open(self, blob: bytes | None, associated: bytes) -> Any:
-        if not blob:
-            return None
-        try:
-            return self._vault.open(blob, associated)
-        except VaultError as exc:
-            log.error("sealed values do not open: %s", exc)
-            raise StoreError("key_unavailable", "the hub cannot open personal data right now", 503) from exc
-
-    def seal_personal(self, fields: dict[str, Any], associated: bytes) -> bytes:
-        """Seal values with the hub's field key, for other tables (hub/profiles.py). StoreError 503."""
-        return self._seal(fields, associated)
-
-    def open_personal(self, blob: bytes, associated: bytes) -> Any:
-        return self._open(blob, associated)
-
-    def fleet_card_salt(self) -> bytes:
-        """The fleet-wide salt for card hashes, made once (32 random bytes) and the same for every
-        terminal from then on, so a card's cases are found whichever terminal the resident uses."""
-        with self._tx() as db:
-            db.execute(
-                "INSERT OR IGNORE INTO fleet (key, value, created_at) VALUES ('card_hash_salt', ?, ?)",
-                [base64.b64encode(os.urandom(32)).decode("ascii"), utc_now_iso()],
-            )
-            row = db.execute("SELECT value FROM fleet WHERE key = 'card_hash_salt'").fetchone()
-        return base64.b64decode(row[0])
-
-    def revoke_terminal(self, terminal_id: str) -> None:
-        with self._tx() as db:
-            db.execute("UPDATE terminals SET revoked = 1 WHERE terminal_id = ?", [terminal_id])
-
-    def terminal(self, terminal_id: str) -> Terminal | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT terminal_id, token_sha256, hmac_key, revoked FROM terminals WHERE terminal_id = ?",
-                [terminal_id],
-            ).fetchone()
-        if row is None:
-            return None
-        return Terminal(row[0], row[1], base64.b64decode(row[2]), bool(row[3]))
-
-    def remember_nonce(self, terminal_id: str, nonce: str, window_s: float) -> bool:
-        """Record a nonce; False when this terminal used it before (a replay). Old nonces are purged:
-        a request older than the window is refused by its timestamp anyway."""
-        now = time.time()
-        with self._tx() as db:
-            if now - self._last_nonce_purge > 10:
-                self._last_nonce_purge = now
-                db.execute("DELETE FROM nonces WHERE seen_at < ?", [now - 2 * window_s])
-            try:
-                db.execute(
-                    "INSERT INTO nonces (terminal_id, nonce, seen_at) VALUES (?, ?, ?)",
-                    [terminal_id, nonce, now],
-                )
-            except sqlite3.IntegrityError:
-                return False
-        return True
 
     # --- submissions --------------------------------------------------------------------------------
 
@@ -596,63 +463,3 @@ class HubStore:
             )
             for status in statuses:
                 self._add_event(db, case_id, status, now)
-
-    # --- tickets, records, heartbeats ----------------------------------------------------------------
-
-    def issue_ticket(self, prefix: str, service_id: str, day: str) -> tuple[int, int]:
-        """The next number for `prefix` today and how many were issued before it today."""
-        with self._tx() as db:
-            last = db.execute(
-                "SELECT COALESCE(MAX(number), 0) FROM tickets WHERE day = ? AND prefix = ?", [day, prefix]
-            ).fetchone()[0]
-            db.execute(
-                "INSERT INTO tickets (day, prefix, number, service_id, issued_at) VALUES (?, ?, ?, ?, ?)",
-                [day, prefix, last + 1, service_id, utc_now_iso()],
-            )
-        return last + 1, last
-
-    def remember_record(self, record_id: str, service_id: str, terminal_id: str, issued_at: str) -> None:
-        with self._tx() as db:
-            db["records"].upsert(
-                {
-                    "record_id": record_id,
-                    "service_id": service_id,
-                    "terminal_id": terminal_id,
-                    "issued_at": issued_at,
-                },
-                pk="record_id",
-            )
-
-    def record_heartbeat(self, terminal_id: str, health: dict[str, Any]) -> None:
-        with self._tx() as db:
-            db["heartbeats"].upsert(
-                {"terminal_id": terminal_id, "received_at": utc_now_iso(), "health": json.dumps(health)},
-                pk="terminal_id",
-            )
-
-    def terminals_overview(self) -> list[dict[str, Any]]:
-        """Every enrolled terminal with its latest heartbeat (None when it never sent one), by id:
-        terminal_id, enrolled_at, revoked, heartbeat_at, health."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT t.terminal_id, t.enrolled_at, t.revoked, h.received_at, h.health"
-                " FROM terminals t LEFT JOIN heartbeats h ON h.terminal_id = t.terminal_id"
-                " ORDER BY t.terminal_id"
-            ).fetchall()
-        return [
-            {
-                "terminal_id": terminal_id,
-                "enrolled_at": enrolled_at,
-                "revoked": bool(revoked),
-                "heartbeat_at": received_at,
-                "health": None if health is None else json.loads(health),
-            }
-            for terminal_id, enrolled_at, revoked, received_at, health in rows
-        ]
-
-    def last_heartbeat(self, terminal_id: str) -> dict[str, Any] | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT received_at, health FROM heartbeats WHERE terminal_id = ?", [terminal_id]
-            ).fetchone()
-        return None if row is None else {"received_at": row[0], "health": json.loads(row[1])}

@@ -16,11 +16,8 @@ small adapter speaking the subset of sqlite-utils they use (`execute` with `?` p
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
-import os
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,21 +29,19 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from hub.field_vault import (
     FieldVault,
-    VaultError,
     case_associated_data,
     comment_associated_data,
     protected_fields,
 )
 from hub.schema import PG_MIGRATIONS
-from hub.store import (
+from hub.store_terminals import TerminalStore
+from hub.store_types import (
     CASE_STATUSES,
     RATEABLE_STATUSES,
     STATUS_NOTES,
     ItemAnswer,
     StoreError,
-    Terminal,
     body_digest,
-    token_digest,
     utc_now_iso,
 )
 
@@ -94,7 +89,7 @@ class PgDatabase:
         return _Table(self.conn, table)
 
 
-class PgHubStore:
+class PgHubStore(TerminalStore):
     """The hub's state in PostgreSQL. Thread-safe and multi-process-safe (see the module's text)."""
 
     # answered 503 storage_unavailable: the server gone or restarting, no pooled connection in time
@@ -135,37 +130,6 @@ class PgHubStore:
                 [key, value, utc_now_iso()],
             )
 
-    # --- personal values at rest (as hub.store.HubStore) --------------------------------------------
-
-    def _seal(self, fields: dict[str, Any], associated: bytes) -> bytes:
-        if not fields:
-            return b""
-        try:
-            if self._vault is None:
-                raise VaultError("no key file configured (--key-file)")
-            return self._vault.seal(fields, associated)
-        except VaultError as exc:
-            log.error("field key unavailable: %s", exc)
-            raise StoreError("key_unavailable", "the hub cannot protect personal data right now", 503) from exc
-
-    def _open(self, blob: bytes | None, associated: bytes) -> Any:
-        if not blob:
-            return None
-        try:
-            if self._vault is None:
-                raise VaultError("no key file configured (--key-file)")
-            return self._vault.open(bytes(blob), associated)
-        except VaultError as exc:
-            log.error("sealed values do not open: %s", exc)
-            raise StoreError("key_unavailable", "the hub cannot open personal data right now", 503) from exc
-
-    def seal_personal(self, fields: dict[str, Any], associated: bytes) -> bytes:
-        """Seal values with the hub's field key, for other tables (hub/profiles.py). StoreError 503."""
-        return self._seal(fields, associated)
-
-    def open_personal(self, blob: bytes, associated: bytes) -> Any:
-        return self._open(blob, associated)
-
     def seal_plain_cases(self, catalogue_classes: dict[str, dict[str, str]]) -> int:
         """Nothing to do: this store seals from its first schema on, no case was ever stored plain."""
         return 0
@@ -193,57 +157,11 @@ class PgHubStore:
         self._pool.close()
         self._side.close()
 
-    # --- terminals and replay protection ------------------------------------------------------------
+    # --- the hooks of hub/store_base.py -------------------------------------------------------------
 
-    def register_terminal(self, terminal_id: str, token: str, hmac_key: bytes) -> None:
-        with self.transaction() as db:
-            db["terminals"].upsert(
-                {
-                    "terminal_id": terminal_id,
-                    "token_sha256": token_digest(token),
-                    "hmac_key": base64.b64encode(hmac_key).decode("ascii"),
-                    "revoked": 0,
-                    "enrolled_at": utc_now_iso(),
-                },
-                pk="terminal_id",
-            )
-
-    def fleet_card_salt(self) -> bytes:
-        with self._pool.connection() as conn:
-            conn.execute(
-                "INSERT INTO fleet (key, value, created_at) VALUES ('card_hash_salt', %s, %s)"
-                " ON CONFLICT (key) DO NOTHING",
-                [base64.b64encode(os.urandom(32)).decode("ascii"), utc_now_iso()],
-            )
-            row = conn.execute("SELECT value FROM fleet WHERE key = 'card_hash_salt'").fetchone()
-        return base64.b64decode(row[0])
-
-    def revoke_terminal(self, terminal_id: str) -> None:
-        with self._pool.connection() as conn:
-            conn.execute("UPDATE terminals SET revoked = 1 WHERE terminal_id = %s", [terminal_id])
-
-    def terminal(self, terminal_id: str) -> Terminal | None:
-        with self._pool.connection() as conn:
-            row = conn.execute(
-                "SELECT terminal_id, token_sha256, hmac_key, revoked FROM terminals WHERE terminal_id = %s",
-                [terminal_id],
-            ).fetchone()
-        if row is None:
-            return None
-        return Terminal(row[0], row[1], base64.b64decode(row[2]), bool(row[3]))
-
-    def remember_nonce(self, terminal_id: str, nonce: str, window_s: float) -> bool:
-        """Record a nonce; False when any hub process saw it from this terminal before (a replay)."""
-        now = time.time()
-        with self._pool.connection() as conn:
-            if now - self._last_nonce_purge > 10:
-                self._last_nonce_purge = now
-                conn.execute("DELETE FROM nonces WHERE seen_at < %s", [now - 2 * window_s])
-            cur = conn.execute(
-                "INSERT INTO nonces (terminal_id, nonce, seen_at) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
-                [terminal_id, nonce, now],
-            )
-            return cur.rowcount == 1
+    def _one_ticket_issuer(self, db: PgDatabase, day: str, prefix: str) -> None:
+        # numbers per (day, prefix) are consecutive across processes: one issuer at a time
+        db.execute("SELECT pg_advisory_xact_lock(hashtext(?))", [f"ticket:{day}:{prefix}"])
 
     # --- submissions --------------------------------------------------------------------------------
 
@@ -506,57 +424,3 @@ class PgHubStore:
                 return
             for status in statuses:
                 self._add_event(conn, case_id, status, now)
-
-    # --- tickets, records, heartbeats ----------------------------------------------------------------
-
-    def issue_ticket(self, prefix: str, service_id: str, day: str) -> tuple[int, int]:
-        with self._pool.connection() as conn:
-            # numbers per (day, prefix) are consecutive across processes: one issuer at a time
-            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"ticket:{day}:{prefix}"])
-            last = conn.execute(
-                "SELECT COALESCE(MAX(number), 0) FROM tickets WHERE day = %s AND prefix = %s", [day, prefix]
-            ).fetchone()[0]
-            conn.execute(
-                "INSERT INTO tickets (day, prefix, number, service_id, issued_at) VALUES (%s, %s, %s, %s, %s)",
-                [day, prefix, last + 1, service_id, utc_now_iso()],
-            )
-        return last + 1, last
-
-    def remember_record(self, record_id: str, service_id: str, terminal_id: str, issued_at: str) -> None:
-        with self.transaction() as db:
-            db["records"].upsert(
-                {"record_id": record_id, "service_id": service_id, "terminal_id": terminal_id, "issued_at": issued_at},
-                pk="record_id",
-            )
-
-    def record_heartbeat(self, terminal_id: str, health: dict[str, Any]) -> None:
-        with self.transaction() as db:
-            db["heartbeats"].upsert(
-                {"terminal_id": terminal_id, "received_at": utc_now_iso(), "health": json.dumps(health)},
-                pk="terminal_id",
-            )
-
-    def terminals_overview(self) -> list[dict[str, Any]]:
-        with self._pool.connection() as conn:
-            rows = conn.execute(
-                "SELECT t.terminal_id, t.enrolled_at, t.revoked, h.received_at, h.health"
-                " FROM terminals t LEFT JOIN heartbeats h ON h.terminal_id = t.terminal_id"
-                " ORDER BY t.terminal_id"
-            ).fetchall()
-        return [
-            {
-                "terminal_id": terminal_id,
-                "enrolled_at": enrolled_at,
-                "revoked": bool(revoked),
-                "heartbeat_at": received_at,
-                "health": None if health is None else json.loads(health),
-            }
-            for terminal_id, enrolled_at, revoked, received_at, health in rows
-        ]
-
-    def last_heartbeat(self, terminal_id: str) -> dict[str, Any] | None:
-        with self._pool.connection() as conn:
-            row = conn.execute(
-                "SELECT received_at, health FROM heartbeats WHERE terminal_id = %s", [terminal_id]
-            ).fetchone()
-        return None if row is None else {"received_at": row[0], "health": json.loads(row[1])}
