@@ -63,7 +63,8 @@ class StoreBase:
         raise NotImplementedError
 
     def _item_savepoint(self, db: Db) -> contextlib.AbstractContextManager[Any]:
-        """A savepoint for one item: rolled back to when the block raises, then the error goes on."""
+        """A savepoint for one item: rolled back to when the block raises one of `unstorable_errors`
+        (the error then goes on, and the item alone is rejected)."""
         raise NotImplementedError
 
     def _new_case(self, db: Db, row: dict[str, Any]) -> str | None:
