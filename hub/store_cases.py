@@ -170,6 +170,13 @@ class CaseStore(StoreBase):
         rows = rows_as_dicts(db.execute(_CASE_ROW + _BY_REF + (self.row_lock if lock else ""), [ref, ref]))
         return rows[0] if rows else None
 
+    def _case_to_change(self, db: Db, ref: str) -> dict[str, Any]:
+        """The case a transaction is about to change, its row locked; StoreError 404 when unknown."""
+        row = self._find_case_row(db, ref, lock=True)
+        if row is None:
+            raise StoreError("not_found", "no such case", 404)
+        return row
+
     @staticmethod
     def _case_json(db: Db, row: dict[str, Any]) -> dict[str, Any]:
         events = db.execute(
@@ -242,9 +249,7 @@ class CaseStore(StoreBase):
         if status not in CASE_STATUSES:
             raise StoreError("invalid_status", f"status must be one of {', '.join(CASE_STATUSES)}", 422)
         with self.transaction() as db:
-            row = self._find_case_row(db, ref, lock=True)
-            if row is None:
-                raise StoreError("not_found", "no such case", 404)
+            row = self._case_to_change(db, ref)
             db.execute("UPDATE cases SET status = ? WHERE case_id = ?", [status, row["case_id"]])
             self._add_event(db, row["case_id"], status, utc_now_iso(), note, notes)
             return self._case_json(db, {**row, "status": status})
@@ -252,9 +257,7 @@ class CaseStore(StoreBase):
     def rate_case(self, ref: str, stars: int, comment: str) -> dict[str, Any]:
         """Record a rating once, for a finished case. Raises StoreError (404, 409)."""
         with self.transaction() as db:
-            row = self._find_case_row(db, ref, lock=True)
-            if row is None:
-                raise StoreError("not_found", "no such case", 404)
+            row = self._case_to_change(db, ref)
             if row["status"] not in RATEABLE_STATUSES:
                 raise StoreError("not_finished", "only a resolved or closed case can be rated", 409)
             if row["rating"] is not None:
