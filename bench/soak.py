@@ -16,6 +16,13 @@ Every `--render-every`-th session (default 25) goes through the screens as well:
 its widgets for each view, which costs ~1 s a session on a loaded 2-core machine, so 100,000 rendered
 sessions would take a day. In between, the window is unsubscribed for the session and sees its end.
 
+Each report gives RSS, RSS after gc + malloc_trim(0) (what is only freed memory glibc keeps goes),
+malloc's bytes in use (mallinfo2: grows with a native leak, not with fragmentation), SQLite's own
+share of it (sqlite3_memory_used: page caches), open fds and threads. Switches to find a leak:
+`--kinds` (one kind of session), `--no-screens`, `--render-every 0`, `--idle-minutes` (growth with
+time or with sessions?), `--census` (Python types and Qt objects that grew), `--tracemalloc`,
+`--pixmap-cache-kib`. Ctrl+C (SIGINT) or SIGTERM stops it and still prints the end figures.
+
 Usage: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/soak.py [--sessions 100000] [--report-every 10000]
 """
 
@@ -25,6 +32,7 @@ import argparse
 import ctypes
 import gc
 import os
+import signal
 import sys
 import tempfile
 import threading
@@ -328,6 +336,10 @@ def main(argv: list[str] | None = None) -> int:
         "--pixmap-cache-kib", type=int, default=0, help="set QPixmapCache's limit (Qt's default: 10240 KiB)"
     )
     args = parser.parse_args(argv)
+    # a shell starts a background job with SIGINT ignored, and Python keeps it so: stop on SIGINT and
+    # SIGTERM either way, through the KeyboardInterrupt that prints the end figures
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
