@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.input_engines.loader import INPUT_ENGINES, InputEngines
 from ui.editor_fit import KEY_GAP_PX
+from ui.input_engines.loader import INPUT_ENGINES, InputEngines
 from ui.text_buffer import TextBuffer
 from ui.widgets import button, clear_layout, label, panel
 

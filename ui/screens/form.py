@@ -14,8 +14,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.session_view import FieldView, SessionView, Step
-from ui.screens.base import Screen
 from ui.editor_fit import fit_editor
+from ui.screens.base import Screen
 from ui.screens.editors import ChoiceEditor, FieldEditor, editor_for, has_aids, is_text
 from ui.widgets import button, label, panel, tile
 
