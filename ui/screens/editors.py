@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QPoint, QTimer
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.catalogue import FieldType
 from kiosk.session_view import FieldView
@@ -229,10 +230,41 @@ class TextEditor(FieldEditor):
             area = touch_scroll_area(aids, name="text_aids")
             area.setMinimumHeight(fit.aids_px(theme))
             box.addWidget(area, 1)
+            WholeRows(area)
         box.addWidget(self.keyboard)
 
     def value(self) -> str:
         return self.keyboard.text()
+
+
+class WholeRows(QObject):
+    """Keeps a chip strip to whole rows of chips: a strip cut through a row showed half buttons
+    that looked broken. When the strip's bottom edge cuts a chip, the strip gives up the part of
+    the row it could not show (to the empty room above the dock: the keys stay where they are).
+    Measured once the strip is laid out (the turn after a resize)."""
+
+    def __init__(self, area: QScrollArea) -> None:
+        super().__init__(area)
+        self._area = area
+        area.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self, self._snap)
+        return False
+
+    def _snap(self) -> None:
+        area, content = self._area, self._area.widget()
+        room = area.viewport().height()
+        spans = [
+            (chip.mapTo(content, QPoint(0, 0)).y(), chip.height())
+            for chip in content.findChildren(QPushButton)
+            if chip.isVisibleTo(content)
+        ]
+        cut = [top for top, height in spans if top < room < top + height]
+        above = [top + height for top, height in spans if cut and top + height <= min(cut)]
+        if above:
+            area.setMaximumHeight(area.height() - (room - max(above)))
 
 
 def editor_for(
