@@ -238,10 +238,10 @@ class TextEditor(FieldEditor):
 
 
 class WholeRows(QObject):
-    """Keeps a chip strip to whole rows of chips: a strip cut through a row showed half buttons
-    that looked broken. When the strip's bottom edge cuts a chip, the strip gives up the part of
-    the row it could not show (to the empty room above the dock: the keys stay where they are).
-    Measured once the strip is laid out (the turn after a resize)."""
+    """Keeps a chip strip to what it shows whole: a strip cut through a row showed half buttons
+    that looked broken, and one taller than its chips spread the lead line away from them. The
+    strip gives up what it cannot fill (to the empty room above the dock: the keys stay where they
+    are). Measured once the strip is laid out (the turn after a resize)."""
 
     def __init__(self, area: QScrollArea) -> None:
         super().__init__(area)
@@ -256,6 +256,12 @@ class WholeRows(QObject):
     def _snap(self) -> None:
         area, content = self._area, self._area.widget()
         room = area.viewport().height()
+        layout = content.layout()
+        width = area.viewport().width()
+        needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
+        if needed < room:  # all of it shows: no taller than that, the lead line stays over its chips
+            area.setMaximumHeight(area.height() - (room - needed))
+            return
         spans = [
             (chip.mapTo(content, QPoint(0, 0)).y(), chip.height())
             for chip in content.findChildren(QPushButton)
