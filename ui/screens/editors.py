@@ -247,9 +247,10 @@ class WholeRows(QObject):
         super().__init__(area)
         self._area = area
         area.installEventFilter(self)
+        area.widget().installEventFilter(self)  # its chips laid out again (a lead line wrapped)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest):
             QTimer.singleShot(0, self, self._snap)
         return False
 
