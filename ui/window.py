@@ -21,6 +21,7 @@ from drivers.card.model import CardError, CardReader, CardUnreadable, Identity
 from kiosk.errors import WayForward
 from kiosk.session_view import Mode, SessionView, Step
 from ui.device_signals import CardSignals
+from ui.editor_fit import line_px
 from ui.i18n import Words
 from ui.icons import icon_label
 from ui.maintenance import MaintenancePanel
@@ -277,6 +278,17 @@ class KioskWindow(QWidget):
         super().resizeEvent(event)
         self._place_banners()
 
+    def screen_room(self, theme: Theme) -> int:
+        """The height a screen has between the bars on this display, from the theme's sizes (a
+        screen measures while the bars still hold the last theme's buttons): a row of buttons per
+        bar, the top one with the name over it on a portrait display, the bottom one with two rows."""
+        button_px = theme.target_px + 2 * (theme.border_px + 1)
+        top, bottom = button_px + 8, button_px + 8 + theme.border_px
+        if self.width() < self.height():
+            top += 2 * line_px(theme.small_px) + theme.spacing_px
+            bottom += button_px + theme.spacing_px
+        return self.height() - top - bottom - 2 * 6
+
     def current_screen(self) -> Screen | None:
         current = self.stack.currentWidget()
         return current if isinstance(current, Screen) else None
@@ -290,7 +302,19 @@ class KioskWindow(QWidget):
         # bar keeps its height when the card goes in or the network goes away
         names = QVBoxLayout()
         names.setSpacing(0)
-        names.addWidget(label(self.t("app.name"), "bar_text", name="app_name", wrap=False))
+        screen = self.current_screen()
+        heading = screen.bar_heading if screen is not None and screen.step is view.step else None
+        if heading is None:
+            names.addWidget(label(self.t("app.name"), "bar_text", name="app_name", wrap=False))
+        else:
+            # an editor on a short display: which field is being typed says more than our name
+            name, where = heading
+            line = QHBoxLayout()
+            line.setSpacing(theme.spacing_px)
+            line.addWidget(label(name, "tile_title", name="title", wrap=False))
+            line.addWidget(label(where, "bar_text", name="field_where", wrap=False))
+            line.addStretch(1)
+            names.addLayout(line)
         status = QHBoxLayout()
         status.setSpacing(theme.spacing_px // 2)
         if view.identity is not None:
@@ -335,7 +359,6 @@ class KioskWindow(QWidget):
 
         for part in (self._nav_left, self._nav_middle, self._nav_right):
             clear_layout(part)
-        screen = self.current_screen()
         no_nav = view.technician_card or view.step in (Step.ATTRACT, Step.SUBMITTING, Step.OUT_OF_SERVICE)
         # an open editor: going back and the ticket stay, leaving waits until the value is kept
         focused = screen is not None and screen.step is view.step and screen.nav_hidden
