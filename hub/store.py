@@ -92,6 +92,18 @@ class Terminal:
         return hmac.compare_digest(self.token_sha256, token_digest(token))
 
 
+# a nonce recorded only while the terminal's row holds the credentials the gate checked (both stores)
+NONCE_IF_CURRENT = (
+    "INSERT INTO nonces (terminal_id, nonce, seen_at) SELECT terminal_id, ?, ? FROM terminals"
+    " WHERE terminal_id = ? AND revoked = 0 AND token_sha256 = ? AND hmac_key = ?"
+)
+
+
+def nonce_if_current_args(current: Terminal, nonce: str, now: float) -> list[Any]:
+    key = base64.b64encode(current.hmac_key).decode("ascii")
+    return [nonce, now, current.terminal_id, current.token_sha256, key]
+
+
 @dataclass(frozen=True)
 class ItemAnswer:
     """The answer for one submission item, as stored for its idempotency key."""
@@ -259,22 +271,28 @@ class HubStore:
             return None
         return Terminal(row[0], row[1], base64.b64decode(row[2]), bool(row[3]))
 
-    def remember_nonce(self, terminal_id: str, nonce: str, window_s: float) -> bool:
+    def remember_nonce(
+        self, terminal_id: str, nonce: str, window_s: float, current: Terminal | None = None
+    ) -> bool:
         """Record a nonce; False when this terminal used it before (a replay). Old nonces are purged:
-        a request older than the window is refused by its timestamp anyway."""
+        a request older than the window is refused by its timestamp anyway. With `current`, the
+        nonce is recorded only while the terminal's row still holds these credentials, unrevoked
+        (False too when it does not): the gate's cached row is checked in the same statement."""
         now = time.time()
         with self._tx() as db:
             if now - self._last_nonce_purge > 10:
                 self._last_nonce_purge = now
                 db.execute("DELETE FROM nonces WHERE seen_at < ?", [now - 2 * window_s])
             try:
-                db.execute(
-                    "INSERT INTO nonces (terminal_id, nonce, seen_at) VALUES (?, ?, ?)",
-                    [terminal_id, nonce, now],
-                )
+                if current is None:
+                    db.execute(
+                        "INSERT INTO nonces (terminal_id, nonce, seen_at) VALUES (?, ?, ?)",
+                        [terminal_id, nonce, now],
+                    )
+                    return True
+                return db.execute(NONCE_IF_CURRENT, nonce_if_current_args(current, nonce, now)).rowcount == 1
             except sqlite3.IntegrityError:
                 return False
-        return True
 
     # --- submissions --------------------------------------------------------------------------------
 

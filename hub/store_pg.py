@@ -40,12 +40,14 @@ from hub.field_vault import (
 from hub.schema import PG_MIGRATIONS
 from hub.store import (
     CASE_STATUSES,
+    NONCE_IF_CURRENT,
     RATEABLE_STATUSES,
     STATUS_NOTES,
     ItemAnswer,
     StoreError,
     Terminal,
     body_digest,
+    nonce_if_current_args,
     token_digest,
     utc_now_iso,
 )
@@ -232,17 +234,26 @@ class PgHubStore:
             return None
         return Terminal(row[0], row[1], base64.b64decode(row[2]), bool(row[3]))
 
-    def remember_nonce(self, terminal_id: str, nonce: str, window_s: float) -> bool:
-        """Record a nonce; False when any hub process saw it from this terminal before (a replay)."""
+    def remember_nonce(
+        self, terminal_id: str, nonce: str, window_s: float, current: Terminal | None = None
+    ) -> bool:
+        """Record a nonce; False when any hub process saw it from this terminal before (a replay).
+        With `current`: only while the terminal's row still holds these credentials (as HubStore)."""
         now = time.time()
         with self._pool.connection() as conn:
             if now - self._last_nonce_purge > 10:
                 self._last_nonce_purge = now
                 conn.execute("DELETE FROM nonces WHERE seen_at < %s", [now - 2 * window_s])
-            cur = conn.execute(
-                "INSERT INTO nonces (terminal_id, nonce, seen_at) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
-                [terminal_id, nonce, now],
-            )
+            if current is None:
+                cur = conn.execute(
+                    "INSERT INTO nonces (terminal_id, nonce, seen_at) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                    [terminal_id, nonce, now],
+                )
+            else:
+                cur = conn.execute(
+                    NONCE_IF_CURRENT.replace("?", "%s") + " ON CONFLICT DO NOTHING",
+                    nonce_if_current_args(current, nonce, now),
+                )
             return cur.rowcount == 1
 
     # --- submissions --------------------------------------------------------------------------------
