@@ -93,6 +93,7 @@ def _serve(args: argparse.Namespace) -> int:
         ),
         max_batch_items=args.max_batch_items,
         enrolment_per_minute=args.enrolment_per_minute,
+        heartbeat_durable=args.heartbeat_commit == "durable",
         console=ConsoleSettings(
             heartbeat_interval_s=args.heartbeat_interval,
             grace_missed=args.grace_missed,
@@ -222,6 +223,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--retry-after", type=int, default=2, help="Retry-After of a 503, seconds")
     serve.add_argument(
         "--enrolment-per-minute", type=int, default=10, help="enrolment attempts per client address a minute"
+    )
+    serve.add_argument(
+        "--heartbeat-commit",
+        choices=("durable", "async"),
+        default="durable",
+        help="PostgreSQL: async commits a heartbeat without waiting for the disk (soft state, resent "
+        "every interval; a server crash loses at most the last fraction of a second of reports)",
     )
     serve.add_argument("--seed-demo", action="store_true", help="add the demo cases before serving")
     serve.add_argument("--card-hash", default=None, help="with --seed-demo: attach the demo cases to a card")

@@ -181,6 +181,10 @@ class HubStore:
         """A write transaction under the store's lock."""
         return self._tx()
 
+    def pipelined(self, durable: bool = True) -> contextlib.AbstractContextManager[sqlite_utils.Database]:
+        """A transaction (as PgHubStore.pipelined; here every commit is durable: one local file)."""
+        return self._tx()
+
     @contextmanager
     def reading(self) -> Iterator[sqlite_utils.Database]:
         """The database under the store's lock, for reads."""

@@ -191,6 +191,17 @@ class PgHubStore:
 
     reading = transaction
 
+    @contextmanager
+    def pipelined(self, durable: bool = True) -> Iterator[PgDatabase]:
+        """A transaction whose statements go out together (psycopg's pipeline mode): BEGIN, the
+        statements issued before the first fetch, and at the end COMMIT, each batch in one round
+        trip. `durable=False` commits without waiting for the WAL to reach the disk (SET LOCAL
+        synchronous_commit = off): for soft state only, see the README's load section."""
+        with self._pool.connection() as conn, conn.pipeline(), conn.transaction():
+            if not durable:
+                conn.execute("SET LOCAL synchronous_commit TO OFF")
+            yield PgDatabase(conn)
+
     def close(self) -> None:
         self._pool.close()
         self._side.close()
@@ -240,7 +251,11 @@ class PgHubStore:
         """Record a nonce; False when any hub process saw it from this terminal before (a replay).
         With `current`: only while the terminal's row still holds these credentials (as HubStore)."""
         now = time.time()
-        with self._pool.connection() as conn:
+        # one round trip (pipeline), and the commit does not wait for the disk: the nonce is the
+        # replay guard, not data; WAL is flushed in order, so the nonce of every request whose own
+        # writes were committed durably is on disk with them (README, load section)
+        with self.pipelined(durable=False) as db:
+            conn = db.conn
             if now - self._last_nonce_purge > 10:
                 self._last_nonce_purge = now
                 conn.execute("DELETE FROM nonces WHERE seen_at < %s", [now - 2 * window_s])
@@ -254,7 +269,7 @@ class PgHubStore:
                     NONCE_IF_CURRENT.replace("?", "%s") + " ON CONFLICT DO NOTHING",
                     nonce_if_current_args(current, nonce, now),
                 )
-            return cur.rowcount == 1
+        return cur.rowcount == 1
 
     # --- submissions --------------------------------------------------------------------------------
 
