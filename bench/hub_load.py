@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import psycopg  # noqa: E402
 
-from bench.load_client import Plan, run_share  # noqa: E402
+from bench.load_client import AUDIT_GENESIS, Plan, run_share  # noqa: E402
 from bench.profile_stages import stage_table  # noqa: E402
 from hub.store import token_digest, utc_now_iso  # noqa: E402
 from hub.testing import RunningHub  # noqa: E402
@@ -52,7 +52,7 @@ KINDS = ("heartbeat", "batch")
 PGBENCH_SCRIPT = """\\set n random(1, 9000000000000)
 \\set t random(1, {terminals})
 BEGIN;
-INSERT INTO nonces (terminal_id, nonce, seen_at) VALUES ('B' || :t, 'n' || :n, extract(epoch from now())) ON CONFLICT DO NOTHING;
+{commit_mode}INSERT INTO nonces (terminal_id, nonce, seen_at) VALUES ('B' || :t, 'n' || :n, extract(epoch from now())) ON CONFLICT DO NOTHING;
 INSERT INTO heartbeats (terminal_id, received_at, health) VALUES ('B' || :t, now()::text, '{{"queue": {{"depth": 0}}}}') ON CONFLICT (terminal_id) DO UPDATE SET received_at = EXCLUDED.received_at, health = EXCLUDED.health;
 END;
 """
@@ -72,6 +72,11 @@ def _enrol_fleet(url: str, count: int) -> list[tuple[str, str, bytes]]:
         with cur.copy("COPY terminals (terminal_id, token_sha256, hmac_key, revoked, enrolled_at) FROM STDIN") as copy:
             for terminal_id, token, key in fleet:
                 copy.write_row((terminal_id, token_digest(token), base64.b64encode(key).decode(), 0, enrolled))
+        # a fleet in steady state: each terminal's audit head (nothing logged yet) was seen before,
+        # as after its first heartbeat (a head moves only when the terminal is used)
+        with cur.copy("COPY audit_checkpoints (terminal_id, seq, h, seen_at) FROM STDIN") as copy:
+            for terminal_id, _, _ in fleet:
+                copy.write_row((terminal_id, 0, AUDIT_GENESIS, enrolled))
     return fleet
 
 
@@ -111,9 +116,10 @@ def _load(urls: list[str], fleet: list, args: argparse.Namespace) -> dict[str, A
     return merged
 
 
-def _pgbench(server, url_db: str, terminals: int, clients: int, seconds: int, tmp: Path) -> float:
+def _pgbench(server, url_db: str, terminals: int, clients: int, seconds: int, tmp: Path, durable: bool) -> float:
     script = tmp / "heartbeat.sql"
-    script.write_text(PGBENCH_SCRIPT.format(terminals=terminals), encoding="utf-8")
+    mode = "" if durable else "SET LOCAL synchronous_commit TO OFF;\n"  # as the hub's heartbeat commit
+    script.write_text(PGBENCH_SCRIPT.format(terminals=terminals, commit_mode=mode), encoding="utf-8")
     out = subprocess.run(
         [str(server.bin_dir / "pgbench"), "-n", "-c", str(clients), "-j", "2", "-T", str(seconds), "-f", str(script),
          "-h", "127.0.0.1", "-p", str(server.port), "-U", server.user, url_db],
@@ -182,7 +188,10 @@ def main() -> int:
         for hub in hubs:
             hub.stop()
         hubs.clear()
-        ceiling = _pgbench(server, url.rsplit("/", 1)[1], args.terminals, args.pgbench_clients, args.seconds, tmp)
+        durable = "async" not in args.hub_args.split()
+        ceiling = _pgbench(
+            server, url.rsplit("/", 1)[1], args.terminals, args.pgbench_clients, args.seconds, tmp, durable
+        )
     finally:
         for hub in hubs:
             hub.stop()
@@ -208,8 +217,8 @@ def main() -> int:
     print(f"  CPU over the run: load generator {results['cpu_s'] / wall:.2f} cores,"
           f" hub processes {' + '.join(f'{c / wall:.2f}' for c in hub_cpu)} cores (of 2)")
     heartbeats = (len(results["heartbeat"]["lat"]) - sum(results["heartbeat"]["errors"].values())) / wall
-    print(f"  raw PostgreSQL (pgbench, {args.pgbench_clients} clients, nonce + heartbeat upsert per transaction):"
-          f" {ceiling:.0f} tps")
+    print(f"  raw PostgreSQL (pgbench, {args.pgbench_clients} clients, nonce + heartbeat upsert per transaction,"
+          f" {'durable' if durable else 'async'} commit): {ceiling:.0f} tps")
     print(f"  hub heartbeats/s / raw rate: {heartbeats / ceiling:.2f} (goal >= 0.5)")
     if args.profile and args.profile.exists():
         print(f"  where hub process 0 spends its CPU (py-spy, {args.profile}):")

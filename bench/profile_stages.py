@@ -27,7 +27,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("gate: headers, token, timestamp, body", ("_authenticate (hub/auth.py", "_read_body (hub/auth.py")),
     ("heartbeat: audit head", ("record_head (hub/", "held_head (hub/")),
     ("heartbeat: pending commands", ("deliver (hub/commands.py",)),
-    ("heartbeat: store and answer", ("record_heartbeat", "heartbeat_answer", "heartbeat (hub/")),
+    ("heartbeat: store and answer", ("Fleet.beat (hub/", "record_heartbeat", "heartbeat_answer", "heartbeat (hub/")),
     ("batch: item checks", ("_check_item (hub/app.py",)),
     ("batch: sealing personal values", ("(hub/field_vault.py",)),
     ("batch: store.submit", (".submit (hub/store",)),
@@ -41,7 +41,9 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("event loop (asyncio)", ("(asyncio/", "(selectors.py")),
 )
 # the innermost frame says whether the thread was running or waiting (py-spy samples both here)
-IDLE = ("EpollSelector.select (", "Queue.get (queue.py")  # the loop and the pool's threads with nothing to do
+# the loop and the pool's threads with nothing to do; with uvloop the loop's own C code (its epoll
+# wait and socket I/O, which py-spy cannot see into) ends the stack at Runner.run: counted idle
+IDLE = ("EpollSelector.select (", "Queue.get (queue.py", "Runner.run (asyncio/runners.py")
 WAIT_DB = "Connection.wait (psycopg/"  # a statement sent, waiting for PostgreSQL's answer
 WAIT_POOL = "WaitingClient.wait (psycopg_pool/"  # every pooled connection in use
 

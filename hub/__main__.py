@@ -105,6 +105,10 @@ def _serve(args: argparse.Namespace) -> int:
         ),
     )
     app = create_app(settings)
+    # a store call's thread that got PostgreSQL's answer waits for the GIL up to this long while the
+    # event loop thread runs Python; 5 ms (the default) per round trip and thread hop added up to
+    # most of a heartbeat's time under load (README, load section)
+    sys.setswitchinterval(0.0005)
     config = uvicorn.Config(
         app,
         host=args.host,

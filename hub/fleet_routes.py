@@ -111,9 +111,9 @@ class Fleet:
 
     def beat(self, terminal: Terminal, report: dict[str, Any], durable: bool = True) -> dict[str, Any]:
         """Store a heartbeat's report and answer it (audit head held, pending commands signed with
-        the terminal's key), in one transaction of two round trips on PostgreSQL: the upsert and
-        the three reads go out together, then the commit (with an update only when a command is
-        newly handed out). A head that is not yet held, or disagrees, is recorded after that, in its
+        the terminal's key), in one transaction and on PostgreSQL one round trip: the upsert, the
+        three reads and the commit go out together (pipeline mode), the reads are taken after. A
+        command handed out for the first time is marked delivered in a second transaction. A head that is not yet held, or disagrees, is recorded after that, in its
         own durable transaction under the terminal's row lock (AuditLedger.record_head).
         `durable=False`: the commit does not wait for the disk (the README's load section)."""
         terminal_id = terminal.terminal_id
@@ -124,14 +124,17 @@ class Fleet:
             check = None if head is None else self.audit.head_check(db, terminal_id, *head)
             due = self.commands.due(db, terminal_id, now)
             held = self.audit.held_cursor(db, terminal_id)
-            rows = due.fetchall()  # the first fetch sends what is queued so far
-            held_head = self.audit.held_from(held.fetchone())
-            settled = check is None or self.audit.head_changes_nothing(check.fetchone(), head[0])
-            self.commands.mark_delivered(db, terminal_id, now, rows)
-        if head is not None and not settled:
+            if not self.store.reads_after_commit:
+                rows, held_row, check_row = due.fetchall(), held.fetchone(), check and check.fetchone()
+        if self.store.reads_after_commit:  # PostgreSQL: all of it went out in one round trip
+            rows, held_row, check_row = due.fetchall(), held.fetchone(), check and check.fetchone()
+        if any(row[5] == "pending" for row in rows):  # a command handed out for the first time
+            with self.store.transaction() as db:
+                self.commands.mark_delivered(db, terminal_id, now, rows)
+        if head is not None and not self.audit.head_changes_nothing(check_row, head[0]):
             self.audit.record_head(terminal_id, *head)
         commands = self.commands.signed(terminal_id, terminal.hmac_key, rows)
-        return {"ok": True, "audit": held_head.as_json(), "commands": commands}
+        return {"ok": True, "audit": self.audit.held_from(held_row).as_json(), "commands": commands}
 
 
 def _audit_head(head: Any) -> tuple[int, str] | None:

@@ -191,6 +191,8 @@ class PgHubStore:
 
     reading = transaction
 
+    reads_after_commit = True  # pipelined(): a cursor's rows can be read after the block
+
     @contextmanager
     def pipelined(self, durable: bool = True) -> Iterator[PgDatabase]:
         """A transaction whose statements go out together (psycopg's pipeline mode): BEGIN, the
