@@ -94,6 +94,7 @@ def _serve(args: argparse.Namespace) -> int:
         max_batch_items=args.max_batch_items,
         enrolment_per_minute=args.enrolment_per_minute,
         heartbeat_durable=args.heartbeat_commit == "durable",
+        db_pool_size=args.db_pool,
         console=ConsoleSettings(
             heartbeat_interval_s=args.heartbeat_interval,
             grace_missed=args.grace_missed,
@@ -235,6 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="PostgreSQL: async commits a heartbeat without waiting for the disk (soft state, resent "
         "every interval; a server crash loses at most the last fraction of a second of reports)",
     )
+    serve.add_argument("--db-pool", type=int, default=8, help="PostgreSQL connections of this process")
     serve.add_argument("--seed-demo", action="store_true", help="add the demo cases before serving")
     serve.add_argument("--card-hash", default=None, help="with --seed-demo: attach the demo cases to a card")
     serve.add_argument("--ssl-certfile", default=None, help="serve HTTPS with this certificate (PEM)")

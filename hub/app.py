@@ -37,7 +37,7 @@ from hub.fleet_routes import HeartbeatAnswer, install_fleet_routes
 from hub.profiles import ProfileStore, load_addresses, profile_answer
 from hub.records import NoRecord, SubjectIncomplete, issue_record
 from hub.store import StoreError
-from hub.stores import open_store
+from hub.stores import is_postgres, open_store
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,7 @@ class HubSettings:
     enrolment_per_minute: int = 10  # POST /v1/enrolment attempts per client address (hub/fleet_routes.py)
     # False: a heartbeat's commit does not wait for the disk (PostgreSQL; README, load section)
     heartbeat_durable: bool = True
+    db_pool_size: int = 8  # PostgreSQL connections per hub process
 
 
 class ApiError(Exception):
@@ -239,7 +240,8 @@ def _ticket_prefix(services: dict[str, dict[str, Any]], service_id: str) -> tupl
 
 def create_app(settings: HubSettings) -> FastAPI:
     """The hub application over `settings.db_path` (a SQLite file, created if new, or PostgreSQL)."""
-    store = open_store(settings.db_path, key_path=settings.key_path)
+    pool = {"pool_size": settings.db_pool_size} if is_postgres(settings.db_path) else {}
+    store = open_store(settings.db_path, key_path=settings.key_path, **pool)
     catalog = CatalogFile(settings.catalog_path)
     store.seal_plain_cases(_catalogue_classes(catalog))  # cases stored before encryption at rest
     rollout = CatalogueRollout(store, catalog)
