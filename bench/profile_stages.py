@@ -59,17 +59,20 @@ def _label(frames: list[str]) -> str:
     return "other"
 
 
+WAITS = ("Condition.wait (threading.py", "Event.wait (threading.py")  # a thread blocked on a lock
+
+
 def _state(frames: list[str]) -> str:
     leaf = frames[-1]
-    if any(leaf.startswith(mark) for mark in IDLE) or (
-        "Condition.wait (threading.py" in leaf and len(frames) > 1 and frames[-2].startswith(IDLE[1])
-    ):
-        return "idle"
     for frame in reversed(frames[-3:]):
         if frame.startswith(WAIT_DB):
             return "db"
         if frame.startswith(WAIT_POOL):
             return "pool"
+    if any(leaf.startswith(mark) for mark in IDLE + WAITS):
+        return "idle"
+    if any("_find_and_load" in frame for frame in frames):
+        return "idle"  # importing at start-up: not a request's work
     return "cpu"
 
 
