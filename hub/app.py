@@ -476,6 +476,11 @@ def create_app(settings: HubSettings) -> FastAPI:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    # every request is matched against the routes in order, and the heartbeat (every terminal, every
+    # minute) came last, behind the console's routers: the fleet's two hot paths first (no other
+    # route matches their paths, so the order changes nothing else)
+    hot = {"/v1/terminals/{terminal_id}/heartbeat", BATCH_PATH}
+    app.router.routes.sort(key=lambda route: getattr(route, "path", None) not in hot)
     gate = settings.gate
     app.add_middleware(SignatureGate, store=store, settings=gate, per_item_paths=frozenset({BATCH_PATH}))
     return app
