@@ -66,14 +66,24 @@ class Connection:
         self.writer: asyncio.StreamWriter | None = None
 
     async def post(self, path: str, headers: dict[str, str], body: bytes) -> int:
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        if self.writer is not None:
+            try:
+                return await self._post(path, headers, body)
+            except (ConnectionError, asyncio.IncompleteReadError):
+                # the server closed a connection idle past its keep-alive timeout, before reading
+                # this request: send it again on a new one (as HTTP clients do)
+                pass
+        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        return await self._post(path, headers, body)
+
+    async def _post(self, path: str, headers: dict[str, str], body: bytes) -> int:
         head = [f"POST {path} HTTP/1.1", f"Host: {self.host}:{self.port}", "Content-Type: application/json",
                 f"Content-Length: {len(body)}"]  # fmt: skip
         head += [f"{k}: {v}" for k, v in headers.items()]
         self.writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
         try:
             assert self.reader is not None
+            await self.writer.drain()
             raw = await self.reader.readuntil(b"\r\n\r\n")
             lines = raw.decode("latin-1").split("\r\n")
             status = int(lines[0].split(" ", 2)[1])
