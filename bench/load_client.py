@@ -150,7 +150,7 @@ async def _run(plan: Plan, fleet: list[tuple[str, str, bytes]]) -> dict[str, Any
     sent = {"heartbeat": 0, "batch": 0}
     while (elapsed := time.perf_counter() - start) < plan.seconds:
         for kind, rate in rates:
-            due_count = int(elapsed * rate)
+            due_count = int(elapsed * rate) + 1  # request n is due at n / rate: sent from then on
             while sent[kind] < due_count:
                 n = sent[kind]
                 sent[kind] += 1
