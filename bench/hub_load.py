@@ -155,7 +155,7 @@ def main() -> int:
     parser.add_argument("--batch-items", type=int, default=10)
     parser.add_argument("--submissions-per-s", type=float, default=200.0)
     parser.add_argument("--client-procs", type=int, default=1, help="load generator processes")
-    parser.add_argument("--connections", type=int, default=32, help="keep-alive connections per client process")
+    parser.add_argument("--connections", type=int, default=128, help="keep-alive connections per client process")
     parser.add_argument("--pgbench-clients", type=int, default=16)
     parser.add_argument("--profile", type=Path, help="py-spy samples of hub process 0 into this file")
     parser.add_argument("--hub-args", default="", help="extra arguments for `python -m hub serve`")
