@@ -233,7 +233,7 @@ class SignatureGate:
                     raise
                 # perhaps signed with credentials rotated at another process: the row as it is now
                 self._terminals.pop(terminal_id, None)
-        terminal = self.store.terminal(terminal_id)
+        terminal = self.store.terminal(terminal_id) if terminal_id else None  # none named: refused below
         self._verify(scope, body, terminal)
         assert terminal is not None
         if len(self._terminals) >= TERMINAL_CACHE_SIZE:
