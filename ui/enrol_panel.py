@@ -1,0 +1,176 @@
+"""The maintenance screen's Enrol panel, shown while the terminal has no hub credentials: the hub's
+address (from the configuration, changeable), the one-time code typed on the on-screen keyboard's
+capitals/digits layer, and an Enrol button whose exchange runs in a worker
+(kiosk.maintenance.MaintenanceDesk.enrol) with a busy state and a deadline.
+
+What went wrong is named in the screen's language (kiosk.enrolment.enrolment_problem: bad_code,
+code_used, code_expired, terminal_revoked, unreachable, tls ...) and the code stays typed, so the
+technician can correct it or ask the hub for a new one. A view and its state only: the
+MaintenancePanel decides when it is shown, and ui.app.Terminal.become_enrolled what follows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QSizePolicy, QVBoxLayout, QWidget
+
+from ui.keyboard import OnScreenKeyboard
+from ui.theme import Theme
+from ui.widgets import button, label, panel
+
+CODE_MAX = 16  # the hub's codes are 11 characters ("7KQ2M-XW4PD"); room for a mistyped one
+URL_MAX = 200
+# the hub address on the latin/digits layers lacks ":" (the digits layer's colon is the full-width
+# "："): these chips put the parts of a URL in with one tap
+URL_CHIPS = ("https://", "http://", ":", ".", "/", ":8765")
+DEADLINE_S = 20.0  # the exchange's own timeouts (5 s connect, 20 s read) end it soon after
+
+
+@dataclass(frozen=True)
+class EnrolmentOffer:
+    """What the terminal knows before enrolment: the configured hub address, its own id, the CA."""
+
+    hub_url: str
+    terminal_id: str
+    ca_bundle: str | None = None
+    deadline_s: float = DEADLINE_S
+
+
+class EnrolForm:
+    """The panel's state across renders (the maintenance screen is rebuilt on each view)."""
+
+    def __init__(self, offer: EnrolmentOffer) -> None:
+        self.offer = offer
+        self.url = offer.hub_url
+        self.code = ""
+        self.editing = "code"  # which text the keyboard edits: "code" or "url"
+        self.busy = False
+        self.overdue = False
+        self.keyboard: OnScreenKeyboard | None = None
+
+    def take_typed(self) -> None:
+        """Keep what the keyboard holds (before a render replaces it, and before enrolling)."""
+        if self.keyboard is None:
+            return
+        try:
+            text = self.keyboard.text()
+        except RuntimeError:  # its widget is gone already (deleted with the last render)
+            return
+        if self.editing == "url":
+            self.url = text.strip()
+        else:
+            self.code = text.strip().upper()
+
+
+def build_enrol_panel(
+    form: EnrolForm,
+    theme: Theme,
+    t: Callable[..., str],
+    *,
+    on_activity: Callable[[], None],
+    on_enrol: Callable[[], None],
+    on_edit: Callable[[str], None],
+    landscape: bool,
+) -> tuple[QWidget, QWidget]:
+    """(the panel's controls, its keyboard): side by side on a landscape display, else stacked."""
+    controls = QWidget()
+    controls.setObjectName("enrol.controls")
+    box = QVBoxLayout(controls)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.setSpacing(theme.spacing_px)
+    box.addWidget(label(t("enrol.title"), "title", name="enrol.title"))
+    box.addWidget(label(t("enrol.intro", terminal=form.offer.terminal_id), name="enrol.intro"))
+    box.addWidget(label(t("enrol.hub", url=form.url or "-"), name="enrol.url"))
+    if form.url != form.offer.hub_url:
+        box.addWidget(label(t("enrol.url_note"), "muted", name="enrol.url_note"))
+    row = QHBoxLayout()
+    editing_url = form.editing == "url"
+    row.addWidget(
+        button(
+            t("enrol.url_done" if editing_url else "enrol.edit_url"),
+            lambda: on_edit("code" if editing_url else "url"),
+            name="enrol.url_done" if editing_url else "enrol.edit_url",
+            enabled=not form.busy,
+        )
+    )
+    row.addWidget(
+        button(t("enrol.submit"), on_enrol, name="enrol.submit", role="primary", enabled=not form.busy)
+    )
+    box.addLayout(row)
+    if form.busy:
+        frame, inner = panel("warning" if form.overdue else "card", "enrol.busy")
+        key = "enrol.overdue" if form.overdue else "enrol.busy"
+        inner.addWidget(label(t(key, seconds=int(form.offer.deadline_s)), name="enrol.busy_text"))
+        bar = QProgressBar()
+        bar.setRange(0, 0)
+        bar.setAccessibleName(t("enrol.busy"))
+        inner.addWidget(bar)
+        box.addWidget(frame)
+    keys = QWidget()
+    keys.setObjectName("enrol.keys")
+    keys_box = QVBoxLayout(keys)
+    keys_box.setContentsMargins(0, 0, 0, 0)
+    keys_box.addWidget(label(t("enrol.url_label" if editing_url else "enrol.code"), name="enrol.keys_label"))
+    if editing_url:
+        chips = QHBoxLayout()
+        for chip in URL_CHIPS:
+            chips.addWidget(button(chip, lambda c=chip: _insert(form, c), name=f"enrol.chip:{chip}"))
+        keys_box.addLayout(chips)
+    keyboard = OnScreenKeyboard(
+        t,
+        initial=form.url if editing_url else form.code,
+        mode="latin" if editing_url else "reference",  # a code is capitals, digits and a dash
+        max_length=URL_MAX if editing_url else CODE_MAX,
+        on_activity=on_activity,
+    )
+    keyboard.text_changed.connect(lambda _text: form.take_typed())  # kept across renders
+    keyboard.setEnabled(not form.busy)
+    keyboard.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+    form.keyboard = keyboard
+    keys_box.addWidget(keyboard)
+    if not landscape:
+        box.addWidget(keys)
+    return controls, keys
+
+
+def _insert(form: EnrolForm, text: str) -> None:
+    if form.keyboard is not None:
+        form.keyboard.insert_text(text)
+
+
+class EnrolRun:
+    """One exchange in a worker, with its deadline: `start(job, done)`; `done(result)` on the UI
+    thread gets the Enrolled or the exception. The deadline only changes what the panel says (the
+    exchange's own timeouts end it): `on_overdue` is called if it is still running then."""
+
+    def __init__(self, form: EnrolForm, submit: Callable[[Callable[[], Any], Callable[[Any], None]], None]):
+        self._form = form
+        self._submit = submit
+        self._timer: QTimer | None = None
+
+    def start(self, job: Callable[[], Any], done: Callable[[Any], None], on_overdue: Callable[[], None]) -> None:
+        form = self._form
+        form.busy, form.overdue = True, False
+        timer = QTimer()
+        timer.setSingleShot(True)
+        timer.setInterval(int(form.offer.deadline_s * 1000))
+
+        def overdue() -> None:
+            if form.busy:
+                form.overdue = True
+                on_overdue()
+
+        timer.timeout.connect(overdue)
+        timer.start()
+        self._timer = timer
+
+        def finished(result: Any) -> None:
+            timer.stop()
+            form.busy, form.overdue = False, False
+            done(result)
+
+        self._submit(job, finished)
