@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QProgressBar, QSizePolicy, QVBoxLayout, QWidget
 
 from ui.keyboard import OnScreenKeyboard
 from ui.theme import Theme
@@ -75,20 +75,24 @@ def build_enrol_panel(
     on_enrol: Callable[[], None],
     on_edit: Callable[[str], None],
     landscape: bool,
+    more: QHBoxLayout,
+    outcome: tuple[str, str] | None,
 ) -> tuple[QWidget, QWidget]:
-    """(the panel's controls, its keyboard): side by side on a landscape display, else stacked."""
+    """(the panel's controls, its keyboard): side by side on a landscape display, else stacked.
+    `more`: the maintenance actions that need no hub, last (on a landscape display the caller puts
+    them under both columns: reached by scrolling on a short one); `outcome`: the last
+    attempt's (panel role, text). The outcome (or the wait) is last in its column and the note of a
+    changed address is shown there too, so nothing appearing moves a button under the finger."""
     controls = QWidget()
     controls.setObjectName("enrol.controls")
     box = QVBoxLayout(controls)
     box.setContentsMargins(0, 0, 0, 0)
     box.setSpacing(theme.spacing_px)
-    box.addWidget(label(t("enrol.title"), "title", name="enrol.title"))
-    box.addWidget(label(t("enrol.intro", terminal=form.offer.terminal_id), name="enrol.intro"))
-    box.addWidget(label(t("enrol.hub", url=form.url or "-"), name="enrol.url"))
-    if form.url != form.offer.hub_url:
-        box.addWidget(label(t("enrol.url_note"), "muted", name="enrol.url_note"))
-    row = QHBoxLayout()
     editing_url = form.editing == "url"
+    if not (editing_url and landscape):  # the address's chips take its place there
+        box.addWidget(label(t("enrol.intro", terminal=form.offer.terminal_id), name="enrol.intro"))
+    box.addWidget(label(t("enrol.hub", url=form.url or "-"), name="enrol.url"))
+    row = QHBoxLayout()
     row.addWidget(
         button(
             t("enrol.url_done" if editing_url else "enrol.edit_url"),
@@ -101,24 +105,21 @@ def build_enrol_panel(
         button(t("enrol.submit"), on_enrol, name="enrol.submit", role="primary", enabled=not form.busy)
     )
     box.addLayout(row)
-    if form.busy:
-        frame, inner = panel("warning" if form.overdue else "card", "enrol.busy")
-        key = "enrol.overdue" if form.overdue else "enrol.busy"
-        inner.addWidget(label(t(key, seconds=int(form.offer.deadline_s)), name="enrol.busy_text"))
-        bar = QProgressBar()
-        bar.setRange(0, 0)
-        bar.setAccessibleName(t("enrol.busy"))
-        inner.addWidget(bar)
-        box.addWidget(frame)
+    chips = QGridLayout()
+    if editing_url:
+        columns = 3 if landscape else len(URL_CHIPS)
+        for i, chip in enumerate(URL_CHIPS):
+            b = button(chip, lambda c=chip: _insert(form, c), name=f"enrol.chip:{chip}")
+            chips.addWidget(b, i // columns, i % columns)
+    if landscape:
+        box.addLayout(chips)  # beside the keys: the latin keys with a row of chips over them do not fit 768 px
+    box.addWidget(_outcome_area(form, theme, t, outcome))
     keys = QWidget()
     keys.setObjectName("enrol.keys")
     keys_box = QVBoxLayout(keys)
     keys_box.setContentsMargins(0, 0, 0, 0)
     keys_box.addWidget(label(t("enrol.url_label" if editing_url else "enrol.code"), name="enrol.keys_label"))
-    if editing_url:
-        chips = QHBoxLayout()
-        for chip in URL_CHIPS:
-            chips.addWidget(button(chip, lambda c=chip: _insert(form, c), name=f"enrol.chip:{chip}"))
+    if not landscape:
         keys_box.addLayout(chips)
     keyboard = OnScreenKeyboard(
         t,
@@ -132,9 +133,32 @@ def build_enrol_panel(
     keyboard.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
     form.keyboard = keyboard
     keys_box.addWidget(keyboard)
+    keys_box.addStretch(1)  # the keys stay at the top of their column
     if not landscape:
         box.addWidget(keys)
+        box.addLayout(more)  # last: not the way of an enrolment
     return controls, keys
+
+
+def _outcome_area(
+    form: EnrolForm, theme: Theme, t: Callable[..., str], outcome: tuple[str, str] | None
+) -> QWidget:
+    if form.busy:
+        frame, inner = panel("warning" if form.overdue else "card", "enrol.busy")
+        key = "enrol.overdue" if form.overdue else "enrol.busy"
+        inner.addWidget(label(t(key, seconds=int(form.offer.deadline_s)), name="enrol.busy_text"))
+        bar = QProgressBar()
+        bar.setRange(0, 0)
+        bar.setAccessibleName(t("enrol.busy"))
+        inner.addWidget(bar)
+    else:
+        role, text = outcome if outcome is not None else ("", "")
+        frame, inner = panel(role, "maintenance.outcome")
+        inner.addWidget(label(text, name="maintenance.outcome_text"))
+        if form.url != form.offer.hub_url:
+            inner.addWidget(label(t("enrol.url_note"), "muted", name="enrol.url_note"))
+    frame.setMinimumHeight(theme.body_px * 4 + theme.spacing_px * 2)  # room before any outcome
+    return frame
 
 
 def _insert(form: EnrolForm, text: str) -> None:

@@ -84,6 +84,7 @@ class MaintenancePanel(QWidget):
         """Show the Enrol panel instead of the actions (the terminal has no hub credentials), or no
         longer (None). `on_enrolled(Enrolled, hub_url)` runs on the UI thread after a success."""
         self._enrol_form = EnrolForm(offer) if offer is not None else None
+        self._stale = True  # enrolled: the figures now include the sync worker and heartbeat
         if on_enrolled is not None:
             self._on_enrolled = on_enrolled
         self._rerender()
@@ -211,19 +212,9 @@ class MaintenancePanel(QWidget):
         self._box.addWidget(frame)
 
     def _enrol_actions(self, form: EnrolForm) -> None:
-        """Not enrolled: the Enrol panel, then the actions that need no hub (test page, quit)."""
+        """Not enrolled: the Enrol panel, with the actions that need no hub (test page, quit)."""
         assert self._theme is not None
-        self._outcome_frame()
         self._landscape = self._is_landscape()
-        controls, keys = build_enrol_panel(
-            form,
-            self._theme,
-            self.t,
-            on_activity=self._session.touch,
-            on_enrol=self._enrol,
-            on_edit=self._edit_enrolment,
-            landscape=self._landscape,
-        )
         ready = self.desk is not None and not self._loading and not form.busy
         more = QHBoxLayout()
         for b in (
@@ -232,14 +223,24 @@ class MaintenancePanel(QWidget):
         ):
             b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             more.addWidget(b)
-        column = controls.layout()
-        column.addLayout(more)
+        controls, keys = build_enrol_panel(
+            form,
+            self._theme,
+            self.t,
+            on_activity=self._session.touch,
+            on_enrol=self._enrol,
+            on_edit=self._edit_enrolment,
+            landscape=self._landscape,
+            more=more,
+            outcome=self._outcome,
+        )
         if self._landscape:
-            column.addStretch(1)
+            controls.layout().addStretch(1)
             row = QHBoxLayout()
-            row.addWidget(controls, 2)
-            row.addWidget(keys, 3)
+            row.addWidget(controls, 1)
+            row.addWidget(keys, 1)
             self._box.addLayout(row)
+            self._box.addLayout(more)
         else:
             self._box.addWidget(controls)
 

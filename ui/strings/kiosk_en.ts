@@ -996,10 +996,6 @@
         <translation>This terminal is being set up and cannot serve residents yet.</translation>
     </message>
     <message>
-        <source>enrol.title</source>
-        <translation>Enrol this terminal</translation>
-    </message>
-    <message>
         <source>enrol.intro</source>
         <translation>Terminal {terminal} is not enrolled at the hub yet, so residents see “being set up”. Type the one-time code the hub issued for it.</translation>
     </message>

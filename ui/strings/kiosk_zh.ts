@@ -996,10 +996,6 @@
         <translation>本机正在安装调试，暂时不能办理业务。</translation>
     </message>
     <message>
-        <source>enrol.title</source>
-        <translation>登记本机</translation>
-    </message>
-    <message>
         <source>enrol.intro</source>
         <translation>本机 {terminal} 还没有在服务中心登记，居民看到“正在安装调试”。请输入服务中心发给本机的一次性登记码。</translation>
     </message>
