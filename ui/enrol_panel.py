@@ -89,9 +89,8 @@ def build_enrol_panel(
     box.setContentsMargins(0, 0, 0, 0)
     box.setSpacing(theme.spacing_px)
     editing_url = form.editing == "url"
-    if not (editing_url and landscape):  # the address's chips take its place there
-        box.addWidget(label(t("enrol.intro", terminal=form.offer.terminal_id), name="enrol.intro"))
-    box.addWidget(label(t("enrol.hub", url=form.url or "-"), name="enrol.url"))
+    # the two buttons first: switching between the code and the address moves neither of them
+    # (found walking: "Change address" became "Address done" 140 px higher up)
     row = QHBoxLayout()
     row.addWidget(
         button(
@@ -105,6 +104,9 @@ def build_enrol_panel(
         button(t("enrol.submit"), on_enrol, name="enrol.submit", role="primary", enabled=not form.busy)
     )
     box.addLayout(row)
+    box.addWidget(label(t("enrol.hub", url=form.url or "-"), name="enrol.url"))
+    if not (editing_url and landscape):  # the address's chips take its place there
+        box.addWidget(label(t("enrol.intro", terminal=form.offer.terminal_id), name="enrol.intro"))
     chips = QGridLayout()
     if editing_url:
         columns = 3 if landscape else len(URL_CHIPS)

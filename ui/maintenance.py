@@ -248,7 +248,10 @@ class MaintenancePanel(QWidget):
         form = self._enrol_form
         if form is None:
             return
+        before = form.url
         form.take_typed()
+        if form.url != before:
+            self._outcome = None  # found walking: the last attempt's refusal stayed beside the new address
         form.editing = target
         self._rerender()
 

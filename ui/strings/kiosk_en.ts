@@ -997,7 +997,7 @@
     </message>
     <message>
         <source>enrol.intro</source>
-        <translation>Terminal {terminal} is not enrolled at the hub yet, so residents see “being set up”. Type the one-time code the hub issued for it.</translation>
+        <translation>Terminal {terminal} is not enrolled at the hub yet, so residents see "being set up". Type the one-time code the hub issued for it.</translation>
     </message>
     <message>
         <source>enrol.hub</source>
