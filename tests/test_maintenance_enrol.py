@@ -59,7 +59,9 @@ def test_enrol_with_no_hub_says_unavailable_and_is_audited(desk, file_keyring):
     assert '"result":"hub_unavailable"' in _enrolments(audit)[0]
 
 
-def test_an_untrusted_hub_certificate_and_an_unusable_address_are_named_apart_from_no_answer(tmp_path, desk):
+def test_an_untrusted_hub_certificate_and_an_unusable_address_are_named_apart_from_no_answer(
+    tmp_path, desk, file_keyring
+):
     from hub.testing import start_hub
     from kiosk.enrolment import EnrolmentBadAddress, EnrolmentTlsProblem, enrolment_problem
     from tests.test_hub_client import _self_signed_certificate
