@@ -4,7 +4,8 @@ Full screen without decorations when the configuration says so (the terminal's d
 --fullscreen and --windowed on the command line win over the configuration. The demo-devices window
 (--dev) is shown only in a window: in full screen it could be raised over the kiosk (Alt+Tab), so
 there the demo keys F5-F9 are the only simulated devices.
-Needs an enrolled terminal (see packaging/README.md) and its hub reachable or a cached catalogue.
+Without hub credentials it starts "not enrolled" (out of service; the maintenance screen enrols it by
+one-time code, see packaging/README.md); enrolled, it needs its hub reachable or a cached catalogue.
 """
 
 from __future__ import annotations
