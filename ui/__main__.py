@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from kiosk.config import load_config
@@ -73,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     def stop(*_: object) -> None:
         terminal.window.allow_close()
         app.exit(0)
+        # a stop before app.exec() runs (systemd's stop during the start) would be lost by exit():
+        # found when a test sent SIGTERM right after the start and the kiosk never ended
+        QTimer.singleShot(0, lambda: app.exit(0))
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, stop)
