@@ -16,18 +16,29 @@ Every `--render-every`-th session (default 25) goes through the screens as well:
 its widgets for each view, which costs ~1 s a session on a loaded 2-core machine, so 100,000 rendered
 sessions would take a day. In between, the window is unsubscribed for the session and sees its end.
 
+Each report gives RSS, RSS after gc + malloc_trim(0) (what is only freed memory glibc keeps goes),
+malloc's bytes in use (mallinfo2: grows with a native leak, not with fragmentation), SQLite's own
+share of it (sqlite3_memory_used: page caches), open fds and threads. Switches to find a leak:
+`--kinds` (one kind of session), `--no-screens`, `--render-every 0`, `--idle-minutes` (growth with
+time or with sessions?), `--census` (Python types and Qt objects that grew), `--tracemalloc`,
+`--pixmap-cache-kib`. Ctrl+C (SIGINT) or SIGTERM stops it and still prints the end figures.
+
 Usage: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/soak.py [--sessions 100000] [--report-every 10000]
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import gc
 import os
+import signal
 import sys
 import tempfile
 import threading
 import time
+import tracemalloc
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,9 +80,51 @@ def open_fds() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
-def figures() -> tuple[int, int, int]:
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost",
+    )]
+
+
+_libc = ctypes.CDLL(None)
+_libc.mallinfo2.restype = _MallInfo2
+
+
+def heap_in_use_kib() -> int:
+    """Bytes glibc's malloc has handed out and not had back (all arenas, mmapped blocks included):
+    grows with a native leak, not with fragmentation (freed memory a process keeps)."""
+    info = _libc.mallinfo2()
+    return (info.uordblks + info.hblkhd) // 1024
+
+
+def _sqlite() -> ctypes.CDLL | None:
+    try:
+        lib = ctypes.CDLL("libsqlite3.so.0")  # the library Python's sqlite3 module is linked to here
+    except OSError:
+        return None
+    lib.sqlite3_memory_used.restype = ctypes.c_int64
+    return lib
+
+
+_sqlite_lib = _sqlite()
+
+
+def sqlite_kib() -> int:
+    """What SQLite holds (page caches and statements of every connection in the process)."""
+    return _sqlite_lib.sqlite3_memory_used() // 1024 if _sqlite_lib is not None else 0
+
+
+def trim() -> None:
+    """Give freed heap pages back to the system (glibc keeps them for reuse otherwise)."""
+    _libc.malloc_trim(0)
+
+
+def figures() -> tuple[int, int, int, int, int, int]:
+    """RSS, RSS after malloc_trim, native heap in use, SQLite's part of it (KiB), open fds, threads."""
     gc.collect()
-    return rss_kib(), open_fds(), os_threads()
+    before = rss_kib()
+    trim()
+    return before, rss_kib(), heap_in_use_kib(), sqlite_kib(), open_fds(), os_threads()
 
 
 class Soak:
@@ -84,9 +137,11 @@ class Soak:
         self.clock = clock
         self.Step = Step
         self.counts: dict[str, int] = {}
+        self.waited: dict[str, float] = {}  # seconds spent waiting, by what was waited for
 
     def wait(self, condition, what: str, timeout_s: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout_s
+        began = time.monotonic()
+        deadline = began + timeout_s
         while not condition():
             # sleeps until an event comes (a worker's result is one), at most 50 ms: no busy polling
             # that would take the CPU from the workers the soak waits for
@@ -95,13 +150,20 @@ class Soak:
                 view = self.s.view
                 raise RuntimeError(f"soak: timed out waiting for {what} (step {view.step}, error {view.error})")
         self.app.processEvents()
+        self.waited[what] = self.waited.get(what, 0.0) + time.monotonic() - began
+
+    def printed(self) -> bool:
+        # the session's own outcome, not its view: a view is a whole masked snapshot of the session
+        # (~0.2 ms), and the wait asks after every event
+        outcome = self.s._outcome
+        return outcome is not None and outcome.printed is not None
 
     def at(self, step) -> None:
-        self.wait(lambda: self.s.view.step is step, f"step {step.name}")
+        self.wait(lambda: self.s.step is step, f"step {step.name}")
 
     def card_in(self) -> None:
         self.t.card_reader.insert("resident")
-        self.wait(lambda: self.s.view.step is self.Step.CHOOSE, "the card read")
+        self.wait(lambda: self.s.step is self.Step.CHOOSE, "the card read")
 
     def card_out(self) -> None:
         self.t.card_reader.remove()
@@ -122,7 +184,7 @@ class Soak:
         self.at(self.Step.REVIEW)
         s.next()
         self.at(self.Step.RECEIPT)
-        self.wait(lambda: s.view.outcome.printed is not None, "the receipt printed")
+        self.wait(self.printed, "the receipt printed")
         self.card_out()
         s.done()
         self.at(self.Step.ATTRACT)
@@ -149,7 +211,7 @@ class Soak:
         s = self.s
         self.without_card("ticket.window")
         self.at(self.Step.RESULT)
-        self.wait(lambda: s.view.outcome is not None and s.view.outcome.printed is not None, "the ticket printed")
+        self.wait(self.printed, "the ticket printed")
         s.done()
         self.at(self.Step.ATTRACT)
 
@@ -175,20 +237,72 @@ class Soak:
         self.card_out()
         self.at(self.Step.ATTRACT)
 
-    def run_one(self, n: int, rendered: bool) -> None:
-        kind = ("submit", "query", "ticket", "timeout", "card_pull")[n % 5]
+    def run_one(self, kind: str, rendered: bool, screens: bool = True) -> None:
         window = self.t.window
-        if not rendered:
+        if screens and not rendered:
             window._unsubscribe()  # the session runs on; the screens see this one only at its end
         try:
             getattr(self, kind)()
         finally:
-            if not rendered:
+            if screens and not rendered:
                 window._unsubscribe = self.s.subscribe(window.show_view)
         # app.exec() deletes widgets released with deleteLater() when control returns to the loop;
         # a driver that only calls processEvents() must ask for it, or the screens' old widgets pile up
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
         self.counts[kind] = self.counts.get(kind, 0) + 1
+
+
+KINDS = ("submit", "query", "ticket", "timeout", "card_pull")
+
+
+def mb(kib: int) -> str:
+    return f"{kib / 1024:.1f}"
+
+
+def line(label: str, now: tuple[int, ...], base: tuple[int, ...] | None) -> str:
+    rss, trimmed, heap, sql, fds, threads = now
+    text = (
+        f"{label}: RSS {mb(rss)} MB, after malloc_trim {mb(trimmed)} MB, malloc in use {mb(heap)} MB"
+        f" (SQLite {mb(sql)} MB), fds {fds}, threads {threads}"
+    )
+    if base is not None:
+        text += (
+            f" (since baseline: RSS {(rss - base[0]) / 1024:+.1f}, trimmed {(trimmed - base[1]) / 1024:+.1f},"
+            f" in use {(heap - base[2]) / 1024:+.1f}, SQLite {(sql - base[3]) / 1024:+.1f} MB,"
+            f" fds {fds - base[4]:+d}, threads {threads - base[5]:+d})"
+        )
+    return text
+
+
+def census() -> Counter:
+    """Live Python objects by type, and the Qt widgets and objects that exist (QObjects found
+    from the top-level widgets down): what a leak of objects would show."""
+    from PySide6.QtCore import QObject
+    from PySide6.QtWidgets import QApplication
+
+    gc.collect()
+    counts = Counter()
+    for o in gc.get_objects():
+        name = type(o).__qualname__
+        counts[name] += 1
+        if name == "_Job":
+            counts["_Job:" + getattr(getattr(o, "_fn", None), "__qualname__", "?")] += 1
+    counts["<Qt widgets>"] = len(QApplication.allWidgets())
+    counts["<Qt objects under top-level widgets>"] = sum(
+        len(w.findChildren(QObject)) for w in QApplication.topLevelWidgets()
+    )
+    return counts
+
+
+def census_growth(before: Counter, after: Counter, top: int = 12) -> str:
+    grown = sorted(((after[k] - before[k], k) for k in after if after[k] - before[k] > 0), reverse=True)[:top]
+    return ", ".join(f"{k} {d:+d}" for d, k in grown) or "nothing grew"
+
+
+def _quiet_qt(mode, context, message: str) -> None:
+    # the offscreen platform says this at every show(); anything else still goes to stderr
+    if "propagateSizeHints" not in message:
+        sys.stderr.write(message + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -201,9 +315,40 @@ def main(argv: list[str] | None = None) -> int:
         default=25,
         help="render every Nth session through the screens (1 = all; a rendered session takes ~20x longer)",
     )
+    parser.add_argument("--kinds", default=",".join(KINDS), help="the session kinds to take in turn (default: all)")
+    parser.add_argument(
+        "--no-screens", action="store_true", help="the window never sees a session (to tell the screens' memory from the rest)"
+    )
+    parser.add_argument(
+        "--census", action="store_true", help="at each report, name the Python types and Qt objects that grew"
+    )
+    parser.add_argument(
+        "--idle-minutes",
+        type=float,
+        default=0.0,
+        help="first sit idle this long (no sessions; the workers, heartbeat and timers run) and report each"
+        " minute: tells growth with time from growth with sessions",
+    )
+    parser.add_argument(
+        "--tracemalloc", action="store_true", help="at each report, name the source lines whose Python allocations grew"
+    )
+    parser.add_argument(
+        "--pixmap-cache-kib", type=int, default=0, help="set QPixmapCache's limit (Qt's default: 10240 KiB)"
+    )
     args = parser.parse_args(argv)
+    # a shell starts a background job with SIGINT ignored, and Python keeps it so: stop on SIGINT and
+    # SIGTERM either way, through the KeyboardInterrupt that prints the end figures
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
+    from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
+
+    kinds = [k for k in args.kinds.split(",") if k]
+    unknown = set(kinds) - set(KINDS)
+    if unknown:
+        parser.error(f"unknown kinds {sorted(unknown)}; known: {', '.join(KINDS)}")
+    qInstallMessageHandler(_quiet_qt)
 
     from hub.__main__ import seed_demo_cases
     from hub.store import HubStore
@@ -213,6 +358,10 @@ def main(argv: list[str] | None = None) -> int:
     from ui.app import build_terminal
 
     app = QApplication([])
+    if args.pixmap_cache_kib > 0:
+        from PySide6.QtGui import QPixmapCache
+
+        QPixmapCache.setCacheLimit(args.pixmap_cache_kib)
     with tempfile.TemporaryDirectory(prefix="soak-") as tmp:
         folder = Path(tmp)
         keyring = f"file:{folder / 'keyring.cfg'}"
@@ -234,37 +383,75 @@ def main(argv: list[str] | None = None) -> int:
         terminal.window.resize(1920, 1080)
         terminal.window.show()
         soak = Soak(terminal, app, clock)
-        soak.wait(lambda: soak.s.view.step is soak.Step.ATTRACT and terminal.background is not None, "the attract screen")
+        soak.wait(lambda: soak.s.step is soak.Step.ATTRACT and terminal.background is not None, "the attract screen")
         printed = config.data_dir / "printed"
         start = time.monotonic()
+        if args.no_screens:
+            terminal.window._unsubscribe()
         try:
-            print(f"start: RSS {rss_kib() / 1024:.1f} MB, fds {open_fds()}, threads {os_threads()} (Python: {threading.active_count()})")
+            print(line("start", figures(), None), f"(Python threads {threading.active_count()})", flush=True)
             base = None
-            for n in range(1, args.sessions + 1):
-                soak.run_one(n, rendered=n % args.render_every == 0)
+            warmup = min(WARMUP, args.sessions, args.report_every)
+            counted = None
+            snapshots: list = []
+            if args.idle_minutes > 0:
+                idle_base = figures()
+                print(line("idle: at the start", idle_base, None), flush=True)
+                for minute in range(1, int(args.idle_minutes) + 1):
+                    until = time.monotonic() + 60
+                    while time.monotonic() < until:
+                        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 200)
+                    print(line(f"idle: after {minute} min", figures(), idle_base), flush=True)
+                start = time.monotonic()
+
+            def soak_one(n: int) -> None:
+                nonlocal base, counted
+                rendered = args.render_every > 0 and n % args.render_every == 0
+                soak.run_one(kinds[n % len(kinds)], rendered, screens=not args.no_screens)
                 if n % 500 == 0:
                     # the simulated printer keeps every job on disk; a real one hands it out on paper
                     for job in printed.glob("*"):
                         job.unlink()
-                if n == min(WARMUP, args.sessions, args.report_every):
+                if n == warmup:
                     base = figures()
-                    print(f"after {n} warm-up sessions (baseline): RSS {base[0] / 1024:.1f} MB, fds {base[1]}, threads {base[2]}")
-                if base is not None and (n % args.report_every == 0 or n == args.sessions):
-                    rss, fds, threads = figures()
+                    print(line(f"after {n} warm-up sessions (baseline)", base, None), flush=True)
+                    counted = census() if args.census else None
+                    if args.tracemalloc:
+                        tracemalloc.start(8)
+                        snapshots.append(tracemalloc.take_snapshot())
+                elif base is not None and (n % args.report_every == 0 or n == args.sessions):
                     rate = n / (time.monotonic() - start)
-                    print(
-                        f"{n:>7} sessions: RSS {rss / 1024:.1f} MB ({(rss - base[0]) / 1024:+.1f} MB), fds {fds} ({fds - base[1]:+d}),"
-                        f" threads {threads} ({threads - base[2]:+d}), outbox depth {terminal.outbox.stats().depth},"
-                        f" {rate:.0f} sessions/s",
-                        flush=True,
-                    )
-            rss, fds, threads = figures()
+                    depth = terminal.outbox.stats().depth
+                    load = os.getloadavg()[0]
+                    print(f"{line(f'{n:>7} sessions', figures(), base)}, outbox depth {depth}, {rate:.1f} sessions/s, load {load:.1f}", flush=True)
+                    if counted is not None:
+                        now = census()
+                        print(f"         grew since the last report: {census_growth(counted, now)}", flush=True)
+                        counted = now
+                    if snapshots:
+                        snap = tracemalloc.take_snapshot()
+                        stats = snap.compare_to(snapshots[-1], "lineno")
+                        grown = sum(st.size_diff for st in stats)
+                        print(f"         Python allocations since the last report: {grown / 1024:+.0f} KiB; most:", flush=True)
+                        for st in stats[:6]:
+                            print(f"           {st.size_diff / 1024:+.1f} KiB {st.traceback[0]}", flush=True)
+                        snapshots[-1] = snap
+
+            done = 0
+            try:
+                for n in range(1, args.sessions + 1):
+                    soak_one(n)
+                    done = n
+            except KeyboardInterrupt:  # Ctrl+C / SIGINT: stop here and print the end figures
+                print(f"stopped after {done} sessions", flush=True)
+            end = figures()
+            rendered_count = done // args.render_every if args.render_every > 0 and not args.no_screens else 0
             print(
-                f"end: {args.sessions} sessions in {time.monotonic() - start:.0f} s ({soak.counts},"
-                f" {args.sessions // args.render_every} of them rendered through the screens);"
-                f" RSS growth after warm-up {(rss - base[0]) / 1024:+.1f} MB (goal <= 5 MB),"
-                f" fds {fds - base[1]:+d}, threads {threads - base[2]:+d} (goal 0)"
+                f"end: {done} sessions in {time.monotonic() - start:.0f} s ({soak.counts},"
+                f" {rendered_count} of them rendered through the screens, the window shown each one's end"
+                f"{' never' if args.no_screens else ''}); load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
             )
+            print(line("end", end, base), "goal: RSS <= +5 MB, fds and threads +0", flush=True)
         finally:
             terminal.shutdown()
             terminal.window.allow_close()

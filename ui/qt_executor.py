@@ -1,18 +1,28 @@
-"""The session's executor on Qt: jobs run in a QThreadPool, results come back on the UI thread.
+"""The session's executor on Qt: jobs run on worker threads, results come back on the UI thread.
 
 A worker thread never touches a widget or the session: it runs the job and emits a signal carrying
 the result; the signal is delivered to the `QtExecutor`'s thread (the UI thread) by a queued
 connection, where `on_done` runs.
+
+The workers are Python threads that live as long as the executor (concurrent.futures), not a
+QThreadPool of Python `QRunnable`s. Two things went wrong with the QThreadPool in the soak
+(bench/soak.py): a short job (a card read, < 1 ms) could finish and be deleted by the pool before
+`start()` had returned, and then its Python wrapper, with the job and everything the job's closure
+held, was never freed (≈ 40 jobs per 100 sessions); and a Qt pool thread gets a new Python thread
+state for every job, so what a job keeps in a `threading.local` (the hub client's requests Session
+with its kept-alive connection) was thrown away and made again on every call.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import itertools
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from kiosk.executor import run_job
 
@@ -25,18 +35,6 @@ class _Relay(QObject):
     finished = Signal(int, object)
 
 
-class _Job(QRunnable):
-    def __init__(self, job_id: int, fn: Callable[[], Any], relay: _Relay) -> None:
-        super().__init__()
-        self._job_id = job_id
-        self._fn = fn
-        self._relay = relay
-        self.setAutoDelete(True)
-
-    def run(self) -> None:  # on a pool thread
-        self._relay.finished.emit(self._job_id, run_job(self._fn))
-
-
 class QtExecutor(QObject):
     """`kiosk.executor.Executor` for the screens. Create it on the UI thread.
 
@@ -45,11 +43,12 @@ class QtExecutor(QObject):
 
     def __init__(self, max_threads: int = 4, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(max_threads)
+        self._pool = concurrent.futures.ThreadPoolExecutor(max_threads, thread_name_prefix="kiosk-worker")
         self._relay = _Relay(self)
         self._relay.finished.connect(self._deliver)
         self._callbacks: dict[int, Callable[[Any], None]] = {}
+        self._running: set[concurrent.futures.Future] = set()
+        self._running_lock = threading.Lock()
         self._ids = itertools.count(1)
 
     @property
@@ -59,7 +58,17 @@ class QtExecutor(QObject):
     def submit(self, fn: Callable[[], T], on_done: Callable[[T | BaseException], None]) -> None:
         job_id = next(self._ids)
         self._callbacks[job_id] = on_done
-        self._pool.start(_Job(job_id, fn, self._relay))
+        future = self._pool.submit(self._run, job_id, fn)
+        with self._running_lock:
+            self._running.add(future)
+        future.add_done_callback(self._forget)
+
+    def _run(self, job_id: int, fn: Callable[[], Any]) -> None:  # on a worker thread
+        self._relay.finished.emit(job_id, run_job(fn))
+
+    def _forget(self, future: concurrent.futures.Future) -> None:
+        with self._running_lock:
+            self._running.discard(future)
 
     @Slot(int, object)
     def _deliver(self, job_id: int, result: Any) -> None:
@@ -67,5 +76,8 @@ class QtExecutor(QObject):
         on_done(result)
 
     def wait_idle(self, timeout_ms: int = 10_000) -> bool:
-        """Block until the pool's threads are done (at shutdown; never during a session)."""
-        return self._pool.waitForDone(timeout_ms)
+        """Block until the jobs handed out so far have run (at shutdown; never during a session)."""
+        with self._running_lock:
+            running = list(self._running)
+        _, not_done = concurrent.futures.wait(running, timeout=timeout_ms / 1000)
+        return not not_done
