@@ -228,7 +228,35 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
     ("attract-after-timeout", lambda kit, w: (_to_form(kit), kit.session.cancel())),
     ("out-of-service", lambda kit, w: kit.session.set_out_of_service(OutOfServiceReason.BACKEND)),
     ("maintenance", lambda kit, w: _maintenance(kit, w)),
+    (
+        "out-of-service-not-enrolled",
+        lambda kit, w: kit.session.set_out_of_service(OutOfServiceReason.NOT_ENROLLED),
+    ),
+    ("maintenance-enrol", lambda kit, w: _maintenance_enrol(kit, w)),
+    ("maintenance-enrol-address", lambda kit, w: _maintenance_enrol(kit, w, editing="url")),
+    ("maintenance-enrol-busy", lambda kit, w: _maintenance_enrol(kit, w, busy=True)),
+    ("maintenance-enrol-unreachable", lambda kit, w: _maintenance_enrol(kit, w, submit=True)),
 ]
+
+
+def _maintenance_enrol(
+    kit: Kit, window: KioskWindow, *, editing: str = "code", busy: bool = False, submit: bool = False
+) -> None:
+    """A terminal started before enrolment, its technician on the Enrol panel with a code typed:
+    the code's keys, the address's keys, waiting past the deadline, or the hub not answering (a
+    port on 127.0.0.1 nothing listens on: refused at once, the same on every run)."""
+    from ui.enrol_panel import EnrolmentOffer
+
+    url = "http://127.0.0.1:9" if submit else "https://hub.example:8765"
+    panel = window.maintenance
+    panel.attach(HealthBoard(), lambda: None, None, None, "T0002")
+    panel.offer_enrolment(EnrolmentOffer(url, "T0002"))
+    form = panel._enrol_form
+    form.code, form.editing, form.busy, form.overdue = "7KQ2M-XW4PD", editing, busy, busy
+    kit.session.set_out_of_service(OutOfServiceReason.NOT_ENROLLED)
+    kit.session.card_inserted(TECHNICIAN)
+    if submit:
+        panel._enrol()
 
 
 def _maintenance(kit: Kit, window: KioskWindow) -> None:

@@ -13,9 +13,16 @@ from tests.support.layout_check import actionable_places, layout_problems
 from ui.screens.editors import ChoiceEditor
 
 # screens whose choices are the actions (a tile, a choice) or that offer nothing to do
-NO_MAIN_ACTION = {"choose", "choose-with-card", "editor-choice", "out-of-service"}
-# the technician's panel is one scrolled page of its own: its main action (sync) heads its actions
-MAIN_IN_PANEL = {"maintenance"}
+NO_MAIN_ACTION = {"choose", "choose-with-card", "editor-choice", "out-of-service", "out-of-service-not-enrolled"}
+# the technician's panel is one scrolled page of its own: its main action (sync, or enrol while the
+# terminal is not enrolled) heads its actions
+MAIN_IN_PANEL = {
+    "maintenance",
+    "maintenance-enrol",
+    "maintenance-enrol-address",
+    "maintenance-enrol-busy",
+    "maintenance-enrol-unreachable",
+}
 BANNERS = {
     "offline": lambda kit: kit.session.set_online(False),
     "inactivity warning": lambda kit: (kit.clock.advance(1000), kit.session.tick()),

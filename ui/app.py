@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -24,10 +24,11 @@ from kiosk.catalogue_store import CatalogueState, CatalogueStore
 from kiosk.config import KioskConfig
 from kiosk.hub_api import HubUnavailable
 from kiosk.log_tail import LogTail
-from kiosk.secrets import card_hash_salt, load_hub_credentials, select_keyring_backend
+from kiosk.secrets import card_hash_salt, is_enrolled, load_hub_credentials, select_keyring_backend
 from kiosk.services import LocalTicketBook, ServiceActions
 from kiosk.session import OutOfServiceReason, Session
 from ui.deferred import Deferred
+from ui.enrol_panel import EnrolmentOffer
 from ui.i18n import Words, compile_translations
 from ui.qt_executor import QtExecutor
 from ui.remote_commands import UiThread, command_handlers
@@ -89,6 +90,10 @@ class Terminal:
     log_tail: LogTail | None = None  # the last log lines, for the "upload diagnostics" command
     ui_thread: UiThread | None = None  # remote commands reach the session through it
     addresses: Any = None  # kiosk.community.AddressBook: the place picker's list
+    # False while keyring has no hub credentials: residents see "being set up", nothing calls the
+    # hub, and maintenance offers enrolment by code (become_enrolled then starts the rest)
+    enrolled: bool = True
+    actions: Any = None  # kiosk.services.ServiceActions: gets the card salt at enrolment
     _was_failing: bool = False
 
     def restart(self) -> None:
@@ -113,7 +118,10 @@ class Terminal:
 
     def refresh_catalogue(self) -> None:
         """Ask the hub for a newer catalogue in a worker; the session takes it when nobody is using
-        the terminal, and learns whether the hub answered. The address list follows it."""
+        the terminal, and learns whether the hub answered. The address list follows it. Not before
+        enrolment: there are no credentials to sign with."""
+        if not self.enrolled:
+            return
         self.executor.submit(self.catalogue_store.refresh, self._catalogue_refreshed)
         if self.addresses is not None:
             self.executor.submit(self.addresses.refresh, self._places_refreshed)
@@ -129,6 +137,38 @@ class Terminal:
         self.session.set_online(not isinstance(result.problem, HubUnavailable))
         if result.catalogue is not self.session.catalogue:
             self.session.set_catalogue(result.catalogue)
+
+    def become_enrolled(self, enrolled: Any, hub_url: str | None = None) -> None:
+        """On the UI thread, after maintenance enrolled the terminal (kiosk.enrolment.Enrolled, its
+        credentials now in keyring): start what waited for them, in this process. Nothing made
+        before needs the credentials (the hub client is deferred and was never built while not
+        enrolled; the outbox and printer do not use them), so no restart is needed: the hub client,
+        then the sync worker and heartbeat are started in a worker, the catalogue is fetched, and the
+        terminal goes back in service (attract once the catalogue is there)."""
+        if self.enrolled:
+            return
+        self.enrolled = True
+        if hub_url and hub_url != self.config.hub.url:
+            # the technician typed another address: used until the program restarts (the
+            # configuration file is read-only to the kiosk; the panel says to put it there)
+            self.config = replace(self.config, hub=replace(self.config.hub, url=hub_url))
+        if self.actions is not None:
+            self.actions.use_card_salt(enrolled.card_hash_salt)
+        self.window.maintenance.offer_enrolment(None)
+        hub, outbox = self.hub, self.outbox
+
+        def start() -> None:
+            if isinstance(hub, Deferred):
+                hub.load()
+            if isinstance(outbox, Deferred) and self.background is None:
+                self.start_background(outbox.load(), hub)
+
+        def started(result: Any) -> None:
+            _part_loaded(result)
+            self.refresh_catalogue()
+
+        self.session.set_out_of_service(None)
+        self.executor.submit(start, started)
 
     def start_background(self, outbox: Any, hub: Any) -> None:
         """Start the outbox's sync worker and the heartbeat (kiosk.background), from any thread."""
@@ -219,9 +259,11 @@ def build_terminal(
     select_keyring_backend(config.keyring_backend)
     config.data_dir.mkdir(parents=True, exist_ok=True)
     health = HealthBoard()
+    enrolled = True
     if hub is None:
-        load_hub_credentials(config.terminal_id)  # not enrolled: refuse to start, with the reason
-        hub = Deferred("hub", lambda: _build_hub(config))
+        # not enrolled: start anyway, out of service, with enrolment on the maintenance screen
+        enrolled = is_enrolled(config.terminal_id)
+        hub = Deferred("hub", lambda: _build_hub(terminal.config))  # the address enrolment used
     store = CatalogueStore(hub, config.data_dir / "catalogue.json")
     cached = store.load_cached()
     if printer is None:
@@ -238,7 +280,8 @@ def build_terminal(
         hub=hub,
         printer=printer,
         tickets=LocalTicketBook(config.data_dir / "tickets.json"),
-        card_salt=card_hash_salt(config.terminal_id),  # fleet-wide, issued at enrolment
+        # fleet-wide, issued at enrolment (before it, no resident flow runs to need it)
+        card_salt=card_hash_salt(config.terminal_id) if enrolled else b"",
         profiles=hub,  # GET /v1/residents/{card_hash}/profile: the details on file, for prefill
     )
     session = Session(
@@ -278,6 +321,14 @@ def build_terminal(
     terminal = Terminal(
         config, session, window, executor, store, hub, outbox, printer, card_reader, speaker, health=health
     )
+    terminal.enrolled, terminal.actions = enrolled, actions
+    if not enrolled:
+        log.warning("terminal not enrolled: out of service until a technician enrols it")
+        session.set_out_of_service(OutOfServiceReason.NOT_ENROLLED)
+        window.maintenance.offer_enrolment(
+            EnrolmentOffer(config.hub.url, config.terminal_id, config.hub.ca_bundle or None),
+            on_enrolled=terminal.become_enrolled,
+        )
     def new_outbox() -> int:
         # the technician's decision after OutboxLost; then the sending starts as warm-up would have
         from offline_queue.outbox_file import start_new_outbox
@@ -286,7 +337,12 @@ def build_terminal(
         if terminal.lost_outbox_heartbeat is not None:
             terminal.lost_outbox_heartbeat.stop()
             terminal.lost_outbox_heartbeat = None
-        if isinstance(outbox, Deferred) and isinstance(hub, Deferred) and terminal.background is None:
+        if (
+            isinstance(outbox, Deferred)
+            and isinstance(hub, Deferred)
+            and terminal.background is None
+            and terminal.enrolled
+        ):
             terminal.start_background(outbox.load(), hub.load())
         return generation
 
@@ -309,13 +365,18 @@ def build_terminal(
     # once the first screen is up, one worker builds the deferred parts one after the other (the
     # keyring file backend is not safe for a write and a read at once: the outbox may create its
     # key while the hub client reads its credentials), then the catalogue is refreshed
+    # (not the hub client while not enrolled: it would fail for want of credentials)
     deferred = [part for part in (hub, outbox, printer) if isinstance(part, Deferred)]
+    if not enrolled:
+        deferred.remove(hub)
 
     def warm_up() -> None:
         from offline_queue.errors import QueueFileUnusable
         from ui.input_engines.loader import INPUT_ENGINES  # librime and zinnia: see its docstring
 
         INPUT_ENGINES.load(config.data_dir)  # ~50 ms once compiled (first run: compiles, ~1 s)
+        # enrolled later, become_enrolled starts the background work itself
+        starts_background = enrolled
 
         unusable: QueueFileUnusable | None = None
         for part in deferred:
@@ -323,7 +384,7 @@ def build_terminal(
                 part.load()
             except QueueFileUnusable as exc:  # the maintenance screen shows it (Deferred.failure)
                 unusable = exc
-        if isinstance(outbox, Deferred) and isinstance(hub, Deferred):
+        if isinstance(outbox, Deferred) and isinstance(hub, Deferred) and starts_background:
             if unusable is not None:
                 terminal.report_lost_outbox(hub.load(), unusable)
                 raise unusable

@@ -21,6 +21,7 @@ from drivers.printer import model as _printer_errors  # noqa: F401
 from kiosk.catalogue import DataClass, FieldType
 from kiosk.local_time import human_time
 from kiosk.session_view import FieldView, OutOfServiceReason, SessionView, Step
+from ui.enrol_panel import EnrolForm, EnrolmentOffer, EnrolRun, build_enrol_panel
 from ui.i18n import Words
 from ui.screens.editors import DigitEditor
 from ui.technician_pin import pin_matches
@@ -73,7 +74,20 @@ class MaintenancePanel(QWidget):
         self._stale = True  # the figures are read again at the next render
         self._loading = False
         self._outcome: tuple[str, str] | None = None  # (panel role, text) of the last action
+        self._enrol_form: EnrolForm | None = None  # while the terminal is not enrolled
+        self._on_enrolled: Callable[[Any], None] | None = None
         self.lock()
+
+    def offer_enrolment(
+        self, offer: EnrolmentOffer | None, on_enrolled: Callable[[Any], None] | None = None
+    ) -> None:
+        """Show the Enrol panel instead of the actions (the terminal has no hub credentials), or no
+        longer (None). `on_enrolled(Enrolled, hub_url)` runs on the UI thread after a success."""
+        self._enrol_form = EnrolForm(offer) if offer is not None else None
+        self._stale = True  # enrolled: the figures now include the sync worker and heartbeat
+        if on_enrolled is not None:
+            self._on_enrolled = on_enrolled
+        self._rerender()
 
     def attach(
         self,
@@ -114,22 +128,16 @@ class MaintenancePanel(QWidget):
         clear_layout(self._box)
         self._box.addWidget(label(self.t("maintenance.title"), "title"))
         self._box.addWidget(label(self.t("maintenance.hint")))
-        if self.unlocked:
+        if self.unlocked and self._enrol_form is not None:
+            self._enrol_actions(self._enrol_form)
+        elif self.unlocked:
             self._actions()
         else:
             self._pin_entry()
         self._box.addStretch(1)
 
     def _actions(self) -> None:
-        # the outcome's line has its room before any outcome: a message that appeared pushed every
-        # button down and the technician's next tap landed on the wrong one
-        role, text = self._outcome if self._outcome is not None else ("", "")
-        frame, box = panel(role, "maintenance.outcome")
-        box.addWidget(label(text, name="maintenance.outcome_text"))
-        body = self._theme.body_px if self._theme is not None else 20
-        spacing = self._theme.spacing_px if self._theme is not None else 8
-        frame.setFixedHeight(body * 3 + spacing * 2)  # two lines of text and the panel's padding
-        self._box.addWidget(frame)
+        self._outcome_frame()
         # found walking: back at the terminal, the technician could not tell whether it was paused
         paused = self._view is not None and self._view.step is Step.OUT_OF_SERVICE
         state = label(
@@ -191,6 +199,93 @@ class MaintenancePanel(QWidget):
         else:
             self._box.addWidget(figures)
             self._box.addLayout(grid)
+
+    def _outcome_frame(self) -> None:
+        # the outcome's line has its room before any outcome: a message that appeared pushed every
+        # button down and the technician's next tap landed on the wrong one
+        role, text = self._outcome if self._outcome is not None else ("", "")
+        frame, box = panel(role, "maintenance.outcome")
+        box.addWidget(label(text, name="maintenance.outcome_text"))
+        body = self._theme.body_px if self._theme is not None else 20
+        spacing = self._theme.spacing_px if self._theme is not None else 8
+        frame.setFixedHeight(body * 3 + spacing * 2)  # two lines of text and the panel's padding
+        self._box.addWidget(frame)
+
+    def _enrol_actions(self, form: EnrolForm) -> None:
+        """Not enrolled: the Enrol panel, with the actions that need no hub (test page, quit)."""
+        assert self._theme is not None
+        self._landscape = self._is_landscape()
+        ready = self.desk is not None and not self._loading and not form.busy
+        more = QHBoxLayout()
+        for b in (
+            button(self.t("maintenance.test_page"), self._test_page, name="maintenance.test_page", enabled=ready),
+            button(self.t("maintenance.exit"), self._on_quit, name="maintenance.exit", role="help"),
+        ):
+            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            more.addWidget(b)
+        controls, keys = build_enrol_panel(
+            form,
+            self._theme,
+            self.t,
+            on_activity=self._session.touch,
+            on_enrol=self._enrol,
+            on_edit=self._edit_enrolment,
+            landscape=self._landscape,
+            more=more,
+            outcome=self._outcome,
+        )
+        if self._landscape:
+            controls.layout().addStretch(1)
+            row = QHBoxLayout()
+            row.addWidget(controls, 1)
+            row.addWidget(keys, 1)
+            self._box.addLayout(row)
+            self._box.addLayout(more)
+        else:
+            self._box.addWidget(controls)
+
+    def _edit_enrolment(self, target: str) -> None:
+        form = self._enrol_form
+        if form is None:
+            return
+        before = form.url
+        form.take_typed()
+        if form.url != before:
+            self._outcome = None  # found walking: the last attempt's refusal stayed beside the new address
+        form.editing = target
+        self._rerender()
+
+    def _enrol(self) -> None:
+        form = self._enrol_form
+        if form is None or form.busy or self.desk is None:
+            return
+        form.take_typed()
+        if not form.code:
+            self._outcome = ("error", self.t("enrol.no_code"))
+            self._rerender()
+            return
+        desk, url, code, offer = self.desk, form.url, form.code, form.offer
+        self._outcome = None
+
+        def done(result: object) -> None:
+            if isinstance(result, BaseException):
+                from kiosk.enrolment import enrolment_problem
+
+                problem = enrolment_problem(result)
+                log.warning("enrolment failed: %s", problem)
+                reason = getattr(result, "error", problem)
+                self._outcome = ("error", self.t(f"enrol.problem.{problem}", terminal=offer.terminal_id, reason=reason))
+                self._rerender()
+                return
+            self._outcome = ("ok", self.t("enrol.done", terminal=result.terminal_id, group=result.group or "-"))
+            if self._on_enrolled is not None:
+                self._on_enrolled(result, url)  # then offer_enrolment(None): the usual actions
+            self._rerender()
+
+        EnrolRun(form, self._submit).start(
+            lambda: desk.enrol(url, code, offer.terminal_id, ca_bundle=offer.ca_bundle), done, self._rerender
+        )
+        self._rerender()
 
     def _is_landscape(self) -> bool:
         top = self.window()
