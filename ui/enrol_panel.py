@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QProgressBar, QSizePolicy, QVBoxLayout, QWidget
 
+from ui.editor_fit import EditorFit, full_row_px, rows_sheet
 from ui.keyboard import OnScreenKeyboard
 from ui.theme import Theme
 from ui.widgets import button, label, panel
@@ -123,13 +124,16 @@ def build_enrol_panel(
     keys_box.addWidget(label(t("enrol.url_label" if editing_url else "enrol.code"), name="enrol.keys_label"))
     if not landscape:
         keys_box.addLayout(chips)
+    fit = EditorFit(full_row_px(theme), fold_header=True)  # the keys as the resident's editor has them
     keyboard = OnScreenKeyboard(
         t,
         initial=form.url if editing_url else form.code,
         mode="latin" if editing_url else "reference",  # a code is capitals, digits and a dash
         max_length=URL_MAX if editing_url else CODE_MAX,
         on_activity=on_activity,
+        box_px=fit.typed_box_px(theme),  # one line: a tall empty box pushed the last key row off 768 px
     )
+    keyboard.setStyleSheet(rows_sheet(fit, theme))
     keyboard.text_changed.connect(lambda _text: form.take_typed())  # kept across renders
     keyboard.setEnabled(not form.busy)
     keyboard.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
