@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import struct
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import count
 from typing import Any
@@ -71,6 +71,32 @@ def verify_rows(
     return VerifyResult(True, checked, AuditHead(expected - 1, prev.hex()))
 
 
+def chain_block(prev: bytes, start: int, entries: Sequence[bytes], hashes: bytes) -> tuple[int, bytes]:
+    """Hash `entries` (seqs start, start+1, ...) onto h_{start-1} = `prev` and compare the results
+    with `hashes` (their stored h, 32 bytes each, concatenated): (how many lead entries are good,
+    the h of the last good one). All good when the first value is len(entries) and `hashes` holds
+    exactly that many.
+
+    The one fast loop of a verification, shared by the terminal (its sealed blocks, kiosk.audit) and
+    the hub (its uploaded entries, hub.audit_store): per entry only one concatenation and one SHA-256
+    in Python; the seq bytes come from C (map over count), and the stored hashes are compared in one
+    bytes compare per block, not one per entry.
+    """
+    sha256, before = hashlib.sha256, prev
+    digests: list[bytes] = []
+    add = digests.append
+    for entry, seq_bytes in zip(entries, map(_SEQ.pack, count(start)), strict=False):  # count never ends
+        prev = sha256(prev + seq_bytes + entry).digest()
+        add(prev)
+    if b"".join(digests) == hashes:
+        return len(digests), prev
+    # the slow part, only for a bad block: find the first entry whose h differs (or is missing)
+    for good, digest in enumerate(digests):
+        if hashes[32 * good : 32 * good + 32] != digest:
+            return good, digests[good - 1] if good else before
+    return len(digests), prev  # every entry good, but more hashes stored than entries
+
+
 def verify_stored(rows: Iterable[tuple[bytes, bytes]], prev: bytes = GENESIS, start: int = 1) -> VerifyResult:
     """Check (entry bytes, h) rows read in seq order, assuming their seqs are start, start+1, ...
 
@@ -91,3 +117,38 @@ def verify_stored(rows: Iterable[tuple[bytes, bytes]], prev: bytes = GENESIS, st
         prev = digest
     seq = int.from_bytes(seq_bytes, "big") if seq_bytes else start - 1
     return VerifyResult(True, seq - start + 1, AuditHead(seq, prev.hex()))
+
+
+def verify_text_chunks(
+    chunks: Iterable[Sequence[tuple[int, str, str]]], prev: bytes = GENESIS, start: int = 1
+) -> VerifyResult:
+    """Check (seq, entry text, h as hex) rows, the upload's shape (as the hub holds them), given in
+    seq order and in chunks (a cursor's fetchmany, or one upload).
+
+    A plain chunk goes through chain_block whole: one join, encode, split and fromhex per chunk in C
+    instead of one encode and fromhex per row. A chunk that is not plain (a seq out of line, a
+    newline inside an entry, a bad hex) is checked row by row by verify_rows, which names the fault.
+    """
+    expected, checked = start, 0
+    for rows in chunks:
+        n = len(rows)
+        if not n:
+            continue
+        seqs, texts, hexes = zip(*rows, strict=True)
+        if seqs == tuple(range(expected, expected + n)):
+            try:
+                entries = "\n".join(texts).encode("utf-8").split(b"\n")
+                hashes = bytes.fromhex("".join(hexes))
+            except (TypeError, ValueError, UnicodeEncodeError):
+                entries, hashes = [], b""
+            if len(entries) == n and len(hashes) == 32 * n:
+                good, last = chain_block(prev, expected, entries, hashes)
+                if good == n:
+                    prev, expected, checked = last, expected + n, checked + n
+                    continue
+        result = verify_rows(((s, e.encode("utf-8"), bytes.fromhex(h)) for s, e, h in rows), prev, expected)
+        checked += result.checked
+        if not result.ok:
+            return VerifyResult(False, checked, result.head, result.bad_seq, result.problem)
+        prev, expected = bytes.fromhex(result.head.h), expected + result.checked
+    return VerifyResult(True, checked, AuditHead(expected - 1, prev.hex()))
