@@ -78,16 +78,17 @@ def chain_block(prev: bytes, start: int, entries: Sequence[bytes], hashes: bytes
     exactly that many.
 
     The one fast loop of a verification, shared by the terminal (its sealed blocks, kiosk.audit) and
-    the hub (its uploaded entries, hub.audit_store): per entry only one concatenation and one SHA-256
-    in Python; the seq bytes come from C (map over count), and the stored hashes are compared in one
-    bytes compare per block, not one per entry.
+    the hub (its uploaded entries, hub.audit_store): per entry the bare chain's own work (pack, two
+    concatenations, one SHA-256) and a list append; the stored hashes are compared in one bytes
+    compare per block, not one per entry.
     """
-    sha256, before = hashlib.sha256, prev
+    sha256, pack, before, seq = hashlib.sha256, _SEQ.pack, prev, start
     digests: list[bytes] = []
     add = digests.append
-    for entry, seq_bytes in zip(entries, map(_SEQ.pack, count(start)), strict=False):  # count never ends
-        prev = sha256(prev + seq_bytes + entry).digest()
+    for entry in entries:  # a plain counter: measured faster than zip(entries, map(pack, count()))
+        prev = sha256(prev + pack(seq) + entry).digest()
         add(prev)
+        seq += 1
     if b"".join(digests) == hashes:
         return len(digests), prev
     # the slow part, only for a bad block: find the first entry whose h differs (or is missing)

@@ -149,6 +149,9 @@ class AuditLog:
         conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
+        # a verification reads the whole file: mapped, its pages cost no read() each (3x faster reads
+        # of the sealed blocks, measured in bench/audit_bench.py); the address space is not memory
+        conn.execute(f"PRAGMA mmap_size={audit_blocks.MMAP_BYTES}")
         conn.executescript(
             audit_blocks.SCHEMA
             + """

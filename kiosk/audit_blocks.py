@@ -26,6 +26,7 @@ from typing import Any
 from contract.audit_chain import GENESIS, AuditHead, VerifyResult, chain_block, verify_stored
 
 BLOCK_SIZE = 256  # entries per sealed block: ~55 KB of entries; larger blocks measured no faster
+MMAP_BYTES = 1 << 30  # the audit file is read through a map of up to 1 GiB (about 4M entries)
 SEAL_BLOCKS_PER_TRANSACTION = 64  # a migration commits (and fsyncs) once per 16k entries
 
 SCHEMA = """
@@ -138,10 +139,11 @@ def verify_chain(conn: sqlite3.Connection, since: int) -> VerifyResult:
             return VerifyResult(False, checked, AuditHead(expected - 1, prev.hex()), expected, "gap")
         if first < expected and checked:  # overlaps the block before it
             return VerifyResult(False, checked, AuditHead(expected - 1, prev.hex()), first, "duplicate")
+        held = entries = _split(block_entries)
         skip = expected - first  # the first block may begin before `since`
-        held = _split(block_entries)
-        entries = held[skip:]
-        hashes = hashes[32 * skip :] if isinstance(hashes, bytes) else b""
+        if skip or not isinstance(hashes, bytes):  # (no copy of every block for nothing)
+            entries = held[skip:]
+            hashes = hashes[32 * skip :] if isinstance(hashes, bytes) else b""
         good, last = chain_block(prev, expected, entries, hashes)
         if good < len(entries) or len(entries) != n - skip or len(hashes) != 32 * len(entries):
             bad = expected + good
