@@ -118,38 +118,3 @@ def verify_stored(rows: Iterable[tuple[bytes, bytes]], prev: bytes = GENESIS, st
         prev = digest
     seq = int.from_bytes(seq_bytes, "big") if seq_bytes else start - 1
     return VerifyResult(True, seq - start + 1, AuditHead(seq, prev.hex()))
-
-
-def verify_text_chunks(
-    chunks: Iterable[Sequence[tuple[int, str, str]]], prev: bytes = GENESIS, start: int = 1
-) -> VerifyResult:
-    """Check (seq, entry text, h as hex) rows, the upload's shape (as the hub holds them), given in
-    seq order and in chunks (a cursor's fetchmany, or one upload).
-
-    A plain chunk goes through chain_block whole: one join, encode, split and fromhex per chunk in C
-    instead of one encode and fromhex per row. A chunk that is not plain (a seq out of line, a
-    newline inside an entry, a bad hex) is checked row by row by verify_rows, which names the fault.
-    """
-    expected, checked = start, 0
-    for rows in chunks:
-        n = len(rows)
-        if not n:
-            continue
-        seqs, texts, hexes = zip(*rows, strict=True)
-        if seqs == tuple(range(expected, expected + n)):
-            try:
-                entries = "\n".join(texts).encode("utf-8").split(b"\n")
-                hashes = bytes.fromhex("".join(hexes))
-            except (TypeError, ValueError, UnicodeEncodeError):
-                entries, hashes = [], b""
-            if len(entries) == n and len(hashes) == 32 * n:
-                good, last = chain_block(prev, expected, entries, hashes)
-                if good == n:
-                    prev, expected, checked = last, expected + n, checked + n
-                    continue
-        result = verify_rows(((s, e.encode("utf-8"), bytes.fromhex(h)) for s, e, h in rows), prev, expected)
-        checked += result.checked
-        if not result.ok:
-            return VerifyResult(False, checked, result.head, result.bad_seq, result.problem)
-        prev, expected = bytes.fromhex(result.head.h), expected + result.checked
-    return VerifyResult(True, checked, AuditHead(expected - 1, prev.hex()))

@@ -16,11 +16,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from contract.audit_chain import GENESIS, AuditHead, VerifyResult, verify_text_chunks
+from contract.audit_chain import GENESIS, AuditHead, VerifyResult, verify_rows
 from hub.store import HubStore, StoreError, utc_now_iso
 
 MAX_ENTRIES_PER_UPLOAD = 2000
-VERIFY_CHUNK = 4096  # rows per fetchmany in verify: each chunk is hashed by contract's chain_block
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -129,7 +128,11 @@ class AuditLedger:
                 return held
             if fresh[0][0] != held.seq + 1:
                 raise StoreError("audit_gap", f"entries must continue after seq {held.seq}", 409)
-            result = verify_text_chunks([fresh], bytes.fromhex(held.h), held.seq + 1)
+            result = verify_rows(
+                ((s, e.encode("utf-8"), bytes.fromhex(h)) for s, e, h in fresh),
+                bytes.fromhex(held.h),
+                held.seq + 1,
+            )
             if result.ok:
                 self._insert(db, terminal_id, fresh)
                 held = AuditHead(fresh[-1][0], fresh[-1][2])
@@ -180,7 +183,9 @@ class AuditLedger:
                 "SELECT seq, entry, h FROM audit_entries WHERE terminal_id = ? AND seq >= ? ORDER BY seq",
                 [terminal_id, since],
             )
-            result = verify_text_chunks(iter(lambda: cursor.fetchmany(VERIFY_CHUNK), []), prev, since)
+            result = verify_rows(
+                ((s, e.encode("utf-8"), bytes.fromhex(h)) for s, e, h in cursor), prev, since
+            )
             if not result.ok:
                 return result
             mismatch = db.execute(
