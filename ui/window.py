@@ -31,6 +31,10 @@ from ui.widgets import button, clear_layout, label, panel, touch_scroll_area
 
 log = logging.getLogger(__name__)
 
+_PRESSES = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick, QEvent.Type.TouchBegin)
+# what follows a swallowed press, up to its end
+_GESTURE_ENDS = (QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd, QEvent.Type.TouchCancel)
+_GESTURE_REST = (QEvent.Type.MouseMove, QEvent.Type.TouchUpdate, *_GESTURE_ENDS)
 BACK_STEPS = (Step.IDENTIFY, Step.CHOOSE, Step.FORM, Step.REVIEW, Step.RESULT)
 WAY_KEYS = {
     WayForward.RETRY: "way.retry",
@@ -95,6 +99,7 @@ class KioskWindow(QWidget):
         self._last_screen_part: SessionView | None = None
         self._spoken_for: tuple | None = None
         self.reading_card = False
+        self._swallowing = False  # a press that dismissed the warning: its moves and release go too
         self.ctx = ScreenContext(
             session=session, words=words, touch=session.touch, on_screen_changed=self._screen_changed
         )
@@ -553,6 +558,31 @@ class KioskWindow(QWidget):
         self._allow_close = True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
+        kind = event.type()
+        if kind in _PRESSES:
+            if self._swallowing and self._is_mine(watched):
+                event.accept()  # the mouse press Qt makes of a swallowed touch: part of that tap
+                return True
+            if self._view is not None and self._view.warning is not None and self._is_mine(watched):
+                # the inactivity warning lies over the screen: the tap that dismisses it is for the
+                # warning only. Swallowed here, before Qt looks for the widget under the finger (the
+                # warning is gone by then, and the control under it would take the press), together
+                # with the rest of the gesture up to its release.
+                self._swallowing = True
+                event.accept()  # taken: Qt makes no mouse press of a touch accepted here
+                self.session.extend()
+                return True
             self.session.touch()
+            return False
+        if self._swallowing and kind in _GESTURE_REST and self._is_mine(watched):
+            if kind in _GESTURE_ENDS:
+                self._swallowing = False
+            event.accept()
+            return True
         return False
+
+    def _is_mine(self, watched: QObject) -> bool:
+        """The event is for this window (its QWindow or one of its widgets), not the demo panel's."""
+        if isinstance(watched, QWidget):
+            return watched.window() is self
+        return watched is self.windowHandle()
