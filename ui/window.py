@@ -327,16 +327,23 @@ class KioskWindow(QWidget):
                 accessible=self.t("lang.other.a11y"),
             )
         )
-        mode_key = "bar.elder_off" if elder else "bar.elder_on"
-        buttons.addWidget(
-            button(
-                self.t(mode_key),
-                lambda: self.session.set_mode(Mode.STANDARD if elder else Mode.ELDER),
-                name="bar.mode",
-                accessible=self.t(mode_key + ".a11y"),
+        # the technician's panel keeps only the language: elder mode and calling staff are the
+        # resident's (found walking: help there did nothing, the staff member is already here)
+        if not view.technician_card:
+            mode_key = "bar.elder_off" if elder else "bar.elder_on"
+            buttons.addWidget(
+                button(
+                    self.t(mode_key),
+                    lambda: self.session.set_mode(Mode.STANDARD if elder else Mode.ELDER),
+                    name="bar.mode",
+                    accessible=self.t(mode_key + ".a11y"),
+                )
             )
-        )
-        buttons.addWidget(button(self.t("bar.help"), self.session.call_staff, name="bar.help", role="help"))
+            buttons.addWidget(
+                button(self.t("bar.help"), self.session.call_staff, name="bar.help", role="help")
+            )
+        if not portrait:
+            self._name_gives_way(names, buttons)
 
         for part in (self._nav_left, self._nav_middle, self._nav_right):
             clear_layout(part)
@@ -384,6 +391,25 @@ class KioskWindow(QWidget):
         # the bar stays even when empty (submitting): a button's height, its margins and its border
         button_px = theme.target_px + 2 * (theme.border_px + 1)
         self.bottom_bar.setMinimumHeight(button_px + 8 + theme.border_px)
+
+    def _name_gives_way(self, names: QVBoxLayout, row: QHBoxLayout) -> None:
+        """The bar's buttons are what a resident needs: when they and the terminal's name do not fit
+        side by side (English elder words with "hear it again" at 1366 px), the name goes, and the
+        status line under it (the card holder, offline) stays."""
+        found = [names.itemAt(i).widget() for i in range(names.count())]
+        app_name = next((w for w in found if w is not None and w.objectName() == "app_name"), None)
+        if app_name is None:
+            return
+        needed = 0
+        for i in range(row.count()):
+            w = row.itemAt(i).widget()
+            if w is not None:
+                w.ensurePolished()
+                needed += w.sizeHint().width() + row.spacing()
+        app_name.ensurePolished()
+        margins = self._top.contentsMargins()
+        if needed + app_name.sizeHint().width() + margins.left() + margins.right() > self.width():
+            app_name.hide()
 
     def _offline_sign(self, theme: Theme) -> QWidget:
         """"Offline" as a small sign in the top bar's status line: a pictogram and a short word."""
