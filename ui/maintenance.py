@@ -48,10 +48,6 @@ _PIN_FIELD = FieldView(
 )
 
 
-# device states in which the last error is history, not news (a refilled printer: "ready")
-HEALTHY_STATES = frozenset({"online", "paper_low", "notpresent", "present"})
-
-
 class MaintenancePanel(QWidget):
     """Shown instead of the resident screens while a technician card is in the reader."""
 
@@ -255,8 +251,7 @@ class MaintenancePanel(QWidget):
                 state=self._state_text(device.state),
                 errors=dict(device.counters).get("errors", 0),
             )
-            if device.last_error and device.state not in HEALTHY_STATES:
-                # a problem that has passed (paper refilled) is not the device's state now
+            if device.last_error:  # only while it is news (kiosk.maintenance: not after a refill)
                 text += " — " + self._device_error_text(device.last_error)
             box.addWidget(label(text, name=f"maintenance.device.{device.device}"))
         if report.outbox_problem:
