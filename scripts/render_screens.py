@@ -52,6 +52,7 @@ from ui.i18n import Words  # noqa: E402
 from ui.input_engines.loader import INPUT_ENGINES  # noqa: E402
 from ui.pictures import SlotPicture  # noqa: E402
 from ui.screens.text_aids import PlacePicker  # noqa: E402
+from ui.speech import Speaker  # noqa: E402
 from ui.theme import ELDER, STANDARD  # noqa: E402
 from ui.window import KioskWindow  # noqa: E402
 
@@ -309,6 +310,22 @@ LANGUAGES = ("zh", "en")
 MODES = (Mode.STANDARD, Mode.ELDER)
 
 
+class SilentSpeaker(Speaker):
+    """A speech engine that is there but says nothing: the screens look as on a terminal with
+    speech (the elder top bar has its "hear it again" button), and no sound is made. A render
+    without it missed the English elder top bar cut at 1366x768 (walk finding 5)."""
+
+    def __init__(self) -> None:
+        super().__init__(enabled=False)
+        self.engine = "silent"
+
+    def say(self, text: str, language: str) -> None:
+        self._last = (text, language)
+
+    def stop(self) -> None:
+        pass
+
+
 @dataclass
 class OpenScene:
     """One scene on show: the kit it runs on, its window, and the real outbox receipts need."""
@@ -341,7 +358,7 @@ def open_scene(
     terminal = "T0003" if name == "editor-date" else "T0001"
     outbox = real_outbox(folder, terminal) if name.startswith("receipt") else None
     kit = themed_kit(folder, terminal, outbox)
-    window = KioskWindow(kit.session, words or Words(), speech=False)
+    window = KioskWindow(kit.session, words or Words(), speaker=SilentSpeaker(), speech=True)
     window.resize(*size)
     window.show()
     kit.session.set_language(language)

@@ -32,6 +32,10 @@ from ui.widgets import button, clear_layout, label, panel, touch_scroll_area
 
 log = logging.getLogger(__name__)
 
+_PRESSES = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick, QEvent.Type.TouchBegin)
+# what follows a swallowed press, up to its end
+_GESTURE_ENDS = (QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd, QEvent.Type.TouchCancel)
+_GESTURE_REST = (QEvent.Type.MouseMove, QEvent.Type.TouchUpdate, *_GESTURE_ENDS)
 BACK_STEPS = (Step.IDENTIFY, Step.CHOOSE, Step.FORM, Step.REVIEW, Step.RESULT)
 WAY_KEYS = {
     WayForward.RETRY: "way.retry",
@@ -96,6 +100,7 @@ class KioskWindow(QWidget):
         self._last_screen_part: SessionView | None = None
         self._spoken_for: tuple | None = None
         self.reading_card = False
+        self._swallowing = False  # a press that dismissed the warning: its moves and release go too
         self.ctx = ScreenContext(
             session=session, words=words, touch=session.touch, on_screen_changed=self._screen_changed
         )
@@ -346,16 +351,23 @@ class KioskWindow(QWidget):
                 accessible=self.t("lang.other.a11y"),
             )
         )
-        mode_key = "bar.elder_off" if elder else "bar.elder_on"
-        buttons.addWidget(
-            button(
-                self.t(mode_key),
-                lambda: self.session.set_mode(Mode.STANDARD if elder else Mode.ELDER),
-                name="bar.mode",
-                accessible=self.t(mode_key + ".a11y"),
+        # the technician's panel keeps only the language: elder mode and calling staff are the
+        # resident's (found walking: help there did nothing, the staff member is already here)
+        if not view.technician_card:
+            mode_key = "bar.elder_off" if elder else "bar.elder_on"
+            buttons.addWidget(
+                button(
+                    self.t(mode_key),
+                    lambda: self.session.set_mode(Mode.STANDARD if elder else Mode.ELDER),
+                    name="bar.mode",
+                    accessible=self.t(mode_key + ".a11y"),
+                )
             )
-        )
-        buttons.addWidget(button(self.t("bar.help"), self.session.call_staff, name="bar.help", role="help"))
+            buttons.addWidget(
+                button(self.t("bar.help"), self.session.call_staff, name="bar.help", role="help")
+            )
+        if not portrait:
+            self._name_gives_way(names, buttons)
 
         for part in (self._nav_left, self._nav_middle, self._nav_right):
             clear_layout(part)
@@ -402,6 +414,25 @@ class KioskWindow(QWidget):
         # the bar stays even when empty (submitting): a button's height, its margins and its border
         button_px = theme.target_px + 2 * (theme.border_px + 1)
         self.bottom_bar.setMinimumHeight(button_px + 8 + theme.border_px)
+
+    def _name_gives_way(self, names: QVBoxLayout, row: QHBoxLayout) -> None:
+        """The bar's buttons are what a resident needs: when they and the terminal's name do not fit
+        side by side (English elder words with "hear it again" at 1366 px), the name goes, and the
+        status line under it (the card holder, offline) stays."""
+        found = [names.itemAt(i).widget() for i in range(names.count())]
+        app_name = next((w for w in found if w is not None and w.objectName() == "app_name"), None)
+        if app_name is None:
+            return
+        needed = 0
+        for i in range(row.count()):
+            w = row.itemAt(i).widget()
+            if w is not None:
+                w.ensurePolished()
+                needed += w.sizeHint().width() + row.spacing()
+        app_name.ensurePolished()
+        margins = self._top.contentsMargins()
+        if needed + app_name.sizeHint().width() + margins.left() + margins.right() > self.width():
+            app_name.hide()
 
     def _offline_sign(self, theme: Theme) -> QWidget:
         """"Offline" as a small sign in the top bar's status line: a pictogram and a short word."""
@@ -576,6 +607,31 @@ class KioskWindow(QWidget):
         self._allow_close = True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
+        kind = event.type()
+        if kind in _PRESSES:
+            if self._swallowing and self._is_mine(watched):
+                event.accept()  # the mouse press Qt makes of a swallowed touch: part of that tap
+                return True
+            if self._view is not None and self._view.warning is not None and self._is_mine(watched):
+                # the inactivity warning lies over the screen: the tap that dismisses it is for the
+                # warning only. Swallowed here, before Qt looks for the widget under the finger (the
+                # warning is gone by then, and the control under it would take the press), together
+                # with the rest of the gesture up to its release.
+                self._swallowing = True
+                event.accept()  # taken: Qt makes no mouse press of a touch accepted here
+                self.session.extend()
+                return True
             self.session.touch()
+            return False
+        if self._swallowing and kind in _GESTURE_REST and self._is_mine(watched):
+            if kind in _GESTURE_ENDS:
+                self._swallowing = False
+            event.accept()
+            return True
         return False
+
+    def _is_mine(self, watched: QObject) -> bool:
+        """The event is for this window (its QWindow or one of its widgets), not the demo panel's."""
+        if isinstance(watched, QWidget):
+            return watched.window() is self
+        return watched is self.windowHandle()

@@ -573,7 +573,7 @@
     </message>
     <message>
         <source>field.reference_or_card</source>
-        <translation>Enter a reference, or insert your card</translation>
+        <translation>Without a card, enter the reference from your receipt (with a card you may leave it empty)</translation>
     </message>
     <message>
         <source>keyboard.space</source>
@@ -1082,6 +1082,30 @@
     <message>
         <source>enrol.problem.keyring</source>
         <translation>The hub answered, but this terminal could not store the credentials (keyring). Check the data folder's space and permissions; see the journal.</translation>
+    </message>
+    <message>
+        <source>oos.take_card</source>
+        <translation>This terminal is paused and cannot serve your card. Please take your card and go to the staffed window.</translation>
+    </message>
+    <message>
+        <source>oos.take_card@elder</source>
+        <translation>This machine cannot be used now. Please take your card and go to the staffed window.</translation>
+    </message>
+    <message>
+        <source>maintenance.exit_ask</source>
+        <translation>Quit the kiosk program? Residents cannot use this terminal until it is started again. Tap "Yes, quit" to quit, or any other action to stay.</translation>
+    </message>
+    <message>
+        <source>maintenance.exit_yes</source>
+        <translation>Yes, quit</translation>
+    </message>
+    <message>
+        <source>maintenance.done_out</source>
+        <translation>Done: the terminal is out of service. Residents are sent to the staffed window.</translation>
+    </message>
+    <message>
+        <source>maintenance.done_in</source>
+        <translation>Done: the terminal is back in service for residents.</translation>
     </message>
 </context>
 </TS>

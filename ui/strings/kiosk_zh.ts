@@ -573,7 +573,7 @@
     </message>
     <message>
         <source>field.reference_or_card</source>
-        <translation>请填写编号，或插卡查询</translation>
+        <translation>没有插卡时，请填写凭条上的受理编号（有卡可不填）</translation>
     </message>
     <message>
         <source>keyboard.space</source>
@@ -1082,6 +1082,30 @@
     <message>
         <source>enrol.problem.keyring</source>
         <translation>登记码换到了，但本机存不下凭据（keyring）。请检查数据目录的空间和权限，见系统日志。</translation>
+    </message>
+    <message>
+        <source>oos.take_card</source>
+        <translation>这台终端暂停服务，这张卡不能在这里办理。请取走您的卡，到人工窗口办理。</translation>
+    </message>
+    <message>
+        <source>oos.take_card@elder</source>
+        <translation>这台机器现在不能用。请把卡拿走，到人工窗口办。</translation>
+    </message>
+    <message>
+        <source>maintenance.exit_ask</source>
+        <translation>真的要退出终端程序吗？退出后居民无法使用本机，直到重新启动。再点一次“确认退出”即退出，点其他按钮则取消。</translation>
+    </message>
+    <message>
+        <source>maintenance.exit_yes</source>
+        <translation>确认退出</translation>
+    </message>
+    <message>
+        <source>maintenance.done_out</source>
+        <translation>已暂停服务：居民会看到暂停页面，并被请到人工窗口。</translation>
+    </message>
+    <message>
+        <source>maintenance.done_in</source>
+        <translation>已恢复服务：居民可以重新使用本机。</translation>
     </message>
 </context>
 </TS>
