@@ -379,7 +379,11 @@ class KioskWindow(QWidget):
                 button(self.t("nav.back"), self.session.back, name="nav.back", enabled=not view.busy)
             )
         # on IDENTIFY going back already ends the session (or returns to the services): no second way
-        if not (no_nav or focused) and view.step in BACK_STEPS and view.step not in (Step.RESULT, Step.IDENTIFY):
+        if (
+            not (no_nav or focused)
+            and view.step in BACK_STEPS
+            and view.step not in (Step.RESULT, Step.IDENTIFY)
+        ):
             # leaving ends the session: far from the main action, beside going back
             self._nav_left.addWidget(
                 button(
@@ -418,24 +422,47 @@ class KioskWindow(QWidget):
     def _name_gives_way(self, names: QVBoxLayout, row: QHBoxLayout) -> None:
         """The bar's buttons are what a resident needs: when they and the terminal's name do not fit
         side by side (English elder words with "hear it again" at 1366 px), the name goes, and the
-        status line under it (the card holder, offline) stays."""
-        found = [names.itemAt(i).widget() for i in range(names.count())]
-        app_name = next((w for w in found if w is not None and w.objectName() == "app_name"), None)
-        if app_name is None:
-            return
+        status line under it (the card holder, offline) stays. A field's name folded into the bar
+        keeps its place: first its "item 3 of 6" goes, then it takes the status line's smaller type."""
         needed = 0
         for i in range(row.count()):
             w = row.itemAt(i).widget()
             if w is not None:
                 w.ensurePolished()
                 needed += w.sizeHint().width() + row.spacing()
-        app_name.ensurePolished()
         margins = self._top.contentsMargins()
-        if needed + app_name.sizeHint().width() + margins.left() + margins.right() > self.width():
-            app_name.hide()
+        room = self.width() - needed - margins.left() - margins.right()
+        found = [names.itemAt(i).widget() for i in range(names.count())]
+        app_name = next((w for w in found if w is not None and w.objectName() == "app_name"), None)
+        if app_name is not None:
+            app_name.ensurePolished()
+            if app_name.sizeHint().width() > room:
+                app_name.hide()
+            return
+        line = names.itemAt(0).layout() if names.count() else None
+        if line is None:
+            return
+        parts = {
+            w.objectName(): w for w in (line.itemAt(i).widget() for i in range(line.count())) if w is not None
+        }
+        title, where = parts.get("title"), parts.get("field_where")
+        if title is None or where is None:
+            return
+        for w in (title, where):
+            w.ensurePolished()
+        if title.sizeHint().width() + line.spacing() + where.sizeHint().width() <= room:
+            return
+        where.hide()
+        if title.sizeHint().width() <= room:
+            return
+        title.setProperty("role", "bar_text")
+        title.style().unpolish(title)
+        title.style().polish(title)
+        if title.sizeHint().width() > room:
+            title.setWordWrap(True)  # never cut: a long name takes two lines of the small type
 
     def _offline_sign(self, theme: Theme) -> QWidget:
-        """"Offline" as a small sign in the top bar's status line: a pictogram and a short word."""
+        """ "Offline" as a small sign in the top bar's status line: a pictogram and a short word."""
         sign, box = panel("warning", "offline_badge")
         box.setContentsMargins(theme.spacing_px // 2, 0, theme.spacing_px // 2, 0)
         row = QHBoxLayout()
