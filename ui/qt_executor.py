@@ -40,7 +40,7 @@ class _Job(QRunnable):
 class QtExecutor(QObject):
     """`kiosk.executor.Executor` for the screens. Create it on the UI thread.
 
-    `pending` counts jobs submitted and not yet delivered; `wait_idle()` is for shutdown only.
+    `pending` counts jobs submitted and not yet delivered; `close()` is for shutdown only.
     """
 
     def __init__(self, max_threads: int = 4, parent: QObject | None = None) -> None:
@@ -51,21 +51,31 @@ class QtExecutor(QObject):
         self._relay.finished.connect(self._deliver)
         self._callbacks: dict[int, Callable[[Any], None]] = {}
         self._ids = itertools.count(1)
+        self._closed = False
 
     @property
     def pending(self) -> int:
         return len(self._callbacks)
 
     def submit(self, fn: Callable[[], T], on_done: Callable[[T | BaseException], None]) -> None:
+        if self._closed:
+            log.info("job not started: the terminal is shutting down")
+            return
         job_id = next(self._ids)
         self._callbacks[job_id] = on_done
         self._pool.start(_Job(job_id, fn, self._relay))
 
     @Slot(int, object)
     def _deliver(self, job_id: int, result: Any) -> None:
-        on_done = self._callbacks.pop(job_id)
-        on_done(result)
+        on_done = self._callbacks.pop(job_id, None)
+        if on_done is not None:  # None: delivered after close(), to a terminal that is gone
+            on_done(result)
 
-    def wait_idle(self, timeout_ms: int = 10_000) -> bool:
-        """Block until the pool's threads are done (at shutdown; never during a session)."""
-        return self._pool.waitForDone(timeout_ms)
+    def close(self, timeout_ms: int = 10_000) -> bool:
+        """At shutdown: start no more jobs, wait for the running ones (True when they ended within
+        `timeout_ms`), and drop their results still queued for the UI thread: a result delivered
+        later would change a session whose stores are being closed."""
+        self._closed = True
+        idle = self._pool.waitForDone(timeout_ms)
+        self._callbacks.clear()
+        return idle
