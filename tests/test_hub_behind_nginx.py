@@ -19,7 +19,6 @@ import json
 import re
 import shutil
 import signal
-import socket
 import ssl
 import subprocess
 from dataclasses import dataclass, replace
@@ -38,6 +37,7 @@ from kiosk.hub_client import HubClient
 from kiosk.secrets import HubCredentials
 from kiosk.terminal_outbox import outbox_at
 from offline_queue import SyncWorker
+from tests.fixtures.postgres import _free_port
 from tests.support.tls import self_signed_certificate
 from tests.support.waiting import wait_for
 
@@ -61,12 +61,6 @@ PLACES = {
 # one line per request: who asked, what, the answer, and the hub process(es) nginx tried
 ACCESS_FORMAT = '$remote_addr $request_method $request_uri $status "$upstream_addr" "$upstream_status"'
 ACCESS_LINE = re.compile(r'^(\S+) (\S+) (\S+) (\d+) "([^"]*)" "([^"]*)"$')
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -216,7 +210,7 @@ def fronted(pg_url, file_keyring, tmp_path):
             (tmp_path / name).mkdir()
             hub = RunningHub(db_path=tmp_path / name / "hub", terminal_id="T0001",
                              credentials=new_credentials("T0001"), db_url=pg_url, extra_args=shared)  # fmt: skip
-            hub.start()
+            hub.start(timeout_s=60)  # a bound for a hung start: this shared machine is often loaded
             hubs.append(hub)
         nginx = start_nginx(tmp_path / "nginx", (hubs[0].port, hubs[1].port), cert, key)
         try:
@@ -244,6 +238,23 @@ def _submit(outbox, n: int, start: int = 0) -> list[str]:
     ]
 
 
+def _drain(client: HubClient, tmp_path: Path, *, items: int, batch_max_items: int):
+    """`items` submissions into a new outbox, sent by a real sync worker until none is left."""
+    config = QueueConfig(
+        batch_max_items=batch_max_items, idle_poll_s=0.05, backoff_base_s=0.05, backoff_cap_s=0.5
+    )
+    outbox = outbox_at(tmp_path / "outbox.sqlite", "T0001", config=config)
+    refs = _submit(outbox, items)
+    worker = SyncWorker(outbox, client, config)
+    worker.start()
+    try:
+        drained = lambda: outbox.stats().depth == 0 and outbox.stats().in_flight == 0  # noqa: E731
+        wait_for(drained, "outbox drained", timeout_s=60)
+    finally:
+        assert worker.stop()
+    return outbox, refs
+
+
 def _heartbeat(client: HubClient) -> dict:
     return client.heartbeat({"sent_at": None, "uptime_s": 1.0, "devices": {}, "queue": {}, "versions": {}})
 
@@ -256,19 +267,7 @@ def test_a_terminal_enrols_submits_queries_and_heartbeats_through_nginx_over_ver
         untrusting.fetch_catalog()  # the system's CAs do not know the test's certificate: TLS is checked
     assert isinstance(refused.value.__cause__, requests.exceptions.SSLError)
 
-    config = QueueConfig(batch_max_items=5, idle_poll_s=0.05, backoff_base_s=0.05, backoff_cap_s=0.5)
-    outbox = outbox_at(tmp_path / "outbox.sqlite", "T0001", config=config)
-    refs = _submit(outbox, 30)
-    worker = SyncWorker(outbox, client, config)
-    worker.start()
-    try:
-        wait_for(
-            lambda: outbox.stats().depth == 0 and outbox.stats().in_flight == 0,
-            "outbox drained",
-            timeout_s=60,
-        )
-    finally:
-        assert worker.stop()
+    outbox, refs = _drain(client, tmp_path, items=30, batch_max_items=5)
     assert set(outbox.states().values()) == {"acked"} and outbox.stats().dead_letters == 0
     for _ in range(6):
         assert isinstance(_heartbeat(client), dict)
@@ -390,19 +389,7 @@ def test_a_hub_process_killed_is_routed_around(fronted, tmp_path):
     killed.kill()  # SIGKILL: a process that dies mid-service
     before = len(fronted.nginx.access())
 
-    config = QueueConfig(batch_max_items=3, idle_poll_s=0.05, backoff_base_s=0.05, backoff_cap_s=0.5)
-    outbox = outbox_at(tmp_path / "outbox.sqlite", "T0001", config=config)
-    refs = _submit(outbox, 12)
-    worker = SyncWorker(outbox, client, config)
-    worker.start()
-    try:
-        wait_for(
-            lambda: outbox.stats().depth == 0 and outbox.stats().in_flight == 0,
-            "outbox drained",
-            timeout_s=60,
-        )
-    finally:
-        assert worker.stop()
+    outbox, refs = _drain(client, tmp_path, items=12, batch_max_items=3)
     assert outbox.stats().dead_letters == 0
     for _ in range(10):
         assert isinstance(_heartbeat(client), dict)  # none raised HubUnavailable: no 502 reached the terminal
