@@ -1,0 +1,129 @@
+"""Terminals, written once for both stores: their credentials and revocation, the nonces that refuse
+a replayed request, the fleet-wide card-hash salt, their heartbeats, and the ticket numbers and
+records they issue. The SQL is the stores' common one (see hub/store_base.py)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import time
+from typing import Any
+
+from hub.store_base import StoreBase
+from hub.store_types import Terminal, token_digest, utc_now_iso
+
+
+class TerminalStore(StoreBase):
+    # --- terminals and replay protection ------------------------------------------------------------
+
+    def register_terminal(self, terminal_id: str, token: str, hmac_key: bytes) -> None:
+        """Enrol (or re-enrol, replacing the old credentials) a terminal."""
+        with self.transaction() as db:
+            db["terminals"].upsert(
+                {
+                    "terminal_id": terminal_id,
+                    "token_sha256": token_digest(token),
+                    "hmac_key": base64.b64encode(hmac_key).decode("ascii"),
+                    "revoked": 0,
+                    "enrolled_at": utc_now_iso(),
+                },
+                pk="terminal_id",
+            )
+
+    def fleet_card_salt(self) -> bytes:
+        """The fleet-wide salt for card hashes, made once (32 random bytes) and the same for every
+        terminal from then on, so a card's cases are found whichever terminal the resident uses."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO fleet (key, value, created_at) VALUES ('card_hash_salt', ?, ?)"
+                " ON CONFLICT (key) DO NOTHING",
+                [base64.b64encode(os.urandom(32)).decode("ascii"), utc_now_iso()],
+            )
+            row = db.execute("SELECT value FROM fleet WHERE key = 'card_hash_salt'").fetchone()
+        return base64.b64decode(row[0])
+
+    def revoke_terminal(self, terminal_id: str) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE terminals SET revoked = 1 WHERE terminal_id = ?", [terminal_id])
+
+    def terminal(self, terminal_id: str) -> Terminal | None:
+        with self.reading() as db:
+            row = db.execute(
+                "SELECT terminal_id, token_sha256, hmac_key, revoked FROM terminals WHERE terminal_id = ?",
+                [terminal_id],
+            ).fetchone()
+        if row is None:
+            return None
+        return Terminal(row[0], row[1], base64.b64decode(row[2]), bool(row[3]))
+
+    def remember_nonce(self, terminal_id: str, nonce: str, window_s: float) -> bool:
+        """Record a nonce; False when this terminal used it before (a replay), seen by any hub process
+        on the same database. Old nonces are purged: a request older than the window is refused by
+        its timestamp anyway."""
+        now = time.time()
+        with self.transaction() as db:
+            if now - self._last_nonce_purge > 10:
+                self._last_nonce_purge = now
+                db.execute("DELETE FROM nonces WHERE seen_at < ?", [now - 2 * window_s])
+            cur = db.execute(
+                "INSERT INTO nonces (terminal_id, nonce, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                [terminal_id, nonce, now],
+            )
+            return cur.rowcount == 1
+
+    # --- tickets, records, heartbeats ----------------------------------------------------------------
+
+    def issue_ticket(self, prefix: str, service_id: str, day: str) -> tuple[int, int]:
+        """The next number for `prefix` today and how many were issued before it today."""
+        with self.transaction() as db:
+            self._one_ticket_issuer(db, day, prefix)
+            last = db.execute(
+                "SELECT COALESCE(MAX(number), 0) FROM tickets WHERE day = ? AND prefix = ?", [day, prefix]
+            ).fetchone()[0]
+            db.execute(
+                "INSERT INTO tickets (day, prefix, number, service_id, issued_at) VALUES (?, ?, ?, ?, ?)",
+                [day, prefix, last + 1, service_id, utc_now_iso()],
+            )
+        return last + 1, last
+
+    def remember_record(self, record_id: str, service_id: str, terminal_id: str, issued_at: str) -> None:
+        with self.transaction() as db:
+            db["records"].upsert(
+                {"record_id": record_id, "service_id": service_id, "terminal_id": terminal_id, "issued_at": issued_at},
+                pk="record_id",
+            )
+
+    def record_heartbeat(self, terminal_id: str, health: dict[str, Any]) -> None:
+        with self.transaction() as db:
+            db["heartbeats"].upsert(
+                {"terminal_id": terminal_id, "received_at": utc_now_iso(), "health": json.dumps(health)},
+                pk="terminal_id",
+            )
+
+    def terminals_overview(self) -> list[dict[str, Any]]:
+        """Every enrolled terminal with its latest heartbeat (None when it never sent one), by id:
+        terminal_id, enrolled_at, revoked, heartbeat_at, health."""
+        with self.reading() as db:
+            rows = db.execute(
+                "SELECT t.terminal_id, t.enrolled_at, t.revoked, h.received_at, h.health"
+                " FROM terminals t LEFT JOIN heartbeats h ON h.terminal_id = t.terminal_id"
+                " ORDER BY t.terminal_id"
+            ).fetchall()
+        return [
+            {
+                "terminal_id": terminal_id,
+                "enrolled_at": enrolled_at,
+                "revoked": bool(revoked),
+                "heartbeat_at": received_at,
+                "health": None if health is None else json.loads(health),
+            }
+            for terminal_id, enrolled_at, revoked, received_at, health in rows
+        ]
+
+    def last_heartbeat(self, terminal_id: str) -> dict[str, Any] | None:
+        with self.reading() as db:
+            row = db.execute(
+                "SELECT received_at, health FROM heartbeats WHERE terminal_id = ?", [terminal_id]
+            ).fetchone()
+        return None if row is None else {"received_at": row[0], "health": json.loads(row[1])}
