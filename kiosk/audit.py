@@ -29,13 +29,15 @@ import logging
 import re
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from contract.audit_chain import AuditHead, VerifyResult, canonical_entry, chain_hash
 from kiosk import audit_blocks
-from offline_queue.errors import InvalidLocalRef
+from offline_queue.errors import InvalidLocalRef, OutboxClosed
 from offline_queue.local_ref import LocalRef
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,16 @@ _LONG_DIGITS = re.compile(r"\d{8,}")  # a phone or id number hiding in an "id": 
 
 class AuditRefused(ValueError):
     """An entry with an unknown kind or field, or a value that is not an id or a code."""
+
+
+class AuditClosed(RuntimeError):
+    """The audit file was closed (the program is shutting down): a background thread still holding
+    it ends its round here instead of touching a closed SQLite connection."""
+
+
+# either store of the terminal closed under a background round at shutdown (the owner stops and joins
+# the threads first; only a round that outlived the stop bound sees this): the end, not a failure
+STORE_CLOSED = (OutboxClosed, AuditClosed)
 
 
 def _ref(value: Any) -> bool:
@@ -134,6 +146,7 @@ class AuditLog:
         self.path = path
         self._conn = conn
         self._lock = threading.Lock()
+        self._closed = False
         self._block_size = block_size
         self._seq, self._h = audit_blocks.head(conn)
         self._tail_start = audit_blocks.tail_start(conn)
@@ -164,8 +177,18 @@ class AuditLog:
         return cls(conn, path, block_size)
 
     def close(self) -> None:
+        """Close the file. Calls after this (a thread still finishing its round) raise AuditClosed."""
         with self._lock:
+            self._closed = True
             self._conn.close()
+
+    @contextmanager
+    def _open(self) -> Iterator[None]:
+        """The lock, on a file that is still open."""
+        with self._lock:
+            if self._closed:
+                raise AuditClosed(f"the audit file {self.path.name} is closed")
+            yield
 
     # --- appending ----------------------------------------------------------------------------------
 
@@ -177,7 +200,7 @@ class AuditLog:
         check_entry(kind, fields)
         entry = {"kind": kind, "at": _utc_now(), **{k: v for k, v in fields.items() if v is not None}}
         data = canonical_entry(entry)
-        with self._lock:
+        with self._open():
             seq = self._seq + 1
             h = chain_hash(self._h, seq, data)
             self._conn.execute("INSERT INTO entries (seq, entry, h) VALUES (?, ?, ?)", (seq, data, h))
@@ -188,7 +211,7 @@ class AuditLog:
 
     def seal(self) -> None:
         """Seal every full run of tail rows into blocks (at open: migrates a file from before blocks)."""
-        with self._lock:
+        with self._open():
             while True:
                 before = self._tail_start
                 self._seal_quietly(audit_blocks.SEAL_BLOCKS_PER_TRANSACTION)
@@ -204,14 +227,14 @@ class AuditLog:
             log.warning("audit: sealing a block failed (%s); the entries stay rows", type(exc).__name__)
 
     def head(self) -> AuditHead:
-        with self._lock:
+        with self._open():
             return AuditHead(self._seq, self._h.hex())
 
     # --- reading and verifying ------------------------------------------------------------------------
 
     def entries_after(self, seq: int, limit: int = 500) -> list[dict[str, Any]]:
         """Entries with a sequence above `seq`, for the upload: {seq, h, entry} (entry as text)."""
-        with self._lock, self._snapshot():
+        with self._open(), self._snapshot():
             rows = audit_blocks.entries_after(self._conn, seq, limit)
         return [{"seq": s, "h": h.hex(), "entry": e.decode("utf-8", "replace")} for s, e, h in rows]
 
@@ -223,7 +246,7 @@ class AuditLog:
         """Re-hash the chain from entry `since` (its predecessor's stored h is trusted as the start)
         and check it still reaches the head the hub last confirmed (`witness`)."""
         since = max(1, since)
-        with self._lock, self._snapshot():
+        with self._open(), self._snapshot():
             result = audit_blocks.verify_chain(self._conn, since)
             witness = self._conn.execute("SELECT seq, h FROM witness WHERE id = 1").fetchone()
             if not result.ok or witness is None:
@@ -239,7 +262,7 @@ class AuditLog:
 
     def record_witness(self, seq: int, h: str) -> None:
         """Remember the head the hub confirmed holding (from a heartbeat answer)."""
-        with self._lock:
+        with self._open():
             self._conn.execute(
                 "INSERT INTO witness (id, seq, h) VALUES (1, ?, ?) "
                 "ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, h = excluded.h WHERE excluded.seq >= seq",
@@ -249,7 +272,7 @@ class AuditLog:
     # --- remote commands that ran (kiosk.remote_commands) -------------------------------------------
 
     def command_ran(self, command_id: str) -> bool:
-        with self._lock:
+        with self._open():
             row = self._conn.execute(
                 "SELECT 1 FROM executed_commands WHERE command_id = ?", (command_id,)
             ).fetchone()
@@ -257,7 +280,7 @@ class AuditLog:
 
     def claim_command(self, command_id: str, command: str) -> bool:
         """Mark a command as started; False when it ran (or started) before: run it once only."""
-        with self._lock:
+        with self._open():
             try:
                 self._conn.execute(
                     "INSERT INTO executed_commands (command_id, command, executed_at, result) "
@@ -269,7 +292,7 @@ class AuditLog:
         return True
 
     def finish_command(self, command_id: str, result: str, detail: dict[str, Any]) -> None:
-        with self._lock:
+        with self._open():
             self._conn.execute(
                 "UPDATE executed_commands SET result = ?, detail = ?, reported = 0 WHERE command_id = ?",
                 (result, json.dumps(detail, ensure_ascii=False), command_id),
@@ -278,7 +301,7 @@ class AuditLog:
     def fail_interrupted_commands(self) -> int:
         """Commands started by an earlier run that never finished (it crashed or was killed): failed,
         never run again. Call once at start-up, before any command runs."""
-        with self._lock:
+        with self._open():
             cursor = self._conn.execute(
                 "UPDATE executed_commands SET result = 'failed', detail = '{\"reason\": \"interrupted\"}', "
                 "reported = 0 WHERE result = 'started'"
@@ -287,7 +310,7 @@ class AuditLog:
 
     def unreported_results(self) -> list[tuple[str, str, dict[str, Any]]]:
         """(command id, result, detail) of finished commands the hub has not confirmed yet."""
-        with self._lock:
+        with self._open():
             rows = self._conn.execute(
                 "SELECT command_id, result, detail FROM executed_commands "
                 "WHERE reported = 0 AND result != 'started' ORDER BY executed_at"
@@ -295,7 +318,7 @@ class AuditLog:
         return [(cid, result, json.loads(detail or "{}")) for cid, result, detail in rows]
 
     def result_reported(self, command_id: str) -> None:
-        with self._lock:
+        with self._open():
             self._conn.execute(
                 "UPDATE executed_commands SET reported = 1 WHERE command_id = ?", (command_id,)
             )

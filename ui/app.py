@@ -8,6 +8,7 @@ instead. Nothing here decides what a resident sees: that is the session's job, s
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -41,6 +42,9 @@ log = logging.getLogger(__name__)
 CATALOGUE_REFRESH_MS = 60_000
 CONNECTION_CHECK_MS = 5_000
 WARMUP_MS = 200  # after the first screen is painted; the hub, outbox and printer are built then
+# how long shutdown() waits for the workers and the background threads (a hub call in hand ends
+# within the client's timeouts); systemd's TimeoutStopSec in the unit is longer than this
+SHUTDOWN_BOUND_S = 12.0
 
 
 def _part_loaded(result: Any) -> None:
@@ -95,6 +99,14 @@ class Terminal:
     enrolled: bool = True
     actions: Any = None  # kiosk.services.ServiceActions: gets the card salt at enrolment
     _was_failing: bool = False
+    # set by shutdown() under _start_lock: from then on no background thread starts (a warm-up still
+    # building the outbox in a worker must not start threads on stores about to be closed)
+    _closing: bool = False
+    _start_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def closing(self) -> bool:
+        return self._closing
 
     def restart(self) -> None:
         """End the program so that its service manager starts it again (remote command "restart")."""
@@ -119,8 +131,9 @@ class Terminal:
     def refresh_catalogue(self) -> None:
         """Ask the hub for a newer catalogue in a worker; the session takes it when nobody is using
         the terminal, and learns whether the hub answered. The address list follows it. Not before
-        enrolment: there are no credentials to sign with."""
-        if not self.enrolled:
+        enrolment: there are no credentials to sign with; not during shutdown: a warm-up that finished
+        then gets no new work for the closed stores."""
+        if not self.enrolled or self._closing:
             return
         self.executor.submit(self.catalogue_store.refresh, self._catalogue_refreshed)
         if self.addresses is not None:
@@ -180,11 +193,15 @@ class Terminal:
             catalogue = store.current.catalogue
             return catalogue.version if catalogue is not None else None
 
-        background = TerminalBackground(
-            self.config, hub, outbox, self.health, catalogue_version, fleet=self._fleet_link(hub)
-        )
-        background.start()
-        self.background = background
+        with self._start_lock:
+            if self._closing:
+                log.info("background work not started: the terminal is shutting down")
+                return
+            background = TerminalBackground(
+                self.config, hub, outbox, self.health, catalogue_version, fleet=self._fleet_link(hub)
+            )
+            background.start()
+            self.background = background
 
     def report_lost_outbox(self, hub: Any, problem: Any) -> None:
         """The outbox cannot be opened (OutboxLost ...): heartbeats tell the hub so until a
@@ -197,9 +214,12 @@ class Terminal:
             catalogue = store.current.catalogue
             return catalogue.version if catalogue is not None else None
 
-        beat = heartbeat_without_outbox(self.config, hub, self.health, problem, catalogue_version)
-        beat.start()
-        self.lost_outbox_heartbeat = beat
+        with self._start_lock:
+            if self._closing:
+                return
+            beat = heartbeat_without_outbox(self.config, hub, self.health, problem, catalogue_version)
+            beat.start()
+            self.lost_outbox_heartbeat = beat
 
     def check_connection(self) -> None:
         """On the UI thread, every few seconds: failed sync batches or heartbeats mean the hub is
@@ -215,21 +235,38 @@ class Terminal:
             self.session.set_online(True)
         self._was_failing = failing
 
-    def shutdown(self) -> None:
-        """Stop timers, devices and workers (at exit)."""
+    def shutdown(self, timeout_s: float = SHUTDOWN_BOUND_S) -> bool:
+        """Stop everything at exit, in an order that never closes a store under a thread using it:
+        nothing new starts; timers stop; the background threads are asked to end (their rounds end
+        while the rest goes on); the worker pool finishes (a warm-up, a forced sync); the threads
+        are joined; devices stop; then the outbox and the audit file are closed. Every wait shares
+        the bound `timeout_s`; results of workers not yet delivered are dropped. True when every thread and worker ended within it (else a warning is
+        logged and the stores are closed anyway: a late round ends at the closed store, quietly)."""
+        deadline = time.monotonic() + timeout_s
+
+        def left_s() -> float:
+            return max(0.0, deadline - time.monotonic())
+
+        with self._start_lock:
+            self._closing = True
         for timer in self.timers:
             timer.stop()
-        if self.background is not None:
-            self.background.stop()
-        if self.lost_outbox_heartbeat is not None:
-            self.lost_outbox_heartbeat.stop()
         self.window.timer.stop()
+        threads = [t for t in (self.background, self.lost_outbox_heartbeat) if t is not None]
+        for thread in threads:
+            thread.request_stop()
+        pool_idle = self.executor.close(int(left_s() * 1000))
+        joined = all([thread.stop(left_s()) for thread in threads])
         self.speaker.stop()
         for stop in self.stoppers:
             stop()
         if hasattr(self.card_reader, "stop"):
             self.card_reader.stop()
-        self.executor.wait_idle()
+        if not (pool_idle and joined):
+            log.warning(
+                "shutdown: work still running after the bound",
+                extra={"bound_s": timeout_s, "workers_idle": pool_idle, "threads_joined": joined},
+            )
         outbox_open = not isinstance(self.outbox, Deferred) or self.outbox.loaded
         if outbox_open and hasattr(self.outbox, "close"):
             self.outbox.close()
@@ -237,7 +274,7 @@ class Terminal:
             logging.getLogger().removeHandler(self.log_tail)
         if self.audit is not None:
             self.audit.close()
-
+        return pool_idle and joined
 
 def build_terminal(
     config: KioskConfig,
@@ -380,6 +417,8 @@ def build_terminal(
 
         unusable: QueueFileUnusable | None = None
         for part in deferred:
+            if terminal.closing:
+                return  # shut down meanwhile: open no store that nobody would close
             try:
                 part.load()
             except QueueFileUnusable as exc:  # the maintenance screen shows it (Deferred.failure)
@@ -394,7 +433,12 @@ def build_terminal(
         _part_loaded(result)
         terminal.refresh_catalogue()
 
-    QTimer.singleShot(WARMUP_MS, lambda: executor.submit(warm_up, warmed))
+    warm_up_timer = QTimer(window)  # an object, not QTimer.singleShot: shutdown() must stop it
+    warm_up_timer.setSingleShot(True)
+    warm_up_timer.setInterval(WARMUP_MS)
+    warm_up_timer.timeout.connect(lambda: executor.submit(warm_up, warmed))
+    warm_up_timer.start()
+    terminal.timers.append(warm_up_timer)
     connection_check = QTimer(window)
     connection_check.setInterval(CONNECTION_CHECK_MS)
     connection_check.timeout.connect(terminal.check_connection)
