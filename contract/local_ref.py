@@ -37,6 +37,14 @@ DEMO_GENERATION = int("DEMO", 36)
 _PATTERN = re.compile(r"^([A-Z0-9]{2,12})-([0-9A-Z]{1,8})-([0-9]{6,12})-([0-9]{2})$")
 
 
+_LOOKALIKES = str.maketrans({"O": "0", "I": "1"})
+
+
+def _digits_after_first(terminal_id: str) -> str:
+    """A terminal id is a letter and digits (T0001): O and I after its letter read as 0 and 1."""
+    return terminal_id[:1] + terminal_id[1:].translate(_LOOKALIKES)
+
+
 def _as_number(text: str) -> int:
     return int("".join(str(_VALUE[ch]) for ch in text))
 
@@ -76,13 +84,29 @@ class LocalRef:
         Raises InvalidLocalRef when it is malformed or the check digits do not match.
         """
         cleaned = "".join(text.split()).upper()
+        parts = cleaned.split("-")
+        if len(parts) == 4:
+            # the sequence and the check digits are digits only: a letter O or I typed there is the
+            # 0 or 1 it looks like (found walking: "TOOO1-9B-OOOOO1-72" was refused)
+            parts[2], parts[3] = parts[2].translate(_LOOKALIKES), parts[3].translate(_LOOKALIKES)
+            cleaned = "-".join(parts)
         match = _PATTERN.match(cleaned)
         if match is None:
             raise InvalidLocalRef("not a local reference (expected e.g. T0001-93-000042-17)")
         terminal, generation, sequence, check = match.groups()
-        if check_digits(terminal + generation + sequence) != check:
-            raise InvalidLocalRef("check digits do not match: probably a typo")
-        return cls(terminal, int(generation, 36), int(sequence))
+        # terminal id and generation may hold letters: as typed first, then with O/I read as 0/1;
+        # the check digits decide, so a lookalike never turns a reference into another one unseen
+        for t, g in dict.fromkeys(
+            [
+                (terminal, generation),
+                (_digits_after_first(terminal), generation),
+                (terminal, generation.translate(_LOOKALIKES)),
+                (_digits_after_first(terminal), generation.translate(_LOOKALIKES)),
+            ]
+        ):
+            if check_digits(t + g + sequence) == check:
+                return cls(t, int(g, 36), int(sequence))
+        raise InvalidLocalRef("check digits do not match: probably a typo")
 
     @staticmethod
     def is_valid(text: str) -> bool:

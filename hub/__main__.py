@@ -93,6 +93,8 @@ def _serve(args: argparse.Namespace) -> int:
         ),
         max_batch_items=args.max_batch_items,
         enrolment_per_minute=args.enrolment_per_minute,
+        heartbeat_durable=args.heartbeat_commit == "durable",
+        db_pool_size=args.db_pool,
         console=ConsoleSettings(
             heartbeat_interval_s=args.heartbeat_interval,
             grace_missed=args.grace_missed,
@@ -104,6 +106,10 @@ def _serve(args: argparse.Namespace) -> int:
         ),
     )
     app = create_app(settings)
+    # a store call's thread that got PostgreSQL's answer waits for the GIL up to this long while the
+    # event loop thread runs Python; 5 ms (the default) per round trip and thread hop added up to
+    # most of a heartbeat's time under load (README, load section)
+    sys.setswitchinterval(0.0005)
     config = uvicorn.Config(
         app,
         host=args.host,
@@ -223,6 +229,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--enrolment-per-minute", type=int, default=10, help="enrolment attempts per client address a minute"
     )
+    serve.add_argument(
+        "--heartbeat-commit",
+        choices=("durable", "async"),
+        default="durable",
+        help="PostgreSQL: async commits a heartbeat without waiting for the disk (soft state, resent "
+        "every interval; a server crash loses at most the last fraction of a second of reports)",
+    )
+    serve.add_argument("--db-pool", type=int, default=8, help="PostgreSQL connections of this process")
     serve.add_argument("--seed-demo", action="store_true", help="add the demo cases before serving")
     serve.add_argument("--card-hash", default=None, help="with --seed-demo: attach the demo cases to a card")
     serve.add_argument("--ssl-certfile", default=None, help="serve HTTPS with this certificate (PEM)")

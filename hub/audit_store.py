@@ -49,11 +49,38 @@ class AuditLedger:
         # terminal's row lock on PostgreSQL until the transaction ends (SQLite already writes alone)
         db.execute("UPDATE terminals SET revoked = revoked WHERE terminal_id = ?", [terminal_id])
 
+    @classmethod
+    def _held(cls, db: Any, terminal_id: str) -> AuditHead:
+        return cls.held_from(cls.held_cursor(db, terminal_id).fetchone())
+
     @staticmethod
-    def _held(db: Any, terminal_id: str) -> AuditHead:
-        row = db.execute(
+    def head_check(db: Any, terminal_id: str, seq: int, h: str) -> Any:
+        """A cursor answering whether a heartbeat's head changes nothing (`head_changes_nothing`):
+        one statement, no lock; issued with the heartbeat's other statements (hub/fleet_routes.py)."""
+        return db.execute(
+            "SELECT (SELECT MAX(seq) FROM audit_checkpoints WHERE terminal_id = ?),"
+            " EXISTS (SELECT 1 FROM audit_checkpoints WHERE terminal_id = ? AND seq = ? AND h = ?),"
+            " EXISTS (SELECT 1 FROM audit_checkpoints WHERE terminal_id = ? AND seq = ? AND h <> ?)"
+            " OR EXISTS (SELECT 1 FROM audit_entries WHERE terminal_id = ? AND seq = ? AND h <> ?)",
+            [terminal_id, terminal_id, seq, h, terminal_id, seq, h, terminal_id, seq, h],
+        )
+
+    @staticmethod
+    def head_changes_nothing(row: Any, seq: int) -> bool:
+        """From head_check's row: the head is held as a checkpoint already, is not behind the newest
+        one and agrees with everything held for its seq, i.e. record_head would write nothing (the
+        usual heartbeat: a terminal's chain moves only when it is used)."""
+        top, held, differs = row
+        return bool(held) and not differs and top is not None and seq >= top
+
+    @staticmethod
+    def held_cursor(db: Any, terminal_id: str) -> Any:
+        return db.execute(
             "SELECT seq, h FROM audit_entries WHERE terminal_id = ? ORDER BY seq DESC LIMIT 1", [terminal_id]
-        ).fetchone()
+        )
+
+    @staticmethod
+    def held_from(row: Any) -> AuditHead:
         return AuditHead(row[0], row[1]) if row else AuditHead(0, GENESIS.hex())
 
     def held_head(self, terminal_id: str) -> AuditHead:

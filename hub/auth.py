@@ -27,7 +27,7 @@ from starlette.concurrency import run_in_threadpool
 
 from contract import signing
 from hub import json_body
-from hub.store import HubStore
+from hub.store import HubStore, Terminal
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +95,13 @@ class _RateWindow:
         return None
 
 
+TERMINAL_CACHE_SIZE = 200_000  # terminal rows kept per hub process (a city's fleet fits)
+
+
+class _RowChanged(Exception):
+    """The cached terminal row no longer matches the database."""
+
+
 class SignatureGate:
     """ASGI middleware enforcing load limits, size limit, authentication and replay protection."""
 
@@ -113,6 +120,7 @@ class SignatureGate:
         self.per_item_paths = per_item_paths
         self._in_flight = 0
         self._rate = _RateWindow(settings.rate_per_minute)
+        self._terminals: dict[str, Terminal] = {}  # terminal id -> row; see _authenticate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(PUBLIC_PREFIXES):
@@ -132,8 +140,7 @@ class SignatureGate:
     async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             body = await self._read_body(scope, receive)
-            terminal_id = await run_in_threadpool(self._authenticate, scope, body)
-            parsed = await run_in_threadpool(self._read_json, scope, body)
+            terminal, parsed = await run_in_threadpool(self._check, scope, body)  # one hop to a thread
         except Refusal as refusal:
             log.info("request refused", extra={"status": refusal.status, "error": refusal.error})
             await send_error(send, refusal.status, refusal.error, refusal.message, refusal.headers)
@@ -146,7 +153,8 @@ class SignatureGate:
             )
             return
         state = scope.setdefault("state", {})
-        state["terminal_id"] = terminal_id
+        state["terminal_id"] = terminal.terminal_id
+        state["terminal"] = terminal  # its HMAC key signs the heartbeat's commands (hub/fleet_routes.py)
         state["json_body"] = parsed
         delivered = False
 
@@ -183,6 +191,9 @@ class SignatureGate:
             if not message.get("more_body", False):
                 return b"".join(chunks)
 
+    def _check(self, scope: Scope, body: bytes) -> tuple[Terminal, Any]:
+        return self._authenticate(scope, body), self._read_json(scope, body)
+
     def _read_json(self, scope: Scope, body: bytes) -> Any:
         if not body or scope["method"] not in BODY_METHODS:
             return NO_BODY
@@ -202,7 +213,42 @@ class SignatureGate:
                 raise Refusal(422, "invalid_text", f"{where}: text that is not valid Unicode")
         return parsed
 
-    def _authenticate(self, scope: Scope, body: bytes) -> str:
+    def _authenticate(self, scope: Scope, body: bytes) -> Terminal:
+        """The terminal the request is signed by, its nonce recorded; Refusal otherwise.
+
+        The terminal's row comes from a small cache (a lookup less per request); the nonce is then
+        recorded only while the row in the database still holds the cached credentials, in the same
+        statement, so a revocation or a rotation by any hub process or the CLI counts at once: when
+        the row changed, the request is checked again against the row as it is now."""
+        terminal_id = self._terminal_id(scope)
+        cached = self._terminals.get(terminal_id)
+        if cached is not None:
+            try:
+                self._verify(scope, body, cached, current=cached)
+                return cached
+            except _RowChanged:
+                self._terminals.pop(terminal_id, None)
+            except Refusal as refusal:
+                if refusal.error not in ("bad_token", "bad_signature"):
+                    raise
+                # perhaps signed with credentials rotated at another process: the row as it is now
+                self._terminals.pop(terminal_id, None)
+        terminal = self.store.terminal(terminal_id) if terminal_id else None  # none named: refused below
+        self._verify(scope, body, terminal)
+        assert terminal is not None
+        if len(self._terminals) >= TERMINAL_CACHE_SIZE:
+            self._terminals.clear()  # rare (a fleet larger than the cache): start over, no bookkeeping
+        self._terminals[terminal_id] = terminal
+        return terminal
+
+    @staticmethod
+    def _terminal_id(scope: Scope) -> str:
+        for name, value in scope["headers"]:
+            if name == b"x-terminal-id":
+                return value.decode("latin-1")
+        return ""
+
+    def _verify(self, scope: Scope, body: bytes, terminal: Terminal | None, current: Terminal | None = None) -> None:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         terminal_id = headers.get(signing.HEADER_TERMINAL.lower(), "")
         auth = headers.get("authorization", "")
@@ -215,7 +261,6 @@ class SignatureGate:
             )
         if not auth.startswith("Bearer "):
             raise Refusal(401, "unauthenticated", "the token must be sent as a Bearer token")
-        terminal = self.store.terminal(terminal_id)
         if terminal is None:
             raise Refusal(401, "unknown_terminal", "this terminal is not enrolled")
         if terminal.revoked:
@@ -235,11 +280,12 @@ class SignatureGate:
             full_path += "?" + scope["query_string"].decode("latin-1")
         if not signing.verify(terminal.hmac_key, scope["method"], full_path, ts, nonce, body, sig):
             raise Refusal(401, "bad_signature", "the signature does not match the request")
-        if not self.store.remember_nonce(terminal_id, nonce, self.settings.clock_window_s):
+        if not self.store.remember_nonce(terminal_id, nonce, self.settings.clock_window_s, current=current):
+            if current is not None and self.store.terminal(terminal_id) != current:
+                raise _RowChanged  # revoked or rotated meanwhile: check again against the row as it is
             raise Refusal(401, "replay", "this request was seen before")
         wait = self._rate.check(terminal_id, now)
         if wait is not None:
             raise Refusal(
                 429, "rate_limited", "too many requests from this terminal", {"Retry-After": str(wait)}
             )
-        return terminal_id

@@ -154,11 +154,19 @@ class CatalogueRollout:
         )
 
     def version_for(self, terminal_id: str) -> str | None:
-        """The version this terminal should run (None: the catalogue file's)."""
-        state = self.state()
-        if state.staged is not None and terminal_id in state.staged_members:
-            return state.staged
-        return state.stable
+        """The version this terminal should run (None: the catalogue file's). On every batch and
+        catalogue request: one statement for what it needs (not `state()`'s version list)."""
+        with self.store.reading() as db:
+            stable, staged, group = db.execute(
+                "SELECT (SELECT version FROM catalogue_promotions ORDER BY id DESC LIMIT 1),"
+                " (SELECT version FROM catalogue_stage WHERE slot = 1),"
+                " (SELECT group_name FROM catalogue_stage WHERE slot = 1)"
+            ).fetchone()
+        if staged is not None:
+            groups = self._version(staged)[2].get("terminal_groups") or {}
+            if terminal_id in tuple(groups.get(group, ())):
+                return staged
+        return stable
 
     def document_for(self, terminal_id: str) -> tuple[bytes, str, dict[str, Any]]:
         """(body, ETag, document) of the catalogue GET /v1/catalog serves this terminal."""

@@ -84,18 +84,34 @@ class CommandBook:
         """The signed commands to hand this terminal now (pending or delivered, not expired)."""
         now = int(now if now is not None else time.time())
         with self.store.transaction() as db:
-            rows = db.execute(
-                "SELECT command_id, command, args, issued_at, expires_at FROM commands "
-                "WHERE terminal_id = ? AND state IN ('pending', 'delivered') AND expires_at > ? ORDER BY issued_at",
-                [terminal_id, now],
-            ).fetchall()
+            rows = self.due(db, terminal_id, now).fetchall()
+            self.mark_delivered(db, terminal_id, now, rows)
+        return self.signed(terminal_id, key, rows)
+
+    @staticmethod
+    def due(db: Any, terminal_id: str, now: int) -> Any:
+        """A cursor over the commands due to a terminal (for `mark_delivered` and `signed`)."""
+        return db.execute(
+            "SELECT command_id, command, args, issued_at, expires_at, state FROM commands "
+            "WHERE terminal_id = ? AND state IN ('pending', 'delivered') AND expires_at > ? ORDER BY issued_at",
+            [terminal_id, now],
+        )
+
+    @staticmethod
+    def mark_delivered(db: Any, terminal_id: str, now: int, rows: list[Any]) -> None:
+        """Pending commands among `rows` become delivered (no statement when none is pending: the
+        usual heartbeat; a command issued meanwhile stays pending and goes out with the next one)."""
+        if any(row[5] == "pending" for row in rows):
             db.execute(
                 "UPDATE commands SET state = 'delivered', updated_at = ? "
                 "WHERE terminal_id = ? AND state = 'pending' AND expires_at > ?",
                 [utc_now_iso(), terminal_id, now],
             )
+
+    @staticmethod
+    def signed(terminal_id: str, key: bytes, rows: list[Any]) -> list[dict[str, Any]]:
         out = []
-        for command_id, command, args, issued_at, expires_at in rows:
+        for command_id, command, args, issued_at, expires_at, _state in rows:
             body = {
                 "id": command_id,
                 "terminal_id": terminal_id,

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 import time
@@ -28,9 +29,14 @@ from pydantic import BaseModel, Field
 from hub.audit_store import MAX_ENTRIES_PER_UPLOAD, AuditLedger
 from hub.commands import CommandBook
 from hub.enrolment_codes import EnrolmentDesk
-from hub.store import HubStore, StoreError
+from hub.store import HubStore, StoreError, Terminal, utc_now_iso
 
 ENROLMENT_PATH = "/v1/enrolment"
+# the latest report per terminal, in SQL both stores accept
+HEARTBEAT_UPSERT = (
+    "INSERT INTO heartbeats (terminal_id, received_at, health) VALUES (?, ?, ?) ON CONFLICT (terminal_id)"
+    " DO UPDATE SET received_at = excluded.received_at, health = excluded.health"
+)
 ENROLMENT_PER_MINUTE = 10  # per client address: a code has 50 bits, guessing is hopeless anyway
 
 
@@ -103,19 +109,45 @@ class Fleet:
         self.commands = CommandBook(store)
         self.enrolment = EnrolmentDesk(store)
 
-    def heartbeat_answer(self, terminal_id: str, health: dict[str, Any]) -> dict[str, Any]:
-        head = health.get("audit")
-        if (
-            isinstance(head, dict)
-            and isinstance(head.get("seq"), int)
-            and 0 <= head["seq"] < 2**63
-            and isinstance(head.get("h"), str)
-            and len(head["h"]) == 64
-        ):
-            self.audit.record_head(terminal_id, head["seq"], head["h"])
-        terminal = self.store.terminal(terminal_id)
-        commands = self.commands.deliver(terminal_id, terminal.hmac_key) if terminal else []
-        return {"ok": True, "audit": self.audit.held_head(terminal_id).as_json(), "commands": commands}
+    def beat(self, terminal: Terminal, report: dict[str, Any], durable: bool = True) -> dict[str, Any]:
+        """Store a heartbeat's report and answer it (audit head held, pending commands signed with
+        the terminal's key), in one transaction and on PostgreSQL one round trip: the upsert, the
+        three reads and the commit go out together (pipeline mode), the reads are taken after. A
+        command handed out for the first time is marked delivered in a second transaction. A head that is not yet held, or disagrees, is recorded after that, in its
+        own durable transaction under the terminal's row lock (AuditLedger.record_head).
+        `durable=False`: the commit does not wait for the disk (the README's load section)."""
+        terminal_id = terminal.terminal_id
+        head = _audit_head(report.get("audit"))
+        now = int(time.time())
+        with self.store.pipelined(durable=durable) as db:
+            db.execute(HEARTBEAT_UPSERT, [terminal_id, utc_now_iso(), json.dumps(report)])
+            check = None if head is None else self.audit.head_check(db, terminal_id, *head)
+            due = self.commands.due(db, terminal_id, now)
+            held = self.audit.held_cursor(db, terminal_id)
+            if not self.store.reads_after_commit:
+                rows, held_row, check_row = due.fetchall(), held.fetchone(), check and check.fetchone()
+        if self.store.reads_after_commit:  # PostgreSQL: all of it went out in one round trip
+            rows, held_row, check_row = due.fetchall(), held.fetchone(), check and check.fetchone()
+        if any(row[5] == "pending" for row in rows):  # a command handed out for the first time
+            with self.store.transaction() as db:
+                self.commands.mark_delivered(db, terminal_id, now, rows)
+        if head is not None and not self.audit.head_changes_nothing(check_row, head[0]):
+            self.audit.record_head(terminal_id, *head)
+        commands = self.commands.signed(terminal_id, terminal.hmac_key, rows)
+        return {"ok": True, "audit": self.audit.held_from(held_row).as_json(), "commands": commands}
+
+
+def _audit_head(head: Any) -> tuple[int, str] | None:
+    """A heartbeat's audit head (seq, h), or None when it sends none or a malformed one."""
+    if (
+        isinstance(head, dict)
+        and isinstance(head.get("seq"), int)
+        and 0 <= head["seq"] < 2**63
+        and isinstance(head.get("h"), str)
+        and len(head["h"]) == 64
+    ):
+        return head["seq"], head["h"]
+    return None
 
 
 def install_fleet_routes(

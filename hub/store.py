@@ -120,6 +120,12 @@ class HubStore(CaseStore, TerminalStore):
         """A write transaction under the store's lock."""
         return self._tx()
 
+    reads_after_commit = False  # pipelined(): read the cursors inside the block (one connection, a lock)
+
+    def pipelined(self, durable: bool = True) -> contextlib.AbstractContextManager[sqlite_utils.Database]:
+        """A transaction (as PgHubStore.pipelined; here every commit is durable: one local file)."""
+        return self._tx()
+
     @contextmanager
     def reading(self) -> Iterator[sqlite_utils.Database]:
         """The database under the store's lock, for reads."""

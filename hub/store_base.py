@@ -62,6 +62,14 @@ class StoreBase:
         """The database for reads."""
         raise NotImplementedError
 
+    # whether pipelined()'s cursors may be read after its block (PostgreSQL) or only inside (SQLite)
+    reads_after_commit = False
+
+    def pipelined(self, durable: bool = True) -> contextlib.AbstractContextManager[Db]:
+        """A transaction whose statements may go out together, read after the first fetch or (see
+        reads_after_commit) after the block; `durable=False`: the commit need not wait for the disk."""
+        raise NotImplementedError
+
     def _item_savepoint(self, db: Db) -> contextlib.AbstractContextManager[Any]:
         """A savepoint for one item: rolled back to when the block raises one of `unstorable_errors`
         (the error then goes on, and the item alone is rejected)."""

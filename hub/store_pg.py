@@ -147,6 +147,20 @@ class PgHubStore(CaseStore, TerminalStore):
 
     reading = transaction
 
+    reads_after_commit = True  # pipelined(): a cursor's rows can be read after the block
+
+    @contextmanager
+    def pipelined(self, durable: bool = True) -> Iterator[PgDatabase]:
+        """A transaction whose statements go out together (psycopg's pipeline mode): BEGIN, the
+        statements issued before the first fetch, and at the end COMMIT, each batch in one round
+        trip. `durable=False` commits without waiting for the WAL to reach the disk (SET LOCAL
+        synchronous_commit = off): for the replay guard and soft state only, see the README's load
+        section."""
+        with self._pool.connection() as conn, conn.pipeline(), conn.transaction():
+            if not durable:
+                conn.execute("SET LOCAL synchronous_commit TO OFF")
+            yield PgDatabase(conn)
+
     def close(self) -> None:
         self._pool.close()
         self._side.close()

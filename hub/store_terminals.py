@@ -13,6 +13,17 @@ from typing import Any
 from hub.store_base import StoreBase
 from hub.store_types import Terminal, token_digest, utc_now_iso
 
+# a nonce recorded only while the terminal's row holds the credentials the gate checked
+NONCE_IF_CURRENT = (
+    "INSERT INTO nonces (terminal_id, nonce, seen_at) SELECT terminal_id, ?, ? FROM terminals"
+    " WHERE terminal_id = ? AND revoked = 0 AND token_sha256 = ? AND hmac_key = ? ON CONFLICT DO NOTHING"
+)
+
+
+def nonce_if_current_args(current: Terminal, nonce: str, now: float) -> list[Any]:
+    key = base64.b64encode(current.hmac_key).decode("ascii")
+    return [nonce, now, current.terminal_id, current.token_sha256, key]
+
 
 class TerminalStore(StoreBase):
     # --- terminals and replay protection ------------------------------------------------------------
@@ -57,20 +68,31 @@ class TerminalStore(StoreBase):
             return None
         return Terminal(row[0], row[1], base64.b64decode(row[2]), bool(row[3]))
 
-    def remember_nonce(self, terminal_id: str, nonce: str, window_s: float) -> bool:
+    def remember_nonce(
+        self, terminal_id: str, nonce: str, window_s: float, current: Terminal | None = None
+    ) -> bool:
         """Record a nonce; False when this terminal used it before (a replay), seen by any hub process
         on the same database. Old nonces are purged: a request older than the window is refused by
-        its timestamp anyway."""
+        its timestamp anyway. With `current`, the nonce is recorded only while the terminal's row
+        still holds these credentials, unrevoked (False too when it does not): the gate's cached row
+        (hub/auth.py) is checked in the same statement.
+
+        On PostgreSQL one round trip whose commit does not wait for the disk: the nonce is the replay
+        guard, not data, and WAL is flushed in order, so the nonce of every request whose own writes
+        committed durably is on disk with them (README, load section)."""
         now = time.time()
-        with self.transaction() as db:
+        with self.pipelined(durable=False) as db:
             if now - self._last_nonce_purge > 10:
                 self._last_nonce_purge = now
                 db.execute("DELETE FROM nonces WHERE seen_at < ?", [now - 2 * window_s])
-            cur = db.execute(
-                "INSERT INTO nonces (terminal_id, nonce, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                [terminal_id, nonce, now],
-            )
-            return cur.rowcount == 1
+            if current is None:
+                cur = db.execute(
+                    "INSERT INTO nonces (terminal_id, nonce, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                    [terminal_id, nonce, now],
+                )
+            else:
+                cur = db.execute(NONCE_IF_CURRENT, nonce_if_current_args(current, nonce, now))
+        return cur.rowcount == 1
 
     # --- tickets, records, heartbeats ----------------------------------------------------------------
 

@@ -38,7 +38,7 @@ def _audit_verify(args: argparse.Namespace) -> int:
 
 
 def _enrol(args: argparse.Namespace) -> int:
-    from kiosk.enrolment import EnrolmentRefused, enrol_with_code
+    from kiosk.enrolment import EnrolmentBadAddress, EnrolmentRefused, EnrolmentTlsProblem, enrol_with_code
     from kiosk.hub_api import HubUnavailable
     from kiosk.secrets import select_keyring_backend
 
@@ -48,6 +48,12 @@ def _enrol(args: argparse.Namespace) -> int:
     except EnrolmentRefused as exc:
         print(f"enrolment refused: {exc.error} ({exc})", file=sys.stderr)
         return 1
+    except EnrolmentTlsProblem as exc:
+        print(f"the hub's TLS certificate is not trusted ({exc}); check the URL's host name, the clock, or pass --ca-bundle", file=sys.stderr)
+        return 3
+    except EnrolmentBadAddress as exc:
+        print(f"--hub is not a usable URL ({exc}); it starts with https://", file=sys.stderr)
+        return 2
     except HubUnavailable as exc:
         print(f"the hub did not answer: {exc}; check --hub and the network, then try again", file=sys.stderr)
         return 3

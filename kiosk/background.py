@@ -103,6 +103,11 @@ class TerminalBackground:
             )
         return sync_stopped and heartbeat_stopped
 
+    def request_stop(self) -> None:
+        """Ask both threads to end without waiting (stop() waits): their rounds end meanwhile."""
+        self.heartbeat.request_stop()
+        self.sync_worker.request_stop()
+
     def force_sync(self) -> SyncReport:
         """Send everything pending now, in the caller's thread, ignoring the backoff; then a
         heartbeat so the hub sees the new depth. Raises SyncAlreadyRunning, QueueError."""

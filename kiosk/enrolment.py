@@ -44,6 +44,43 @@ class EnrolmentRefused(KioskError):
         self.error = error
 
 
+class EnrolmentTlsProblem(HubUnavailable):
+    """The hub answered, but its certificate is not trusted (self-signed, another CA, expired, a
+    name that does not match the URL): fix the URL, the clock or `[hub] ca_bundle`."""
+
+
+class EnrolmentBadAddress(HubUnavailable):
+    """The hub URL cannot be used at all (no http:// or https://, no host)."""
+
+
+# what went wrong, as the maintenance screen names it (message key "enrol.problem.<name>")
+PROBLEMS = (
+    "bad_code",
+    "code_used",
+    "code_expired",
+    "terminal_revoked",
+    "rate_limited",
+    "refused",
+    "unreachable",
+    "tls",
+    "bad_address",
+    "keyring",
+)
+
+
+def enrolment_problem(exc: BaseException) -> str:
+    """The name in PROBLEMS for what `exc` (raised by enrol_with_code) means to a technician."""
+    if isinstance(exc, EnrolmentRefused):
+        return exc.error if exc.error in PROBLEMS else "refused"
+    if isinstance(exc, EnrolmentTlsProblem):
+        return "tls"
+    if isinstance(exc, EnrolmentBadAddress):
+        return "bad_address"
+    if isinstance(exc, HubUnavailable):
+        return "unreachable"
+    return "keyring"  # the exchange worked; storing the credentials did not (kiosk.secrets)
+
+
 @dataclass(frozen=True)
 class Enrolled:
     terminal_id: str
@@ -81,6 +118,10 @@ def exchange_code(
             verify=ca_bundle or True,
             allow_redirects=False,
         )
+    except requests.exceptions.SSLError as exc:
+        raise EnrolmentTlsProblem(f"enrolment: {type(exc).__name__}") from exc
+    except (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema, requests.exceptions.InvalidURL) as exc:
+        raise EnrolmentBadAddress(f"enrolment: {type(exc).__name__}") from exc
     except requests.RequestException as exc:
         raise HubUnavailable(f"enrolment: {type(exc).__name__}") from exc
     try:

@@ -28,10 +28,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from drivers.health import HealthBoard
+from kiosk.audit import STORE_CLOSED
 from kiosk.hub_api import Hub, HubError, HubUnavailable
 from kiosk.safe_logging import log_unexpected
 from offline_queue.backoff import retry_delay
-from offline_queue.errors import QueueError
+from offline_queue.errors import OutboxClosed, QueueError
 from offline_queue.schema import SCHEMA_VERSION as OUTBOX_SCHEMA_VERSION
 from offline_queue.stats import QueueStats
 
@@ -159,6 +160,8 @@ class Heartbeat:
     def _queue_part(self) -> dict[str, Any]:
         try:
             return self.sources.queue_stats().as_heartbeat()
+        except OutboxClosed:
+            raise
         except QueueError as exc:
             # the hub must hear about a broken outbox more than about anything else
             log.error("outbox stats unreadable for the heartbeat", extra={"error": _describe(exc)})
@@ -176,6 +179,9 @@ class Heartbeat:
                 self._last_attempt_at = time.time()
             try:
                 answer = self.hub.heartbeat(self.compose())
+            except STORE_CLOSED:
+                self._store_closed()
+                return False
             except HubError as exc:
                 self._failed(exc, exc.retry_after_s if isinstance(exc, HubUnavailable) else None)
                 self._after(self.sources.on_refused, exc)
@@ -193,15 +199,20 @@ class Heartbeat:
             self._after(self.sources.on_answer, answer)
             return True
 
-    @staticmethod
-    def _after(hook: Callable[[Any], None] | None, value: Any) -> None:
+    def _after(self, hook: Callable[[Any], None] | None, value: Any) -> None:
         """Run a fleet hook; its failure is logged, never counted against the heartbeat."""
         if hook is None:
             return
         try:
             hook(value)
+        except STORE_CLOSED:
+            self._store_closed()
         except Exception as exc:  # the next heartbeat tries again
             log_unexpected(log, "heartbeat answer not handled", exc)
+
+    def _store_closed(self) -> None:
+        log.info("a store was closed under the heartbeat: it ends")
+        self.request_stop()
 
     def _failed(self, exc: BaseException, retry_after_s: float | None) -> None:
         error = _describe(exc)

@@ -48,6 +48,20 @@ class DeviceLine:
     counters: tuple[tuple[str, int], ...]
 
 
+# device states in which an error from before the last change of state is history, not news
+HEALTHY_STATES = frozenset({"online", "paper_low", "notpresent", "present"})
+
+
+def _current_error(h) -> str | None:
+    """The device's last error while it still says something about the device: not once it is
+    healthy again after it (found walking: a refilled printer read "ready — out of paper")."""
+    if h.last_error is None:
+        return None
+    if h.state in HEALTHY_STATES and h.last_error_at is not None and h.last_error_at < h.since:
+        return None
+    return h.last_error
+
+
 @dataclass(frozen=True)
 class DeadLetterLine:
     local_ref: str
@@ -150,7 +164,7 @@ class MaintenanceDesk:
     def report(self, dead_letter_limit: int = 20) -> MaintenanceReport:
         """The current figures. Raises QueueError when the outbox cannot be read."""
         devices = tuple(
-            DeviceLine(h.device, h.state, h.last_error, tuple(sorted(h.counters.items())))
+            DeviceLine(h.device, h.state, _current_error(h), tuple(sorted(h.counters.items())))
             for _, h in sorted(self._health.snapshot().items())
         )
         background = self._background_fn()

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from contract.command_signing import command_signature_ok
-from kiosk.audit import AuditLog, AuditRefused
+from kiosk.audit import STORE_CLOSED, AuditLog, AuditRefused
 from kiosk.hub_api import HubError, HubRefused
 from kiosk.safe_logging import log_unexpected
 
@@ -119,6 +119,8 @@ class CommandRunner:
                 detail = handler(args if isinstance(args, dict) else {}) or {}
             except CommandFailed as exc:
                 result, reason = "failed", exc.reason
+            except STORE_CLOSED:
+                raise  # shutting down: the command stays "started", failed as interrupted at next start
             except HubError as exc:
                 result, reason = "failed", type(exc).__name__.lower()
             except Exception as exc:  # a handler's bug must not stop the heartbeat: fail the command

@@ -84,6 +84,12 @@ def load_hub_credentials(terminal_id: str) -> HubCredentials:
     return HubCredentials(terminal_id, token, base64.b64decode(key))
 
 
+def is_enrolled(terminal_id: str) -> bool:
+    """Whether keyring holds everything enrolment stores: the hub credentials and the card salt."""
+    names = (f"hub-token/{terminal_id}", f"hub-hmac/{terminal_id}", f"card-hash-salt/{terminal_id}")
+    return all(_get(name) for name in names)
+
+
 def store_card_hash_salt(terminal_id: str, salt: bytes) -> None:
     """Keep the fleet-wide card-hash salt the hub issued at enrolment (the same on every terminal)."""
     _set(f"card-hash-salt/{terminal_id}", base64.b64encode(salt).decode("ascii"))

@@ -141,6 +141,10 @@ class ServiceActions:
         self._profiles = profiles
         self.now = now
 
+    def use_card_salt(self, salt: bytes) -> None:
+        """The fleet's card salt, once a terminal that started without credentials is enrolled."""
+        self._salt = salt
+
     def card_hash(self, identity: Identity) -> str:
         return card_hash(identity.card_number, self._salt)
 

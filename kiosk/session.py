@@ -122,8 +122,7 @@ class Session(ServiceOperations):
     # --- state -----------------------------------------------------------------------------------
 
     def _reset_fields(self) -> None:
-        self._mode = Mode.STANDARD
-        self._language = self._default_language
+        self._to_defaults()
         self._identity: Identity | None = None
         self._technician = False
         self._service: Service | None = None
@@ -195,6 +194,7 @@ class Session(ServiceOperations):
         if self._step is Step.ATTRACT and self._clock() >= self._end_reason_until:
             self._forget_end_message()
         if self._step in (Step.ATTRACT, Step.OUT_OF_SERVICE):
+            self._back_to_defaults_when_idle()
             return
         if self._step is Step.RECEIPT:
             self._check_delivery()
@@ -220,6 +220,22 @@ class Session(ServiceOperations):
             self._end(EndReason.TIMEOUT)
         elif self.warning_seconds_left() != self._warning_shown:
             self._changed()  # the countdown moved by a second (not on every tick: a re-render each)
+
+    def _back_to_defaults_when_idle(self) -> None:
+        """Someone switched the language or elder mode on the waiting screen and walked away: the
+        next resident finds the terminal's own language and the standard mode again."""
+        if self._card_in_reader or self._technician:
+            return
+        if (self._language, self._mode) == (self._default_language, Mode.STANDARD):
+            return
+        if self._clock() - self._last_activity >= self._config.inactivity_s:
+            self._to_defaults()
+            self._changed()
+
+    def _to_defaults(self) -> None:
+        self._language = self._default_language
+        self._mode = Mode.STANDARD
+        self._page = 0
 
     def extend(self) -> None:
         """The resident wants more time (the warning's button)."""
@@ -341,7 +357,8 @@ class Session(ServiceOperations):
             if isinstance(identity, Identity) and identity.role is Role.TECHNICIAN:
                 self._technician = True
                 self._staff_called = False  # the staff member who was called is here
-                self._changed()
+            # a resident's card: the paused screen asks to take it back (view.card_in_reader)
+            self._changed()
             return
         if isinstance(identity, CardError):
             self._error = ErrorView.of(identity)
@@ -373,6 +390,10 @@ class Session(ServiceOperations):
     def card_removed(self) -> None:
         """The card left the reader. Before an outcome: wipe and end. After: drop identity, keep outcome."""
         self._card_in_reader = False
+        if self._technician:
+            # the technician's visit is over: the next resident gets the terminal's own language and
+            # the standard mode, not the English the technician read the panel in
+            self._to_defaults()
         self._technician = False
         if self._identity is None:
             self._changed()

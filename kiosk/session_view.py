@@ -51,6 +51,7 @@ class OutOfServiceReason(Enum):
     INTERNAL = "internal"  # a technician took the terminal out of service
     HARDWARE = "hardware"
     HOURS = "hours"
+    NOT_ENROLLED = "not_enrolled"  # no hub credentials yet: a technician enrols it from maintenance
 
 
 @dataclass(frozen=True)

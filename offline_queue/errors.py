@@ -125,3 +125,8 @@ class SyncAlreadyRunning(QueueError):
 
     message_key = "error.queue"
     ways_forward = (CALL_STAFF,)
+
+
+class OutboxClosed(QueueError):
+    """The outbox was closed (the program is shutting down): a background thread still holding it
+    ends its round here instead of touching a closed SQLite connection."""

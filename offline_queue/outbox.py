@@ -27,7 +27,8 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from typing import Any
 from contract.wire import SubmissionItem
 from offline_queue.config import QueueConfig
 from offline_queue.errors import (
+    OutboxClosed,
     PayloadTooLarge,
 )
 from offline_queue.field_crypto import FieldSealer, split_protected
@@ -104,6 +106,7 @@ class Outbox:
         self._write_lock = threading.Lock()
         self._sync_lock = threading.Lock()
         self._read_lock = threading.Lock()
+        self._closed = False
         self._enqueue_listeners: list[Callable[[], None]] = []
         # every item below this seq is acked or a dead letter (guarded by _sync_lock; None: unknown)
         self._low_water: int | None = None
@@ -130,13 +133,23 @@ class Outbox:
                 probe.release()
 
     def close(self) -> None:
+        """Close the file. Calls after this (a thread still finishing its round) raise OutboxClosed."""
         for lock, conn in (
             (self._write_lock, self._writer),
             (self._sync_lock, self._sync),
             (self._read_lock, self._reader),
         ):
             with lock:
+                self._closed = True
                 conn.close()
+
+    @contextmanager
+    def _holding(self, lock: threading.Lock) -> Iterator[None]:
+        """`lock`, on a file that is still open (close() takes each lock, so no call sees it half closed)."""
+        with lock:
+            if self._closed:
+                raise OutboxClosed(f"the outbox {self.path.name} is closed")
+            yield
 
     # --- enqueue --------------------------------------------------------------------------------------
 
@@ -177,7 +190,7 @@ class Outbox:
             size,
             PENDING,
         )
-        with self._write_lock:
+        with self._holding(self._write_lock):
             try:
                 try:
                     seq = self._insert(params)
@@ -236,7 +249,7 @@ class Outbox:
     # --- the sync worker's side (one worker at a time: see SyncLock) ------------------------------------
 
     def _sync_tx(self, doing: str, work: Callable[[sqlite3.Connection], Any]) -> Any:
-        with self._sync_lock:
+        with self._holding(self._sync_lock):
             conn = self._sync
             try:
                 conn.execute("BEGIN IMMEDIATE")
@@ -375,7 +388,7 @@ class Outbox:
         """
         keep_s = self.config.retention_days * 86400 if older_than_s is None else older_than_s
         cutoff = self._clock() - keep_s
-        with self._sync_lock:
+        with self._holding(self._sync_lock):
             self._low_water = None  # recomputed by the next claim: catches another process's requeue
         return self._sync_tx("purging acked items", lambda c: c.execute(_PURGE_ACKED, (ACKED, cutoff)).rowcount)
 
@@ -384,7 +397,7 @@ class Outbox:
         pass `share` of it: the sync worker then purges acked items early."""
         if not self._cap:
             return False
-        with self._read_lock:
+        with self._holding(self._read_lock):
             try:
                 used = _used_bytes(self._reader)
             except sqlite3.Error as exc:
@@ -413,7 +426,7 @@ class Outbox:
 
     def stats(self) -> QueueStats:
         """Depth, in-flight, oldest pending age, dead letters, acked, last success and last error."""
-        with self._read_lock:
+        with self._holding(self._read_lock):
             try:
                 return read_stats(self._reader, self._clock(), self._low_water or 0)
             except sqlite3.Error as exc:
@@ -421,7 +434,7 @@ class Outbox:
 
     def dead_letters(self, limit: int = 100) -> list[DeadLetter]:
         """Dead letters, oldest first, without opening their sealed fields."""
-        with self._read_lock:
+        with self._holding(self._read_lock):
             try:
                 return read_dead_letters(self._reader, self.terminal_id, self.generation, limit)
             except sqlite3.Error as exc:
@@ -429,7 +442,7 @@ class Outbox:
 
     def states(self, refs: Iterable[str] | None = None) -> dict[str, str]:
         """Local reference -> state, for every item (or those given). For diagnostics and tests."""
-        with self._read_lock:
+        with self._holding(self._read_lock):
             rows = self._reader.execute("SELECT seq, state FROM items ORDER BY seq").fetchall()
         out = {str(LocalRef(self.terminal_id, self.generation, seq)): state for seq, state in rows}
         return out if refs is None else {r: out[r] for r in refs if r in out}

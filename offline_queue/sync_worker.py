@@ -45,7 +45,7 @@ from offline_queue.delivery import (
     DeliveryRefused,
     DeliveryUnavailable,
 )
-from offline_queue.errors import QueueError, SealBroken, SyncAlreadyRunning
+from offline_queue.errors import OutboxClosed, QueueError, SealBroken, SyncAlreadyRunning
 from offline_queue.items import ClaimedItem, Settlement
 from offline_queue.outbox import Outbox
 from offline_queue.poison import PoisonHunt
@@ -162,16 +162,22 @@ class SyncWorker:
         thread = self._thread
         if thread is None:
             return True
-        self._stopping.set()
-        self._kick.set()
-        self._wake.set()
-        self.outbox.remove_enqueue_listener(self.wake)
+        self.request_stop()
         thread.join(timeout_s)
         if thread.is_alive():
             return False
         self._thread = None
         self._sender_lock.release()
         return True
+
+    def request_stop(self) -> None:
+        """Ask the thread to end after the batch in hand without waiting for it (stop() waits)."""
+        if self._thread is None:
+            return
+        self._stopping.set()
+        self._kick.set()
+        self._wake.set()
+        self.outbox.remove_enqueue_listener(self.wake)
 
     @property
     def running(self) -> bool:
@@ -340,11 +346,19 @@ class SyncWorker:
         last_purge = -PURGE_EVERY_S
         while not self._stopping.is_set():
             self.busy_since = time.monotonic()
-            if self._monotonic() - last_purge >= PURGE_EVERY_S:
-                last_purge = self._monotonic()
-                self._purge()
             try:
+                if self._monotonic() - last_purge >= PURGE_EVERY_S:
+                    last_purge = self._monotonic()
+                    self._purge()
                 outcome = self.run_once()
+                if outcome.acked:
+                    self._purge_if_pressed()
+            except OutboxClosed:
+                # closed under us at shutdown (its owner stops us first; a round that outlived the
+                # stop bound ends here): the end of sending, not a failure
+                log.info("outbox closed: the sync worker ends")
+                self.busy_since = None
+                return
             except (QueueError, DeliveryFailed) as exc:
                 outcome = CycleOutcome(error=describe(exc))
                 log.error("sync cycle failed", extra={"error": outcome.error})
@@ -353,8 +367,6 @@ class SyncWorker:
                 log_unexpected(log, "sync cycle crashed", exc)
             self.cycles += 1
             self.busy_since = None
-            if outcome.acked:
-                self._purge_if_pressed()
             if outcome.retry_now:
                 continue  # splitting a failing batch: the next, smaller one goes at once
             if outcome.error is None:
@@ -382,12 +394,16 @@ class SyncWorker:
             if self.outbox.under_pressure():
                 purged = self.outbox.purge_acked(older_than_s=0)
                 log.warning("outbox near its cap: acked items purged early", extra={"count": purged})
+        except OutboxClosed:
+            raise
         except QueueError as exc:
             log.error("purging under pressure failed", extra={"error": describe(exc)})
 
     def _purge(self) -> None:
         try:
             purged = self.outbox.purge_acked()
+        except OutboxClosed:
+            raise
         except QueueError as exc:
             log.error("purging acked items failed", extra={"error": describe(exc)})
             return

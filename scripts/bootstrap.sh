@@ -22,6 +22,8 @@ DEBIAN_PACKAGES=(
   librime1 rime-data-luna-pinyin libzinnia0 tegaki-zinnia-simplified-chinese
   chromium chromium-driver
   postgresql
+  # tests/test_hub_behind_nginx.py: the README's reverse proxy in front of two hub processes
+  nginx-light
 )
 
 as_root() {

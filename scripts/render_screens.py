@@ -52,6 +52,7 @@ from ui.i18n import Words  # noqa: E402
 from ui.input_engines.loader import INPUT_ENGINES  # noqa: E402
 from ui.pictures import SlotPicture  # noqa: E402
 from ui.screens.text_aids import PlacePicker  # noqa: E402
+from ui.speech import Speaker  # noqa: E402
 from ui.theme import ELDER, STANDARD  # noqa: E402
 from ui.window import KioskWindow  # noqa: E402
 
@@ -228,7 +229,35 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
     ("attract-after-timeout", lambda kit, w: (_to_form(kit), kit.session.cancel())),
     ("out-of-service", lambda kit, w: kit.session.set_out_of_service(OutOfServiceReason.BACKEND)),
     ("maintenance", lambda kit, w: _maintenance(kit, w)),
+    (
+        "out-of-service-not-enrolled",
+        lambda kit, w: kit.session.set_out_of_service(OutOfServiceReason.NOT_ENROLLED),
+    ),
+    ("maintenance-enrol", lambda kit, w: _maintenance_enrol(kit, w)),
+    ("maintenance-enrol-address", lambda kit, w: _maintenance_enrol(kit, w, editing="url")),
+    ("maintenance-enrol-busy", lambda kit, w: _maintenance_enrol(kit, w, busy=True)),
+    ("maintenance-enrol-unreachable", lambda kit, w: _maintenance_enrol(kit, w, submit=True)),
 ]
+
+
+def _maintenance_enrol(
+    kit: Kit, window: KioskWindow, *, editing: str = "code", busy: bool = False, submit: bool = False
+) -> None:
+    """A terminal started before enrolment, its technician on the Enrol panel with a code typed:
+    the code's keys, the address's keys, waiting past the deadline, or the hub not answering (a
+    port on 127.0.0.1 nothing listens on: refused at once, the same on every run)."""
+    from ui.enrol_panel import EnrolmentOffer
+
+    url = "http://127.0.0.1:9" if submit else "https://hub.example:8765"
+    panel = window.maintenance
+    panel.attach(HealthBoard(), lambda: None, None, None, "T0002")
+    panel.offer_enrolment(EnrolmentOffer(url, "T0002"))
+    form = panel._enrol_form
+    form.code, form.editing, form.busy, form.overdue = "7KQ2M-XW4PD", editing, busy, busy
+    kit.session.set_out_of_service(OutOfServiceReason.NOT_ENROLLED)
+    kit.session.card_inserted(TECHNICIAN)
+    if submit:
+        panel._enrol()
 
 
 def _maintenance(kit: Kit, window: KioskWindow) -> None:
@@ -281,6 +310,22 @@ LANGUAGES = ("zh", "en")
 MODES = (Mode.STANDARD, Mode.ELDER)
 
 
+class SilentSpeaker(Speaker):
+    """A speech engine that is there but says nothing: the screens look as on a terminal with
+    speech (the elder top bar has its "hear it again" button), and no sound is made. A render
+    without it missed the English elder top bar cut at 1366x768 (walk finding 5)."""
+
+    def __init__(self) -> None:
+        super().__init__(enabled=False)
+        self.engine = "silent"
+
+    def say(self, text: str, language: str) -> None:
+        self._last = (text, language)
+
+    def stop(self) -> None:
+        pass
+
+
 @dataclass
 class OpenScene:
     """One scene on show: the kit it runs on, its window, and the real outbox receipts need."""
@@ -313,7 +358,7 @@ def open_scene(
     terminal = "T0003" if name == "editor-date" else "T0001"
     outbox = real_outbox(folder, terminal) if name.startswith("receipt") else None
     kit = themed_kit(folder, terminal, outbox)
-    window = KioskWindow(kit.session, words or Words(), speech=False)
+    window = KioskWindow(kit.session, words or Words(), speaker=SilentSpeaker(), speech=True)
     window.resize(*size)
     window.show()
     kit.session.set_language(language)

@@ -11,16 +11,26 @@ from pathlib import Path
 import pytest
 
 from kiosk.audit import AuditLog, AuditRefused, canonical_entry, chain_hash
+from tests.audit_tamper import Tamper
 
 ROOT = Path(__file__).resolve().parent.parent
 REF = "T0001-2L-000042-64"
 
 
-@pytest.fixture
-def audit(tmp_path):
-    log = AuditLog.open(tmp_path / "audit.sqlite")
+# every tampering test runs on both layouts: 10 entries as tail rows (blocks of 256), and as two
+# sealed blocks of 4 plus a tail of 2 (entries 1-4, 5-8 in blocks; 9, 10 rows)
+@pytest.fixture(params=[256, 4], ids=["tail_rows", "sealed_blocks"])
+def audit(tmp_path, request):
+    log = AuditLog.open(tmp_path / "audit.sqlite", block_size=request.param)
     yield log
     log.close()
+
+
+@pytest.fixture
+def tamper(audit):
+    conn = _raw(audit)
+    yield Tamper(conn)
+    conn.close()
 
 
 def _fill(audit: AuditLog, n: int = 10) -> None:
@@ -66,48 +76,44 @@ def test_intact_log_verifies(audit):
     assert audit.verify(since=6).checked == 5
 
 
-def test_edited_entry_is_named(audit):
+def test_edited_entry_is_named(audit, tamper):
     _fill(audit)
-    entry = canonical_entry({"kind": "transaction", "outcome": "failed"})
-    _raw(audit).execute("UPDATE entries SET entry = ? WHERE seq = 4", (entry,))
+    tamper.put(4, entry=canonical_entry({"kind": "transaction", "outcome": "failed"}))
     result = audit.verify()
     assert (result.ok, result.bad_seq, result.problem) == (False, 4, "hash_mismatch")
     assert result.head.seq == 3
 
 
-def test_edited_entry_with_its_hash_recomputed_breaks_the_next_link(audit):
+def test_edited_entry_with_its_hash_recomputed_breaks_the_next_link(audit, tamper):
     _fill(audit)
-    conn = _raw(audit)
-    prev = bytes(conn.execute("SELECT h FROM entries WHERE seq = 3").fetchone()[0])
+    prev = tamper.get(3)[1]
     entry = canonical_entry({"kind": "transaction", "outcome": "failed"})
-    conn.execute("UPDATE entries SET entry = ?, h = ? WHERE seq = 4", (entry, chain_hash(prev, 4, entry)))
+    tamper.put(4, entry=entry, h=chain_hash(prev, 4, entry))
     result = audit.verify()
     assert (result.bad_seq, result.problem) == (5, "hash_mismatch")
 
 
-def test_deleted_entry_is_named(audit):
+def test_deleted_entry_is_named(audit, tamper):
     _fill(audit)
-    _raw(audit).execute("DELETE FROM entries WHERE seq = 7")
+    tamper.delete(7)
     result = audit.verify()
     assert (result.ok, result.bad_seq, result.problem) == (False, 7, "gap")
 
 
-def test_reordered_entries_are_named(audit):
+def test_reordered_entries_are_named(audit, tamper):
     _fill(audit)
-    conn = _raw(audit)
-    a = conn.execute("SELECT entry, h FROM entries WHERE seq = 5").fetchone()
-    b = conn.execute("SELECT entry, h FROM entries WHERE seq = 6").fetchone()
-    conn.execute("UPDATE entries SET entry = ?, h = ? WHERE seq = 5", b)
-    conn.execute("UPDATE entries SET entry = ?, h = ? WHERE seq = 6", a)
+    a, b = tamper.get(5), tamper.get(6)
+    tamper.put(5, *b)
+    tamper.put(6, *a)
     result = audit.verify()
     assert (result.bad_seq, result.problem) == (5, "hash_mismatch")
 
 
-def test_truncated_tail_is_named_against_the_witnessed_head(audit):
+def test_truncated_tail_is_named_against_the_witnessed_head(audit, tamper):
     _fill(audit)
     head = audit.head()
     audit.record_witness(head.seq, head.h)  # the hub confirmed holding the chain up to here
-    _raw(audit).execute("DELETE FROM entries WHERE seq > 8")
+    tamper.truncate_after(8)
     result = audit.verify()
     assert (result.ok, result.bad_seq, result.problem) == (False, 9, "truncated")
 
@@ -132,12 +138,12 @@ def test_witness_never_goes_backwards(audit):
         ("resident", {"name": "x"}),  # unknown kind
     ],
 )
-def test_personal_values_are_refused_and_never_land(audit, kind, fields):
+def test_personal_values_are_refused_and_never_land(audit, tamper, kind, fields):
     with pytest.raises(AuditRefused) as refused:
         audit.append(kind, **fields)
     assert "张伟" not in str(refused.value) and "13800138000" not in str(refused.value)
     assert audit.head().seq == 0
-    data = b"".join(bytes(r[0]) for r in _raw(audit).execute("SELECT entry FROM entries"))
+    data = tamper.all_entry_bytes()
     assert "张伟".encode() not in data and b"13800138000" not in data
 
 
@@ -160,35 +166,33 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_cli_says_ok_or_names_the_first_bad_entry(audit):
+def test_cli_says_ok_or_names_the_first_bad_entry(audit, tamper):
     _fill(audit)
     ok = _cli("audit", "verify", "--db", str(audit.path))
     assert ok.returncode == 0 and ok.stdout.startswith("OK: 10 entries")
     since = _cli("audit", "verify", "--db", str(audit.path), "--since", "8")
     assert since.returncode == 0 and since.stdout.startswith("OK: 3 entries")
-    _raw(audit).execute("UPDATE entries SET entry = x'00' WHERE seq = 6")
+    tamper.put(6, entry=b"\x00")
     bad = _cli("audit", "verify", "--db", str(audit.path))
     assert bad.returncode == 1 and "entry 6: hash_mismatch" in bad.stdout
 
 
-def test_deleted_first_entry_and_a_gap_after_since_are_named(audit):
+def test_deleted_first_entry_and_a_gap_after_since_are_named(audit, tamper):
     _fill(audit)
-    conn = _raw(audit)
-    conn.execute("DELETE FROM entries WHERE seq = 8")
+    tamper.delete(8)
     assert (audit.verify(since=6).bad_seq, audit.verify(since=6).problem) == (8, "gap")
-    conn.execute("DELETE FROM entries WHERE seq = 1")
+    tamper.delete(1)
     result = audit.verify()
     assert (result.ok, result.bad_seq, result.problem, result.checked) == (False, 1, "gap", 0)
 
 
-def test_a_row_renumbered_to_the_end_is_a_gap_and_an_edited_hash_is_named(audit):
+def test_a_row_renumbered_to_the_end_is_a_gap_and_an_edited_hash_is_named(audit, tamper):
     _fill(audit)
-    conn = _raw(audit)
-    conn.execute("UPDATE entries SET seq = 11 WHERE seq = 7")
+    tamper.move(7, 11)
     result = audit.verify()
     assert (result.ok, result.bad_seq, result.problem, result.head.seq) == (False, 7, "gap", 6)
-    conn.execute("UPDATE entries SET seq = 7 WHERE seq = 11")
+    tamper.move(11, 7)
     assert audit.verify().ok
-    conn.execute("UPDATE entries SET h = ? WHERE seq = 3", (bytes(32),))
+    tamper.put(3, h=bytes(32))
     result = audit.verify()
     assert (result.bad_seq, result.problem, result.checked) == (3, "hash_mismatch", 2)

@@ -15,6 +15,7 @@ import pytest
 from kiosk.hub_api import HubNotFound, HubRefused, HubUnavailable, SubmissionItem
 from kiosk.hub_client import HubClient, parse_retry_after
 from kiosk.secrets import load_hub_credentials
+from tests.support.tls import self_signed_certificate
 
 ITEM = SubmissionItem(
     idempotency_key="T0001-000001-k",
@@ -172,47 +173,12 @@ def test_retry_after_is_read_as_seconds_or_as_an_http_date():
     assert parse_retry_after(None) is None
 
 
-def _self_signed_certificate(tmp_path):
-    import ipaddress
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "test hub")])
-    now = datetime.now(UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = tmp_path / "hub.crt", tmp_path / "hub.key"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    return cert_path, key_path
-
-
 def test_tls_is_verified_and_a_configured_ca_bundle_is_trusted(tmp_path):
     import requests
 
     from hub.testing import start_hub
 
-    hub = start_hub(tmp_path / "hub.sqlite", store_in_keyring=False, tls=_self_signed_certificate(tmp_path))
+    hub = start_hub(tmp_path / "hub.sqlite", store_in_keyring=False, tls=self_signed_certificate(tmp_path))
     try:
         trusting = hub.client()
         assert trusting.fetch_catalog().document is not None

@@ -8,13 +8,15 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import pytest
 import requests
 
 from contract import signing
 from hub.stores import open_store
 from hub.testing import RunningHub, start_hub
 from kiosk.config import QueueConfig
-from kiosk.hub_client import HubClient
+from kiosk.enrolment import rotate_credentials
+from kiosk.hub_client import HubClient, HubRefused
 from kiosk.terminal_outbox import outbox_at
 from offline_queue import SyncWorker
 from tests.support.fault_proxy import Fault, FaultProxy
@@ -89,6 +91,32 @@ def test_a_request_replayed_to_the_other_process_is_refused(file_keyring, pg_url
         replayed = requests.post(second.url + path, data=body, headers=headers, timeout=10)
         assert sent.status_code == 200
         assert replayed.status_code == 401 and replayed.json()["error"] == "replay"
+    finally:
+        first.stop()
+        second.stop()
+
+
+def test_credentials_changed_at_one_process_count_at_once_at_the_other(file_keyring, pg_url, tmp_path):
+    # the gate keeps terminal rows in memory (hub/auth.py): a rotation confirmed at the first process
+    # and a revocation by the CLI must still count at the second, which holds the old row
+    first, second = _two_hubs(pg_url, tmp_path)
+    try:
+        old = first.credentials
+        at_second = HubClient(second.hub_config(), old)
+        assert at_second.heartbeat({})["ok"] is True  # the second process now holds the old row
+        at_first = HubClient(first.hub_config(), old)
+        assert rotate_credentials(at_first) == {"rotated": True}
+        new = at_first.credentials
+        assert HubClient(second.hub_config(), new).heartbeat({})["ok"] is True
+        with pytest.raises(HubRefused) as refused:
+            at_second.heartbeat({})
+        assert (refused.value.status, refused.value.error) == (403, "bad_token")
+        store = open_store(pg_url)
+        store.revoke_terminal(new.terminal_id)
+        store.close()
+        with pytest.raises(HubRefused) as refused:
+            HubClient(second.hub_config(), new).heartbeat({})
+        assert (refused.value.status, refused.value.error) == (403, "terminal_revoked")
     finally:
         first.stop()
         second.stop()

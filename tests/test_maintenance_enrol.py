@@ -57,3 +57,30 @@ def test_enrol_with_no_hub_says_unavailable_and_is_audited(desk, file_keyring):
     with pytest.raises(HubUnavailable):
         desk.enrol("http://127.0.0.1:9", "7KQ2M-XW4PD", "T0002")
     assert '"result":"hub_unavailable"' in _enrolments(audit)[0]
+
+
+def test_an_untrusted_hub_certificate_and_an_unusable_address_are_named_apart_from_no_answer(
+    tmp_path, desk, file_keyring
+):
+    from hub.testing import start_hub
+    from kiosk.enrolment import EnrolmentBadAddress, EnrolmentTlsProblem, enrolment_problem
+    from tests.test_hub_client import _self_signed_certificate
+
+    desk, audit = desk
+    cert, key = _self_signed_certificate(tmp_path)
+    hub = start_hub(tmp_path / "hub.sqlite", store_in_keyring=False, tls=(cert, key))
+    try:
+        assert hub.url.startswith("https://")
+        code = issue_enrolment_code(hub.db_path, "T0002", "g")
+        with pytest.raises(EnrolmentTlsProblem) as untrusted:
+            desk.enrol(hub.url, code, "T0002")  # the system's CAs do not know this certificate
+        assert enrolment_problem(untrusted.value) == "tls"
+        with pytest.raises(EnrolmentBadAddress) as bad:
+            desk.enrol("hub.example:8765", code, "T0002")  # no https://
+        assert enrolment_problem(bad.value) == "bad_address"
+        enrolled = desk.enrol(hub.url, code, "T0002", ca_bundle=str(cert))  # trusted: the code still works
+        assert enrolled.terminal_id == "T0002"
+    finally:
+        hub.stop()
+    results = [e.split('"result":"')[1].split('"')[0] for e in _enrolments(audit)]
+    assert results == ["hub_unavailable", "hub_unavailable", "ok"]

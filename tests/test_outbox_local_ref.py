@@ -50,3 +50,14 @@ def test_malformed_references_are_refused(text):
     with pytest.raises(InvalidLocalRef) as refused:
         LocalRef.parse(text)
     assert refused.value.message_key == "error.local_ref_invalid"
+
+
+def test_the_letters_o_and_i_typed_for_the_digits_0_and_1_are_read_as_digits():
+    """Found walking: "TOOO1-9B-OOOOO1-72" (O for 0 throughout) was refused as a typo."""
+    ref = LocalRef("T0001", int("9B", 36), 1)
+    typed = str(ref).replace("0", "O").replace("1", "I")
+    assert LocalRef.parse(typed) == ref
+    assert LocalRef.parse(typed.lower()) == ref
+    # a lookalike still cannot hide a real typo: the check digits decide
+    wrong = str(LocalRef("T0001", int("9B", 36), 2))[:-2] + str(ref)[-2:]
+    assert not LocalRef.is_valid(wrong.replace("0", "O"))

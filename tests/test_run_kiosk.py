@@ -118,3 +118,42 @@ def test_fullscreen_covers_a_bare_x_server_without_a_window_manager(tmp_path):
         xvfb.wait(10)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["1280", "800", "1280", "800"]
+
+
+def test_run_kiosk_not_enrolled_starts_a_fresh_terminal_that_waits_for_the_code_it_prints(tmp_path):
+    """`scripts/run-kiosk --not-enrolled`: an empty data folder and keyring, no enrolment, the kiosk
+    up and "not enrolled", and a code printed that the hub accepts for T0001."""
+    import os
+    import re
+    import signal
+    import socket
+    import time
+
+    from kiosk.enrolment import exchange_code
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, KIOSK_HUB_PORT=str(port), QT_QPA_PLATFORM="offscreen")
+    log = (tmp_path / "run.log").open("w+")
+    proc = subprocess.Popen(
+        ["scripts/run-kiosk", "--not-enrolled"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        text = ""
+        while time.monotonic() < deadline and "ready: first screen painted" not in text:
+            time.sleep(0.5)
+            text = (tmp_path / "run.log").read_text(errors="replace")
+            assert proc.poll() is None, text[-2000:]
+        assert "terminal not enrolled" in text, text[-2000:]
+        code = re.search(r"^([0-9A-Z]{5}-[0-9A-Z]{5})  \(terminal T0001", text, re.M)
+        assert code, text[-2000:]
+        keyring = ROOT / "var" / "demo-unenrolled" / "keyring.cfg"  # the outbox's key may be in it, no hub token
+        assert not keyring.exists() or "hub-token" not in keyring.read_text()
+        assert exchange_code(f"http://127.0.0.1:{port}", code.group(1), "T0001").terminal_id == "T0001"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(60)  # the kiosk shuts down cleanly, then run-kiosk stops the hub
+        log.close()

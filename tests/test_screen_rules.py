@@ -9,13 +9,20 @@ from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from kiosk.session_view import Mode
 from scripts.render_screens import SCENES, open_scene
-from tests.support.layout_check import actionable_places
+from tests.support.layout_check import actionable_places, layout_problems
 from ui.screens.editors import ChoiceEditor
 
 # screens whose choices are the actions (a tile, a choice) or that offer nothing to do
-NO_MAIN_ACTION = {"choose", "choose-with-card", "editor-choice", "out-of-service"}
-# the technician's panel is one scrolled page of its own: its main action (sync) heads its actions
-MAIN_IN_PANEL = {"maintenance"}
+NO_MAIN_ACTION = {"choose", "choose-with-card", "editor-choice", "out-of-service", "out-of-service-not-enrolled"}
+# the technician's panel is one scrolled page of its own: its main action (sync, or enrol while the
+# terminal is not enrolled) heads its actions
+MAIN_IN_PANEL = {
+    "maintenance",
+    "maintenance-enrol",
+    "maintenance-enrol-address",
+    "maintenance-enrol-busy",
+    "maintenance-enrol-unreachable",
+}
 BANNERS = {
     "offline": lambda kit: kit.session.set_online(False),
     "inactivity warning": lambda kit: (kit.clock.advance(1000), kit.session.tick()),
@@ -95,3 +102,79 @@ def test_no_control_moves_when_a_banner_appears(qapp, tmp_path, words, scene, mo
             assert set(before) <= set(after), f"{banner} on {scene} hid {set(before) - set(after)}"
         finally:
             shown.close()
+
+
+def _key_places(window) -> dict[str, object]:
+    """Where every control but the candidates is (they come and go with the letters)."""
+    return {
+        k: r.getRect()
+        for k, r in actionable_places(window).items()
+        if not k.startswith(("candidate:", "key:page_"))
+    }
+
+
+@pytest.mark.parametrize("mode", [Mode.STANDARD, Mode.ELDER], ids=lambda m: m.value)
+@pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_no_key_moves_when_pinyin_candidates_appear_or_go(qapp, tmp_path, words, input_engines, size, mode):
+    """librime's candidates for the letters typed take a row reserved for them, one key high: the
+    first letter, the last backspace and a tapped candidate move nothing under the finger."""
+    n = [s[0] for s in SCENES].index("editor-pinyin")
+    shown = open_scene(n, size, "zh", mode, tmp_path / "pinyin", words)
+    try:
+        keyboard = shown.window.current_screen().editor.keyboard
+
+        def settled() -> dict[str, object]:
+            for _ in range(3):
+                QApplication.processEvents()
+            return _key_places(shown.window)
+
+        with_candidates = settled()
+        assert keyboard.candidates(), "the scene's letters give no candidates"
+        highlighted = shown.window.findChild(QPushButton, "candidate:0")
+        assert highlighted.property("role") == "selected"
+        while keyboard.composition:
+            keyboard.press("backspace")
+        assert not keyboard.candidates()
+        without = settled()
+        keyboard.press("d")
+        assert keyboard.candidates()
+        first_letter = settled()
+        keyboard.choose(0)
+        chosen = settled()
+        for what, places in (("letters gone", without), ("first letter", first_letter), ("chosen", chosen)):
+            moved = {k: (with_candidates[k], places[k]) for k in with_candidates if k in places and places[k] != with_candidates[k]}
+            assert not moved, f"{what}: moved {moved}"
+            assert set(with_candidates) == set(places), f"{what}: {set(with_candidates) ^ set(places)}"
+    finally:
+        shown.close()
+
+
+@pytest.mark.parametrize("mode", [Mode.STANDARD, Mode.ELDER], ids=lambda m: m.value)
+def test_a_long_text_moves_no_key_and_keeps_its_end_in_view(qapp, tmp_path, words, input_engines, mode):
+    """The typed-text box is one line high: a text longer than the line wraps in body size and
+    scrolls to the cursor, and the box never grows (which pushed every key down before)."""
+    n = [s[0] for s in SCENES].index("editor-pinyin")
+    shown = open_scene(n, (1280, 800), "zh", mode, tmp_path / "long", words)
+    try:
+        window = shown.window
+        keyboard = window.current_screen().editor.keyboard
+        keyboard.press("space")  # 电梯坏了 goes in
+        for _ in range(3):
+            QApplication.processEvents()
+        before = _key_places(window)
+        long = "，楼道灯不亮已有三天，晚上回家看不见台阶，老人上下楼很危险"
+        keyboard.insert_text(long * 2 + "，请尽快派人修理")  # 83 characters: lines in either mode
+        for _ in range(3):
+            QApplication.processEvents()
+        assert _key_places(window) == before
+        assert not layout_problems(window), layout_problems(window)
+        box = window.findChild(QWidget, "keyboard_text")
+        typed = box.widget()
+        assert typed.property("role") == "typed_long"
+        if mode is Mode.ELDER:  # a standard box holds two lines of body text; an elder one, one
+            assert typed.height() > box.viewport().height(), "the text does not scroll"
+        end = typed.mapTo(box.viewport(), typed.rect().bottomLeft()).y()
+        assert end <= box.viewport().height() + 1, "the cursor's line (the end) is out of view"
+        assert keyboard.text().endswith("请尽快派人修理")
+    finally:
+        shown.close()

@@ -119,3 +119,72 @@ def test_an_unknown_device_error_is_a_generic_translated_line_with_its_type(kios
     k.wait(lambda: "WeirdFault" in k.text_of("maintenance.device.printer"))
     shown = k.text_of("maintenance.device.printer")
     assert "设备错误" in shown and "/dev/usb" not in shown
+
+
+def test_quit_asks_first_and_only_the_second_tap_on_the_same_place_quits(kiosk_ui):
+    k = kiosk_ui
+    quits: list[int] = []
+    k.window._on_quit = lambda: quits.append(1)  # the program's exit: counted, not done
+    open_maintenance(k)
+    k.wait(lambda: k.button("maintenance.test_page").isEnabled())
+    before = maintenance_button_places(k)
+    words = k.terminal.window.maintenance
+    k.tap("maintenance.exit")
+    assert quits == [] and k.window.isVisible()  # one tap beside "out of service" quit at once
+    assert k.text_of("maintenance.outcome_text") == words.t("maintenance.exit_ask")
+    after = maintenance_button_places(k)
+    assert after.pop("maintenance.exit_yes") == before.pop("maintenance.exit")  # the same place
+    assert after == before
+    k.tap("maintenance.test_page")  # any other action takes the question back
+    k.wait(lambda: k.has_button("maintenance.exit") and k.lacks_button("maintenance.exit_yes"))
+    k.wait(lambda: k.button("maintenance.test_page").isEnabled())
+    k.tap("maintenance.exit")
+    k.tap("maintenance.exit_yes")
+    assert quits == [1]
+
+
+def test_out_of_service_moves_no_button_and_is_confirmed_in_the_screens_language(kiosk_ui):
+    k = kiosk_ui
+    open_maintenance(k)
+    k.wait(lambda: k.button("maintenance.sync").isEnabled())
+    k.tap("maintenance.sync")  # an earlier outcome on the line: it must not stay after pausing
+    k.wait(lambda: k.text_of("maintenance.outcome_text") != "")
+    k.wait(lambda: k.button("maintenance.sync").isEnabled())
+    before = maintenance_button_places(k)
+    k.tap("maintenance.out")
+    k.wait(lambda: k.button("maintenance.in").isEnabled())
+    assert maintenance_button_places(k) == before  # the paused state line grew and moved them all
+    words = k.terminal.window.maintenance
+    assert k.text_of("maintenance.outcome_text") == words.t("maintenance.done_out")
+    k.tap("bar.language")
+    k.wait(lambda: k.view.language == "en")
+    assert k.text_of("maintenance.outcome_text") == words.t("maintenance.done_out")
+    assert k.text_of("maintenance.outcome_text").startswith("Done")
+    k.tap("maintenance.in")
+    k.wait(lambda: k.text_of("maintenance.outcome_text") == words.t("maintenance.done_in"))
+
+
+def test_a_refilled_printer_reads_ready_without_the_old_paper_out(kiosk_ui):
+    k = kiosk_ui
+    open_maintenance(k)
+    printer = k.terminal.printer.load()
+    printer.set_state(PrinterState.PAPER_OUT)
+    k.wait(lambda: k.button("maintenance.test_page").isEnabled())
+    k.tap("maintenance.test_page")
+    words = k.terminal.window.maintenance
+    k.wait(lambda: words.t("error.printer_paper_out") in k.text_of("maintenance.device.printer"))
+    printer.set_state(PrinterState.ONLINE)  # the technician refilled it
+    k.wait(lambda: k.button("maintenance.test_page").isEnabled())
+    k.tap("maintenance.test_page")
+    k.wait(lambda: words.t("maintenance.state.online") in k.text_of("maintenance.device.printer"))
+    assert words.t("error.printer_paper_out") not in k.text_of("maintenance.device.printer")
+
+
+def test_the_maintenance_screen_has_no_resident_controls_in_its_top_bar(kiosk_ui):
+    k = kiosk_ui
+    open_maintenance(k)
+    assert k.has_button("bar.language")  # the technician may read the panel in English
+    assert k.lacks_button("bar.mode") and k.lacks_button("bar.help")  # help did nothing here
+    k.terminal.card_reader.remove()
+    k.wait(lambda: not k.view.technician_card)
+    assert k.has_button("bar.mode") and k.has_button("bar.help")

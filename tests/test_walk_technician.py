@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from PySide6.QtWidgets import QWidget
 
 from drivers.health import HealthBoard
 from drivers.printer.model import Footer, KeyValue, PrinterState, PrintResult, Title
@@ -57,6 +58,14 @@ def test_walk_technician_round_trip_out_of_service_and_back(walk, size, language
     k.terminal.card_reader.remove()
     k.wait(lambda: not k.view.technician_card)
     step(k, Step.OUT_OF_SERVICE)
+    # a resident's card while paused: told to take it back and where to go (it used to do nothing)
+    k.terminal.card_reader.insert("resident")
+    k.wait(lambda: k.view.card_in_reader)
+    assert k.text_of("oos_take_card_text") == say(k, "oos.take_card")
+    k.terminal.card_reader.remove()
+    k.wait(lambda: not k.view.card_in_reader)
+    k.wait(lambda: not [w for w in k.window.findChildren(QWidget, "oos_take_card") if w.isVisible()])
+    assert k.view.step is Step.OUT_OF_SERVICE
     k.tap("bar.help")
     k.wait(lambda: k.view.staff_called)
     assert k.text_of("staff_called_text") == say(k, "bar.staff_called.oos")

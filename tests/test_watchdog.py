@@ -148,3 +148,32 @@ def test_outside_systemd_the_program_sends_nothing(kiosk_program):
     wait_for(lambda: _background_started(log_path), "the sync worker and heartbeat", timeout_s=30)
     assert sock.messages("WATCHDOG=1") == []
     assert proc.poll() is None
+
+
+def test_a_terminal_started_before_enrolment_says_ready_and_pings_without_any_background_work(tmp_path, hub_server):
+    """Installed, started, not enrolled yet (a keyring with no credentials): the program must not
+    exit or withhold pings, or systemd restarts it forever; it shows "being set up" and waits."""
+    config = write_kiosk_config(
+        tmp_path / "kiosk.toml",
+        hub_url=hub_server.url,
+        keyring=f"file:{tmp_path / 'fresh' / 'keyring.cfg'}",  # nothing enrolled in it
+        data_dir=tmp_path / "kiosk",
+    )
+    log_path = tmp_path / "kiosk.log"
+    with NotifySocket() as sock:
+        proc = start_kiosk_program(config, sock.name, log_path, watchdog_usec=PING_USEC)
+        try:
+            ready_at = sock.wait_for("READY=1")
+            assert "STATUS=showing OUT_OF_SERVICE" in [m for _, m in sock.messages()], sock.messages()
+            wait_for(lambda: len(_pings(sock, ready_at)) >= 15, "periodic pings", timeout_s=30)
+            pings = _pings(sock, ready_at)
+            gaps = [b - a for a, b in zip(pings, pings[1:], strict=False)]
+            assert max(gaps) < 2.0, gaps
+            assert proc.poll() is None
+            journal = log_path.read_text(errors="replace")
+            assert "terminal not enrolled" in journal
+            assert "background work started" not in journal  # no sync worker, no heartbeat
+            assert "Traceback" not in journal and " ERROR " not in journal, journal[-2000:]
+        finally:
+            proc.terminate()
+            proc.wait(20)

@@ -27,6 +27,7 @@ DOMAIN_KEY = re.compile(r"^(error|field)\.[a-z0-9_]+$")
 F_STRING_VALUES = {
     "status.": lambda: __import__("ui.screens.outcome", fromlist=["x"]).STATUS_KEYS,
     "oos.": lambda: [r.value for r in OutOfServiceReason],
+    "enrol.problem.": lambda: list(__import__("kiosk.enrolment", fromlist=["x"]).PROBLEMS),
     "attract.ended.": lambda: [r.value for r in EndReason],
     "date.": lambda: ["year", "month", "day"],
     "maintenance.device.": lambda: ["card_reader", "printer"],

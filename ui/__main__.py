@@ -4,7 +4,8 @@ Full screen without decorations when the configuration says so (the terminal's d
 --fullscreen and --windowed on the command line win over the configuration. The demo-devices window
 (--dev) is shown only in a window: in full screen it could be raised over the kiosk (Alt+Tab), so
 there the demo keys F5-F9 are the only simulated devices.
-Needs an enrolled terminal (see packaging/README.md) and its hub reachable or a cached catalogue.
+Without hub credentials it starts "not enrolled" (out of service; the maintenance screen enrols it by
+one-time code, see packaging/README.md); enrolled, it needs its hub reachable or a cached catalogue.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from kiosk.config import load_config
@@ -72,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     def stop(*_: object) -> None:
         terminal.window.allow_close()
         app.exit(0)
+        # a stop before app.exec() runs (systemd's stop during the start) would be lost by exit():
+        # found when a test sent SIGTERM right after the start and the kiosk never ended
+        QTimer.singleShot(0, lambda: app.exit(0))
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, stop)

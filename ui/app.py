@@ -8,9 +8,10 @@ instead. Nothing here decides what a resident sees: that is the session's job, s
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -24,10 +25,11 @@ from kiosk.catalogue_store import CatalogueState, CatalogueStore
 from kiosk.config import KioskConfig
 from kiosk.hub_api import HubUnavailable
 from kiosk.log_tail import LogTail
-from kiosk.secrets import card_hash_salt, load_hub_credentials, select_keyring_backend
+from kiosk.secrets import card_hash_salt, is_enrolled, load_hub_credentials, select_keyring_backend
 from kiosk.services import LocalTicketBook, ServiceActions
 from kiosk.session import OutOfServiceReason, Session
 from ui.deferred import Deferred
+from ui.enrol_panel import EnrolmentOffer
 from ui.i18n import Words, compile_translations
 from ui.qt_executor import QtExecutor
 from ui.remote_commands import UiThread, command_handlers
@@ -40,6 +42,9 @@ log = logging.getLogger(__name__)
 CATALOGUE_REFRESH_MS = 60_000
 CONNECTION_CHECK_MS = 5_000
 WARMUP_MS = 200  # after the first screen is painted; the hub, outbox and printer are built then
+# how long shutdown() waits for the workers and the background threads (a hub call in hand ends
+# within the client's timeouts); systemd's TimeoutStopSec in the unit is longer than this
+SHUTDOWN_BOUND_S = 12.0
 
 
 def _part_loaded(result: Any) -> None:
@@ -89,7 +94,19 @@ class Terminal:
     log_tail: LogTail | None = None  # the last log lines, for the "upload diagnostics" command
     ui_thread: UiThread | None = None  # remote commands reach the session through it
     addresses: Any = None  # kiosk.community.AddressBook: the place picker's list
+    # False while keyring has no hub credentials: residents see "being set up", nothing calls the
+    # hub, and maintenance offers enrolment by code (become_enrolled then starts the rest)
+    enrolled: bool = True
+    actions: Any = None  # kiosk.services.ServiceActions: gets the card salt at enrolment
     _was_failing: bool = False
+    # set by shutdown() under _start_lock: from then on no background thread starts (a warm-up still
+    # building the outbox in a worker must not start threads on stores about to be closed)
+    _closing: bool = False
+    _start_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def closing(self) -> bool:
+        return self._closing
 
     def restart(self) -> None:
         """End the program so that its service manager starts it again (remote command "restart")."""
@@ -113,7 +130,11 @@ class Terminal:
 
     def refresh_catalogue(self) -> None:
         """Ask the hub for a newer catalogue in a worker; the session takes it when nobody is using
-        the terminal, and learns whether the hub answered. The address list follows it."""
+        the terminal, and learns whether the hub answered. The address list follows it. Not before
+        enrolment: there are no credentials to sign with; not during shutdown: a warm-up that finished
+        then gets no new work for the closed stores."""
+        if not self.enrolled or self._closing:
+            return
         self.executor.submit(self.catalogue_store.refresh, self._catalogue_refreshed)
         if self.addresses is not None:
             self.executor.submit(self.addresses.refresh, self._places_refreshed)
@@ -130,6 +151,38 @@ class Terminal:
         if result.catalogue is not self.session.catalogue:
             self.session.set_catalogue(result.catalogue)
 
+    def become_enrolled(self, enrolled: Any, hub_url: str | None = None) -> None:
+        """On the UI thread, after maintenance enrolled the terminal (kiosk.enrolment.Enrolled, its
+        credentials now in keyring): start what waited for them, in this process. Nothing made
+        before needs the credentials (the hub client is deferred and was never built while not
+        enrolled; the outbox and printer do not use them), so no restart is needed: the hub client,
+        then the sync worker and heartbeat are started in a worker, the catalogue is fetched, and the
+        terminal goes back in service (attract once the catalogue is there)."""
+        if self.enrolled:
+            return
+        self.enrolled = True
+        if hub_url and hub_url != self.config.hub.url:
+            # the technician typed another address: used until the program restarts (the
+            # configuration file is read-only to the kiosk; the panel says to put it there)
+            self.config = replace(self.config, hub=replace(self.config.hub, url=hub_url))
+        if self.actions is not None:
+            self.actions.use_card_salt(enrolled.card_hash_salt)
+        self.window.maintenance.offer_enrolment(None)
+        hub, outbox = self.hub, self.outbox
+
+        def start() -> None:
+            if isinstance(hub, Deferred):
+                hub.load()
+            if isinstance(outbox, Deferred) and self.background is None:
+                self.start_background(outbox.load(), hub)
+
+        def started(result: Any) -> None:
+            _part_loaded(result)
+            self.refresh_catalogue()
+
+        self.session.set_out_of_service(None)
+        self.executor.submit(start, started)
+
     def start_background(self, outbox: Any, hub: Any) -> None:
         """Start the outbox's sync worker and the heartbeat (kiosk.background), from any thread."""
         from kiosk.background import TerminalBackground
@@ -140,11 +193,15 @@ class Terminal:
             catalogue = store.current.catalogue
             return catalogue.version if catalogue is not None else None
 
-        background = TerminalBackground(
-            self.config, hub, outbox, self.health, catalogue_version, fleet=self._fleet_link(hub)
-        )
-        background.start()
-        self.background = background
+        with self._start_lock:
+            if self._closing:
+                log.info("background work not started: the terminal is shutting down")
+                return
+            background = TerminalBackground(
+                self.config, hub, outbox, self.health, catalogue_version, fleet=self._fleet_link(hub)
+            )
+            background.start()
+            self.background = background
 
     def report_lost_outbox(self, hub: Any, problem: Any) -> None:
         """The outbox cannot be opened (OutboxLost ...): heartbeats tell the hub so until a
@@ -157,9 +214,12 @@ class Terminal:
             catalogue = store.current.catalogue
             return catalogue.version if catalogue is not None else None
 
-        beat = heartbeat_without_outbox(self.config, hub, self.health, problem, catalogue_version)
-        beat.start()
-        self.lost_outbox_heartbeat = beat
+        with self._start_lock:
+            if self._closing:
+                return
+            beat = heartbeat_without_outbox(self.config, hub, self.health, problem, catalogue_version)
+            beat.start()
+            self.lost_outbox_heartbeat = beat
 
     def check_connection(self) -> None:
         """On the UI thread, every few seconds: failed sync batches or heartbeats mean the hub is
@@ -175,21 +235,38 @@ class Terminal:
             self.session.set_online(True)
         self._was_failing = failing
 
-    def shutdown(self) -> None:
-        """Stop timers, devices and workers (at exit)."""
+    def shutdown(self, timeout_s: float = SHUTDOWN_BOUND_S) -> bool:
+        """Stop everything at exit, in an order that never closes a store under a thread using it:
+        nothing new starts; timers stop; the background threads are asked to end (their rounds end
+        while the rest goes on); the worker pool finishes (a warm-up, a forced sync); the threads
+        are joined; devices stop; then the outbox and the audit file are closed. Every wait shares
+        the bound `timeout_s`; results of workers not yet delivered are dropped. True when every thread and worker ended within it (else a warning is
+        logged and the stores are closed anyway: a late round ends at the closed store, quietly)."""
+        deadline = time.monotonic() + timeout_s
+
+        def left_s() -> float:
+            return max(0.0, deadline - time.monotonic())
+
+        with self._start_lock:
+            self._closing = True
         for timer in self.timers:
             timer.stop()
-        if self.background is not None:
-            self.background.stop()
-        if self.lost_outbox_heartbeat is not None:
-            self.lost_outbox_heartbeat.stop()
         self.window.timer.stop()
+        threads = [t for t in (self.background, self.lost_outbox_heartbeat) if t is not None]
+        for thread in threads:
+            thread.request_stop()
+        pool_idle = self.executor.close(int(left_s() * 1000))
+        joined = all([thread.stop(left_s()) for thread in threads])
         self.speaker.stop()
         for stop in self.stoppers:
             stop()
         if hasattr(self.card_reader, "stop"):
             self.card_reader.stop()
-        self.executor.wait_idle()
+        if not (pool_idle and joined):
+            log.warning(
+                "shutdown: work still running after the bound",
+                extra={"bound_s": timeout_s, "workers_idle": pool_idle, "threads_joined": joined},
+            )
         outbox_open = not isinstance(self.outbox, Deferred) or self.outbox.loaded
         if outbox_open and hasattr(self.outbox, "close"):
             self.outbox.close()
@@ -197,7 +274,7 @@ class Terminal:
             logging.getLogger().removeHandler(self.log_tail)
         if self.audit is not None:
             self.audit.close()
-
+        return pool_idle and joined
 
 def build_terminal(
     config: KioskConfig,
@@ -219,9 +296,11 @@ def build_terminal(
     select_keyring_backend(config.keyring_backend)
     config.data_dir.mkdir(parents=True, exist_ok=True)
     health = HealthBoard()
+    enrolled = True
     if hub is None:
-        load_hub_credentials(config.terminal_id)  # not enrolled: refuse to start, with the reason
-        hub = Deferred("hub", lambda: _build_hub(config))
+        # not enrolled: start anyway, out of service, with enrolment on the maintenance screen
+        enrolled = is_enrolled(config.terminal_id)
+        hub = Deferred("hub", lambda: _build_hub(terminal.config))  # the address enrolment used
     store = CatalogueStore(hub, config.data_dir / "catalogue.json")
     cached = store.load_cached()
     if printer is None:
@@ -238,7 +317,8 @@ def build_terminal(
         hub=hub,
         printer=printer,
         tickets=LocalTicketBook(config.data_dir / "tickets.json"),
-        card_salt=card_hash_salt(config.terminal_id),  # fleet-wide, issued at enrolment
+        # fleet-wide, issued at enrolment (before it, no resident flow runs to need it)
+        card_salt=card_hash_salt(config.terminal_id) if enrolled else b"",
         profiles=hub,  # GET /v1/residents/{card_hash}/profile: the details on file, for prefill
     )
     session = Session(
@@ -278,6 +358,14 @@ def build_terminal(
     terminal = Terminal(
         config, session, window, executor, store, hub, outbox, printer, card_reader, speaker, health=health
     )
+    terminal.enrolled, terminal.actions = enrolled, actions
+    if not enrolled:
+        log.warning("terminal not enrolled: out of service until a technician enrols it")
+        session.set_out_of_service(OutOfServiceReason.NOT_ENROLLED)
+        window.maintenance.offer_enrolment(
+            EnrolmentOffer(config.hub.url, config.terminal_id, config.hub.ca_bundle or None),
+            on_enrolled=terminal.become_enrolled,
+        )
     def new_outbox() -> int:
         # the technician's decision after OutboxLost; then the sending starts as warm-up would have
         from offline_queue.outbox_file import start_new_outbox
@@ -286,7 +374,12 @@ def build_terminal(
         if terminal.lost_outbox_heartbeat is not None:
             terminal.lost_outbox_heartbeat.stop()
             terminal.lost_outbox_heartbeat = None
-        if isinstance(outbox, Deferred) and isinstance(hub, Deferred) and terminal.background is None:
+        if (
+            isinstance(outbox, Deferred)
+            and isinstance(hub, Deferred)
+            and terminal.background is None
+            and terminal.enrolled
+        ):
             terminal.start_background(outbox.load(), hub.load())
         return generation
 
@@ -309,21 +402,28 @@ def build_terminal(
     # once the first screen is up, one worker builds the deferred parts one after the other (the
     # keyring file backend is not safe for a write and a read at once: the outbox may create its
     # key while the hub client reads its credentials), then the catalogue is refreshed
+    # (not the hub client while not enrolled: it would fail for want of credentials)
     deferred = [part for part in (hub, outbox, printer) if isinstance(part, Deferred)]
+    if not enrolled:
+        deferred.remove(hub)
 
     def warm_up() -> None:
         from offline_queue.errors import QueueFileUnusable
         from ui.input_engines.loader import INPUT_ENGINES  # librime and zinnia: see its docstring
 
         INPUT_ENGINES.load(config.data_dir)  # ~50 ms once compiled (first run: compiles, ~1 s)
+        # enrolled later, become_enrolled starts the background work itself
+        starts_background = enrolled
 
         unusable: QueueFileUnusable | None = None
         for part in deferred:
+            if terminal.closing:
+                return  # shut down meanwhile: open no store that nobody would close
             try:
                 part.load()
             except QueueFileUnusable as exc:  # the maintenance screen shows it (Deferred.failure)
                 unusable = exc
-        if isinstance(outbox, Deferred) and isinstance(hub, Deferred):
+        if isinstance(outbox, Deferred) and isinstance(hub, Deferred) and starts_background:
             if unusable is not None:
                 terminal.report_lost_outbox(hub.load(), unusable)
                 raise unusable
@@ -333,7 +433,12 @@ def build_terminal(
         _part_loaded(result)
         terminal.refresh_catalogue()
 
-    QTimer.singleShot(WARMUP_MS, lambda: executor.submit(warm_up, warmed))
+    warm_up_timer = QTimer(window)  # an object, not QTimer.singleShot: shutdown() must stop it
+    warm_up_timer.setSingleShot(True)
+    warm_up_timer.setInterval(WARMUP_MS)
+    warm_up_timer.timeout.connect(lambda: executor.submit(warm_up, warmed))
+    warm_up_timer.start()
+    terminal.timers.append(warm_up_timer)
     connection_check = QTimer(window)
     connection_check.setInterval(CONNECTION_CHECK_MS)
     connection_check.timeout.connect(terminal.check_connection)

@@ -22,9 +22,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QScrollArea,
+    QScroller,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
+from ui.editor_fit import KEY_GAP_PX
 from ui.input_engines.loader import INPUT_ENGINES, InputEngines
 from ui.text_buffer import TextBuffer
 from ui.widgets import button, clear_layout, label, panel
@@ -44,6 +54,53 @@ REFERENCE_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl-", "zxcvbnm")
 LAYERS = (*MODES, "reference")
 
 
+class TypedText(QScrollArea):
+    """The typed text in its box of fixed height: title size while it fits one line, body size
+    when longer, wrapped, and scrolled to the cursor's line; a finger drags it to see the rest.
+    The box never grows with the text, so the keys under it never move."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("keyboard_text")
+        self.label = label(" ", "title", name="keyboard_typed")
+        self.setWidget(self.label)
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+        self._upto = 0
+
+    def text(self) -> str:
+        return self.label.text()
+
+    def show_text(self, text: str, upto: int) -> None:
+        """Show `text`, keeping its first `upto` characters' last line (the cursor's) in view."""
+        self.label.setText(text)
+        self._upto = upto
+        self._fit()
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        room = max(1, self.viewport().width())
+        self._role("title")
+        if self.label.fontMetrics().horizontalAdvance(self.label.text()) > room:
+            self._role("typed_long")
+        flags = int(Qt.TextFlag.TextWordWrap)
+        upto = self.label.fontMetrics().boundingRect(QRect(0, 0, room, 100000), flags, self.label.text()[: self._upto])
+        self.label.adjustSize()
+        self.ensureVisible(0, max(0, upto.height() - 1), 0, 0)
+
+    def _role(self, role: str) -> None:
+        if self.label.property("role") != role:
+            self.label.setProperty("role", role)
+            self.label.style().unpolish(self.label)
+            self.label.style().polish(self.label)
+
+
 class OnScreenKeyboard(QWidget):
     """`text_changed(str)` after every edit. `word(key, **values)` gives the keyboard's words."""
 
@@ -58,6 +115,7 @@ class OnScreenKeyboard(QWidget):
         max_length: int | None = None,
         candidate_limit: int = 8,
         pad_px: int = 300,
+        box_px: int | None = None,
         on_activity: Callable[[], None] = lambda: None,
         engines: InputEngines = INPUT_ENGINES,
     ) -> None:
@@ -79,13 +137,16 @@ class OnScreenKeyboard(QWidget):
         self.pad = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(KEY_GAP_PX)
         shown_frame, shown_box = panel("card", "keyboard_display")
         shown_frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        if box_px is not None:  # the editor's fit: one line of text or the candidates, never more
+            shown_frame.setFixedHeight(box_px)
         shown_box.setContentsMargins(4, 4, 4, 4)  # the keys need the height more than the frame
-        self._shown = label(" ", "title", name="keyboard_text")
-        # the candidates sit in the text's own box, right of the text: a row of their own appearing
-        # with the first letter would push every key down under the resident's finger, and one
-        # reserved while empty would not fit a 1280x800 window
+        self._shown = TypedText()
+        # the candidates sit in the text's own box, right of the text, in a row reserved while empty
+        # (a hidden key holds its height) and exactly one key high whether highlighted or not
+        # (fit="candidate"): their coming and going never moves a key under the resident's finger
         shown_line = QHBoxLayout()
         shown_line.addWidget(self._shown, 1)
         self._candidate_row = QHBoxLayout()
@@ -96,7 +157,7 @@ class OnScreenKeyboard(QWidget):
         shown_box.addWidget(self._status)
         outer.addWidget(shown_frame)
         self._keys = QGridLayout()
-        self._keys.setSpacing(4)
+        self._keys.setSpacing(KEY_GAP_PX)
         outer.addLayout(self._keys)
         outer.addStretch(1)
         self._build_keys()
@@ -253,6 +314,8 @@ class OnScreenKeyboard(QWidget):
             accessible=accessible or self._word("keyboard.key", name=text),
         )
         b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # paging sits in the candidate row and is as high as a candidate; the rest are key rows
+        b.setProperty("fit", "candidate" if key in ("page_up", "page_down") else "row")
         return b
 
     def _word_key(self, key: str, word_key: str, text: str | None = None) -> QWidget:
@@ -314,7 +377,7 @@ class OnScreenKeyboard(QWidget):
             composing = self._pending
         middle = f"[{composing}]" if composing else ""
         shown = f"{text[:at]}{middle}{CURSOR}{text[at:]}"
-        self._shown.setText(shown)
+        self._shown.show_text(shown, len(f"{text[:at]}{middle}{CURSOR}"))
         self._shown.setAccessibleName(text + (f" {composing}" if composing else ""))
         waiting = self._mode == "pinyin" and bool(self._pending)
         missing = (self._mode == "pinyin" and self._engines.loaded and self._engines.pinyin is None) or (
@@ -329,6 +392,7 @@ class OnScreenKeyboard(QWidget):
         # an invisible key keeps the box a key high even while empty, so it does not grow with the
         # first letter and move the keys
         placeholder = button("字", lambda: None, name="candidate_placeholder", role="key")
+        placeholder.setProperty("fit", "candidate")
         policy = placeholder.sizePolicy()
         policy.setRetainSizeWhenHidden(True)
         placeholder.setSizePolicy(policy)
@@ -349,6 +413,7 @@ class OnScreenKeyboard(QWidget):
                 accessible=self._word("keyboard.candidate", text=chars),
             )
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.setProperty("fit", "candidate")
             self._candidate_row.addWidget(b)
         if more:
             self._candidate_row.addWidget(self._word_key("page_down", "keyboard.page_down", "›"))

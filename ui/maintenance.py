@@ -21,6 +21,7 @@ from drivers.printer import model as _printer_errors  # noqa: F401
 from kiosk.catalogue import DataClass, FieldType
 from kiosk.local_time import human_time
 from kiosk.session_view import FieldView, OutOfServiceReason, SessionView, Step
+from ui.enrol_panel import EnrolForm, EnrolmentOffer, EnrolRun, build_enrol_panel
 from ui.i18n import Words
 from ui.screens.editors import DigitEditor
 from ui.technician_pin import pin_matches
@@ -72,8 +73,24 @@ class MaintenancePanel(QWidget):
         self._landscape = False  # the figures beside the buttons (set at each render)
         self._stale = True  # the figures are read again at the next render
         self._loading = False
-        self._outcome: tuple[str, str] | None = None  # (panel role, text) of the last action
+        # (panel role, its words) of the last action: the words are made at each render, so they
+        # follow a change of language after the action
+        self._outcome: tuple[str, Callable[[], str]] | None = None
+        self._confirm_quit = False  # the first tap on quit asks; the second, on the same place, quits
+        self._enrol_form: EnrolForm | None = None  # while the terminal is not enrolled
+        self._on_enrolled: Callable[[Any], None] | None = None
         self.lock()
+
+    def offer_enrolment(
+        self, offer: EnrolmentOffer | None, on_enrolled: Callable[[Any], None] | None = None
+    ) -> None:
+        """Show the Enrol panel instead of the actions (the terminal has no hub credentials), or no
+        longer (None). `on_enrolled(Enrolled, hub_url)` runs on the UI thread after a success."""
+        self._enrol_form = EnrolForm(offer) if offer is not None else None
+        self._stale = True  # enrolled: the figures now include the sync worker and heartbeat
+        if on_enrolled is not None:
+            self._on_enrolled = on_enrolled
+        self._rerender()
 
     def attach(
         self,
@@ -100,6 +117,7 @@ class MaintenancePanel(QWidget):
         self.unlocked = not self._pin_hash
         self._tries, self._message = 0, ""
         self._report, self._outcome, self._stale = None, None, True
+        self._confirm_quit = False
 
     def t(self, key: str, **values: object) -> str:
         assert self._view is not None
@@ -114,7 +132,9 @@ class MaintenancePanel(QWidget):
         clear_layout(self._box)
         self._box.addWidget(label(self.t("maintenance.title"), "title"))
         self._box.addWidget(label(self.t("maintenance.hint")))
-        if self.unlocked:
+        if self.unlocked and self._enrol_form is not None:
+            self._enrol_actions(self._enrol_form)
+        elif self.unlocked:
             self._actions()
         else:
             self._pin_entry()
@@ -123,28 +143,28 @@ class MaintenancePanel(QWidget):
     def _actions(self) -> None:
         # the outcome's line has its room before any outcome: a message that appeared pushed every
         # button down and the technician's next tap landed on the wrong one
-        role, text = self._outcome if self._outcome is not None else ("", "")
-        frame, box = panel(role, "maintenance.outcome")
-        box.addWidget(label(text, name="maintenance.outcome_text"))
-        body = self._theme.body_px if self._theme is not None else 20
-        spacing = self._theme.spacing_px if self._theme is not None else 8
-        frame.setFixedHeight(body * 3 + spacing * 2)  # two lines of text and the panel's padding
-        self._box.addWidget(frame)
-        # found walking: back at the terminal, the technician could not tell whether it was paused
-        paused = self._view is not None and self._view.step is Step.OUT_OF_SERVICE
-        state = label(
-            self.t("maintenance.paused" if paused else "maintenance.serving"),
-            "title" if paused else "",
-            name="maintenance.service_state",
+        if self._confirm_quit:
+            role, text = "warning", self.t("maintenance.exit_ask")
+        elif self._outcome is not None:
+            role, text = self._outcome[0], self._outcome[1]()
+        else:
+            role, text = "", ""
+        self._box.addWidget(
+            self._fixed_panel(role, label(text, name="maintenance.outcome_text"), name="maintenance.outcome")
         )
-        self._box.addWidget(state)
+        # found walking: back at the terminal, the technician could not tell whether it was paused.
+        # Both states in the same type: paused in larger type moved every button down the moment the
+        # terminal was paused
+        paused = self._view is not None and self._view.step is Step.OUT_OF_SERVICE
+        state = self.t("maintenance.paused" if paused else "maintenance.serving")
+        self._box.addWidget(label(state, name="maintenance.service_state"))
         figures = self._figures()
         ready = self.desk is not None and not self._loading
         letters = bool(self._report is not None and self._report.dead_letter_count)
         problem = None if self._report is None else self._report.outbox_problem
         lost = bool(problem and problem.startswith("OutboxLost"))
-        out = lambda: self._session.set_out_of_service(OutOfServiceReason.INTERNAL)  # noqa: E731
-        back = lambda: self._session.set_out_of_service(None)  # noqa: E731
+        out = lambda: self._set_service(OutOfServiceReason.INTERNAL, "maintenance.done_out")  # noqa: E731
+        back = lambda: self._set_service(None, "maintenance.done_in")  # noqa: E731
         buttons = [
             button(
                 self.t("maintenance.sync"),
@@ -171,7 +191,7 @@ class MaintenancePanel(QWidget):
             ),
             button(self.t("maintenance.out"), out, name="maintenance.out", enabled=not paused),
             button(self.t("maintenance.in"), back, name="maintenance.in", enabled=paused),
-            button(self.t("maintenance.exit"), self._on_quit, name="maintenance.exit", role="help"),
+            self._quit_button(),
         ]
         # two a row: long labels still fit in portrait and in the seniors' larger type; on a landscape
         # display beside the figures, so every action is on screen without scrolling
@@ -191,6 +211,123 @@ class MaintenancePanel(QWidget):
         else:
             self._box.addWidget(figures)
             self._box.addLayout(grid)
+
+    def _enrol_actions(self, form: EnrolForm) -> None:
+        """Not enrolled: the Enrol panel, with the actions that need no hub (test page, quit)."""
+        assert self._theme is not None
+        self._landscape = self._is_landscape()
+        ready = self.desk is not None and not self._loading and not form.busy
+        more = QHBoxLayout()
+        for b in (
+            button(
+                self.t("maintenance.test_page"), self._test_page, name="maintenance.test_page", enabled=ready
+            ),
+            self._quit_button(),
+        ):
+            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            more.addWidget(b)
+        controls, keys = build_enrol_panel(
+            form,
+            self._theme,
+            self.t,
+            on_activity=self._session.touch,
+            on_enrol=self._enrol,
+            on_edit=self._edit_enrolment,
+            landscape=self._landscape,
+            more=more,
+            outcome=None if self._outcome is None else (self._outcome[0], self._outcome[1]()),
+        )
+        if self._landscape:
+            controls.layout().addStretch(1)
+            row = QHBoxLayout()
+            row.addWidget(controls, 1)
+            row.addWidget(keys, 1)
+            self._box.addLayout(row)
+            self._box.addLayout(more)
+        else:
+            self._box.addWidget(controls)
+
+    def _edit_enrolment(self, target: str) -> None:
+        form = self._enrol_form
+        if form is None:
+            return
+        before = form.url
+        form.take_typed()
+        if form.url != before:
+            self._outcome = None  # found walking: the last attempt's refusal stayed beside the new address
+        form.editing = target
+        self._rerender()
+
+    def _enrol(self) -> None:
+        form = self._enrol_form
+        if form is None or form.busy or self.desk is None:
+            return
+        form.take_typed()
+        if not form.code:
+            self._outcome = ("error", lambda: self.t("enrol.no_code"))
+            self._rerender()
+            return
+        desk, url, code, offer = self.desk, form.url, form.code, form.offer
+        self._outcome = None
+
+        def done(result: object) -> None:
+            if isinstance(result, BaseException):
+                from kiosk.enrolment import enrolment_problem
+
+                problem = enrolment_problem(result)
+                log.warning("enrolment failed: %s", problem)
+                reason = getattr(result, "error", problem)
+                self._outcome = (
+                    "error",
+                    lambda: self.t(f"enrol.problem.{problem}", terminal=offer.terminal_id, reason=reason),
+                )
+                self._rerender()
+                return
+            enrolled = result
+            self._outcome = (
+                "ok",
+                lambda: self.t("enrol.done", terminal=enrolled.terminal_id, group=enrolled.group or "-"),
+            )
+            if self._on_enrolled is not None:
+                self._on_enrolled(result, url)  # then offer_enrolment(None): the usual actions
+            self._rerender()
+
+        EnrolRun(form, self._submit).start(
+            lambda: desk.enrol(url, code, offer.terminal_id, ca_bundle=offer.ca_bundle), done, self._rerender
+        )
+        self._rerender()
+
+    def _fixed_panel(self, role: str, text: QWidget, *, name: str) -> QFrame:
+        """A panel two lines of text high, whatever it says: what appears in it moves nothing."""
+        frame, box = panel(role, name)
+        box.addWidget(text)
+        body = self._theme.body_px if self._theme is not None else 20
+        spacing = self._theme.spacing_px if self._theme is not None else 8
+        frame.setFixedHeight(body * 3 + spacing * 2)  # two lines of text and the panel's padding
+        return frame
+
+    def _set_service(self, reason: OutOfServiceReason | None, done_key: str) -> None:
+        """Out of service or back: the outcome line confirms the new state (not the last sync's)."""
+        self._confirm_quit = False
+        self._outcome = ("ok", lambda: self.t(done_key))
+        self._session.set_out_of_service(reason)
+
+    def _quit_button(self) -> QWidget:
+        """Quitting leaves the terminal dead until someone starts it again: the first tap asks (the
+        button then says so), only a second tap on it quits. Any other action takes the question back."""
+        if self._confirm_quit:
+            return button(
+                self.t("maintenance.exit_yes"), self._quit, name="maintenance.exit_yes", role="help"
+            )
+        return button(self.t("maintenance.exit"), self._ask_quit, name="maintenance.exit", role="help")
+
+    def _ask_quit(self) -> None:
+        self._confirm_quit = True
+        self._rerender()
+
+    def _quit(self) -> None:
+        self._confirm_quit = False
+        self._on_quit()
 
     def _is_landscape(self) -> bool:
         top = self.window()
@@ -217,7 +354,7 @@ class MaintenancePanel(QWidget):
                 state=self._state_text(device.state),
                 errors=dict(device.counters).get("errors", 0),
             )
-            if device.last_error:
+            if device.last_error:  # only while it is news (kiosk.maintenance: not after a refill)
                 text += " — " + self._device_error_text(device.last_error)
             box.addWidget(label(text, name=f"maintenance.device.{device.device}"))
         if report.outbox_problem:
@@ -274,6 +411,7 @@ class MaintenancePanel(QWidget):
         if self.desk is None:
             return
         self._loading, self._stale = True, False
+        self._confirm_quit = False
         self._submit(self.desk.report, self._reported)
 
     def _submit(self, job: Callable[[], Any], done: Callable[[Any], None]) -> None:
@@ -291,29 +429,30 @@ class MaintenancePanel(QWidget):
         self._loading = False
         if isinstance(result, BaseException):
             log.error("maintenance figures unavailable: %s", type(result).__name__)
-            self._outcome = ("error", self._error_text(result))
+            self._outcome = ("error", self._error_words(result))
         else:
             self._report = result
         self._rerender()
 
-    def _error_text(self, exc: BaseException) -> str:
+    def _error_words(self, exc: BaseException) -> Callable[[], str]:
         key = getattr(exc, "message_key", None) or "maintenance.failed"
-        return self.t(key)
+        return lambda: self.t(key)
 
     def _run(self, job: Callable[[], Any], done: Callable[[Any], str]) -> None:
         """`job` in a worker; then the outcome (done's text, or the error's) and fresh figures."""
         if self.desk is None:
             return
         self._loading = True
+        self._confirm_quit = False
         self._rerender()
 
         def finished(result: object) -> None:
             self._loading = False
             if isinstance(result, BaseException):
                 log.warning("maintenance action failed: %s", type(result).__name__)
-                self._outcome = ("error", self._error_text(result))
+                self._outcome = ("error", self._error_words(result))
             else:
-                self._outcome = ("ok", done(result))
+                self._outcome = ("ok", lambda: done(result))
             self.refresh()
             self._rerender()
 

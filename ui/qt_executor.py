@@ -38,7 +38,7 @@ class _Relay(QObject):
 class QtExecutor(QObject):
     """`kiosk.executor.Executor` for the screens. Create it on the UI thread.
 
-    `pending` counts jobs submitted and not yet delivered; `wait_idle()` is for shutdown only.
+    `pending` counts jobs submitted and not yet delivered; `close()` is for shutdown only.
     """
 
     def __init__(self, max_threads: int = 4, parent: QObject | None = None) -> None:
@@ -50,12 +50,16 @@ class QtExecutor(QObject):
         self._running: set[concurrent.futures.Future] = set()
         self._running_lock = threading.Lock()
         self._ids = itertools.count(1)
+        self._closed = False
 
     @property
     def pending(self) -> int:
         return len(self._callbacks)
 
     def submit(self, fn: Callable[[], T], on_done: Callable[[T | BaseException], None]) -> None:
+        if self._closed:
+            log.info("job not started: the terminal is shutting down")
+            return
         job_id = next(self._ids)
         self._callbacks[job_id] = on_done
         future = self._pool.submit(self._run, job_id, fn)
@@ -72,12 +76,18 @@ class QtExecutor(QObject):
 
     @Slot(int, object)
     def _deliver(self, job_id: int, result: Any) -> None:
-        on_done = self._callbacks.pop(job_id)
-        on_done(result)
+        on_done = self._callbacks.pop(job_id, None)
+        if on_done is not None:  # None: delivered after close(), to a terminal that is gone
+            on_done(result)
 
-    def wait_idle(self, timeout_ms: int = 10_000) -> bool:
-        """Block until the jobs handed out so far have run (at shutdown; never during a session)."""
+    def close(self, timeout_ms: int = 10_000) -> bool:
+        """At shutdown: start no more jobs, wait for the running ones (True when they ended within
+        `timeout_ms`), and drop their results still queued for the UI thread: a result delivered
+        later would change a session whose stores are being closed."""
+        self._closed = True
         with self._running_lock:
             running = list(self._running)
         _, not_done = concurrent.futures.wait(running, timeout=timeout_ms / 1000)
+        self._pool.shutdown(wait=False)  # the idle workers end; a late one ends after its job
+        self._callbacks.clear()
         return not not_done

@@ -60,6 +60,9 @@ class Theme:
     picture_px: int = 200  # the card slot and receipt slot pictures
     tile_columns: int = 3  # service tiles per row on a landscape screen (portrait: fewer)
     narrow: bool = False  # set by a screen on a portrait display: rows of chips and keys hold fewer
+    # a text editor's key rows shrink toward this on a short display, never under: the smallest
+    # target the terminal has anywhere (ui/screens/editor_fit.py)
+    key_floor_px: int = 72
 
     @property
     def border_px(self) -> int:
@@ -214,6 +217,8 @@ def stylesheet(theme: Theme) -> str:
 QWidget {{ background: {p.background}; color: {p.text}; font-family: {families}; font-size: {t.body_px}px; }}
 QLabel {{ background: transparent; }}
 QLabel[role="title"] {{ font-size: {t.title_px}px; font-weight: bold; }}
+QLabel[role="typed_long"] {{ font-size: {t.body_px}px; font-weight: bold; }}
+QScrollArea#keyboard_text, QScrollArea#keyboard_text > QWidget {{ background: transparent; }}
 QLabel[role="huge"] {{ font-size: {t.huge_px}px; font-weight: bold; }}
 QLabel[role="tile_title"] {{ font-size: {t.button_px}px; font-weight: bold; }}
 QLabel:disabled {{ color: {p.muted}; }}
@@ -245,6 +250,7 @@ QPushButton[role="help"] {{ background: {p.help}; color: {p.on_help}; border-col
 QPushButton[role="tile"] {{ text-align: left; padding: {t.spacing_px}px; background: {p.surface}; }}
 QPushButton[role="selected"] {{ background: {p.primary}; color: {p.on_primary}; border-color: {p.focus}; font-weight: bold; }}
 QPushButton[role="key"] {{ min-height: {t.key_px}px; min-width: {t.key_px}px; padding: 0; border-width: {border_w}px; }}
+QPushButton[fit="candidate"] {{ min-height: {t.key_px}px; max-height: {t.key_px}px; border-width: {border_w}px; padding: 0 {t.spacing_px // 2}px; }}
 QPushButton:focus {{ border: {border_w + 2}px solid {p.focus}; }}
 QPushButton:disabled {{ background: {p.secondary}; color: {p.muted}; border-style: dashed; }}
 QProgressBar {{ min-height: {t.spacing_px * 2}px; border: {border_w}px solid {p.border}; border-radius: {t.radius_px}px; }}

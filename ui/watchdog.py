@@ -22,7 +22,7 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.sd_notify import Liveness, Notifier, watchdog_interval_s
-from kiosk.session_view import Step
+from kiosk.session_view import OutOfServiceReason, Step
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +64,12 @@ class SystemdWatchdog(QObject):
             and watched.window() is self.terminal.window
         ):
             view = self.terminal.window.view
-            if view is not None and view.step is Step.ATTRACT:
-                # this paint puts the attract screen on the display: READY once it is handled
+            if view is not None and (
+                view.step is Step.ATTRACT or view.out_of_service is OutOfServiceReason.NOT_ENROLLED
+            ):
+                # this paint puts the attract screen on the display: READY once it is handled. Not
+                # enrolled, "being set up" is where the terminal stays until a technician enrols it:
+                # started as meant, so READY (and pings) now, or systemd would restart it in a loop
                 self._send_ready()
             elif not self._fallback.isActive():
                 self._fallback.start()

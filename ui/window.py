@@ -21,6 +21,7 @@ from drivers.card.model import CardError, CardReader, CardUnreadable, Identity
 from kiosk.errors import WayForward
 from kiosk.session_view import Mode, SessionView, Step
 from ui.device_signals import CardSignals
+from ui.editor_fit import line_px
 from ui.i18n import Words
 from ui.icons import icon_label
 from ui.maintenance import MaintenancePanel
@@ -31,6 +32,10 @@ from ui.widgets import button, clear_layout, label, panel, touch_scroll_area
 
 log = logging.getLogger(__name__)
 
+_PRESSES = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick, QEvent.Type.TouchBegin)
+# what follows a swallowed press, up to its end
+_GESTURE_ENDS = (QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd, QEvent.Type.TouchCancel)
+_GESTURE_REST = (QEvent.Type.MouseMove, QEvent.Type.TouchUpdate, *_GESTURE_ENDS)
 BACK_STEPS = (Step.IDENTIFY, Step.CHOOSE, Step.FORM, Step.REVIEW, Step.RESULT)
 WAY_KEYS = {
     WayForward.RETRY: "way.retry",
@@ -95,6 +100,7 @@ class KioskWindow(QWidget):
         self._last_screen_part: SessionView | None = None
         self._spoken_for: tuple | None = None
         self.reading_card = False
+        self._swallowing = False  # a press that dismissed the warning: its moves and release go too
         self.ctx = ScreenContext(
             session=session, words=words, touch=session.touch, on_screen_changed=self._screen_changed
         )
@@ -277,6 +283,17 @@ class KioskWindow(QWidget):
         super().resizeEvent(event)
         self._place_banners()
 
+    def screen_room(self, theme: Theme) -> int:
+        """The height a screen has between the bars on this display, from the theme's sizes (a
+        screen measures while the bars still hold the last theme's buttons): a row of buttons per
+        bar, the top one with the name over it on a portrait display, the bottom one with two rows."""
+        button_px = theme.target_px + 2 * (theme.border_px + 1)
+        top, bottom = button_px + 8, button_px + 8 + theme.border_px
+        if self.width() < self.height():
+            top += 2 * line_px(theme.small_px) + theme.spacing_px
+            bottom += button_px + theme.spacing_px
+        return self.height() - top - bottom - 2 * 6
+
     def current_screen(self) -> Screen | None:
         current = self.stack.currentWidget()
         return current if isinstance(current, Screen) else None
@@ -290,7 +307,19 @@ class KioskWindow(QWidget):
         # bar keeps its height when the card goes in or the network goes away
         names = QVBoxLayout()
         names.setSpacing(0)
-        names.addWidget(label(self.t("app.name"), "bar_text", name="app_name", wrap=False))
+        screen = self.current_screen()
+        heading = screen.bar_heading if screen is not None and screen.step is view.step else None
+        if heading is None:
+            names.addWidget(label(self.t("app.name"), "bar_text", name="app_name", wrap=False))
+        else:
+            # an editor on a short display: which field is being typed says more than our name
+            name, where = heading
+            line = QHBoxLayout()
+            line.setSpacing(theme.spacing_px)
+            line.addWidget(label(name, "tile_title", name="title", wrap=False))
+            line.addWidget(label(where, "bar_text", name="field_where", wrap=False))
+            line.addStretch(1)
+            names.addLayout(line)
         status = QHBoxLayout()
         status.setSpacing(theme.spacing_px // 2)
         if view.identity is not None:
@@ -322,20 +351,26 @@ class KioskWindow(QWidget):
                 accessible=self.t("lang.other.a11y"),
             )
         )
-        mode_key = "bar.elder_off" if elder else "bar.elder_on"
-        buttons.addWidget(
-            button(
-                self.t(mode_key),
-                lambda: self.session.set_mode(Mode.STANDARD if elder else Mode.ELDER),
-                name="bar.mode",
-                accessible=self.t(mode_key + ".a11y"),
+        # the technician's panel keeps only the language: elder mode and calling staff are the
+        # resident's (found walking: help there did nothing, the staff member is already here)
+        if not view.technician_card:
+            mode_key = "bar.elder_off" if elder else "bar.elder_on"
+            buttons.addWidget(
+                button(
+                    self.t(mode_key),
+                    lambda: self.session.set_mode(Mode.STANDARD if elder else Mode.ELDER),
+                    name="bar.mode",
+                    accessible=self.t(mode_key + ".a11y"),
+                )
             )
-        )
-        buttons.addWidget(button(self.t("bar.help"), self.session.call_staff, name="bar.help", role="help"))
+            buttons.addWidget(
+                button(self.t("bar.help"), self.session.call_staff, name="bar.help", role="help")
+            )
+        if not portrait:
+            self._name_gives_way(names, buttons)
 
         for part in (self._nav_left, self._nav_middle, self._nav_right):
             clear_layout(part)
-        screen = self.current_screen()
         no_nav = view.technician_card or view.step in (Step.ATTRACT, Step.SUBMITTING, Step.OUT_OF_SERVICE)
         # an open editor: going back and the ticket stay, leaving waits until the value is kept
         focused = screen is not None and screen.step is view.step and screen.nav_hidden
@@ -344,7 +379,11 @@ class KioskWindow(QWidget):
                 button(self.t("nav.back"), self.session.back, name="nav.back", enabled=not view.busy)
             )
         # on IDENTIFY going back already ends the session (or returns to the services): no second way
-        if not (no_nav or focused) and view.step in BACK_STEPS and view.step not in (Step.RESULT, Step.IDENTIFY):
+        if (
+            not (no_nav or focused)
+            and view.step in BACK_STEPS
+            and view.step not in (Step.RESULT, Step.IDENTIFY)
+        ):
             # leaving ends the session: far from the main action, beside going back
             self._nav_left.addWidget(
                 button(
@@ -380,8 +419,50 @@ class KioskWindow(QWidget):
         button_px = theme.target_px + 2 * (theme.border_px + 1)
         self.bottom_bar.setMinimumHeight(button_px + 8 + theme.border_px)
 
+    def _name_gives_way(self, names: QVBoxLayout, row: QHBoxLayout) -> None:
+        """The bar's buttons are what a resident needs: when they and the terminal's name do not fit
+        side by side (English elder words with "hear it again" at 1366 px), the name goes, and the
+        status line under it (the card holder, offline) stays. A field's name folded into the bar
+        keeps its place: first its "item 3 of 6" goes, then it takes the status line's smaller type."""
+        needed = 0
+        for i in range(row.count()):
+            w = row.itemAt(i).widget()
+            if w is not None:
+                w.ensurePolished()
+                needed += w.sizeHint().width() + row.spacing()
+        margins = self._top.contentsMargins()
+        room = self.width() - needed - margins.left() - margins.right()
+        found = [names.itemAt(i).widget() for i in range(names.count())]
+        app_name = next((w for w in found if w is not None and w.objectName() == "app_name"), None)
+        if app_name is not None:
+            app_name.ensurePolished()
+            if app_name.sizeHint().width() > room:
+                app_name.hide()
+            return
+        line = names.itemAt(0).layout() if names.count() else None
+        if line is None:
+            return
+        parts = {
+            w.objectName(): w for w in (line.itemAt(i).widget() for i in range(line.count())) if w is not None
+        }
+        title, where = parts.get("title"), parts.get("field_where")
+        if title is None or where is None:
+            return
+        for w in (title, where):
+            w.ensurePolished()
+        if title.sizeHint().width() + line.spacing() + where.sizeHint().width() <= room:
+            return
+        where.hide()
+        if title.sizeHint().width() <= room:
+            return
+        title.setProperty("role", "bar_text")
+        title.style().unpolish(title)
+        title.style().polish(title)
+        if title.sizeHint().width() > room:
+            title.setWordWrap(True)  # never cut: a long name takes two lines of the small type
+
     def _offline_sign(self, theme: Theme) -> QWidget:
-        """"Offline" as a small sign in the top bar's status line: a pictogram and a short word."""
+        """ "Offline" as a small sign in the top bar's status line: a pictogram and a short word."""
         sign, box = panel("warning", "offline_badge")
         box.setContentsMargins(theme.spacing_px // 2, 0, theme.spacing_px // 2, 0)
         row = QHBoxLayout()
@@ -553,6 +634,31 @@ class KioskWindow(QWidget):
         self._allow_close = True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
+        kind = event.type()
+        if kind in _PRESSES:
+            if self._swallowing and self._is_mine(watched):
+                event.accept()  # the mouse press Qt makes of a swallowed touch: part of that tap
+                return True
+            if self._view is not None and self._view.warning is not None and self._is_mine(watched):
+                # the inactivity warning lies over the screen: the tap that dismisses it is for the
+                # warning only. Swallowed here, before Qt looks for the widget under the finger (the
+                # warning is gone by then, and the control under it would take the press), together
+                # with the rest of the gesture up to its release.
+                self._swallowing = True
+                event.accept()  # taken: Qt makes no mouse press of a touch accepted here
+                self.session.extend()
+                return True
             self.session.touch()
+            return False
+        if self._swallowing and kind in _GESTURE_REST and self._is_mine(watched):
+            if kind in _GESTURE_ENDS:
+                self._swallowing = False
+            event.accept()
+            return True
         return False
+
+    def _is_mine(self, watched: QObject) -> bool:
+        """The event is for this window (its QWindow or one of its widgets), not the demo panel's."""
+        if isinstance(watched, QWidget):
+            return watched.window() is self
+        return watched is self.windowHandle()

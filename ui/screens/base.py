@@ -50,6 +50,9 @@ class Screen(QWidget):
         self.setObjectName(f"screen:{self.step.value}")
         self.view: SessionView | None = None
         self.theme: Theme | None = None
+        # (name, where) the top bar shows in place of the terminal's name: a text editor on a short
+        # display folds its field's name there (ui/editor_fit.py); None: the terminal's name
+        self.bar_heading: tuple[str, str] | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.content = QWidget()
@@ -100,6 +103,7 @@ class Screen(QWidget):
         clear_layout(self.root)
         clear_layout(self.dock)
         clear_layout(self.actions)
+        self.bar_heading = None
         self.root.setSpacing(theme.spacing_px)
         self.dock.setSpacing(theme.spacing_px // 2)
         self.actions.setSpacing(theme.spacing_px)
@@ -108,6 +112,14 @@ class Screen(QWidget):
         self.actions_bar.setVisible(self.actions.count() > 0)
         self.setUpdatesEnabled(True)
         self.after_render()
+
+    def dock_room(self) -> int:
+        """The height the dock may take on this display: the screen's room between the window's
+        bars, less the scroll area's one pixel and the gap over the dock."""
+        window = self.window()
+        room = getattr(window, "screen_room", None)
+        height = room(self.theme) if room is not None else window.height()
+        return height - 1 - self._outer.spacing()
 
     def after_render(self) -> None:
         """Once laid out (the next turn of the event loop): e.g. scroll to the first error."""

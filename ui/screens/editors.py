@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QPoint, QTimer
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.catalogue import FieldType
 from kiosk.session_view import FieldView
+from ui.editor_fit import KEY_GAP_PX, ROWS, EditorFit, full_row_px, rows_sheet
 from ui.keyboard import OnScreenKeyboard
 from ui.screens.text_aids import PlacePicker, QuickPhrases, joined
 from ui.theme import Theme
@@ -181,10 +183,16 @@ class TextEditor(FieldEditor):
         language: str,
         on_activity: Callable[[], None],
         places: tuple = (),
+        fit: EditorFit | None = None,
     ) -> None:
         super().__init__()
+        fit = fit or EditorFit(full_row_px(theme), fold_header=False)
+        # keys, candidates and chips one row high, as the display allows (ui/editor_fit.py)
+        self.setStyleSheet(rows_sheet(fit, theme))
+        self.fit = fit
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(KEY_GAP_PX)
         # a personal value is never shown unmasked: the resident types it again from empty
         initial = field.value or ""
         if field.input == "reference":
@@ -197,7 +205,8 @@ class TextEditor(FieldEditor):
             mode=mode,
             max_length=field.max_length,
             candidate_limit=(5 if theme.mode.value == "elder" else 8) - (2 if theme.narrow else 0),
-            pad_px=4 * theme.key_px + 18,  # four rows of keys: larger in elder mode, as the keys are
+            pad_px=ROWS * fit.row_px + (ROWS - 1) * KEY_GAP_PX,  # as tall as the four key rows
+            box_px=fit.typed_box_px(theme),
             on_activity=on_activity,
         )
 
@@ -219,12 +228,50 @@ class TextEditor(FieldEditor):
             # the chips scroll in what the keyboard leaves: they never push the typed text or the
             # keys below the display (a tall display shows them all; a short one a row at a time)
             area = touch_scroll_area(aids, name="text_aids")
-            area.setMinimumHeight(theme.key_px + 12)
+            area.setMinimumHeight(fit.aids_px(theme))
             box.addWidget(area, 1)
+            WholeRows(area)
         box.addWidget(self.keyboard)
 
     def value(self) -> str:
         return self.keyboard.text()
+
+
+class WholeRows(QObject):
+    """Keeps a chip strip to what it shows whole: a strip cut through a row showed half buttons
+    that looked broken, and one taller than its chips spread the lead line away from them. The
+    strip gives up what it cannot fill (to the empty room above the dock: the keys stay where they
+    are). Measured once the strip is laid out (the turn after a resize)."""
+
+    def __init__(self, area: QScrollArea) -> None:
+        super().__init__(area)
+        self._area = area
+        area.installEventFilter(self)
+        area.widget().installEventFilter(self)  # its chips laid out again (a lead line wrapped)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest):
+            QTimer.singleShot(0, self, self._snap)
+        return False
+
+    def _snap(self) -> None:
+        area, content = self._area, self._area.widget()
+        room = area.viewport().height()
+        layout = content.layout()
+        width = area.viewport().width()
+        needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
+        if needed < room:  # all of it shows: no taller than that, the lead line stays over its chips
+            area.setMaximumHeight(area.height() - (room - needed))
+            return
+        spans = [
+            (chip.mapTo(content, QPoint(0, 0)).y(), chip.height())
+            for chip in content.findChildren(QPushButton)
+            if chip.isVisibleTo(content)
+        ]
+        cut = [top for top, height in spans if top < room < top + height]
+        above = [top + height for top, height in spans if cut and top + height <= min(cut)]
+        if above:
+            area.setMaximumHeight(area.height() - (room - max(above)))
 
 
 def editor_for(
@@ -236,6 +283,7 @@ def editor_for(
     on_activity: Callable[[], None],
     today: date,
     places: tuple = (),
+    fit: EditorFit | None = None,
 ) -> FieldEditor:
     if field.type is FieldType.CHOICE:
         return ChoiceEditor(field, theme, on_pick)
@@ -243,4 +291,20 @@ def editor_for(
         return DigitEditor(field, theme, word, on_activity)
     if field.type is FieldType.DATE:
         return DateEditor(field, theme, word, today, on_activity)
-    return TextEditor(field, theme, word, language, on_activity, places)
+    return TextEditor(field, theme, word, language, on_activity, places, fit)
+
+
+def is_text(field: FieldView) -> bool:
+    """The field opens the keyboard (editor_for's last case)."""
+    return field.type not in (
+        FieldType.CHOICE,
+        FieldType.NUMBER,
+        FieldType.PHONE,
+        FieldType.ID_NUMBER,
+        FieldType.DATE,
+    )
+
+
+def has_aids(field: FieldView, places: tuple) -> bool:
+    """The text editor shows chips over its keys: quick phrases, or the place picker."""
+    return bool(field.quick_phrases) or (field.picker == "address" and bool(places))

@@ -14,8 +14,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.session_view import FieldView, SessionView, Step
+from ui.editor_fit import fit_editor
 from ui.screens.base import Screen
-from ui.screens.editors import ChoiceEditor, FieldEditor, editor_for
+from ui.screens.editors import ChoiceEditor, FieldEditor, editor_for, has_aids, is_text
 from ui.widgets import button, label, panel, tile
 
 
@@ -171,6 +172,12 @@ class FormScreen(Screen):
         window = self.window()
         if window.width() < window.height():  # narrow: choices get the width for their words
             theme = replace(theme, choice_columns=max(1, theme.choice_columns - 1), narrow=True)
+        fit = None
+        if is_text(field):
+            # keys as large as the display allows; on a short one the name goes to the top bar
+            fit = fit_editor(self.dock_room(), theme, aids=has_aids(field, view.places))
+            if fit.fold_header:
+                self.bar_heading = (field.label, where.text())
         self.editor = editor_for(
             field,
             theme,
@@ -180,6 +187,7 @@ class FormScreen(Screen):
             on_activity=edited,
             today=self.today(),
             places=view.places,
+            fit=fit,
         )
         if isinstance(self.editor, ChoiceEditor):
             # choices read from the top, under the field's name, and scroll when there are many
@@ -190,7 +198,11 @@ class FormScreen(Screen):
             # keys never scroll: docked at the bottom with the field's name, over OK, within reach;
             # the hint and the error sit right above them
             self.root.insertStretch(0, 1)
-            self.dock.addLayout(header)
+            if self.bar_heading is None:
+                self.dock.addLayout(header)
+            else:
+                for part in (heading, where):
+                    part.deleteLater()
             self.dock.addWidget(self.editor)
         if isinstance(self.editor, ChoiceEditor):  # a choice is taken by its tap
             self.action_row(keep)

@@ -123,6 +123,11 @@ class OutOfServiceScreen(Screen):
 
     def build(self, view: SessionView) -> None:
         self.title(self.t("oos.title"))
+        if view.card_in_reader and not view.technician_card:
+            # a resident's card while paused: nothing will happen with it, so say so first
+            frame, box = panel("warning", "oos_take_card")
+            box.addWidget(label(self.t("oos.take_card"), name="oos_take_card_text"))
+            self.root.addWidget(frame)
         reason = view.out_of_service.value if view.out_of_service else "backend"
         frame, box = panel("error", "oos_reason")
         box.addWidget(label(self.t(f"oos.{reason}")))

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kiosk.session_view import PlaceView
+from ui.editor_fit import KEY_GAP_PX
 from ui.widgets import button, clear_layout, label
 
 Word = Callable[..., str]
@@ -20,6 +21,7 @@ Word = Callable[..., str]
 def _chip(text: str, on_tap: Callable[[], None], name: str, accessible: str) -> QWidget:
     b = button(text, on_tap, name=name, role="key", accessible=accessible)
     b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard keeps the focus (and its cursor)
+    b.setProperty("fit", "row")  # as high as the keys (ui/editor_fit.py)
     return b
 
 
@@ -46,6 +48,7 @@ class QuickPhrases(QWidget):
         self.setObjectName("quick_phrases")
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(KEY_GAP_PX)  # the lead line and a whole row of chips show in the strip
         lead = f"{hint}  {word('form.quick_phrases')}" if hint else word("form.quick_phrases")
         box.addWidget(label(lead, "muted", name="field_hint"))
         grid = QGridLayout()
@@ -73,6 +76,7 @@ class PlacePicker(QWidget):
         self._columns = columns  # chips wrap into rows: a long list never widens the window
         self._box = QVBoxLayout(self)
         self._box.setContentsMargins(0, 0, 0, 0)
+        self._box.setSpacing(KEY_GAP_PX)
         self._lead = label("", "muted", name="place_lead")
         self._box.addWidget(self._lead)
         self._grid = QGridLayout()

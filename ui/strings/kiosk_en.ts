@@ -573,7 +573,7 @@
     </message>
     <message>
         <source>field.reference_or_card</source>
-        <translation>Enter a reference, or insert your card</translation>
+        <translation>Without a card, enter the reference from your receipt (with a card you may leave it empty)</translation>
     </message>
     <message>
         <source>keyboard.space</source>
@@ -990,6 +990,122 @@
     <message>
         <source>maintenance.serving</source>
         <translation>This terminal is now: serving residents</translation>
+    </message>
+    <message>
+        <source>oos.not_enrolled</source>
+        <translation>This terminal is being set up and cannot serve residents yet.</translation>
+    </message>
+    <message>
+        <source>enrol.intro</source>
+        <translation>Terminal {terminal} is not enrolled at the hub yet, so residents see "being set up". Type the one-time code the hub issued for it.</translation>
+    </message>
+    <message>
+        <source>enrol.hub</source>
+        <translation>Hub: {url}</translation>
+    </message>
+    <message>
+        <source>enrol.edit_url</source>
+        <translation>Change address</translation>
+    </message>
+    <message>
+        <source>enrol.url_done</source>
+        <translation>Address done</translation>
+    </message>
+    <message>
+        <source>enrol.url_label</source>
+        <translation>Hub address (starts with https://)</translation>
+    </message>
+    <message>
+        <source>enrol.url_note</source>
+        <translation>This address is used until the program restarts: put it in the configuration ([hub] url) to keep it.</translation>
+    </message>
+    <message>
+        <source>enrol.code</source>
+        <translation>One-time code (like 7KQ2M-XW4PD)</translation>
+    </message>
+    <message>
+        <source>enrol.submit</source>
+        <translation>Enrol</translation>
+    </message>
+    <message>
+        <source>enrol.busy</source>
+        <translation>Asking the hub…</translation>
+    </message>
+    <message>
+        <source>enrol.overdue</source>
+        <translation>The hub has not answered for {seconds} s. Still waiting (a few seconds more at most); check the address and the network.</translation>
+    </message>
+    <message>
+        <source>enrol.no_code</source>
+        <translation>Type the one-time code first.</translation>
+    </message>
+    <message>
+        <source>enrol.done</source>
+        <translation>Enrolled as {terminal} (group {group}). Sending and heartbeat are starting; take the technician card out to return to the resident screens.</translation>
+    </message>
+    <message>
+        <source>enrol.problem.bad_code</source>
+        <translation>The hub does not know this code (a typo, or a code for another terminal). Check it against the code issued for {terminal}, or ask for a new one.</translation>
+    </message>
+    <message>
+        <source>enrol.problem.code_used</source>
+        <translation>This code was used already. Ask the hub for a new code (enrolment-code).</translation>
+    </message>
+    <message>
+        <source>enrol.problem.code_expired</source>
+        <translation>This code has expired. Ask the hub for a new code.</translation>
+    </message>
+    <message>
+        <source>enrol.problem.terminal_revoked</source>
+        <translation>The hub has revoked this terminal. Ask the hub's administrator to reinstate it (enrolment-code --reinstate).</translation>
+    </message>
+    <message>
+        <source>enrol.problem.rate_limited</source>
+        <translation>Too many tries. Wait a minute, then try again.</translation>
+    </message>
+    <message>
+        <source>enrol.problem.refused</source>
+        <translation>The hub refused the enrolment ({reason}). Check the address and the code.</translation>
+    </message>
+    <message>
+        <source>enrol.problem.unreachable</source>
+        <translation>No hub answers at this address. Check the address and the network cable, then try again.</translation>
+    </message>
+    <message>
+        <source>enrol.problem.tls</source>
+        <translation>The hub's certificate is not trusted (TLS). Check the address (https and the hub's name), this terminal's clock, and [hub] ca_bundle in the configuration.</translation>
+    </message>
+    <message>
+        <source>enrol.problem.bad_address</source>
+        <translation>This is not a usable hub address. It starts with https:// (like https://hub.example:8765).</translation>
+    </message>
+    <message>
+        <source>enrol.problem.keyring</source>
+        <translation>The hub answered, but this terminal could not store the credentials (keyring). Check the data folder's space and permissions; see the journal.</translation>
+    </message>
+    <message>
+        <source>oos.take_card</source>
+        <translation>This terminal is paused and cannot serve your card. Please take your card and go to the staffed window.</translation>
+    </message>
+    <message>
+        <source>oos.take_card@elder</source>
+        <translation>This machine cannot be used now. Please take your card and go to the staffed window.</translation>
+    </message>
+    <message>
+        <source>maintenance.exit_ask</source>
+        <translation>Quit the kiosk program? Residents cannot use this terminal until it is started again. Tap "Yes, quit" to quit, or any other action to stay.</translation>
+    </message>
+    <message>
+        <source>maintenance.exit_yes</source>
+        <translation>Yes, quit</translation>
+    </message>
+    <message>
+        <source>maintenance.done_out</source>
+        <translation>Done: the terminal is out of service. Residents are sent to the staffed window.</translation>
+    </message>
+    <message>
+        <source>maintenance.done_in</source>
+        <translation>Done: the terminal is back in service for residents.</translation>
     </message>
 </context>
 </TS>

@@ -573,7 +573,7 @@
     </message>
     <message>
         <source>field.reference_or_card</source>
-        <translation>请填写编号，或插卡查询</translation>
+        <translation>没有插卡时，请填写凭条上的受理编号（有卡可不填）</translation>
     </message>
     <message>
         <source>keyboard.space</source>
@@ -990,6 +990,122 @@
     <message>
         <source>maintenance.serving</source>
         <translation>本机现在：正常服务</translation>
+    </message>
+    <message>
+        <source>oos.not_enrolled</source>
+        <translation>本机正在安装调试，暂时不能办理业务。</translation>
+    </message>
+    <message>
+        <source>enrol.intro</source>
+        <translation>本机 {terminal} 还没有在服务中心登记，居民看到“正在安装调试”。请输入服务中心发给本机的一次性登记码。</translation>
+    </message>
+    <message>
+        <source>enrol.hub</source>
+        <translation>服务中心地址：{url}</translation>
+    </message>
+    <message>
+        <source>enrol.edit_url</source>
+        <translation>修改地址</translation>
+    </message>
+    <message>
+        <source>enrol.url_done</source>
+        <translation>地址改好了</translation>
+    </message>
+    <message>
+        <source>enrol.url_label</source>
+        <translation>服务中心地址（以 https:// 开头）</translation>
+    </message>
+    <message>
+        <source>enrol.url_note</source>
+        <translation>这个地址只用到程序重新启动；要一直用，请写进配置文件 [hub] url。</translation>
+    </message>
+    <message>
+        <source>enrol.code</source>
+        <translation>一次性登记码（如 7KQ2M-XW4PD）</translation>
+    </message>
+    <message>
+        <source>enrol.submit</source>
+        <translation>登记</translation>
+    </message>
+    <message>
+        <source>enrol.busy</source>
+        <translation>正在向服务中心登记……</translation>
+    </message>
+    <message>
+        <source>enrol.overdue</source>
+        <translation>服务中心 {seconds} 秒还没有回答，还在等（最多再等几秒）。请检查地址和网络。</translation>
+    </message>
+    <message>
+        <source>enrol.no_code</source>
+        <translation>请先输入一次性登记码。</translation>
+    </message>
+    <message>
+        <source>enrol.done</source>
+        <translation>已登记为 {terminal}（分组 {group}）。本机开始发送和心跳；取出维护卡即回到居民界面。</translation>
+    </message>
+    <message>
+        <source>enrol.problem.bad_code</source>
+        <translation>服务中心不认识这个登记码（输错了，或是发给别的终端的）。请对照发给 {terminal} 的登记码再输一次，或重新申请。</translation>
+    </message>
+    <message>
+        <source>enrol.problem.code_used</source>
+        <translation>这个登记码已经用过了。请在服务中心重新申请一个（enrolment-code）。</translation>
+    </message>
+    <message>
+        <source>enrol.problem.code_expired</source>
+        <translation>这个登记码已过期。请在服务中心重新申请一个。</translation>
+    </message>
+    <message>
+        <source>enrol.problem.terminal_revoked</source>
+        <translation>服务中心已停用本机。请服务中心管理员恢复后再发登记码（enrolment-code --reinstate）。</translation>
+    </message>
+    <message>
+        <source>enrol.problem.rate_limited</source>
+        <translation>尝试次数太多。请等一分钟再试。</translation>
+    </message>
+    <message>
+        <source>enrol.problem.refused</source>
+        <translation>服务中心拒绝了登记（{reason}）。请检查地址和登记码。</translation>
+    </message>
+    <message>
+        <source>enrol.problem.unreachable</source>
+        <translation>这个地址上没有服务中心回答。请检查地址和网线，然后再试。</translation>
+    </message>
+    <message>
+        <source>enrol.problem.tls</source>
+        <translation>服务中心的证书不被信任（TLS）。请检查地址（https 和服务中心的名字）、本机时间和配置里的 [hub] ca_bundle。</translation>
+    </message>
+    <message>
+        <source>enrol.problem.bad_address</source>
+        <translation>这不是可用的服务中心地址。地址以 https:// 开头（如 https://hub.example:8765）。</translation>
+    </message>
+    <message>
+        <source>enrol.problem.keyring</source>
+        <translation>登记码换到了，但本机存不下凭据（keyring）。请检查数据目录的空间和权限，见系统日志。</translation>
+    </message>
+    <message>
+        <source>oos.take_card</source>
+        <translation>这台终端暂停服务，这张卡不能在这里办理。请取走您的卡，到人工窗口办理。</translation>
+    </message>
+    <message>
+        <source>oos.take_card@elder</source>
+        <translation>这台机器现在不能用。请把卡拿走，到人工窗口办。</translation>
+    </message>
+    <message>
+        <source>maintenance.exit_ask</source>
+        <translation>真的要退出终端程序吗？退出后居民无法使用本机，直到重新启动。再点一次“确认退出”即退出，点其他按钮则取消。</translation>
+    </message>
+    <message>
+        <source>maintenance.exit_yes</source>
+        <translation>确认退出</translation>
+    </message>
+    <message>
+        <source>maintenance.done_out</source>
+        <translation>已暂停服务：居民会看到暂停页面，并被请到人工窗口。</translation>
+    </message>
+    <message>
+        <source>maintenance.done_in</source>
+        <translation>已恢复服务：居民可以重新使用本机。</translation>
     </message>
 </context>
 </TS>

@@ -1,0 +1,99 @@
+"""The contract's block verifier (contract.audit_chain.chain_block, the terminal's fast path) gives
+the verdicts the row-by-row verify_rows gives, and the hub's copy of a chain, tampered in its own
+database, is named at the right entry."""
+
+from __future__ import annotations
+
+import pytest
+
+from contract.audit_chain import GENESIS, chain_block, chain_hash, verify_rows
+from hub.audit_store import AuditLedger
+from hub.store import HubStore
+
+
+def _chain(n: int, entry=lambda seq: f'{{"kind":"session_end","n":{seq}}}') -> list[tuple[int, str, str]]:
+    rows, prev = [], GENESIS
+    for seq in range(1, n + 1):
+        prev = chain_hash(prev, seq, entry(seq).encode())
+        rows.append((seq, entry(seq), prev.hex()))
+    return rows
+
+
+def _rows_verdict(rows):
+    r = verify_rows((s, e.encode(), bytes.fromhex(h)) for s, e, h in rows)
+    return (r.ok, r.checked, r.bad_seq)
+
+
+def _blocks_verdict(rows, size):
+    """The same check block by block through chain_block (seqs taken as positions)."""
+    prev, start = GENESIS, 1
+    for i in range(0, len(rows), size):
+        part = rows[i : i + size]
+        entries = [e.encode() for _, e, _ in part]
+        good, prev = chain_block(prev, start, entries, b"".join(bytes.fromhex(h) for _, _, h in part))
+        start += good
+        if good < len(part):
+            return (False, start - 1, start)
+    return (True, start - 1, None)
+
+
+def test_chain_block_counts_the_good_lead_entries_and_returns_the_last_good_h():
+    rows = _chain(6)
+    entries = [e.encode() for _, e, _ in rows]
+    hashes = b"".join(bytes.fromhex(h) for _, _, h in rows)
+    assert chain_block(GENESIS, 1, entries, hashes) == (6, hashes[-32:])
+    bad = hashes[:96] + bytes(32) + hashes[128:]
+    assert chain_block(GENESIS, 1, entries, bad) == (3, hashes[64:96])
+    assert chain_block(GENESIS, 1, [b"x"] + entries[1:], hashes) == (0, GENESIS)
+    assert chain_block(hashes[64:96], 4, entries[3:], hashes[96:]) == (3, hashes[-32:])
+    assert chain_block(GENESIS, 1, entries, hashes[:-32]) == (5, hashes[-64:-32])  # a hash missing
+
+
+@pytest.mark.parametrize("size", [1, 4, 7, 100])
+@pytest.mark.parametrize("tamper", ["none", "edit", "swap", "edit_h", "newline_that_chains"])
+def test_chain_block_block_by_block_agrees_with_verify_rows(size, tamper):
+    rows = _chain(30)
+    if tamper == "edit":
+        rows[11] = (12, '{"kind":"session_end","n":0}', rows[11][2])
+    elif tamper == "swap":
+        rows[3], rows[4] = (4, rows[4][1], rows[4][2]), (5, rows[3][1], rows[3][2])
+    elif tamper == "edit_h":
+        rows[20] = (21, rows[20][1], "0" * 64)
+    elif tamper == "newline_that_chains":  # not what a terminal writes, but a valid chain
+        rows = _chain(30, lambda seq: '{"a":\n1}' if seq == 9 else f'{{"n":{seq}}}')
+    assert _blocks_verdict(rows, size) == _rows_verdict(rows)
+
+
+@pytest.fixture
+def ledger(tmp_path):
+    store = HubStore(tmp_path / "hub.sqlite")
+    book = AuditLedger(store)
+    book.add_entries("T0001", [{"seq": s, "entry": e, "h": h} for s, e, h in _chain(23)])
+    yield book
+    store.close()
+
+
+def _hub_db(ledger):
+    return ledger.store._db.conn
+
+
+def test_the_hub_verifies_its_copy_from_any_since(ledger):
+    for since in (1, 5, 6, 11, 23):
+        result = ledger.verify("T0001", since)
+        assert result.ok and result.checked == 24 - since, since
+    assert ledger.verify("T0001").head.h == _chain(23)[-1][2]
+
+
+@pytest.mark.parametrize(
+    ("sql", "params", "bad_seq", "problem"),
+    [
+        ("UPDATE audit_entries SET entry = ? WHERE seq = ?", ['{"kind":"x"}', 10], 10, "hash_mismatch"),
+        ("DELETE FROM audit_entries WHERE seq = ?", [11], 11, "gap"),
+        ("UPDATE audit_entries SET h = ? WHERE seq = ?", ["ab" * 32, 16], 16, "hash_mismatch"),
+        ("UPDATE audit_entries SET seq = 99 WHERE seq = ?", [5], 5, "gap"),
+    ],
+)
+def test_the_hub_names_its_copy_tampered_in_its_database(ledger, sql, params, bad_seq, problem):
+    _hub_db(ledger).execute(sql, params)
+    result = ledger.verify("T0001")
+    assert (result.ok, result.bad_seq, result.problem) == (False, bad_seq, problem)
