@@ -64,10 +64,10 @@ def test_an_untrusted_hub_certificate_and_an_unusable_address_are_named_apart_fr
 ):
     from hub.testing import start_hub
     from kiosk.enrolment import EnrolmentBadAddress, EnrolmentTlsProblem, enrolment_problem
-    from tests.test_hub_client import _self_signed_certificate
+    from tests.support.tls import self_signed_certificate
 
     desk, audit = desk
-    cert, key = _self_signed_certificate(tmp_path)
+    cert, key = self_signed_certificate(tmp_path)
     hub = start_hub(tmp_path / "hub.sqlite", store_in_keyring=False, tls=(cert, key))
     try:
         assert hub.url.startswith("https://")

@@ -80,14 +80,19 @@ class QtExecutor(QObject):
         if on_done is not None:  # None: delivered after close(), to a terminal that is gone
             on_done(result)
 
+    def wait_idle(self, timeout_ms: int = 10_000) -> bool:
+        """Block until the jobs handed out so far have run (True when they did within `timeout_ms`)."""
+        with self._running_lock:
+            running = list(self._running)
+        _, not_done = concurrent.futures.wait(running, timeout=timeout_ms / 1000)
+        return not not_done
+
     def close(self, timeout_ms: int = 10_000) -> bool:
         """At shutdown: start no more jobs, wait for the running ones (True when they ended within
         `timeout_ms`), and drop their results still queued for the UI thread: a result delivered
         later would change a session whose stores are being closed."""
         self._closed = True
-        with self._running_lock:
-            running = list(self._running)
-        _, not_done = concurrent.futures.wait(running, timeout=timeout_ms / 1000)
+        idle = self.wait_idle(timeout_ms)
         self._pool.shutdown(wait=False)  # the idle workers end; a late one ends after its job
         self._callbacks.clear()
-        return not not_done
+        return idle
