@@ -35,6 +35,7 @@ from ui.qt_executor import QtExecutor
 from ui.remote_commands import UiThread, command_handlers
 from ui.speech import Speaker
 from ui.theme import ELDER, STANDARD
+from ui.ui_thread_gc import UiThreadCollector
 from ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
@@ -312,6 +313,8 @@ def build_terminal(
     if outbox is None:
         outbox = Deferred("outbox", lambda: build_outbox(config))
     executor = QtExecutor()
+    collector = UiThreadCollector()  # before any worker runs: no collection on a worker thread
+    collector.start()
     actions = ServiceActions(
         outbox=outbox,
         hub=hub,
@@ -359,6 +362,7 @@ def build_terminal(
         config, session, window, executor, store, hub, outbox, printer, card_reader, speaker, health=health
     )
     terminal.enrolled, terminal.actions = enrolled, actions
+    terminal.stoppers.append(collector.stop)  # after the threads are joined: then Python's again
     if not enrolled:
         log.warning("terminal not enrolled: out of service until a technician enrols it")
         session.set_out_of_service(OutOfServiceReason.NOT_ENROLLED)
