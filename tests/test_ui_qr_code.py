@@ -1,6 +1,6 @@
 """The QR code on the receipt screen and in its paper preview: the modules a reader decodes, drawn
 on screen, and encoded once per reference although the screen is built again as the receipt prints
-and as the centre acknowledges it (the mask search is tens of milliseconds of CPU per code)."""
+and as the centre acknowledges it (≈ 8 ms of CPU per code, most of it the mask search)."""
 
 from __future__ import annotations
 

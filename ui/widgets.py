@@ -214,9 +214,9 @@ def clear_layout(layout: QLayout) -> None:
 def qr_matrix(data: str) -> tuple[tuple[bool, ...], ...]:
     """The modules of a QR code of `data` (quiet zone included), dark = True. Kept for the last few
     codes: the receipt screen is built again as the receipt prints and the centre acknowledges it,
-    and each build would otherwise encode the same reference again (the mask search of `qrcode` is
-    ~60 ms of CPU per code; the screen and its paper preview have two). A tuple: nobody can change
-    what the next widget gets."""
+    and each build would otherwise encode the same reference again (≈ 8 ms of CPU per code here,
+    most of it `qrcode`'s mask search; the screen and its paper preview have one each). A tuple:
+    nobody can change what the next widget gets."""
     import qrcode  # only screens with a QR code need it; keeps it off the start-up path
 
     qr = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
