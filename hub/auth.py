@@ -36,6 +36,8 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+# a hot path's answer, made in the gate's thread from the checked terminal and the parsed body
+HotAnswer = Callable[[Terminal, Any], ASGIApp]
 
 # /v1/enrolment: a terminal has no credentials before it enrols (hub/fleet_routes.py guards it);
 # the staff console (/console) has its own sign-in: hub/console/sessions.py
@@ -111,10 +113,14 @@ class SignatureGate:
         store: HubStore,
         settings: GateSettings,
         per_item_paths: frozenset[str] = frozenset(),
+        hot: Callable[[Scope], HotAnswer | None] | None = None,
     ) -> None:
         """`per_item_paths`: endpoints that judge the text of each item themselves (the batch), so one
-        item with invalid text is rejected alone instead of the whole body."""
+        item with invalid text is rejected alone instead of the whole body. `hot`: the answer of a
+        request the gate makes itself, after its checks and in the same thread hop, instead of handing
+        the request on (the fleet's hot paths, hub/app.py); None for every other request."""
         self.app = app
+        self.hot = hot
         self.store = store
         self.settings = settings
         self.per_item_paths = per_item_paths
@@ -138,9 +144,11 @@ class SignatureGate:
             self._in_flight -= 1
 
     async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
+        hot = self.hot(scope) if self.hot is not None else None
         try:
             body = await self._read_body(scope, receive)
-            terminal, parsed = await run_in_threadpool(self._check, scope, body)  # one hop to a thread
+            # one hop to a thread: the checks, and for a hot path its answer too
+            terminal, parsed, answer = await run_in_threadpool(self._check, scope, body, hot)
         except Refusal as refusal:
             log.info("request refused", extra={"status": refusal.status, "error": refusal.error})
             await send_error(send, refusal.status, refusal.error, refusal.message, refusal.headers)
@@ -151,6 +159,9 @@ class SignatureGate:
             await send_error(
                 send, 503, "storage_unavailable", "the hub cannot store right now", {"Retry-After": "5"}
             )
+            return
+        if answer is not None:
+            await answer(scope, receive, send)
             return
         state = scope.setdefault("state", {})
         state["terminal_id"] = terminal.terminal_id
@@ -191,8 +202,9 @@ class SignatureGate:
             if not message.get("more_body", False):
                 return b"".join(chunks)
 
-    def _check(self, scope: Scope, body: bytes) -> tuple[Terminal, Any]:
-        return self._authenticate(scope, body), self._read_json(scope, body)
+    def _check(self, scope: Scope, body: bytes, hot: HotAnswer | None) -> tuple[Terminal, Any, ASGIApp | None]:
+        terminal, parsed = self._authenticate(scope, body), self._read_json(scope, body)
+        return terminal, parsed, None if hot is None else hot(terminal, parsed)
 
     def _read_json(self, scope: Scope, body: bytes) -> Any:
         if not body or scope["method"] not in BODY_METHODS:
