@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contract.wire import BATCH_PATH
 from hub import json_body, models
-from hub.auth import NO_BODY, GateSettings, HotAnswer, SignatureGate
+from hub.auth import NO_BODY, GateSettings, HotPath, SignatureGate
 from hub.catalog import CatalogFile
 from hub.catalogue_rollout import CatalogueRollout
 from hub.console import mount as mount_console
@@ -39,6 +39,7 @@ from hub.fleet_routes import HeartbeatAnswer, install_fleet_routes
 from hub.profiles import ProfileStore, load_addresses, profile_answer
 from hub.records import NoRecord, SubjectIncomplete, issue_record
 from hub.store import StoreError, Terminal
+from hub.store_terminals import NonceNotRecorded, PendingNonce
 from hub.stores import is_postgres, open_store
 
 log = logging.getLogger(__name__)
@@ -320,7 +321,7 @@ def create_app(settings: HubSettings) -> FastAPI:
         },
     )
     async def submit_batch(request: Request) -> dict[str, Any]:
-        # answered by the gate itself (hot_answer below); kept for the API's description
+        # answered by the gate itself (hot_path below); kept for the API's description
         return await run_in_threadpool(batch_answer, _terminal(request), _parsed_body(request))
 
     def batch_answer(terminal_id: str, parsed: Any) -> dict[str, Any]:
@@ -456,25 +457,29 @@ def create_app(settings: HubSettings) -> FastAPI:
         "answers the held audit head and the pending signed commands",
     )
     async def heartbeat(terminal_id: str, request: Request) -> Response:
-        # answered by the gate itself (hot_answer below); kept for the API's description
+        # answered by the gate itself (hot_path below); kept for the API's description
         terminal = request.scope["state"]["terminal"]
         answer = await run_in_threadpool(heartbeat_answer, terminal_id, terminal, _parsed_body(request))
         return AsciiJSONResponse(answer)
 
-    def heartbeat_answer(terminal_id: str, terminal: Terminal, parsed: Any) -> dict[str, Any]:
+    def heartbeat_answer(
+        terminal_id: str, terminal: Terminal, parsed: Any, nonce: PendingNonce | None = None
+    ) -> dict[str, Any]:
         if terminal_id != terminal.terminal_id:
             raise ApiError(403, "terminal_mismatch", "a terminal may only report its own heartbeat")
         beat = _heartbeat_in(parsed)
         report = {**beat.health, **(beat.model_extra or {})}
-        return fleet.beat(terminal, report, settings.heartbeat_durable)
+        return fleet.beat(terminal, report, settings.heartbeat_durable, nonce)
 
     def answered(make: Callable[[], dict[str, Any]]) -> Response:
         try:
             return AsciiJSONResponse(make())
+        except NonceNotRecorded:
+            raise  # the gate's to answer (hub/auth.py HotPath)
         except Exception as exc:  # noqa: BLE001 - answered as the app's exception handlers answer it
             return _answer_for(exc, store.storage_errors)
 
-    def hot_answer(scope: dict[str, Any]) -> HotAnswer | None:
+    def hot_path(scope: dict[str, Any]) -> HotPath | None:
         """The fleet's two hot paths (every terminal, every minute; every batch), answered by the
         gate after its checks, in its thread hop: no routing, no middleware stack, no second hop to
         a thread. The same functions as the routes above, the same answers and refusals; any other
@@ -482,12 +487,16 @@ def create_app(settings: HubSettings) -> FastAPI:
         if scope["method"] != "POST":
             return None
         if scope["path"] == BATCH_PATH:
-            return lambda terminal, parsed: answered(lambda: batch_answer(terminal.terminal_id, parsed))
+            return HotPath(lambda terminal, parsed, _: answered(lambda: batch_answer(terminal.terminal_id, parsed)))
         beat = _HEARTBEAT_PATH.fullmatch(scope["path"])
         if beat is None:
             return None
         path_id = beat.group(1)
-        return lambda terminal, parsed: answered(lambda: heartbeat_answer(path_id, terminal, parsed))
+        # the nonce goes into the heartbeat's own statement: one round trip for the whole request
+        return HotPath(
+            lambda terminal, parsed, nonce: answered(lambda: heartbeat_answer(path_id, terminal, parsed, nonce)),
+            takes_nonce=True,
+        )
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
@@ -536,6 +545,6 @@ def create_app(settings: HubSettings) -> FastAPI:
     app.router.routes.sort(key=lambda route: getattr(route, "path", None) not in hot)
     gate = settings.gate
     app.add_middleware(
-        SignatureGate, store=store, settings=gate, per_item_paths=frozenset({BATCH_PATH}), hot=hot_answer
+        SignatureGate, store=store, settings=gate, per_item_paths=frozenset({BATCH_PATH}), hot=hot_path
     )
     return app

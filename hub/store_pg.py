@@ -88,6 +88,8 @@ class PgHubStore(CaseStore, TerminalStore):
     unstorable_errors = (*UNSTORABLE_ERRORS, psycopg.DataError)
     # another process may change the same case: its row is locked until the transaction ends
     row_lock = " FOR UPDATE"
+    # a heartbeat records its nonce in its own transaction: one round trip for the request
+    nonce_with_writes = True
 
     def __init__(self, url: str, *, key_path: Path | str | None = None, pool_size: int = 8) -> None:
         """`key_path`: the key file for personal values (hub/field_vault.py), the same file for every
