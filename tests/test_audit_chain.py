@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from contract.audit_chain import GENESIS, chain_block, chain_hash, check_inputs, hashed_bytes, verify_rows
+from contract.audit_chain import (
+    GENESIS,
+    chain_block,
+    chain_hash,
+    check_inputs,
+    hashed_bytes,
+    verify_rows,
+)
+from hub import audit_store
 from hub.audit_store import AuditLedger
 from hub.store import HubStore
 
@@ -131,8 +139,9 @@ def test_check_inputs_names_hashed_bytes_whose_prefix_is_not_the_chains(field):
     assert check_inputs(GENESIS, 1, [], b"") == (0, GENESIS)
 
 
-@pytest.fixture
-def ledger(tmp_path):
+@pytest.fixture(params=[4096, 4], ids=["one_chunk", "chunks_of_4"])
+def ledger(tmp_path, monkeypatch, request):
+    monkeypatch.setattr(audit_store, "VERIFY_CHUNK", request.param)
     store = HubStore(tmp_path / "hub.sqlite")
     book = AuditLedger(store)
     book.add_entries("T0001", [{"seq": s, "entry": e, "h": h} for s, e, h in _chain(23)])
@@ -158,9 +167,37 @@ def test_the_hub_verifies_its_copy_from_any_since(ledger):
         ("DELETE FROM audit_entries WHERE seq = ?", [11], 11, "gap"),
         ("UPDATE audit_entries SET h = ? WHERE seq = ?", ["ab" * 32, 16], 16, "hash_mismatch"),
         ("UPDATE audit_entries SET seq = 99 WHERE seq = ?", [5], 5, "gap"),
+        ("DELETE FROM audit_entries WHERE seq >= ? AND seq < 13", [5], 5, "gap"),  # whole chunks of 4
+        ("DELETE FROM audit_entries WHERE seq > ?", [0], 1, "gap"),  # nothing held but an entry beyond
+        ("UPDATE audit_entries SET entry = ? WHERE seq = ?", ['{"kind":\n"x"}', 7], 7, "hash_mismatch"),
+        ("UPDATE audit_entries SET h = ? WHERE seq = ?", ["not hex", 3], None, None),
     ],
 )
 def test_the_hub_names_its_copy_tampered_in_its_database(ledger, sql, params, bad_seq, problem):
     _hub_db(ledger).execute(sql, params)
+    if "seq > ?" in sql:  # every row gone, then one far beyond: not an empty, good chain
+        _hub_db(ledger).execute(
+            "INSERT INTO audit_entries (terminal_id, seq, h, entry, received_at) VALUES ('T0001', 9000, ?, '{}', 'x')",
+            ["ab" * 32],
+        )
+    if bad_seq is None:  # an h that is no hex at all: refused loudly, as the row-by-row check always did
+        with pytest.raises(ValueError):
+            ledger.verify("T0001")
+        return
     result = ledger.verify("T0001")
     assert (result.ok, result.bad_seq, result.problem) == (False, bad_seq, problem)
+
+
+def test_what_the_chunked_read_cannot_take_whole_still_verifies_row_by_row(tmp_path, monkeypatch):
+    """An entry holding a newline (not what a terminal writes, but a chain) and an h in capitals
+    (verify_rows reads it as the same h): the chunk they are in is verified row by row, still OK."""
+    monkeypatch.setattr(audit_store, "VERIFY_CHUNK", 4)
+    store = HubStore(tmp_path / "hub.sqlite")
+    book = AuditLedger(store)
+    rows = _chain(14, lambda seq: '{"a":\n1}' if seq == 6 else f'{{"n":{seq}}}')
+    book.add_entries("T0001", [{"seq": s, "entry": e, "h": h} for s, e, h in rows])
+    store._db.conn.execute("UPDATE audit_entries SET h = upper(h) WHERE seq = 10")
+    for since in (1, 5, 7, 11, 14):
+        result = book.verify("T0001", since)
+        assert result.ok and result.checked == 15 - since and result.head.h == rows[-1][2], since
+    store.close()
