@@ -103,7 +103,7 @@ def _sealable(entry: Any, h: Any) -> bool:
 def _joined(inputs: list[bytes]) -> tuple[bytes, bytes] | None:
     """(sep, the inputs joined by it) for a sep that splits them back exactly; None if none of
     SEPARATORS does (then the run stays rows). Canonical JSON holds no raw newline, so a sep that
-    starts with one can only clash with the binary h and seq bytes: a chance of about 2 in a million."""
+    starts with one can only clash with the binary h and seq bytes: about once in 10^8 blocks."""
     for i in range(SEPARATORS):
         sep = _SEP.pack(0x0A, i)
         joined = sep.join(inputs)
