@@ -4,7 +4,7 @@ kinds (ticket, progress query, rating, record, notices), one screen class with d
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
-from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.catalogue import ServiceKind
 from kiosk.local_time import human_time
@@ -242,20 +242,26 @@ class ResultScreen(OutcomeScreen):
         self._rating_frame = frame  # after_render brings it into view: the tap came from further down
         heading = self.t("result.rate.which", service=titles.get(target.case_id, ""), ref=target.local_ref)
         inner.addWidget(label(heading, name="rate_heading"))
-        stars = QHBoxLayout()
+        stars = QGridLayout()
+        stars.setSpacing(self.theme.spacing_px)
+        window = self.window()
+        # elder words on a portrait display do not fit five across: one star count a row
+        column = self.elder and window.width() < window.height()
         chosen = outcome.chosen_stars
         for n in STARS:
             words = self.t(f"result.rate.words.{n}")
             marks = "★" * n if not self.elder else f"{n}★"
             stars.addWidget(
                 button(
-                    f"{marks}\n{words}",
+                    f"{marks}  {words}" if column else f"{marks}\n{words}",
                     lambda n=n: self.session.choose_stars(n),
                     name=f"rate:{n}",
                     role="selected" if chosen == n else "",
                     accessible=self.t("result.rate.star_words", n=n, words=words),
                     enabled=not view.busy,
-                )
+                ),
+                n - 1 if column else 0,
+                0 if column else n - 1,
             )
         inner.addLayout(stars)
         send = QHBoxLayout()
