@@ -270,11 +270,13 @@ class ResultScreen(OutcomeScreen):
         else:
             note = self.t("result.rate.chosen", n=chosen, words=self.t(f"result.rate.words.{chosen}"))
         send.addWidget(label(note, name="rate_chosen"), 1)
+        # not the screen's main action (完成 is, at the end of the bottom bar): a plain button, by
+        # the stars it sends, waiting until one is picked
         send.addWidget(
-            self.primary(
+            button(
                 self.t("result.rate.send"),
                 lambda c=target.case_id: self.session.rate(chosen, c) if chosen is not None else None,
-                "rate_send",
+                name="rate_send",
                 enabled=chosen is not None and not view.busy,
             )
         )
