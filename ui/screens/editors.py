@@ -184,6 +184,7 @@ class TextEditor(FieldEditor):
         on_activity: Callable[[], None],
         places: tuple = (),
         fit: EditorFit | None = None,
+        aids_room: int | None = None,
     ) -> None:
         super().__init__()
         fit = fit or EditorFit(full_row_px(theme), fold_header=False)
@@ -228,9 +229,10 @@ class TextEditor(FieldEditor):
             # the chips scroll in what the keyboard leaves: they never push the typed text or the
             # keys below the display (a tall display shows them all; a short one a row at a time)
             area = touch_scroll_area(aids, name="text_aids")
-            area.setMinimumHeight(fit.aids_px(theme))
+            least = fit.aids_px(theme)
+            area.setMinimumHeight(least)
             box.addWidget(area, 1)
-            WholeRows(area)
+            WholeRows(area, max(least, aids_room or least))
         box.addWidget(self.keyboard)
 
     def value(self) -> str:
@@ -238,14 +240,18 @@ class TextEditor(FieldEditor):
 
 
 class WholeRows(QObject):
-    """Keeps a chip strip to what it shows whole: a strip cut through a row showed half buttons
-    that looked broken, and one taller than its chips spread the lead line away from them. The
-    strip gives up what it cannot fill (to the empty room above the dock: the keys stay where they
-    are). Measured once the strip is laid out (the turn after a resize)."""
+    """Keeps a chip strip to what it shows whole, up to `room` px: all its chips when they fit
+    there (a portrait display: the buildings' two rows, not one and a scroll bar over 700 px of
+    empty screen), else the whole rows that fit, the rest a scroll away. A strip cut through a row
+    showed half buttons that looked broken, and one taller than its chips spread the lead line away
+    from them. The strip grows or gives up room above itself: the keys under it stay where they are.
+    Measured once the strip is laid out (the turn after a resize, or after its chips changed)."""
 
-    def __init__(self, area: QScrollArea) -> None:
+    def __init__(self, area: QScrollArea, room: int) -> None:
         super().__init__(area)
         self._area = area
+        self._room = room
+        self._least = area.minimumHeight()  # the lead line and one row: shown however short the display
         area.installEventFilter(self)
         area.widget().installEventFilter(self)  # its chips laid out again (a lead line wrapped)
 
@@ -256,22 +262,21 @@ class WholeRows(QObject):
 
     def _snap(self) -> None:
         area, content = self._area, self._area.widget()
-        room = area.viewport().height()
         layout = content.layout()
         width = area.viewport().width()
         needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
-        if needed < room:  # all of it shows: no taller than that, the lead line stays over its chips
-            area.setMaximumHeight(area.height() - (room - needed))
-            return
-        spans = [
-            (chip.mapTo(content, QPoint(0, 0)).y(), chip.height())
-            for chip in content.findChildren(QPushButton)
-            if chip.isVisibleTo(content)
-        ]
-        cut = [top for top, height in spans if top < room < top + height]
-        above = [top + height for top, height in spans if cut and top + height <= min(cut)]
-        if above:
-            area.setMaximumHeight(area.height() - (room - max(above)))
+        target = needed
+        if needed > self._room:
+            spans = [
+                (chip.mapTo(content, QPoint(0, 0)).y(), chip.height())
+                for chip in content.findChildren(QPushButton)
+                if chip.isVisibleTo(content)
+            ]
+            whole = [top + height for top, height in spans if top + height <= self._room]
+            target = max(whole) if whole else self._room
+        target = max(target, min(self._least, needed), 1)
+        if area.height() != target or area.maximumHeight() != target:
+            area.setFixedHeight(target)
 
 
 def editor_for(
@@ -284,6 +289,7 @@ def editor_for(
     today: date,
     places: tuple = (),
     fit: EditorFit | None = None,
+    aids_room: int | None = None,
 ) -> FieldEditor:
     if field.type is FieldType.CHOICE:
         return ChoiceEditor(field, theme, on_pick)
@@ -291,7 +297,7 @@ def editor_for(
         return DigitEditor(field, theme, word, on_activity)
     if field.type is FieldType.DATE:
         return DateEditor(field, theme, word, today, on_activity)
-    return TextEditor(field, theme, word, language, on_activity, places, fit)
+    return TextEditor(field, theme, word, language, on_activity, places, fit, aids_room)
 
 
 def is_text(field: FieldView) -> bool:
