@@ -123,3 +123,30 @@ def test_the_place_picker_shows_every_building_on_a_portrait_display(qapp, tmp_p
             assert not layout_problems(window), layout_problems(window)
         finally:
             shown.close()
+
+
+def test_the_next_resident_does_not_find_the_last_ones_open_editor(kiosk_ui):
+    """Walk (1080x1920): a resident left with the location editor open (card out); the next one,
+    choosing the same service, got the form opened on that editor instead of the list of fields."""
+    from kiosk.session_view import Step
+
+    k = kiosk_ui
+    k.window.resize(*PORTRAIT)
+    k.tap("attract.start")
+    k.wait_step(Step.IDENTIFY)
+    k.tap("identify.without_card")
+    k.wait_step(Step.CHOOSE)
+    k.tap("service:repair.public_area")
+    k.wait_step(Step.FORM)
+    k.open_field("location")
+    assert k.window.current_screen().editing == "location"
+    k.session.cancel()  # the resident leaves
+    k.wait_step(Step.ATTRACT)
+    k.tap("attract.start")
+    k.wait_step(Step.IDENTIFY)
+    k.tap("identify.without_card")
+    k.wait_step(Step.CHOOSE)
+    k.tap("service:repair.public_area")
+    k.wait_step(Step.FORM)
+    assert k.window.current_screen().editing is None
+    assert not k.lacks_button("field:location")  # the list of fields, from the top

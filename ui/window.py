@@ -265,7 +265,15 @@ class KioskWindow(QWidget):
         self._place_banners()
         self._maybe_speak(previous, view)
         self._read_card_left_in(previous, view)
+        self._forget_ended_session(previous, view)
         self.rendered.emit()
+
+    def _forget_ended_session(self, previous: SessionView | None, view: SessionView) -> None:
+        """A session ended: the screens drop what they kept for it. Found walking portrait: the
+        next resident's repair form opened on the location editor the last one had left open."""
+        if previous is not None and previous.step is not Step.ATTRACT and view.step is Step.ATTRACT:
+            for screen in self.screens.values():
+                screen.forget()
 
     def _read_card_left_in(self, previous: SessionView | None, view: SessionView) -> None:
         """Start with the card still in from the last session: read it again, as if just inserted,

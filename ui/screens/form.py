@@ -34,6 +34,10 @@ class FormScreen(Screen):
         self._first_error: tuple[QWidget, QWidget] | None = None
         self._open_refused = False  # "next" was tapped: open the first field the session refused
 
+    def forget(self) -> None:
+        self.editing = self._service_id = self._advance_after = None
+        self._open_refused = False
+
     def build(self, view: SessionView) -> None:
         service_id = view.service.id if view.service else None
         if service_id != self._service_id:
