@@ -433,7 +433,8 @@ class KioskWindow(QWidget):
             status.addWidget(self._offline_sign(theme, short=short))
         if status.count() == 0:
             status.addWidget(label(" ", "bar_text", name="status_blank", wrap=False))
-        status.addSpacerItem(QSpacerItem(0, height, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed))
+        if heading is None:  # a field's name folded in on a short display: its keys have the height
+            status.addSpacerItem(QSpacerItem(0, height, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed))
         status.addStretch(1)
 
         for part in (self._nav_left, self._nav_middle, self._nav_right):

@@ -229,10 +229,9 @@ class TextEditor(FieldEditor):
             # the chips scroll in what the keyboard leaves: they never push the typed text or the
             # keys below the display (a tall display shows them all; a short one a row at a time)
             area = touch_scroll_area(aids, name="text_aids")
-            least = fit.aids_px(theme)
-            area.setMinimumHeight(least)
+            area.setMinimumHeight(fit.aids_px(theme))
             box.addWidget(area, 1)
-            WholeRows(area, max(least, aids_room or least))
+            WholeRows(area, aids_room)
         box.addWidget(self.keyboard)
 
     def value(self) -> str:
@@ -247,11 +246,10 @@ class WholeRows(QObject):
     from them. The strip grows or gives up room above itself: the keys under it stay where they are.
     Measured once the strip is laid out (the turn after a resize, or after its chips changed)."""
 
-    def __init__(self, area: QScrollArea, room: int) -> None:
+    def __init__(self, area: QScrollArea, room: int | None = None) -> None:
         super().__init__(area)
         self._area = area
-        self._room = room
-        self._least = area.minimumHeight()  # the lead line and one row: shown however short the display
+        self._room = room  # None: no room to spare, the strip keeps what the layout gives it
         area.installEventFilter(self)
         area.widget().installEventFilter(self)  # its chips laid out again (a lead line wrapped)
 
@@ -261,22 +259,46 @@ class WholeRows(QObject):
         return False
 
     def _snap(self) -> None:
+        if self._room is not None:
+            self._grow_to_room()
+            return
         area, content = self._area, self._area.widget()
+        room = area.viewport().height()
         layout = content.layout()
         width = area.viewport().width()
         needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
+        if needed < room:  # all of it shows: no taller than that, the lead line stays over its chips
+            area.setMaximumHeight(area.height() - (room - needed))
+            return
+        cut, above = self._rows_cut_at(room)
+        if above:
+            area.setMaximumHeight(area.height() - (room - max(above)))
+
+    def _rows_cut_at(self, room: int) -> tuple[list[int], list[int]]:
+        """The tops of the chips a strip `room` px high cuts through, and the bottoms above them."""
+        content = self._area.widget()
+        spans = [
+            (chip.mapTo(content, QPoint(0, 0)).y(), chip.height())
+            for chip in content.findChildren(QPushButton)
+            if chip.isVisibleTo(content)
+        ]
+        cut = [top for top, height in spans if top < room < top + height]
+        above = [top + height for top, height in spans if cut and top + height <= min(cut)]
+        return cut, above
+
+    def _grow_to_room(self) -> None:
+        """A display with room to spare: all the chips up to `room` px, else the whole rows in it."""
+        area, content = self._area, self._area.widget()
+        layout = content.layout()
+        width = area.width()
+        needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
         target = needed
         if needed > self._room:
-            spans = [
-                (chip.mapTo(content, QPoint(0, 0)).y(), chip.height())
-                for chip in content.findChildren(QPushButton)
-                if chip.isVisibleTo(content)
-            ]
-            whole = [top + height for top, height in spans if top + height <= self._room]
-            target = max(whole) if whole else self._room
-        target = max(target, min(self._least, needed), 1)
-        if area.height() != target or area.maximumHeight() != target:
-            area.setFixedHeight(target)
+            _cut, above = self._rows_cut_at(self._room)
+            target = max(above) if above else area.minimumHeight()
+        if area.maximumHeight() != target:
+            area.setMaximumHeight(target)
+            area.setMinimumHeight(min(target, max(area.minimumHeight(), target)))
 
 
 def editor_for(

@@ -14,7 +14,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.session_view import FieldView, SessionView, Step
-from ui.editor_fit import EditorFit, editor_px, fit_editor
+from ui.editor_fit import KEY_GAP_PX, EditorFit, editor_px, fit_editor
 from ui.screens.base import Screen
 from ui.screens.editors import ChoiceEditor, FieldEditor, editor_for, has_aids, is_text
 from ui.theme import Theme
@@ -222,9 +222,10 @@ class FormScreen(Screen):
                 self.primary(self.t("form.ok"), lambda: self.finish(field.id, editor.value()), "form.ok"),
             )
 
-    def _aids_room(self, fit: EditorFit, theme: Theme) -> int:
-        """The height the chips over the keys may take: their least (a lead line and a row) and
-        whatever the display has left over the docked editor and the hint and error above it."""
+    def _aids_room(self, fit: EditorFit, theme: Theme) -> int | None:
+        """The height the chips over the keys may take on a display with room to spare (portrait,
+        1920x1080): their least (a lead line and a row) and what is left over the docked editor and
+        the hint and error above it; None when that is not a row more (1280x800, 1366x768)."""
         above = 0
         width = self.window().width() - 2 * theme.spacing_px
         for i in range(self.root.count()):
@@ -233,8 +234,10 @@ class FormScreen(Screen):
                 part.ensurePolished()
                 above += part.heightForWidth(width) if part.hasHeightForWidth() else part.sizeHint().height()
                 above += self.root.spacing()
-        spare = self.dock_room() - editor_px(fit, theme, aids=True) - above - theme.spacing_px
-        return fit.aids_px(theme) + max(0, spare)
+        spare = self.dock_room() - editor_px(fit, theme, aids=True) - above - 2 * theme.spacing_px
+        if spare < fit.row_px + KEY_GAP_PX:
+            return None
+        return fit.aids_px(theme) + spare
 
     def finish(self, field_id: str, value: str) -> None:
         """OK: the value goes to the session (which validates it); then the next empty field opens
