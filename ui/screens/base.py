@@ -138,6 +138,10 @@ class Screen(QWidget):
         height = room(self.theme) if room is not None else window.height()
         return height - 1 - self._outer.spacing()
 
+    def forget(self) -> None:
+        """The session ended: drop the presentation state kept for it (the next resident starts
+        from the screen's beginning)."""
+
     def after_render(self) -> None:
         """Once laid out (the next turn of the event loop): e.g. scroll to the first error."""
 

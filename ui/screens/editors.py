@@ -216,6 +216,7 @@ class TextEditor(FieldEditor):
         on_activity: Callable[[], None],
         places: tuple = (),
         fit: EditorFit | None = None,
+        aids_room: int | None = None,
     ) -> None:
         super().__init__()
         fit = fit or EditorFit(full_row_px(theme), fold_header=False)
@@ -264,7 +265,7 @@ class TextEditor(FieldEditor):
             area = touch_scroll_area(aids, name="text_aids")
             area.setMinimumHeight(fit.aids_px(theme))
             box.addWidget(area, 1)
-            WholeRows(area)
+            WholeRows(area, aids_room)
         box.addWidget(self.keyboard)
 
     def value(self) -> str:
@@ -291,14 +292,17 @@ class TextDraft:
 
 
 class WholeRows(QObject):
-    """Keeps a chip strip to what it shows whole: a strip cut through a row showed half buttons
-    that looked broken, and one taller than its chips spread the lead line away from them. The
-    strip gives up what it cannot fill (to the empty room above the dock: the keys stay where they
-    are). Measured once the strip is laid out (the turn after a resize)."""
+    """Keeps a chip strip to what it shows whole, up to `room` px: all its chips when they fit
+    there (a portrait display: the buildings' two rows, not one and a scroll bar over 700 px of
+    empty screen), else the whole rows that fit, the rest a scroll away. A strip cut through a row
+    showed half buttons that looked broken, and one taller than its chips spread the lead line away
+    from them. The strip grows or gives up room above itself: the keys under it stay where they are.
+    Measured once the strip is laid out (the turn after a resize, or after its chips changed)."""
 
-    def __init__(self, area: QScrollArea) -> None:
+    def __init__(self, area: QScrollArea, room: int | None = None) -> None:
         super().__init__(area)
         self._area = area
+        self._room = room  # None: no room to spare, the strip keeps what the layout gives it
         area.installEventFilter(self)
         area.widget().installEventFilter(self)  # its chips laid out again (a lead line wrapped)
 
@@ -308,6 +312,9 @@ class WholeRows(QObject):
         return False
 
     def _snap(self) -> None:
+        if self._room is not None:
+            self._grow_to_room()
+            return
         area, content = self._area, self._area.widget()
         room = area.viewport().height()
         layout = content.layout()
@@ -316,6 +323,13 @@ class WholeRows(QObject):
         if needed < room:  # all of it shows: no taller than that, the lead line stays over its chips
             area.setMaximumHeight(area.height() - (room - needed))
             return
+        cut, above = self._rows_cut_at(room)
+        if above:
+            area.setMaximumHeight(area.height() - (room - max(above)))
+
+    def _rows_cut_at(self, room: int) -> tuple[list[int], list[int]]:
+        """The tops of the chips a strip `room` px high cuts through, and the bottoms above them."""
+        content = self._area.widget()
         spans = [
             (chip.mapTo(content, QPoint(0, 0)).y(), chip.height())
             for chip in content.findChildren(QPushButton)
@@ -323,8 +337,21 @@ class WholeRows(QObject):
         ]
         cut = [top for top, height in spans if top < room < top + height]
         above = [top + height for top, height in spans if cut and top + height <= min(cut)]
-        if above:
-            area.setMaximumHeight(area.height() - (room - max(above)))
+        return cut, above
+
+    def _grow_to_room(self) -> None:
+        """A display with room to spare: all the chips up to `room` px, else the whole rows in it."""
+        area, content = self._area, self._area.widget()
+        layout = content.layout()
+        width = area.width()
+        needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
+        target = needed
+        if needed > self._room:
+            _cut, above = self._rows_cut_at(self._room)
+            target = max(above) if above else area.minimumHeight()
+        if area.maximumHeight() != target:
+            area.setMaximumHeight(target)
+            area.setMinimumHeight(min(target, max(area.minimumHeight(), target)))
 
 
 def editor_for(
@@ -337,6 +364,7 @@ def editor_for(
     today: date,
     places: tuple = (),
     fit: EditorFit | None = None,
+    aids_room: int | None = None,
 ) -> FieldEditor:
     if field.type is FieldType.CHOICE:
         return ChoiceEditor(field, theme, on_pick)
@@ -344,7 +372,7 @@ def editor_for(
         return DigitEditor(field, theme, word, on_activity)
     if field.type is FieldType.DATE:
         return DateEditor(field, theme, word, today, on_activity)
-    return TextEditor(field, theme, word, language, on_activity, places, fit)
+    return TextEditor(field, theme, word, language, on_activity, places, fit, aids_room)
 
 
 def is_text(field: FieldView) -> bool:
