@@ -26,8 +26,9 @@ from ui.i18n import Words
 from ui.icons import icon_label
 from ui.maintenance import MaintenancePanel
 from ui.screens import SCREEN_CLASSES, Screen, ScreenContext
+from ui.screens.choose import tiles_per_page
 from ui.speech import Speaker
-from ui.theme import Theme, stylesheet, theme_for
+from ui.theme import ELDER, Theme, stylesheet, theme_for
 from ui.widgets import button, clear_layout, label, panel, touch_scroll_area
 
 log = logging.getLogger(__name__)
@@ -308,6 +309,13 @@ class KioskWindow(QWidget):
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)
         self._place_banners()
+        QTimer.singleShot(0, self, self._size_elder_pages)  # after this event: it re-renders
+
+    def _size_elder_pages(self) -> None:
+        """Elder mode's services per page from this display: as many of its large tiles as fit."""
+        set_size = getattr(self.session, "set_page_size", None)
+        if set_size is not None:
+            set_size(Mode.ELDER, tiles_per_page(ELDER, self.width(), self.height(), self.screen_room(ELDER)))
 
     def screen_room(self, theme: Theme) -> int:
         """The height a screen has between the bars on this display, from the theme's sizes (a
