@@ -42,3 +42,29 @@ def test_a_cycle_with_a_qt_object_is_freed_on_the_ui_thread_not_by_a_worker_allo
     finally:
         collector.stop()
     assert gc.isenabled()
+
+
+def test_collection_is_automatic_again_only_when_the_last_of_two_overlapping_collectors_stops(qtbot) -> None:
+    assert gc.isenabled()
+    first, second = UiThreadCollector(interval_ms=20), UiThreadCollector(interval_ms=20)
+    first.start()
+    second.start()  # a second terminal built before the first was shut down
+    try:
+        first.stop()
+        assert not gc.isenabled()  # the second terminal still runs: no collection on its workers
+        first.stop()  # a second stop of the same collector changes nothing
+        assert not gc.isenabled()
+    finally:
+        second.stop()
+    assert gc.isenabled()
+
+
+def test_a_collector_destroyed_without_stop_gives_collection_back(qtbot) -> None:
+    from shiboken6 import delete
+
+    parent = QObject()
+    collector = UiThreadCollector(parent, interval_ms=20)
+    collector.start()
+    assert not gc.isenabled()
+    delete(parent)  # the terminal's window went away without shutdown()
+    assert gc.isenabled()

@@ -17,25 +17,51 @@ from PySide6.QtCore import QObject, QTimer
 
 CHECK_MS = 500  # often enough that a cycle's memory waits under a second; a check costs microseconds
 
+# Collectors of every terminal in this process that have started and not stopped. Collection goes
+# back to automatic only when the last one stops, and then only if it was automatic before the first
+# started: a terminal built while another still runs must not switch it back on under the first.
+_active: set[int] = set()
+_enabled_before: list[bool] = []
+
+
+def _release(key: int) -> None:
+    if key not in _active:
+        return
+    _active.discard(key)
+    if not _active and _enabled_before.pop():
+        gc.enable()
+
+
+def active_collectors() -> int:
+    return len(_active)
+
 
 class UiThreadCollector(QObject):
     def __init__(self, parent: QObject | None = None, interval_ms: int = CHECK_MS) -> None:
         super().__init__(parent)
         self._thresholds = gc.get_threshold()
-        self._was_enabled = gc.isenabled()
+        self._key = id(self)
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.collect_due)
 
     def start(self) -> None:
+        if self._key in _active:
+            return
+        if not _active:
+            _enabled_before.append(gc.isenabled())
+        _active.add(self._key)
         gc.disable()
+        # a terminal dropped without shutdown destroys its collector's C++ side with it: count it out
+        # then (a plain function: the Python wrapper may be gone by then)
+        key = self._key
+        self.destroyed.connect(lambda *_: _release(key))
         self._timer.start()
 
     def stop(self) -> None:
         """Give collection back to Python (at shutdown: the tests build many terminals in one process)."""
         self._timer.stop()
-        if self._was_enabled:
-            gc.enable()
+        _release(self._key)
 
     def collect_due(self) -> int:
         """Collect the generations whose counts are past their thresholds; the number found."""
