@@ -192,13 +192,9 @@ class ReceiptScreen(OutcomeScreen):
         ref = " ".join(outcome.local_ref or "") if outcome else ""
         text = self.t("speak.receipt", ref=ref)
         if outcome is not None and outcome.printed is False:
-<<<<<<< HEAD
-            text += self.t("receipt.not_printed")
+            text += self.t(not_printed_key(outcome))
         if view.card_in_reader:
             text += self.t("receipt.take_card")
-=======
-            text += self.t(not_printed_key(outcome))
->>>>>>> main
         return text
 
 
