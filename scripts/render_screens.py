@@ -242,6 +242,10 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
     ("staff-called", lambda kit, w: (kit.session.start(), kit.session.call_staff())),
     ("inactivity-warning", _warning),
     ("attract-after-timeout", lambda kit, w: (_to_form(kit), kit.session.cancel())),
+    (
+        "attract-card-left-in",
+        lambda kit, w: (kit.session.start(), kit.session.card_inserted(RESIDENT), kit.session.cancel()),
+    ),
     ("out-of-service", lambda kit, w: kit.session.set_out_of_service(OutOfServiceReason.BACKEND)),
     ("maintenance", lambda kit, w: _maintenance(kit, w)),
     (

@@ -58,13 +58,16 @@ class AttractScreen(Screen):
         body.addWidget(card, 1)
         # the picture grows with the screen: on a 1920x1080 display the card slot is seen from afar
         px = max(theme.picture_px, min(window.height() // 3, theme.picture_px * 2))
+        if window.height() < 800:  # 1366x768: the end message and "take your card" need the height
+            px = theme.picture_px * 3 // 4
         # the card still in (the last session's): the picture shows taking it, not inserting one
         if view.card_in_reader:
             slot = slot_panel("take_card", self.t("attract.take_card"), theme, px)
             slot.findChild(QLabel, "caption:take_card").setObjectName("take_card")
         else:
             slot = slot_panel("insert_card", self.t("attract.card"), theme, px)
-        body.addWidget(slot, 0 if portrait else 1, Qt.AlignmentFlag.AlignTop)
+        # elder mode: the list's larger words get the width, the picture keeps its own
+        body.addWidget(slot, 0 if portrait or self.elder else 1, Qt.AlignmentFlag.AlignTop)
         self.root.addLayout(body, 1)
         if view.mode is Mode.STANDARD:
             elder = button(
