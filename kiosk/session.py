@@ -335,7 +335,8 @@ class Session(ServiceOperations):
         first = self._page * self._page_sizes[self._mode]
         self._page_sizes[mode] = size
         self._page = first // self._page_sizes[self._mode]
-        self._changed()
+        if self._step is Step.CHOOSE:  # only the list of services shows the page
+            self._changed()
 
     def page_count(self) -> int:
         return max(1, math.ceil(len(self.available_services()) / self._page_sizes[self._mode]))

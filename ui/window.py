@@ -67,7 +67,9 @@ def _screen_part(view: SessionView) -> SessionView:
     """The view without what only the bars show: a change there does not rebuild the screen. A
     screen that keeps a place of its own for "staff are coming" (the receipt) gets that part too."""
     own = getattr(SCREEN_CLASSES.get(view.step), "shows_staff_called", False)
-    return replace(view, warning=None, staff_called=view.staff_called and own, online=None, error=None)
+    part = replace(view, warning=None, staff_called=view.staff_called and own, online=None, error=None)
+    # the page of services is the list's alone: its size follows the display (a resize re-pages)
+    return part if view.step is Step.CHOOSE else replace(part, services=(), page=0, page_count=1)
 
 
 class KioskWindow(QWidget):
