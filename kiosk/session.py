@@ -28,6 +28,7 @@ What the screens call (all on the UI thread; every call counts as activity):
   submit() retry() dismiss_error()            retry() repeats the operation that failed
   take_ticket() call_staff()                  from any step ("call staff / take a ticket")
   rate(stars, case_id=None) reprint() done()  RESULT / RECEIPT; cancel() ends the session anywhere
+  choose_case_to_rate(id) choose_stars(n)     RESULT: which case, how many stars (rate() sends them)
 The terminal around it calls set_online(bool), set_catalogue(Catalogue | None) and
 set_out_of_service(reason | None).
 """
@@ -105,6 +106,7 @@ class Session(ServiceOperations):
         self._page_sizes = {Mode.STANDARD: page_size, Mode.ELDER: elder_page_size}
         self._subscribers: list[Subscriber] = []
         self._catalogue = catalogue
+        self.catalogue_checked = catalogue is not None  # False until the terminal says what the hub gave
         self._next_catalogue: tuple[Catalogue | None] | None = None  # applied when the session ends
         self._held_oos: OutOfServiceReason | None = None  # set by a technician
         self._oos_message: dict[str, str] = {}  # language -> what residents read (a remote command's)
@@ -582,6 +584,7 @@ class Session(ServiceOperations):
     def set_catalogue(self, catalogue: Catalogue | None) -> None:
         """A new catalogue from the store. Applied at once when nobody is using the terminal,
         otherwise when the current session ends (services never change under a resident's finger)."""
+        self.catalogue_checked = True
         if self._step in (Step.ATTRACT, Step.OUT_OF_SERVICE):
             self._catalogue = catalogue
             self._page = 0
@@ -614,4 +617,6 @@ class Session(ServiceOperations):
     def out_of_service_reason(self) -> OutOfServiceReason | None:
         if self._step is not Step.OUT_OF_SERVICE:
             return None
-        return self._held_oos or OutOfServiceReason.BACKEND
+        if self._held_oos is not None:
+            return self._held_oos
+        return OutOfServiceReason.BACKEND if self.catalogue_checked else OutOfServiceReason.STARTING

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QTimer
@@ -11,7 +12,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QScrollArea
 from kiosk.catalogue import FieldType
 from kiosk.session_view import FieldView
 from ui.editor_fit import KEY_GAP_PX, ROWS, EditorFit, full_row_px, rows_sheet
-from ui.keyboard import OnScreenKeyboard
+from ui.keyboard import KeyboardDraft, OnScreenKeyboard
 from ui.screens.text_aids import PlacePicker, QuickPhrases, joined
 from ui.theme import Theme
 from ui.widgets import button, label, panel, touch_scroll_area
@@ -20,10 +21,19 @@ Word = Callable[..., str]
 
 
 class FieldEditor(QWidget):
-    """Base: `value()` is what the resident entered, as text for session.set_field."""
+    """Base: `value()` is what the resident entered, as text for session.set_field. `draft()` is
+    what the editor holds beyond that (cursor, keyboard layer, an open building), for the editor
+    built in its place when the screen is built again; `restore()` carries on from it."""
 
     def value(self) -> str:
         raise NotImplementedError
+
+    def draft(self) -> object | None:
+        """None: nothing to carry over (a choice is taken by its tap)."""
+        return None
+
+    def restore(self, draft: object, *, same_language: bool = True) -> None:
+        """Carry on from another editor's `draft()` for the same field."""
 
 
 class ChoiceEditor(FieldEditor):
@@ -96,12 +106,23 @@ class DigitEditor(FieldEditor):
             self._text = self._text[:-1]
         elif len(self._text) < self._max:
             self._text += key
+        self._show()
+
+    def _show(self) -> None:
         shown = "•" * len(self._text) if self._secret else self._text
         self._shown.setText(shown or " ")
         self._shown.setAccessibleName(shown)
 
     def value(self) -> str:
         return self._text
+
+    def draft(self) -> object | None:
+        return self._text
+
+    def restore(self, draft: object, *, same_language: bool = True) -> None:
+        if isinstance(draft, str):
+            self._text = draft[: self._max]
+            self._show()
 
 
 class DateEditor(FieldEditor):
@@ -163,11 +184,22 @@ class DateEditor(FieldEditor):
             day = min(d.day, 28)  # a day that exists in every month
             d = date(year, month, day)
         self._date = d
-        self._shown.setText(d.isoformat())
-        self._shown.setAccessibleName(d.isoformat())
+        self._show()
+
+    def _show(self) -> None:
+        self._shown.setText(self._date.isoformat())
+        self._shown.setAccessibleName(self._date.isoformat())
 
     def value(self) -> str:
         return self._date.isoformat()
+
+    def draft(self) -> object | None:
+        return self._date
+
+    def restore(self, draft: object, *, same_language: bool = True) -> None:
+        if isinstance(draft, date):
+            self._date = draft
+            self._show()
 
 
 class TextEditor(FieldEditor):
@@ -216,9 +248,11 @@ class TextEditor(FieldEditor):
         aids = QWidget()
         aids_box = QVBoxLayout(aids)
         aids_box.setContentsMargins(0, 0, 0, 0)
+        self.picker: PlacePicker | None = None
         if field.picker == "address" and places:
             columns = 5 if theme.mode.value == "elder" else 8
-            aids_box.addWidget(PlacePicker(places, word, language, put, columns))
+            self.picker = PlacePicker(places, word, language, put, columns)
+            aids_box.addWidget(self.picker)
         if field.quick_phrases:
             elder = theme.mode.value == "elder"
             columns = (6 if language == "zh" else 4) - (2 if elder and language == "en" else 0)
@@ -235,6 +269,25 @@ class TextEditor(FieldEditor):
 
     def value(self) -> str:
         return self.keyboard.text()
+
+    def draft(self) -> object | None:
+        return TextDraft(self.keyboard.draft(), self.picker.building if self.picker is not None else None)
+
+    def restore(self, draft: object, *, same_language: bool = True) -> None:
+        if not isinstance(draft, TextDraft):
+            return
+        # after a language switch the keyboard opens on the new language's layer
+        self.keyboard.restore(draft.keyboard, layer=same_language)
+        if self.picker is not None and draft.building is not None:
+            self.picker.reopen(draft.building)
+
+
+@dataclass(frozen=True)
+class TextDraft:
+    """A text editor's typing (kept by the keyboard) and the building its place picker had open."""
+
+    keyboard: KeyboardDraft
+    building: int | None = None
 
 
 class WholeRows(QObject):
