@@ -326,6 +326,20 @@ class Session(ServiceOperations):
 
     # --- paging of the choose screen -------------------------------------------------------------
 
+    def set_page_size(self, mode: Mode | str, size: int) -> None:
+        """Services per page in `mode`: the UI sizes it from the display (as many large tiles as
+        fit); keeps the first visible service in view. Raises ValueError under 1."""
+        mode = Mode(mode)
+        if size < 1:
+            raise ValueError(f"page size {size} under 1")
+        if self._page_sizes[mode] == size:
+            return
+        first = self._page * self._page_sizes[self._mode]
+        self._page_sizes[mode] = size
+        self._page = first // self._page_sizes[self._mode]
+        if self._step is Step.CHOOSE:  # only the list of services shows the page
+            self._changed()
+
     def page_count(self) -> int:
         return max(1, math.ceil(len(self.available_services()) / self._page_sizes[self._mode]))
 

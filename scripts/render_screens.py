@@ -136,6 +136,18 @@ def _receipt(paper: bool, online: bool) -> Callable[[Kit, KioskWindow], None]:
     return scene
 
 
+def _receipt_with_card(kit: Kit) -> None:
+    """A repair report made with the resident's card, which is still in the reader."""
+    kit.session.start()
+    kit.session.card_inserted(RESIDENT)
+    kit.session.choose_service("repair.public_area")
+    for field, value in REPAIR:
+        kit.session.set_field(field, value)
+    kit.session.set_field("phone", "13800138000")
+    kit.session.next()
+    kit.session.next()
+
+
 def _query(kit: Kit, _window: KioskWindow) -> None:
     kit.hub.cases["c"] = finished_case()
     kit.session.start()
@@ -225,6 +237,9 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
     ("review", lambda kit, w: (_filled(kit), kit.session.next())),
     ("receipt-printed", _receipt(paper=True, online=True)),
     ("receipt-offline-no-paper", _receipt(paper=False, online=False)),
+    # the card still in after the outcome ("take your card"), and staff called on the receipt
+    ("receipt-card-in", lambda kit, w: _receipt_with_card(kit)),
+    ("receipt-staff-called", lambda kit, w: (_receipt(paper=True, online=True)(kit, w), kit.session.call_staff())),
     ("result-ticket", lambda kit, w: (kit.session.start(), kit.session.take_ticket())),
     ("result-query", _query),
     ("result-rated", lambda kit, w: (_query(kit, w), kit.session.rate(5))),
@@ -258,6 +273,10 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
     ("staff-called", lambda kit, w: (kit.session.start(), kit.session.call_staff())),
     ("inactivity-warning", _warning),
     ("attract-after-timeout", lambda kit, w: (_to_form(kit), kit.session.cancel())),
+    (
+        "attract-card-left-in",
+        lambda kit, w: (kit.session.start(), kit.session.card_inserted(RESIDENT), kit.session.cancel()),
+    ),
     ("out-of-service", lambda kit, w: kit.session.set_out_of_service(OutOfServiceReason.BACKEND)),
     ("maintenance", lambda kit, w: _maintenance(kit, w)),
     (

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from drivers.printer.model import Footer, KeyValue, Line, QrCode, Title
+from drivers.printer.model import Footer, KeyValue, QrCode, Title
 from kiosk.forms import FormState
 from kiosk.hub_api import Ticket
 from kiosk.receipts import record_receipt, submission_receipt, ticket_receipt
@@ -68,7 +68,7 @@ def test_submission_receipt_in_english_uses_choice_labels():
 def test_local_ticket_says_it_is_local_and_hides_the_unknown_queue():
     ticket = Ticket("L007", "", -1, "2026-11-23T09:30:00+08:00")
     doc = ticket_receipt(ticket, is_local=True, language="en", terminal_id="T0001")
-    assert Line("L007", bold=True, align="center") in doc.blocks
+    assert Title("L007") in doc.blocks
     assert not any(isinstance(b, KeyValue) and b.key == "Waiting ahead" for b in doc.blocks)
     assert "local ticket" in doc.blocks[-1].text
     hub_doc = ticket_receipt(
@@ -103,6 +103,36 @@ def test_the_printer_driver_prints_the_submission_receipt_in_chinese_with_its_qr
     assert "13812345678" not in text and RESIDENT.id_number not in text
     assert [q.text for q in printout.qr_codes] == ["https://hub.example.gov.cn/track/T0003-1-000042-K"]
     assert len(printout.cuts) == 1
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_ticket_number_is_the_biggest_thing_on_the_printed_slip(
+    escpos_test_printer, network_printer_config, language
+):
+    """Printed by the real driver to the test printer and read back from the bytes it received:
+    the number A001 at double width and height or larger, and nothing on the slip as big (walk
+    finding 13: the heading was large and the number body size)."""
+    from drivers.printer.escpos_printer import EscposPrinter
+    from tests.support.escpos_decode import decode
+
+    doc = ticket_receipt(
+        Ticket("A001", "2", 3, "2026-12-01T07:09:14+00:00"),
+        is_local=False,
+        language=language,
+        terminal_id="T0001",
+    )
+    driver = EscposPrinter(network_printer_config)
+    try:
+        driver.print_document(doc)
+    finally:
+        driver.close()
+    lines = decode(bytes(escpos_test_printer.complete_jobs[-1].printed)).lines
+    number = next(line for line in lines if line.text == "A001")
+    assert number.width >= 2 and number.height >= 2
+    others = [line for line in lines if line is not number]
+    assert others and all((line.width, line.height) < (number.width, number.height) for line in others), [
+        (line.text, line.width, line.height) for line in others if line.width >= number.width
+    ]
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ def _primaries(window) -> list[QPushButton]:
         for b in window.findChildren(QPushButton)
         if b.property("role") == "primary"
         and b.isVisibleTo(window)
-        and not window.banner_layer.isAncestorOf(b)
+        and not window.in_banner(b)
     ]
 
 
@@ -92,7 +92,8 @@ def test_no_control_moves_when_a_banner_appears(qapp, tmp_path, words, scene, mo
             for _ in range(3):
                 QApplication.processEvents()
             sign = shown.window.findChild(QWidget, "offline_badge") if banner == "offline" else None
-            assert (sign or shown.window.banner_layer).isVisible(), f"{banner} not shown"
+            layer = shown.window.warning_layer if banner == "inactivity warning" else shown.window.banner_layer
+            assert (sign or layer).isVisible(), f"{banner} not shown"
             after = actionable_places(shown.window)
             moved = {
                 k: (before[k].getRect(), after[k].getRect())

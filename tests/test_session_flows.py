@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from drivers.card.model import CardExpired
-from drivers.printer.model import KeyValue, Line, QrCode, Title
+from drivers.printer.model import KeyValue, QrCode, Title
 from kiosk.catalogue import ServiceKind
 from kiosk.errors import WayForward
 from kiosk.executor import ManualExecutor
@@ -222,7 +222,7 @@ def test_window_ticket_from_the_hub_is_printed(kit):
     assert view.outcome.kind is ServiceKind.TICKET
     assert view.outcome.ticket.number == "A001" and view.outcome.ticket_is_local is False
     assert view.outcome.printed is True
-    assert Line("A001", bold=True, align="center") in kit.printer.printed[0].blocks
+    assert Title("A001") in kit.printer.printed[0].blocks  # the number the biggest thing on the slip
 
 
 def test_take_ticket_from_a_form_drops_the_form(kit):

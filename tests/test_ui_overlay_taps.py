@@ -26,7 +26,7 @@ def _controls_under(window, point: QPoint) -> list[QPushButton]:
         b
         for b in window.findChildren(QPushButton)
         if b.isVisible()
-        and not window.banner_layer.isAncestorOf(b)
+        and not window.in_banner(b)
         and _rect_in_window(window, b).contains(point)
     ]
 
@@ -73,7 +73,7 @@ def test_a_tap_on_the_warning_does_not_reach_the_choice_under_it(
         k.clock.advance(idle + 1)
         k.wait(lambda: k.view.warning is not None)
         extend = k.button("warning.extend")
-        k.wait(lambda: k.window.banner_layer.isVisible())
+        k.wait(lambda: k.window.warning_layer.isVisible())
         QApplication.processEvents()
         # every point of the warning's button with a choice under it (the walk's "Normal")
         rect = _rect_in_window(k.window, extend)
@@ -114,7 +114,7 @@ def test_a_tap_anywhere_while_the_warning_shows_only_dismisses_it(kiosk_ui):
     k.wait(lambda: k.view.warning is not None)
     choice = k.button("choice:category:other")
     point = _rect_in_window(k.window, choice).center()
-    assert not _rect_in_window(k.window, k.window.banner_layer).contains(point)
+    assert not _rect_in_window(k.window, k.window.warning_layer).contains(point)
     _tap_window_at(k.window, point)
     k.wait(lambda: k.view.warning is None)
     assert all(f.value in (None, "") for f in k.view.fields if f.id == "category")

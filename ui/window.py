@@ -35,8 +35,9 @@ from ui.i18n import Words
 from ui.icons import icon_label
 from ui.maintenance import MaintenancePanel
 from ui.screens import SCREEN_CLASSES, Screen, ScreenContext
+from ui.screens.choose import tiles_per_page
 from ui.speech import Speaker
-from ui.theme import Theme, stylesheet, theme_for
+from ui.theme import ELDER, Theme, stylesheet, theme_for
 from ui.widgets import button, clear_layout, label, panel, touch_scroll_area
 
 log = logging.getLogger(__name__)
@@ -92,8 +93,12 @@ def _widgets(row: QLayout) -> list[QWidget]:
 
 
 def _screen_part(view: SessionView) -> SessionView:
-    """The view without what only the bars show: a change there does not rebuild the screen."""
-    return replace(view, warning=None, staff_called=False, online=None, error=None)
+    """The view without what only the bars show: a change there does not rebuild the screen. A
+    screen that keeps a place of its own for "staff are coming" (the receipt) gets that part too."""
+    own = getattr(SCREEN_CLASSES.get(view.step), "shows_staff_called", False)
+    part = replace(view, warning=None, staff_called=view.staff_called and own, online=None, error=None)
+    # the page of services is the list's alone: its size follows the display (a resize re-pages)
+    return part if view.step is Step.CHOOSE else replace(part, services=(), page=0, page_count=1)
 
 
 class KioskWindow(QWidget):
@@ -156,6 +161,15 @@ class KioskWindow(QWidget):
         self.banner_layer.setObjectName("banner_layer")
         self._banners = QVBoxLayout(self.banner_layer)
         self.banner_layer.hide()
+        # the inactivity warning lies over the bottom bar, not over the screen: while it shows a tap
+        # only dismisses it (eventFilter), so the bar's buttons under it lose nothing, and the
+        # title and the content a resident is reading stay in view (walk finding 10: it hid the
+        # title and the emergency hotline)
+        self.warning_layer = QWidget(self)
+        self.warning_layer.setObjectName("warning_layer")
+        self._warning_box = QVBoxLayout(self.warning_layer)
+        self._warning_box.setContentsMargins(0, 0, 0, 0)
+        self.warning_layer.hide()
         self.maintenance = MaintenancePanel(
             session, words, executor, technician_pin_hash, self.quit_from_maintenance
         )
@@ -228,6 +242,7 @@ class KioskWindow(QWidget):
             for row in (*parts, self._bottom, self._screen_actions, self._nav_right):
                 row.setSpacing(margin)
             self._banners.setContentsMargins(margin, margin // 2, margin, margin // 2)
+            self._warning_box.setContentsMargins(0, 0, 0, 0)
             self._last_screen_part = None
         previous, self._view = self._view, view
         if self.size() != self._laid_out_for:  # built for another size: build it again for this one
@@ -309,8 +324,22 @@ class KioskWindow(QWidget):
             self._screen_actions.addWidget(actions)
             actions.setVisible(actions.layout().count() > 0)
 
+    def in_banner(self, widget: QWidget) -> bool:
+        """`widget` is part of a banner lying over the screen or the bars (not of the screen)."""
+        return self.banner_layer.isAncestorOf(widget) or self.warning_layer.isAncestorOf(widget)
+
     def _place_banners(self) -> None:
-        """Lay the banners over the top of the screen, the full width, as tall as they need."""
+        """Lay the banners over the top of the screen, the full width, as tall as they need; the
+        inactivity warning over the bottom bar, reaching up from the window's bottom edge."""
+        warning = self.warning_layer
+        if self._warning_box.count() == 0:
+            warning.hide()
+        else:
+            needed = warning.heightForWidth(self.width())
+            height = max(needed if needed > 0 else warning.sizeHint().height(), self.bottom_bar.height())
+            warning.setGeometry(0, self.height() - height, self.width(), height)
+            warning.show()
+            warning.raise_()
         layer = self.banner_layer
         if self._banners.count() == 0:
             layer.hide()
@@ -325,6 +354,13 @@ class KioskWindow(QWidget):
         self._relayout_soon()
         super().resizeEvent(event)
         self._place_banners()
+        QTimer.singleShot(0, self, self._size_elder_pages)  # after this event: it re-renders
+
+    def _size_elder_pages(self) -> None:
+        """Elder mode's services per page from this display: as many of its large tiles as fit."""
+        set_size = getattr(self.session, "set_page_size", None)
+        if set_size is not None:
+            set_size(Mode.ELDER, tiles_per_page(ELDER, self.width(), self.height(), self.screen_room(ELDER)))
 
     def _relayout_soon(self) -> None:
         """The screen and the bars were laid out for another size (the first screen is rendered
@@ -599,16 +635,24 @@ class KioskWindow(QWidget):
 
     def _render_banners(self, view: SessionView) -> None:
         clear_layout(self._banners)
+        clear_layout(self._warning_box)
         if view.warning is not None:
             frame, box = panel("warning", "inactivity_warning")
-            box.addWidget(
-                label(self.t("warning.text", seconds=view.warning.seconds_left), name="warning_text")
+            box.setContentsMargins(self.theme.spacing_px, 2, 2, 2)
+            # one row, the words beside the button: about as tall as the bottom bar it lies over
+            row = QHBoxLayout() if self.width() >= self.height() else QVBoxLayout()
+            row.setSpacing(self.theme.spacing_px)
+            row.addWidget(
+                label(self.t("warning.text", seconds=view.warning.seconds_left), name="warning_text"), 1
             )
-            box.addWidget(
+            row.addWidget(
                 button(self.t("warning.extend"), self.session.extend, name="warning.extend", role="primary")
             )
-            self._banners.addWidget(frame)
-        if view.staff_called and not view.technician_card:
+            box.addLayout(row)
+            self._warning_box.addWidget(frame)
+        screen = self.current_screen()
+        shown_by_screen = screen is not None and screen.step is view.step and screen.shows_staff_called
+        if view.staff_called and not view.technician_card and not shown_by_screen:
             frame, box = panel("ok", "staff_called")
             # out of service there is no ticket to take here: the staffed window is the way
             oos = view.step is Step.OUT_OF_SERVICE

@@ -60,6 +60,8 @@ class Screen(QWidget):
     and no scroll area sits inside another."""
 
     step: ClassVar[Step]
+    # the screen keeps a place of its own for "staff are coming" (the window lays no banner over it)
+    shows_staff_called: ClassVar[bool] = False
 
     def __init__(self, ctx: ScreenContext) -> None:
         super().__init__()

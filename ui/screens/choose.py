@@ -8,9 +8,10 @@ import re
 
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout
 
-from kiosk.session_view import ServiceView, SessionView, Step
+from kiosk.session_view import Mode, ServiceView, SessionView, Step
 from ui.icons import icon_label, service_icon
 from ui.screens.base import Screen
+from ui.theme import Theme
 from ui.widgets import button, label, service_tile
 
 # a Chinese list is joined with 、, an English one with commas: "，" ends a clause, ", " does not
@@ -24,6 +25,26 @@ def short_line(description: str) -> str:
     return _CLAUSE_END.split(description, maxsplit=1)[0].strip().rstrip(".")
 
 
+def tile_height(theme: Theme) -> int:
+    """A service tile's least height: large enough for the pictogram and the title at a distance."""
+    return int(theme.target_px * (2.4 if theme.mode is Mode.ELDER else 2.2))
+
+
+def tile_columns(theme: Theme, width: int, height: int) -> int:
+    return theme.tile_columns if width >= height else (1 if theme.mode is Mode.ELDER else 2)
+
+
+def tiles_per_page(theme: Theme, width: int, height: int, room: int) -> int:
+    """How many tiles of at least `tile_height` fit in `room` px between the bars, under the title
+    and over the page buttons: elder mode shows fewer and larger tiles, not an empty screen (walk
+    finding 11: 3 a page over 3 pages on a 1920x1080 display). Never under one row."""
+    button_px = theme.target_px + 2 * (theme.border_px + 1)
+    title = int(theme.title_px * theme.line_spacing)
+    free = room - title - button_px - 4 * theme.spacing_px
+    rows = max(1, (free + theme.spacing_px) // (tile_height(theme) + theme.spacing_px))
+    return rows * tile_columns(theme, width, height)
+
+
 class ChooseScreen(Screen):
     step = Step.CHOOSE
 
@@ -32,8 +53,7 @@ class ChooseScreen(Screen):
         grid = QGridLayout()
         grid.setSpacing(self.theme.spacing_px)
         window = self.window()
-        portrait = window.width() < window.height()
-        columns = self.theme.tile_columns if not portrait else (1 if self.elder else 2)
+        columns = tile_columns(self.theme, window.width(), window.height())
         for i, service in enumerate(view.services):
             grid.addWidget(self._tile(service), i // columns, i % columns)
         for c in range(columns):
@@ -81,7 +101,7 @@ class ChooseScreen(Screen):
             lambda sid=service.id: self.session.choose_service(sid),
             name=f"service:{service.id}",
             accessible=", ".join([service.title, *(words for _role, words in badges)]),
-            min_height=int(self.theme.target_px * (2.4 if self.elder else 2.2)),
+            min_height=tile_height(self.theme),
             max_height=self.theme.icon_px * 3 + self.theme.spacing_px * 6,
             spacing=self.theme.spacing_px,
         )

@@ -4,6 +4,7 @@ kinds (ticket, progress query, rating, record, notices), one screen class with d
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.catalogue import ServiceKind
@@ -11,6 +12,7 @@ from kiosk.local_time import human_time
 from kiosk.session_view import Outcome, SessionView, Step
 from ui.pictures import slot_panel
 from ui.screens.base import Screen
+from ui.theme import FONT_FAMILIES
 from ui.widgets import QrCodeWidget, ReceiptPreview, button, label, panel
 
 # what a slip that did not print means for what the resident holds: a request is safe in the
@@ -22,12 +24,21 @@ def not_printed_key(outcome: Outcome) -> str:
     return NOT_PRINTED_KEYS.get(outcome.kind, "receipt.not_printed")
 
 
-def fitting_px(text: str, largest: int, room_px: int) -> int:
+def fitting_px(text: str, largest: int, room_px: int, font: QFont | None = None) -> int:
     """The largest font size up to `largest` at which `text` (a reference: digits, capitals,
-    dashes) fits in `room_px`, never under 40 px. Bold digits are about 0.6 em wide."""
+    dashes) fits in `room_px`, never under 40 px: measured with `font` (bold) when given, else
+    estimated (bold digits are about 0.6 em wide)."""
     if not text or room_px <= 0:
         return largest
-    return max(40, min(largest, int(room_px / (0.62 * len(text)))))
+    if font is None:
+        return max(40, min(largest, int(room_px / (0.62 * len(text)))))
+    sized = QFont(font)
+    sized.setBold(True)
+    for px in range(largest, 39, -2):
+        sized.setPixelSize(px)
+        if QFontMetrics(sized).horizontalAdvance(text) <= room_px:
+            return px
+    return 40
 
 
 class OutcomeScreen(Screen):
@@ -66,9 +77,17 @@ class OutcomeScreen(Screen):
 
 
 class ReceiptScreen(OutcomeScreen):
-    """A submission's reference, large; a QR code; whether the receipt printed; offline or sent."""
+    """A submission's reference, large; a QR code; whether the receipt printed; offline or sent;
+    "take your card" while the card is still in; "staff are coming" in a place of its own.
+
+    Elder mode gives the reference a row of its own across the screen at the theme's huge size
+    (110 px: walk finding 12 found it no bigger than in standard mode) and sizes the pictures
+    from the height left, so that on a 1280x800 display nothing needs scrolling. "Staff are
+    coming" sits under the rest instead of over it (walk finding 10: a banner over the top hid
+    "your reference" and the QR code)."""
 
     step = Step.RECEIPT
+    shows_staff_called = True
 
     def build(self, view: SessionView) -> None:
         outcome = view.outcome
@@ -77,23 +96,44 @@ class ReceiptScreen(OutcomeScreen):
         theme = self.theme
         window = self.window()
         landscape = window.width() >= window.height()
-        qr_px = 220 if not self.elder else 240
-        body = QHBoxLayout() if landscape else QVBoxLayout()
-        body.setSpacing(theme.spacing_px * 2)
-        left = QVBoxLayout()
-        left.addWidget(label(self.t("receipt.reference")))
+        wide_ref = self.elder  # the reference on its own row, across the screen
         reference = outcome.local_ref or ""
-        ref = label(reference, "huge", name="reference", wrap=False)
-        ref.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         # the slip comes out of the printer: a picture of it beside the reference (not when it did not)
         slip = outcome.receipt is not None and outcome.printed is not False
+        qr_px, picture_px = self._picture_sizes(landscape)
+        slip = slip and picture_px > 0
         # the slip as printed, too, where a wide screen has the room for it
         with_paper = landscape and not self.elder and outcome.receipt is not None and window.width() >= 1600
-        room = window.width() - 6 * theme.spacing_px
-        if landscape:
-            room -= qr_px + (theme.picture_px + 4 * theme.spacing_px if slip else 0) + (420 if with_paper else 0)
-        ref.setStyleSheet(f"font-size: {fitting_px(reference, theme.huge_px, room)}px;")
-        left.addWidget(ref)
+        left = QVBoxLayout()
+        heading = label(self.t("receipt.reference"), name="reference_heading")
+        top = self.root if wide_ref else left
+        title_row = self.root.itemAt(self.root.count() - 1).layout()
+        if wide_ref and isinstance(title_row, QHBoxLayout):
+            # "your reference" beside the title: the reference's row needs the height below
+            title_row.setStretch(0, 0)
+            title_row.insertWidget(1, heading, 1, Qt.AlignmentFlag.AlignBottom)
+        else:
+            top.addWidget(heading)
+        ref = label(reference, "huge", name="reference", wrap=False)
+        ref.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        room = window.width() - 2 * theme.spacing_px - 8
+        if landscape and not wide_ref:
+            room -= 4 * theme.spacing_px + qr_px + (picture_px + 4 * theme.spacing_px if slip else 0)
+            room -= 420 if with_paper else 0
+        ensure = ref.font()
+        ensure.setFamilies(list(FONT_FAMILIES))
+        px = fitting_px(reference, theme.huge_px, room, ensure)
+        ref.setStyleSheet(f"font-size: {px}px;")
+        top.addWidget(ref)
+        body = QHBoxLayout() if landscape else QVBoxLayout()
+        body.setSpacing(theme.spacing_px * 2)
+        # first what the resident must still do here (on a short display the rest may scroll)
+        if view.card_in_reader:  # the card is still in: the last thing to do here is take it
+            frame, box = panel("warning", "receipt_take_card")
+            box.addWidget(label(self.t("receipt.take_card"), "tile_title", name="receipt_take_card_text"))
+            left.addWidget(frame)
+        if view.staff_called:
+            self._staff_called(left)
         # follows the outbox: "saved, being sent" turns into "the centre has it" once the hub acked it
         if outcome.delivered:
             note = "receipt.delivered"
@@ -106,11 +146,12 @@ class ReceiptScreen(OutcomeScreen):
         left.addStretch(1)
         body.addLayout(left, 1 if landscape else 0)
         if slip:
-            body.addWidget(slot_panel("take_receipt", self.t("picture.take_receipt"), theme), 0, Qt.AlignmentFlag.AlignTop)
+            picture = slot_panel("take_receipt", self.t("picture.take_receipt"), theme, picture_px)
+            body.addWidget(picture, 0, Qt.AlignmentFlag.AlignTop)
         qr = QVBoxLayout()
         qr.addWidget(QrCodeWidget(reference, qr_px, self.t("receipt.scan")))
         scan = label(self.t("receipt.scan"), "muted")
-        scan.setMaximumWidth(qr_px if landscape else 16777215)
+        scan.setMaximumWidth(max(qr_px, 260 if self.elder else 200) if landscape else 16777215)
         qr.addWidget(scan)
         qr.addStretch(1)
         body.addLayout(qr)
@@ -119,12 +160,41 @@ class ReceiptScreen(OutcomeScreen):
             body.addWidget(paper, 0, Qt.AlignmentFlag.AlignTop)
         self.root.addLayout(body, 1)
 
+    def _picture_sizes(self, landscape: bool) -> tuple[int, int]:
+        """The QR code's and the slip picture's size: the theme's, smaller in elder mode on a short
+        landscape display, where the reference's own row leaves less height (the QR never under
+        120 px); no slip picture (0) where it does not fit: "printed, take it" says it in words."""
+        theme = self.theme
+        qr_px = 220 if not self.elder else 240
+        if not (self.elder and landscape):
+            return qr_px, theme.picture_px
+        if self.window().height() >= 1000:
+            return qr_px, theme.picture_px
+        # a short display: the reference's row takes the height the pictures had; "printed, take it"
+        # says in words what the slip picture shows
+        return 160, 0
+
+    def _staff_called(self, into: QVBoxLayout) -> None:
+        """ "Staff are coming" under the print state, with the ticket as the other way (in elder
+        mode the bottom bar has the ticket already)."""
+        frame, box = panel("ok", "staff_called")
+        box.addWidget(label(self.t("bar.staff_called"), name="staff_called_text"))
+        if not self.elder:
+            box.addWidget(
+                button(self.t("way.ticket"), self.session.take_ticket, name="staff.ticket"),
+                0,
+                Qt.AlignmentFlag.AlignLeft,
+            )
+        into.addWidget(frame)
+
     def spoken(self, view: SessionView) -> str:
         outcome = view.outcome
         ref = " ".join(outcome.local_ref or "") if outcome else ""
         text = self.t("speak.receipt", ref=ref)
         if outcome is not None and outcome.printed is False:
             text += self.t(not_printed_key(outcome))
+        if view.card_in_reader:
+            text += self.t("receipt.take_card")
         return text
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QVBoxLayout
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout
 
+from kiosk.session_render import service_view
 from kiosk.session_view import Mode, OutOfServiceReason, SessionView, Step
 from ui.icons import icon_label, service_icon
 from ui.pictures import slot_panel
@@ -24,8 +25,6 @@ class AttractScreen(Screen):
         if view.end_reason is not None:
             frame, box = panel("ok", "end_reason")
             box.addWidget(label(self.t(f"attract.ended.{view.end_reason.value}"), name="end_reason_text"))
-            if view.card_in_reader:  # finished, but the card is still in: the last step is taking it
-                box.addWidget(label(self.t("attract.take_card"), "title", name="take_card"))
             self.root.addWidget(frame)
         theme = self.theme
         window = self.window()
@@ -35,20 +34,41 @@ class AttractScreen(Screen):
         card, box = panel("card", "what")
         box.setSpacing(theme.spacing_px // 2)
         box.addWidget(label(self.t("attract.what")))
-        for service in view.services:
+        # every service, not one page of the list: the welcome says all the terminal can do (walk
+        # finding 11: elder mode listed 3 of 6 with the room for all)
+        services = [service_view(s, view.language, False) for s in self.session.available_services()]
+        # two columns of names in landscape when the list is long: all in view without scrolling
+        columns = 2 if not portrait and len(services) > 4 else 1
+        grid = QGridLayout()
+        grid.setSpacing(theme.spacing_px // 2)
+        for n, service in enumerate(services):
             line = QHBoxLayout()
-            line.setSpacing(theme.spacing_px)
+            line.setSpacing(theme.spacing_px // 2)
             line.addWidget(
-                icon_label(service_icon(service.kind, service.icon), theme.palette.primary, theme.body_px * 3 // 2, service.title)
+                icon_label(
+                    service_icon(service.kind, service.icon),
+                    theme.palette.primary,
+                    theme.body_px * 3 // 2,
+                    service.title,
+                )
             )
             line.addWidget(label(service.title), 1)
-            box.addLayout(line)
+            grid.addLayout(line, n // columns, n % columns)
+        box.addLayout(grid)
         box.addStretch(1)
         body.addWidget(card, 1)
         # the picture grows with the screen: on a 1920x1080 display the card slot is seen from afar
         px = max(theme.picture_px, min(window.height() // 3, theme.picture_px * 2))
-        slot = slot_panel("insert_card", self.t("attract.card"), theme, px)
-        body.addWidget(slot, 0 if portrait else 1, Qt.AlignmentFlag.AlignTop)
+        if window.height() < 800:  # 1366x768: the end message and "take your card" need the height
+            px = theme.picture_px * 3 // 4
+        # the card still in (the last session's): the picture shows taking it, not inserting one
+        if view.card_in_reader:
+            slot = slot_panel("take_card", self.t("attract.take_card"), theme, px)
+            slot.findChild(QLabel, "caption:take_card").setObjectName("take_card")
+        else:
+            slot = slot_panel("insert_card", self.t("attract.card"), theme, px)
+        # elder mode: the list's larger words get the width, the picture keeps its own
+        body.addWidget(slot, 0 if portrait or self.elder else 1, Qt.AlignmentFlag.AlignTop)
         self.root.addLayout(body, 1)
         if view.mode is Mode.STANDARD:
             elder = button(

@@ -320,6 +320,10 @@
         <translation>Scan to follow progress</translation>
     </message>
     <message>
+        <source>receipt.take_card</source>
+        <translation>Your card is still in the reader: please take your card.</translation>
+    </message>
+    <message>
         <source>receipt.reprint</source>
         <translation>Print again</translation>
     </message>

@@ -320,6 +320,10 @@
         <translation>扫码查看办理进度</translation>
     </message>
     <message>
+        <source>receipt.take_card</source>
+        <translation>您的卡还在读卡器里，请取走您的卡。</translation>
+    </message>
+    <message>
         <source>receipt.reprint</source>
         <translation>重新打印</translation>
     </message>
