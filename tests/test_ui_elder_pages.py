@@ -92,6 +92,27 @@ def test_elder_tiles_per_page_fill_the_display_and_keep_the_elder_sizes(qapp, tm
         shown.close()
 
 
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_standard_mode_keeps_six_a_page_in_landscape_and_fills_a_portrait_display(qapp, tmp_path, words, size):
+    from ui.theme import STANDARD
+
+    shown = open_scene(_scene("choose"), size, "zh", Mode.STANDARD, tmp_path, words)
+    try:
+        window = shown.window
+        qapp.processEvents()
+        tiles = _tiles(window)
+        total = len(shown.kit.session.available_services())
+        viewport = _rect(window, window.current_screen().area.viewport())
+        if size[0] > size[1]:
+            assert len(tiles) == min(6, total)
+        else:  # 1080x1920: the 7 demo services on one page, not 6 and 700 px empty
+            assert all(viewport.contains(_rect(window, t)) for t in tiles), "a tile needs scrolling"
+            assert len(tiles) == total > 6
+            assert all(t.height() >= STANDARD.target_px for t in tiles)
+    finally:
+        shown.close()
+
+
 @pytest.mark.parametrize("mode", [Mode.STANDARD, Mode.ELDER], ids=lambda m: m.value)
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_welcome_names_every_service(qapp, tmp_path, words, size, mode):

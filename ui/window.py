@@ -37,7 +37,7 @@ from ui.maintenance import MaintenancePanel
 from ui.screens import SCREEN_CLASSES, Screen, ScreenContext
 from ui.screens.choose import tiles_per_page
 from ui.speech import Speaker
-from ui.theme import ELDER, Theme, stylesheet, theme_for
+from ui.theme import ELDER, STANDARD, Theme, stylesheet, theme_for
 from ui.widgets import button, clear_layout, label, panel, touch_scroll_area
 
 log = logging.getLogger(__name__)
@@ -357,10 +357,17 @@ class KioskWindow(QWidget):
         QTimer.singleShot(0, self, self._size_elder_pages)  # after this event: it re-renders
 
     def _size_elder_pages(self) -> None:
-        """Elder mode's services per page from this display: as many of its large tiles as fit."""
+        """Elder mode's services per page from this display: as many of its large tiles as fit. A
+        portrait display gives standard mode more than its 6 too (walk finding 16: 700 px empty
+        under 6 tiles at 1080x1920); landscape keeps the 6 a page residents know."""
         set_size = getattr(self.session, "set_page_size", None)
         if set_size is not None:
             set_size(Mode.ELDER, tiles_per_page(ELDER, self.width(), self.height(), self.screen_room(ELDER)))
+            standard = STANDARD.items_per_page
+            if self.width() < self.height():
+                fit = tiles_per_page(STANDARD, self.width(), self.height(), self.screen_room(STANDARD))
+                standard = max(standard, fit)
+            set_size(Mode.STANDARD, standard)
 
     def _relayout_soon(self) -> None:
         """The screen and the bars were laid out for another size (the first screen is rendered
