@@ -194,8 +194,10 @@ class FormScreen(Screen):
             frame, inner = panel("warning", "field_alert")
             inner.addWidget(label(field.alert, "title", name="field_alert_text"))
             self.root.addWidget(frame)
+        hint = None
         if field.hint and not field.quick_phrases:  # with phrases, the hint leads their row (room)
-            self.root.addWidget(label(field.hint, "muted"))
+            hint = label(field.hint, "muted")
+            self.root.addWidget(hint)
         error = None
         # a field's message once it was tried, not on every field after one early "next"
         if field.error_key and field.id in self._tried:
@@ -247,6 +249,10 @@ class FormScreen(Screen):
             self.root.insertStretch(0, 1)
             if self.bar_heading is None:
                 self.dock.addLayout(header)
+                if hint is not None and not is_text(field):
+                    # a number pad or a date leaves room: the hint under the name it explains
+                    # (walk: on the phone step it stood over the name, apart from it)
+                    self.dock.addWidget(hint)
             else:
                 for part in (heading, where):
                     part.deleteLater()
