@@ -249,7 +249,8 @@ class FormScreen(Screen):
             self.root.insertStretch(0, 1)
             if self.bar_heading is None:
                 self.dock.addLayout(header)
-                if hint is not None and not is_text(field):
+                # (not on a short display in elder mode: its larger pad leaves no line to spare)
+                if hint is not None and not is_text(field) and (not self.elder or window.height() >= 1000):
                     # a number pad or a date leaves room: the hint under the name it explains
                     # (walk: on the phone step it stood over the name, apart from it)
                     self.dock.addWidget(hint)
