@@ -239,6 +239,10 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
     ("maintenance-enrol-unreachable", lambda kit, w: _maintenance_enrol(kit, w, submit=True)),
     ("maintenance-reasons", lambda kit, w: (_maintenance(kit, w), w.maintenance._ask_reason())),
     ("maintenance-diagnostics", lambda kit, w: _maintenance_diagnostics(kit, w)),
+    (
+        "maintenance-paused",
+        lambda kit, w: (_maintenance(kit, w), w.maintenance._take_out(OutOfServiceReason.HARDWARE)),
+    ),
 ]
 
 

@@ -65,3 +65,45 @@ def test_enrol_comes_after_the_code_and_clear_empties_it(qapp, tmp_path, words, 
         assert window.findChild(QLabel, "keyboard_typed").text().strip("▏ ") == ""
     finally:
         shown.close()
+
+
+def test_a_wrong_pin_moves_no_key_and_says_how_many_tries_are_left(qtbot, tmp_path):
+    """walktech finding 28: the message was inserted above the pad, every key moved 60 px down."""
+    from PySide6.QtWidgets import QApplication
+
+    from tests.fixtures.session_kit import TECHNICIAN, make_kit
+    from ui.i18n import Words
+    from ui.technician_pin import hash_pin
+    from ui.window import KioskWindow
+
+    kit = make_kit(tmp_path)
+    words = Words()
+    window = KioskWindow(kit.session, words, speech=False, technician_pin_hash=hash_pin("246810", iterations=1000))
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    window.allow_close()
+    kit.session.card_inserted(TECHNICIAN)
+
+    def places() -> dict[str, QPoint]:
+        QApplication.processEvents()
+        return {
+            b.objectName(): _at(b, window)
+            for b in window.findChildren(QPushButton)
+            if b.isVisible() and (b.objectName().startswith("key:") or b.objectName() == "maintenance.pin_ok")
+        }
+
+    def tap(name: str) -> None:
+        QApplication.processEvents()
+        found = [b for b in window.findChildren(QPushButton, name) if b.isVisible()][0]
+        qtbot.mouseClick(found, Qt.MouseButton.LeftButton)
+
+    before = places()
+    assert "maintenance.pin_ok" in before
+    for digit in "135790":
+        tap(f"key:{digit}")
+    tap("maintenance.pin_ok")
+    QApplication.processEvents()
+    shown = [w.text() for w in window.findChildren(QLabel, "pin_error_text") if w.isVisible()]
+    assert shown == [words.text("zh", "maintenance.pin_wrong", left=4)] and "4" in shown[0]
+    assert places() == before

@@ -74,6 +74,8 @@ def test_a_live_refresh_loses_no_tap_and_moves_no_button(kiosk_ui):
 def test_a_refresh_keeps_the_scroll_position(kiosk_ui):
     k = kiosk_ui
     open_maintenance(k)
+    k.wait(lambda: k.button("maintenance.test_page").isEnabled())  # the figures are in
+    k.text_of("maintenance.taken_at")
     k.window.resize(1280, 520)  # shorter than the screen: it scrolls
     k.wait(lambda: k.window.maintenance_area.verticalScrollBar().maximum() > 0)
     bar = k.window.maintenance_area.verticalScrollBar()
@@ -157,3 +159,19 @@ def test_action_columns_stay_put_across_languages_and_the_quit_question(kiosk_ui
     asking = maintenance_button_places(k)
     assert asking.pop("maintenance.exit_yes") == zh["maintenance.exit"]
     assert asking == {n: p for n, p in zh.items() if n != "maintenance.exit"}
+
+
+def test_pausing_in_english_moves_no_button(kiosk_ui):
+    """Found walking: the English "paused (...)" state beside the hint wrapped it onto two lines."""
+    k = kiosk_ui
+    open_maintenance(k)
+    k.tap("bar.language")
+    k.wait(lambda: k.view.language == "en")
+    k.wait(lambda: k.button("maintenance.out").isEnabled())
+    before = maintenance_button_places(k)
+    k.tap("maintenance.out")
+    k.tap("maintenance.reason.hours")
+    k.wait(lambda: k.has_button("maintenance.in"))
+    after = maintenance_button_places(k)
+    assert after.pop("maintenance.in") == before.pop("maintenance.out")
+    assert after == before

@@ -185,24 +185,24 @@ class MaintenancePanel(QWidget):
         self._box.setContentsMargins(margins.left(), 2, margins.right(), 2)
         title = label(self.t("maintenance.title"), "title")
         hint = label(self.t("maintenance.hint"))
-        if self.unlocked and self._enrol_form is not None:
+        if self.unlocked:
             # the hint beside the title: a line of its own pushed the last actions off 1366x768
             top = QHBoxLayout()
             top.addWidget(title)
             top.addWidget(hint, 1)
             self._box.addLayout(top)
-            self._enrol_actions(self._enrol_form)
+            if self._enrol_form is not None:
+                self._enrol_actions(self._enrol_form)
+            else:
+                self._actions()
             self._box.addStretch(1)
             return
         self._box.addWidget(title)
-        if self.unlocked:
-            self._actions(hint)
-        else:
-            self._box.addWidget(hint)
-            self._pin_entry()
+        self._box.addWidget(hint)
+        self._pin_entry()
         self._box.addStretch(1)
 
-    def _actions(self, hint: QWidget) -> None:
+    def _actions(self) -> None:
         # the outcome's line has its room before any outcome: a message that appeared pushed every
         # button down and the technician's next tap landed on the wrong one
         if self._confirm_quit:
@@ -219,11 +219,10 @@ class MaintenancePanel(QWidget):
         # terminal was paused
         paused = self._view is not None and self._view.step is Step.OUT_OF_SERVICE
         state = self.t("maintenance.paused" if paused else "maintenance.serving")
-        # on the hint's line, at its end: a line of its own left the figures no room at 1280x800
-        top = QHBoxLayout()
-        top.addWidget(hint, 1)
-        top.addWidget(label(state, name="maintenance.service_state", wrap=False))
-        self._box.insertLayout(1, top)
+        # one line in every language and state at the widths the terminal runs on (1080 and up), so
+        # pausing moves nothing (found walking: beside the hint, the English "paused (...)" wrapped
+        # it and moved every button down the moment the terminal was paused)
+        self._box.addWidget(label(state, name="maintenance.service_state", wrap=False))
         figures = self._figures()
         ready = self.desk is not None and not self._loading
         letters = bool(self._report is not None and self._report.dead_letter_count)
@@ -721,10 +720,13 @@ class MaintenancePanel(QWidget):
         self._run(self.desk.start_new_outbox, lambda g: self.t("maintenance.new_outbox_done", generation=g))
 
     def _pin_entry(self) -> None:
-        if self._message:
-            frame, box = panel("error", "pin_error")
-            box.addWidget(label(self.t(self._message)))
-            self._box.addWidget(frame)
+        # the message has its room before any message (found walking: a wrong PIN inserted it above
+        # the pad, every key moved 60 px down and 确定 went off the bottom of the screen)
+        left = MAX_PIN_TRIES - self._tries
+        text = self.t(self._message, left=left) if self._message else ""
+        self._box.addWidget(
+            self._fixed_panel("error" if self._message else "", label(text, name="pin_error_text"), name="pin_error")
+        )
         if self._tries >= MAX_PIN_TRIES:
             return
         assert self._theme is not None

@@ -721,7 +721,7 @@
     </message>
     <message>
         <source>maintenance.pin_wrong</source>
-        <translation>Wrong PIN, please try again.</translation>
+        <translation>Wrong PIN: {left} more tries, then the card must be taken out.</translation>
     </message>
     <message>
         <source>maintenance.pin_locked</source>

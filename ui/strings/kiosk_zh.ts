@@ -721,7 +721,7 @@
     </message>
     <message>
         <source>maintenance.pin_wrong</source>
-        <translation>密码不对，请再试一次。</translation>
+        <translation>密码不对，还可以再试 {left} 次。</translation>
     </message>
     <message>
         <source>maintenance.pin_locked</source>
