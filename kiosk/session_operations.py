@@ -395,9 +395,11 @@ class ServiceOperations:
         """Print the outcome's receipt again (after the printer was refilled)."""
         self._activity()
         if self._outcome is not None and self._outcome.receipt is not None and not self._outcome.printing:
-            # the first one may have printed (an unknown outcome, or paper that ran out late): the
-            # second says it is a second, so two receipts are never taken for two requests
-            self._print(receipts.reprinted(self._outcome.receipt))
+            # when the first may have printed (an unknown outcome, or paper that ran out late) the
+            # second says it is a second, so two receipts are never taken for two requests; after a
+            # refusal before the job nothing came out, and a REPRINT mark would mislead the window
+            receipt = self._outcome.receipt
+            self._print(receipts.reprinted(receipt) if self._outcome.paper_may_hold else receipt)
             self._changed()
 
     def _print(self, document: ReceiptDocument) -> None:
@@ -413,10 +415,14 @@ class ServiceOperations:
                 error = result if isinstance(result, KioskError) else self._unexpected("print", result)
                 log.warning("receipt not printed", extra={"error": type(error).__name__})
                 self._outcome = replace(
-                    self._outcome, printing=False, printed=False, print_error=ErrorView.of(error)
+                    self._outcome,
+                    printing=False,
+                    printed=False,
+                    print_error=ErrorView.of(error),
+                    paper_may_hold=self._outcome.paper_may_hold or not getattr(error, "nothing_printed", False),
                 )
             else:
-                self._outcome = replace(self._outcome, printing=False, printed=True)
+                self._outcome = replace(self._outcome, printing=False, printed=True, paper_may_hold=True)
             self._changed()
 
         self._executor.submit(lambda: self._actions.print_document(document), on_done)

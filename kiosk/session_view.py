@@ -52,6 +52,9 @@ class OutOfServiceReason(Enum):
     HARDWARE = "hardware"
     HOURS = "hours"
     NOT_ENROLLED = "not_enrolled"  # no hub credentials yet: a technician enrols it from maintenance
+    # no catalogue on disk and the first fetch has not answered yet (a fresh terminal starting):
+    # not a fault, so residents are asked to wait, not sent to the window
+    STARTING = "starting"
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,8 @@ class Outcome:
     printing: bool = False  # the receipt is being printed right now
     printed: bool | None = None  # None: not attempted (yet); False: failed, see print_error
     print_error: ErrorView | None = None
+    # a receipt, or part of one, may already be in the tray: one printed again then says REPRINT
+    paper_may_hold: bool = False
     ticket: Ticket | None = None
     ticket_is_local: bool = False  # hub unreachable: a local fallback ticket; say so on screen
     cases: tuple[CaseStatus, ...] = ()  # progress query / rating lookup

@@ -99,6 +99,7 @@ def test_out_of_paper_before_the_job_sends_nothing(printer, escpos_test_printer)
         printer.print_document(RECEIPT)
     assert raised.value.state is PrinterState.PAPER_OUT
     assert escpos_test_printer.jobs == []
+    assert raised.value.nothing_printed  # printing it again is the first receipt, not a reprint
 
 
 @pytest.mark.printer_fault
@@ -113,8 +114,9 @@ def test_cover_open_refuses_the_job(printer, escpos_test_printer):
 def test_paper_runs_out_mid_job_then_the_same_document_reprints_in_full(printer, escpos_test_printer):
     escpos_test_printer.run_out_of_paper_after(120)
 
-    with pytest.raises(PaperOut):
+    with pytest.raises(PaperOut) as raised:
         printer.print_document(RECEIPT)
+    assert not raised.value.nothing_printed  # half a receipt is in the tray
 
     half = escpos_test_printer.jobs[0]
     assert half.cut_short and len(half.printed) == 120

@@ -70,10 +70,11 @@ def test_out_of_paper_for_a_demo_refuses_and_writes_nothing(tmp_path):
     printer = SimulatedPrinter(tmp_path, health=board)
     printer.paper_out = True
 
-    with pytest.raises(PaperOut):
+    with pytest.raises(PaperOut) as raised:
         printer.print_document(RECEIPT)
 
     assert printer.state() is PrinterState.PAPER_OUT and receipt_files(tmp_path) == []
+    assert raised.value.nothing_printed
     printer.paper_out = False
     printer.print_document(RECEIPT)
     health = board.snapshot()["printer"]

@@ -130,6 +130,24 @@ def test_printer_out_of_paper_keeps_submission_and_shows_reference(kit):
     assert view.outcome.receipt.blocks[0].text != "REPRINT / 补打"  # the preview is the receipt itself
 
 
+def test_a_receipt_refused_before_the_job_prints_later_as_the_first_not_as_a_reprint(kit):
+    s = kit.session
+    kit.printer.nothing_printed = True  # paper out at the status check before the job: nothing came out
+    kit.printer.paper_out = True
+    open_service(kit, "repair.public_area")
+    fill_repair(s)
+    s.next()
+    s.submit()
+    assert s.view.outcome.printed is False
+    kit.printer.paper_out = False
+    s.reprint()
+    assert s.view.outcome.printed is True
+    assert kit.printer.printed[-1].blocks[0].text != "REPRINT / 补打"
+    assert kit.printer.printed[-1] == s.view.outcome.receipt
+    s.reprint()  # a second copy of one that did print is marked
+    assert kit.printer.printed[-1].blocks[0].text == "REPRINT / 补打"
+
+
 def test_failed_enqueue_returns_to_review_with_values_and_retry_works(kit):
     from kiosk.errors import KioskError
 

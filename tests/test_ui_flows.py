@@ -279,3 +279,24 @@ def test_next_on_an_empty_form_opens_the_first_field_that_needs_a_value(kiosk_ui
     k.wait(lambda: k.window.current_screen().editing == first.id)
     assert first.error_key is not None and k.view.step is Step.FORM
     assert k.text_of(f"error:{first.id}")  # its editor says what is missing
+
+
+def test_a_ticket_that_did_not_print_says_to_give_the_number_and_prints_later_without_reprint(kiosk_ui):
+    from tests.support.escpos_decode import decode
+
+    k = kiosk_ui
+    k.terminal.printer.paper_out = True  # refused at the check before the job: nothing came out
+    k.tap("bar.help")
+    k.wait(lambda: k.view.staff_called)
+    k.tap("staff.ticket")
+    k.wait_step(Step.RESULT)
+    k.wait(lambda: k.view.outcome.printed is False)
+    words = k.text_of("print_text")
+    assert "窗口" in words and "申请" not in words  # a ticket is not a request that is "not lost"
+    k.terminal.printer.paper_out = False
+    k.tap("receipt.reprint")
+    k.wait(lambda: k.view.outcome.printed is True)
+    slips = sorted(k.terminal.printer.folder.glob("*.bin"), key=lambda p: int(p.stem))
+    texts = decode(slips[-1].read_bytes()).texts
+    assert k.view.outcome.ticket.number in " ".join(texts)
+    assert not any("REPRINT" in t or "补打" in t for t in texts)

@@ -142,7 +142,7 @@ class EscposPrinter:
         before = self._checked_state()
         self._health.state(before)
         if before not in CAN_PRINT:
-            raise refusal(before, "before the job")
+            raise refusal(before, "before the job", nothing_printed=True)
         try:
             self._link.send(job)
         except LinkLost as exc:

@@ -85,10 +85,17 @@ class PrinterError(DriverError):
 
     message_key = "error.printer"
     ways_forward = (CONTINUE, CALL_STAFF)
+    # True when it is certain no part of the document reached the paper (refused before the job):
+    # printing it again then is the first receipt, not a second one
+    nothing_printed = False
 
-    def __init__(self, detail: str = "", *, state: PrinterState = PrinterState.HWERROR):
+    def __init__(
+        self, detail: str = "", *, state: PrinterState = PrinterState.HWERROR, nothing_printed: bool | None = None
+    ):
         super().__init__(detail)
         self.state = state
+        if nothing_printed is not None:
+            self.nothing_printed = nothing_printed
 
 
 class PaperOut(PrinterError):
@@ -124,3 +131,4 @@ class ReceiptContentError(PrinterError):
     fails the same way, so the screen shows the reference instead."""
 
     ways_forward = (CONTINUE, CALL_STAFF)
+    nothing_printed = True

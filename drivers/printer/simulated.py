@@ -79,7 +79,7 @@ class SimulatedPrinter:
         job = self._renderer.render(document)
         preview = render_preview(document, self._config)
         if self._state not in CAN_PRINT:
-            raise refusal(self._state, "(simulated)")
+            raise refusal(self._state, "(simulated)", nothing_printed=True)
         number, self._next = self._next, self._next + 1
         bin_part, png_part = self.folder / f".{number}.bin.part", self.folder / f".{number}.png.part"
         bin_part.write_bytes(job)

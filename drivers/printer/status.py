@@ -74,11 +74,12 @@ def fold(status: StatusBytes) -> PrinterState:
 CAN_PRINT = (PrinterState.ONLINE, PrinterState.PAPER_LOW)
 
 
-def refusal(state: PrinterState, when: str) -> PrinterError:
-    """The typed error for a printer in `state` that cannot print (`when`: "before the job", ...)."""
+def refusal(state: PrinterState, when: str, *, nothing_printed: bool = False) -> PrinterError:
+    """The typed error for a printer in `state` that cannot print (`when`: "before the job", ...);
+    `nothing_printed`: refused before any byte of the job was sent."""
     detail = f"printer {state.value} {when}"
     if state is PrinterState.PAPER_OUT:
-        return PaperOut(detail, state=state)
+        return PaperOut(detail, state=state, nothing_printed=nothing_printed)
     if state is PrinterState.OFFLINE:
-        return PrinterOffline(detail, state=state)
-    return PrinterError(detail, state=state)  # cover open, hardware error
+        return PrinterOffline(detail, state=state, nothing_printed=nothing_printed)
+    return PrinterError(detail, state=state, nothing_printed=nothing_printed)  # cover open, hardware error

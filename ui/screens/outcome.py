@@ -13,6 +13,14 @@ from ui.pictures import slot_panel
 from ui.screens.base import Screen
 from ui.widgets import QrCodeWidget, ReceiptPreview, button, label, panel
 
+# what a slip that did not print means for what the resident holds: a request is safe in the
+# outbox, a ticket number is called at the window, a record can be printed again or fetched there
+NOT_PRINTED_KEYS = {ServiceKind.TICKET: "receipt.not_printed_ticket", ServiceKind.RECORD: "receipt.not_printed_record"}
+
+
+def not_printed_key(outcome: Outcome) -> str:
+    return NOT_PRINTED_KEYS.get(outcome.kind, "receipt.not_printed")
+
 
 def fitting_px(text: str, largest: int, room_px: int) -> int:
     """The largest font size up to `largest` at which `text` (a reference: digits, capitals,
@@ -44,7 +52,7 @@ class OutcomeScreen(Screen):
             line = QHBoxLayout()
             texts = QVBoxLayout()
             texts.addWidget(label(self.ctx.words.text(self.view.language, key, fallback="error.printer")))
-            texts.addWidget(label(self.t("receipt.not_printed"), name="print_text"))
+            texts.addWidget(label(self.t(not_printed_key(outcome)), name="print_text"))
             line.addLayout(texts, 1)
             line.addWidget(button(self.t("receipt.reprint"), self.session.reprint, name="receipt.reprint"))
             box.addLayout(line)
@@ -116,7 +124,7 @@ class ReceiptScreen(OutcomeScreen):
         ref = " ".join(outcome.local_ref or "") if outcome else ""
         text = self.t("speak.receipt", ref=ref)
         if outcome is not None and outcome.printed is False:
-            text += self.t("receipt.not_printed")
+            text += self.t(not_printed_key(outcome))
         return text
 
 

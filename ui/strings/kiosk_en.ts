@@ -296,6 +296,14 @@
         <translation>Printing your receipt…</translation>
     </message>
     <message>
+        <source>receipt.not_printed_ticket</source>
+        <translation>The slip did not print. Write down or photograph the number above and give it at the window.</translation>
+    </message>
+    <message>
+        <source>receipt.not_printed_record</source>
+        <translation>It did not print. You can print it again once there is paper, or collect it at the staffed window.</translation>
+    </message>
+    <message>
         <source>receipt.not_printed</source>
         <translation>The receipt did not print. Write down or photograph the number above; your request is not lost.</translation>
     </message>
@@ -410,6 +418,14 @@
     <message>
         <source>oos.hours</source>
         <translation>This terminal is closed at this hour.</translation>
+    </message>
+    <message>
+        <source>oos.starting_title</source>
+        <translation>Getting ready</translation>
+    </message>
+    <message>
+        <source>oos.starting</source>
+        <translation>This terminal has just started and is fetching its list of services. Please wait a moment.</translation>
     </message>
     <message>
         <source>oos.help</source>

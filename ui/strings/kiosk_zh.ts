@@ -296,6 +296,14 @@
         <translation>正在打印凭条…</translation>
     </message>
     <message>
+        <source>receipt.not_printed_ticket</source>
+        <translation>凭条没能打印。请记下或拍下上面的号码，到窗口时报出号码即可。</translation>
+    </message>
+    <message>
+        <source>receipt.not_printed_record</source>
+        <translation>没能打印出来。装好纸后可以重新打印，也可以到人工窗口领取。</translation>
+    </message>
+    <message>
         <source>receipt.not_printed</source>
         <translation>凭条没能打印。请记下或拍下上面的编号，申请不会丢失。</translation>
     </message>
@@ -410,6 +418,14 @@
     <message>
         <source>oos.hours</source>
         <translation>现在不是服务时间。</translation>
+    </message>
+    <message>
+        <source>oos.starting_title</source>
+        <translation>正在准备</translation>
+    </message>
+    <message>
+        <source>oos.starting</source>
+        <translation>本机刚刚启动，正在从社区中心获取服务目录，请稍候片刻。</translation>
     </message>
     <message>
         <source>oos.help</source>
