@@ -66,6 +66,8 @@ def _log_line(line: str, t: Callable[..., str]) -> str:
         when = at
     word = t("maintenance.diag.level.error" if level == "ERROR" else "maintenance.diag.level.warning")
     message = message if len(message) <= ERROR_CHARS else message[: ERROR_CHARS - 1] + "…"
+    # a long word (a path, an address) still wraps in the narrow column, never runs past it
+    message = re.sub(r"(\S{24})(?=\S)", "\\1\u200b", breakable(message))
     return f"{when} {word} {message}"
 
 

@@ -1021,7 +1021,7 @@
     </message>
     <message>
         <source>enrol.edit_url</source>
-        <translation>Change address</translation>
+        <translation>Edit address</translation>
     </message>
     <message>
         <source>enrol.url_done</source>
@@ -1153,11 +1153,11 @@
     </message>
     <message>
         <source>maintenance.reason.hours</source>
-        <translation>Outside opening hours</translation>
+        <translation>Outside hours</translation>
     </message>
     <message>
         <source>maintenance.reason.backend</source>
-        <translation>Hub services down</translation>
+        <translation>Hub down</translation>
     </message>
     <message>
         <source>maintenance.reason_cancel</source>
