@@ -98,6 +98,7 @@ class MaintenancePanel(QWidget):
         self._diagnostics: Any = None  # kiosk.maintenance.Diagnostics, the last read
         self._live_busy = False  # a live read is under way: the next tick waits for it
         self._left: QWidget | None = None  # what stands in the figures' place now
+        self._left_min = 0  # the tallest it has been (portrait: the actions under it stay put)
         self._left_row: QHBoxLayout | QVBoxLayout | None = None
         self._buttons: dict[str, QWidget] = {}
         self._guard = RenderGuard(self, self._build)
@@ -160,6 +161,7 @@ class MaintenancePanel(QWidget):
         self._confirm_quit = False
         self._choosing_reason = self._showing_diagnostics = False
         self._diagnostics = self._taken_at = None
+        self._left_min = 0
 
     def t(self, key: str, **values: object) -> str:
         assert self._view is not None
@@ -174,6 +176,11 @@ class MaintenancePanel(QWidget):
         view, theme = self._view, self._theme
         if view is None or theme is None:
             return
+        if self._left is not None:
+            try:
+                self._left_min = max(self._left_min, self._left.height())
+            except RuntimeError:
+                pass
         self._left, self._left_row, self._buttons = None, None, {}
         if self.unlocked and self.desk is not None and self._stale and not self._loading:
             self.refresh()  # with no executor this renders at once, with the figures
@@ -454,16 +461,28 @@ class MaintenancePanel(QWidget):
         """Before the panel is in the window its orientation is unknown: lay it out again once known."""
         super().resizeEvent(event)
         if self.unlocked and self._landscape != self._is_landscape():
+            self._left_min = 0  # another orientation: heights from the last one do not apply
             self._rerender()
 
     def _figures(self) -> QFrame:
-        """What stands in the figures' place: the reasons while pausing, the diagnostics, the figures."""
+        """What stands in the figures' place: the reasons while pausing, the diagnostics, the figures.
+        Stacked above the actions (portrait), it keeps the tallest height it had: the reasons, shorter
+        than the figures, moved every action button up."""
+        if self._left is not None:
+            try:
+                self._left_min = max(self._left_min, self._left.height())
+            except RuntimeError:  # deleted with the last layout
+                pass
         if self._choosing_reason:
-            return reasons_frame(self.t, self._take_out, self._cancel_reason)
-        if self._showing_diagnostics:
+            frame = reasons_frame(self.t, self._take_out, self._cancel_reason)
+        elif self._showing_diagnostics:
             small = self._theme.small_px if self._theme is not None else 16
-            return diagnostics_frame(self._diagnostics, self.t, self._taken_line(), small)
-        return self._figure_lines()
+            frame = diagnostics_frame(self._diagnostics, self.t, self._taken_line(), small)
+        else:
+            frame = self._figure_lines()
+        if not self._landscape:
+            frame.setMinimumHeight(self._left_min)
+        return frame
 
     def _taken_text(self) -> str:
         if self._taken_at is None:
