@@ -135,9 +135,13 @@ def test_diagnostics_show_ids_versions_hub_audit_and_queue(kiosk_ui):
     assert k.terminal.config.terminal_id in k.text_of("maintenance.diag.terminal")
     url = k.text_of("maintenance.diag.hub_url").replace("\u200b", "")
     assert k.terminal.config.hub.url in url
-    head = k.terminal.audit.head()
-    assert str(head.seq) in k.text_of("maintenance.diag.audit") or head.seq == 0
-    assert head.h[:16] in k.text_of("maintenance.diag.audit")
+    audit = k.terminal.audit  # it grows meanwhile (heartbeats, commands): the panel follows within a read
+
+    def shows_head() -> bool:
+        head = audit.head()
+        return f"{head.seq}" in k.text_of("maintenance.diag.audit") and head.h[:16] in k.text_of("maintenance.diag.audit")
+
+    k.wait(shows_head, LIVE_WAIT_MS)
     assert k.text_of("maintenance.diag.queue")
     places = maintenance_button_places(k)
     assert places.pop("maintenance.figures") == before.pop("maintenance.diagnostics")
