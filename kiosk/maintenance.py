@@ -7,6 +7,7 @@ from the background work, the device health board and the outbox, and the techni
     desk.print_test_page("zh")          # blocking: raises the printer's error (PaperOut ...)
     desk.requeue_dead_letters()         # the number of dead letters sent again
     desk.start_new_outbox()             # after OutboxLost (report.outbox_problem): a new, empty outbox
+    desk.diagnostics()                  # terminal id, hub address, versions, hub reachable, audit head ...
 
 No personal data: dead letters carry their local reference, service id and reason only.
 """
@@ -91,6 +92,52 @@ class MaintenanceReport:
     outbox_problem: str | None = None
 
 
+@dataclass(frozen=True)
+class DiagnosticSources:
+    """Where the diagnostics come from (ui.app gives them; each is read in a worker, any may be
+    missing): the hub address in use, the catalogue version, the hub client for the reachability
+    probe, the audit trail's head and the last log lines (kiosk.log_tail: no personal values)."""
+
+    hub_url: Callable[[], str] = lambda: ""
+    catalogue_version: Callable[[], str | None] = lambda: None
+    hub: Callable[[], Any] = lambda: None
+    audit_head: Callable[[], Any] = lambda: None
+    log_lines: Callable[[], list[str]] = lambda: []
+
+
+@dataclass(frozen=True)
+class Diagnostics:
+    """What a technician on site reads when the terminal "does not sync": ids, versions and figures
+    only. `hub`: "ok", "unreachable" (with the probe's error type), "not_enrolled" or "no_client"."""
+
+    terminal_id: str
+    hub_url: str
+    app_version: str
+    catalogue_version: str | None
+    hub: str
+    hub_ms: int | None
+    audit_seq: int | None
+    audit_head: str | None  # the first 16 hex digits of the chain head h_n
+    report: MaintenanceReport
+    errors: tuple[str, ...]  # the last warnings and errors of the log, newest last
+
+
+MAX_ERRORS = 3  # the last log warnings and errors the panel has room for
+
+
+def _probe(hub: Any) -> tuple[str, int | None]:
+    """Is the hub reachable now (its liveness probe, GET /healthz), and in how many ms."""
+    if hub is None or not hasattr(hub, "hub_is_up"):
+        return "no_client", None
+    started = time.monotonic()
+    try:
+        up = hub.hub_is_up()
+    except Exception as exc:  # a probe never raises into the screen: it says what it found
+        log.warning("hub probe failed", extra={"error": type(exc).__name__})
+        up = False
+    return ("ok" if up else "unreachable"), int((time.monotonic() - started) * 1000)
+
+
 def _resolve(part: Any) -> Any:
     """A Deferred part (ui.deferred) is loaded only when it already was (raising why its build failed,
     if it did); anything else as it is."""
@@ -115,8 +162,12 @@ class MaintenanceDesk:
         printer_fn: Callable[[], Any],
         new_outbox_fn: Callable[[], int] | None = None,
         audit: Callable[..., Any] | None = None,
+        sources: DiagnosticSources | None = None,
+        terminal_id: str = "",
     ) -> None:
         self._health = health
+        self._sources = sources or DiagnosticSources()
+        self._terminal_id = terminal_id
         self._background_fn = background_fn
         self._outbox_fn = outbox_fn
         self._printer_fn = printer_fn
@@ -190,6 +241,33 @@ class MaintenanceDesk:
             outbox_problem=None
             if self._outbox_problem is None
             else f"{type(self._outbox_problem).__name__}: {self._outbox_problem}",
+        )
+
+    def diagnostics(self) -> Diagnostics:
+        """The figures, the terminal's ids and versions, a live probe of the hub (blocking: up to the
+        hub client's timeout), the audit chain head and the last warnings/errors of the log."""
+        from kiosk.heartbeat import app_version
+
+        report = self.report()
+        sources = self._sources
+        try:
+            hub = _resolve(sources.hub())
+        except Exception:  # its build failed (no credentials yet): nothing to probe
+            hub = None
+        reach, ms = _probe(hub)
+        head = sources.audit_head()
+        errors = tuple(line for line in sources.log_lines() if " WARNING " in line or " ERROR " in line)
+        return Diagnostics(
+            terminal_id=self._terminal_id,
+            hub_url=sources.hub_url(),
+            app_version=app_version(),
+            catalogue_version=sources.catalogue_version(),
+            hub=reach,
+            hub_ms=ms,
+            audit_seq=None if head is None else head.seq,
+            audit_head=None if head is None else head.h[:16],
+            report=report,
+            errors=errors[-MAX_ERRORS:],
         )
 
     def force_sync(self) -> Any:

@@ -289,6 +289,12 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
     ("maintenance-enrol-address", lambda kit, w: _maintenance_enrol(kit, w, editing="url")),
     ("maintenance-enrol-busy", lambda kit, w: _maintenance_enrol(kit, w, busy=True)),
     ("maintenance-enrol-unreachable", lambda kit, w: _maintenance_enrol(kit, w, submit=True)),
+    ("maintenance-reasons", lambda kit, w: (_maintenance(kit, w), w.maintenance._ask_reason())),
+    ("maintenance-diagnostics", lambda kit, w: _maintenance_diagnostics(kit, w)),
+    (
+        "maintenance-paused",
+        lambda kit, w: (_maintenance(kit, w), w.maintenance._take_out(OutOfServiceReason.HARDWARE)),
+    ),
 ]
 
 
@@ -300,7 +306,8 @@ def _maintenance_enrol(
     port on 127.0.0.1 nothing listens on: refused at once, the same on every run)."""
     from ui.enrol_panel import EnrolmentOffer
 
-    url = "http://127.0.0.1:9" if submit else "https://hub.example:8765"
+    # a real hub's address, as long as they come: it must wrap in its column, not run past it
+    url = "http://127.0.0.1:9" if submit else "https://hub.district-services.example.cn:8443"
     panel = window.maintenance
     panel.attach(HealthBoard(), lambda: None, None, None, "T0002")
     panel.offer_enrolment(EnrolmentOffer(url, "T0002"))
@@ -324,7 +331,33 @@ def _maintenance(kit: Kit, window: KioskWindow) -> None:
     for detail in ("lift", "door"):
         outbox.enqueue("repair.public_area", {"detail": detail}, {"detail": "public"}, "v1")
     window.maintenance.attach(board, lambda: None, outbox, None, "T0001")
+    window.maintenance.clock = lambda: RENDER_CLOCK  # "figures as of": the same on every run
     kit.session.card_inserted(TECHNICIAN)
+
+
+RENDER_CLOCK = datetime(2026, 11, 23, 1, 0, 5, tzinfo=UTC).timestamp()
+
+
+def _maintenance_diagnostics(kit: Kit, window: KioskWindow) -> None:
+    """The diagnostics in the figures' place: a hub that answers nothing (no client), an audit
+    head, two warnings of the log (one long)."""
+    from kiosk.maintenance import DiagnosticSources
+
+    _maintenance(kit, window)
+    head = type("Head", (), {"seq": 1234, "h": "9f2c4e1a7b3d5f60" * 4})()
+    lines = [
+        "2026-11-23T01:00:05+00:00 WARNING kiosk.heartbeat: heartbeat failed: HubUnavailable status=503",
+        "2026-11-23T01:00:09+00:00 ERROR offline_queue.sync: batch refused: " + "x" * 120,
+    ]
+    window.maintenance.attach_diagnostics(
+        DiagnosticSources(
+            hub_url=lambda: "https://hub.district-services.example.cn:8443",
+            catalogue_version=lambda: "2026-11-20.3",
+            audit_head=lambda: head,
+            log_lines=lambda: lines,
+        )
+    )
+    window.maintenance._show_diagnostics()
 
 
 # base 36 "93": the generation a terminal's first outbox file gets on 2026-11-23 (offline_queue/generation.py)

@@ -136,6 +136,7 @@ def test_technician_card_opens_maintenance_which_can_take_the_terminal_out_of_se
     k.terminal.card_reader.insert("technician")
     k.wait(lambda: k.view.technician_card)
     k.tap("maintenance.out")
+    k.tap("maintenance.reason.internal")  # why: one tap, what residents then read
     k.wait_step(Step.OUT_OF_SERVICE)
     k.terminal.card_reader.remove()
     k.wait(lambda: not k.view.technician_card)

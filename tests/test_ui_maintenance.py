@@ -56,8 +56,9 @@ def test_test_page_lands_in_the_printer_and_paper_out_is_shown(kiosk_ui):
     k.terminal.printer.load().set_state(PrinterState.PAPER_OUT)
     k.wait(lambda: k.button("maintenance.test_page").isEnabled())
     k.tap("maintenance.test_page")
-    paper_out = k.terminal.window.maintenance.t("error.printer_paper_out")
-    k.wait(lambda: k.text_of("maintenance.outcome_text") == paper_out)
+    words = k.terminal.window.maintenance
+    paper_out = words.t("error.printer_paper_out") + " " + words.t("maintenance.paper_hint")
+    k.wait(lambda: k.text_of("maintenance.outcome_text") == paper_out)  # and what to do next
     assert len(list(folder.glob("*.bin"))) == before + 1
 
 
@@ -152,13 +153,22 @@ def test_out_of_service_moves_no_button_and_is_confirmed_in_the_screens_language
     k.wait(lambda: k.button("maintenance.sync").isEnabled())
     before = maintenance_button_places(k)
     k.tap("maintenance.out")
-    k.wait(lambda: k.button("maintenance.in").isEnabled())
-    assert maintenance_button_places(k) == before  # the paused state line grew and moved them all
+    k.tap("maintenance.reason.internal")
+    k.wait(lambda: k.has_button("maintenance.in") and k.button("maintenance.in").isEnabled())
+    after = maintenance_button_places(k)
+    # back in service takes the place of out of service; nothing else moved (the paused state
+    # line grew and moved them all, once)
+    assert after.pop("maintenance.in") == before.pop("maintenance.out")
+    assert after == before
     words = k.terminal.window.maintenance
-    assert k.text_of("maintenance.outcome_text") == words.t("maintenance.done_out")
+
+    def done() -> str:
+        return words.t("maintenance.done_out", reason=words.t("maintenance.reason.internal"), shown=words.t("oos.internal"))
+
+    assert k.text_of("maintenance.outcome_text") == done()
     k.tap("bar.language")
     k.wait(lambda: k.view.language == "en")
-    assert k.text_of("maintenance.outcome_text") == words.t("maintenance.done_out")
+    assert k.text_of("maintenance.outcome_text") == done()
     assert k.text_of("maintenance.outcome_text").startswith("Done")
     k.tap("maintenance.in")
     k.wait(lambda: k.text_of("maintenance.outcome_text") == words.t("maintenance.done_in"))

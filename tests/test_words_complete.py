@@ -32,6 +32,9 @@ F_STRING_VALUES = {
     "attract.ended.": lambda: [r.value for r in EndReason],
     "date.": lambda: ["year", "month", "day"],
     "maintenance.device.": lambda: ["card_reader", "printer"],
+    # the reasons a technician may give (ui/maintenance_views.py REASONS) and the hub probe's answers
+    "maintenance.reason.": lambda: [r.value for r in __import__("ui.maintenance_views", fromlist=["x"]).REASONS],
+    "maintenance.diag.hub.": lambda: ["ok", "unreachable", "no_client"],
     # guarded by Words.has(): an unknown state is shown as it is
     "maintenance.state.": lambda: [],
     # ScreenContext.spoken's default: every step whose screen does not say something of its own

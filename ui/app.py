@@ -399,6 +399,7 @@ def build_terminal(
     )
     terminal.audit, terminal.log_tail, terminal.ui_thread = audit, LogTail(), UiThread()
     logging.getLogger().addHandler(terminal.log_tail)
+    window.maintenance.attach_diagnostics(diagnostic_sources(terminal))
     from kiosk.community import AddressBook
 
     terminal.addresses = AddressBook(hub, config.data_dir / "addresses.json")
@@ -455,6 +456,25 @@ def build_terminal(
     refresh.start()
     terminal.timers.append(refresh)
     return terminal
+
+
+def diagnostic_sources(terminal: Terminal) -> Any:
+    """What the maintenance screen's diagnostics read (kiosk.maintenance.DiagnosticSources): the hub
+    address in use (enrolment may have changed it), the catalogue's version, the hub client once
+    built, the audit chain's head and the log's last lines."""
+    from kiosk.maintenance import DiagnosticSources
+
+    def catalogue_version() -> str | None:
+        catalogue = terminal.catalogue_store.current.catalogue
+        return catalogue.version if catalogue is not None else None
+
+    return DiagnosticSources(
+        hub_url=lambda: terminal.config.hub.url,
+        catalogue_version=catalogue_version,
+        hub=lambda: terminal.hub if terminal.enrolled else None,
+        audit_head=lambda: terminal.audit.head() if terminal.audit is not None else None,
+        log_lines=lambda: terminal.log_tail.lines() if terminal.log_tail is not None else [],
+    )
 
 
 def show(window: KioskWindow, fullscreen: bool, size: tuple[int, int] = (1280, 800)) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QProgressBar, QSizePolic
 
 from ui.editor_fit import EditorFit, full_row_px, rows_sheet
 from ui.keyboard import OnScreenKeyboard
+from ui.maintenance_views import breakable
 from ui.theme import Theme
 from ui.widgets import button, label, panel
 
@@ -75,55 +76,25 @@ def build_enrol_panel(
     on_activity: Callable[[], None],
     on_enrol: Callable[[], None],
     on_edit: Callable[[str], None],
+    on_clear: Callable[[], None],
     landscape: bool,
     more: QHBoxLayout,
     outcome: tuple[str, str] | None,
 ) -> tuple[QWidget, QWidget]:
-    """(the panel's controls, its keyboard): side by side on a landscape display, else stacked.
-    `more`: the maintenance actions that need no hub, last (on a landscape display the caller puts
-    them under both columns: reached by scrolling on a short one); `outcome`: the last
-    attempt's (panel role, text). The outcome (or the wait) is last in its column and the note of a
-    changed address is shown there too, so nothing appearing moves a button under the finger."""
-    controls = QWidget()
-    controls.setObjectName("enrol.controls")
-    box = QVBoxLayout(controls)
-    box.setContentsMargins(0, 0, 0, 0)
-    box.setSpacing(theme.spacing_px)
-    editing_url = form.editing == "url"
-    # the two buttons first: switching between the code and the address moves neither of them
-    # (found walking: "Change address" became "Address done" 140 px higher up)
-    row = QHBoxLayout()
-    row.addWidget(
-        button(
-            t("enrol.url_done" if editing_url else "enrol.edit_url"),
-            lambda: on_edit("code" if editing_url else "url"),
-            name="enrol.url_done" if editing_url else "enrol.edit_url",
-            enabled=not form.busy,
-        )
-    )
-    row.addWidget(
-        button(t("enrol.submit"), on_enrol, name="enrol.submit", role="primary", enabled=not form.busy)
-    )
-    box.addLayout(row)
-    box.addWidget(label(t("enrol.hub", url=form.url or "-"), name="enrol.url"))
-    if not (editing_url and landscape):  # the address's chips take its place there
-        box.addWidget(label(t("enrol.intro", terminal=form.offer.terminal_id), name="enrol.intro"))
-    chips = QGridLayout()
-    if editing_url:
-        columns = 3 if landscape else len(URL_CHIPS)
-        for i, chip in enumerate(URL_CHIPS):
-            b = button(chip, lambda c=chip: _insert(form, c), name=f"enrol.chip:{chip}")
-            chips.addWidget(b, i // columns, i % columns)
-    if landscape:
-        box.addLayout(chips)  # beside the keys: the latin keys with a row of chips over them do not fit 768 px
-    box.addWidget(_outcome_area(form, theme, t, outcome))
+    """(the keys, the panel's controls): side by side on a landscape display (keys first), else
+    stacked. The code (or address) being typed comes first, then what acts on it: Clear and Enrol
+    right after the typed text (found walking: Enrol stood before the field it submits), the hub's
+    address (wrapped after its separators: a real https://…:8443 address ran past its column) and
+    its button, the intro, the outcome (or the wait) and `more`, the maintenance actions that need
+    no hub, last. The outcome has its room before any outcome and the note of a changed address is
+    shown there too, so nothing appearing moves a button under the finger; switching between the
+    code and the address moves no button either."""
     keys = QWidget()
     keys.setObjectName("enrol.keys")
     keys_box = QVBoxLayout(keys)
     keys_box.setContentsMargins(0, 0, 0, 0)
+    editing_url = form.editing == "url"
     keys_box.addWidget(label(t("enrol.url_label" if editing_url else "enrol.code"), name="enrol.keys_label"))
-    if not landscape:
-        keys_box.addLayout(chips)
     fit = EditorFit(full_row_px(theme), fold_header=True)  # the keys as the resident's editor has them
     keyboard = OnScreenKeyboard(
         t,
@@ -139,11 +110,54 @@ def build_enrol_panel(
     keyboard.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
     form.keyboard = keyboard
     keys_box.addWidget(keyboard)
+    if landscape:  # under the keys, where two long labels have the width (not beside Enrol)
+        keys_box.addLayout(more)
     keys_box.addStretch(1)  # the keys stay at the top of their column
+
+    controls = QWidget()
+    controls.setObjectName("enrol.controls")
+    box = QVBoxLayout(controls)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.setSpacing(theme.spacing_px)
+    submit = QHBoxLayout()
+    for b in (
+        button(t("enrol.clear"), on_clear, name="enrol.clear", enabled=not form.busy),
+        button(t("enrol.submit"), on_enrol, name="enrol.submit", role="primary", enabled=not form.busy),
+    ):
+        b.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        submit.addWidget(b, 1)
+    box.addLayout(submit)
+    # the address and the button that changes it on one line: stacked, they left the actions below
+    # no room at 1280x800
+    address = QHBoxLayout()
+    shown = label(t("enrol.hub", url=breakable(form.url or "-")), name="enrol.url")
+    shown.setAccessibleName(t("enrol.hub", url=form.url or "-"))  # read without the wrap points
+    address.addWidget(shown, 1)
+    change = button(
+        t("enrol.url_done" if editing_url else "enrol.edit_url"),
+        lambda: on_edit("code" if editing_url else "url"),
+        name="enrol.url_done" if editing_url else "enrol.edit_url",
+        enabled=not form.busy,
+    )
+    change.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+    address.addWidget(change, 1)
+    box.addLayout(address)
+    if editing_url:  # the address's chips take the intro's place
+        chips = QGridLayout()
+        columns = 3
+        for i, chip in enumerate(URL_CHIPS):
+            b = button(chip, lambda c=chip: _insert(form, c), name=f"enrol.chip:{chip}")
+            b.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            chips.addWidget(b, i // columns, i % columns)
+        box.addLayout(chips)
+    else:
+        box.addWidget(label(t("enrol.intro", terminal=form.offer.terminal_id), name="enrol.intro"))
+    box.addWidget(_outcome_area(form, theme, t, outcome))
+    box.addStretch(1)
     if not landscape:
-        box.addWidget(keys)
         box.addLayout(more)  # last: not the way of an enrolment
-    return controls, keys
+        keys_box.addWidget(controls)
+    return keys, controls
 
 
 def _outcome_area(
@@ -163,7 +177,7 @@ def _outcome_area(
         inner.addWidget(label(text, name="maintenance.outcome_text"))
         if form.url != form.offer.hub_url:
             inner.addWidget(label(t("enrol.url_note"), "muted", name="enrol.url_note"))
-    frame.setMinimumHeight(theme.body_px * 4 + theme.spacing_px * 2)  # room before any outcome
+    frame.setMinimumHeight(theme.body_px * 3 + theme.spacing_px * 2)  # room before any outcome
     return frame
 
 

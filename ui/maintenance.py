@@ -9,9 +9,11 @@ workers (never on the UI thread); this renders the last report and the last acti
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
@@ -23,6 +25,8 @@ from kiosk.local_time import human_time
 from kiosk.session_view import FieldView, OutOfServiceReason, SessionView, Step
 from ui.enrol_panel import EnrolForm, EnrolmentOffer, EnrolRun, build_enrol_panel
 from ui.i18n import Words
+from ui.maintenance_views import diagnostics_frame, reasons_frame
+from ui.render_guard import RenderGuard, finger_down, keep_scroll
 from ui.screens.editors import DigitEditor
 from ui.technician_pin import pin_matches
 from ui.theme import Theme
@@ -31,6 +35,12 @@ from ui.widgets import button, clear_layout, label, panel
 log = logging.getLogger(__name__)
 
 MAX_PIN_TRIES = 5  # then the technician card must be taken out and inserted again
+# the figures are read again this often while the screen is shown (found walking: "last heartbeat:
+# never" a minute after enrolment, "printer ready" with the paper out, until "refresh" was tapped)
+LIVE_MS = 2000
+# the figures panel and the action grid share the width 2 : 3, whatever the labels say (columns
+# sized by their labels moved every button when the language changed or quit asked to confirm)
+FIGURES_STRETCH, ACTIONS_STRETCH = 2, 3
 
 _PIN_FIELD = FieldView(
     id="pin",
@@ -79,6 +89,23 @@ class MaintenancePanel(QWidget):
         self._confirm_quit = False  # the first tap on quit asks; the second, on the same place, quits
         self._enrol_form: EnrolForm | None = None  # while the terminal is not enrolled
         self._on_enrolled: Callable[[Any], None] | None = None
+        self._refreshed_note = False  # the technician tapped "refresh": say that it was done
+        self._sources: Any = None  # kiosk.maintenance.DiagnosticSources, from attach
+        self.clock: Callable[[], float] = time.time  # the renders pin it: the same picture every run
+        self._taken_at: float | None = None  # when the figures shown were read (self.clock())
+        self._choosing_reason = False  # "take out of service" asks why, in the figures' place
+        self._showing_diagnostics = False  # the diagnostics in the figures' place
+        self._diagnostics: Any = None  # kiosk.maintenance.Diagnostics, the last read
+        self._live_busy = False  # a live read is under way: the next tick waits for it
+        self._left: QWidget | None = None  # what stands in the figures' place now
+        self._left_min = 0  # the tallest it has been (portrait: the actions under it stay put)
+        self._left_row: QHBoxLayout | QVBoxLayout | None = None
+        self._buttons: dict[str, QWidget] = {}
+        self._guard = RenderGuard(self, self._build)
+        self._live = QTimer(self)
+        self._live.setInterval(LIVE_MS)
+        self._live.timeout.connect(self._live_tick)
+        self._live.start()
         self.lock()
 
     def offer_enrolment(
@@ -107,10 +134,24 @@ class MaintenancePanel(QWidget):
         from kiosk.maintenance import MaintenanceDesk
 
         self.desk = MaintenanceDesk(
-            health, background_fn, lambda: outbox, lambda: printer, new_outbox_fn=new_outbox_fn, audit=audit
+            health,
+            background_fn,
+            lambda: outbox,
+            lambda: printer,
+            new_outbox_fn=new_outbox_fn,
+            audit=audit,
+            sources=self._sources,
+            terminal_id=terminal_id,
         )
         self._audit = audit
         self.terminal_id = terminal_id
+
+    def attach_diagnostics(self, sources: Any) -> None:
+        """The diagnostics' sources (kiosk.maintenance.DiagnosticSources: hub address, catalogue
+        version, hub client, audit head, log tail), once ui.app has them."""
+        if self.desk is not None:
+            self.desk._sources = sources
+        self._sources = sources
 
     def lock(self) -> None:
         """The technician card left: the next one enters the PIN again."""
@@ -118,26 +159,54 @@ class MaintenancePanel(QWidget):
         self._tries, self._message = 0, ""
         self._report, self._outcome, self._stale = None, None, True
         self._confirm_quit = False
+        self._choosing_reason = self._showing_diagnostics = False
+        self._diagnostics = self._taken_at = None
+        self._left_min = 0
 
     def t(self, key: str, **values: object) -> str:
         assert self._view is not None
         return self._words.text(self._view.language, key, **values)
 
     def render(self, view: SessionView, theme: Theme) -> None:
+        """Lay the screen out for `view`: at once, or (a finger on a button) once it is lifted."""
         self._view, self._theme = view, theme
+        self._guard.request()
+
+    def _build(self) -> None:
+        view, theme = self._view, self._theme
+        if view is None or theme is None:
+            return
+        if self._left is not None:
+            try:
+                self._left_min = max(self._left_min, self._left.height())
+            except RuntimeError:
+                pass
+        self._left, self._left_row, self._buttons = None, None, {}
         if self.unlocked and self.desk is not None and self._stale and not self._loading:
             self.refresh()  # with no executor this renders at once, with the figures
             if self._executor is None:
                 return
         clear_layout(self._box)
-        self._box.addWidget(label(self.t("maintenance.title"), "title"))
-        self._box.addWidget(label(self.t("maintenance.hint")))
-        if self.unlocked and self._enrol_form is not None:
-            self._enrol_actions(self._enrol_form)
-        elif self.unlocked:
-            self._actions()
-        else:
-            self._pin_entry()
+        # little above and below: the Enrol panel and the English figures overran 1366x768 by 6-9 px
+        margins = self._box.contentsMargins()
+        self._box.setContentsMargins(margins.left(), 2, margins.right(), 2)
+        title = label(self.t("maintenance.title"), "title")
+        hint = label(self.t("maintenance.hint"))
+        if self.unlocked:
+            # the hint beside the title: a line of its own pushed the last actions off 1366x768
+            top = QHBoxLayout()
+            top.addWidget(title)
+            top.addWidget(hint, 1)
+            self._box.addLayout(top)
+            if self._enrol_form is not None:
+                self._enrol_actions(self._enrol_form)
+            else:
+                self._actions()
+            self._box.addStretch(1)
+            return
+        self._box.addWidget(title)
+        self._box.addWidget(hint)
+        self._pin_entry()
         self._box.addStretch(1)
 
     def _actions(self) -> None:
@@ -157,14 +226,37 @@ class MaintenancePanel(QWidget):
         # terminal was paused
         paused = self._view is not None and self._view.step is Step.OUT_OF_SERVICE
         state = self.t("maintenance.paused" if paused else "maintenance.serving")
-        self._box.addWidget(label(state, name="maintenance.service_state"))
+        # one line in every language and state at the widths the terminal runs on (1080 and up), so
+        # pausing moves nothing (found walking: beside the hint, the English "paused (...)" wrapped
+        # it and moved every button down the moment the terminal was paused)
+        self._box.addWidget(label(state, name="maintenance.service_state", wrap=False))
         figures = self._figures()
         ready = self.desk is not None and not self._loading
         letters = bool(self._report is not None and self._report.dead_letter_count)
         problem = None if self._report is None else self._report.outbox_problem
         lost = bool(problem and problem.startswith("OutboxLost"))
-        out = lambda: self._set_service(OutOfServiceReason.INTERNAL, "maintenance.done_out")  # noqa: E731
         back = lambda: self._set_service(None, "maintenance.done_in")  # noqa: E731
+        # out and back share one place (only one of them ever applies); the diagnostics have the other
+        service = (
+            button(self.t("maintenance.in"), back, name="maintenance.in")
+            if paused
+            else button(
+                self.t("maintenance.out"),
+                self._ask_reason,
+                name="maintenance.out",
+                enabled=not self._choosing_reason,
+            )
+        )
+        diagnostics = (
+            button(self.t("maintenance.figures"), self._hide_diagnostics, name="maintenance.figures")
+            if self._showing_diagnostics
+            else button(
+                self.t("maintenance.diagnostics"),
+                self._show_diagnostics,
+                name="maintenance.diagnostics",
+                enabled=self.desk is not None,
+            )
+        )
         buttons = [
             button(
                 self.t("maintenance.sync"),
@@ -182,35 +274,43 @@ class MaintenancePanel(QWidget):
                 name="maintenance.requeue",
                 enabled=ready and letters,
             ),
-            button(self.t("maintenance.refresh"), self.refresh, name="maintenance.refresh", enabled=ready),
+            button(self.t("maintenance.refresh"), self._tap_refresh, name="maintenance.refresh", enabled=ready),
             button(
                 self.t("maintenance.new_outbox"),
                 self._new_outbox,
                 name="maintenance.new_outbox",
                 enabled=ready and lost,
             ),
-            button(self.t("maintenance.out"), out, name="maintenance.out", enabled=not paused),
-            button(self.t("maintenance.in"), back, name="maintenance.in", enabled=paused),
+            service,
+            diagnostics,
             self._quit_button(),
         ]
+        self._buttons = {b.objectName(): b for b in buttons}
         # two a row: long labels still fit in portrait and in the seniors' larger type; on a landscape
         # display beside the figures, so every action is on screen without scrolling
         grid = QGridLayout()
         for i, b in enumerate(buttons):
-            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            # Ignored: the columns' widths come from the stretch, not from what the labels say
+            b.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             grid.addWidget(b, i // 2, i % 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
         grid.setRowStretch(len(buttons) // 2 + 1, 1)
         self._landscape = self._is_landscape()
         # the seniors' type on a small landscape screen: the actions need the width of the screen
         roomy = self.window().width() >= 1600 or self._theme is None or self._theme.mode.value != "elder"
         if self._landscape and roomy:
             row = QHBoxLayout()
-            row.addWidget(figures, 1)
-            row.addLayout(grid, 1)
+            figures.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            row.addWidget(figures, FIGURES_STRETCH)
+            row.addLayout(grid, ACTIONS_STRETCH)
             self._box.addLayout(row)
+            self._left_row = row
         else:
             self._box.addWidget(figures)
             self._box.addLayout(grid)
+            self._left_row = self._box
+        self._left = figures
 
     def _enrol_actions(self, form: EnrolForm) -> None:
         """Not enrolled: the Enrol panel, with the actions that need no hub (test page, quit)."""
@@ -224,28 +324,40 @@ class MaintenancePanel(QWidget):
             ),
             self._quit_button(),
         ):
-            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            more.addWidget(b)
-        controls, keys = build_enrol_panel(
+            b.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)  # fixed halves
+            more.addWidget(b, 1)
+        keys, controls = build_enrol_panel(
             form,
             self._theme,
             self.t,
             on_activity=self._session.touch,
             on_enrol=self._enrol,
             on_edit=self._edit_enrolment,
+            on_clear=self._clear_enrolment,
             landscape=self._landscape,
             more=more,
             outcome=None if self._outcome is None else (self._outcome[0], self._outcome[1]()),
         )
-        if self._landscape:
-            controls.layout().addStretch(1)
+        if self._landscape:  # the keys first, then what acts on what they typed
             row = QHBoxLayout()
-            row.addWidget(controls, 1)
-            row.addWidget(keys, 1)
+            controls.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            row.addWidget(keys, 3)
+            row.addWidget(controls, 2)
             self._box.addLayout(row)
-            self._box.addLayout(more)
         else:
-            self._box.addWidget(controls)
+            self._box.addWidget(keys)
+
+    def _clear_enrolment(self) -> None:
+        """What the keys are editing, emptied in one tap (a wrong 11-character code was 11 taps)."""
+        form = self._enrol_form
+        if form is None or form.busy:
+            return
+        if form.editing == "url":
+            form.url = ""
+        else:
+            form.code = ""
+        self._session.touch()
+        self._rerender()
 
     def _edit_enrolment(self, target: str) -> None:
         form = self._enrol_form
@@ -307,9 +419,20 @@ class MaintenancePanel(QWidget):
         return frame
 
     def _set_service(self, reason: OutOfServiceReason | None, done_key: str) -> None:
-        """Out of service or back: the outcome line confirms the new state (not the last sync's)."""
+        """Out of service or back: the outcome line confirms the new state (not the last sync's),
+        out of service with the reason and what residents read."""
         self._confirm_quit = False
-        self._outcome = ("ok", lambda: self.t(done_key))
+        if reason is None:
+            self._outcome = ("ok", lambda: self.t(done_key))
+        else:
+            self._outcome = (
+                "ok",
+                lambda: self.t(
+                    done_key,
+                    reason=self.t(f"maintenance.reason.{reason.value}"),
+                    shown=self.t(f"oos.{reason.value}"),
+                ),
+            )
         self._session.set_out_of_service(reason)
 
     def _quit_button(self) -> QWidget:
@@ -323,6 +446,7 @@ class MaintenancePanel(QWidget):
 
     def _ask_quit(self) -> None:
         self._confirm_quit = True
+        self._choosing_reason = False
         self._rerender()
 
     def _quit(self) -> None:
@@ -337,9 +461,38 @@ class MaintenancePanel(QWidget):
         """Before the panel is in the window its orientation is unknown: lay it out again once known."""
         super().resizeEvent(event)
         if self.unlocked and self._landscape != self._is_landscape():
+            self._left_min = 0  # another orientation: heights from the last one do not apply
             self._rerender()
 
     def _figures(self) -> QFrame:
+        """What stands in the figures' place: the reasons while pausing, the diagnostics, the figures.
+        Stacked above the actions (portrait), it keeps the tallest height it had: the reasons, shorter
+        than the figures, moved every action button up."""
+        if self._left is not None:
+            try:
+                self._left_min = max(self._left_min, self._left.height())
+            except RuntimeError:  # deleted with the last layout
+                pass
+        if self._choosing_reason:
+            frame = reasons_frame(self.t, self._take_out, self._cancel_reason)
+        elif self._showing_diagnostics:
+            small = self._theme.small_px if self._theme is not None else 16
+            frame = diagnostics_frame(self._diagnostics, self.t, self._taken_line(), small)
+        else:
+            frame = self._figure_lines()
+        if not self._landscape:
+            frame.setMinimumHeight(self._left_min)
+        return frame
+
+    def _taken_text(self) -> str:
+        if self._taken_at is None:
+            return "-"
+        return time.strftime("%H:%M:%S", time.localtime(self._taken_at))
+
+    def _taken_line(self) -> str:
+        return self.t("maintenance.taken_at", at=self._taken_text(), seconds=LIVE_MS // 1000)
+
+    def _figure_lines(self) -> QFrame:
         report = self._report
         frame, box = panel("card", "maintenance.figures")
         if report is None:
@@ -369,7 +522,9 @@ class MaintenancePanel(QWidget):
         age = report.oldest_pending_age_s
         box.addWidget(
             label(
-                self.t("maintenance.oldest", age="-" if age is None else f"{age:.0f}"),
+                self.t("maintenance.oldest_none")
+                if age is None
+                else self.t("maintenance.oldest", age=f"{age:.0f}"),
                 name="maintenance.oldest",
             )
         )
@@ -385,6 +540,8 @@ class MaintenancePanel(QWidget):
         if report.heartbeat_error:
             beat += " — " + report.heartbeat_error
         box.addWidget(label(beat, name="maintenance.last_beat"))
+        # said, so a figure that looks wrong can be judged: read when, and read again by itself
+        box.addWidget(label(self._taken_line(), "muted", name="maintenance.taken_at"))
         box.addStretch(1)
         return frame
 
@@ -414,6 +571,103 @@ class MaintenancePanel(QWidget):
         self._confirm_quit = False
         self._submit(self.desk.report, self._reported)
 
+    def _tap_refresh(self) -> None:
+        """The technician's "refresh": the outcome line then says so (not the last action's outcome)."""
+        self._outcome = None
+        self._refreshed_note = True
+        self.refresh()
+
+    def _live_tick(self) -> None:
+        """While the actions are shown: read the figures (or the diagnostics) again in a worker and
+        put them in their place without laying the rest out again (ui.render_guard for the rest)."""
+        view = self._view
+        if (
+            self.desk is None
+            or view is None
+            or not view.technician_card
+            or not self.unlocked
+            or self._enrol_form is not None
+            or self._loading
+            or not self.isVisible()
+        ):
+            return
+        self._read_live()
+
+    def _read_live(self) -> None:
+        if self.desk is None or self._live_busy:
+            return
+        self._live_busy = True
+        job = self.desk.diagnostics if self._showing_diagnostics else self.desk.report
+        self._submit(job, self._live_read)
+
+    def _live_read(self, result: object) -> None:
+        self._live_busy = False
+        if isinstance(result, BaseException):
+            log.warning("maintenance figures not read: %s", type(result).__name__)
+            return
+        if hasattr(result, "report"):  # Diagnostics
+            self._diagnostics, self._report = result, result.report
+        else:
+            self._report = result
+        self._taken_at = self.clock()
+        self._replace_left()
+
+    def _replace_left(self) -> None:
+        """The figures' (or diagnostics') panel anew, in its place; the buttons that depend on the
+        figures enabled as they say. Everything else stays as it is (no tap is lost, nothing moves)."""
+        if self._left is None or self._left_row is None or self._choosing_reason or finger_down(self):
+            return  # the next tick (or the next full layout) shows them
+        keep_scroll(self, self._swap_left)
+
+    def _swap_left(self) -> None:
+        old, row = self._left, self._left_row
+        try:
+            new = self._figures()
+            if isinstance(row, QHBoxLayout):
+                new.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            row.replaceWidget(old, new)
+        except RuntimeError:  # laid out again meanwhile: that layout has the new figures
+            return
+        old.hide()
+        old.deleteLater()
+        self._left = new
+        ready = self.desk is not None and not self._loading
+        report = self._report
+        letters = bool(report is not None and report.dead_letter_count)
+        problem = None if report is None else report.outbox_problem
+        for name, on in (
+            ("maintenance.requeue", ready and letters),
+            ("maintenance.new_outbox", ready and bool(problem and problem.startswith("OutboxLost"))),
+        ):
+            b = self._buttons.get(name)
+            if b is not None:
+                b.setEnabled(on)
+
+    def _ask_reason(self) -> None:
+        self._confirm_quit = False
+        self._choosing_reason, self._showing_diagnostics = True, False
+        self._rerender()
+
+    def _cancel_reason(self) -> None:
+        self._choosing_reason = False
+        self._rerender()
+
+    def _take_out(self, reason: OutOfServiceReason) -> None:
+        """One tap on a reason: residents read its words; the audit entry keeps it (kiosk.audit_watch)."""
+        self._choosing_reason = False
+        self._set_service(reason, "maintenance.done_out")
+
+    def _show_diagnostics(self) -> None:
+        self._confirm_quit = False
+        self._showing_diagnostics, self._choosing_reason = True, False
+        self._diagnostics = None  # "reading..." until the probe has answered
+        self._rerender()
+        self._read_live()
+
+    def _hide_diagnostics(self) -> None:
+        self._showing_diagnostics = False
+        self._rerender()
+
     def _submit(self, job: Callable[[], Any], done: Callable[[Any], None]) -> None:
         """In the executor's worker; without one (the screen renderer) right here."""
         if self._executor is not None:
@@ -431,11 +685,17 @@ class MaintenancePanel(QWidget):
             log.error("maintenance figures unavailable: %s", type(result).__name__)
             self._outcome = ("error", self._error_words(result))
         else:
-            self._report = result
+            self._report, self._taken_at = result, self.clock()
+            if self._refreshed_note:
+                at = self._taken_text()
+                self._outcome = ("ok", lambda: self.t("maintenance.refreshed", at=at))
+        self._refreshed_note = False
         self._rerender()
 
     def _error_words(self, exc: BaseException) -> Callable[[], str]:
         key = getattr(exc, "message_key", None) or "maintenance.failed"
+        if key == "error.printer_paper_out":  # and the way forward (found walking: no hint what next)
+            return lambda: self.t(key) + " " + self.t("maintenance.paper_hint")
         return lambda: self.t(key)
 
     def _run(self, job: Callable[[], Any], done: Callable[[Any], str]) -> None:
@@ -479,10 +739,13 @@ class MaintenancePanel(QWidget):
         self._run(self.desk.start_new_outbox, lambda g: self.t("maintenance.new_outbox_done", generation=g))
 
     def _pin_entry(self) -> None:
-        if self._message:
-            frame, box = panel("error", "pin_error")
-            box.addWidget(label(self.t(self._message)))
-            self._box.addWidget(frame)
+        # the message has its room before any message (found walking: a wrong PIN inserted it above
+        # the pad, every key moved 60 px down and 确定 went off the bottom of the screen)
+        left = MAX_PIN_TRIES - self._tries
+        text = self.t(self._message, left=left) if self._message else ""
+        self._box.addWidget(
+            self._fixed_panel("error" if self._message else "", label(text, name="pin_error_text"), name="pin_error")
+        )
         if self._tries >= MAX_PIN_TRIES:
             return
         assert self._theme is not None

@@ -741,7 +741,7 @@
     </message>
     <message>
         <source>maintenance.pin_wrong</source>
-        <translation>Wrong PIN, please try again.</translation>
+        <translation>Wrong PIN: {left} more tries, then the card must be taken out.</translation>
     </message>
     <message>
         <source>maintenance.pin_locked</source>
@@ -1025,7 +1025,7 @@
     </message>
     <message>
         <source>enrol.edit_url</source>
-        <translation>Change address</translation>
+        <translation>Edit address</translation>
     </message>
     <message>
         <source>enrol.url_done</source>
@@ -1121,7 +1121,7 @@
     </message>
     <message>
         <source>maintenance.done_out</source>
-        <translation>Done: the terminal is out of service. Residents are sent to the staffed window.</translation>
+        <translation>Done: out of service ({reason}). Residents read “{shown}” and are sent to the staffed window.</translation>
     </message>
     <message>
         <source>maintenance.done_in</source>
@@ -1174,6 +1174,114 @@
     <message>
         <source>steps.a11y_of</source>
         <translation>Step {n} of {count}</translation>
+    </message>
+    <message>
+        <source>maintenance.taken_at</source>
+        <translation>Figures as of {at}, read again every {seconds} s</translation>
+    </message>
+    <message>
+        <source>maintenance.oldest_none</source>
+        <translation>Oldest waiting: none</translation>
+    </message>
+    <message>
+        <source>maintenance.refreshed</source>
+        <translation>Figures read again ({at}).</translation>
+    </message>
+    <message>
+        <source>maintenance.paper_hint</source>
+        <translation>Load paper, then tap “Print test page” again.</translation>
+    </message>
+    <message>
+        <source>maintenance.reason_ask</source>
+        <translation>Why? Tap one; residents see its notice:</translation>
+    </message>
+    <message>
+        <source>maintenance.reason.hardware</source>
+        <translation>Hardware fault</translation>
+    </message>
+    <message>
+        <source>maintenance.reason.internal</source>
+        <translation>Maintenance</translation>
+    </message>
+    <message>
+        <source>maintenance.reason.hours</source>
+        <translation>Outside hours</translation>
+    </message>
+    <message>
+        <source>maintenance.reason.backend</source>
+        <translation>Hub down</translation>
+    </message>
+    <message>
+        <source>maintenance.reason_cancel</source>
+        <translation>Don't pause</translation>
+    </message>
+    <message>
+        <source>maintenance.diagnostics</source>
+        <translation>Diagnostics</translation>
+    </message>
+    <message>
+        <source>maintenance.figures</source>
+        <translation>Back to figures</translation>
+    </message>
+    <message>
+        <source>maintenance.none</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>maintenance.diag.terminal</source>
+        <translation>{terminal} · app {app} · catalogue {catalogue}</translation>
+    </message>
+    <message>
+        <source>maintenance.diag.hub_url</source>
+        <translation>Hub address: {url}</translation>
+    </message>
+    <message>
+        <source>maintenance.diag.hub.ok</source>
+        <translation>Hub: reachable ({ms} ms)</translation>
+    </message>
+    <message>
+        <source>maintenance.diag.hub.unreachable</source>
+        <translation>Hub: not reachable (gave up after {ms} ms): check the network and the address</translation>
+    </message>
+    <message>
+        <source>maintenance.diag.hub.no_client</source>
+        <translation>Hub: not connected yet (not enrolled, or starting)</translation>
+    </message>
+    <message>
+        <source>maintenance.diag.audit</source>
+        <translation>Audit chain: entry {seq}, {head}</translation>
+    </message>
+    <message>
+        <source>maintenance.diag.audit_none</source>
+        <translation>Audit chain: none</translation>
+    </message>
+    <message>
+        <source>maintenance.diag.queue</source>
+        <translation>Queue: waiting {depth} · sending {in_flight} · dead letters {dead}</translation>
+    </message>
+    <message>
+        <source>maintenance.diag.queue_none</source>
+        <translation>Queue: not open yet</translation>
+    </message>
+    <message>
+        <source>maintenance.diag.errors</source>
+        <translation>Last warnings and errors ({count}):</translation>
+    </message>
+    <message>
+        <source>maintenance.diag.no_errors</source>
+        <translation>No recent warnings or errors.</translation>
+    </message>
+    <message>
+        <source>maintenance.diag.level.warning</source>
+        <translation>warning</translation>
+    </message>
+    <message>
+        <source>maintenance.diag.level.error</source>
+        <translation>error</translation>
+    </message>
+    <message>
+        <source>enrol.clear</source>
+        <translation>Clear</translation>
     </message>
 </context>
 </TS>

@@ -741,7 +741,7 @@
     </message>
     <message>
         <source>maintenance.pin_wrong</source>
-        <translation>密码不对，请再试一次。</translation>
+        <translation>密码不对，还可以再试 {left} 次。</translation>
     </message>
     <message>
         <source>maintenance.pin_locked</source>
@@ -1121,7 +1121,7 @@
     </message>
     <message>
         <source>maintenance.done_out</source>
-        <translation>已暂停服务：居民会看到暂停页面，并被请到人工窗口。</translation>
+        <translation>已暂停服务（{reason}）：居民会看到“{shown}”，并被请到人工窗口。</translation>
     </message>
     <message>
         <source>maintenance.done_in</source>
@@ -1174,6 +1174,114 @@
     <message>
         <source>steps.a11y_of</source>
         <translation>第 {n} 步，共 {count} 步</translation>
+    </message>
+    <message>
+        <source>maintenance.taken_at</source>
+        <translation>数据截至 {at}，每 {seconds} 秒自动更新</translation>
+    </message>
+    <message>
+        <source>maintenance.oldest_none</source>
+        <translation>最早待发送：无</translation>
+    </message>
+    <message>
+        <source>maintenance.refreshed</source>
+        <translation>数据已重新读取（{at}）。</translation>
+    </message>
+    <message>
+        <source>maintenance.paper_hint</source>
+        <translation>装好纸后再点“打印测试页”。</translation>
+    </message>
+    <message>
+        <source>maintenance.reason_ask</source>
+        <translation>为什么暂停？点一项，居民会看到对应的说明：</translation>
+    </message>
+    <message>
+        <source>maintenance.reason.hardware</source>
+        <translation>设备故障</translation>
+    </message>
+    <message>
+        <source>maintenance.reason.internal</source>
+        <translation>设备维护</translation>
+    </message>
+    <message>
+        <source>maintenance.reason.hours</source>
+        <translation>非服务时间</translation>
+    </message>
+    <message>
+        <source>maintenance.reason.backend</source>
+        <translation>中心服务不可用</translation>
+    </message>
+    <message>
+        <source>maintenance.reason_cancel</source>
+        <translation>不暂停</translation>
+    </message>
+    <message>
+        <source>maintenance.diagnostics</source>
+        <translation>诊断信息</translation>
+    </message>
+    <message>
+        <source>maintenance.figures</source>
+        <translation>返回数据</translation>
+    </message>
+    <message>
+        <source>maintenance.none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>maintenance.diag.terminal</source>
+        <translation>终端 {terminal} · 程序 {app} · 目录 {catalogue}</translation>
+    </message>
+    <message>
+        <source>maintenance.diag.hub_url</source>
+        <translation>服务中心地址：{url}</translation>
+    </message>
+    <message>
+        <source>maintenance.diag.hub.ok</source>
+        <translation>服务中心：可连接（{ms} 毫秒）</translation>
+    </message>
+    <message>
+        <source>maintenance.diag.hub.unreachable</source>
+        <translation>服务中心：无法连接（{ms} 毫秒后放弃），请检查网络和地址</translation>
+    </message>
+    <message>
+        <source>maintenance.diag.hub.no_client</source>
+        <translation>服务中心：尚未连接（未登记或正在启动）</translation>
+    </message>
+    <message>
+        <source>maintenance.diag.audit</source>
+        <translation>审计链：第 {seq} 条，{head}</translation>
+    </message>
+    <message>
+        <source>maintenance.diag.audit_none</source>
+        <translation>审计链：无</translation>
+    </message>
+    <message>
+        <source>maintenance.diag.queue</source>
+        <translation>队列：待发送 {depth} · 发送中 {in_flight} · 死信 {dead}</translation>
+    </message>
+    <message>
+        <source>maintenance.diag.queue_none</source>
+        <translation>队列：尚未打开</translation>
+    </message>
+    <message>
+        <source>maintenance.diag.errors</source>
+        <translation>最近的警告和错误（{count}）：</translation>
+    </message>
+    <message>
+        <source>maintenance.diag.no_errors</source>
+        <translation>最近没有警告或错误。</translation>
+    </message>
+    <message>
+        <source>maintenance.diag.level.warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>maintenance.diag.level.error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>enrol.clear</source>
+        <translation>清除</translation>
     </message>
 </context>
 </TS>

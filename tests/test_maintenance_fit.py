@@ -1,0 +1,109 @@
+"""The maintenance screens fit the displays the terminal runs on without scrolling (walktech
+finding 2: the Enrol panel was 12 px taller than 1280x800, its last buttons cut by the bottom bar),
+Enrol comes after the code it submits, and a wrong code is cleared in one tap."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel, QPushButton
+
+from kiosk.session_view import Mode
+from scripts.render_screens import LANGUAGES, SCENES, open_scene
+
+SIZES = ((1280, 800), (1366, 768), (1920, 1080), (1080, 1920))
+NAMES = [name for name, _scene in SCENES]
+MAINTENANCE = [name for name in NAMES if name.startswith("maintenance")]
+
+
+@pytest.fixture(scope="module")
+def words():
+    from ui.i18n import Words
+
+    return Words()
+
+
+def _at(widget, window) -> QPoint:
+    return widget.mapTo(window, QPoint(0, 0))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_maintenance_screen_fits_without_scrolling(qapp, tmp_path, words, size):
+    over: list[str] = []
+    for language in LANGUAGES:
+        for name in MAINTENANCE:
+            shown = open_scene(
+                NAMES.index(name), size, language, Mode.STANDARD, tmp_path / f"{language}-{name}", words
+            )
+            try:
+                area = shown.window.maintenance_area
+                extra = shown.window.maintenance.height() - area.viewport().height()
+                if extra > 0:
+                    over.append(f"{name} {language}: {extra} px taller than the display's room")
+            finally:
+                shown.close()
+    assert not over, "\n".join(over)
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1080, 1920)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_enrol_comes_after_the_code_and_clear_empties_it(qapp, tmp_path, words, size):
+    shown = open_scene(NAMES.index("maintenance-enrol"), size, "zh", Mode.STANDARD, tmp_path, words)
+    try:
+        window = shown.window
+        typed = window.findChild(QLabel, "keyboard_typed")
+        submit = window.findChild(QPushButton, "enrol.submit")
+        assert typed is not None and submit is not None
+        t, s = _at(typed, window), _at(submit, window)
+        # right of the typed code (landscape) or under it (portrait): read after what it submits
+        assert s.x() >= t.x() + typed.width() or s.y() >= t.y() + typed.height(), (t, s)
+        form = window.maintenance._enrol_form
+        assert form.code == "7KQ2M-XW4PD"
+        clear = window.findChild(QPushButton, "enrol.clear")
+        QTest.mouseClick(clear, Qt.MouseButton.LeftButton)
+        assert form.code == ""
+        assert window.findChild(QLabel, "keyboard_typed").text().strip("▏ ") == ""
+    finally:
+        shown.close()
+
+
+def test_a_wrong_pin_moves_no_key_and_says_how_many_tries_are_left(qtbot, tmp_path):
+    """walktech finding 28: the message was inserted above the pad, every key moved 60 px down."""
+    from PySide6.QtWidgets import QApplication
+
+    from tests.fixtures.session_kit import TECHNICIAN, make_kit
+    from ui.i18n import Words
+    from ui.technician_pin import hash_pin
+    from ui.window import KioskWindow
+
+    kit = make_kit(tmp_path)
+    words = Words()
+    window = KioskWindow(kit.session, words, speech=False, technician_pin_hash=hash_pin("246810", iterations=1000))
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    window.allow_close()
+    kit.session.card_inserted(TECHNICIAN)
+
+    def places() -> dict[str, QPoint]:
+        QApplication.processEvents()
+        return {
+            b.objectName(): _at(b, window)
+            for b in window.findChildren(QPushButton)
+            if b.isVisible() and (b.objectName().startswith("key:") or b.objectName() == "maintenance.pin_ok")
+        }
+
+    def tap(name: str) -> None:
+        QApplication.processEvents()
+        found = [b for b in window.findChildren(QPushButton, name) if b.isVisible()][0]
+        qtbot.mouseClick(found, Qt.MouseButton.LeftButton)
+
+    before = places()
+    assert "maintenance.pin_ok" in before
+    for digit in "135790":
+        tap(f"key:{digit}")
+    tap("maintenance.pin_ok")
+    QApplication.processEvents()
+    shown = [w.text() for w in window.findChildren(QLabel, "pin_error_text") if w.isVisible()]
+    assert shown == [words.text("zh", "maintenance.pin_wrong", left=4)] and "4" in shown[0]
+    assert places() == before
