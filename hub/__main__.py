@@ -286,9 +286,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# the commands that make a hub where --db names none yet; every other one refuses a missing file
+# (a mistyped path would otherwise get an empty hub and an answer about nothing)
+MAKES_A_HUB = {("serve", None), ("seed", None), ("staff", "add")}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    action = getattr(args, "staff_command", None) if args.command == "staff" else None
+    db = getattr(args, "db", None)
+    if db and (args.command, action) not in MAKES_A_HUB and not is_postgres(db) and not Path(db).is_file():
+        print(f"error: no hub database at {db} (the demo's is var/demo/hub.sqlite)", file=sys.stderr)
+        return 2
     return args.func(args)
 
 

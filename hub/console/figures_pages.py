@@ -44,7 +44,6 @@ def routes(console: Console) -> APIRouter:
             figures=figures,
             tables=figures.tables(),
             charts_json=json.dumps(charts, ensure_ascii=False).replace("</", "<\\/"),
-            timezone=console.settings.timezone,
         )
 
     @router.get("/console/figures.csv", include_in_schema=False)
