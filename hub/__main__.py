@@ -1,18 +1,19 @@
 """Command line of the reference hub: a thin layer over hub.app, hub.store and the fleet modules
 (hub/fleet_cli.py: enrolment codes, revocation, remote commands, audit verification).
 
-python -m hub serve --db var/hub.sqlite [--host 127.0.0.1] [--port 8765] [--catalog FILE]
-python -m hub enrolment-code --db var/hub.sqlite --terminal T0002 --group G [--ttl 900]
-python -m hub revoke --db var/hub.sqlite --terminal T0002
-python -m hub command issue --db var/hub.sqlite --terminal T0001 out_of_service --reason hardware
-python -m hub command list --db var/hub.sqlite [--terminal T0001]
-python -m hub audit verify --db var/hub.sqlite --terminal T0001
-python -m hub advance C0000001 in_progress --db var/hub.sqlite
-python -m hub seed --db var/hub.sqlite
-python -m hub cases --db var/hub.sqlite
-python -m hub show C0000001 --db var/hub.sqlite [--key-file FILE]   (personal values decrypted: staff)
-python -m hub terminals --db var/hub.sqlite [--json]
-python -m hub staff add --db var/hub.sqlite --username wang --role case_officer [--password-file F]
+python -m hub serve --db var/demo/hub.sqlite [--host 127.0.0.1] [--port 8765] [--catalog FILE]
+python -m hub enrolment-code --db var/demo/hub.sqlite --terminal T0002 --group G [--ttl 900]
+python -m hub revoke --db var/demo/hub.sqlite --terminal T0002
+python -m hub command issue --db var/demo/hub.sqlite --terminal T0001 out_of_service --reason hardware
+python -m hub command list --db var/demo/hub.sqlite [--terminal T0001]
+python -m hub command show --db var/demo/hub.sqlite K0123456789abcdef   (one command, its result in full)
+python -m hub audit verify --db var/demo/hub.sqlite --terminal T0001
+python -m hub advance C0000001 in_progress --db var/demo/hub.sqlite
+python -m hub seed --db var/demo/hub.sqlite
+python -m hub cases --db var/demo/hub.sqlite
+python -m hub show C0000001 --db var/demo/hub.sqlite [--key-file FILE]   (personal values decrypted: staff)
+python -m hub terminals --db var/demo/hub.sqlite [--json]
+python -m hub staff add --db var/demo/hub.sqlite --username wang --role case_officer [--password-file F]
 """
 
 from __future__ import annotations
