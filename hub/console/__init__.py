@@ -34,6 +34,12 @@ def mount(app: FastAPI, store: HubStore, rollout: CatalogueRollout, settings: Co
         app.include_router(module.routes(console))
     app.mount("/console/static", StaticFiles(directory=str(STATIC)), name="console-static")
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def _favicon() -> Response:
+        # browsers ask for it on every page: nothing here (the pages name /console/static/icon.svg),
+        # not the terminals' 401
+        return Response(status_code=204)
+
     @app.exception_handler(NeedSignIn)
     async def _need_sign_in(request: Request, exc: NeedSignIn) -> Response:
         if request.url.path.endswith(".json") or request.method != "GET":

@@ -278,6 +278,10 @@ W: dict[str, tuple[str, str]] = {
         "this version exists with other content: give it a new version",
     ),
     "catalogue.steps": ("发布步骤", "Rollout"),
+    "catalogue.upload_first": (
+        "还没有上传的版本：先上传一个版本，才能试点、推广或回退。",
+        "No version uploaded yet: upload one to stage, promote or roll back.",
+    ),
     "catalogue.version": ("版本", "Version"),
     "catalogue.group": ("终端组", "Terminal group"),
     "catalogue.groups": ("终端组", "Groups"),
@@ -311,7 +315,7 @@ W: dict[str, tuple[str, str]] = {
     "figures.share": ("终端分担的常规业务", "Routine work handled at terminals"),
     "figures.share_counts": (
         "终端办结 {done} 笔，窗口取号 {tickets} 个",
-        "{done} transactions completed at terminals, {tickets} window tickets",
+        "Completed at terminals: {done} · window tickets: {tickets}",
     ),
     "figures.share_definition": (
         "定义：终端办结的业务（在终端提交的申请 + 在终端打印的证明和记录）÷（终端办结的业务 + 窗口取号数）。"
@@ -326,7 +330,8 @@ W: dict[str, tuple[str, str]] = {
     "figures.waits": ("各状态等待时长（中位数，小时）", "Waiting at each status (median, hours)"),
     "figures.ratings": ("居民评价", "Ratings"),
     "figures.rating_average": ("平均分", "Average"),
-    "figures.hour_hint": ("按 {tz} 时间", "In {tz} time"),
+    "figures.hour_hint": ("按{tz}时间（与工单页面相同）", "In {tz} time (as on the case pages)"),
+    "tz.Asia/Shanghai": ("北京", "Beijing"),
     "figures.waits_hint": (
         "未办结工单的当前状态计到此刻。",
         "An open case's current status counts up to now.",
