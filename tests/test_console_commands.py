@@ -135,7 +135,7 @@ def test_the_terminal_page_says_device_errors_in_words_and_local_times(console_h
     })  # fmt: skip
     page = console_hub.agent("tech").get(PAGE).text
     assert "打印机最近错误" in page and "缺纸 · <time" in page and "2026-12-01 14:48" in page
-    assert "应使用 2026" not in page and "即应使用的版本" in page  # runs what it should: no false mismatch
+    assert "应使用 2026" not in page and "与应使用的版本一致" in page  # runs what it should: no false mismatch
     last = re.search(r"最近心跳</dt><dd>(.*?)</dd>", page).group(1)
     assert "+00:00" not in re.sub(r'datetime="[^"]*"', "", last)
 
