@@ -26,6 +26,7 @@ import sys
 from pathlib import Path
 
 from contract.local_ref import DEMO_GENERATION, LocalRef
+from contract.service_state import read_service_part
 from hub.catalog import DEFAULT_CATALOG
 from hub.fleet_cli import add_fleet_commands
 from hub.staff import add_staff_commands
@@ -190,6 +191,11 @@ def _summary(terminal: dict) -> str:
         "devices " + (", ".join(f"{n}={d.get('state')}" for n, d in devices.items()) or "none"),
         f"app {versions.get('app', '?')} catalogue {versions.get('catalogue', '?')}",
     ]
+    service = read_service_part(health)
+    if service.state == "out_of_service":
+        parts.append(f"OUT OF SERVICE ({service.reason}) since {service.since or '?'}")
+    elif service.state == "in_service":
+        parts.append("in service")
     return "  ".join(parts) + ("  (revoked)" if terminal["revoked"] else "")
 
 

@@ -123,7 +123,7 @@ def test_hub_down_never_raises_backs_off_and_recovers_when_the_hub_returns(hub_s
         outbox.close()
 
 
-def test_heartbeat_carries_the_service_state_and_the_hub_shows_it(hub_server, tmp_path):
+def test_heartbeat_carries_the_service_state_and_the_hub_shows_it(hub_server, tmp_path, capsys):
     """Contract v1 grows: `service` says in service, or out of service with reason and since."""
     from types import SimpleNamespace
 
@@ -153,6 +153,8 @@ def test_heartbeat_carries_the_service_state_and_the_hub_shows_it(hub_server, tm
         status = terminal_status(row, ConsoleSettings())
         assert status.colour == "yellow" and status.alerts[0] == "out_of_service"
         assert (status.service, status.service_reason) == ("out_of_service", "hardware")
+        assert hub_cli(["terminals", "--db", str(hub_server.db_path)]) == 0
+        assert "OUT OF SERVICE (hardware) since 2026-12-01T06:48:00+00:00" in capsys.readouterr().out
         watch(SimpleNamespace(out_of_service=None))
         assert heartbeat.send_now()
         assert stored_beat(hub_server)["health"]["service"] == {"state": "in_service"}
