@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sqlite3
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contract.wire import BATCH_PATH
 from hub import json_body, models
-from hub.auth import NO_BODY, GateSettings, SignatureGate
+from hub.auth import NO_BODY, GateSettings, HotPath, SignatureGate
 from hub.catalog import CatalogFile
 from hub.catalogue_rollout import CatalogueRollout
 from hub.console import mount as mount_console
@@ -36,7 +38,8 @@ from hub.field_vault import catalogue_classes
 from hub.fleet_routes import HeartbeatAnswer, install_fleet_routes
 from hub.profiles import ProfileStore, load_addresses, profile_answer
 from hub.records import NoRecord, SubjectIncomplete, issue_record
-from hub.store import StoreError
+from hub.store import StoreError, Terminal
+from hub.store_terminals import NonceNotRecorded, PendingNonce
 from hub.stores import is_postgres, open_store
 
 log = logging.getLogger(__name__)
@@ -62,6 +65,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         503: "The hub is overloaded or its storage is failing; see Retry-After (overloaded, storage_unavailable)",
     }.items()
 }
+# the heartbeat route's path, as the router matches "{terminal_id}" (any text but "/")
+_HEARTBEAT_PATH = re.compile(r"/v1/terminals/([^/]+)/heartbeat")
 SIGNING_HEADERS = {
     "X-Terminal-Id": "the terminal's id, as enrolled",
     "X-Timestamp": "Unix seconds; refused outside the hub's clock window (default ±300 s)",
@@ -118,11 +123,39 @@ def _describe_validation(exc: RequestValidationError | ValidationError, within: 
     return "; ".join(parts) or "invalid request"
 
 
-async def _storage_unavailable(_: Request, exc: Exception) -> JSONResponse:
+def _storage_unavailable_answer(exc: Exception) -> JSONResponse:
     # disk full, I/O error, a lock held too long, the database gone: the hub's trouble, not the
     # request's; retry later (each store names its kinds of such errors: store.storage_errors)
     log.error("storage failed", extra={"error_type": type(exc).__name__})
     return _error(503, "storage_unavailable", "the hub cannot store right now", {"Retry-After": "5"})
+
+
+async def _storage_unavailable(_: Request, exc: Exception) -> JSONResponse:
+    return _storage_unavailable_answer(exc)
+
+
+def _store_error_answer(exc: StoreError) -> JSONResponse:
+    retry = {"Retry-After": "5"} if exc.status == 503 else None
+    return _error(exc.status, exc.error, exc.message, retry)
+
+
+def _unexpected_answer(exc: Exception) -> JSONResponse:
+    # a defect of the hub: logged by type and frames (never the message: it may quote values), and
+    # still answered as JSON so a client reads it like any other refusal
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("unexpected error: %s (message withheld)\n%s", type(exc).__name__, frames)
+    return _error(500, "internal_error", "the hub failed on this request")
+
+
+def _answer_for(exc: Exception, storage_errors: tuple[type[Exception], ...]) -> JSONResponse:
+    """What the handlers below answer for `exc`, for the hot paths the gate answers itself."""
+    if isinstance(exc, ApiError):
+        return _error(exc.status, exc.error, exc.message)
+    if isinstance(exc, StoreError):
+        return _store_error_answer(exc)
+    if isinstance(exc, storage_errors):
+        return _storage_unavailable_answer(exc)
+    return _unexpected_answer(exc)
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -144,21 +177,19 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StoreError)
     async def _store(_: Request, exc: StoreError) -> JSONResponse:
-        retry = {"Retry-After": "5"} if exc.status == 503 else None
-        return _error(exc.status, exc.error, exc.message, retry)
+        return _store_error_answer(exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        # a defect of the hub: logged by type and frames (never the message: it may quote values), and
-        # still answered as JSON so a client reads it like any other refusal
-        frames = "".join(traceback.format_tb(exc.__traceback__))
-        log.error("unexpected error: %s (message withheld)\n%s", type(exc).__name__, frames)
-        return _error(500, "internal_error", "the hub failed on this request")
+        return _unexpected_answer(exc)
 
 
-def _json_object(request: Request) -> dict[str, Any]:
+def _parsed_body(request: Request) -> Any:
+    return request.scope.get("state", {}).get("json_body", NO_BODY)
+
+
+def _json_object(body: Any) -> dict[str, Any]:
     """The body as the gate parsed it (hub/auth.py, hub/json_body.py); a JSON object or ApiError."""
-    body = request.scope.get("state", {}).get("json_body", NO_BODY)
     if body is NO_BODY:
         raise ApiError(400, "malformed_json", "the body is not valid JSON")
     if not isinstance(body, dict):
@@ -166,9 +197,8 @@ def _json_object(request: Request) -> dict[str, Any]:
     return body
 
 
-def _heartbeat_in(request: Request) -> models.HeartbeatIn:
+def _heartbeat_in(body: Any) -> models.HeartbeatIn:
     """The heartbeat's body as the gate parsed it, validated; refused as FastAPI would (422)."""
-    body = request.scope.get("state", {}).get("json_body", NO_BODY)
     if body is NO_BODY:
         raise ApiError(422, "invalid_request", "body: Field required")
     try:
@@ -291,7 +321,11 @@ def create_app(settings: HubSettings) -> FastAPI:
         },
     )
     async def submit_batch(request: Request) -> dict[str, Any]:
-        body = _json_object(request)
+        # answered by the gate itself (hot_path below); kept for the API's description
+        return await run_in_threadpool(batch_answer, _terminal(request), _parsed_body(request))
+
+    def batch_answer(terminal_id: str, parsed: Any) -> dict[str, Any]:
+        body = _json_object(parsed)
         items = body.get("items")
         if not isinstance(items, list):
             raise ApiError(422, "invalid_request", "items must be a list")
@@ -299,16 +333,14 @@ def create_app(settings: HubSettings) -> FastAPI:
             raise ApiError(413, "too_many_items", f"at most {settings.max_batch_items} items per batch")
         if not all(isinstance(i, dict) and isinstance(i.get("idempotency_key"), str) for i in items):
             raise ApiError(422, "invalid_request", "every item needs an idempotency_key string")
-        services = rollout.services_for(_terminal(request))
+        services = rollout.services_for(terminal_id)
         checked = [(item, _check_item(item, services)) for item in items]
-        answers = await run_in_threadpool(
-            store.submit, _terminal(request), checked, _catalogue_classes(catalog)
-        )
-        await run_in_threadpool(_refresh_profiles, profiles, services, checked, answers)
+        answers = store.submit(terminal_id, checked, _catalogue_classes(catalog))
+        _refresh_profiles(profiles, services, checked, answers)
         counts: dict[str, int] = {}
         for a in answers:
             counts[a.status] = counts.get(a.status, 0) + 1
-        log.info("batch stored", extra={"terminal_id": _terminal(request), **counts})
+        log.info("batch stored", extra={"terminal_id": terminal_id, **counts})
         return {"results": [a.as_json() for a in answers]}
 
     @app.get(
@@ -425,16 +457,46 @@ def create_app(settings: HubSettings) -> FastAPI:
         "answers the held audit head and the pending signed commands",
     )
     async def heartbeat(terminal_id: str, request: Request) -> Response:
-        # the hot path of a fleet (every terminal, every minute): the body as the gate parsed it, one
-        # thread hop for the store's one transaction, the answer written directly (HeartbeatAnswer)
-        if terminal_id != _terminal(request):
-            raise ApiError(403, "terminal_mismatch", "a terminal may only report its own heartbeat")
-        beat = _heartbeat_in(request)
-        report = {**beat.health, **(beat.model_extra or {})}
-        answer = await run_in_threadpool(
-            fleet.beat, request.scope["state"]["terminal"], report, settings.heartbeat_durable
-        )
+        # answered by the gate itself (hot_path below); kept for the API's description
+        terminal = request.scope["state"]["terminal"]
+        answer = await run_in_threadpool(heartbeat_answer, terminal_id, terminal, _parsed_body(request))
         return AsciiJSONResponse(answer)
+
+    def heartbeat_answer(
+        terminal_id: str, terminal: Terminal, parsed: Any, nonce: PendingNonce | None = None
+    ) -> dict[str, Any]:
+        if terminal_id != terminal.terminal_id:
+            raise ApiError(403, "terminal_mismatch", "a terminal may only report its own heartbeat")
+        beat = _heartbeat_in(parsed)
+        report = {**beat.health, **(beat.model_extra or {})}
+        return fleet.beat(terminal, report, settings.heartbeat_durable, nonce)
+
+    def answered(make: Callable[[], dict[str, Any]]) -> Response:
+        try:
+            return AsciiJSONResponse(make())
+        except NonceNotRecorded:
+            raise  # the gate's to answer (hub/auth.py HotPath)
+        except Exception as exc:  # noqa: BLE001 - answered as the app's exception handlers answer it
+            return _answer_for(exc, store.storage_errors)
+
+    def hot_path(scope: dict[str, Any]) -> HotPath | None:
+        """The fleet's two hot paths (every terminal, every minute; every batch), answered by the
+        gate after its checks, in its thread hop: no routing, no middleware stack, no second hop to
+        a thread. The same functions as the routes above, the same answers and refusals; any other
+        method on these paths goes on to the routes (405)."""
+        if scope["method"] != "POST":
+            return None
+        if scope["path"] == BATCH_PATH:
+            return HotPath(lambda terminal, parsed, _: answered(lambda: batch_answer(terminal.terminal_id, parsed)))
+        beat = _HEARTBEAT_PATH.fullmatch(scope["path"])
+        if beat is None:
+            return None
+        path_id = beat.group(1)
+        # the nonce goes into the heartbeat's own statement: one round trip for the whole request
+        return HotPath(
+            lambda terminal, parsed, nonce: answered(lambda: heartbeat_answer(path_id, terminal, parsed, nonce)),
+            takes_nonce=True,
+        )
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
@@ -482,5 +544,7 @@ def create_app(settings: HubSettings) -> FastAPI:
     hot = {"/v1/terminals/{terminal_id}/heartbeat", BATCH_PATH}
     app.router.routes.sort(key=lambda route: getattr(route, "path", None) not in hot)
     gate = settings.gate
-    app.add_middleware(SignatureGate, store=store, settings=gate, per_item_paths=frozenset({BATCH_PATH}))
+    app.add_middleware(
+        SignatureGate, store=store, settings=gate, per_item_paths=frozenset({BATCH_PATH}), hot=hot_path
+    )
     return app

@@ -28,6 +28,7 @@ from starlette.concurrency import run_in_threadpool
 from contract import signing
 from hub import json_body
 from hub.store import HubStore, Terminal
+from hub.store_terminals import NonceNotRecorded, PendingNonce
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,18 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class HotPath:
+    """A request the gate answers itself, after its checks and in the same thread hop (the fleet's
+    hot paths, hub/app.py). `answer(terminal, parsed body, nonce)` makes the answer; with
+    `takes_nonce` and a store that can (`nonce_with_writes`), the nonce is not recorded by the gate
+    but handed to `answer` as a PendingNonce for its own transaction (one round trip for the
+    request), and `answer` raises NonceNotRecorded when it was not (then nothing was stored)."""
+
+    answer: Callable[[Terminal, Any, PendingNonce | None], ASGIApp]
+    takes_nonce: bool = False
 
 # /v1/enrolment: a terminal has no credentials before it enrols (hub/fleet_routes.py guards it);
 # the staff console (/console) has its own sign-in: hub/console/sessions.py
@@ -111,10 +124,14 @@ class SignatureGate:
         store: HubStore,
         settings: GateSettings,
         per_item_paths: frozenset[str] = frozenset(),
+        hot: Callable[[Scope], HotPath | None] | None = None,
     ) -> None:
         """`per_item_paths`: endpoints that judge the text of each item themselves (the batch), so one
-        item with invalid text is rejected alone instead of the whole body."""
+        item with invalid text is rejected alone instead of the whole body. `hot`: the answer of a
+        request the gate makes itself, after its checks and in the same thread hop, instead of handing
+        the request on (the fleet's hot paths, hub/app.py); None for every other request."""
         self.app = app
+        self.hot = hot
         self.store = store
         self.settings = settings
         self.per_item_paths = per_item_paths
@@ -138,9 +155,11 @@ class SignatureGate:
             self._in_flight -= 1
 
     async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
+        hot = self.hot(scope) if self.hot is not None else None
         try:
             body = await self._read_body(scope, receive)
-            terminal, parsed = await run_in_threadpool(self._check, scope, body)  # one hop to a thread
+            # one hop to a thread: the checks, and for a hot path its answer too
+            terminal, parsed, answer = await run_in_threadpool(self._check, scope, body, hot)
         except Refusal as refusal:
             log.info("request refused", extra={"status": refusal.status, "error": refusal.error})
             await send_error(send, refusal.status, refusal.error, refusal.message, refusal.headers)
@@ -151,6 +170,9 @@ class SignatureGate:
             await send_error(
                 send, 503, "storage_unavailable", "the hub cannot store right now", {"Retry-After": "5"}
             )
+            return
+        if answer is not None:
+            await answer(scope, receive, send)
             return
         state = scope.setdefault("state", {})
         state["terminal_id"] = terminal.terminal_id
@@ -191,8 +213,21 @@ class SignatureGate:
             if not message.get("more_body", False):
                 return b"".join(chunks)
 
-    def _check(self, scope: Scope, body: bytes) -> tuple[Terminal, Any]:
-        return self._authenticate(scope, body), self._read_json(scope, body)
+    def _check(self, scope: Scope, body: bytes, hot: HotPath | None) -> tuple[Terminal, Any, ASGIApp | None]:
+        if hot is not None and hot.takes_nonce and self.store.nonce_with_writes:
+            try:
+                terminal = self._authenticate(scope, body, record_nonce=False)
+                parsed = self._read_json(scope, body)
+                nonce = PendingNonce(
+                    terminal, self._header(scope, b"x-nonce"), time.time(), self.settings.clock_window_s
+                )
+                return terminal, parsed, hot.answer(terminal, parsed, nonce)
+            except NonceNotRecorded:
+                # nothing was stored: a replay, or the terminal's row changed meanwhile (revoked,
+                # rotated): checked again as any request is, which tells which and answers it
+                pass
+        terminal, parsed = self._authenticate(scope, body), self._read_json(scope, body)
+        return terminal, parsed, None if hot is None else hot.answer(terminal, parsed, None)
 
     def _read_json(self, scope: Scope, body: bytes) -> Any:
         if not body or scope["method"] not in BODY_METHODS:
@@ -213,18 +248,19 @@ class SignatureGate:
                 raise Refusal(422, "invalid_text", f"{where}: text that is not valid Unicode")
         return parsed
 
-    def _authenticate(self, scope: Scope, body: bytes) -> Terminal:
+    def _authenticate(self, scope: Scope, body: bytes, record_nonce: bool = True) -> Terminal:
         """The terminal the request is signed by, its nonce recorded; Refusal otherwise.
 
         The terminal's row comes from a small cache (a lookup less per request); the nonce is then
         recorded only while the row in the database still holds the cached credentials, in the same
         statement, so a revocation or a rotation by any hub process or the CLI counts at once: when
-        the row changed, the request is checked again against the row as it is now."""
+        the row changed, the request is checked again against the row as it is now. `record_nonce=False`:
+        everything but the nonce (the caller records it: HotPath.takes_nonce)."""
         terminal_id = self._terminal_id(scope)
         cached = self._terminals.get(terminal_id)
         if cached is not None:
             try:
-                self._verify(scope, body, cached, current=cached)
+                self._verify(scope, body, cached, current=cached, record_nonce=record_nonce)
                 return cached
             except _RowChanged:
                 self._terminals.pop(terminal_id, None)
@@ -234,7 +270,7 @@ class SignatureGate:
                 # perhaps signed with credentials rotated at another process: the row as it is now
                 self._terminals.pop(terminal_id, None)
         terminal = self.store.terminal(terminal_id) if terminal_id else None  # none named: refused below
-        self._verify(scope, body, terminal)
+        self._verify(scope, body, terminal, record_nonce=record_nonce)
         assert terminal is not None
         if len(self._terminals) >= TERMINAL_CACHE_SIZE:
             self._terminals.clear()  # rare (a fleet larger than the cache): start over, no bookkeeping
@@ -242,13 +278,23 @@ class SignatureGate:
         return terminal
 
     @staticmethod
-    def _terminal_id(scope: Scope) -> str:
+    def _header(scope: Scope, wanted: bytes) -> str:
         for name, value in scope["headers"]:
-            if name == b"x-terminal-id":
+            if name == wanted:
                 return value.decode("latin-1")
         return ""
 
-    def _verify(self, scope: Scope, body: bytes, terminal: Terminal | None, current: Terminal | None = None) -> None:
+    def _terminal_id(self, scope: Scope) -> str:
+        return self._header(scope, b"x-terminal-id")
+
+    def _verify(
+        self,
+        scope: Scope,
+        body: bytes,
+        terminal: Terminal | None,
+        current: Terminal | None = None,
+        record_nonce: bool = True,
+    ) -> None:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         terminal_id = headers.get(signing.HEADER_TERMINAL.lower(), "")
         auth = headers.get("authorization", "")
@@ -280,7 +326,9 @@ class SignatureGate:
             full_path += "?" + scope["query_string"].decode("latin-1")
         if not signing.verify(terminal.hmac_key, scope["method"], full_path, ts, nonce, body, sig):
             raise Refusal(401, "bad_signature", "the signature does not match the request")
-        if not self.store.remember_nonce(terminal_id, nonce, self.settings.clock_window_s, current=current):
+        if record_nonce and not self.store.remember_nonce(
+            terminal_id, nonce, self.settings.clock_window_s, current=current
+        ):
             if current is not None and self.store.terminal(terminal_id) != current:
                 raise _RowChanged  # revoked or rotated meanwhile: check again against the row as it is
             raise Refusal(401, "replay", "this request was seen before")

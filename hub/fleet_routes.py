@@ -30,6 +30,7 @@ from hub.audit_store import MAX_ENTRIES_PER_UPLOAD, AuditLedger
 from hub.commands import CommandBook
 from hub.enrolment_codes import EnrolmentDesk
 from hub.store import HubStore, StoreError, Terminal, utc_now_iso
+from hub.store_terminals import HEARTBEAT_IF_NONCE, NonceNotRecorded, PendingNonce, nonce_if_current_args
 
 ENROLMENT_PATH = "/v1/enrolment"
 # the latest report per terminal, in SQL both stores accept
@@ -109,18 +110,34 @@ class Fleet:
         self.commands = CommandBook(store)
         self.enrolment = EnrolmentDesk(store)
 
-    def beat(self, terminal: Terminal, report: dict[str, Any], durable: bool = True) -> dict[str, Any]:
+    def beat(
+        self,
+        terminal: Terminal,
+        report: dict[str, Any],
+        durable: bool = True,
+        nonce: PendingNonce | None = None,
+    ) -> dict[str, Any]:
         """Store a heartbeat's report and answer it (audit head held, pending commands signed with
         the terminal's key), in one transaction and on PostgreSQL one round trip: the upsert, the
         three reads and the commit go out together (pipeline mode), the reads are taken after. A
         command handed out for the first time is marked delivered in a second transaction. A head that is not yet held, or disagrees, is recorded after that, in its
         own durable transaction under the terminal's row lock (AuditLedger.record_head).
-        `durable=False`: the commit does not wait for the disk (the README's load section)."""
+        `durable=False`: the commit does not wait for the disk (the README's load section).
+
+        `nonce` (PostgreSQL, from the gate: hub/auth.py): the request's nonce, recorded in the same
+        statement as the report and only while the terminal's row holds the checked credentials;
+        when it is not recorded nothing is stored and NonceNotRecorded is raised."""
         terminal_id = terminal.terminal_id
         head = _audit_head(report.get("audit"))
         now = int(time.time())
         with self.store.pipelined(durable=durable) as db:
-            db.execute(HEARTBEAT_UPSERT, [terminal_id, utc_now_iso(), json.dumps(report)])
+            beat_args = [terminal_id, utc_now_iso(), json.dumps(report)]
+            if nonce is None:
+                stored = db.execute(HEARTBEAT_UPSERT, beat_args)
+            else:
+                self.store.purge_old_nonces(db, nonce.now, nonce.window_s)
+                args = nonce_if_current_args(nonce.current, nonce.nonce, nonce.now)
+                stored = db.execute(HEARTBEAT_IF_NONCE, [*args, *beat_args])
             check = None if head is None else self.audit.head_check(db, terminal_id, *head)
             due = self.commands.due(db, terminal_id, now)
             held = self.audit.held_cursor(db, terminal_id)
@@ -128,6 +145,8 @@ class Fleet:
                 rows, held_row, check_row = due.fetchall(), held.fetchone(), check and check.fetchone()
         if self.store.reads_after_commit:  # PostgreSQL: all of it went out in one round trip
             rows, held_row, check_row = due.fetchall(), held.fetchone(), check and check.fetchone()
+        if nonce is not None and stored.rowcount != 1:
+            raise NonceNotRecorded  # nothing was stored: the reads above answer nobody
         if any(row[5] == "pending" for row in rows):  # a command handed out for the first time
             with self.store.transaction() as db:
                 self.commands.mark_delivered(db, terminal_id, now, rows)

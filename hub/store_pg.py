@@ -19,7 +19,7 @@ The shared logic and the staff console's modules reach the database through `tra
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from hub.field_vault import FieldVault
 from hub.schema import PG_MIGRATIONS
 from hub.store_base import UNSTORABLE_ERRORS, case_number
-from hub.store_cases import CaseStore
+from hub.store_cases import CaseStore, event_note
 from hub.store_terminals import TerminalStore
 from hub.store_types import utc_now_iso
 
@@ -88,6 +88,8 @@ class PgHubStore(CaseStore, TerminalStore):
     unstorable_errors = (*UNSTORABLE_ERRORS, psycopg.DataError)
     # another process may change the same case: its row is locked until the transaction ends
     row_lock = " FOR UPDATE"
+    # a heartbeat records its nonce in its own transaction: one round trip for the request
+    nonce_with_writes = True
 
     def __init__(self, url: str, *, key_path: Path | str | None = None, pool_size: int = 8) -> None:
         """`key_path`: the key file for personal values (hub/field_vault.py), the same file for every
@@ -174,6 +176,30 @@ class PgHubStore(CaseStore, TerminalStore):
     @staticmethod
     def _item_savepoint(db: PgDatabase) -> psycopg.Transaction:
         return db.conn.transaction()  # nested in the batch's transaction: a savepoint
+
+    @staticmethod
+    def _insert_cases(
+        db: PgDatabase, rows: list[dict[str, Any]], received_at: str
+    ) -> Callable[[], list[str | None]]:
+        # one statement per case, all sent in the pipeline with the COMMIT (one round trip): the seq,
+        # the case id made from it (as case_number does), the row and its first event together; a key
+        # another process stored meanwhile inserts neither (no row returned)
+        cursors = []
+        for row in rows:
+            columns = ", ".join(row)
+            cursors.append(
+                db.execute(
+                    "WITH s AS (SELECT nextval(pg_get_serial_sequence('cases', 'seq')) AS seq),"
+                    " c AS (INSERT INTO cases (seq, case_id, " + columns + ") VALUES ((SELECT seq FROM s),"
+                    " (SELECT 'C' || lpad(seq::text, greatest(7, length(seq::text)), '0') FROM s), "
+                    + ", ".join("?" * len(row))
+                    + ") ON CONFLICT (terminal_id, idempotency_key) DO NOTHING RETURNING case_id),"
+                    " e AS (INSERT INTO case_events (case_id, at, status, note)"
+                    " SELECT case_id, ?, 'received', ? FROM c) SELECT case_id FROM c",
+                    [*row.values(), received_at, event_note("received")],
+                )
+            )
+        return lambda: [None if (found := cur.fetchone()) is None else found[0] for cur in cursors]
 
     @staticmethod
     def _new_case(db: PgDatabase, row: dict[str, Any]) -> str | None:

@@ -8,6 +8,7 @@ import base64
 import json
 import os
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from hub.store_base import StoreBase
@@ -23,6 +24,31 @@ NONCE_IF_CURRENT = (
 def nonce_if_current_args(current: Terminal, nonce: str, now: float) -> list[Any]:
     key = base64.b64encode(current.hmac_key).decode("ascii")
     return [nonce, now, current.terminal_id, current.token_sha256, key]
+
+
+# PostgreSQL only (a data-modifying WITH): the heartbeat's report stored only when its nonce is
+# recorded (NONCE_IF_CURRENT), in one statement; no row changed = a replay or credentials changed
+HEARTBEAT_IF_NONCE = (
+    "WITH n AS (" + NONCE_IF_CURRENT + " RETURNING 1)"
+    " INSERT INTO heartbeats (terminal_id, received_at, health) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM n)"
+    " ON CONFLICT (terminal_id) DO UPDATE SET received_at = excluded.received_at, health = excluded.health"
+)
+
+
+@dataclass(frozen=True)
+class PendingNonce:
+    """A request's nonce the gate checked everything else of, to be recorded by the endpoint's own
+    transaction (hub/fleet_routes.py Fleet.beat) while the terminal's row still holds `current`."""
+
+    current: Terminal
+    nonce: str
+    now: float
+    window_s: float
+
+
+class NonceNotRecorded(Exception):
+    """A request's nonce, recorded in its endpoint's own transaction, was not: seen before, or the
+    terminal's row no longer holds the credentials it was checked with. Nothing was stored."""
 
 
 class TerminalStore(StoreBase):
@@ -82,9 +108,7 @@ class TerminalStore(StoreBase):
         committed durably is on disk with them (README, load section)."""
         now = time.time()
         with self.pipelined(durable=False) as db:
-            if now - self._last_nonce_purge > 10:
-                self._last_nonce_purge = now
-                db.execute("DELETE FROM nonces WHERE seen_at < ?", [now - 2 * window_s])
+            self.purge_old_nonces(db, now, window_s)
             if current is None:
                 cur = db.execute(
                     "INSERT INTO nonces (terminal_id, nonce, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
@@ -93,6 +117,16 @@ class TerminalStore(StoreBase):
             else:
                 cur = db.execute(NONCE_IF_CURRENT, nonce_if_current_args(current, nonce, now))
         return cur.rowcount == 1
+
+    # whether a request's nonce may be recorded in its endpoint's own transaction (HEARTBEAT_IF_NONCE)
+    nonce_with_writes = False
+
+    def purge_old_nonces(self, db: Any, now: float, window_s: float) -> None:
+        """Every 10 s: nonces older than twice the window go (such a request is refused by its
+        timestamp anyway)."""
+        if now - self._last_nonce_purge > 10:
+            self._last_nonce_purge = now
+            db.execute("DELETE FROM nonces WHERE seen_at < ?", [now - 2 * window_s])
 
     # --- tickets, records, heartbeats ----------------------------------------------------------------
 

@@ -174,6 +174,7 @@ class AuditLog:
                 detail TEXT, reported INTEGER NOT NULL DEFAULT 0);
             """
         )
+        audit_blocks.unseal_old_blocks(conn)
         return cls(conn, path, block_size)
 
     def close(self) -> None:

@@ -1,18 +1,24 @@
 """How the terminal's audit file holds its chain (kiosk.audit): sealed blocks, then an open tail.
 
-    entries (seq, entry, h)                 the tail: one row per append (each durable on its own)
-    blocks  (first_seq, n, entries, hashes) sealed runs of n entries: their canonical bytes joined by
-                                            b"\\n" (canonical JSON never holds a raw newline) and their
-                                            n hashes, 32 bytes each, concatenated
+    entries (seq, entry, h)                     the tail: one row per append (each durable on its own)
+    blocks  (first_seq, n, sep, inputs, hashes) sealed runs of n entries: each entry's hashed bytes
+                                                whole (h_{n-1} ‖ seq_n ‖ canonical entry, as
+                                                contract.audit_chain.hashed_bytes) joined by `sep`,
+                                                and their n hashes, 32 bytes each, concatenated
 
-A full run of `block_size` tail rows is sealed into one block (moved verbatim: same bytes, same
-hashes, nothing recomputed, so a row edited before sealing still fails). Only a run whose seqs are
-exactly contiguous and whose rows have the plain shape is sealed; anything odd stays a row, where the
-row path names it. Files written before blocks existed are all tail: `seal` migrates them at open.
+A full run of `block_size` tail rows is sealed into one block (moved verbatim: the same entry bytes
+and hashes, each h_{n-1} the stored h of the row before, nothing recomputed, so a row edited before
+sealing still fails). Only a run whose seqs are exactly contiguous and whose rows have the plain
+shape is sealed; anything odd stays a row, where the row path names it. Files written before blocks
+existed are all tail: `seal` migrates them at open.
 
 Why blocks: reading one SQLite row costs about as much as hashing one entry (measured in
-bench/audit_bench.py), so one row per entry cannot verify near the speed of a bare SHA-256 chain. A
-block is one row for `block_size` entries; its entries are hashed by contract.audit_chain.chain_block.
+bench/audit_bench.py), so one row per entry cannot verify near the speed of a bare SHA-256 chain.
+Why the hashed bytes whole: building h_{n-1} ‖ seq ‖ entry for each entry (a pack and two
+concatenations) is a third of a bare chain's time; stored whole, verify splits a block in C and
+hashes each piece as it is (contract.audit_chain.check_inputs, which also checks every piece's
+h_{n-1} ‖ seq). `sep` is chosen per block so that it occurs nowhere in the block but between pieces
+(the pieces hold binary hashes and seqs, so no fixed byte will do); a split is checked at seal.
 
 Every function here runs inside the caller's lock; reads that must agree run in one snapshot (the
 caller's BEGIN), so a seal by another process in between cannot hide rows from a verification.
@@ -21,19 +27,57 @@ caller's BEGIN), so a seal by another process in between cannot hide rows from a
 from __future__ import annotations
 
 import sqlite3
+import struct
 from typing import Any
 
-from contract.audit_chain import GENESIS, AuditHead, VerifyResult, chain_block, verify_stored
+from contract.audit_chain import (
+    GENESIS,
+    PREFIX,
+    AuditHead,
+    VerifyResult,
+    check_inputs,
+    hashed_bytes,
+    verify_stored,
+)
 
 BLOCK_SIZE = 256  # entries per sealed block: ~55 KB of entries; larger blocks measured no faster
 MMAP_BYTES = 1 << 30  # the audit file is read through a map of up to 1 GiB (about 4M entries)
 SEAL_BLOCKS_PER_TRANSACTION = 64  # a migration commits (and fsyncs) once per 16k entries
 
-SCHEMA = """
+SEPARATORS = 64  # separators tried for a block (the first one almost always occurs nowhere in it)
+_SEP = struct.Struct(">BI")
+
+BLOCKS_TABLE = (
+    "CREATE TABLE IF NOT EXISTS blocks (first_seq INTEGER PRIMARY KEY, n INTEGER NOT NULL,"
+    " sep BLOB NOT NULL, inputs BLOB NOT NULL, hashes BLOB NOT NULL)"
+)
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS entries (seq INTEGER PRIMARY KEY, entry BLOB NOT NULL, h BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS blocks (first_seq INTEGER PRIMARY KEY, n INTEGER NOT NULL,
-                                   entries BLOB NOT NULL, hashes BLOB NOT NULL);
+{BLOCKS_TABLE};
 """
+
+
+def unseal_old_blocks(conn: sqlite3.Connection) -> None:
+    """Blocks of the layout before `inputs` (entries joined by b"\\n", never released) go back to
+    tail rows verbatim, in one transaction; `seal` then seals them again. Run after SCHEMA."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(blocks)")}
+    if not columns or "sep" in columns:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for first, block_entries, hashes in conn.execute(
+            "SELECT first_seq, entries, hashes FROM blocks ORDER BY first_seq"
+        ).fetchall():
+            conn.executemany(
+                "INSERT OR IGNORE INTO entries (seq, entry, h) VALUES (?, ?, ?)",
+                [(first + i, e, hashes[32 * i : 32 * i + 32]) for i, e in enumerate(_pieces(block_entries))],
+            )
+        conn.execute("DROP TABLE blocks")
+        conn.execute(BLOCKS_TABLE)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def head(conn: sqlite3.Connection) -> tuple[int, bytes]:
@@ -53,7 +97,19 @@ def tail_start(conn: sqlite3.Connection) -> int:
 
 
 def _sealable(entry: Any, h: Any) -> bool:
-    return type(entry) is bytes and b"\n" not in entry and type(h) is bytes and len(h) == 32
+    return type(entry) is bytes and type(h) is bytes and len(h) == 32
+
+
+def _joined(inputs: list[bytes]) -> tuple[bytes, bytes] | None:
+    """(sep, the inputs joined by it) for a sep that splits them back exactly; None if none of
+    SEPARATORS does (then the run stays rows). Canonical JSON holds no raw newline, so a sep that
+    starts with one can only clash with the binary h and seq bytes: about once in 10^8 blocks."""
+    for i in range(SEPARATORS):
+        sep = _SEP.pack(0x0A, i)
+        joined = sep.join(inputs)
+        if joined.split(sep) == inputs:
+            return sep, joined
+    return None
 
 
 def seal(conn: sqlite3.Connection, block_size: int, max_blocks: int) -> int:
@@ -65,16 +121,23 @@ def seal(conn: sqlite3.Connection, block_size: int, max_blocks: int) -> int:
             rows = conn.execute(
                 "SELECT seq, entry, h FROM entries WHERE seq >= ? ORDER BY seq LIMIT ?", (start, block_size)
             ).fetchall()
+            prev = GENESIS if start == 1 else h_at(conn, start - 1)
             if (
-                len(rows) < block_size
+                prev is None
+                or len(rows) < block_size
                 or rows[0][0] != start
                 or rows[-1][0] != start + block_size - 1
                 or not all(_sealable(entry, h) for _, entry, h in rows)
             ):
                 break
+            # each entry's hashed bytes, h_{n-1} being the stored h of the entry before (not recomputed)
+            prevs = [prev] + [h for _, _, h in rows[:-1]]
+            block = _joined([hashed_bytes(p, seq, entry) for p, (seq, entry, _) in zip(prevs, rows, strict=True)])
+            if block is None:
+                break
             conn.execute(
-                "INSERT INTO blocks (first_seq, n, entries, hashes) VALUES (?, ?, ?, ?)",
-                (start, block_size, b"\n".join(r[1] for r in rows), b"".join(r[2] for r in rows)),
+                "INSERT INTO blocks (first_seq, n, sep, inputs, hashes) VALUES (?, ?, ?, ?, ?)",
+                (start, block_size, *block, b"".join(r[2] for r in rows)),
             )
             conn.execute("DELETE FROM entries WHERE seq >= ? AND seq < ?", (start, start + block_size))
             start += block_size
@@ -102,15 +165,16 @@ def h_at(conn: sqlite3.Connection, seq: int) -> bytes | None:
 def _blocks_from(conn: sqlite3.Connection, seq: int) -> sqlite3.Cursor:
     """The blocks holding `seq` and after, in order (the subquery finds the first one by its key)."""
     return conn.execute(
-        "SELECT first_seq, n, entries, hashes FROM blocks WHERE first_seq >= "
+        "SELECT first_seq, n, sep, inputs, hashes FROM blocks WHERE first_seq >= "
         "coalesce((SELECT max(first_seq) FROM blocks WHERE first_seq <= ?), ?) AND first_seq + n > ? "
         "ORDER BY first_seq",
         (seq, seq, seq),
     )
 
 
-def _split(block_entries: Any) -> list[bytes]:
-    return block_entries.split(b"\n") if isinstance(block_entries, bytes) else []
+def _pieces(joined: Any, sep: Any = b"\n") -> list[bytes]:
+    ok = isinstance(joined, bytes) and isinstance(sep, bytes) and sep
+    return joined.split(sep) if ok else []
 
 
 def _short_block(conn: sqlite3.Connection, first: int, held: int) -> bool:
@@ -134,18 +198,18 @@ def verify_chain(conn: sqlite3.Connection, since: int) -> VerifyResult:
             return VerifyResult(False, 0, AuditHead(0, GENESIS.hex()), since - 1, "gap")
         prev = stored
     expected, checked = since, 0
-    for first, n, block_entries, hashes in _blocks_from(conn, since):
+    for first, n, sep, inputs, hashes in _blocks_from(conn, since):
         if first > expected:  # the entries between are in no block (and the tail comes after)
             return VerifyResult(False, checked, AuditHead(expected - 1, prev.hex()), expected, "gap")
         if first < expected and checked:  # overlaps the block before it
             return VerifyResult(False, checked, AuditHead(expected - 1, prev.hex()), first, "duplicate")
-        held = entries = _split(block_entries)
+        held = pieces = _pieces(inputs, sep)
         skip = expected - first  # the first block may begin before `since`
         if skip or not isinstance(hashes, bytes):  # (no copy of every block for nothing)
-            entries = held[skip:]
+            pieces = held[skip:]
             hashes = hashes[32 * skip :] if isinstance(hashes, bytes) else b""
-        good, last = chain_block(prev, expected, entries, hashes)
-        if good < len(entries) or len(entries) != n - skip or len(hashes) != 32 * len(entries):
+        good, last = check_inputs(prev, expected, pieces, hashes)
+        if good < len(pieces) or len(pieces) != n - skip or len(hashes) != 32 * len(pieces):
             bad = expected + good
             gap = _short_block(conn, first, len(held))
             return VerifyResult(
@@ -186,13 +250,13 @@ def entries_after(conn: sqlite3.Connection, seq: int, limit: int) -> list[tuple[
     """(seq, entry, h) of up to `limit` entries above `seq`, from the blocks and then the tail."""
     out: list[tuple[int, bytes, bytes]] = []
     after = seq
-    for first, _n, block_entries, hashes in _blocks_from(conn, seq + 1):
+    for first, _n, sep, inputs, hashes in _blocks_from(conn, seq + 1):
         if len(out) >= limit:
             return out
-        for i, entry in enumerate(_split(block_entries)):
+        for i, piece in enumerate(_pieces(inputs, sep)):
             s = first + i
             if s > after and len(out) < limit:
-                out.append((s, entry, hashes[32 * i : 32 * i + 32]))
+                out.append((s, piece[PREFIX:], hashes[32 * i : 32 * i + 32]))
                 after = s
     rows = conn.execute(
         "SELECT seq, entry, h FROM entries WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit - len(out))

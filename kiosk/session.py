@@ -105,6 +105,7 @@ class Session(ServiceOperations):
         self._page_sizes = {Mode.STANDARD: page_size, Mode.ELDER: elder_page_size}
         self._subscribers: list[Subscriber] = []
         self._catalogue = catalogue
+        self.catalogue_checked = catalogue is not None  # False until the terminal says what the hub gave
         self._next_catalogue: tuple[Catalogue | None] | None = None  # applied when the session ends
         self._held_oos: OutOfServiceReason | None = None  # set by a technician
         self._oos_message: dict[str, str] = {}  # language -> what residents read (a remote command's)
@@ -568,6 +569,7 @@ class Session(ServiceOperations):
     def set_catalogue(self, catalogue: Catalogue | None) -> None:
         """A new catalogue from the store. Applied at once when nobody is using the terminal,
         otherwise when the current session ends (services never change under a resident's finger)."""
+        self.catalogue_checked = True
         if self._step in (Step.ATTRACT, Step.OUT_OF_SERVICE):
             self._catalogue = catalogue
             self._page = 0
@@ -600,4 +602,6 @@ class Session(ServiceOperations):
     def out_of_service_reason(self) -> OutOfServiceReason | None:
         if self._step is not Step.OUT_OF_SERVICE:
             return None
-        return self._held_oos or OutOfServiceReason.BACKEND
+        if self._held_oos is not None:
+            return self._held_oos
+        return OutOfServiceReason.BACKEND if self.catalogue_checked else OutOfServiceReason.STARTING

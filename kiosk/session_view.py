@@ -52,6 +52,9 @@ class OutOfServiceReason(Enum):
     HARDWARE = "hardware"
     HOURS = "hours"
     NOT_ENROLLED = "not_enrolled"  # no hub credentials yet: a technician enrols it from maintenance
+    # no catalogue on disk and the first fetch has not answered yet (a fresh terminal starting):
+    # not a fault, so residents are asked to wait, not sent to the window
+    STARTING = "starting"
 
 
 @dataclass(frozen=True)

@@ -233,6 +233,8 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
         "out-of-service-not-enrolled",
         lambda kit, w: kit.session.set_out_of_service(OutOfServiceReason.NOT_ENROLLED),
     ),
+    # a fresh terminal waiting for its first catalogue (the screen is the same whichever way it is reached)
+    ("starting", lambda kit, w: kit.session.set_out_of_service(OutOfServiceReason.STARTING)),
     ("maintenance-enrol", lambda kit, w: _maintenance_enrol(kit, w)),
     ("maintenance-enrol-address", lambda kit, w: _maintenance_enrol(kit, w, editing="url")),
     ("maintenance-enrol-busy", lambda kit, w: _maintenance_enrol(kit, w, busy=True)),

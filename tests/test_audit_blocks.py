@@ -10,6 +10,7 @@ import threading
 import pytest
 
 from contract.audit_chain import GENESIS, canonical_entry, chain_hash
+from kiosk import audit_blocks
 from kiosk.audit import AuditLog
 from tests.audit_tamper import Tamper
 
@@ -165,3 +166,64 @@ def test_a_reader_in_another_connection_never_sees_a_half_sealed_chain(tmp_path)
     assert reader.verify().checked == 120
     writer.close()
     reader.close()
+
+
+def test_a_block_stores_each_entrys_hashed_bytes_whole_and_they_verify_only_as_the_chain(small):
+    """A forged block whose stored bytes hash to their stored hashes, but whose entry 6 carries
+    another seq: verify names entry 6 (what it would upload could not chain at the hub)."""
+    audit, tamper = small
+    first, sep, inputs, hashes = tamper.conn.execute(
+        "SELECT first_seq, sep, inputs, hashes FROM blocks WHERE first_seq = 5"
+    ).fetchone()
+    pieces = inputs.split(sep)
+    assert [p[32:40] for p in pieces] == [seq.to_bytes(8, "big") for seq in range(5, 9)]
+    assert pieces[0][:32] == tamper.get(4)[1] and pieces[2][:32] == hashes[32:64]
+    assert [p[40:] for p in pieces] == [tamper.get(seq)[0] for seq in range(5, 9)]
+    pieces[1] = pieces[1][:32] + (7).to_bytes(8, "big") + pieces[1][40:]
+    forged, prev = [], pieces[0][:32]
+    for i, piece in enumerate(pieces):
+        piece = prev + piece[32:] if i else piece
+        forged.append(piece)
+        prev = chain_hash(piece[:32], int.from_bytes(piece[32:40], "big"), piece[40:])
+        if i == 3:
+            last = prev
+    hashes = b"".join(chain_hash(p[:32], int.from_bytes(p[32:40], "big"), p[40:]) for p in forged)
+    assert hashes[-32:] == last
+    tamper.conn.execute("UPDATE blocks SET inputs = ?, hashes = ? WHERE first_seq = 5", (sep.join(forged), hashes))
+    result = audit.verify()
+    assert (result.ok, result.bad_seq, result.problem, result.head.seq) == (False, 6, "hash_mismatch", 5)
+
+
+def test_blocks_of_the_layout_before_hashed_bytes_are_unsealed_at_open_and_sealed_again(tmp_path):
+    """The first block layout (entries joined by a newline, never released) is taken back to rows
+    verbatim at open and sealed in the current layout: the chain and its tampering survive it."""
+    path = tmp_path / "audit.sqlite"
+    rows = _old_file(path, 1000)
+    conn = _raw(path)
+    conn.execute("CREATE TABLE blocks (first_seq INTEGER PRIMARY KEY, n INTEGER NOT NULL,"
+                 " entries BLOB NOT NULL, hashes BLOB NOT NULL)")  # fmt: skip
+    for first in (1, 257):
+        run = rows[first - 1 : first + 255]
+        conn.execute(
+            "INSERT INTO blocks VALUES (?, 256, ?, ?)",
+            (first, b"\n".join(e for _, e, _ in run), b"".join(h for _, _, h in run)),
+        )
+        conn.execute("DELETE FROM entries WHERE seq >= ? AND seq < ?", (first, first + 256))
+    audit = AuditLog.open(path)
+    assert (Tamper(conn).blocks(), Tamper(conn).rows()) == (3, 232)
+    assert "sep" in {row[1] for row in conn.execute("PRAGMA table_info(blocks)")}
+    result = audit.verify()
+    assert result.ok and result.checked == 1000 and result.head.h == rows[-1][2].hex()
+    assert [(e["seq"], e["entry"].encode(), bytes.fromhex(e["h"])) for e in audit.entries_after(0, 1000)] == rows
+    Tamper(conn).put(300, entry=b'{"kind":"session_end"}')
+    result = audit.verify()
+    assert (result.ok, result.bad_seq, result.problem) == (False, 300, "hash_mismatch")
+    audit.close()
+
+
+def test_a_separator_that_occurs_in_a_block_is_not_used():
+    pieces = [b"\n\x00\x00\x00\x00" + b"a" * 40, b"b" * 45]  # the first separator, inside a piece
+    sep, joined = audit_blocks._joined(pieces)
+    assert sep != audit_blocks._SEP.pack(0x0A, 0) and joined.split(sep) == pieces
+    clash = [audit_blocks._SEP.pack(0x0A, i) for i in range(audit_blocks.SEPARATORS)]
+    assert audit_blocks._joined([b"".join(clash), b"x" * 40]) is None  # no sep fits: left as rows

@@ -61,7 +61,10 @@ def test_broken_catalogue_and_no_cache_puts_the_terminal_out_of_service(tmp_path
     store.load_cached()
     state = store.refresh()
     assert state.catalogue is None and isinstance(state.problem, CatalogueInvalid)
-    kit = make_kit(tmp_path, catalogue=state.catalogue)
+    kit = make_kit(tmp_path, catalogue=None)  # started with no copy on disk
+    assert kit.session.view.step is Step.OUT_OF_SERVICE
+    assert kit.session.view.out_of_service is OutOfServiceReason.STARTING  # the first fetch is out
+    kit.session.set_catalogue(state.catalogue)  # what the terminal does with the fetch's answer
     assert kit.session.view.step is Step.OUT_OF_SERVICE
     assert kit.session.view.out_of_service is OutOfServiceReason.BACKEND
     # the hub is fixed: the next refresh brings the terminal back

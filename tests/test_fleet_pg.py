@@ -139,3 +139,35 @@ def test_the_fleet_commands_take_either_store_as_db(two_stores, tmp_path):
     assert verified.returncode == 0 and verified.stdout.startswith("OK: 5 entries"), verified.stderr
     assert _cli("revoke", "--db", db, "--terminal", "T0105").returncode == 0
     assert two_stores[0].terminal("T0105").revoked
+
+
+@pytest.mark.parametrize(
+    ("sql", "params", "bad_seq", "problem"),
+    [
+        (None, [], None, None),
+        ("UPDATE audit_entries SET entry = ? WHERE terminal_id = 'T0105' AND seq = ?", ['{"n":0}', 10], 10, "hash_mismatch"),
+        ("DELETE FROM audit_entries WHERE terminal_id = 'T0105' AND seq >= ? AND seq < 13", [5], 5, "gap"),
+        ("UPDATE audit_entries SET h = ? WHERE terminal_id = 'T0105' AND seq = ?", ["ab" * 32, 16], 16, "hash_mismatch"),
+        ("UPDATE audit_entries SET h = upper(h) WHERE terminal_id = 'T0105' AND seq = ?", [7], None, None),
+    ],
+)  # fmt: skip
+def test_the_hubs_verify_reads_chunks_and_names_tampering_on_both_stores(two_stores, monkeypatch, sql, params, bad_seq, problem):
+    """AuditLedger.verify's aggregate read (group_concat / string_agg) across chunks of 4, and its
+    row-by-row fallback, give the same verdicts on SQLite and PostgreSQL."""
+    from hub import audit_store
+
+    monkeypatch.setattr(audit_store, "VERIFY_CHUNK", 4)
+    desk = EnrolmentDesk(two_stores[0])
+    desk.redeem(desk.issue_code("T0105", "north"))
+    entries = _chain(23)
+    AuditLedger(two_stores[0]).add_entries("T0105", entries)
+    if sql is not None:
+        with two_stores[0].transaction() as db:
+            db.execute(sql, params)
+    ledger = AuditLedger(two_stores[1])
+    result = ledger.verify("T0105")
+    if bad_seq is None:
+        assert (result.ok, result.checked, result.head.h) == (True, 23, entries[-1]["h"])
+        assert ledger.verify("T0105", since=6).checked == 18
+    else:
+        assert (result.ok, result.bad_seq, result.problem) == (False, bad_seq, problem)

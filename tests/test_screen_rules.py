@@ -13,7 +13,7 @@ from tests.support.layout_check import actionable_places, layout_problems
 from ui.screens.editors import ChoiceEditor
 
 # screens whose choices are the actions (a tile, a choice) or that offer nothing to do
-NO_MAIN_ACTION = {"choose", "choose-with-card", "editor-choice", "out-of-service", "out-of-service-not-enrolled"}
+NO_MAIN_ACTION = {"choose", "choose-with-card", "editor-choice", "out-of-service", "out-of-service-not-enrolled", "starting"}
 # the technician's panel is one scrolled page of its own: its main action (sync, or enrol while the
 # terminal is not enrolled) heads its actions
 MAIN_IN_PANEL = {

@@ -186,6 +186,7 @@ def test_no_catalogue_means_out_of_service(tmp_path):
     from tests.fixtures.session_kit import demo_catalogue
 
     kit = make_kit(tmp_path, catalogue=None)
+    kit.session.set_catalogue(None)  # the first fetch answered with nothing usable
     assert kit.session.view.step is Step.OUT_OF_SERVICE
     assert kit.session.view.out_of_service is OutOfServiceReason.BACKEND
     kit.session.start()
@@ -240,3 +241,19 @@ def test_the_details_on_file_are_wiped_with_the_session(tmp_path):
     held = reachable_strings(s, COLLABORATORS)
     for value in on_file.values():
         assert value not in held
+
+
+def test_a_fresh_terminal_waits_for_its_first_catalogue_before_it_calls_itself_out_of_service(tmp_path):
+    from tests.fixtures.session_kit import demo_catalogue
+
+    kit = make_kit(tmp_path, catalogue=None)  # no copy on disk, the first fetch not answered yet
+    assert kit.session.view.step is Step.OUT_OF_SERVICE
+    assert kit.session.view.out_of_service is OutOfServiceReason.STARTING
+    kit.session.set_catalogue(demo_catalogue())
+    assert kit.session.view.step is Step.ATTRACT
+    kit.session.set_out_of_service(OutOfServiceReason.INTERNAL)
+    kit.session.set_out_of_service(None)
+    assert kit.session.view.step is Step.ATTRACT  # once checked, never "starting" again
+    kit2 = make_kit(tmp_path / "2", catalogue=None)
+    kit2.session.set_catalogue(None)  # the first fetch failed and there is no copy: a real pause
+    assert kit2.session.view.out_of_service is OutOfServiceReason.BACKEND

@@ -12,7 +12,7 @@ import pytest
 from hub.catalog import DEFAULT_CATALOG, CatalogFile
 from hub.catalogue_rollout import CatalogueRollout
 from hub.staff import StaffAccounts, audit_log, record_action
-from hub.store import StoreError
+from hub.store import HubStore, StoreError
 from hub.stores import open_store
 from hub.testing import start_hub
 from kiosk.hub_api import SubmissionItem
@@ -68,6 +68,81 @@ def test_concurrent_submissions_of_one_key_make_one_case(store):
         t.join()
     assert sorted(a.status for a in answers) == ["accepted"] + ["duplicate"] * 7
     assert len({a.case_id for a in answers}) == 1 and len(store.list_cases()) == 1
+
+
+def test_one_batch_answers_each_item_as_item_by_item_would(store):
+    """The batch goes to the database together; every item's answer is still its own, in order,
+    the same key twice in one batch included."""
+    [earlier] = store.submit("T0001", [(_item("known"), None)])
+    answers = store.submit(
+        "T0001",
+        [
+            (_item("a"), None),
+            (_item("a"), None),  # the same item again: the case the first one makes
+            (_item("a", local_ref="other"), None),  # the same key, another body
+            (_item("known"), None),
+            (_item("known", local_ref="other"), "unknown_service"),  # a known key answers as stored
+            (_item("b"), "unknown_service"),
+            (_item("b"), None),  # the rejected one stored nothing: this one is new
+            (_item("b"), "unknown_service"),  # now the key is stored: as stored, same body
+            (_item("c", local_ref="T0001-\ud800"), "invalid_text"),  # not encodable at all
+        ],
+    )
+    got = [(a.idempotency_key, a.status, a.case_id, a.reason) for a in answers]
+    a_case, b_case = answers[0].case_id, answers[6].case_id
+    assert got == [
+        ("a", "accepted", a_case, None),
+        ("a", "duplicate", a_case, None),
+        ("a", "rejected", None, "idempotency_key_reused"),
+        ("known", "duplicate", earlier.case_id, None),
+        ("known", "rejected", None, "idempotency_key_reused"),
+        ("b", "rejected", None, "unknown_service"),
+        ("b", "accepted", b_case, None),
+        ("b", "duplicate", b_case, None),
+        ("c", "rejected", None, "invalid_text"),
+    ]
+    assert a_case.startswith("C") and b_case.startswith("C") and a_case != b_case
+    cases = {c["idempotency_key"]: c for c in store.list_cases()}
+    assert sorted(cases) == ["a", "b", "known"]
+    assert store.case(a_case)["timeline"][0]["status"] == "received"
+    assert store.case(b_case)["local_ref"] == "T0001-b"
+
+
+def test_a_value_the_database_refuses_rejects_that_item_alone(store):
+    # a NUL: PostgreSQL's text cannot hold it (the batch is then stored item by item), SQLite's can
+    answers = store.submit(
+        "T0001", [(_item("n1"), None), (_item("n2", local_ref="T0001-\x00"), None), (_item("n3"), None)]
+    )
+    refused = not isinstance(store, HubStore)
+    assert [a.status for a in answers] == ["accepted", "rejected" if refused else "accepted", "accepted"]
+    if refused:
+        assert answers[1].reason == "unstorable"
+    stored = sorted(c["idempotency_key"] for c in store.list_cases())
+    assert stored == (["n1", "n3"] if refused else ["n1", "n2", "n3"])
+    assert store.submit("T0001", [(_item("n1"), None)])[0].case_id == answers[0].case_id
+
+
+def test_concurrent_batches_of_the_same_keys_make_one_case_each(store):
+    keys = [f"k{n}" for n in range(20)]
+    answers: list = []
+
+    def send(order):
+        answers.extend(store.submit("T0001", [(_item(k), None) for k in order]))
+
+    # a terminal's retries (through two hub processes) and its next batch overlapping the last: the
+    # outbox sends in its own order, so every batch has the keys in the same order
+    windows = (keys, keys, keys[:15], keys[5:])
+    threads = [threading.Thread(target=send, args=(window,)) for window in windows]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    by_key: dict = {}
+    for a in answers:
+        assert a.status in ("accepted", "duplicate")
+        by_key.setdefault(a.idempotency_key, set()).add(a.case_id)
+    assert all(len(ids) == 1 for ids in by_key.values()) and sorted(by_key) == sorted(keys)
+    assert sum(a.status == "accepted" for a in answers) == len(keys) == len(store.list_cases())
 
 
 def test_nonces_refuse_a_replay(store):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from hub.testing import start_hub
 from kiosk.catalogue_store import CatalogueStore
-from kiosk.session_view import Step
+from kiosk.session_view import OutOfServiceReason, Step
 from tests.fixtures.kiosk_ui import START_WAIT_MS, start_kiosk, stop_kiosk
 
 DEMO = Path(__file__).resolve().parents[1] / "hub" / "data" / "demo_catalog.json"
@@ -53,7 +53,8 @@ def test_broken_catalogue_keeps_the_last_good_one_and_no_copy_means_out_of_servi
         k = start_kiosk(qtbot, tmp_path, hub, file_keyring)
         try:
             k.wait(lambda: k.terminal.catalogue_store.current.problem is not None)
-            k.wait_step(Step.OUT_OF_SERVICE)
+            # the fetch's answer reaches the session on the UI thread after the store has it
+            k.wait(lambda: k.view.out_of_service is OutOfServiceReason.BACKEND)
             assert "暂停服务" in k.text_of("title")
             assert k.has_button("bar.help") and k.has_button("bar.language")
             assert k.lacks_button("attract.start")

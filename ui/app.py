@@ -152,7 +152,7 @@ class Terminal:
             log.error("catalogue refresh failed unexpectedly: %s", type(result).__name__)
             return
         self.session.set_online(not isinstance(result.problem, HubUnavailable))
-        if result.catalogue is not self.session.catalogue:
+        if result.catalogue is not self.session.catalogue or not self.session.catalogue_checked:
             self.session.set_catalogue(result.catalogue)
 
     def become_enrolled(self, enrolled: Any, hub_url: str | None = None) -> None:

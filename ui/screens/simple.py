@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QVBoxLayout
 
-from kiosk.session_view import Mode, SessionView, Step
+from kiosk.session_view import Mode, OutOfServiceReason, SessionView, Step
 from ui.icons import icon_label, service_icon
 from ui.pictures import slot_panel
 from ui.screens.base import Screen
@@ -122,6 +122,14 @@ class OutOfServiceScreen(Screen):
     step = Step.OUT_OF_SERVICE
 
     def build(self, view: SessionView) -> None:
+        if view.out_of_service is OutOfServiceReason.STARTING:
+            self.title(self.t("oos.starting_title"))
+            frame, box = panel("card", "oos_reason")
+            box.addWidget(label(self.t("oos.starting")))
+            self.root.addWidget(frame)
+            self.root.addStretch(1)
+            self.root.setAlignment(Qt.AlignmentFlag.AlignTop)
+            return
         self.title(self.t("oos.title"))
         if view.card_in_reader and not view.technician_card:
             # a resident's card while paused: nothing will happen with it, so say so first

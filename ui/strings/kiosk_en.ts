@@ -420,6 +420,14 @@
         <translation>This terminal is closed at this hour.</translation>
     </message>
     <message>
+        <source>oos.starting_title</source>
+        <translation>Getting ready</translation>
+    </message>
+    <message>
+        <source>oos.starting</source>
+        <translation>This terminal has just started and is fetching its list of services. Please wait a moment.</translation>
+    </message>
+    <message>
         <source>oos.help</source>
         <translation>Please go to the staffed window. Sorry for the trouble.</translation>
     </message>

@@ -420,6 +420,14 @@
         <translation>现在不是服务时间。</translation>
     </message>
     <message>
+        <source>oos.starting_title</source>
+        <translation>正在准备</translation>
+    </message>
+    <message>
+        <source>oos.starting</source>
+        <translation>本机刚刚启动，正在从社区中心获取服务目录，请稍候片刻。</translation>
+    </message>
+    <message>
         <source>oos.help</source>
         <translation>请到人工窗口办理，给您带来不便，敬请谅解。</translation>
     </message>
