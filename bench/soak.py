@@ -17,7 +17,8 @@ its widgets for each view, which costs ~1 s a session on a loaded 2-core machine
 sessions would take a day. In between, the window is unsubscribed for the session and sees its end.
 
 Each report gives RSS, RSS after gc + malloc_trim(0) (what is only freed memory glibc keeps goes),
-malloc's bytes in use (mallinfo2: grows with a native leak, not with fragmentation), SQLite's own
+the anonymous part of that (RssAnon: RSS also counts the pages of the libraries and fonts, which a
+loaded machine's kernel takes back and pages in again, so RSS moved by -14 MB in one run), malloc's bytes in use (mallinfo2: grows with a native leak, not with fragmentation), SQLite's own
 share of it (sqlite3_memory_used: page caches), open fds and threads. Switches to find a leak:
 `--kinds` (one kind of session), `--no-screens`, `--render-every 0`, `--idle-minutes` (growth with
 time or with sessions?), `--census` (Python types and Qt objects that grew), `--tracemalloc`,
@@ -119,12 +120,13 @@ def trim() -> None:
     _libc.malloc_trim(0)
 
 
-def figures() -> tuple[int, int, int, int, int, int]:
-    """RSS, RSS after malloc_trim, native heap in use, SQLite's part of it (KiB), open fds, threads."""
+def figures() -> tuple[int, int, int, int, int, int, int]:
+    """RSS, RSS after malloc_trim, native heap in use, SQLite's part of it (KiB), open fds, threads,
+    and the anonymous part of RSS after the trim (RssAnon, KiB)."""
     gc.collect()
     before = rss_kib()
     trim()
-    return before, rss_kib(), heap_in_use_kib(), sqlite_kib(), open_fds(), os_threads()
+    return before, rss_kib(), heap_in_use_kib(), sqlite_kib(), open_fds(), os_threads(), _status("RssAnon")
 
 
 class Soak:
@@ -260,15 +262,17 @@ def mb(kib: int) -> str:
 
 
 def line(label: str, now: tuple[int, ...], base: tuple[int, ...] | None) -> str:
-    rss, trimmed, heap, sql, fds, threads = now
+    rss, trimmed, heap, sql, fds, threads, anon = now
     text = (
-        f"{label}: RSS {mb(rss)} MB, after malloc_trim {mb(trimmed)} MB, malloc in use {mb(heap)} MB"
+        f"{label}: RSS {mb(rss)} MB, after malloc_trim {mb(trimmed)} MB (anonymous {mb(anon)} MB),"
+        f" malloc in use {mb(heap)} MB"
         f" (SQLite {mb(sql)} MB), fds {fds}, threads {threads}"
     )
     if base is not None:
         text += (
             f" (since baseline: RSS {(rss - base[0]) / 1024:+.1f}, trimmed {(trimmed - base[1]) / 1024:+.1f},"
-            f" in use {(heap - base[2]) / 1024:+.1f}, SQLite {(sql - base[3]) / 1024:+.1f} MB,"
+            f" anonymous {(anon - base[6]) / 1024:+.1f}, in use {(heap - base[2]) / 1024:+.1f},"
+            f" SQLite {(sql - base[3]) / 1024:+.1f} MB,"
             f" fds {fds - base[4]:+d}, threads {threads - base[5]:+d})"
         )
     return text
@@ -406,7 +410,9 @@ def main(argv: list[str] | None = None) -> int:
 
             def soak_one(n: int) -> None:
                 nonlocal base, counted
-                rendered = args.render_every > 0 and n % args.render_every == 0
+                # each kind's every Nth session is rendered, so every kind goes through the screens:
+                # `n % N == 0` with 5 kinds and N = 25 rendered submissions only (the runs before 2026-12-01)
+                rendered = args.render_every > 0 and (n // len(kinds)) % args.render_every == 0
                 soak.run_one(kinds[n % len(kinds)], rendered, screens=not args.no_screens)
                 if n % 500 == 0:
                     # the simulated printer keeps every job on disk; a real one hands it out on paper

@@ -20,7 +20,7 @@ Document shape (schema 1)::
                                "min": .., "max": .., "min_length": .., "max_length": ..,
                                "pattern": "..", "choices": [{"value": "..", "label": {..}}],
                                "quick_phrases": [{"zh": "电梯坏了", "en": "The lift is broken"}],
-                               "picker": "address"}],
+                               "picker": "address", "alert": {"zh": "...", "en": "..."}}],
                    "receipt": {"title": {...}, "fields": ["phone"], "footer": {...},
                                "qr": "https://hub.example/track/{ref}"},
                    "notices": [{"id": "..", "title": {..}, "body": {..}, "published": "2026-11-20"}]}]}
@@ -256,6 +256,7 @@ def _field(raw: Any, where: str) -> FormField:
         choices=choices,
         quick_phrases=phrases,
         picker=picker,
+        alert=r.optional_text("alert"),
     )
     r.finish()  # a key that does not fit the type (e.g. "choices" on a text field) is refused here
     return f

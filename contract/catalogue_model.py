@@ -98,6 +98,9 @@ class FormField:
     # terminal never keeps what one resident typed for the next)
     quick_phrases: tuple[LocalText, ...] = ()
     picker: str | None = None  # one of PICKERS: a place in the community, picked from the hub's list
+    # what must not be missed with the field, shown large and coloured over its editor (an
+    # emergency number: as grey hint text it was overlooked)
+    alert: LocalText | None = None
 
     @property
     def prefill_source(self) -> str | None:

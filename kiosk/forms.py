@@ -9,6 +9,7 @@ the resident is not asked again; card values are locked, hub values may be corre
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +23,9 @@ _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 _ID18 = re.compile(r"^\d{17}[\dX]$")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
+# every form gets its own number: what a screen keeps of a half-typed value is valid only while
+# the form it was typed into is the one on show (never the next resident's, never a reopened one)
+_SERIALS = itertools.count(1)
 
 
 def id_number_is_valid(value: str) -> bool:
@@ -108,6 +112,7 @@ class FormState:
     values: dict[str, str] = field(default_factory=dict)  # as typed; validated on set
     errors: dict[str, str] = field(default_factory=dict)  # field id -> message key
     prefilled: dict[str, str] = field(default_factory=dict)  # field id -> "card" | "hub"
+    serial: int = field(default_factory=lambda: next(_SERIALS))  # which form this is (SessionView.form_serial)
 
     def is_locked(self, field_id: str) -> bool:
         return self.prefilled.get(field_id) == "card"

@@ -28,6 +28,7 @@ What the screens call (all on the UI thread; every call counts as activity):
   submit() retry() dismiss_error()            retry() repeats the operation that failed
   take_ticket() call_staff()                  from any step ("call staff / take a ticket")
   rate(stars, case_id=None) reprint() done()  RESULT / RECEIPT; cancel() ends the session anywhere
+  choose_case_to_rate(id) choose_stars(n)     RESULT: which case, how many stars (rate() sends them)
 The terminal around it calls set_online(bool), set_catalogue(Catalogue | None) and
 set_out_of_service(reason | None).
 """

@@ -337,8 +337,23 @@ class ServiceOperations:
         if self._step is not Step.RESULT or outcome is None or self._busy:
             return
         if any(c.case_id == case_id and c.can_rate for c in outcome.cases):
-            self._outcome = replace(outcome, rating_case_id=case_id)
+            # stars chosen for another case are not this case's
+            self._outcome = replace(outcome, rating_case_id=case_id, chosen_stars=None)
             self._changed()
+
+    def choose_stars(self, stars: int) -> None:
+        """RESULT: the stars the resident picked for the case being rated, not sent yet: the
+        screen then asks them to confirm (rate() sends). Raises ValueError outside 1..5."""
+        self._activity()
+        if not 1 <= stars <= 5:
+            raise ValueError("stars must be 1..5")
+        outcome = self._outcome
+        if self._busy or self._step is not Step.RESULT or outcome is None or not outcome.can_rate:
+            return
+        if outcome.rating_case_id is None:
+            return  # several finished cases and none chosen: which case the stars are for first
+        self._outcome = replace(outcome, chosen_stars=stars)
+        self._changed()
 
     def rate(self, stars: int, case_id: str | None = None) -> None:
         """Rate a finished case shown in RESULT (1..5 stars): `case_id`, else the chosen one (the

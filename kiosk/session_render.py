@@ -48,6 +48,7 @@ def service_view(service: Service, language: str, has_card: bool) -> ServiceView
         needs_card=service.needs_card,
         offline_ok=service.offline_ok,
         locked=service.needs_card and not has_card,
+        has_form=bool(service.fields),
     )
 
 
@@ -74,8 +75,8 @@ def input_layer(f: FormField, service: Service) -> str:
 
 def field_view(f: FormField, form: FormState, language: str, *, reveal_typed: bool = False) -> FieldView:
     """`reveal_typed`: a personal value the resident typed in this session is shown in full (the
-    review screen, so they can check the phone number they just typed); values from the card or
-    the hub stay masked, and receipts are masked whatever is shown here."""
+    form's list and the review, so they can check the phone number they just typed); values from
+    the card or the hub stay masked, and receipts are masked whatever is shown here."""
     raw = form.values.get(f.id, "")
     protected = f.data_class in (DataClass.PERSONAL, DataClass.SENSITIVE)
     display = raw
@@ -104,6 +105,7 @@ def field_view(f: FormField, form: FormState, language: str, *, reveal_typed: bo
         quick_phrases=tuple(p.get(language) for p in f.quick_phrases),
         picker=f.picker,
         input=input_layer(f, form.service),
+        alert=f.alert.get(language) if f.alert else "",
     )
 
 
@@ -164,7 +166,10 @@ def render_view(s: Session) -> SessionView:
         page_count=s.page_count(),
         service=service_view(s._service, lang, has_card) if s._service is not None else None,
         fields=tuple(
-            field_view(f, form, lang, reveal_typed=s._step is Step.REVIEW) for f in form.service.fields
+            # the resident who typed a phone number checks it on the form and the review; values
+            # from the card or the hub stay masked there, and receipts are always masked
+            field_view(f, form, lang, reveal_typed=s._step in (Step.FORM, Step.REVIEW))
+            for f in form.service.fields
         )
         if form is not None
         else (),
@@ -186,4 +191,5 @@ def render_view(s: Session) -> SessionView:
         ),
         card_in_reader=s._card_in_reader,
         out_of_service_message=oos_message(s, lang),
+        form_serial=form.serial if form is not None else None,
     )

@@ -90,6 +90,7 @@ class ServiceView:
     needs_card: bool
     offline_ok: bool
     locked: bool  # needs a card and none is inserted: choosing it asks for the card first
+    has_form: bool = True  # it has fields to fill (a window ticket or the notices have none)
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ class FieldView:
     # the keyboard layer the field opens on: "reference" (capitals, digits, dash), "phone",
     # "id_number", "number" or "text" (pinyin in Chinese, letters in English)
     input: str = "text"
+    alert: str = ""  # what must not be missed (an emergency number): shown large over the editor
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,7 @@ class Outcome:
     cases: tuple[CaseStatus, ...] = ()  # progress query / rating lookup
     can_rate: bool = False  # a finished case that rate(stars) may rate now
     rating_case_id: str | None = None  # the case the stars rate (chosen, or the only one that can be)
+    chosen_stars: int | None = None  # picked for rating_case_id, waiting for the resident to confirm
     rated_stars: int | None = None
     rated_case_id: str | None = None
     case_titles: tuple[tuple[str, str], ...] = ()  # (case id, service title) in the session's language
@@ -205,3 +208,6 @@ class SessionView:
     card_in_reader: bool = False  # a card is in the reader (also after the session that read it ended)
     # out of service: the hub's message for residents, in the resident's language (or the other one)
     out_of_service_message: str | None = None
+    # which form is on show (kiosk.forms.FormState.serial); a new one for every form opened, so a
+    # screen keeps a half-typed value across a mode or language switch and never past the form
+    form_serial: int | None = None

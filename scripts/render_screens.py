@@ -145,6 +145,30 @@ def _query(kit: Kit, _window: KioskWindow) -> None:
     kit.session.next()
 
 
+def _rating(several: bool, stars: int | None) -> Callable[[Kit, KioskWindow], None]:
+    """The resident's finished cases found by the card: one, or three with the last one tapped
+    (its stars open in its own card, under the others); `stars` picked, waiting to be sent."""
+
+    def scene(kit: Kit, _window: KioskWindow) -> None:
+        from kiosk.services import card_hash
+        from tests.fixtures.session_kit import CARD_SALT
+
+        cases = [finished_case("T0001-93-000001-94", "C-1")]
+        if several:
+            cases += [finished_case("T0001-93-000002-87", "C-2"), finished_case("T0001-93-000003-7A", "C-3")]
+        kit.hub.card_cases[card_hash(RESIDENT.card_number, CARD_SALT)] = cases
+        kit.session.start()
+        kit.session.card_inserted(RESIDENT)
+        kit.session.choose_service("rating.satisfaction")
+        kit.session.next()
+        if several:
+            kit.session.choose_case_to_rate("C-3")
+        if stars is not None:
+            kit.session.choose_stars(stars)
+
+    return scene
+
+
 def _error(kit: Kit, _window: KioskWindow) -> None:
     kit.hub.down = True
     kit.session.start()
@@ -204,6 +228,13 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
     ("result-ticket", lambda kit, w: (kit.session.start(), kit.session.take_ticket())),
     ("result-query", _query),
     ("result-rated", lambda kit, w: (_query(kit, w), kit.session.rate(5))),
+    ("result-rate-confirm", _rating(several=False, stars=4)),
+    ("result-rate-several", _rating(several=True, stars=2)),
+    (
+        "result-rated-several",
+        lambda kit, w: (_rating(several=True, stars=2)(kit, w), kit.session.rate(2, "C-3")),
+    ),
+    ("editor-urgency-alert", _editor("urgency")),
     (
         "result-record",
         lambda kit, w: (

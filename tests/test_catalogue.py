@@ -165,6 +165,12 @@ BROKEN = [
         "services[4].ticket_prefix",
         "upper-case",
     ),
+    (
+        "alert without english",
+        _set(["services", 0, "fields", 3, "alert"], {"zh": "危及安全请立即拨打 010-6512 3456"}),
+        "services[0].fields[3].alert.en",
+        "",
+    ),
     ("no services", _set(["services"], []), "services", "no service"),
     ("wrong schema", _set(["schema"], 2), "schema", "unsupported"),
     (

@@ -141,5 +141,5 @@ def test_the_urgent_repair_hint_and_receipt_give_a_duty_phone_number():
     phone = re.compile(r"\d{3}-\d{4} ?\d{4}")
     urgency = repair.field("urgency")
     for language in ("zh", "en"):
-        assert phone.search(urgency.hint.get(language)), language  # not "call the duty phone"
+        assert phone.search(urgency.alert.get(language)), language  # not "call the duty phone"
         assert phone.search(repair.receipt.footer.get(language)), language

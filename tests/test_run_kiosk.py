@@ -157,3 +157,109 @@ def test_run_kiosk_not_enrolled_starts_a_fresh_terminal_that_waits_for_the_code_
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(60)  # the kiosk shuts down cleanly, then run-kiosk stops the hub
         log.close()
+
+
+def test_run_kiosk_help_lists_every_option_on_a_line_of_its_own_and_exits_0():
+    # before: "run-kiosk: unknown option --help", exit 2, after installing the Debian packages
+    script = (ROOT / "scripts" / "run-kiosk").read_text()
+    # the options the script's own parser takes, from its `case` lines
+    import re
+
+    taken = set(re.findall(r"^\s+(--[a-z-]+)\)", script, re.M)) | {"-h", "--help"}
+    assert {"--size", "--fullscreen", "--not-enrolled"} <= taken
+    for asked in ("--help", "-h"):
+        done = subprocess.run(
+            ["scripts/run-kiosk", asked], cwd=ROOT, capture_output=True, text=True, timeout=30,
+            env={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp"},
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("Usage: scripts/run-kiosk"), done.stdout
+        lines = done.stdout.splitlines()
+        for option in taken:
+            described = [line for line in lines if re.match(rf"\s+(-h, )?{re.escape(option)}\b", line)]
+            if option == "-h":
+                described = [line for line in lines if line.strip().startswith("-h, --help")]
+            assert len(described) == 1, f"{asked}: {option} is not on one line of its own:\n{done.stdout}"
+        assert not done.stderr
+    wrong = subprocess.run(
+        ["scripts/run-kiosk", "--sise", "1080x1920"], cwd=ROOT, capture_output=True, text=True, timeout=30,
+        env={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp"},
+    )
+    assert wrong.returncode == 2
+    assert "unknown option --sise" in wrong.stderr and "--size WxH" in wrong.stderr
+
+
+def test_the_devices_window_goes_beside_the_kiosk_when_it_fits_and_never_off_the_screen():
+    from PySide6.QtCore import QRect, QSize
+
+    from ui.dev_panel import FRAME_PX, devices_window_place
+
+    panel = QSize(260, 420)
+    wide = QRect(0, 0, 1920, 1080)
+    beside = devices_window_place(wide, QRect(0, 0, 1280, 800), panel)
+    assert beside.x() >= 1280 and beside.y() == 0  # right of the kiosk
+    # the README's default window on a 1280x800 laptop screen: before, x=1300, wholly off the screen
+    for screen, kiosk in (
+        (QRect(0, 0, 1280, 800), QRect(0, 0, 1280, 800)),
+        (QRect(0, 0, 1366, 768), QRect(0, 0, 1280, 800)),
+        (QRect(0, 0, 1280, 1024), QRect(200, 100, 1080, 1920)),
+        (QRect(1920, 0, 1280, 800), QRect(1920, 0, 1280, 800)),  # the second monitor
+    ):
+        place = devices_window_place(screen, kiosk, panel)
+        room = QRect(place, QSize(panel.width() + FRAME_PX // 2, panel.height() + FRAME_PX))
+        assert screen.contains(room), f"{room} off {screen} (kiosk {kiosk})"
+    left = devices_window_place(QRect(0, 0, 1920, 1080), QRect(600, 0, 1280, 800), panel)
+    assert left.x() + panel.width() <= 600  # left of the kiosk when only that side has room
+
+
+DEVICES_PROBE = """
+import sys
+from PySide6.QtWidgets import QApplication, QWidget
+from ui.app import show
+from ui.dev_panel import DemoDevices, show_devices_window
+app = QApplication([])
+window = QWidget()
+show(window, fullscreen=False, size=(1280, 800))
+for _ in range(20):
+    app.processEvents()
+panel = show_devices_window(window, DemoDevices(None, None))
+for _ in range(20):
+    app.processEvents()
+g, s = panel.frameGeometry(), panel.screen().geometry()
+print(g.x(), g.y(), g.right(), g.bottom(), s.width(), s.height())
+"""
+
+
+def test_the_devices_window_of_windowed_dev_is_on_a_1280_wide_x_screen():
+    """What `python -m ui --windowed --dev` does (ui/__main__.py calls show_devices_window), in a
+    real X server of the README's 1280x800: the devices window lies wholly on the screen."""
+    import os
+    import sys
+
+    read_end, write_end = os.pipe()
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        pass_fds=(write_end,),
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end) as pipe:
+            display = pipe.readline().strip()
+        done = subprocess.run(
+            [sys.executable, "-c", DEVICES_PROBE],
+            cwd=ROOT,
+            env={**os.environ, "DISPLAY": f":{display}", "QT_QPA_PLATFORM": "xcb"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        xvfb.terminate()
+        xvfb.wait(10)
+    assert done.returncode == 0, done.stderr
+    x, y, right, bottom, width, height = (int(v) for v in done.stdout.split())
+    assert (width, height) == (1280, 800)
+    assert 0 <= x and 0 <= y and right < width and bottom < height, done.stdout
+    ui_main = (ROOT / "ui" / "__main__.py").read_text()
+    assert "show_devices_window(terminal.window, devices)" in ui_main

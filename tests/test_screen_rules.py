@@ -81,10 +81,11 @@ def test_every_screen_has_one_main_action_at_the_end_of_the_bottom_bar(qapp, tmp
 
 @pytest.mark.parametrize("scene", ["choose", "form", "identify"])
 @pytest.mark.parametrize("mode", [Mode.STANDARD, Mode.ELDER], ids=lambda m: m.value)
-def test_no_control_moves_when_a_banner_appears(qapp, tmp_path, words, scene, mode):
+@pytest.mark.parametrize("size", [(1280, 800), (1080, 1920)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_no_control_moves_when_a_banner_appears(qapp, tmp_path, words, scene, mode, size):
     n = [s[0] for s in SCENES].index(scene)
     for banner, show in BANNERS.items():
-        shown = open_scene(n, (1280, 800), "zh", mode, tmp_path / banner, words)
+        shown = open_scene(n, size, "zh", mode, tmp_path / banner, words)
         try:
             before = actionable_places(shown.window)
             show(shown.kit)
@@ -102,6 +103,55 @@ def test_no_control_moves_when_a_banner_appears(qapp, tmp_path, words, scene, mo
             assert set(before) <= set(after), f"{banner} on {scene} hid {set(before) - set(after)}"
         finally:
             shown.close()
+
+
+def _top_bar_places(window) -> dict[str, object]:
+    """The top bar's controls and the top edge of the screen under it."""
+    bar = window.top_bar
+    places = {
+        b.objectName(): (*b.mapTo(window, b.rect().topLeft()).toTuple(), b.width(), b.height())
+        for b in bar.findChildren(QPushButton)
+        if b.isVisibleTo(window)
+    }
+    places["screen top"] = window.stack.mapTo(window, window.stack.rect().topLeft()).y()
+    places["top bar"] = window.top_bar.geometry().getRect()
+    return places
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("mode", [Mode.STANDARD, Mode.ELDER], ids=lambda m: m.value)
+@pytest.mark.parametrize("size", [(1280, 800), (1366, 768), (1920, 1080), (1080, 1920)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_top_bar_does_not_move_when_a_card_goes_in(qapp, tmp_path, words, size, mode, language):
+    """Walk (1080x1920): the card holder's line under the terminal's name pushed the top bar's
+    buttons and the whole screen down when the card went in. The status line keeps its place, in
+    every orientation, with the card in and the offline sign beside it and gone again."""
+    from tests.fixtures.session_kit import RESIDENT
+
+    n = [s[0] for s in SCENES].index("identify")
+    shown = open_scene(n, size, language, mode, tmp_path / "card", words)
+    try:
+        window, session = shown.window, shown.kit.session
+
+        def settled() -> dict[str, object]:
+            for _ in range(3):
+                QApplication.processEvents()
+            return _top_bar_places(window)
+
+        before = settled()
+        assert {"bar.language", "bar.help"} <= set(before)
+        session.card_inserted(RESIDENT)  # identify -> choose, the holder's name in the status line
+        steps = {"card in": settled()}
+        assert window.findChild(QWidget, "card_holder").isVisibleTo(window)
+        session.set_online(False)  # the offline sign beside the holder's name
+        steps["card in, offline"] = settled()
+        session.set_online(True)
+        steps["card in, online again"] = settled()
+        for what, after in steps.items():
+            moved = {k: (before[k], after[k]) for k in before if after.get(k) != before[k]}
+            assert not moved, f"{what}: moved {moved}"
+        assert not layout_problems(window), layout_problems(window)
+    finally:
+        shown.close()
 
 
 def _key_places(window) -> dict[str, object]:

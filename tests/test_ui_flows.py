@@ -147,6 +147,8 @@ def test_rating_a_finished_case(kiosk_ui):
     k.wait(lambda: k.view.language == "en")
     k.wait(lambda: k.text_of("title") == "Satisfaction rating")
     k.tap("rate:5")
+    k.wait(lambda: k.view.outcome.chosen_stars == 5)
+    k.tap("rate_send")  # a star only picks: sent on confirm
     k.wait(lambda: k.view.outcome.rated_stars == 5)
     assert k.has_button("nav.done")
     assert k.lacks_button("rate:1")  # rated once: the stars are gone

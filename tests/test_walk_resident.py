@@ -142,18 +142,22 @@ def test_walk_rating_a_named_case_then_a_ticket_from_help(walk, size, language):
     step(k, Step.RESULT)
     rateable = [c for c in k.view.outcome.cases if c.can_rate]
     assert len(rateable) >= 2  # a repair here and another terminal's meal sign-up
-    assert k.text_of("rate_heading") == say(k, "result.rate.pick")
-    assert on_display(k, "rate_heading")  # not under the list of cases, out of sight
+    assert k.text_of("rate_pick") == say(k, "result.rate.pick")
+    assert on_display(k, "rate_pick")  # not under the list of cases, out of sight
     assert k.lacks_button("rate:5")  # nothing is rated before the resident says which
     repair = next(c for c in rateable if c.service_id == "repair.public_area")
     k.tap(f"rate_case:{repair.case_id}")
     title = k.terminal.session.catalogue.service("repair.public_area").title.get(language)
     heading = say(k, "result.rate.which", service=title, ref=repair.local_ref)
     k.wait(lambda: k.text_of("rate_heading") == heading)
-    assert on_display(k, "rate:5")
+    k.wait(lambda: on_display(k, "rate:5") and on_display(k, "rate_send"))  # in the tapped case's card
     k.tap("rate:4")
+    k.wait(lambda: k.view.outcome.chosen_stars == 4)
+    k.tap("rate_send")  # a star only picks: "send rating" sends (item 14)
     k.wait(lambda: k.view.outcome.rated_stars == 4)
     assert k.view.outcome.rated_case_id == repair.case_id
+    thanks = say(k, "result.rated_case", service=title, ref=repair.local_ref, n=4, words=say(k, "result.rate.words.4"))
+    k.wait(lambda: k.text_of("rated_text") == thanks)
     k.tap("nav.done")
     step(k, Step.ATTRACT)
     k.terminal.card_reader.remove()

@@ -26,6 +26,7 @@ DOMAIN_KEY = re.compile(r"^(error|field)\.[a-z0-9_]+$")
 # screens format them from)
 F_STRING_VALUES = {
     "status.": lambda: __import__("ui.screens.outcome", fromlist=["x"]).STATUS_KEYS,
+    "result.rate.words.": lambda: [str(n) for n in __import__("ui.screens.outcome", fromlist=["x"]).STARS],
     "oos.": lambda: [r.value for r in OutOfServiceReason],
     "enrol.problem.": lambda: list(__import__("kiosk.enrolment", fromlist=["x"]).PROBLEMS),
     "attract.ended.": lambda: [r.value for r in EndReason],

@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from kiosk.config import load_config
     from ui.app import build_terminal, show
-    from ui.dev_panel import DemoDevices, DevPanel, install_demo_keys
+    from ui.dev_panel import DemoDevices, install_demo_keys, show_devices_window
     from ui.watchdog import install_test_hooks, start_watchdog
 
     app = QApplication(sys.argv[:1])
@@ -89,9 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     install_demo_keys(terminal.window, devices)
     panel = None
     if dev_panel:
-        panel = DevPanel(devices)
-        panel.move(terminal.window.x() + width + 20, terminal.window.y())
-        panel.show()
+        panel = show_devices_window(terminal.window, devices)
     code = app.exec()
     watchdog.stop()
     terminal.shutdown()

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QPoint, QRect, QSize, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -131,3 +131,35 @@ class DevPanel(QWidget):
         if self._paper.text() != text:
             self._paper.setText(text)
             self._paper.setAccessibleName(text)
+
+
+GAP_PX = 20  # between the kiosk window and the devices window beside it
+FRAME_PX = 40  # room for a window manager's title bar and borders around the panel
+
+
+def devices_window_place(screen: QRect, kiosk: QRect, panel: QSize) -> QPoint:
+    """Where the devices window goes: beside the kiosk window (right, else left) when it fits on the
+    screen, else over the kiosk's top-left corner (the terminal's name and the title: nothing a
+    resident taps), always wholly on the screen. Before, it went to x = kiosk width + 20 whatever
+    the screen's width: off a 1280-wide screen, so the demo's devices could not be reached."""
+    width, height = panel.width() + FRAME_PX // 2, panel.height() + FRAME_PX
+    top = max(screen.top(), min(kiosk.top(), screen.bottom() + 1 - height))
+    right_x = kiosk.right() + 1 + GAP_PX
+    if right_x + width <= screen.right() + 1:
+        return QPoint(right_x, top)
+    left_x = kiosk.left() - GAP_PX - width
+    if left_x >= screen.left():
+        return QPoint(left_x, top)
+    x = max(screen.left(), min(kiosk.left(), screen.right() + 1 - width))
+    return QPoint(x, top)
+
+
+def show_devices_window(kiosk: QWidget, devices: DemoDevices) -> DevPanel:
+    """The demo-devices window, shown where `devices_window_place` says, on the kiosk's screen."""
+    panel = DevPanel(devices)
+    screen = kiosk.screen()
+    area = screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 800)
+    panel.adjustSize()
+    panel.move(devices_window_place(area, kiosk.frameGeometry(), panel.size()))
+    panel.show()
+    return panel

@@ -21,6 +21,7 @@ elder theme cannot size, and which the offscreen renderer and pytest-qt cannot s
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtWidgets import (
@@ -99,6 +100,17 @@ class TypedText(QScrollArea):
             self.label.setProperty("role", role)
             self.label.style().unpolish(self.label)
             self.label.style().polish(self.label)
+
+
+@dataclass(frozen=True)
+class KeyboardDraft:
+    """What a keyboard holds that the form does not have yet: the text, the cursor, the layer and
+    the letters still being composed (kept as letters, never turned into a candidate)."""
+
+    text: str
+    cursor: int
+    layer: str
+    composing: str = ""
 
 
 class OnScreenKeyboard(QWidget):
@@ -184,6 +196,26 @@ class OnScreenKeyboard(QWidget):
     @property
     def mode(self) -> str:
         return self._mode
+
+    def draft(self) -> KeyboardDraft:
+        """The typing as it stands, for the keyboard built in this one's place when the screen is
+        built again (elder mode or the language switched in the middle of a field)."""
+        return KeyboardDraft(self._buffer.text, self._buffer.cursor, self._mode, self.composition)
+
+    def restore(self, draft: KeyboardDraft, *, layer: bool = True) -> None:
+        """Carry on from `draft`: its text and cursor, its layer (`layer`; not after a language
+        switch, which brings its own), and its open letters composed again (letters, on a layer
+        that does not compose)."""
+        self._buffer.put_back(draft.text, draft.cursor)
+        if layer and draft.layer in LAYERS and draft.layer != self._mode:
+            self._mode = draft.layer
+            self._build_keys()
+        for letter in draft.composing:
+            if self._mode == "pinyin" and letter.isascii() and letter.isalpha():
+                self._type_letter(letter)
+            else:
+                self._buffer.insert(letter)
+        self._refresh()
 
     def candidates(self) -> list[str]:
         """The candidates on the current page (pinyin or handwriting)."""

@@ -25,5 +25,10 @@ class TextBuffer:
     def move(self, step: int) -> None:
         self.cursor = max(0, min(len(self.text), self.cursor + step))
 
+    def put_back(self, text: str, cursor: int) -> None:
+        """The text and cursor a keyboard had before the screen was built again (within the limit)."""
+        self.text = text if self._max is None else text[: self._max]
+        self.cursor = max(0, min(len(self.text), cursor))
+
     def room(self) -> int | None:
         return None if self._max is None else self._max - len(self.text)

@@ -13,9 +13,18 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLayout,
+    QProgressBar,
+    QSizePolicy,
+    QSpacerItem,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from drivers.card.model import CardError, CardReader, CardUnreadable, Identity
 from kiosk.errors import WayForward
@@ -62,6 +71,26 @@ class _CurrentStack(QStackedWidget):
         self.setCurrentWidget(widget)
 
 
+_EXPLICIT = Qt.WidgetAttribute.WA_WState_ExplicitShowHide
+
+
+def _row_width(row: QLayout) -> int:
+    """The width a row of buttons needs across: their size hints (style sheet polished) and gaps."""
+    widths = []
+    for i in range(row.count()):
+        widget = row.itemAt(i).widget()
+        hidden = widget is not None and widget.isHidden() and widget.testAttribute(_EXPLICIT)
+        if widget is not None and not hidden:  # a new button is "hidden" until its first show
+            widget.ensurePolished()
+            widths.append(widget.sizeHint().width())
+    spacing = max(0, row.spacing())
+    return sum(widths) + spacing * max(0, len(widths) - 1)
+
+
+def _widgets(row: QLayout) -> list[QWidget]:
+    return [w for w in (row.itemAt(i).widget() for i in range(row.count())) if w is not None]
+
+
 def _screen_part(view: SessionView) -> SessionView:
     """The view without what only the bars show: a change there does not rebuild the screen."""
     return replace(view, warning=None, staff_called=False, online=None, error=None)
@@ -99,6 +128,8 @@ class KioskWindow(QWidget):
         self._view: SessionView | None = None
         self._last_screen_part: SessionView | None = None
         self._spoken_for: tuple | None = None
+        self._laid_out_for = QSize()  # the window's size the bars and the screen were built for
+        self._status_measured: dict[tuple[Mode, str], tuple[int, int, int]] = {}
         self.reading_card = False
         self._swallowing = False  # a press that dismissed the warning: its moves and release go too
         self.ctx = ScreenContext(
@@ -199,6 +230,9 @@ class KioskWindow(QWidget):
             self._banners.setContentsMargins(margin, margin // 2, margin, margin // 2)
             self._last_screen_part = None
         previous, self._view = self._view, view
+        if self.size() != self._laid_out_for:  # built for another size: build it again for this one
+            self._last_screen_part = None
+            self._laid_out_for = self.size()
         self.setUpdatesEnabled(False)
         try:
             part = _screen_part(view)
@@ -231,7 +265,15 @@ class KioskWindow(QWidget):
         self._place_banners()
         self._maybe_speak(previous, view)
         self._read_card_left_in(previous, view)
+        self._forget_ended_session(previous, view)
         self.rendered.emit()
+
+    def _forget_ended_session(self, previous: SessionView | None, view: SessionView) -> None:
+        """A session ended: the screens drop what they kept for it. Found walking portrait: the
+        next resident's repair form opened on the location editor the last one had left open."""
+        if previous is not None and previous.step is not Step.ATTRACT and view.step is Step.ATTRACT:
+            for screen in self.screens.values():
+                screen.forget()
 
     def _read_card_left_in(self, previous: SessionView | None, view: SessionView) -> None:
         """Start with the card still in from the last session: read it again, as if just inserted,
@@ -280,17 +322,31 @@ class KioskWindow(QWidget):
         layer.raise_()
 
     def resizeEvent(self, event: object) -> None:
+        self._relayout_soon()
         super().resizeEvent(event)
         self._place_banners()
+
+    def _relayout_soon(self) -> None:
+        """The screen and the bars were laid out for another size (the first screen is rendered
+        before the window is shown full screen; a display turned to portrait): again for this one,
+        once the resizing is over. Found walking portrait: the first welcome screen kept its
+        landscape layout (side by side, a list box stretched 1100 px) until something rebuilt it."""
+        if self._view is not None and self.size() != self._laid_out_for:
+            QTimer.singleShot(0, self, self._relayout)
+
+    def _relayout(self) -> None:
+        if self._view is not None and self.size() != self._laid_out_for:
+            self.show_view(self._view)
 
     def screen_room(self, theme: Theme) -> int:
         """The height a screen has between the bars on this display, from the theme's sizes (a
         screen measures while the bars still hold the last theme's buttons): a row of buttons per
-        bar, the top one with the name over it on a portrait display, the bottom one with two rows."""
+        bar; on a portrait display at most a line of the name over the top one's buttons and two
+        rows in the bottom one (either keeps one row when its buttons fit across)."""
         button_px = theme.target_px + 2 * (theme.border_px + 1)
         top, bottom = button_px + 8, button_px + 8 + theme.border_px
         if self.width() < self.height():
-            top += 2 * line_px(theme.small_px) + theme.spacing_px
+            top += line_px(theme.small_px) + theme.spacing_px
             bottom += button_px + theme.spacing_px
         return self.height() - top - bottom - 2 * 6
 
@@ -320,26 +376,11 @@ class KioskWindow(QWidget):
             line.addWidget(label(where, "bar_text", name="field_where", wrap=False))
             line.addStretch(1)
             names.addLayout(line)
-        status = QHBoxLayout()
+        status = QHBoxLayout()  # filled once the buttons say how much room it has
         status.setSpacing(theme.spacing_px // 2)
-        if view.identity is not None:
-            status.addWidget(
-                label(self.t("bar.card", name=view.identity.name), "bar_text", name="card_holder", wrap=False)
-            )
-        if view.online is False and view.step is not Step.OUT_OF_SERVICE:
-            status.addWidget(self._offline_sign(theme))
-        if status.count() == 0:
-            status.addWidget(label(" ", "bar_text", name="status_blank", wrap=False))
-        status.addStretch(1)
         names.addLayout(status)
         self._top_row.addLayout(names, 1)
-        buttons = QHBoxLayout() if portrait else self._top_row
-        if portrait:  # a narrow screen: the actions get their own row under the name
-            self._top_row.setDirection(QHBoxLayout.Direction.TopToBottom)
-            self._top_row.addLayout(buttons)
-            buttons.addStretch(1)
-        else:
-            self._top_row.setDirection(QHBoxLayout.Direction.LeftToRight)
+        buttons = QHBoxLayout()
         if elder and self.speaker.available and self.speech_on:
             buttons.addWidget(button(self.t("bar.repeat"), self._repeat_speech, name="bar.repeat"))
         other = "en" if view.language == "zh" else "zh"
@@ -366,8 +407,35 @@ class KioskWindow(QWidget):
             buttons.addWidget(
                 button(self.t("bar.help"), self.session.call_staff, name="bar.help", role="help")
             )
-        if not portrait:
+        # the buttons beside the name (it gives way when they need its room), in every orientation;
+        # their own row under it only when even without the name they would not fit across (found
+        # walking portrait: a row of its own for three short buttons on a 1080 px wide screen)
+        self._top_row.setDirection(QHBoxLayout.Direction.LeftToRight)
+        self._top_row.addLayout(buttons)  # first: the row's spacing is the bar's once it is in
+        # the status line is sized for the most it shows (a card holder and the offline sign), so
+        # whether the card is in or the network there decides neither the bar's rows nor its height
+        full, _compact, height = self._status_sizes(theme)
+        room = self._room_across(self._top) - _row_width(buttons) - max(0, self._top_row.spacing())
+        short = False
+        if portrait and full > room:  # the buttons under a line of the name with the status beside it
+            self._top_row.setDirection(QHBoxLayout.Direction.TopToBottom)
+            names.setDirection(QHBoxLayout.Direction.LeftToRight)
+            names.setSpacing(theme.spacing_px * 2)
+            buttons.insertStretch(0, 1)
+        else:
+            short = full > room  # the offline sign as its pictogram only
             self._name_gives_way(names, buttons)
+        if view.identity is not None:
+            status.addWidget(
+                label(self.t("bar.card", name=view.identity.name), "bar_text", name="card_holder", wrap=False)
+            )
+        if view.online is False and view.step is not Step.OUT_OF_SERVICE:
+            status.addWidget(self._offline_sign(theme, short=short))
+        if status.count() == 0:
+            status.addWidget(label(" ", "bar_text", name="status_blank", wrap=False))
+        if heading is None:  # a field's name folded in on a short display: its keys have the height
+            status.addSpacerItem(QSpacerItem(0, height, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed))
+        status.addStretch(1)
 
         for part in (self._nav_left, self._nav_middle, self._nav_right):
             clear_layout(part)
@@ -413,11 +481,63 @@ class KioskWindow(QWidget):
                     enabled=not view.busy,
                 )
             )
-        portrait_bar = QHBoxLayout.Direction.TopToBottom if portrait else QHBoxLayout.Direction.LeftToRight
-        self._bottom.setDirection(portrait_bar)
+        # one row, leaving far from the main action (a quarter of the width between them at least);
+        # on a portrait display two rows, going back over the screen's actions, only when the
+        # buttons do not fit across so (the seniors' words): the main action stays bottom right
+        one_row = not portrait or self._bottom_fits_one_row()
+        self._bottom.setDirection(
+            QHBoxLayout.Direction.LeftToRight if one_row else QHBoxLayout.Direction.TopToBottom
+        )
         # the bar stays even when empty (submitting): a button's height, its margins and its border
         button_px = theme.target_px + 2 * (theme.border_px + 1)
         self.bottom_bar.setMinimumHeight(button_px + 8 + theme.border_px)
+
+    def _status_sizes(self, theme: Theme) -> tuple[int, int, int]:
+        """The status line at its most (a card holder's masked four-character name and the offline
+        sign): its width with the sign's word, its width with the sign's pictogram only, and its
+        height. Measured on widgets as the bar shows them, once per theme and language."""
+        key = (theme.mode, self._view.language if self._view else "")
+        if key not in self._status_measured:
+            holder = label(self.t("bar.card", name="欧**娜"), "bar_text", wrap=False)
+            sizes = []
+            for part in (holder, self._offline_sign(theme), self._offline_sign(theme, short=True)):
+                part.setParent(self.top_bar)  # the bar's style sheet roles apply
+                part.ensurePolished()
+                sizes.append(part.sizeHint())
+                part.setParent(None)
+                part.deleteLater()
+            gap = theme.spacing_px // 2
+            self._status_measured[key] = (
+                sizes[0].width() + gap + sizes[1].width(),
+                sizes[0].width() + gap + sizes[2].width(),
+                max(size.height() for size in sizes),
+            )
+        return self._status_measured[key]
+
+    def _room_across(self, bar: QVBoxLayout) -> int:
+        margins = bar.contentsMargins()
+        return self.width() - margins.left() - margins.right()
+
+    def _bottom_fits_one_row(self) -> bool:
+        """All the bottom bar's buttons fit across in one row, with leaving (when shown) more than a
+        quarter of the width away from the main action (the one at the right end)."""
+        parts = [self._nav_left, self._nav_middle, self._nav_right]
+        rows = [part for part in parts if part.count()]
+        actions = self._shown_actions
+        if actions is not None and actions.isVisibleTo(self):
+            actions.ensurePolished()
+            rows.insert(2 if self._nav_right.count() else len(rows), actions.layout())
+        gap = self._bottom_row.spacing()
+        needed = sum(_row_width(row) for row in rows) + gap * max(0, len(rows) - 1)
+        room = self._room_across(self._bottom)
+        if needed + gap > room:
+            return False
+        cancel = next((w for w in _widgets(self._nav_left) if w.objectName() == "nav.cancel"), None)
+        if cancel is None or not rows:
+            return True
+        main = _widgets(rows[-1])[-1:]
+        main_px = main[0].sizeHint().width() if main else 0
+        return room - _row_width(self._nav_left) - main_px - gap > self.width() // 4
 
     def _name_gives_way(self, names: QVBoxLayout, row: QHBoxLayout) -> None:
         """The bar's buttons are what a resident needs: when they and the terminal's name do not fit
@@ -461,15 +581,17 @@ class KioskWindow(QWidget):
         if title.sizeHint().width() > room:
             title.setWordWrap(True)  # never cut: a long name takes two lines of the small type
 
-    def _offline_sign(self, theme: Theme) -> QWidget:
-        """ "Offline" as a small sign in the top bar's status line: a pictogram and a short word."""
+    def _offline_sign(self, theme: Theme, *, short: bool = False) -> QWidget:
+        """ "Offline" as a small sign in the top bar's status line: a pictogram and a short word
+        (`short`: the pictogram only, where the bar's buttons leave no room for the word)."""
         sign, box = panel("warning", "offline_badge")
         box.setContentsMargins(theme.spacing_px // 2, 0, theme.spacing_px // 2, 0)
         row = QHBoxLayout()
         row.setSpacing(theme.spacing_px // 2)
         px = theme.small_px
         row.addWidget(icon_label("offline", theme.palette.on_warning, px, self.t("bar.offline")))
-        row.addWidget(label(self.t("bar.offline.short"), "bar_text", name="offline_text", wrap=False))
+        if not short:
+            row.addWidget(label(self.t("bar.offline.short"), "bar_text", name="offline_text", wrap=False))
         box.addLayout(row)
         sign.setAccessibleName(self.t("bar.offline"))
         sign.setToolTip(self.t("bar.offline"))

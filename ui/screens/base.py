@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from kiosk.catalogue import ServiceKind
 from kiosk.session_view import Mode, SessionView, Step
 from ui.i18n import Words
 from ui.theme import Theme
@@ -21,6 +22,22 @@ from ui.widgets import button, clear_layout, label, step_indicator, touch_scroll
 # the steps of a flow as the resident sees them (选择 → 填写 → 确认 → 完成), by the session's step
 STEP_KEYS = ("step.choose", "step.fill", "step.confirm", "step.done")
 FLOW_STEPS = {Step.CHOOSE: 0, Step.FORM: 1, Step.REVIEW: 2, Step.RECEIPT: 3, Step.RESULT: 3}
+
+
+def flow_step_keys(view: SessionView) -> tuple[str, ...]:
+    """The steps the service in progress has: a ticket without a form is chosen and done (a ✓ on
+    填写 and 确认 it never showed said steps were done that never were: walk finding 17); only a
+    submission or a record is checked before it goes. Before a service is chosen: all four."""
+    service = view.service
+    if service is None or view.step is Step.CHOOSE:
+        return STEP_KEYS
+    keys = ["step.choose"]
+    if service.has_form:
+        keys.append("step.fill")
+    if service.kind in (ServiceKind.SUBMIT, ServiceKind.RECORD):
+        keys.append("step.confirm")
+    keys.append("step.done")
+    return tuple(keys)
 
 
 @dataclass
@@ -121,6 +138,10 @@ class Screen(QWidget):
         height = room(self.theme) if room is not None else window.height()
         return height - 1 - self._outer.spacing()
 
+    def forget(self) -> None:
+        """The session ended: drop the presentation state kept for it (the next resident starts
+        from the screen's beginning)."""
+
     def after_render(self) -> None:
         """Once laid out (the next turn of the event loop): e.g. scroll to the first error."""
 
@@ -137,10 +158,14 @@ class Screen(QWidget):
         """The screen's title, with the flow's step indicator beside it (under it when narrow)."""
         heading = label(text, "title", name="title")
         index = FLOW_STEPS.get(self.view.step) if steps and self.view is not None else None
-        if index is None:
+        keys = flow_step_keys(self.view) if index is not None else ()
+        if index is None or STEP_KEYS[index] not in keys:
             self.root.addWidget(heading)
             return
-        indicator = step_indicator([self.t(k) for k in STEP_KEYS], index, self.t("steps.a11y", n=index + 1))
+        index = keys.index(STEP_KEYS[index])
+        indicator = step_indicator(
+            [self.t(k) for k in keys], index, self.t("steps.a11y_of", n=index + 1, count=len(keys))
+        )
         narrow = self.window().width() < self.window().height()
         box = QVBoxLayout() if narrow else QHBoxLayout()
         box.setSpacing(self.theme.spacing_px)

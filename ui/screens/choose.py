@@ -13,7 +13,10 @@ from ui.icons import icon_label, service_icon
 from ui.screens.base import Screen
 from ui.widgets import button, label, service_tile
 
-_CLAUSE_END = re.compile(r"[。，；：;:]|\. |, ")
+# a Chinese list is joined with 、, an English one with commas: "，" ends a clause, ", " does not
+# (cut there, "Broken stairwell lights, lifts, leaking pipes…" said only "Broken stairwell lights"
+# where the Chinese tile listed all four: walk finding 17)
+_CLAUSE_END = re.compile(r"[。，；：;:]|\. ")
 
 
 def short_line(description: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QTimer
@@ -11,7 +12,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QScrollArea
 from kiosk.catalogue import FieldType
 from kiosk.session_view import FieldView
 from ui.editor_fit import KEY_GAP_PX, ROWS, EditorFit, full_row_px, rows_sheet
-from ui.keyboard import OnScreenKeyboard
+from ui.keyboard import KeyboardDraft, OnScreenKeyboard
 from ui.screens.text_aids import PlacePicker, QuickPhrases, joined
 from ui.theme import Theme
 from ui.widgets import button, label, panel, touch_scroll_area
@@ -20,10 +21,19 @@ Word = Callable[..., str]
 
 
 class FieldEditor(QWidget):
-    """Base: `value()` is what the resident entered, as text for session.set_field."""
+    """Base: `value()` is what the resident entered, as text for session.set_field. `draft()` is
+    what the editor holds beyond that (cursor, keyboard layer, an open building), for the editor
+    built in its place when the screen is built again; `restore()` carries on from it."""
 
     def value(self) -> str:
         raise NotImplementedError
+
+    def draft(self) -> object | None:
+        """None: nothing to carry over (a choice is taken by its tap)."""
+        return None
+
+    def restore(self, draft: object, *, same_language: bool = True) -> None:
+        """Carry on from another editor's `draft()` for the same field."""
 
 
 class ChoiceEditor(FieldEditor):
@@ -96,12 +106,23 @@ class DigitEditor(FieldEditor):
             self._text = self._text[:-1]
         elif len(self._text) < self._max:
             self._text += key
+        self._show()
+
+    def _show(self) -> None:
         shown = "•" * len(self._text) if self._secret else self._text
         self._shown.setText(shown or " ")
         self._shown.setAccessibleName(shown)
 
     def value(self) -> str:
         return self._text
+
+    def draft(self) -> object | None:
+        return self._text
+
+    def restore(self, draft: object, *, same_language: bool = True) -> None:
+        if isinstance(draft, str):
+            self._text = draft[: self._max]
+            self._show()
 
 
 class DateEditor(FieldEditor):
@@ -163,11 +184,22 @@ class DateEditor(FieldEditor):
             day = min(d.day, 28)  # a day that exists in every month
             d = date(year, month, day)
         self._date = d
-        self._shown.setText(d.isoformat())
-        self._shown.setAccessibleName(d.isoformat())
+        self._show()
+
+    def _show(self) -> None:
+        self._shown.setText(self._date.isoformat())
+        self._shown.setAccessibleName(self._date.isoformat())
 
     def value(self) -> str:
         return self._date.isoformat()
+
+    def draft(self) -> object | None:
+        return self._date
+
+    def restore(self, draft: object, *, same_language: bool = True) -> None:
+        if isinstance(draft, date):
+            self._date = draft
+            self._show()
 
 
 class TextEditor(FieldEditor):
@@ -184,6 +216,7 @@ class TextEditor(FieldEditor):
         on_activity: Callable[[], None],
         places: tuple = (),
         fit: EditorFit | None = None,
+        aids_room: int | None = None,
     ) -> None:
         super().__init__()
         fit = fit or EditorFit(full_row_px(theme), fold_header=False)
@@ -216,9 +249,11 @@ class TextEditor(FieldEditor):
         aids = QWidget()
         aids_box = QVBoxLayout(aids)
         aids_box.setContentsMargins(0, 0, 0, 0)
+        self.picker: PlacePicker | None = None
         if field.picker == "address" and places:
             columns = 5 if theme.mode.value == "elder" else 8
-            aids_box.addWidget(PlacePicker(places, word, language, put, columns))
+            self.picker = PlacePicker(places, word, language, put, columns)
+            aids_box.addWidget(self.picker)
         if field.quick_phrases:
             elder = theme.mode.value == "elder"
             columns = (6 if language == "zh" else 4) - (2 if elder and language == "en" else 0)
@@ -230,22 +265,44 @@ class TextEditor(FieldEditor):
             area = touch_scroll_area(aids, name="text_aids")
             area.setMinimumHeight(fit.aids_px(theme))
             box.addWidget(area, 1)
-            WholeRows(area)
+            WholeRows(area, aids_room)
         box.addWidget(self.keyboard)
 
     def value(self) -> str:
         return self.keyboard.text()
 
+    def draft(self) -> object | None:
+        return TextDraft(self.keyboard.draft(), self.picker.building if self.picker is not None else None)
+
+    def restore(self, draft: object, *, same_language: bool = True) -> None:
+        if not isinstance(draft, TextDraft):
+            return
+        # after a language switch the keyboard opens on the new language's layer
+        self.keyboard.restore(draft.keyboard, layer=same_language)
+        if self.picker is not None and draft.building is not None:
+            self.picker.reopen(draft.building)
+
+
+@dataclass(frozen=True)
+class TextDraft:
+    """A text editor's typing (kept by the keyboard) and the building its place picker had open."""
+
+    keyboard: KeyboardDraft
+    building: int | None = None
+
 
 class WholeRows(QObject):
-    """Keeps a chip strip to what it shows whole: a strip cut through a row showed half buttons
-    that looked broken, and one taller than its chips spread the lead line away from them. The
-    strip gives up what it cannot fill (to the empty room above the dock: the keys stay where they
-    are). Measured once the strip is laid out (the turn after a resize)."""
+    """Keeps a chip strip to what it shows whole, up to `room` px: all its chips when they fit
+    there (a portrait display: the buildings' two rows, not one and a scroll bar over 700 px of
+    empty screen), else the whole rows that fit, the rest a scroll away. A strip cut through a row
+    showed half buttons that looked broken, and one taller than its chips spread the lead line away
+    from them. The strip grows or gives up room above itself: the keys under it stay where they are.
+    Measured once the strip is laid out (the turn after a resize, or after its chips changed)."""
 
-    def __init__(self, area: QScrollArea) -> None:
+    def __init__(self, area: QScrollArea, room: int | None = None) -> None:
         super().__init__(area)
         self._area = area
+        self._room = room  # None: no room to spare, the strip keeps what the layout gives it
         area.installEventFilter(self)
         area.widget().installEventFilter(self)  # its chips laid out again (a lead line wrapped)
 
@@ -255,6 +312,9 @@ class WholeRows(QObject):
         return False
 
     def _snap(self) -> None:
+        if self._room is not None:
+            self._grow_to_room()
+            return
         area, content = self._area, self._area.widget()
         room = area.viewport().height()
         layout = content.layout()
@@ -263,6 +323,13 @@ class WholeRows(QObject):
         if needed < room:  # all of it shows: no taller than that, the lead line stays over its chips
             area.setMaximumHeight(area.height() - (room - needed))
             return
+        cut, above = self._rows_cut_at(room)
+        if above:
+            area.setMaximumHeight(area.height() - (room - max(above)))
+
+    def _rows_cut_at(self, room: int) -> tuple[list[int], list[int]]:
+        """The tops of the chips a strip `room` px high cuts through, and the bottoms above them."""
+        content = self._area.widget()
         spans = [
             (chip.mapTo(content, QPoint(0, 0)).y(), chip.height())
             for chip in content.findChildren(QPushButton)
@@ -270,8 +337,21 @@ class WholeRows(QObject):
         ]
         cut = [top for top, height in spans if top < room < top + height]
         above = [top + height for top, height in spans if cut and top + height <= min(cut)]
-        if above:
-            area.setMaximumHeight(area.height() - (room - max(above)))
+        return cut, above
+
+    def _grow_to_room(self) -> None:
+        """A display with room to spare: all the chips up to `room` px, else the whole rows in it."""
+        area, content = self._area, self._area.widget()
+        layout = content.layout()
+        width = area.width()
+        needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
+        target = needed
+        if needed > self._room:
+            _cut, above = self._rows_cut_at(self._room)
+            target = max(above) if above else area.minimumHeight()
+        if area.maximumHeight() != target:
+            area.setMaximumHeight(target)
+            area.setMinimumHeight(min(target, max(area.minimumHeight(), target)))
 
 
 def editor_for(
@@ -284,6 +364,7 @@ def editor_for(
     today: date,
     places: tuple = (),
     fit: EditorFit | None = None,
+    aids_room: int | None = None,
 ) -> FieldEditor:
     if field.type is FieldType.CHOICE:
         return ChoiceEditor(field, theme, on_pick)
@@ -291,7 +372,7 @@ def editor_for(
         return DigitEditor(field, theme, word, on_activity)
     if field.type is FieldType.DATE:
         return DateEditor(field, theme, word, today, on_activity)
-    return TextEditor(field, theme, word, language, on_activity, places, fit)
+    return TextEditor(field, theme, word, language, on_activity, places, fit, aids_room)
 
 
 def is_text(field: FieldView) -> bool:

@@ -1,8 +1,10 @@
 """The current service's form, and the review before sending.
 
 The form lists its fields as big rows; a tap opens that field's touch editor in place of the list
-(no pop-up), and OK hands the value to the session, which validates it. Which editor is open is the
-only state the screen keeps.
+(no pop-up), and OK hands the value to the session, which validates it. The screen keeps only
+presentation state, and only for the form on show (`SessionView.form_serial`): which editor is
+open, what it holds while the screen is built again (elder mode or the language switched in the
+middle of a field), and which fields the resident has tried (a field's message waits until then).
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.session_view import FieldView, SessionView, Step
-from ui.editor_fit import fit_editor
+from ui.editor_fit import KEY_GAP_PX, EditorFit, editor_px, fit_editor
 from ui.screens.base import Screen
 from ui.screens.editors import ChoiceEditor, FieldEditor, editor_for, has_aids, is_text
+from ui.theme import Theme
 from ui.widgets import button, label, panel, tile
 
 
@@ -26,17 +29,45 @@ class FormScreen(Screen):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self.editing: str | None = None
-        self._service_id: str | None = None
+        self._form_serial: int | None = None
         self.editor: FieldEditor | None = None
         self._advance_after: str | None = None
         self.today = date.today
         self._first_error: tuple[QWidget, QWidget] | None = None
         self._open_refused = False  # "next" was tapped: open the first field the session refused
+        self._tried: set[str] = set()  # fields the resident gave a value or was sent to by "next"
+        # (field id, draft, language) of the editor open when the screen is built again
+        self._kept: tuple[str, object, str] | None = None
+
+    def render(self, view: SessionView, theme) -> None:
+        self._kept = self._draft_to_keep(view)
+        super().render(view, theme)
+
+    def _draft_to_keep(self, view: SessionView) -> tuple[str, object, str] | None:
+        """What the open editor holds, when the screen is built again for the same form: the
+        resident switched elder mode or the language in the middle of a field (walk finding 4).
+        Never across forms: a new form (the next resident's, or the same service opened again)
+        has another serial, and the editor left over from the last one is not read."""
+        before = self.view
+        if self.editor is None or self.editing is None or before is None:
+            return None
+        if view.form_serial is None or view.form_serial != before.form_serial:
+            return None
+        try:
+            draft = self.editor.draft()
+        except RuntimeError:  # its widgets are gone already
+            return None
+        return (self.editing, draft, before.language) if draft is not None else None
+
+    def forget(self) -> None:
+        self.editing = self._service_id = self._advance_after = None
+        self._open_refused = False
 
     def build(self, view: SessionView) -> None:
-        service_id = view.service.id if view.service else None
-        if service_id != self._service_id:
-            self._service_id, self.editing = service_id, None
+        if view.form_serial != self._form_serial:
+            # another form: nothing of the last one's editor, attempts or open field carries over
+            self._form_serial, self.editing, self._kept = view.form_serial, None, None
+            self._tried, self._advance_after, self._open_refused = set(), None, False
             # fewer taps: with one field left to fill (the rest from the card), open it at once
             empty = [f for f in view.fields if f.required and not f.has_value and not f.locked]
             if len(empty) == 1 and not view.profile_offer:
@@ -50,6 +81,7 @@ class FormScreen(Screen):
             refused = next((f for f in view.fields if f.error_key and not f.locked), None)
             if refused is not None:
                 self.editing = refused.id
+                self._tried.add(refused.id)  # sent there: its message says why
         self.editor = None
         field = next((f for f in view.fields if f.id == self.editing), None)
         if field is not None:
@@ -57,6 +89,7 @@ class FormScreen(Screen):
         else:
             self.title(view.service.title if view.service else "")
             self._build_list(view)
+        self._kept = None  # taken by the editor it was for, or of no use
 
     # --- the list of fields ---------------------------------------------------------------------------
 
@@ -154,11 +187,18 @@ class FormScreen(Screen):
         header = QHBoxLayout()
         header.addWidget(heading, 1)
         header.addWidget(where)
-        keep = button(self.t("form.keep"), self.close_editor, name="form.keep")
+        # nothing there yet: there is nothing to keep, the button just goes back to the list
+        keep_key = "form.keep" if field.has_value else "form.back_to_list"
+        keep = button(self.t(keep_key), self.close_editor, name="form.keep")
+        if field.alert:  # an emergency number: large and coloured, over the choices, never grey
+            frame, inner = panel("warning", "field_alert")
+            inner.addWidget(label(field.alert, "title", name="field_alert_text"))
+            self.root.addWidget(frame)
         if field.hint and not field.quick_phrases:  # with phrases, the hint leads their row (room)
             self.root.addWidget(label(field.hint, "muted"))
         error = None
-        if field.error_key:
+        # a field's message once it was tried, not on every field after one early "next"
+        if field.error_key and field.id in self._tried:
             error = label(self.t(field.error_key), "field_error", name=f"error:{field.id}")
             self.root.addWidget(error)
 
@@ -172,12 +212,15 @@ class FormScreen(Screen):
         window = self.window()
         if window.width() < window.height():  # narrow: choices get the width for their words
             theme = replace(theme, choice_columns=max(1, theme.choice_columns - 1), narrow=True)
-        fit = None
+        fit = aids_room = None
         if is_text(field):
             # keys as large as the display allows; on a short one the name goes to the top bar
-            fit = fit_editor(self.dock_room(), theme, aids=has_aids(field, view.places))
+            aids = has_aids(field, view.places)
+            fit = fit_editor(self.dock_room(), theme, aids=aids)
             if fit.fold_header:
                 self.bar_heading = (field.label, where.text())
+            if aids:
+                aids_room = self._aids_room(fit, theme)
         self.editor = editor_for(
             field,
             theme,
@@ -188,7 +231,11 @@ class FormScreen(Screen):
             today=self.today(),
             places=view.places,
             fit=fit,
+            aids_room=aids_room,
         )
+        kept, self._kept = self._kept, None
+        if kept is not None and kept[0] == field.id:
+            self.editor.restore(kept[1], same_language=kept[2] == view.language)
         if isinstance(self.editor, ChoiceEditor):
             # choices read from the top, under the field's name, and scroll when there are many
             self.root.insertLayout(0, header)
@@ -213,21 +260,43 @@ class FormScreen(Screen):
                 self.primary(self.t("form.ok"), lambda: self.finish(field.id, editor.value()), "form.ok"),
             )
 
+    def _aids_room(self, fit: EditorFit, theme: Theme) -> int | None:
+        """The height the chips over the keys may take on a display with room to spare (portrait,
+        1920x1080): their least (a lead line and a row) and what is left over the docked editor and
+        the hint and error above it; None when that is not a row more (1280x800, 1366x768)."""
+        above = 0
+        width = self.window().width() - 2 * theme.spacing_px
+        for i in range(self.root.count()):
+            part = self.root.itemAt(i).widget()
+            if part is not None:
+                part.ensurePolished()
+                above += part.heightForWidth(width) if part.hasHeightForWidth() else part.sizeHint().height()
+                above += self.root.spacing()
+        spare = self.dock_room() - editor_px(fit, theme, aids=True) - above - 2 * theme.spacing_px
+        if spare < fit.row_px + KEY_GAP_PX:
+            return None
+        return fit.aids_px(theme) + spare
+
     def finish(self, field_id: str, value: str) -> None:
         """OK: the value goes to the session (which validates it); then the next empty field opens
         (a tap saved per field; optional ones wait in the list), or the list when none is left or the
         value was refused."""
         self.editing = None
         self._advance_after = field_id
+        self._tried.add(field_id)
         self.session.set_field(field_id, value)
 
     @staticmethod
     def _next_empty(view: SessionView, after: str) -> str | None:
+        """The required field still empty after `after`, else the first one before it (the last
+        field done with one skipped further up: that one, not the list), else None."""
         ids = [f.id for f in view.fields]
         if after not in ids or view.fields[ids.index(after)].error_key is not None:
             return None
-        later = [f for f in view.fields[ids.index(after) + 1 :] if f.required and not f.has_value and not f.locked]
-        return later[0].id if later else None
+        at = ids.index(after)
+        ordered = (*view.fields[at + 1 :], *view.fields[:at])
+        empty = [f for f in ordered if f.required and not f.has_value and not f.locked]
+        return empty[0].id if empty else None
 
     def close_editor(self) -> None:
         self.ctx.touch()

@@ -3,8 +3,8 @@ kinds (ticket, progress query, rating, record, notices), one screen class with d
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.catalogue import ServiceKind
 from kiosk.local_time import human_time
@@ -128,6 +128,7 @@ class ReceiptScreen(OutcomeScreen):
         return text
 
 
+STARS = (1, 2, 3, 4, 5)  # each with its words (result.rate.words.N): 很不满意 … 很满意
 STATUS_KEYS = ("received", "assigned", "in_progress", "resolved", "closed", "rejected")
 
 
@@ -136,6 +137,8 @@ class ResultScreen(OutcomeScreen):
 
     def build(self, view: SessionView) -> None:
         outcome = view.outcome
+        self._rating_frame: QWidget | None = None  # the stars or the thanks: brought into view
+        self._rating_case: QWidget | None = None  # the card they sit in (several cases)
         if outcome is None:  # an error with nothing to show yet: the error panel says what to do
             self.title(view.service.title if view.service else "")
             self.root.addStretch(1)
@@ -174,10 +177,19 @@ class ResultScreen(OutcomeScreen):
         else:
             self.title(self.t("result.query.title"))
         titles = dict(outcome.case_titles)
-        rateable = [c for c in outcome.cases if c.can_rate] if outcome.can_rate else []
-        # the rating first, above the list: found by walking, a prompt under a long list of cases
-        # was below the display and the resident never saw what to do
-        self._rating(view, outcome, rateable, titles)
+        finished = [c for c in outcome.cases if c.can_rate]
+        rateable = finished if outcome.can_rate else []
+        # one finished case: its rating first, above the list (found by walking, a prompt under a
+        # long list of cases was below the display). Several: the line above says which to tap,
+        # and the stars open inside the case tapped, where the resident is looking: stars put
+        # above pushed that case down and out of view (walk finding 14)
+        several = len(finished) > 1
+        if not several:
+            self._rating(view, outcome, rateable, titles, self.root)
+        elif rateable:
+            frame, inner = panel("card", "rating")
+            inner.addWidget(label(self.t("result.rate.pick"), name="rate_pick"))
+            self.root.addWidget(frame)
         content = QWidget()
         box = QVBoxLayout(content)
         box.setContentsMargins(0, 0, 0, 0)
@@ -192,14 +204,15 @@ class ResultScreen(OutcomeScreen):
                 note = event.note.get(view.language, "")
                 when = human_time(event.at) or ""
                 inner.addWidget(label(f"{when}  {self._status(event.status)}  {note}".rstrip(), "muted"))
-            if len(rateable) > 1 and case.can_rate:
-                chosen = outcome.rating_case_id == case.case_id
+            if several and case.case_id in (outcome.rating_case_id, outcome.rated_case_id):
+                self._rating(view, outcome, rateable, titles, inner)
+                self._rating_case = frame if self._rating_frame is not None else None
+            elif several and case.can_rate and rateable:
                 inner.addWidget(
                     button(
                         self.t("result.rate.this"),
                         lambda c=case.case_id: self.session.choose_case_to_rate(c),
                         name=f"rate_case:{case.case_id}",
-                        role="selected" if chosen else "",
                         enabled=not view.busy,
                     )
                 )
@@ -207,47 +220,101 @@ class ResultScreen(OutcomeScreen):
         box.addStretch(1)
         self.scroll(content)
 
-    def _rating(self, view: SessionView, outcome: Outcome, rateable: list, titles: dict[str, str]) -> None:
-        if outcome.rated_stars is not None:
+    def _rating(
+        self, view: SessionView, outcome: Outcome, rateable: list, titles: dict[str, str], into: QBoxLayout
+    ) -> None:
+        """The stars for the case being rated, named; a star only picks (with its words), and
+        "send rating" sends: one stray tap never rates. After: thanks, naming the case."""
+        rated = next((c for c in outcome.cases if c.case_id == outcome.rated_case_id), None)
+        if outcome.rated_stars is not None and rated is not None:
             frame, inner = panel("ok", "rated")
-            inner.addWidget(label(self.t("result.rated", n=outcome.rated_stars), name="rated_text"))
-            self.root.addWidget(frame)
+            inner.addWidget(
+                label(
+                    self.t(
+                        "result.rated_case",
+                        service=titles.get(rated.case_id, ""),
+                        ref=rated.local_ref,
+                        n=outcome.rated_stars,
+                        words=self.t(f"result.rate.words.{outcome.rated_stars}"),
+                    ),
+                    name="rated_text",
+                )
+            )
+            into.addWidget(frame)
+            self._rating_frame = frame
             return
-        if not rateable:
-            return
-        frame, inner = panel("card", "rating")
         target = next((c for c in rateable if c.case_id == outcome.rating_case_id), None)
-        if target is None:  # several finished cases: which one first
-            inner.addWidget(label(self.t("result.rate.pick"), name="rate_heading"))
-            self.root.addWidget(frame)
+        if target is None:
             return
+        frame, inner = panel("card", "rate_box")
         self._rating_frame = frame  # after_render brings it into view: the tap came from further down
         heading = self.t("result.rate.which", service=titles.get(target.case_id, ""), ref=target.local_ref)
         inner.addWidget(label(heading, name="rate_heading"))
-        stars = QHBoxLayout()
-        for n in range(1, 6):
+        stars = QGridLayout()
+        stars.setSpacing(self.theme.spacing_px)
+        window = self.window()
+        # elder words on a portrait display do not fit five across: one star count a row
+        column = self.elder and window.width() < window.height()
+        chosen = outcome.chosen_stars
+        for n in STARS:
+            words = self.t(f"result.rate.words.{n}")
+            marks = "★" * n if not self.elder else f"{n}★"
             stars.addWidget(
                 button(
-                    "★" * n if not self.elder else f"{n}★",
-                    lambda n=n, c=target.case_id: self.session.rate(n, c),
+                    f"{marks}  {words}" if column else f"{marks}\n{words}",
+                    lambda n=n: self.session.choose_stars(n),
                     name=f"rate:{n}",
-                    accessible=self.t("result.rate.star", n=n),
+                    role="selected" if chosen == n else "",
+                    accessible=self.t("result.rate.star_words", n=n, words=words),
                     enabled=not view.busy,
-                )
+                ),
+                n - 1 if column else 0,
+                0 if column else n - 1,
             )
         inner.addLayout(stars)
-        self.root.addWidget(frame)
+        send = QHBoxLayout()
+        if chosen is None:
+            note = self.t("result.rate.choose_first")
+        else:
+            note = self.t("result.rate.chosen", n=chosen, words=self.t(f"result.rate.words.{chosen}"))
+        send.addWidget(label(note, name="rate_chosen"), 1)
+        # not the screen's main action (完成 is, at the end of the bottom bar): a plain button, by
+        # the stars it sends, waiting until one is picked
+        send.addWidget(
+            button(
+                self.t("result.rate.send"),
+                lambda c=target.case_id: self.session.rate(chosen, c) if chosen is not None else None,
+                name="rate_send",
+                enabled=chosen is not None and not view.busy,
+            )
+        )
+        inner.addLayout(send)
+        into.addWidget(frame)
 
     def after_render(self) -> None:
-        if getattr(self, "_rating_frame", None) is not None:
+        if self._rating_frame is not None:
             QTimer.singleShot(0, self, self._show_rating)
 
-    def _show_rating(self) -> None:
-        frame, self._rating_frame = self._rating_frame, None
-        try:  # the stars of the case the resident chose, in view without scrolling back up
-            self.area.ensureWidgetVisible(frame, 0, 0)
+    def _show_rating(self, tries: int = 0, at: int | None = None) -> None:
+        """Bring the case being rated and its stars into view. What was just built is shown and
+        laid out by queued calls over the next turns: measured at once, the stars seemed in view
+        at the top. So again each turn until the scroll stays put (a few turns, no one scrolls)."""
+        frame, case = self._rating_frame, self._rating_case
+        if frame is None:
+            return
+        try:
+            if frame.isVisible():
+                QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+                if case is not None:
+                    self.area.ensureWidgetVisible(case, 0, 0)
+                self.area.ensureWidgetVisible(frame, 0, 0)
+            now = self.area.verticalScrollBar().value() if frame.isVisible() else None
         except RuntimeError:  # rebuilt in between: its widgets are gone
-            pass
+            return
+        if tries < 10 and (now is None or now != at):
+            QTimer.singleShot(0, self, lambda: self._show_rating(tries + 1, now))
+        else:
+            self._rating_frame = self._rating_case = None
 
     def _status(self, status: str) -> str:
         return self.t(f"status.{status}") if status in STATUS_KEYS else status

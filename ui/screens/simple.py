@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QVBoxLayout
 from kiosk.session_view import Mode, OutOfServiceReason, SessionView, Step
 from ui.icons import icon_label, service_icon
 from ui.pictures import slot_panel
+from ui.portrait import stand_lead_on_top
 from ui.screens.base import Screen
 from ui.widgets import button, label, panel
 
@@ -58,6 +59,8 @@ class AttractScreen(Screen):
         # the style sheet's min-width wins over setMinimumWidth: the widget's own sheet says it
         start.setStyleSheet(f"min-width: {min(window.width() // 2, theme.target_px * 6)}px;")
         self.action_row(start)
+        if portrait:
+            stand_lead_on_top(body, card)
 
     def spoken(self, view: SessionView) -> str:
         if view.end_reason is not None and view.card_in_reader:

@@ -74,6 +74,7 @@ class PlacePicker(QWidget):
         self._places, self._word, self._on_place = places, word, on_place
         self._sep = ", " if language == "en" else ""
         self._columns = columns  # chips wrap into rows: a long list never widens the window
+        self.building: int | None = None  # the building whose units are shown (None: the buildings)
         self._box = QVBoxLayout(self)
         self._box.setContentsMargins(0, 0, 0, 0)
         self._box.setSpacing(KEY_GAP_PX)
@@ -90,6 +91,7 @@ class PlacePicker(QWidget):
             self._grid.addWidget(chip, n // self._columns, n % self._columns)
 
     def show_buildings(self) -> None:
+        self.building = None
         self._fill(
             self._word("form.pick_place"),
             [
@@ -111,6 +113,12 @@ class PlacePicker(QWidget):
         chips.append(_chip(whole, lambda: self._done(place.label), "unit:whole", self._word("form.place", text=place.label)))
         chips.append(_chip("↩", self.show_buildings, "place:back", self._word("form.place_back")))
         self._fill(place.label, chips)
+        self.building = index
+
+    def reopen(self, index: int) -> None:
+        """Show the units of building `index` again (a picker built anew in place of this one)."""
+        if 0 <= index < len(self._places) and self._places[index].units:
+            self.pick_building(index)
 
     def _done(self, text: str) -> None:
         self._on_place(text)

@@ -133,7 +133,7 @@
     </message>
     <message>
         <source>identify.title</source>
-        <translation>Please insert your card</translation>
+        <translation>Please insert your ID or social-security card</translation>
     </message>
     <message>
         <source>identify.title@elder</source>
@@ -1122,6 +1122,54 @@
     <message>
         <source>maintenance.done_in</source>
         <translation>Done: the terminal is back in service for residents.</translation>
+    </message>
+    <message>
+        <source>result.rate.words.1</source>
+        <translation>Very unhappy</translation>
+    </message>
+    <message>
+        <source>result.rate.words.2</source>
+        <translation>Unhappy</translation>
+    </message>
+    <message>
+        <source>result.rate.words.3</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>result.rate.words.4</source>
+        <translation>Happy</translation>
+    </message>
+    <message>
+        <source>result.rate.words.5</source>
+        <translation>Very happy</translation>
+    </message>
+    <message>
+        <source>result.rate.star_words</source>
+        <translation>{n} stars, {words}</translation>
+    </message>
+    <message>
+        <source>result.rate.choose_first</source>
+        <translation>Tap how you feel, then "Send rating"</translation>
+    </message>
+    <message>
+        <source>result.rate.chosen</source>
+        <translation>You chose {n} stars ({words}): tap "Send rating"</translation>
+    </message>
+    <message>
+        <source>result.rate.send</source>
+        <translation>Send rating</translation>
+    </message>
+    <message>
+        <source>result.rated_case</source>
+        <translation>Thank you! You rated "{service}" (reference {ref}): {n} stars, {words}</translation>
+    </message>
+    <message>
+        <source>form.back_to_list</source>
+        <translation>Back to the list</translation>
+    </message>
+    <message>
+        <source>steps.a11y_of</source>
+        <translation>Step {n} of {count}</translation>
     </message>
 </context>
 </TS>

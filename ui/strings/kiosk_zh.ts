@@ -133,7 +133,7 @@
     </message>
     <message>
         <source>identify.title</source>
-        <translation>请插入社保卡或居民卡</translation>
+        <translation>请插入身份证或社保卡</translation>
     </message>
     <message>
         <source>identify.title@elder</source>
@@ -1122,6 +1122,54 @@
     <message>
         <source>maintenance.done_in</source>
         <translation>已恢复服务：居民可以重新使用本机。</translation>
+    </message>
+    <message>
+        <source>result.rate.words.1</source>
+        <translation>很不满意</translation>
+    </message>
+    <message>
+        <source>result.rate.words.2</source>
+        <translation>不满意</translation>
+    </message>
+    <message>
+        <source>result.rate.words.3</source>
+        <translation>一般</translation>
+    </message>
+    <message>
+        <source>result.rate.words.4</source>
+        <translation>满意</translation>
+    </message>
+    <message>
+        <source>result.rate.words.5</source>
+        <translation>很满意</translation>
+    </message>
+    <message>
+        <source>result.rate.star_words</source>
+        <translation>{n} 星，{words}</translation>
+    </message>
+    <message>
+        <source>result.rate.choose_first</source>
+        <translation>先点一个星级，再点“提交评价”</translation>
+    </message>
+    <message>
+        <source>result.rate.chosen</source>
+        <translation>您选了 {n} 星（{words}），请点“提交评价”</translation>
+    </message>
+    <message>
+        <source>result.rate.send</source>
+        <translation>提交评价</translation>
+    </message>
+    <message>
+        <source>result.rated_case</source>
+        <translation>感谢您的评价！「{service}」（编号 {ref}）：{n} 星，{words}</translation>
+    </message>
+    <message>
+        <source>form.back_to_list</source>
+        <translation>返回列表</translation>
+    </message>
+    <message>
+        <source>steps.a11y_of</source>
+        <translation>第 {n} 步，共 {count} 步</translation>
     </message>
 </context>
 </TS>

@@ -1,0 +1,198 @@
+"""The form keeps what a resident is doing and says only what applies (walk findings 4 and 17), on
+the real terminal (ui.app.build_terminal, the reference hub, the simulated card reader):
+
+- elder mode or the language switched in the middle of a field keeps the typed text and the
+  building picked, and what one resident typed never reaches the next (card out, timeout);
+- "keep as it was" only when there is something to keep; a typed phone number in full on the form;
+  a field's message once that field was tried; after the last field a skipped one opens; the
+  emergency number over the urgency choices, large.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QPushButton
+
+from kiosk.session_view import Mode, Step
+from tests.fixtures.kiosk_ui import KioskDriver
+from tests.fixtures.walking import say
+
+WATER = "水"
+
+
+def _editor(k: KioskDriver):
+    screen = k.window.current_screen()
+    return getattr(screen, "editor", None)
+
+
+def _typed(k: KioskDriver) -> str:
+    editor = _editor(k)
+    return editor.keyboard.draft().text if editor is not None and hasattr(editor, "keyboard") else ""
+
+
+def _to_repair(k: KioskDriver, *, card: bool = True) -> None:
+    k.tap("attract.start")
+    k.wait_step(Step.IDENTIFY)
+    if card:
+        k.terminal.card_reader.insert("resident")
+        k.wait_step(Step.CHOOSE)
+    else:
+        k.tap("identify.without_card")
+    k.tap("service:repair.public_area")
+    k.wait_step(Step.FORM)
+
+
+def _building_with_units(k: KioskDriver) -> int:
+    k.wait(lambda: bool(k.view.places))
+    return next(i for i, p in enumerate(k.view.places) if p.units)
+
+
+def _type_water_with_a_building_open(k: KioskDriver) -> str:
+    """The location editor: a building tapped (its units offered) and 水 typed by pinyin."""
+    k.open_field("location")
+    index = _building_with_units(k)
+    k.tap(f"place:{index}")
+    k.tap("key:s")
+    k.tap("key:h")
+    k.tap("key:u")
+    k.tap("key:i")
+    k.wait(lambda: WATER in _editor(k).keyboard.candidates())
+    k.tap(f"candidate:{_editor(k).keyboard.candidates().index(WATER)}")
+    k.wait(lambda: _typed(k) == WATER)
+    return k.view.places[index].label
+
+
+def _units_shown_for(k: KioskDriver, building: str) -> bool:
+    leads = [w for w in k.window.findChildren(QLabel, "place_lead") if w.isVisible()]
+    return bool(leads) and leads[0].text() == building and k.has_button("unit:0")
+
+
+def _nothing_of(k: KioskDriver, text: str) -> bool:
+    shown = [w.text() for w in k.window.findChildren(QLabel) if w.isVisible()]
+    shown += [w.text() for w in k.window.findChildren(QPushButton) if w.isVisible()]
+    return not any(text in t for t in shown) and _typed(k) == ""
+
+
+def test_switching_elder_mode_and_language_mid_field_keeps_the_text_and_the_building(kiosk_ui):
+    k = kiosk_ui
+    k.tap("attract.elder")
+    k.wait(lambda: k.view.mode is Mode.ELDER)
+    _to_repair(k)
+    building = _type_water_with_a_building_open(k)
+    assert _units_shown_for(k, building)
+    k.tap("bar.mode")  # 长辈模式 -> 标准模式, the walk's finding 4
+    k.wait(lambda: k.view.mode is Mode.STANDARD)
+    k.wait(lambda: _typed(k) == WATER)
+    assert k.window.current_screen().editing == "location"
+    assert _units_shown_for(k, building)
+    k.tap("bar.language")
+    k.wait(lambda: k.view.language == "en")
+    k.wait(lambda: _typed(k) == WATER)
+    assert _editor(k).keyboard.mode == "latin"  # the new language's own layer, the text kept
+    k.tap("form.ok")
+    k.wait(lambda: next(f for f in k.view.fields if f.id == "location").value == WATER)
+
+
+def test_a_half_typed_value_never_reaches_the_next_resident_after_the_card_is_taken(kiosk_ui):
+    k = kiosk_ui
+    _to_repair(k)
+    _type_water_with_a_building_open(k)
+    k.terminal.card_reader.remove()
+    k.wait_step(Step.ATTRACT)
+    # the next resident, the same service: the list, not the last one's open field, and nothing
+    # of theirs after a mode switch or in the field's editor
+    _to_repair(k)
+    assert k.window.current_screen().editing is None
+    k.tap("bar.mode")
+    k.wait(lambda: k.view.mode is Mode.ELDER)
+    assert _nothing_of(k, WATER)
+    k.open_field("location")
+    k.wait(lambda: k.has_button("place:0"))
+    assert _nothing_of(k, WATER)
+    assert not k.lacks_button("place:0") and k.lacks_button("unit:0")  # the buildings, none open
+
+
+def test_a_half_typed_value_never_reaches_the_next_resident_after_a_timeout(kiosk_ui):
+    k = kiosk_ui
+    _to_repair(k, card=False)
+    _type_water_with_a_building_open(k)
+    config = k.terminal.config.session
+    k.clock.advance(config.inactivity_s + 1)
+    k.wait(lambda: k.view.warning is not None)
+    k.clock.advance(config.warning_s + 1)
+    k.wait_step(Step.ATTRACT)
+    _to_repair(k, card=False)
+    assert k.window.current_screen().editing is None
+    k.open_field("location")
+    k.wait(lambda: k.has_button("place:0"))
+    k.tap("bar.language")
+    k.wait(lambda: k.view.language == "en")
+    assert _nothing_of(k, WATER)
+
+
+def test_the_cancel_button_says_back_when_there_is_nothing_to_keep(kiosk_ui):
+    k = kiosk_ui
+    _to_repair(k, card=False)
+    k.open_field("category")
+    assert k.button("form.keep").text() == say(k, "form.back_to_list")
+    k.tap("choice:category:lighting")
+    k.wait(lambda: k.view.fields[0].value == "lighting")
+    k.open_field("category")
+    assert k.button("form.keep").text() == say(k, "form.keep")
+
+
+def test_a_phone_number_typed_shows_in_full_on_the_form(kiosk_ui):
+    k = kiosk_ui
+    _to_repair(k, card=False)
+    k.open_field("phone")
+    k.type_keys("13800138000")
+    k.tap("form.ok")
+    k.wait(lambda: next(f for f in k.view.fields if f.id == "phone").has_value)
+    k.open_field("category")
+    k.tap("form.keep")  # back to the list
+    row = k.button("field:phone")
+    assert "13800138000" in row.accessibleName()
+    assert "13800138000" in " ".join(w.text() for w in row.findChildren(QLabel))
+
+
+def test_a_field_shows_its_message_only_once_it_was_tried(kiosk_ui):
+    k = kiosk_ui
+    _to_repair(k, card=False)
+    k.tap("nav.next")  # an early "next": every required field is missing
+    k.wait(lambda: k.window.current_screen().editing == "category")
+    assert k.text_of("error:category") == say(k, "field.required")  # sent here: it says why
+    k.tap("choice:category:lighting")
+    k.wait(lambda: k.window.current_screen().editing == "location")
+    assert k.lacks_button("choice:category:lighting")
+    assert not [w for w in k.window.findChildren(QLabel, "error:location") if w.isVisible()]
+    k.tap("form.ok")  # nothing typed: on to the next, which has not been tried either
+    k.wait(lambda: k.window.current_screen().editing == "detail")
+    assert not [w for w in k.window.findChildren(QLabel, "error:detail") if w.isVisible()]
+    k.tap("form.keep")  # the list still says what is missing
+    k.wait(lambda: k.window.current_screen().editing is None)
+    assert k.text_of("error:detail") == say(k, "field.required")
+
+
+def test_after_the_last_field_a_skipped_required_one_opens(kiosk_ui):
+    k = kiosk_ui
+    _to_repair(k, card=False)
+    k.open_field("urgency")  # category, location and detail skipped
+    k.tap("choice:urgency:normal")
+    k.wait(lambda: k.window.current_screen().editing == "phone")
+    k.type_keys("13800138000")
+    k.tap("form.ok")
+    # the last field done: the first still empty above opens, not the list
+    k.wait(lambda: k.window.current_screen().editing == "category")
+    assert k.has_button("choice:category:lighting")
+
+
+def test_the_emergency_number_stands_over_the_urgency_choices(kiosk_ui):
+    k = kiosk_ui
+    _to_repair(k, card=False)
+    k.open_field("urgency")
+    alert = next(w for w in k.window.findChildren(QLabel, "field_alert_text") if w.isVisible())
+    assert "010-6512 3456" in alert.text()
+    assert alert.property("role") == "title" and alert.parentWidget().property("role") == "warning"
+    body = k.button("choice:urgency:normal")
+    assert alert.fontInfo().pixelSize() > body.fontInfo().pixelSize()  # larger than the choices
+    # over the choices, not under them
+    assert alert.mapTo(k.window, alert.rect().topLeft()).y() < body.mapTo(k.window, body.rect().topLeft()).y()

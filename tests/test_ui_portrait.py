@@ -1,0 +1,152 @@
+"""A portrait display (1080x1920) is laid out for its height, not as a landscape layout stretched
+(walk finding 16): the first screen is built for the display it is shown on, the bars keep one row
+when their buttons fit across, and the chips over the keys show whole when the display has room."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication, QPushButton, QScrollArea, QWidget
+
+from kiosk.session_view import Mode
+from scripts.render_screens import SCENES, open_scene
+from tests.support.layout_check import layout_problems
+
+PORTRAIT = (1080, 1920)
+NAMES = [name for name, _scene in SCENES]
+
+
+@pytest.fixture(scope="module")
+def words():
+    from ui.i18n import Words
+
+    return Words()
+
+
+def _place(widget: QWidget, window: QWidget):
+    top_left = widget.mapTo(window, widget.rect().topLeft())
+    return top_left.x(), top_left.y(), widget.width(), widget.height()
+
+
+def _shown(scene: str, mode: Mode, language: str, tmp_path, words, size=PORTRAIT):
+    return open_scene(NAMES.index(scene), size, language, mode, tmp_path / f"{scene}-{language}-{mode.value}", words)
+
+
+@pytest.mark.parametrize("mode", [Mode.STANDARD, Mode.ELDER], ids=lambda m: m.value)
+def test_the_first_screen_is_laid_out_for_the_display_it_is_shown_on(qapp, tmp_path, words, mode):
+    """The welcome screen is built when the window is made, before it is shown full screen: it was
+    left in the landscape layout of that first size (list and picture side by side, the list box
+    stretched 1100 px over six lines) until something rebuilt it."""
+    shown = _shown("attract", mode, "zh", tmp_path, words)
+    try:
+        window = shown.window
+        what = window.findChild(QWidget, "what")
+        slot = window.findChild(QWidget, "slot:insert_card")
+        _x, what_y, _w, what_h = _place(what, window)
+        _x, slot_y, _w, slot_h = _place(slot, window)
+        assert slot_y >= what_y + what_h, "the picture is beside the list, not under it"
+        lines = what.layout().count()
+        assert what_h < 80 * lines, f"the list box is {what_h} px high for {lines} lines"
+        assert slot_h >= 400, f"the card slot picture is {slot_h} px high on a 1920 px display"
+    finally:
+        shown.close()
+
+
+def test_a_display_turned_to_portrait_rebuilds_the_screen_for_it(qapp, tmp_path, words):
+    shown = _shown("attract", Mode.STANDARD, "zh", tmp_path, words, size=(1920, 1080))
+    try:
+        window = shown.window
+        window.resize(*PORTRAIT)
+        for _ in range(3):
+            QApplication.processEvents()
+        what = window.findChild(QWidget, "what")
+        slot = window.findChild(QWidget, "slot:insert_card")
+        assert _place(slot, window)[1] >= sum(_place(what, window)[1::2])
+        assert not layout_problems(window), layout_problems(window)
+    finally:
+        shown.close()
+
+
+def _rows(bar: QWidget, window: QWidget) -> set[int]:
+    """The distinct tops of the bar's visible buttons: one row has one."""
+    return {_place(b, window)[1] for b in bar.findChildren(QPushButton) if b.isVisibleTo(window)}
+
+
+# every screen a resident sees in the standard mode, and in elder mode those whose buttons fit across
+ONE_ROW = {
+    Mode.STANDARD: [n for n in NAMES if not n.startswith(("maintenance", "out-of-service"))],
+    Mode.ELDER: ["attract", "identify", "choose", "choose-with-card", "form", "editor-pinyin", "receipt-printed"],
+}
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("mode", [Mode.STANDARD, Mode.ELDER], ids=lambda m: m.value)
+def test_portrait_bars_keep_one_row_when_their_buttons_fit_across(qapp, tmp_path, words, mode, language):
+    """Walk: the bottom bar put going back and leaving on one row and the main action on a second
+    one under it, and the top bar gave its three buttons a row of their own under the name, on a
+    screen 1080 px wide with room for all of them side by side."""
+    found = []
+    for scene in ONE_ROW[mode]:
+        shown = _shown(scene, mode, language, tmp_path, words)
+        try:
+            window = shown.window
+            bottom = _rows(window.bottom_bar, window)
+            if len(bottom) > 1:
+                found.append(f"{scene}: bottom bar in {len(bottom)} rows")
+            if mode is Mode.STANDARD:
+                top = _rows(window.top_bar, window)
+                name = window.top_bar.findChild(QWidget, "app_name")
+                help_button = window.top_bar.findChild(QPushButton, "bar.help")
+                beside = name is not None and _place(name, window)[1] < min(top) + help_button.height()
+                if len(top) > 1 or not beside:
+                    found.append(f"{scene}: the top bar's buttons are not beside the name")
+            assert not layout_problems(window), f"{scene}: {layout_problems(window)}"
+        finally:
+            shown.close()
+    assert not found, "\n".join(found)
+
+
+def test_the_place_picker_shows_every_building_on_a_portrait_display(qapp, tmp_path, words):
+    """Walk: on 1080x1920 the buildings' chips showed one row and a scroll bar, 700 px of empty
+    screen above them. With the room, the strip holds all its chips; on 1280x800 one row still
+    leaves the keys their full height (the window keeps its size)."""
+    for mode in (Mode.STANDARD, Mode.ELDER):
+        shown = _shown("editor-place-picker", mode, "zh", tmp_path, words)
+        try:
+            window = shown.window
+            strip = window.findChild(QScrollArea, "text_aids")
+            assert strip.verticalScrollBar().maximum() == 0, f"{mode.value}: the chips scroll"
+            viewport = strip.viewport()
+            for chip in strip.widget().findChildren(QPushButton):
+                if chip.isVisibleTo(window):
+                    top = chip.mapTo(viewport, chip.rect().topLeft()).y()
+                    assert 0 <= top and top + chip.height() <= viewport.height(), chip.objectName()
+            assert not layout_problems(window), layout_problems(window)
+        finally:
+            shown.close()
+
+
+def test_the_next_resident_does_not_find_the_last_ones_open_editor(kiosk_ui):
+    """Walk (1080x1920): a resident left with the location editor open (card out); the next one,
+    choosing the same service, got the form opened on that editor instead of the list of fields."""
+    from kiosk.session_view import Step
+
+    k = kiosk_ui
+    k.window.resize(*PORTRAIT)
+    k.tap("attract.start")
+    k.wait_step(Step.IDENTIFY)
+    k.tap("identify.without_card")
+    k.wait_step(Step.CHOOSE)
+    k.tap("service:repair.public_area")
+    k.wait_step(Step.FORM)
+    k.open_field("location")
+    assert k.window.current_screen().editing == "location"
+    k.session.cancel()  # the resident leaves
+    k.wait_step(Step.ATTRACT)
+    k.tap("attract.start")
+    k.wait_step(Step.IDENTIFY)
+    k.tap("identify.without_card")
+    k.wait_step(Step.CHOOSE)
+    k.tap("service:repair.public_area")
+    k.wait_step(Step.FORM)
+    assert k.window.current_screen().editing is None
+    assert not k.lacks_button("field:location")  # the list of fields, from the top
