@@ -1,18 +1,19 @@
 """Command line of the reference hub: a thin layer over hub.app, hub.store and the fleet modules
 (hub/fleet_cli.py: enrolment codes, revocation, remote commands, audit verification).
 
-python -m hub serve --db var/hub.sqlite [--host 127.0.0.1] [--port 8765] [--catalog FILE]
-python -m hub enrolment-code --db var/hub.sqlite --terminal T0002 --group G [--ttl 900]
-python -m hub revoke --db var/hub.sqlite --terminal T0002
-python -m hub command issue --db var/hub.sqlite --terminal T0001 out_of_service --reason hardware
-python -m hub command list --db var/hub.sqlite [--terminal T0001]
-python -m hub audit verify --db var/hub.sqlite --terminal T0001
-python -m hub advance C0000001 in_progress --db var/hub.sqlite
-python -m hub seed --db var/hub.sqlite
-python -m hub cases --db var/hub.sqlite
-python -m hub show C0000001 --db var/hub.sqlite [--key-file FILE]   (personal values decrypted: staff)
-python -m hub terminals --db var/hub.sqlite [--json]
-python -m hub staff add --db var/hub.sqlite --username wang --role case_officer [--password-file F]
+python -m hub serve --db var/demo/hub.sqlite [--host 127.0.0.1] [--port 8765] [--catalog FILE]
+python -m hub enrolment-code --db var/demo/hub.sqlite --terminal T0002 --group G [--ttl 900]
+python -m hub revoke --db var/demo/hub.sqlite --terminal T0002
+python -m hub command issue --db var/demo/hub.sqlite --terminal T0001 out_of_service --reason hardware
+python -m hub command list --db var/demo/hub.sqlite [--terminal T0001]
+python -m hub command show --db var/demo/hub.sqlite K0123456789abcdef   (one command, its result in full)
+python -m hub audit verify --db var/demo/hub.sqlite --terminal T0001
+python -m hub advance C0000001 in_progress --db var/demo/hub.sqlite
+python -m hub seed --db var/demo/hub.sqlite
+python -m hub cases --db var/demo/hub.sqlite
+python -m hub show C0000001 --db var/demo/hub.sqlite [--key-file FILE]   (personal values decrypted: staff)
+python -m hub terminals --db var/demo/hub.sqlite [--json]
+python -m hub staff add --db var/demo/hub.sqlite --username wang --role case_officer [--password-file F]
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import sys
 from pathlib import Path
 
 from contract.local_ref import DEMO_GENERATION, LocalRef
+from contract.service_state import read_service_part
 from hub.catalog import DEFAULT_CATALOG
 from hub.fleet_cli import add_fleet_commands
 from hub.staff import add_staff_commands
@@ -189,6 +191,11 @@ def _summary(terminal: dict) -> str:
         "devices " + (", ".join(f"{n}={d.get('state')}" for n, d in devices.items()) or "none"),
         f"app {versions.get('app', '?')} catalogue {versions.get('catalogue', '?')}",
     ]
+    service = read_service_part(health)
+    if service.state == "out_of_service":
+        parts.append(f"OUT OF SERVICE ({service.reason}) since {service.since or '?'}")
+    elif service.state == "in_service":
+        parts.append("in service")
     return "  ".join(parts) + ("  (revoked)" if terminal["revoked"] else "")
 
 
@@ -286,9 +293,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# the commands that make a hub where --db names none yet; every other one refuses a missing file
+# (a mistyped path would otherwise get an empty hub and an answer about nothing)
+MAKES_A_HUB = {("serve", None), ("seed", None), ("staff", "add")}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    action = getattr(args, "staff_command", None) if args.command == "staff" else None
+    db = getattr(args, "db", None)
+    if db and (args.command, action) not in MAKES_A_HUB and not is_postgres(db) and not Path(db).is_file():
+        print(f"error: no hub database at {db} (the demo's is var/demo/hub.sqlite)", file=sys.stderr)
+        return 2
     return args.func(args)
 
 

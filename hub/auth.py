@@ -52,7 +52,7 @@ class HotPath:
 
 # /v1/enrolment: a terminal has no credentials before it enrols (hub/fleet_routes.py guards it);
 # the staff console (/console) has its own sign-in: hub/console/sessions.py
-PUBLIC_PREFIXES = ("/openapi.json", "/docs", "/redoc", "/healthz", "/v1/enrolment", "/console")
+PUBLIC_PREFIXES = ("/openapi.json", "/docs", "/redoc", "/healthz", "/v1/enrolment", "/console", "/favicon.ico")
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 NO_BODY = None  # scope["state"]["json_body"] when the request has no body
 

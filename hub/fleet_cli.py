@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
 from hub.audit_store import AuditLedger
@@ -18,7 +19,7 @@ from hub.stores import open_store
 
 
 def _with_store(args: argparse.Namespace, job: Any) -> int:
-    store = open_store(args.db)  # the SQLite file or a postgresql:// URL
+    store = open_store(args.db)  # the SQLite file or a postgresql:// URL (hub/__main__.py: it exists)
     try:
         return job(store)
     except StoreError as exc:
@@ -77,13 +78,51 @@ def _command_list(args: argparse.Namespace) -> int:
                     f"{command['id']}  {command['terminal_id']}  {command['command']:<20} {command['state']:<10} "
                     f"{json.dumps(command['args'], ensure_ascii=False)}"
                 )
+                if command["detail"]:
+                    print(f"    result: {_detail_line(command['detail'])}")
         return 0
 
     return _with_store(args, job)
 
 
+def _detail_line(detail: dict[str, Any]) -> str:
+    """A result's detail on one line; a diagnostics' log tail as its line count (`command show`
+    prints the lines)."""
+    short = {k: (f"{len(v)} log lines" if k == "log_tail" and isinstance(v, list) else v) for k, v in detail.items()}
+    return json.dumps(short, ensure_ascii=False, sort_keys=True)
+
+
+def _command_show(args: argparse.Namespace) -> int:
+    def job(store: HubStore) -> int:
+        command = CommandBook(store).get(args.command_id)
+        if args.json:
+            print(json.dumps(command, ensure_ascii=False, indent=2))
+            return 0
+        times = (_epoch_iso(command["issued_at"]), _epoch_iso(command["expires_at"]), command["updated_at"])
+        print(f"{command['id']}  {command['command']} for {command['terminal_id']}: {command['state']}")
+        print(f"issued {times[0]}, expires {times[1]}, updated {times[2]}")
+        print(f"args: {json.dumps(command['args'], ensure_ascii=False, sort_keys=True)}")
+        detail = dict(command["detail"] or {})
+        tail = detail.pop("log_tail", None)
+        for key, value in sorted(detail.items()):
+            print(f"{key}: {json.dumps(value, ensure_ascii=False, sort_keys=True)}")
+        if isinstance(tail, list):
+            print(f"log tail ({len(tail)} lines):")
+            for line in tail:
+                print(f"  {line}")
+        return 0
+
+    return _with_store(args, job)
+
+
+def _epoch_iso(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds")
+
+
 def _audit_verify(args: argparse.Namespace) -> int:
     def job(store: HubStore) -> int:
+        if store.terminal(args.terminal) is None:
+            raise StoreError("unknown_terminal", f"no terminal {args.terminal} in this hub: nothing to verify", 404)
         ledger = AuditLedger(store)
         result = ledger.verify(args.terminal, args.since)
         flags = ledger.flags(args.terminal)
@@ -128,6 +167,11 @@ def add_fleet_commands(sub: Any) -> None:
     listing.add_argument("--terminal", default=None)
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(func=_command_list)
+    show = command_sub.add_parser("show", help="one command with its result in full (diagnostics: log tail)")
+    show.add_argument("--db", required=True)
+    show.add_argument("command_id")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(func=_command_show)
 
     audit = sub.add_parser("audit", help="the audit trails terminals uploaded")
     audit_sub = audit.add_subparsers(dest="audit_action", required=True)

@@ -26,3 +26,4 @@ def open_store(db: str | Path, key_path: Path | str | None = None, **options: An
 
         return PgHubStore(str(db), key_path=key_path, **options)
     return HubStore(db, key_path=key_path)
+

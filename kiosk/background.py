@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from drivers.health import HealthBoard
 from kiosk.config import KioskConfig
@@ -60,11 +61,12 @@ class TerminalBackground:
         health_board: HealthBoard,
         catalogue_version_fn: Callable[[], str | None],
         fleet: FleetLink | None = None,
+        service_state: Callable[[], dict[str, Any]] | None = None,
     ) -> None:
         self.config = config
         self.outbox = outbox
         self.sync_worker = SyncWorker(outbox, hub, config.queue)
-        sources = HeartbeatSources(health_board, outbox.stats, catalogue_version_fn)
+        sources = HeartbeatSources(health_board, outbox.stats, catalogue_version_fn, service_state=service_state)
         if fleet is not None:  # audit head in each report; uploads and pulled commands after it
             sources = HeartbeatSources(
                 health_board,
@@ -73,6 +75,7 @@ class TerminalBackground:
                 audit_head=fleet.audit_head,
                 on_answer=fleet.on_answer,
                 on_refused=fleet.on_refused,
+                service_state=service_state,
             )
         self.heartbeat = Heartbeat(
             hub,

@@ -8,7 +8,8 @@
 
 Each report (POST /v1/terminals/{id}/heartbeat) holds device health (state, last error, counters from
 drivers.health.HealthBoard), outbox stats (depth, in flight, oldest pending age, dead letters, last
-success), versions (app, catalogue, outbox schema, hub contract) and uptime. Nothing personal: device
+success), versions (app, catalogue, outbox schema, hub contract), uptime and, when the composition
+gives it, the service state (in service, or out of service with reason and since). Nothing personal: device
 errors are technician text, the outbox stats are counts and times.
 
 A failed report never raises into the caller: it is logged, shown in `status()`, and retried after a
@@ -76,6 +77,8 @@ class HeartbeatSources:
     audit_head: Callable[[], dict[str, Any]] | None = None
     on_answer: Callable[[Any], None] | None = None
     on_refused: Callable[[HubError], None] | None = None
+    # in service or out of service with reason and since (contract.service_state; kiosk.service_watch)
+    service_state: Callable[[], dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,8 @@ class Heartbeat:
         }
         if self.sources.audit_head is not None:
             report["audit"] = self.sources.audit_head()
+        if self.sources.service_state is not None:
+            report["service"] = self.sources.service_state()
         return report
 
     def _queue_part(self) -> dict[str, Any]:

@@ -164,3 +164,13 @@ def test_every_staff_action_lands_in_the_audit_log_without_personal_values(conso
     for action in ("sign_in", "case.assign", "case.start", "staff.add"):
         assert action in page.text
     assert "已派维修工" not in page.text  # the note is the resident's business, not the log's
+
+
+def test_the_browser_s_favicon_request_is_answered_without_a_401(console_hub):
+    import requests
+
+    answer = requests.get(console_hub.url + "/favicon.ico", timeout=10)
+    assert answer.status_code == 204  # not the terminals' "unauthenticated" JSON
+    icon = requests.get(console_hub.url + "/console/static/icon.svg", timeout=10)
+    assert icon.status_code == 200 and icon.text.startswith("<svg")
+    assert 'rel="icon" href="/console/static/icon.svg"' in console_hub.agent().get("/console/sign-in").text

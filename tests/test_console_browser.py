@@ -167,3 +167,56 @@ def test_the_figures_page_draws_its_charts(console_hub, browser_page, shots):
     page.wait_for_function("() => window.Chart && document.querySelectorAll('canvas[data-chart]').length === 5"
                            " && [...document.querySelectorAll('canvas[data-chart]')].every(c => window.Chart.getChart(c))")  # fmt: skip
     page.screenshot(path=str(shots / "figures.png"), full_page=True)
+
+
+def test_take_a_terminal_out_of_service_from_its_page_and_read_its_diagnostics(console_hub, browser_page, shots):
+    page = browser_page
+    page.set_viewport_size({"width": 1366, "height": 900})
+    failed = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    terminal = console_hub.hub.client()
+    health = {"devices": {"printer": {"state": "online"}, "card_reader": {"state": "notpresent"}},
+              "queue": {"depth": 0, "dead_letters": 0}, "versions": {"app": "0.1.0", "catalogue": "2026.11-demo.1"},
+              "service": {"state": "in_service"}}  # fmt: skip
+    terminal.heartbeat(health)
+    _sign_in(page, console_hub, "tech")
+    page.goto(console_hub.url + "/console/fleet/T0001")
+    form = page.get_by_role("form", name="暂停服务")
+    form.get_by_label("暂停原因").select_option("hardware")
+    form.get_by_label("给居民的说明（中文，可不填）").fill("打印机维修中，请到窗口办理")
+    form.get_by_role("button", name="暂停服务").click()
+    page.get_by_text("已发出，等待终端领取").wait_for()
+    row = page.locator("#commands tbody tr").first
+    assert row.get_attribute("data-state") == "pending" and "待领取" in row.inner_text()
+
+    # the terminal pulls it with its heartbeat, obeys, reports; then it is asked for diagnostics
+    [command] = terminal.heartbeat(health)["commands"]
+    terminal.report_command_result(command["id"], "succeeded", {"reason": "hardware", "message_languages": ["zh"]})
+    paused = {**health, "service": {"state": "out_of_service", "reason": "hardware", "since": "2026-12-01T06:48:00+00:00"}}
+    terminal.heartbeat(paused)
+    page.get_by_role("form", name="上传诊断信息").get_by_role("button").click()
+    page.get_by_text("已发出，等待终端领取").wait_for()
+    diagnostics = [c for c in terminal.heartbeat(paused)["commands"] if c["command"] == "upload_diagnostics"][0]
+    terminal.report_command_result(diagnostics["id"], "succeeded", {
+        "devices": {"printer": "online", "card_reader": "notpresent"},
+        "queue": {"depth": 0, "in_flight": 0, "dead_letters": 0},
+        "log_tail": ["2026-12-01T06:48:01+00:00 INFO kiosk.remote_commands: remote command ran"],
+    })  # fmt: skip
+    page.reload()
+    rows = page.locator("#commands tbody tr")
+    assert [rows.nth(i).get_attribute("data-state") for i in range(2)] == ["succeeded", "succeeded"]
+    page.get_by_text("日志末尾 1 行").click()
+    assert "remote command ran" in page.locator("pre.log-tail").inner_text()
+    assert "暂停服务（设备故障） 自 2026-12-01 14:48" in page.locator("dd.service").inner_text()
+    page.screenshot(path=str(shots / "terminal-commands.png"), full_page=True)
+
+    page.get_by_role("link", name="返回终端状态").click()
+    fleet_row = page.locator('#fleet tr[data-terminal="T0001"]')
+    assert fleet_row.get_attribute("data-colour") == "yellow" and "暂停服务" in fleet_row.inner_text()
+    assert "暂停服务（设备故障）" in page.locator(".alerts").inner_text()
+    page.screenshot(path=str(shots / "fleet-paused.png"), full_page=True)
+    page.get_by_role("link", name="English").click()
+    page.goto(console_hub.url + "/console/fleet/T0001")
+    page.get_by_role("form", name="Take out of service").wait_for()
+    page.screenshot(path=str(shots / "terminal-commands-en.png"), full_page=True)
+    assert failed == [], failed  # no 401 for /favicon.ico, nothing else failing

@@ -108,3 +108,42 @@ def test_a_case_can_be_assigned_only_to_a_case_officer(console_hub):
     assert "只能分派给办件人员" in refused.text
     assert HubStore(console_hub.hub.db_path).case_record(case_id)["assigned_to"] is None
     assert agent.get("/console/cases/C7777777").status_code == 404
+
+
+def _visible(html: str) -> str:
+    """The page's text without its tags and attributes (machine-readable times stay in datetime=)."""
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_case_pages_show_titles_labels_and_local_times_not_ids_keys_and_utc(console_hub):
+    client = console_hub.hub.client()
+    case_id = _submit(client, card_hash="ab" * 32)
+    officer = console_hub.agent("officer")
+    worklist = _visible(officer.get("/console/cases").text)
+    assert "公共区域报修" in worklist and "repair.public_area" not in worklist  # also the Service filter
+    assert re.search(r"\d+ 分钟", worklist) and " h " not in worklist
+    assert not re.search(r"\d{4}-\d\d-\d\dT", worklist) and "+00:00" not in worklist
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", worklist)  # local time, as the kiosk writes it
+    page = officer.get(f"/console/cases/{case_id}").text
+    text = _visible(page)
+    assert "电梯" in text and "一般" in text and " lift " not in text and " normal " not in text
+    assert "公共区域报修" in text and "repair.public_area" not in text
+    # submitted 08:00 UTC: 16:00 in the hub's zone (Asia/Shanghai), the one zone of every console page
+    assert "2026-11-23 16:00" in text and "+00:00" not in text
+    assert "card_hash" not in text and "ab" * 32 not in page and "刷卡提交" in text
+    officer.get("/console/lang/en?next=/console/cases/" + case_id)
+    english = _visible(officer.get(f"/console/cases/{case_id}").text)
+    assert "Lift" in english and "Report a repair in a public area" in english and "Submitted with a card" in english
+    assert re.search(r"\d+ min", _visible(officer.get("/console/cases").text))
+
+
+def test_seeing_a_case_s_personal_values_is_audited_once_per_session(console_hub):
+    case_id = _submit(console_hub.hub.client())
+    officer = console_hub.agent("officer")
+    for _ in range(3):
+        officer.get(f"/console/cases/{case_id}")
+    again = console_hub.agent("officer")  # a new sign-in session
+    again.get(f"/console/cases/{case_id}")
+    audit = console_hub.agent("admin").get("/console/audit").text
+    assert audit.count('data-action="case.view_personal"') == 2
+    assert "查看工单个人信息" in audit and "登录" in audit and "角色：办件人员" in audit

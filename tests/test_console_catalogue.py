@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 
 from hub.catalog import DEFAULT_CATALOG
 from hub.testing import register_at_hub
@@ -116,3 +117,12 @@ def test_submissions_are_checked_against_the_terminals_own_version(console_hub):
         [SubmissionItem("k-meal", "T0001-x", "meal.elder_signup", "2026.12-3", "2026-12-01T08:00:00+00:00", {})]
     )
     assert result.status == "rejected" and result.reason == "unknown_service"
+
+
+def test_before_any_upload_there_is_nothing_to_stage_or_roll_back_and_the_built_in_counts(console_hub):
+    console_hub.hub.client().heartbeat({"versions": {"catalogue": "2026.11-demo.1"}})
+    page = console_hub.agent("tech").get(PAGE).text
+    assert 'id="nothing-uploaded"' in page and 'id="stage-version"' not in page
+    assert re.search(r'<button type="submit" class="danger" disabled>回退</button>', page)
+    # the terminal runs the built-in catalogue it should run: it "took" it
+    assert '<tr data-terminal="T0001"><td>T0001</td><td>内置目录 2026.11-demo.1</td><td>2026.11-demo.1</td><td>是</td>' in page

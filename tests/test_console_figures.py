@@ -28,8 +28,8 @@ def _traffic(console_hub) -> list[str]:
     return case_ids
 
 
-def _csv(agent, table: str) -> list[list[str]]:
-    answer = agent.get(f"/console/figures.csv?table={table}")
+def _csv(agent, table: str, keys: bool = True) -> list[list[str]]:
+    answer = agent.get(f"/console/figures.csv?table={table}" + ("&keys=1" if keys else ""))
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
     assert answer.content.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets on staff PCs read UTF-8
     return list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
@@ -54,6 +54,15 @@ def test_figures_count_terminal_work_and_the_share_against_window_tickets(consol
     waits = {row[0]: row for row in _csv(agent, "waits")[1:]}
     assert waits["received"][1] == "3" and waits["in_progress"][1] == "2"  # one still waiting as received
     assert agent.get("/console/figures.csv?table=nope").status_code == 404
+    # without keys=1 the export is for people: the page's language for columns, services, statuses
+    assert _csv(agent, "by_service", keys=False)[:2] == [["服务", "笔数"], ["公共区域报修", "3"]]
+    assert _csv(agent, "waits", keys=False)[0][:2] == ["状态", "工单数"]
+    assert "已受理" in [row[0] for row in _csv(agent, "waits", keys=False)]
+    agent.get("/console/lang/en?next=/console/figures")
+    assert _csv(agent, "by_service", keys=False)[:2] == [["Service", "Transactions"], ["Report a repair in a public area", "3"]]
+    page = agent.get("/console/figures").text
+    assert "Completed at terminals: 4 · window tickets: 1" in page and "In Beijing time" in page
+    assert "Report a repair in a public area" in page.split('id="chart-data"')[1]  # the chart's bar label
 
 
 def test_figures_are_for_staff_only_and_exports_are_logged(console_hub):

@@ -87,3 +87,17 @@ def test_alerts_show_on_the_fleet_page_and_the_terminal_page(console_hub):
         "T0001": "yellow",
         "T0009": "red",
     }
+
+
+def test_missed_heartbeats_are_an_alert_so_the_alerts_box_says_why_a_terminal_is_yellow():
+    status = lambda silent: terminal_status(_row(silent, _health()), SETTINGS, NOW)  # noqa: E731
+    assert status(120).alerts == ()
+    assert status(121).alerts == ("silent",) and status(121).silent_s == 121
+    assert status(None).alerts == ("never_reported",)
+    assert terminal_status(_row(5, _health(), revoked=True), SETTINGS, NOW).alerts == ()
+
+
+def test_the_chinese_fleet_page_uses_full_width_colons(console_hub):
+    console_hub.hub.client().heartbeat(_health())
+    page = console_hub.agent("tech").get("/console/fleet").text
+    assert "读卡器：就绪" in page and "程序：0.1.0" in page and "读卡器: " not in page

@@ -121,3 +121,58 @@ def test_hub_down_never_raises_backs_off_and_recovers_when_the_hub_returns(hub_s
     finally:
         assert heartbeat.stop(timeout_s=5)
         outbox.close()
+
+
+def test_heartbeat_carries_the_service_state_and_the_hub_shows_it(hub_server, tmp_path, capsys):
+    """Contract v1 grows: `service` says in service, or out of service with reason and since."""
+    from types import SimpleNamespace
+
+    from hub.console.fleet_status import terminal_status
+    from hub.console.settings import ConsoleSettings
+    from kiosk.service_watch import ServiceWatch
+    from kiosk.session_view import OutOfServiceReason
+
+    clock = [1_796_107_680.0]  # 2026-12-01T06:48:00Z
+    watch = ServiceWatch(clock=lambda: clock[0])
+    watch(SimpleNamespace(out_of_service=None))
+    outbox = outbox_at(tmp_path / "outbox.sqlite", hub_server.terminal_id)
+    sources = HeartbeatSources(devices(), outbox.stats, lambda: "v7", service_state=watch.heartbeat_part)
+    heartbeat = Heartbeat(hub_server.client(), sources, interval_s=60.0)
+    try:
+        assert heartbeat.send_now()
+        assert stored_beat(hub_server)["health"]["service"] == {"state": "in_service"}
+        watch(SimpleNamespace(out_of_service=OutOfServiceReason.HARDWARE))
+        clock[0] += 600  # a later view with the same state keeps the first "since"
+        watch(SimpleNamespace(out_of_service=OutOfServiceReason.HARDWARE))
+        assert heartbeat.send_now()
+        beat = stored_beat(hub_server)
+        row = {"terminal_id": "T0001", "revoked": False, "heartbeat_at": beat["received_at"], "health": beat["health"]}
+        assert row["health"]["service"] == {
+            "state": "out_of_service", "reason": "hardware", "since": "2026-12-01T06:48:00+00:00"
+        }  # fmt: skip
+        status = terminal_status(row, ConsoleSettings())
+        assert status.colour == "yellow" and status.alerts[0] == "out_of_service"
+        assert (status.service, status.service_reason) == ("out_of_service", "hardware")
+        assert hub_cli(["terminals", "--db", str(hub_server.db_path)]) == 0
+        assert "OUT OF SERVICE (hardware) since 2026-12-01T06:48:00+00:00" in capsys.readouterr().out
+        watch(SimpleNamespace(out_of_service=None))
+        assert heartbeat.send_now()
+        assert stored_beat(hub_server)["health"]["service"] == {"state": "in_service"}
+    finally:
+        outbox.close()
+
+
+def test_a_heartbeat_without_the_service_part_is_stored_and_shown_as_before(hub_server, tmp_path):
+    from hub.console.fleet_status import terminal_status
+    from hub.console.settings import ConsoleSettings
+
+    outbox = outbox_at(tmp_path / "outbox.sqlite", hub_server.terminal_id)
+    try:
+        assert Heartbeat(hub_server.client(), HeartbeatSources(HealthBoard(), outbox.stats, lambda: "v7")).send_now()
+        beat = stored_beat(hub_server)
+        assert "service" not in beat["health"]  # an older terminal's report
+        row = {"terminal_id": "T0001", "revoked": False, "heartbeat_at": beat["received_at"], "health": beat["health"]}
+        status = terminal_status(row, ConsoleSettings())
+        assert status.colour == "green" and status.service == "unknown" and status.alerts == ()
+    finally:
+        outbox.close()

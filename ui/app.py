@@ -26,6 +26,7 @@ from kiosk.config import KioskConfig
 from kiosk.hub_api import HubUnavailable
 from kiosk.log_tail import LogTail
 from kiosk.secrets import card_hash_salt, is_enrolled, load_hub_credentials, select_keyring_backend
+from kiosk.service_watch import ServiceWatch
 from kiosk.services import LocalTicketBook, ServiceActions
 from kiosk.session import OutOfServiceReason, Session
 from ui.deferred import Deferred
@@ -93,6 +94,8 @@ class Terminal:
     lost_outbox_heartbeat: Any = None  # a kiosk.heartbeat.Heartbeat while the outbox is lost
     audit: AuditLog | None = None  # the terminal's audit trail (kiosk.audit)
     log_tail: LogTail | None = None  # the last log lines, for the "upload diagnostics" command
+    # in or out of service, for the heartbeat (subscribed to the session in build)
+    service_watch: ServiceWatch = field(default_factory=ServiceWatch)
     ui_thread: UiThread | None = None  # remote commands reach the session through it
     addresses: Any = None  # kiosk.community.AddressBook: the place picker's list
     # False while keyring has no hub credentials: residents see "being set up", nothing calls the
@@ -199,7 +202,13 @@ class Terminal:
                 log.info("background work not started: the terminal is shutting down")
                 return
             background = TerminalBackground(
-                self.config, hub, outbox, self.health, catalogue_version, fleet=self._fleet_link(hub)
+                self.config,
+                hub,
+                outbox,
+                self.health,
+                catalogue_version,
+                fleet=self._fleet_link(hub),
+                service_state=self.service_watch.heartbeat_part,
             )
             background.start()
             self.background = background
@@ -363,6 +372,7 @@ def build_terminal(
         config, session, window, executor, store, hub, outbox, printer, card_reader, speaker, health=health
     )
     terminal.enrolled, terminal.actions = enrolled, actions
+    session.subscribe(terminal.service_watch)  # before the first change: "since" is when it happened
     terminal.stoppers.append(collector.stop)  # after the threads are joined: then Python's again
     if not enrolled:
         log.warning("terminal not enrolled: out of service until a technician enrols it")

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from hub.catalogue_rollout import CatalogueRollout
-from hub.console import cases_pages, catalogue_pages, figures_pages, fleet_pages, sign_in
+from hub.console import cases_pages, catalogue_pages, figures_pages, fleet_pages, sign_in, terminal_commands
 from hub.console.csrf import CsrfRefused
 from hub.console.pages import Console, NeedSignIn
 from hub.console.permissions import NotPermitted
@@ -30,9 +30,15 @@ STATIC = Path(__file__).parent / "static"
 def mount(app: FastAPI, store: HubStore, rollout: CatalogueRollout, settings: ConsoleSettings) -> Console:
     accounts = StaffAccounts(store, LockoutPolicy(settings.max_failures, settings.lock_s))
     console = Console(store=store, accounts=accounts, rollout=rollout, settings=settings)
-    for module in (sign_in, cases_pages, fleet_pages, catalogue_pages, figures_pages):
+    for module in (sign_in, cases_pages, fleet_pages, terminal_commands, catalogue_pages, figures_pages):
         app.include_router(module.routes(console))
     app.mount("/console/static", StaticFiles(directory=str(STATIC)), name="console-static")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def _favicon() -> Response:
+        # browsers ask for it on every page: nothing here (the pages name /console/static/icon.svg),
+        # not the terminals' 401
+        return Response(status_code=204)
 
     @app.exception_handler(NeedSignIn)
     async def _need_sign_in(request: Request, exc: NeedSignIn) -> Response:

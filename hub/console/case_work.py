@@ -14,6 +14,8 @@ from typing import Any
 from contract.catalogue import DataClass, FieldType
 from contract.masking import mask_value
 from hub.catalogue_rollout import CatalogueRollout
+from hub.console.shown import choice_label
+from hub.console.words import translate
 from hub.store import HubStore, StoreError
 
 OPEN_STATUSES = ("received", "assigned", "in_progress")
@@ -90,7 +92,7 @@ def worklist(store: HubStore, wanted: WorklistFilter, limit: int = 300) -> list[
 
 def _age_hours(at: str | None, now: datetime) -> float | None:
     try:
-        return round((now - datetime.fromisoformat(at)).total_seconds() / 3600, 1) if at else None
+        return round((now - datetime.fromisoformat(at)).total_seconds() / 3600, 3) if at else None
     except ValueError:
         return None
 
@@ -161,9 +163,14 @@ def payload_rows(
     payload: dict[str, Any], specs: dict[str, dict[str, Any]], lang: str, show_personal: bool
 ) -> list[dict[str, Any]]:
     """Label, value and whether it was masked, per payload key. A key the catalogue does not describe
-    is treated as personal: better masked by mistake than shown by mistake."""
+    is treated as personal: better masked by mistake than shown by mistake. A choice shows its label
+    in `lang`, not its key. The card's hash (what the terminal sends for a card's submission) is no
+    answer of the resident's: it shows as one row "submitted with a card: yes", never its value."""
     rows = []
     for key, raw in payload.items():
+        if key == "card_hash":
+            rows.append(_with_card_row(lang))
+            continue
         spec = specs.get(key, {})
         value = raw if isinstance(raw, str) else str(raw)
         try:
@@ -177,6 +184,8 @@ def payload_rows(
         except ValueError:
             field_type = FieldType.TEXT
         masked = data_class.is_protected and not show_personal
+        if field_type is FieldType.CHOICE and not masked:
+            value = choice_label(spec, value, lang)
         label = (spec.get("label") or {}).get(lang) or key
         rows.append(
             {
@@ -188,3 +197,13 @@ def payload_rows(
             }
         )
     return rows
+
+
+def _with_card_row(lang: str) -> dict[str, Any]:
+    return {
+        "key": "card_hash",
+        "label": translate("case.with_card", lang),
+        "value": translate("yes", lang),
+        "masked": False,
+        "protected": False,
+    }

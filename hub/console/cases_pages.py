@@ -63,8 +63,9 @@ def routes(console: Console) -> APIRouter:
         specs = case_work.field_specs(console.rollout, record["catalog_version"], record["service_id"])
         rows = case_work.payload_rows(record["payload"], specs, language(request), show_personal)
         if show_personal and any(r["protected"] for r in rows):
-            # seeing personal values is itself a staff action worth a line in the audit log
-            console.audit(session, "case.view_personal", record["case_id"])
+            # seeing personal values is itself a staff action worth a line in the audit log (once
+            # per sign-in session and case)
+            console.audit_once(session, "case.view_personal", record["case_id"])
         officers = [m.username for m in console.accounts.members() if m.role == "case_officer"]
         return console.render(
             request,

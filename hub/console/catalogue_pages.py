@@ -17,13 +17,15 @@ def routes(console: Console) -> APIRouter:
 
     def _page(request: Request, session, status_code: int = 200, **extra) -> Response:
         state = console.rollout.state()
+        file_version = str(console.rollout.catalog_file.current()[2].get("version", ""))
         uptake = []
         for row in console.store.terminals_overview():
             if row["terminal_id"] == "DEMO":
                 continue
             running = ((row["health"] or {}).get("versions") or {}).get("catalogue")
             wanted = console.rollout.version_for(row["terminal_id"])
-            took = wanted is not None and running == wanted
+            # with nothing promoted the terminal should run the built-in catalogue file's version
+            took = running is not None and running == (wanted or file_version)
             uptake.append(
                 {
                     "terminal_id": row["terminal_id"],
@@ -45,7 +47,7 @@ def routes(console: Console) -> APIRouter:
             state=state,
             uptake=uptake,
             groups=groups,
-            file_version=str(console.rollout.catalog_file.current()[2].get("version", "")),
+            file_version=file_version,
             **extra,
         )
 

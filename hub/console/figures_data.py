@@ -17,8 +17,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from hub.console import shown
 from hub.store import HubStore
 
 OPEN = ("received", "assigned", "in_progress")
@@ -61,13 +61,6 @@ class Figures:
         }
 
 
-def _zone(name: str) -> ZoneInfo | type[UTC]:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
-
-
 def _parse(at: str | None) -> datetime | None:
     if not at:
         return None
@@ -86,7 +79,7 @@ def _p90(values: list[float]) -> float:
 def compute(store: HubStore, days: int = 30, timezone: str = "Asia/Shanghai") -> Figures:
     now = datetime.now(UTC)
     since = (now - timedelta(days=days)).isoformat(timespec="seconds")
-    zone = _zone(timezone)
+    local_zone = shown.zone(timezone)
     with store.reading() as db:
         cases = db.execute(
             "SELECT case_id, service_id, terminal_id, created_at, status, rating FROM cases"
@@ -107,7 +100,7 @@ def compute(store: HubStore, days: int = 30, timezone: str = "Asia/Shanghai") ->
     for _, _, at in done:
         moment = _parse(at)
         if moment is not None:
-            hours[moment.astimezone(zone).hour] += 1
+            hours[moment.astimezone(local_zone).hour] += 1
     ratings = Counter(c[5] for c in cases if c[5] is not None)
     per_service: dict[str, list[int]] = defaultdict(list)
     for c in cases:

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from hub.console import figures_data
 from hub.console.pages import Console, language
-from hub.console.words import STATUS_WORDS
+from hub.console.words import STATUS_WORDS, translate
 
 
 def _days(request: Request) -> int:
@@ -30,7 +30,7 @@ def routes(console: Console) -> APIRouter:
         session = console.signed_in(request, "figures.view")
         figures = figures_data.compute(console.store, _days(request), console.settings.timezone)
         charts = {
-            "by_service": [[s, n] for s, n in figures.by_service],
+            "by_service": [[console.catalogue_words.service_title(s, language(request)), n] for s, n in figures.by_service],
             "by_terminal": [[t, n] for t, n in figures.by_terminal],
             "by_hour": [[f"{h:02d}", n] for h, n in figures.by_hour],
             "waits": [[STATUS_WORDS[w["status"]][language(request)], w["median_h"]] for w in figures.waits],
@@ -44,7 +44,6 @@ def routes(console: Console) -> APIRouter:
             figures=figures,
             tables=figures.tables(),
             charts_json=json.dumps(charts, ensure_ascii=False).replace("</", "<\\/"),
-            timezone=console.settings.timezone,
         )
 
     @router.get("/console/figures.csv", include_in_schema=False)
@@ -54,6 +53,10 @@ def routes(console: Console) -> APIRouter:
         if table not in tables:
             return Response("unknown table\n", status_code=404, media_type="text/plain")
         header, rows = tables[table]
+        if request.query_params.get("keys") != "1":
+            # for people: columns, services and statuses in the page's language (`keys=1`: the
+            # stable ids and keys, for scripts that read the export every month)
+            header, rows = _in_words(console, header, rows, language(request))
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(header)
@@ -66,3 +69,16 @@ def routes(console: Console) -> APIRouter:
         )
 
     return router
+
+
+def _in_words(console: Console, header: list[str], rows: list[list], lang: str) -> tuple[list[str], list[list]]:
+    words = [translate(f"col.{h}", lang) for h in header]
+    shown = []
+    for row in rows:
+        row = list(row)
+        if header[0] == "service_id":
+            row[0] = console.catalogue_words.service_title(row[0], lang)
+        elif header[0] == "status":
+            row[0] = STATUS_WORDS.get(row[0], {}).get(lang, row[0])
+        shown.append(row)
+    return words, shown

@@ -8,8 +8,9 @@ import json
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from hub.console import fleet_status
+from hub.console import fleet_status, terminal_commands
 from hub.console.pages import Console
+from hub.console.words import W
 
 
 def routes(console: Console) -> APIRouter:
@@ -22,7 +23,7 @@ def routes(console: Console) -> APIRouter:
         terminals = _fleet()
         return {
             "terminals": terminals,
-            "alerts": [(t.terminal_id, a) for t in terminals for a in t.alerts],
+            "alerts": [(t, a) for t in terminals for a in t.alerts],
             "counts": {c: sum(t.colour == c for t in terminals) for c in ("green", "yellow", "red")},
             "settings": console.settings,
         }
@@ -50,7 +51,7 @@ def routes(console: Console) -> APIRouter:
         )
 
     @router.get("/console/fleet/{terminal_id}", include_in_schema=False)
-    def terminal_page(request: Request, terminal_id: str) -> Response:
+    def terminal_page(request: Request, terminal_id: str, issued: str = "", error: str = "") -> Response:
         session = console.signed_in(request, "fleet.view")
         rows = [r for r in console.store.terminals_overview() if r["terminal_id"] == terminal_id]
         if not rows:
@@ -62,8 +63,14 @@ def routes(console: Console) -> APIRouter:
             "terminal.html",
             nav="fleet",
             terminal=status,
-            wanted_catalogue=console.rollout.version_for(terminal_id) or "",
+            wanted_catalogue=console.rollout.version_for(terminal_id) or console.rollout.catalog_file.current()[2].get("version", ""),
+            device_errors=fleet_status.device_errors(rows[0]["health"] or {}),
             health_json=json.dumps(rows[0]["health"] or {}, ensure_ascii=False, indent=2, sort_keys=True),
+            commands=terminal_commands.terminal_commands(console, terminal_id),
+            forms=terminal_commands.FORM_ORDER,
+            reasons=terminal_commands.REASONS,
+            issued=issued,
+            error=(error if error in W else "error.generic") if error.startswith("command.") else "",
         )
 
     return router

@@ -4,6 +4,8 @@ language (zh/en) and rendering with the words of hub/console/words.py."""
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from hub.catalogue_rollout import CatalogueRollout
-from hub.console import csrf, sessions
+from hub.console import csrf, sessions, shown
 from hub.console.permissions import can, require
 from hub.console.settings import ConsoleSettings
 from hub.console.words import LANGUAGES, STATUS_WORDS, translate
@@ -57,6 +59,15 @@ class Console:
     settings: ConsoleSettings
 
     @functools.cached_property
+    def zone(self) -> Any:
+        """The one local zone every console page shows times in (settings.timezone)."""
+        return shown.zone(self.settings.timezone)
+
+    @functools.cached_property
+    def catalogue_words(self) -> shown.CatalogueWords:
+        return shown.CatalogueWords(self.rollout)
+
+    @functools.cached_property
     def env(self) -> Any:
         # Jinja is imported on the first page, not at hub start: terminals never wait for it
         from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -87,6 +98,20 @@ class Console:
     def audit(self, session: sessions.StaffSession, action: str, target: str = "", **detail: Any) -> None:
         record_action(self.store, session.member.username, action, target, detail)
 
+    def audit_once(self, session: sessions.StaffSession, action: str, target: str) -> None:
+        """One line per sign-in session and target (seeing a case's personal values: every reload
+        of the page would otherwise bury the real actions). The session is named by a short digest
+        of its CSRF token, which changes with each sign-in."""
+        marker = hashlib.sha256(session.csrf_token.encode()).hexdigest()[:12]
+        detail = json.dumps({"session": marker}, sort_keys=True)
+        with self.store.reading() as db:
+            seen = db.execute(
+                "SELECT 1 FROM staff_audit WHERE username = ? AND action = ? AND target = ? AND detail = ? LIMIT 1",
+                [session.member.username, action, target, detail],
+            ).fetchone()
+        if seen is None:
+            record_action(self.store, session.member.username, action, target, {"session": marker})
+
     def render(
         self,
         request: Request,
@@ -107,6 +132,10 @@ class Console:
             csrf_token=session.csrf_token if session else context.pop("login_csrf", ""),
             can=lambda permission: can(session.member if session else None, permission),
             poll_ms=int(self.settings.poll_s * 1000),
+            when=lambda value, seconds=False: shown.local_time(value, self.zone, seconds),
+            waited=lambda hours: shown.waited(hours, lang),
+            service_title=lambda sid, version=None: self.catalogue_words.service_title(sid, lang, version),
+            timezone=self.settings.timezone,
             **context,
         )
         return HTMLResponse(page, status_code=status_code, headers={"Cache-Control": "no-store"})

@@ -10,9 +10,19 @@ from hub.staff import StaffMember
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "case_officer": frozenset({"cases.view", "cases.work", "cases.personal", "figures.view"}),
-    "fleet_technician": frozenset({"fleet.view", "catalogue.view", "catalogue.manage", "figures.view"}),
+    "fleet_technician": frozenset(
+        {"fleet.view", "fleet.command", "catalogue.view", "catalogue.manage", "figures.view"}
+    ),
     "administrator": frozenset(
-        {"cases.view", "fleet.view", "catalogue.view", "catalogue.manage", "figures.view", "audit.view"}
+        {
+            "cases.view",
+            "fleet.view",
+            "fleet.command",
+            "catalogue.view",
+            "catalogue.manage",
+            "figures.view",
+            "audit.view",
+        }
     ),
 }
 

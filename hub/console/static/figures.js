@@ -12,7 +12,9 @@
                      backgroundColor: "#2f6f9f" }],
       },
       options: { animation: false, responsive: true, plugins: { legend: { display: false } },
-                 scales: { y: { beginAtZero: true } } },
+                 // counts are whole numbers: no 0.1 ... 0.9 ticks (the waits are hours, fractions fine)
+                 scales: { y: { beginAtZero: true,
+                                ticks: canvas.hasAttribute("data-counts") ? { precision: 0 } : {} } } },
     });
   });
 })();
