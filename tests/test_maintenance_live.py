@@ -78,6 +78,10 @@ def test_a_refresh_keeps_the_scroll_position(kiosk_ui):
     k.text_of("maintenance.taken_at")
     k.window.resize(1280, 520)  # shorter than the screen: it scrolls
     k.wait(lambda: k.window.maintenance_area.verticalScrollBar().maximum() > 0)
+    # the window lays itself out again for its new size once the resize is over: let it, so the
+    # rebuild measured below is the refresh's alone
+    k.wait(lambda: k.window._laid_out_for == k.window.size())
+    QApplication.processEvents()
     bar = k.window.maintenance_area.verticalScrollBar()
     bar.setValue(bar.maximum())
     at = bar.value()
@@ -126,6 +130,8 @@ def test_diagnostics_show_ids_versions_hub_audit_and_queue(kiosk_ui):
     open_maintenance(k)
     words = k.terminal.window.maintenance
     k.wait(lambda: k.button("maintenance.diagnostics").isEnabled())
+    # a live read may be replacing the panel right now: its new buttons are shown by a queued call
+    k.wait(lambda: "maintenance.diagnostics" in maintenance_button_places(k))
     before = maintenance_button_places(k)
     k.tap("maintenance.diagnostics")
     k.wait(lambda: k.has_button("maintenance.figures"))

@@ -165,7 +165,12 @@ def check_in_cage(folder: Path) -> dict:
         started = time.monotonic()
         cage = subprocess.Popen(command, cwd=folder, stdout=log, stderr=subprocess.STDOUT)
         try:
-            ready = sock.wait_for("READY=1", timeout_s=120)
+            try:
+                ready = sock.wait_for("READY=1", timeout_s=120)
+            except AssertionError as exc:  # say why: the program's own words from inside cage
+                log.flush()
+                tail = (folder / "cage.log").read_text(errors="replace")[-3000:]
+                raise AssertionError(f"{exc}\n--- cage.log (tail) ---\n{tail}") from exc
             figures["start_to_ready_s"] = round(ready - started, 2)
             assert "STATUS=showing ATTRACT" in [m for _, m in sock.messages()]
             # pings although WATCHDOG_PID names cage: the kiosk is its child (NotifyAccess=all)

@@ -22,6 +22,9 @@ MAIN_IN_PANEL = {
     "maintenance-enrol-address",
     "maintenance-enrol-busy",
     "maintenance-enrol-unreachable",
+    "maintenance-reasons",
+    "maintenance-diagnostics",
+    "maintenance-paused",
 }
 BANNERS = {
     "offline": lambda kit: kit.session.set_online(False),
