@@ -104,6 +104,11 @@ class SlotPicture(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         box = self._renderer.viewBoxF()
+        if box.isEmpty() or self.width() <= 0 or self.height() <= 0:
+            # the picture did not load (a package without ui/assets): an empty panel, not an error
+            # raised at every frame of the animation
+            painter.end()
+            return
         scale = min(self.width() / box.width(), self.height() / box.height())
         left = (self.width() - box.width() * scale) / 2
         top = (self.height() - box.height() * scale) / 2
