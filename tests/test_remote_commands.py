@@ -141,3 +141,14 @@ def test_cli_issues_commands_and_shows_their_state(fleet_terminal, hub_server):
     assert "succeeded" in listed.stdout
     bad = _hub("command", "issue", "--db", db, "--terminal", "T0001", "set_speech_volume", "--volume", "7")
     assert bad.returncode == 1 and "volume must be" in bad.stderr
+
+
+def test_a_command_id_never_holds_a_run_of_digits_the_terminals_audit_refuses():
+    import re
+
+    from hub.commands import new_command_id
+    from kiosk.audit import _LONG_DIGITS
+
+    ids = {new_command_id() for _ in range(5000)}  # random hex ids had one in about seven
+    assert len(ids) == 5000
+    assert all(re.fullmatch(r"K[0-9a-f]{16}", i) and not _LONG_DIGITS.search(i) for i in ids)
