@@ -89,9 +89,8 @@ print(g.width(), g.height(), s.width(), s.height())
 """
 
 
-def test_fullscreen_covers_a_bare_x_server_without_a_window_manager(tmp_path):
-    # Xvfb with no window manager, as the walk in a real X window found it: the window stayed
-    # 663x300 in a corner, because full-screen state is only a request to a window manager
+def _run_in_xvfb_1280x800(probe: str) -> subprocess.CompletedProcess:
+    """`probe` (Python source) run on a fresh Xvfb of the README's 1280x800, no window manager."""
     import os
     import sys
 
@@ -105,8 +104,8 @@ def test_fullscreen_covers_a_bare_x_server_without_a_window_manager(tmp_path):
     try:
         with os.fdopen(read_end) as pipe:
             display = pipe.readline().strip()
-        done = subprocess.run(
-            [sys.executable, "-c", FULLSCREEN_PROBE],
+        return subprocess.run(
+            [sys.executable, "-c", probe],
             cwd=ROOT,
             env={**os.environ, "DISPLAY": f":{display}", "QT_QPA_PLATFORM": "xcb"},
             capture_output=True,
@@ -116,6 +115,13 @@ def test_fullscreen_covers_a_bare_x_server_without_a_window_manager(tmp_path):
     finally:
         xvfb.terminate()
         xvfb.wait(10)
+
+
+def test_fullscreen_covers_a_bare_x_server_without_a_window_manager(tmp_path):
+    # Xvfb with no window manager, as the walk in a real X window found it: the window stayed
+    # 663x300 in a corner, because full-screen state is only a request to a window manager
+
+    done = _run_in_xvfb_1280x800(FULLSCREEN_PROBE)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["1280", "800", "1280", "800"]
 
@@ -233,30 +239,8 @@ print(g.x(), g.y(), g.right(), g.bottom(), s.width(), s.height())
 def test_the_devices_window_of_windowed_dev_is_on_a_1280_wide_x_screen():
     """What `python -m ui --windowed --dev` does (ui/__main__.py calls show_devices_window), in a
     real X server of the README's 1280x800: the devices window lies wholly on the screen."""
-    import os
-    import sys
 
-    read_end, write_end = os.pipe()
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        with os.fdopen(read_end) as pipe:
-            display = pipe.readline().strip()
-        done = subprocess.run(
-            [sys.executable, "-c", DEVICES_PROBE],
-            cwd=ROOT,
-            env={**os.environ, "DISPLAY": f":{display}", "QT_QPA_PLATFORM": "xcb"},
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-    finally:
-        xvfb.terminate()
-        xvfb.wait(10)
+    done = _run_in_xvfb_1280x800(DEVICES_PROBE)
     assert done.returncode == 0, done.stderr
     x, y, right, bottom, width, height = (int(v) for v in done.stdout.split())
     assert (width, height) == (1280, 800)
