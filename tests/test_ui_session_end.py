@@ -3,6 +3,8 @@ not a pop-up) and the wipe, and a card taken out in the middle of a form."""
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QWidget
+
 from kiosk.session_view import EndReason, Mode, Step
 
 
@@ -124,6 +126,9 @@ def test_take_your_card_stays_while_the_card_is_in_the_reader(kiosk_ui):
     k.wait_step(Step.CHOOSE)
     finish_with_a_ticket(k)
     assert k.text_of("take_card")
+    # said first, in the warning's colour, where the end message stands (render review finding 17)
+    assert k.text_of("end_reason_text").startswith("您的卡还在读卡器里")
+    assert k.window.findChild(QWidget, "end_reason").property("role") == "warning"
     k.clock.advance(k.terminal.config.session.end_message_s + 5)
     k.session.tick()
     assert k.text_of("take_card")  # the card is still in: the last step is still to take it

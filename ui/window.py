@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from drivers.card.model import CardError, CardReader, CardUnreadable, Identity
 from kiosk.errors import WayForward
 from kiosk.session_view import Mode, SessionView, Step
+from ui import banner_room
 from ui.device_signals import CardSignals
 from ui.editor_fit import line_px
 from ui.i18n import Words
@@ -341,12 +342,19 @@ class KioskWindow(QWidget):
             warning.show()
             warning.raise_()
         layer = self.banner_layer
+        screen = self.current_screen()
         if self._banners.count() == 0:
             layer.hide()
+            if screen is not None:
+                banner_room.release(screen)
             return
-        top = self.top_bar.geometry().bottom() + 1 if self.top_bar.isVisible() else 0
         height = layer.heightForWidth(self.width())
-        layer.setGeometry(0, top, self.width(), height if height > 0 else layer.sizeHint().height())
+        height = height if height > 0 else layer.sizeHint().height()
+        if screen is None:  # the technician's panel: over the top of it, as before
+            top = self.top_bar.geometry().bottom() + 1 if self.top_bar.isVisible() else 0
+        else:
+            top = banner_room.place(screen, self, height, self.theme.spacing_px)
+        layer.setGeometry(0, top, self.width(), height)
         layer.show()
         layer.raise_()
 
@@ -664,9 +672,16 @@ class KioskWindow(QWidget):
             # out of service there is no ticket to take here: the staffed window is the way
             oos = view.step is Step.OUT_OF_SERVICE
             key = "bar.staff_called.oos" if oos else "bar.staff_called"
-            box.addWidget(label(self.t(key), name="staff_called_text"))
-            if view.step not in (Step.SUBMITTING, Step.OUT_OF_SERVICE):
-                box.addWidget(button(self.t("way.ticket"), self.session.take_ticket, name="staff.ticket"))
+            # words and the ticket side by side where the width allows: the lower the banner, the
+            # more often it fits in the room the content leaves (ui/banner_room.py)
+            row = QHBoxLayout() if self.width() >= self.height() else QVBoxLayout()
+            row.setSpacing(self.theme.spacing_px)
+            row.addWidget(label(self.t(key), name="staff_called_text"), 1)
+            # elder mode's bottom bar has the ticket already: a second one only makes the banner tall
+            in_bar = self._nav_middle.count() > 0
+            if view.step not in (Step.SUBMITTING, Step.OUT_OF_SERVICE) and not in_bar:
+                row.addWidget(button(self.t("way.ticket"), self.session.take_ticket, name="staff.ticket"))
+            box.addLayout(row)
             self._banners.addWidget(frame)
         if view.error is not None:
             frame, box = panel("error", "error_panel")
