@@ -273,7 +273,13 @@ class Session(ServiceOperations):
             self._end(EndReason.FINISHED)
 
     def _end(self, reason: EndReason) -> None:
+        # the card still in: its holder's last step ("take your card") is still ahead of them, in
+        # the words and the mode they chose (walk 3, finding 15: an elder's 完成 dropped to the
+        # small standard screen, silent, while the card was still in); card_removed() resets
+        kept = (self._language, self._mode) if self._card_in_reader else None
         self.wipe()
+        if kept is not None:
+            self._language, self._mode = kept
         self._end_reason = reason
         self._end_reason_until = self._clock() + self._config.end_message_s
         if self._next_catalogue is not None:
@@ -412,6 +418,8 @@ class Session(ServiceOperations):
             self._to_defaults()
         self._technician = False
         if self._identity is None:
+            if self._step in (Step.ATTRACT, Step.OUT_OF_SERVICE):
+                self._to_defaults()  # the last session's holder has their card: the next one's terminal
             self._changed()
             return
         if self._step is Step.SUBMITTING:
