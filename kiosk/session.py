@@ -27,6 +27,7 @@ What the screens call (all on the UI thread; every call counts as activity):
   set_field(id, text) next() back()           FORM / REVIEW; next() on REVIEW submits
   submit() retry() dismiss_error()            retry() repeats the operation that failed
   take_ticket() call_staff()                  from any step ("call staff / take a ticket")
+  dismiss_staff_called()                      "staff are coming" read: its panel goes
   rate(stars, case_id=None) reprint() done()  RESULT / RECEIPT; cancel() ends the session anywhere
   choose_case_to_rate(id) choose_stars(n)     RESULT: which case, how many stars (rate() sends them)
 The terminal around it calls set_online(bool), set_catalogue(Catalogue | None) and
@@ -574,6 +575,14 @@ class Session(ServiceOperations):
         self._staff_called = True
         log.info("resident called staff", extra={"step": self._step.value})
         self._changed()
+
+    def dismiss_staff_called(self) -> None:
+        """The resident has read "staff are coming" (its OK): the panel goes, the staff member still
+        comes, and "call staff" may be tapped again."""
+        self._activity()
+        if self._staff_called:
+            self._staff_called = False
+            self._changed()
 
     # --- the terminal around the session ---------------------------------------------------------
 

@@ -74,7 +74,11 @@ class ServiceOperations:
         """Ask the hub once per session what it holds for the card (kiosk/prefill.py); fill at once
         when the resident already said yes for an earlier form."""
         form, identity, prefill = self._form, self._identity, self._prefill
-        if form is None or identity is None or not any(f.prefill_source == "hub" for f in form.service.fields):
+        if (
+            form is None
+            or identity is None
+            or not any(f.prefill_source == "hub" for f in form.service.fields)
+        ):
             return
         if prefill.asked_hub:
             prefill.apply(form)
@@ -310,14 +314,20 @@ class ServiceOperations:
 
         def on_ok(result: TicketOutcome) -> None:
             self._online = not result.is_local
+            about = next((s for s in self.available_services() if s.id == service_id), None)
             document = receipts.ticket_receipt(
-                result.ticket, is_local=result.is_local, language=self._language, terminal_id=self.terminal_id
+                result.ticket,
+                is_local=result.is_local,
+                language=self._language,
+                terminal_id=self.terminal_id,
+                service=about if service_id != owner else None,
             )
             self._outcome = Outcome(
                 kind=ServiceKind.TICKET,
                 service_id=owner,
                 ticket=result.ticket,
                 ticket_is_local=result.is_local,
+                ticket_for=service_id,
                 receipt=document,
             )
             self._step = Step.RESULT
@@ -421,7 +431,10 @@ class ServiceOperations:
         """Printing is not an operation the resident waits for: the reference is already on screen."""
         epoch = self._epoch
         if self._outcome is not None:
-            self._outcome = replace(self._outcome, printing=True, printed=None, print_error=None)
+            tries = self._outcome.print_attempts + 1
+            self._outcome = replace(
+                self._outcome, printing=True, printed=None, print_error=None, print_attempts=tries
+            )
 
         def on_done(result: PrintResult | BaseException) -> None:
             if epoch != self._epoch or self._outcome is None:
@@ -434,7 +447,8 @@ class ServiceOperations:
                     printing=False,
                     printed=False,
                     print_error=ErrorView.of(error),
-                    paper_may_hold=self._outcome.paper_may_hold or not getattr(error, "nothing_printed", False),
+                    paper_may_hold=self._outcome.paper_may_hold
+                    or not getattr(error, "nothing_printed", False),
                 )
             else:
                 self._outcome = replace(self._outcome, printing=False, printed=True, paper_may_hold=True)

@@ -161,8 +161,10 @@ class Outcome:
     print_error: ErrorView | None = None
     # a receipt, or part of one, may already be in the tray: one printed again then says REPRINT
     paper_may_hold: bool = False
+    print_attempts: int = 0  # how often it was sent to the printer: "print again" that fails says so
     ticket: Ticket | None = None
     ticket_is_local: bool = False  # hub unreachable: a local fallback ticket; say so on screen
+    ticket_for: str | None = None  # the service the ticket's queue is for (the ticket service: the window)
     cases: tuple[CaseStatus, ...] = ()  # progress query / rating lookup
     can_rate: bool = False  # a finished case that rate(stars) may rate now
     rating_case_id: str | None = None  # the case the stars rate (chosen, or the only one that can be)

@@ -95,7 +95,8 @@ def _widgets(row: QLayout) -> list[QWidget]:
 def _screen_part(view: SessionView) -> SessionView:
     """The view without what only the bars show: a change there does not rebuild the screen. A
     screen that keeps a place of its own for "staff are coming" (the receipt) gets that part too."""
-    own = getattr(SCREEN_CLASSES.get(view.step), "shows_staff_called", False)
+    screen = SCREEN_CLASSES.get(view.step)
+    own = screen is not None and screen.owns_staff_called(view)
     part = replace(view, warning=None, staff_called=view.staff_called and own, online=None, error=None)
     # the page of services is the list's alone: its size follows the display (a resize re-pages)
     return part if view.step is Step.CHOOSE else replace(part, services=(), page=0, page_count=1)
@@ -658,7 +659,7 @@ class KioskWindow(QWidget):
             box.addLayout(row)
             self._warning_box.addWidget(frame)
         screen = self.current_screen()
-        shown_by_screen = screen is not None and screen.step is view.step and screen.shows_staff_called
+        shown_by_screen = screen is not None and screen.step is view.step and screen.owns_staff_called(view)
         if view.staff_called and not view.technician_card and not shown_by_screen:
             frame, box = panel("ok", "staff_called")
             # out of service there is no ticket to take here: the staffed window is the way

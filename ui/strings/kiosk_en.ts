@@ -56,6 +56,10 @@
         <translation>Staff have been called, please wait. You can also take a ticket.</translation>
     </message>
     <message>
+        <source>receipt.staff_coming</source>
+        <translation>Staff have been called, please wait.</translation>
+    </message>
+    <message>
         <source>bar.repeat</source>
         <translation>Hear it again</translation>
     </message>
@@ -326,6 +330,22 @@
     <message>
         <source>receipt.reprint</source>
         <translation>Print again</translation>
+    </message>
+    <message>
+        <source>receipt.still_not_printed</source>
+        <translation>Tried again just now.</translation>
+    </message>
+    <message>
+        <source>staff.dismiss</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>result.ticket.for</source>
+        <translation>For: {service}</translation>
+    </message>
+    <message>
+        <source>result.ticket.for_window</source>
+        <translation>At the staffed window</translation>
     </message>
     <message>
         <source>receipt.preview</source>

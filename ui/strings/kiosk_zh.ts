@@ -56,6 +56,10 @@
         <translation>已呼叫工作人员，请稍候。也可以取号到人工窗口。</translation>
     </message>
     <message>
+        <source>receipt.staff_coming</source>
+        <translation>已呼叫工作人员，请稍候。</translation>
+    </message>
+    <message>
         <source>bar.repeat</source>
         <translation>再听一遍</translation>
     </message>
@@ -326,6 +330,22 @@
     <message>
         <source>receipt.reprint</source>
         <translation>重新打印</translation>
+    </message>
+    <message>
+        <source>receipt.still_not_printed</source>
+        <translation>刚才又试了一次。</translation>
+    </message>
+    <message>
+        <source>staff.dismiss</source>
+        <translation>知道了</translation>
+    </message>
+    <message>
+        <source>result.ticket.for</source>
+        <translation>办理事项：{service}</translation>
+    </message>
+    <message>
+        <source>result.ticket.for_window</source>
+        <translation>人工窗口办理</translation>
     </message>
     <message>
         <source>receipt.preview</source>
