@@ -125,6 +125,7 @@ class KioskWindow(QWidget):
         self.session = session
         self.words = words
         self.speaker = speaker or Speaker(enabled=False)
+        self.speaker.failing_changed.connect(self._speech_failing_changed)
         self.speech_on = speech
         self._executor = executor
         self._reader = card_reader
@@ -426,7 +427,12 @@ class KioskWindow(QWidget):
         self._top_row.addLayout(names, 1)
         buttons = QHBoxLayout()
         if elder and self.speaker.available and self.speech_on:
-            buttons.addWidget(button(self.t("bar.repeat"), self._repeat_speech, name="bar.repeat"))
+            # speech that fails says so where it is asked for, in a word; nothing waits for it
+            failing = self.speaker.failing
+            key = "bar.repeat.failing" if failing else "bar.repeat"
+            buttons.addWidget(
+                button(self.t(key), self._repeat_speech, name="bar.repeat", enabled=not failing)
+            )
         other = "en" if view.language == "zh" else "zh"
         buttons.addWidget(
             button(
@@ -752,6 +758,10 @@ class KioskWindow(QWidget):
     def _speak_screen(self, screen: Screen) -> None:
         if self._view is not None and self._speech_active(self._view):
             self.speaker.say(screen.spoken(self._view), self._view.language)
+
+    def _speech_failing_changed(self, _failing: bool) -> None:
+        if self._view is not None:
+            self._render_bars(self._view)
 
     def _repeat_speech(self) -> None:
         if self._view is not None:

@@ -64,6 +64,10 @@
         <translation>Hear it again</translation>
     </message>
     <message>
+        <source>bar.repeat.failing</source>
+        <translation>No speech now</translation>
+    </message>
+    <message>
         <source>bar.card</source>
         <translation>Card: {name}</translation>
     </message>

@@ -64,6 +64,10 @@
         <translation>再听一遍</translation>
     </message>
     <message>
+        <source>bar.repeat.failing</source>
+        <translation>语音暂时不能用</translation>
+    </message>
+    <message>
         <source>bar.card</source>
         <translation>已插卡：{name}</translation>
     </message>
