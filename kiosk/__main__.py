@@ -49,10 +49,7 @@ def _enrol(args: argparse.Namespace) -> int:
         print(f"enrolment refused: {exc.error} ({exc})", file=sys.stderr)
         return 1
     except EnrolmentTlsProblem as exc:
-        print(
-            f"the hub's TLS certificate is not trusted ({exc}); check the URL's host name, the clock, or pass --ca-bundle",
-            file=sys.stderr,
-        )
+        print(f"the hub's TLS certificate is not trusted ({exc}); check the URL's host name, the clock, or pass --ca-bundle", file=sys.stderr)
         return 3
     except EnrolmentBadAddress as exc:
         print(f"--hub is not a usable URL ({exc}); it starts with https://", file=sys.stderr)

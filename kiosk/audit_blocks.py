@@ -132,9 +132,7 @@ def seal(conn: sqlite3.Connection, block_size: int, max_blocks: int) -> int:
                 break
             # each entry's hashed bytes, h_{n-1} being the stored h of the entry before (not recomputed)
             prevs = [prev] + [h for _, _, h in rows[:-1]]
-            block = _joined(
-                [hashed_bytes(p, seq, entry) for p, (seq, entry, _) in zip(prevs, rows, strict=True)]
-            )
+            block = _joined([hashed_bytes(p, seq, entry) for p, (seq, entry, _) in zip(prevs, rows, strict=True)])
             if block is None:
                 break
             conn.execute(

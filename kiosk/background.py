@@ -66,9 +66,7 @@ class TerminalBackground:
         self.config = config
         self.outbox = outbox
         self.sync_worker = SyncWorker(outbox, hub, config.queue)
-        sources = HeartbeatSources(
-            health_board, outbox.stats, catalogue_version_fn, service_state=service_state
-        )
+        sources = HeartbeatSources(health_board, outbox.stats, catalogue_version_fn, service_state=service_state)
         if fleet is not None:  # audit head in each report; uploads and pulled commands after it
             sources = HeartbeatSources(
                 health_board,

@@ -33,9 +33,7 @@ class Building:
 
 
 def _text(raw: Any, where: str) -> LocalText:
-    if not isinstance(raw, dict) or any(
-        not isinstance(raw.get(k), str) or not raw[k].strip() for k in LANGUAGES
-    ):
+    if not isinstance(raw, dict) or any(not isinstance(raw.get(k), str) or not raw[k].strip() for k in LANGUAGES):
         raise AddressesInvalid(f"{where} needs non-empty zh and en texts")
     return LocalText(zh=raw["zh"], en=raw["en"])
 

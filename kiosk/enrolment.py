@@ -120,11 +120,7 @@ def exchange_code(
         )
     except requests.exceptions.SSLError as exc:
         raise EnrolmentTlsProblem(f"enrolment: {type(exc).__name__}") from exc
-    except (
-        requests.exceptions.MissingSchema,
-        requests.exceptions.InvalidSchema,
-        requests.exceptions.InvalidURL,
-    ) as exc:
+    except (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema, requests.exceptions.InvalidURL) as exc:
         raise EnrolmentBadAddress(f"enrolment: {type(exc).__name__}") from exc
     except requests.RequestException as exc:
         raise HubUnavailable(f"enrolment: {type(exc).__name__}") from exc

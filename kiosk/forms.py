@@ -112,9 +112,7 @@ class FormState:
     values: dict[str, str] = field(default_factory=dict)  # as typed; validated on set
     errors: dict[str, str] = field(default_factory=dict)  # field id -> message key
     prefilled: dict[str, str] = field(default_factory=dict)  # field id -> "card" | "hub"
-    serial: int = field(
-        default_factory=lambda: next(_SERIALS)
-    )  # which form this is (SessionView.form_serial)
+    serial: int = field(default_factory=lambda: next(_SERIALS))  # which form this is (SessionView.form_serial)
 
     def is_locked(self, field_id: str) -> bool:
         return self.prefilled.get(field_id) == "card"

@@ -326,9 +326,7 @@ class MaintenanceDesk:
         log.info("dead letters requeued", extra={"count": count})
         return count
 
-    def enrol(
-        self, hub_url: str, code: str, terminal_id: str | None = None, ca_bundle: str | None = None
-    ) -> Any:
+    def enrol(self, hub_url: str, code: str, terminal_id: str | None = None, ca_bundle: str | None = None) -> Any:
         """Enrol this terminal with a one-time code (kiosk.enrolment.enrol_with_code: the token, HMAC
         key and card salt go to keyring) and audit it: ok, or the hub's refusal (bad_code, code_used,
         code_expired, terminal_revoked ...), or hub_unavailable. The code itself is never audited.

@@ -55,9 +55,7 @@ class HubPrefill:
     def updated_fields(self, form: FormState) -> list[str]:
         """Hub-filled fields whose value the resident changed (and did not empty)."""
         return sorted(
-            fid
-            for fid, value in self.from_hub.items()
-            if form.values.get(fid) and form.values.get(fid) != value
+            fid for fid, value in self.from_hub.items() if form.values.get(fid) and form.values.get(fid) != value
         )
 
     def wipe(self) -> None:

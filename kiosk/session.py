@@ -30,8 +30,8 @@ What the screens call (all on the UI thread; every call counts as activity):
   dismiss_staff_called()                      "staff are coming" read: its panel goes
   rate(stars, case_id=None) reprint() done()  RESULT / RECEIPT; cancel() ends the session anywhere
   choose_case_to_rate(id) choose_stars(n)     RESULT: which case, how many stars (rate() sends them)
-The terminal around it calls set_online(bool), set_catalogue(Catalogue | None) and
-set_out_of_service(reason | None).
+The terminal around it calls set_online(bool), set_catalogue(Catalogue | None),
+set_out_of_service(reason | None) and set_paper_out(bool).
 """
 
 from __future__ import annotations
@@ -117,6 +117,7 @@ class Session(ServiceOperations):
         self.community_places: tuple = ()  # kiosk.community.Building: the place picker's list
         self._card_in_reader = False  # physical: outlives a session that ends with the card still in
         self._delivery_asked = False  # a question to the outbox about the receipt's submission is out
+        self._paper_out = False  # physical, like the card: outlives the session that found it
         self._reset_fields()
         self._end_reason: EndReason | None = None
         self._end_reason_until = 0.0  # clock time the end message goes (it is not for the next resident)
@@ -590,6 +591,13 @@ class Session(ServiceOperations):
         """What the sync worker / heartbeat knows about the hub connection."""
         if self._online != online:
             self._online = online
+            self._changed()
+
+    def set_paper_out(self, out: bool) -> None:
+        """What the printer watch sees: out of paper, or paper again (then a receipt that did not
+        print says it can be printed now, without waiting for a tap)."""
+        if out != self._paper_out:
+            self._paper_out = out
             self._changed()
 
     def set_places(self, places: tuple) -> None:

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from drivers.card.model import Identity
-from drivers.printer.model import PrintResult, ReceiptDocument
+from drivers.printer.model import PaperOut, PrintResult, ReceiptDocument
 from kiosk import receipts
 from kiosk.catalogue import Catalogue, Service, ServiceKind
 from kiosk.errors import KioskError, WayForward
@@ -74,11 +74,7 @@ class ServiceOperations:
         """Ask the hub once per session what it holds for the card (kiosk/prefill.py); fill at once
         when the resident already said yes for an earlier form."""
         form, identity, prefill = self._form, self._identity, self._prefill
-        if (
-            form is None
-            or identity is None
-            or not any(f.prefill_source == "hub" for f in form.service.fields)
-        ):
+        if form is None or identity is None or not any(f.prefill_source == "hub" for f in form.service.fields):
             return
         if prefill.asked_hub:
             prefill.apply(form)
@@ -447,11 +443,13 @@ class ServiceOperations:
                     printing=False,
                     printed=False,
                     print_error=ErrorView.of(error),
-                    paper_may_hold=self._outcome.paper_may_hold
-                    or not getattr(error, "nothing_printed", False),
+                    paper_may_hold=self._outcome.paper_may_hold or not getattr(error, "nothing_printed", False),
                 )
+                if isinstance(error, PaperOut):
+                    self._paper_out = True
             else:
                 self._outcome = replace(self._outcome, printing=False, printed=True, paper_may_hold=True)
+                self._paper_out = False
             self._changed()
 
         self._executor.submit(lambda: self._actions.print_document(document), on_done)

@@ -213,3 +213,6 @@ class SessionView:
     # which form is on show (kiosk.forms.FormState.serial); a new one for every form opened, so a
     # screen keeps a half-typed value across a mode or language switch and never past the form
     form_serial: int | None = None
+    # the printer says it is out of paper (the printer watch, or a print that failed so): print-out
+    # services and the review say so before the resident relies on a slip
+    paper_out: bool = False

@@ -239,10 +239,7 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
     ("receipt-offline-no-paper", _receipt(paper=False, online=False)),
     # the card still in after the outcome ("take your card"), and staff called on the receipt
     ("receipt-card-in", lambda kit, w: _receipt_with_card(kit)),
-    (
-        "receipt-staff-called",
-        lambda kit, w: (_receipt(paper=True, online=True)(kit, w), kit.session.call_staff()),
-    ),
+    ("receipt-staff-called", lambda kit, w: (_receipt(paper=True, online=True)(kit, w), kit.session.call_staff())),
     ("result-ticket", lambda kit, w: (kit.session.start(), kit.session.take_ticket())),
     ("result-query", _query),
     ("result-rated", lambda kit, w: (_query(kit, w), kit.session.rate(5))),

@@ -63,6 +63,12 @@ class OutcomeScreen(Screen):
         elif outcome.printed:
             frame, box = panel("ok", "print_state")
             box.addWidget(label(self.t(printed_key), name="print_text"))
+        elif self._paper_back(outcome):
+            # the printer watch saw paper again: say it can print now (walk 3, finding 23: the red
+            # box stayed until "print again" was tapped)
+            frame, box = panel("card", "print_state")
+            box.addWidget(label(self.t("receipt.paper_back"), name="print_text"))
+            self.action_row(button(self.t("receipt.reprint"), self.session.reprint, name="receipt.reprint"))
         else:
             frame, box = panel("error", "print_state")
             key = outcome.print_error.message_key if outcome.print_error else "error.printer"
@@ -77,6 +83,10 @@ class OutcomeScreen(Screen):
         if self.compact:
             box.setContentsMargins(self.theme.spacing_px // 2, 4, self.theme.spacing_px // 2, 4)
         (into if into is not None else self.root).addWidget(frame)
+
+    def _paper_back(self, outcome: Outcome) -> bool:
+        error = outcome.print_error
+        return error is not None and error.kind == "PaperOut" and not self.view.paper_out
 
     @property
     def compact(self) -> bool:

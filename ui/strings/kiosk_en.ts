@@ -340,6 +340,22 @@
         <translation>Tried again just now.</translation>
     </message>
     <message>
+        <source>receipt.paper_back</source>
+        <translation>The printer has paper again: tap Print again for your receipt.</translation>
+    </message>
+    <message>
+        <source>choose.no_paper</source>
+        <translation>No paper: use the window</translation>
+    </message>
+    <message>
+        <source>review.no_paper</source>
+        <translation>The printer is out of paper: no receipt will print after you submit. Write down the reference on the screen; your request is received as usual.</translation>
+    </message>
+    <message>
+        <source>review.no_paper_record</source>
+        <translation>The printer is out of paper: this cannot print now. You can collect it at the staffed window.</translation>
+    </message>
+    <message>
         <source>staff.dismiss</source>
         <translation>OK</translation>
     </message>

@@ -340,6 +340,22 @@
         <translation>刚才又试了一次。</translation>
     </message>
     <message>
+        <source>receipt.paper_back</source>
+        <translation>打印机已装好纸，点“重新打印”即可打印凭条。</translation>
+    </message>
+    <message>
+        <source>choose.no_paper</source>
+        <translation>没纸：到人工窗口办</translation>
+    </message>
+    <message>
+        <source>review.no_paper</source>
+        <translation>打印机没纸了，提交后凭条打印不出来。请记下屏幕上的受理编号，申请照常受理。</translation>
+    </message>
+    <message>
+        <source>review.no_paper_record</source>
+        <translation>打印机没纸了，现在打印不出来。可以到人工窗口领取。</translation>
+    </message>
+    <message>
         <source>staff.dismiss</source>
         <translation>知道了</translation>
     </message>
