@@ -96,7 +96,8 @@ def _widgets(row: QLayout) -> list[QWidget]:
 def _screen_part(view: SessionView) -> SessionView:
     """The view without what only the bars show: a change there does not rebuild the screen. A
     screen that keeps a place of its own for "staff are coming" (the receipt) gets that part too."""
-    own = getattr(SCREEN_CLASSES.get(view.step), "shows_staff_called", False)
+    screen = SCREEN_CLASSES.get(view.step)
+    own = screen is not None and screen.owns_staff_called(view)
     part = replace(view, warning=None, staff_called=view.staff_called and own, online=None, error=None)
     # the page of services is the list's alone: its size follows the display (a resize re-pages)
     return part if view.step is Step.CHOOSE else replace(part, services=(), page=0, page_count=1)
@@ -125,6 +126,7 @@ class KioskWindow(QWidget):
         self.session = session
         self.words = words
         self.speaker = speaker or Speaker(enabled=False)
+        self.speaker.failing_changed.connect(self._speech_failing_changed)
         self.speech_on = speech
         self._executor = executor
         self._reader = card_reader
@@ -433,7 +435,12 @@ class KioskWindow(QWidget):
         self._top_row.addLayout(names, 1)
         buttons = QHBoxLayout()
         if elder and self.speaker.available and self.speech_on:
-            buttons.addWidget(button(self.t("bar.repeat"), self._repeat_speech, name="bar.repeat"))
+            # speech that fails says so where it is asked for, in a word; nothing waits for it
+            failing = self.speaker.failing
+            key = "bar.repeat.failing" if failing else "bar.repeat"
+            buttons.addWidget(
+                button(self.t(key), self._repeat_speech, name="bar.repeat", enabled=not failing)
+            )
         other = "en" if view.language == "zh" else "zh"
         buttons.addWidget(
             button(
@@ -666,7 +673,7 @@ class KioskWindow(QWidget):
             box.addLayout(row)
             self._warning_box.addWidget(frame)
         screen = self.current_screen()
-        shown_by_screen = screen is not None and screen.step is view.step and screen.shows_staff_called
+        shown_by_screen = screen is not None and screen.step is view.step and screen.owns_staff_called(view)
         if view.staff_called and not view.technician_card and not shown_by_screen:
             frame, box = panel("ok", "staff_called")
             # out of service there is no ticket to take here: the staffed window is the way
@@ -678,7 +685,7 @@ class KioskWindow(QWidget):
             row.setSpacing(self.theme.spacing_px)
             row.addWidget(label(self.t(key), name="staff_called_text"), 1)
             # elder mode's bottom bar has the ticket already: a second one only makes the banner tall
-            in_bar = self._nav_middle.count() > 0
+            in_bar = any(w.objectName() == "bar.ticket" for w in _widgets(self._nav_middle))
             if view.step not in (Step.SUBMITTING, Step.OUT_OF_SERVICE) and not in_bar:
                 row.addWidget(button(self.t("way.ticket"), self.session.take_ticket, name="staff.ticket"))
             box.addLayout(row)
@@ -766,6 +773,10 @@ class KioskWindow(QWidget):
     def _speak_screen(self, screen: Screen) -> None:
         if self._view is not None and self._speech_active(self._view):
             self.speaker.say(screen.spoken(self._view), self._view.language)
+
+    def _speech_failing_changed(self, _failing: bool) -> None:
+        if self._view is not None:
+            self._render_bars(self._view)
 
     def _repeat_speech(self) -> None:
         if self._view is not None:
