@@ -105,5 +105,5 @@ def test_a_wrong_pin_moves_no_key_and_says_how_many_tries_are_left(qtbot, tmp_pa
     tap("maintenance.pin_ok")
     QApplication.processEvents()
     shown = [w.text() for w in window.findChildren(QLabel, "pin_error_text") if w.isVisible()]
-    assert shown == [words.text("zh", "maintenance.pin_wrong", left=4)] and "4" in shown[0]
+    assert shown == [words.text("zh", "maintenance.pin_wrong", left=4, minutes=5)] and "4" in shown[0]
     assert places() == before

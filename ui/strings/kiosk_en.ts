@@ -741,11 +741,15 @@
     </message>
     <message>
         <source>maintenance.pin_wrong</source>
-        <translation>Wrong PIN: {left} more tries, then the card must be taken out.</translation>
+        <translation>Wrong PIN: {left} more tries, then the PIN pad locks for {minutes} minutes.</translation>
     </message>
     <message>
         <source>maintenance.pin_locked</source>
-        <translation>Too many wrong PINs. Take the technician card out and insert it again.</translation>
+        <translation>{tries} wrong PINs: the PIN pad is locked for {minutes} minutes (also for another card or after reinserting). Try again in {left}.</translation>
+    </message>
+    <message>
+        <source>maintenance.pin_time_left</source>
+        <translation>{minutes}:{seconds}</translation>
     </message>
     <message>
         <source>maintenance.sync</source>

@@ -741,11 +741,15 @@
     </message>
     <message>
         <source>maintenance.pin_wrong</source>
-        <translation>密码不对，还可以再试 {left} 次。</translation>
+        <translation>密码不对，还可以再试 {left} 次；再错就锁定 {minutes} 分钟。</translation>
     </message>
     <message>
         <source>maintenance.pin_locked</source>
-        <translation>密码错误次数过多。请取出技术人员卡后重新插入。</translation>
+        <translation>密码连续输错 {tries} 次，密码键盘锁定 {minutes} 分钟（换卡、重新插卡也一样）。请在 {left} 后再试。</translation>
+    </message>
+    <message>
+        <source>maintenance.pin_time_left</source>
+        <translation>{minutes} 分 {seconds} 秒</translation>
     </message>
     <message>
         <source>maintenance.sync</source>
