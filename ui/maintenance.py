@@ -312,8 +312,10 @@ class MaintenancePanel(QWidget):
             self._box.addLayout(row)
             self._left_row = row
         else:
-            self._box.addWidget(figures)
+            # stacked: the actions first, what stands in the figures' place under them (found walking
+            # portrait: the diagnostics, taller than the figures above, moved every action ~100 px)
             self._box.addLayout(grid)
+            self._box.addWidget(figures)
             self._left_row = self._box
         self._left = figures
 
@@ -537,7 +539,17 @@ class MaintenancePanel(QWidget):
         box.addWidget(label(self.t("maintenance.dead", count=count), name="maintenance.dead"))
         for letter in report.dead_letters[:5]:
             box.addWidget(label(f"  {letter.local_ref} · {letter.service_id} · {letter.reason}"))
-        sync = self.t("maintenance.last_sync", at=human_time(report.last_success_at) or none)
+        # the time the hub last answered a batch of submissions; with none ever sent and nothing
+        # waiting, "never" read as if the hub had never answered (walktech finding 8): it says so
+        if report.last_success_at:
+            at = human_time(report.last_success_at)
+        elif report.depth is None:
+            at = "-"  # the outbox is not open yet: nothing known
+        elif not (report.depth or report.in_flight or report.dead_letter_count):
+            at = self.t("maintenance.nothing_sent_yet")
+        else:
+            at = none
+        sync = self.t("maintenance.last_sync", at=at)
         if report.last_sync_error:
             sync += " — " + report.last_sync_error
         box.addWidget(label(sync, name="maintenance.last_sync"))
@@ -772,9 +784,9 @@ class MaintenancePanel(QWidget):
         self._countdown.stop()
         assert self._theme is not None
         word = lambda key, **values: self.t(key, **values)  # noqa: E731
-        self._editor = DigitEditor(_PIN_FIELD, self._theme, word, self._session.touch, secret=True)
+        ok = button(self.t("form.ok"), self._check, name="maintenance.pin_ok", role="primary")
+        self._editor = DigitEditor(_PIN_FIELD, self._theme, word, self._session.touch, secret=True, corner=ok)
         self._box.addWidget(self._editor)
-        self._box.addWidget(button(self.t("form.ok"), self._check, name="maintenance.pin_ok", role="primary"))
 
     def _locked_text(self, seconds: int) -> str:
         lockout = self.pin_lockout

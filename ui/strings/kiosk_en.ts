@@ -813,7 +813,11 @@
     </message>
     <message>
         <source>maintenance.last_sync</source>
-        <translation>Last batch of pending items the hub answered: {at}</translation>
+        <translation>Submissions last reached the hub: {at}</translation>
+    </message>
+    <message>
+        <source>maintenance.nothing_sent_yet</source>
+        <translation>none to send yet</translation>
     </message>
     <message>
         <source>maintenance.last_beat</source>
@@ -881,7 +885,7 @@
     </message>
     <message>
         <source>maintenance.new_outbox</source>
-        <translation>Start a new outbox</translation>
+        <translation>New outbox (if lost)</translation>
     </message>
     <message>
         <source>maintenance.new_outbox_done</source>

@@ -813,7 +813,11 @@
     </message>
     <message>
         <source>maintenance.last_sync</source>
-        <translation>上次发送待发事项并获中心答复：{at}</translation>
+        <translation>办件上次送达中心：{at}</translation>
+    </message>
+    <message>
+        <source>maintenance.nothing_sent_yet</source>
+        <translation>本机还没有要发送的办件</translation>
     </message>
     <message>
         <source>maintenance.last_beat</source>
@@ -881,7 +885,7 @@
     </message>
     <message>
         <source>maintenance.new_outbox</source>
-        <translation>新建发送队列</translation>
+        <translation>队列丢失时新建队列</translation>
     </message>
     <message>
         <source>maintenance.new_outbox_done</source>
