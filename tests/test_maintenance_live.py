@@ -161,10 +161,17 @@ def test_action_columns_stay_put_across_languages_and_the_quit_question(kiosk_ui
     open_maintenance(k)
     k.wait(lambda: k.button("maintenance.test_page").isEnabled())
     zh = maintenance_button_places(k)
+
+    def place_of(b):
+        QApplication.processEvents()
+        return b.mapTo(k.window, b.rect().topLeft()), b.size()
+
+    switch = place_of(k.button("bar.language"))
     k.tap("bar.language")
     k.wait(lambda: k.view.language == "en")
     k.wait(lambda: k.button("maintenance.test_page").isEnabled())
     assert maintenance_button_places(k) == zh  # the columns came from the labels: 5 px apart
+    assert switch == place_of(k.button("bar.language"))  # "English" and "中文": one width, one place
     k.tap("maintenance.exit")
     asking = maintenance_button_places(k)
     assert asking.pop("maintenance.exit_yes") == zh["maintenance.exit"]
