@@ -295,7 +295,23 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
         "maintenance-paused",
         lambda kit, w: (_maintenance(kit, w), w.maintenance._take_out(OutOfServiceReason.HARDWARE)),
     ),
+    ("maintenance-pin-wrong", lambda kit, w: _maintenance_pin(kit, w, wrong=1)),
+    ("maintenance-pin-locked", lambda kit, w: _maintenance_pin(kit, w, wrong=5)),
 ]
+
+
+def _maintenance_pin(kit: Kit, window: KioskWindow, *, wrong: int) -> None:
+    """The PIN pad after `wrong` wrong PINs: how many tries are left, or locked with the time left."""
+    from kiosk.technician_lockout import PinLockout
+
+    panel = window.maintenance
+    panel._pin_hash = "pbkdf2_sha256$1$00$00"  # a PIN is set (no PIN is ever typed here)
+    panel.pin_lockout = PinLockout(clock=lambda: RENDER_CLOCK)
+    for _ in range(wrong):
+        panel.pin_lockout.wrong()
+    panel.lock()
+    panel._message = "maintenance.pin_wrong"
+    kit.session.card_inserted(TECHNICIAN)
 
 
 def _maintenance_enrol(

@@ -53,6 +53,7 @@ def test_sign_in_and_work_a_case_end_to_end_in_the_browser(console_hub, browser_
     assert page.locator("td.value", has_text="13812345678").count() == 1  # a case officer sees it
     page.get_by_label("分派给").select_option("officer")
     page.get_by_role("button", name="分派").click()
+    page.locator("#case-done", has_text="已指派给 officer").wait_for()  # confirmed after the redirect
     page.get_by_label("给居民的说明（中文）").fill("维修工已出发，预计 1 小时内到达")
     page.get_by_label("给居民的说明（英文）").fill("A technician is on the way, within the hour")
     page.get_by_role("button", name="开始办理").click()
@@ -61,6 +62,7 @@ def test_sign_in_and_work_a_case_end_to_end_in_the_browser(console_hub, browser_
     page.get_by_label("给居民的说明（中文）").fill("电梯已修复")
     page.get_by_role("button", name="办结").click()
     page.locator("h1 .status", has_text="已办结").wait_for()
+    assert page.locator("#case-done").inner_text() == "已办结；居民查询进度时能看到说明。"
 
     status = client.case_status(case_id)  # the terminal's signed progress query
     assert status.status == "resolved"
@@ -139,9 +141,14 @@ def test_stage_and_roll_back_a_catalogue_in_the_browser(console_hub, browser_pag
     page.get_by_role("button", name="试点到此组").click()
     page.get_by_text("已试点到所选终端组").wait_for()
     assert east.fetch_catalog().document["version"] == "2026.12-1"
+    took = page.locator('#uptake tr[data-terminal="T0001"] td').nth(3)
+    assert took.inner_text() != "是"
     east.heartbeat({"versions": {"catalogue": "2026.12-1"}})
-    page.reload()
-    assert page.locator('#uptake tr[data-terminal="T0001"] td').nth(3).inner_text() == "是"
+    # no reload: the table follows the heartbeat by itself (walktech finding 20)
+    page.wait_for_function(
+        "() => document.querySelectorAll('#uptake tr[data-terminal=\"T0001\"] td')[3].innerText === '是'",
+        timeout=10000,
+    )
     page.screenshot(path=str(shots / "catalogue.png"), full_page=True)
 
     page.get_by_role("button", name="回退").click()

@@ -105,5 +105,36 @@ def test_a_wrong_pin_moves_no_key_and_says_how_many_tries_are_left(qtbot, tmp_pa
     tap("maintenance.pin_ok")
     QApplication.processEvents()
     shown = [w.text() for w in window.findChildren(QLabel, "pin_error_text") if w.isVisible()]
-    assert shown == [words.text("zh", "maintenance.pin_wrong", left=4)] and "4" in shown[0]
+    assert shown == [words.text("zh", "maintenance.pin_wrong", left=4, minutes=5)] and "4" in shown[0]
     assert places() == before
+
+
+def _button_places(window) -> dict[str, QPoint]:
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
+    return {
+        b.objectName(): (_at(b, window), b.size())
+        for b in window.findChildren(QPushButton)
+        if b.isVisible() and b.objectName().startswith("maintenance.")
+    }
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_diagnostics_and_the_reasons_move_no_action_button(qapp, tmp_path, words, size):
+    """Found walking portrait 1080x1920: the diagnostics, taller than the figures stacked above the
+    actions, moved every action button ~100 px down the moment they opened."""
+    places = {}
+    for name in ("maintenance", "maintenance-diagnostics", "maintenance-reasons"):
+        shown = open_scene(NAMES.index(name), size, "zh", Mode.STANDARD, tmp_path / name, words)
+        try:
+            places[name] = _button_places(shown.window)
+        finally:
+            shown.close()
+    figures, diagnostics = places["maintenance"], places["maintenance-diagnostics"]
+    assert diagnostics.pop("maintenance.figures") == figures.pop("maintenance.diagnostics")
+    assert diagnostics == figures
+    asking = {n: p for n, p in places["maintenance-reasons"].items() if not n.startswith("maintenance.reason")}
+    asking.pop("maintenance.diagnostics")
+    assert asking.pop("maintenance.out")[1] == figures["maintenance.out"][1]  # disabled while asking, in place
+    assert asking == {n: p for n, p in figures.items() if n != "maintenance.out"}

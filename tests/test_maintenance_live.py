@@ -161,10 +161,17 @@ def test_action_columns_stay_put_across_languages_and_the_quit_question(kiosk_ui
     open_maintenance(k)
     k.wait(lambda: k.button("maintenance.test_page").isEnabled())
     zh = maintenance_button_places(k)
+
+    def place_of(b):
+        QApplication.processEvents()
+        return b.mapTo(k.window, b.rect().topLeft()), b.size()
+
+    switch = place_of(k.button("bar.language"))
     k.tap("bar.language")
     k.wait(lambda: k.view.language == "en")
     k.wait(lambda: k.button("maintenance.test_page").isEnabled())
     assert maintenance_button_places(k) == zh  # the columns came from the labels: 5 px apart
+    assert switch == place_of(k.button("bar.language"))  # "English" and "中文": one width, one place
     k.tap("maintenance.exit")
     asking = maintenance_button_places(k)
     assert asking.pop("maintenance.exit_yes") == zh["maintenance.exit"]
@@ -185,3 +192,41 @@ def test_pausing_in_english_moves_no_button(kiosk_ui):
     after = maintenance_button_places(k)
     assert after.pop("maintenance.in") == before.pop("maintenance.out")
     assert after == before
+
+
+def test_last_batch_says_none_was_sent_then_when_a_submission_reached_the_hub(kiosk_ui):
+    """walktech finding 8: "last batch the hub answered: never" on a terminal that had nothing to
+    send read as if the hub never answered; once a submission is delivered it says when."""
+    k = kiosk_ui
+    open_maintenance(k)
+    words = k.terminal.window.maintenance
+    k.wait(lambda: k.button("maintenance.test_page").isEnabled())
+    assert k.text_of("maintenance.last_sync") == words.t(
+        "maintenance.last_sync", at=words.t("maintenance.nothing_sent_yet")
+    )
+    outbox = k.terminal.background.outbox
+    outbox.enqueue("repair.public_area", {"detail": "lift"}, {"detail": "public"}, "v1")
+    k.wait(lambda: outbox.stats().last_success_at is not None, LIVE_WAIT_MS)  # delivered
+    k.wait(lambda: re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", k.text_of("maintenance.last_sync")), LIVE_WAIT_MS)
+    assert words.t("maintenance.never") not in k.text_of("maintenance.last_sync")
+
+
+def test_a_relayout_for_a_new_size_keeps_the_scroll_position(kiosk_ui):
+    """The window lays the screen out again when its size changes (ui.window._relayout): that
+    rebuild threw the technician back to the top, outside the keep_scroll the refreshes use."""
+    k = kiosk_ui
+    open_maintenance(k)
+    k.wait(lambda: k.button("maintenance.test_page").isEnabled())
+    k.window.resize(1280, 520)
+    k.wait(lambda: k.window.maintenance_area.verticalScrollBar().maximum() > 0)
+    k.wait(lambda: k.window._laid_out_for == k.window.size())
+    QApplication.processEvents()
+    bar = k.window.maintenance_area.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    at = bar.value()
+    assert at > 0
+    k.window.resize(1280, 500)  # a little shorter: the same place can still be scrolled to
+    k.wait(lambda: k.window._laid_out_for == k.window.size())
+    for _ in range(3):
+        QApplication.processEvents()
+    assert bar.value() == at

@@ -29,6 +29,7 @@ from kiosk.secrets import card_hash_salt, is_enrolled, load_hub_credentials, sel
 from kiosk.service_watch import ServiceWatch
 from kiosk.services import LocalTicketBook, ServiceActions
 from kiosk.session import OutOfServiceReason, Session
+from kiosk.technician_lockout import PinLockout
 from ui.deferred import Deferred
 from ui.enrol_panel import EnrolmentOffer
 from ui.i18n import Words, compile_translations
@@ -368,6 +369,8 @@ def build_terminal(
         technician_pin_hash=config.ui.technician_pin_hash,
     )
     QApplication.instance().installEventFilter(window)
+    # five wrong PINs lock the pad for its time across cards, card pulls and restarts
+    window.maintenance.pin_lockout = PinLockout(config.data_dir / "technician_pin_lockout.json")
     collector.setParent(window)  # a window dropped without shutdown() gives collection back with it
     terminal = Terminal(
         config, session, window, executor, store, hub, outbox, printer, card_reader, speaker, health=health

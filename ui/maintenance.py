@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from drivers.card import model as _card_errors  # noqa: F401 - their error classes, for device_error_key
 from drivers.errors import DriverError
@@ -23,6 +23,7 @@ from drivers.printer import model as _printer_errors  # noqa: F401
 from kiosk.catalogue import DataClass, FieldType
 from kiosk.local_time import human_time
 from kiosk.session_view import FieldView, OutOfServiceReason, SessionView, Step
+from kiosk.technician_lockout import PinLockout
 from ui.enrol_panel import EnrolForm, EnrolmentOffer, EnrolRun, build_enrol_panel
 from ui.i18n import Words
 from ui.maintenance_views import diagnostics_frame, reasons_frame
@@ -34,7 +35,6 @@ from ui.widgets import button, clear_layout, label, panel
 
 log = logging.getLogger(__name__)
 
-MAX_PIN_TRIES = 5  # then the technician card must be taken out and inserted again
 # the figures are read again this often while the screen is shown (found walking: "last heartbeat:
 # never" a minute after enrolment, "printer ready" with the paper out, until "refresh" was tapped)
 LIVE_MS = 2000
@@ -106,6 +106,13 @@ class MaintenancePanel(QWidget):
         self._live.setInterval(LIVE_MS)
         self._live.timeout.connect(self._live_tick)
         self._live.start()
+        # the wrong PINs and the lock are the terminal's, not the card's (ui.app gives the one kept
+        # in the data folder, so a restart does not end a lock either)
+        self.pin_lockout = PinLockout()
+        self._countdown = QTimer(self)  # the time left of a lock, said each second
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._count_down)
+        self._lock_audited = False  # a card that met the lock: audited once per insertion
         self.lock()
 
     def offer_enrolment(
@@ -156,7 +163,8 @@ class MaintenancePanel(QWidget):
     def lock(self) -> None:
         """The technician card left: the next one enters the PIN again."""
         self.unlocked = not self._pin_hash
-        self._tries, self._message = 0, ""
+        self._message = ""
+        self._lock_audited = False
         self._report, self._outcome, self._stale = None, None, True
         self._confirm_quit = False
         self._choosing_reason = self._showing_diagnostics = False
@@ -192,21 +200,18 @@ class MaintenancePanel(QWidget):
         self._box.setContentsMargins(margins.left(), 2, margins.right(), 2)
         title = label(self.t("maintenance.title"), "title")
         hint = label(self.t("maintenance.hint"))
-        if self.unlocked:
-            # the hint beside the title: a line of its own pushed the last actions off 1366x768
-            top = QHBoxLayout()
-            top.addWidget(title)
-            top.addWidget(hint, 1)
-            self._box.addLayout(top)
-            if self._enrol_form is not None:
-                self._enrol_actions(self._enrol_form)
-            else:
-                self._actions()
-            self._box.addStretch(1)
-            return
-        self._box.addWidget(title)
-        self._box.addWidget(hint)
-        self._pin_entry()
+        # the hint beside the title: a line of its own pushed the last actions off 1366x768 (and
+        # the PIN pad's 确定 off 1280x800)
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addWidget(hint, 1)
+        self._box.addLayout(top)
+        if not self.unlocked:
+            self._pin_entry()
+        elif self._enrol_form is not None:
+            self._enrol_actions(self._enrol_form)
+        else:
+            self._actions()
         self._box.addStretch(1)
 
     def _actions(self) -> None:
@@ -307,8 +312,10 @@ class MaintenancePanel(QWidget):
             self._box.addLayout(row)
             self._left_row = row
         else:
-            self._box.addWidget(figures)
+            # stacked: the actions first, what stands in the figures' place under them (found walking
+            # portrait: the diagnostics, taller than the figures above, moved every action ~100 px)
             self._box.addLayout(grid)
+            self._box.addWidget(figures)
             self._left_row = self._box
         self._left = figures
 
@@ -409,13 +416,13 @@ class MaintenancePanel(QWidget):
         )
         self._rerender()
 
-    def _fixed_panel(self, role: str, text: QWidget, *, name: str) -> QFrame:
-        """A panel two lines of text high, whatever it says: what appears in it moves nothing."""
+    def _fixed_panel(self, role: str, text: QWidget, *, name: str, lines: int = 2) -> QFrame:
+        """A panel `lines` lines of text high, whatever it says: what appears in it moves nothing."""
         frame, box = panel(role, name)
         box.addWidget(text)
         body = self._theme.body_px if self._theme is not None else 20
         spacing = self._theme.spacing_px if self._theme is not None else 8
-        frame.setFixedHeight(body * 3 + spacing * 2)  # two lines of text and the panel's padding
+        frame.setFixedHeight(body * (lines + 1) + spacing * 2)  # the lines and the panel's padding
         return frame
 
     def _set_service(self, reason: OutOfServiceReason | None, done_key: str) -> None:
@@ -532,7 +539,17 @@ class MaintenancePanel(QWidget):
         box.addWidget(label(self.t("maintenance.dead", count=count), name="maintenance.dead"))
         for letter in report.dead_letters[:5]:
             box.addWidget(label(f"  {letter.local_ref} · {letter.service_id} · {letter.reason}"))
-        sync = self.t("maintenance.last_sync", at=human_time(report.last_success_at) or none)
+        # the time the hub last answered a batch of submissions; with none ever sent and nothing
+        # waiting, "never" read as if the hub had never answered (walktech finding 8): it says so
+        if report.last_success_at:
+            at = human_time(report.last_success_at)
+        elif report.depth is None:
+            at = "-"  # the outbox is not open yet: nothing known
+        elif not (report.depth or report.in_flight or report.dead_letter_count):
+            at = self.t("maintenance.nothing_sent_yet")
+        else:
+            at = none
+        sync = self.t("maintenance.last_sync", at=at)
         if report.last_sync_error:
             sync += " — " + report.last_sync_error
         box.addWidget(label(sync, name="maintenance.last_sync"))
@@ -741,22 +758,61 @@ class MaintenancePanel(QWidget):
     def _pin_entry(self) -> None:
         # the message has its room before any message (found walking: a wrong PIN inserted it above
         # the pad, every key moved 60 px down and 确定 went off the bottom of the screen)
-        left = MAX_PIN_TRIES - self._tries
-        text = self.t(self._message, left=left) if self._message else ""
+        # The prompt and a wrong PIN's message share that place, one line high: with a line of
+        # its own, the prompt put 确定 below the bottom of 1280x800. Locked, no pad is below it.
+        lockout = self.pin_lockout
+        locked_for = lockout.locked_for()
+        if locked_for:
+            text = self._locked_text(locked_for)
+        elif self._message:
+            text = self.t(self._message, left=lockout.tries_left(), minutes=lockout.lock_s // 60)
+        else:
+            text = self.t("maintenance.pin")
+        role = "error" if locked_for or self._message else ""
         self._box.addWidget(
-            self._fixed_panel("error" if self._message else "", label(text, name="pin_error_text"), name="pin_error")
+            self._fixed_panel(
+                role, label(text, name="pin_error_text"), name="pin_error", lines=2 if locked_for else 1
+            )
         )
-        if self._tries >= MAX_PIN_TRIES:
+        if locked_for:
+            # no pad while locked, whichever card is in: the time left, counted down in place
+            if not self._lock_audited and self._audit is not None:
+                self._audit("technician", action="pin", result="still_locked", count=locked_for)
+            self._lock_audited = True
+            self._countdown.start()
             return
+        self._countdown.stop()
         assert self._theme is not None
         word = lambda key, **values: self.t(key, **values)  # noqa: E731
-        self._editor = DigitEditor(_PIN_FIELD, self._theme, word, self._session.touch, secret=True)
-        self._box.addWidget(label(self.t("maintenance.pin")))
+        ok = button(self.t("form.ok"), self._check, name="maintenance.pin_ok", role="primary")
+        self._editor = DigitEditor(_PIN_FIELD, self._theme, word, self._session.touch, secret=True, corner=ok)
         self._box.addWidget(self._editor)
-        self._box.addWidget(button(self.t("form.ok"), self._check, name="maintenance.pin_ok", role="primary"))
+
+    def _locked_text(self, seconds: int) -> str:
+        lockout = self.pin_lockout
+        left = self.t("maintenance.pin_time_left", minutes=seconds // 60, seconds=f"{seconds % 60:02d}")
+        return self.t("maintenance.pin_locked", tries=lockout.max_tries, minutes=lockout.lock_s // 60, left=left)
+
+    def _count_down(self) -> None:
+        """Each second of a lock: the time left in its place (nothing else moves); the pad once over."""
+        view = self._view
+        if view is None or not view.technician_card or self.unlocked:
+            self._countdown.stop()
+            return
+        seconds = self.pin_lockout.locked_for()
+        if not seconds:
+            self._countdown.stop()
+            self._message = ""
+            self._rerender()
+            return
+        for shown in self.findChildren(QLabel, "pin_error_text"):
+            shown.setText(self._locked_text(seconds))
 
     def _check(self) -> None:
         assert self._editor is not None
+        if self.pin_lockout.locked_for():  # locked meanwhile (a tap queued behind the last try)
+            self._rerender()
+            return
         pin, stored = self._editor.value(), self._pin_hash
         if self._executor is None:
             self._checked(pin_matches(pin, stored))
@@ -764,17 +820,20 @@ class MaintenancePanel(QWidget):
             self._executor.submit(lambda: pin_matches(pin, stored), self._checked)
 
     def _checked(self, ok: object) -> None:
-        if self._audit is not None:
-            result = "ok" if ok is True else ("locked" if self._tries + 1 >= MAX_PIN_TRIES else "wrong")
-            self._audit("technician", action="pin", result=result)
+        lockout = self.pin_lockout
         if ok is True:
+            lockout.right()
             self.unlocked, self._message = True, ""
+            result, count = "ok", None
         else:
-            self._tries += 1
-            self._message = (
-                "maintenance.pin_wrong" if self._tries < MAX_PIN_TRIES else "maintenance.pin_locked"
-            )
-            log.warning("wrong technician PIN", extra={"tries": self._tries})
+            locked = lockout.wrong()
+            self._message = "maintenance.pin_wrong"
+            # audited: the result and a count (tries left, or the lock's seconds), never the PIN
+            result, count = ("locked", lockout.lock_s) if locked else ("wrong", lockout.tries_left())
+            self._lock_audited = locked  # this insertion has its "locked" entry already
+            log.warning("wrong technician PIN", extra={"tries_left": lockout.tries_left()})
+        if self._audit is not None:
+            self._audit("technician", action="pin", result=result, count=count)
         self._rerender()
 
 

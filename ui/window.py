@@ -442,14 +442,13 @@ class KioskWindow(QWidget):
                 button(self.t(key), self._repeat_speech, name="bar.repeat", enabled=not failing)
             )
         other = "en" if view.language == "zh" else "zh"
-        buttons.addWidget(
-            button(
-                self.t("lang.other"),
-                lambda: self.session.set_language(other),
-                name="bar.language",
-                accessible=self.t("lang.other.a11y"),
-            )
+        switch = button(
+            self.t("lang.other"),
+            lambda: self.session.set_language(other),
+            name="bar.language",
+            accessible=self.t("lang.other.a11y"),
         )
+        buttons.addWidget(switch)
         # the technician's panel keeps only the language: elder mode and calling staff are the
         # resident's (found walking: help there did nothing, the staff member is already here)
         if not view.technician_card:
@@ -470,6 +469,15 @@ class KioskWindow(QWidget):
         # walking portrait: a row of its own for three short buttons on a 1080 px wide screen)
         self._top_row.setDirection(QHBoxLayout.Direction.LeftToRight)
         self._top_row.addLayout(buttons)  # first: the row's spacing is the bar's once it is in
+        # the switch as wide as its widest label (in the bar now, so with the bar's font): "English"
+        # and "中文" differ, and it moved each time the language changed (walktech finding 7)
+        switch.ensurePolished()
+        shown, widths = switch.text(), []
+        for lang in ("zh", "en"):
+            switch.setText(self.words.text(lang, "lang.other", elder=elder))
+            widths.append(switch.sizeHint().width())
+        switch.setText(shown)
+        switch.setMinimumWidth(max(widths))
         # the status line is sized for the most it shows (a card holder and the offline sign), so
         # whether the card is in or the network there decides neither the bar's rows nor its height
         full, _compact, height = self._status_sizes(theme)

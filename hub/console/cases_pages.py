@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
@@ -10,6 +12,11 @@ from hub.console.case_work import MoveRefused, WorklistFilter
 from hub.console.pages import Console, language
 from hub.console.permissions import can
 from hub.store import CASE_STATUSES
+
+# the confirmations a case page shows after an action (hub.console.words: case.done.<what>)
+DONE = frozenset(
+    ["assign"] + [f"{how}{noted}" for how in case_work.MOVES for noted in ("", "_noted")]
+)
 
 
 def routes(console: Console) -> APIRouter:
@@ -54,7 +61,7 @@ def routes(console: Console) -> APIRouter:
         return JSONResponse({"latest_seq": case_work.latest_seq(console.store), "cases": cases})
 
     @router.get("/console/cases/{case_id}", include_in_schema=False)
-    def case_page(request: Request, case_id: str, error: str = "") -> Response:
+    def case_page(request: Request, case_id: str, error: str = "", done: str = "", to: str = "") -> Response:
         session = console.signed_in(request, "cases.view")
         record = console.store.case_record(case_id)
         if record is None:
@@ -79,6 +86,10 @@ def routes(console: Console) -> APIRouter:
             moves=[how for how, (_, start) in case_work.MOVES.items() if record["status"] in start],
             can_assign=record["status"] in case_work.OPEN_STATUSES,
             error=error,
+            # the action just made, confirmed after its redirect (walktech finding 15: only the
+            # status badge changed); only known actions, the assignee only as an officer's name
+            done=done if done in DONE and (done != "assign" or to in officers) else "",
+            done_to=to,
         )
 
     @router.post("/console/cases/{case_id}/assign", include_in_schema=False)
@@ -93,7 +104,7 @@ def routes(console: Console) -> APIRouter:
         except MoveRefused as refused:
             return RedirectResponse(f"/console/cases/{case_id}?error=move.{refused.error}", status_code=303)
         console.audit(session, "case.assign", case_id, assignee=to)
-        return RedirectResponse(f"/console/cases/{case_id}", status_code=303)
+        return RedirectResponse(f"/console/cases/{case_id}?done=assign&to={quote(to)}", status_code=303)
 
     @router.post("/console/cases/{case_id}/move", include_in_schema=False)
     async def move(request: Request, case_id: str) -> Response:
@@ -106,6 +117,7 @@ def routes(console: Console) -> APIRouter:
         except MoveRefused as refused:
             return RedirectResponse(f"/console/cases/{case_id}?error=move.{refused.error}", status_code=303)
         console.audit(session, f"case.{how}", case_id, status=case["status"])
-        return RedirectResponse(f"/console/cases/{case_id}", status_code=303)
+        noted = "_noted" if case_work.both_languages(form.get("note_zh", ""), form.get("note_en", "")) else ""
+        return RedirectResponse(f"/console/cases/{case_id}?done={how}{noted}", status_code=303)
 
     return router

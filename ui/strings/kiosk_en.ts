@@ -781,11 +781,15 @@
     </message>
     <message>
         <source>maintenance.pin_wrong</source>
-        <translation>Wrong PIN: {left} more tries, then the card must be taken out.</translation>
+        <translation>Wrong PIN: {left} more tries, then the PIN pad locks for {minutes} minutes.</translation>
     </message>
     <message>
         <source>maintenance.pin_locked</source>
-        <translation>Too many wrong PINs. Take the technician card out and insert it again.</translation>
+        <translation>{tries} wrong PINs: the PIN pad is locked for {minutes} minutes (also for another card or after reinserting). Try again in {left}.</translation>
+    </message>
+    <message>
+        <source>maintenance.pin_time_left</source>
+        <translation>{minutes}:{seconds}</translation>
     </message>
     <message>
         <source>maintenance.sync</source>
@@ -849,7 +853,11 @@
     </message>
     <message>
         <source>maintenance.last_sync</source>
-        <translation>Last batch of pending items the hub answered: {at}</translation>
+        <translation>Submissions last reached the hub: {at}</translation>
+    </message>
+    <message>
+        <source>maintenance.nothing_sent_yet</source>
+        <translation>none to send yet</translation>
     </message>
     <message>
         <source>maintenance.last_beat</source>
@@ -917,7 +925,7 @@
     </message>
     <message>
         <source>maintenance.new_outbox</source>
-        <translation>Start a new outbox</translation>
+        <translation>New outbox (if lost)</translation>
     </message>
     <message>
         <source>maintenance.new_outbox_done</source>

@@ -781,11 +781,15 @@
     </message>
     <message>
         <source>maintenance.pin_wrong</source>
-        <translation>密码不对，还可以再试 {left} 次。</translation>
+        <translation>密码不对，还可以再试 {left} 次；再错就锁定 {minutes} 分钟。</translation>
     </message>
     <message>
         <source>maintenance.pin_locked</source>
-        <translation>密码错误次数过多。请取出技术人员卡后重新插入。</translation>
+        <translation>密码连续输错 {tries} 次，密码键盘锁定 {minutes} 分钟（换卡、重新插卡也一样）。请在 {left} 后再试。</translation>
+    </message>
+    <message>
+        <source>maintenance.pin_time_left</source>
+        <translation>{minutes} 分 {seconds} 秒</translation>
     </message>
     <message>
         <source>maintenance.sync</source>
@@ -849,7 +853,11 @@
     </message>
     <message>
         <source>maintenance.last_sync</source>
-        <translation>上次发送待发事项并获中心答复：{at}</translation>
+        <translation>办件上次送达中心：{at}</translation>
+    </message>
+    <message>
+        <source>maintenance.nothing_sent_yet</source>
+        <translation>本机还没有要发送的办件</translation>
     </message>
     <message>
         <source>maintenance.last_beat</source>
@@ -917,7 +925,7 @@
     </message>
     <message>
         <source>maintenance.new_outbox</source>
-        <translation>新建发送队列</translation>
+        <translation>队列丢失时新建队列</translation>
     </message>
     <message>
         <source>maintenance.new_outbox_done</source>
