@@ -161,7 +161,7 @@
     </message>
     <message>
         <source>choose.title@elder</source>
-        <translation>What would you like to do?</translation>
+        <translation>What do you need?</translation>
     </message>
     <message>
         <source>choose.locked</source>
