@@ -140,8 +140,9 @@ class KioskWindow(QWidget):
         self._laid_out_for = QSize()  # the window's size the bars and the screen were built for
         self._status_measured: dict[tuple[Mode, str], tuple[int, int, int]] = {}
         self._toggle_widths: dict[str, int] = {}  # the top bar's toggles: the widest each is
+        # the display, language and services the list's pages were sized for, and its columns
         self._paged_for: tuple[QSize, str, tuple] | None = None
-        self.service_columns: dict[Mode, int] = {}  # the list of services' columns, by mode  # the display and services pages are for
+        self.service_columns: dict[Mode, int] = {}
         self.reading_card = False
         self._swallowing = False  # a press that dismissed the warning: its moves and release go too
         self.ctx = ScreenContext(

@@ -21,7 +21,7 @@
     </message>
     <message>
         <source>bar.elder_off</source>
-        <translation>Standard mode</translation>
+        <translation>Standard</translation>
     </message>
     <message>
         <source>bar.elder_on.a11y</source>
@@ -958,6 +958,10 @@
     <message>
         <source>form.place_back</source>
         <translation>Back to the buildings</translation>
+    </message>
+    <message>
+        <source>form.place_back.chip</source>
+        <translation>← All buildings</translation>
     </message>
     <message>
         <source>form.place_whole</source>
