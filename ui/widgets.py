@@ -90,20 +90,30 @@ def service_tile(
     min_height: int,
     max_height: int,
     spacing: int,
+    beside: bool = False,
 ) -> QPushButton:
     """A large service tile: the pictogram on top, the title, one short line, and small badges
-    (pictogram name, words) at the bottom. Every part lets the tap through to the tile."""
+    (pictogram name, words) at the bottom; `beside`: the pictogram left of the words, which then
+    stand left-aligned (a short display: two rows of tiles fit its height). Every part lets the
+    tap through to the tile."""
     b = button("", on_tap, name=name, role="tile", accessible=accessible)
-    box = QVBoxLayout(b)
+    outer = QHBoxLayout(b) if beside else None
+    box = QVBoxLayout() if beside else QVBoxLayout(b)
+    across = Qt.AlignmentFlag.AlignLeft if beside else Qt.AlignmentFlag.AlignHCenter
     box.setSpacing(spacing // 2)
     box.addStretch(1)
-    box.addWidget(pictogram, 0, Qt.AlignmentFlag.AlignHCenter)
+    if outer is not None:
+        outer.setSpacing(spacing)
+        outer.addWidget(pictogram, 0, Qt.AlignmentFlag.AlignVCenter)
+        outer.addLayout(box, 1)
+    else:
+        box.addWidget(pictogram, 0, Qt.AlignmentFlag.AlignHCenter)
     heading = label(title, "tile_title")
-    heading.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+    heading.setAlignment(across)
     parts: list[QWidget] = [heading]
     if line:
         text = label(line, "tile_text")
-        text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        text.setAlignment(across)
         parts.append(text)
     for part in parts:
         part.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
@@ -112,14 +122,15 @@ def service_tile(
     if badges:
         row = QHBoxLayout()
         row.setSpacing(spacing // 2)
-        row.addStretch(1)
+        if not beside:
+            row.addStretch(1)
         for role, words in badges:
             badge = label(words, role, wrap=False)
             badge.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             row.addWidget(badge)
         row.addStretch(1)
         box.addLayout(row)
-    b.setMinimumHeight(max(min_height, box.sizeHint().height()))
+    b.setMinimumHeight(max(min_height, b.layout().sizeHint().height()))
     # tiles share the room the screen has, up to a height where the pictogram still fills them
     b.setMaximumHeight(max(b.minimumHeight(), max_height))
     b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)

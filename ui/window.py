@@ -36,7 +36,7 @@ from ui.i18n import Words
 from ui.icons import icon_label
 from ui.maintenance import MaintenancePanel
 from ui.screens import SCREEN_CLASSES, Screen, ScreenContext
-from ui.screens.choose import tiles_per_page
+from ui.screens.choose import page_of_tiles
 from ui.speech import Speaker
 from ui.theme import ELDER, STANDARD, Theme, stylesheet, theme_for
 from ui.widgets import button, clear_layout, label, panel, touch_scroll_area
@@ -84,9 +84,13 @@ def _row_width(row: QLayout) -> int:
         hidden = widget is not None and widget.isHidden() and widget.testAttribute(_EXPLICIT)
         if widget is not None and not hidden:  # a new button is "hidden" until its first show
             widget.ensurePolished()
-            widths.append(widget.sizeHint().width())
+            widths.append(max(widget.sizeHint().width(), widget.minimumWidth()))
     spacing = max(0, row.spacing())
     return sum(widths) + spacing * max(0, len(widths) - 1)
+
+
+# between the top bar's buttons, in both modes (their places must not move with the mode)
+_TOGGLE_GAP_PX = 8
 
 
 def _widgets(row: QLayout) -> list[QWidget]:
@@ -138,6 +142,10 @@ class KioskWindow(QWidget):
         self._spoken_for: tuple | None = None
         self._laid_out_for = QSize()  # the window's size the bars and the screen were built for
         self._status_measured: dict[tuple[Mode, str], tuple[int, int, int]] = {}
+        self._toggle_widths: dict[str, int] = {}  # the top bar's toggles: the widest each is
+        # the display, language and services the list's pages were sized for, and its columns
+        self._paged_for: tuple[QSize, str, tuple] | None = None
+        self.service_columns: dict[Mode, int] = {}
         self.reading_card = False
         self._swallowing = False  # a press that dismissed the warning: its moves and release go too
         self.ctx = ScreenContext(
@@ -241,6 +249,8 @@ class KioskWindow(QWidget):
             self._body.setSpacing(margin)
             for bar in (self._top, self._bottom):  # thin: a 1280x800 screen needs the height for keys
                 bar.setContentsMargins(margin, 4, margin, 4)
+            # the same right edge in both modes: the toggles at its end keep their place
+            self._top.setContentsMargins(STANDARD.spacing_px, 4, STANDARD.spacing_px, 4)
             parts = (self._bottom_row, self._bottom_main, self._nav_left, self._nav_middle)
             for row in (*parts, self._bottom, self._screen_actions, self._nav_right):
                 row.setSpacing(margin)
@@ -281,6 +291,7 @@ class KioskWindow(QWidget):
         finally:
             self.setUpdatesEnabled(True)
         self._place_banners()
+        self._page_for_catalogue(view)
         self._maybe_speak(previous, view)
         self._read_card_left_in(previous, view)
         self._forget_ended_session(previous, view)
@@ -367,17 +378,34 @@ class KioskWindow(QWidget):
         QTimer.singleShot(0, self, self._size_elder_pages)  # after this event: it re-renders
 
     def _size_elder_pages(self) -> None:
-        """Elder mode's services per page from this display: as many of its large tiles as fit. A
-        portrait display gives standard mode more than its 6 too (walk finding 16: 700 px empty
-        under 6 tiles at 1080x1920); landscape keeps the 6 a page residents know."""
+        """Services per page from this display: as many tiles as fit whole, measured on the tallest
+        tile in the language shown (English descriptions wrap to more lines), never more than a
+        landscape page's 6 in standard mode (the page residents know). Elder mode's large tiles: as
+        many as fit. A portrait display gives standard mode more than its 6 too (walk finding 16:
+        700 px empty under 6 tiles at 1080x1920). Walk 3 findings 2 and 19: 6 English tiles on a
+        1366x768 display had their second row cut mid-sentence, under a scroll bar and the pages."""
         set_size = getattr(self.session, "set_page_size", None)
-        if set_size is not None:
-            set_size(Mode.ELDER, tiles_per_page(ELDER, self.width(), self.height(), self.screen_room(ELDER)))
-            standard = STANDARD.items_per_page
-            if self.width() < self.height():
-                fit = tiles_per_page(STANDARD, self.width(), self.height(), self.screen_room(STANDARD))
-                standard = max(standard, fit)
-            set_size(Mode.STANDARD, standard)
+        services = getattr(self.session, "available_services", lambda: ())()
+        if set_size is None:
+            return
+        language = self._view.language if self._view is not None else "zh"
+        self._paged_for = (self.size(), language, tuple(services))
+        size = (self.width(), self.height())
+        for theme in (STANDARD, ELDER):
+            room = self.screen_room(theme)
+            columns, fit = page_of_tiles(theme, self.words, language, list(services), size, room)
+            if theme is STANDARD and size[0] >= size[1]:
+                fit = min(fit, STANDARD.items_per_page)
+            self.service_columns[theme.mode] = columns
+            set_size(theme.mode, fit)
+
+    def _page_for_catalogue(self, view: SessionView) -> None:
+        """The list of services shows: its pages were sized for these services, in this language,
+        on this display (the catalogue changes with the hub's updates)."""
+        services = getattr(self.session, "available_services", None)
+        if view.step is Step.CHOOSE and services is not None:
+            if self._paged_for != (self.size(), view.language, tuple(services())):
+                QTimer.singleShot(0, self, self._size_elder_pages)  # after this render: it re-renders
 
     def _relayout_soon(self) -> None:
         """The screen and the bars were laid out for another size (the first screen is rendered
@@ -434,6 +462,7 @@ class KioskWindow(QWidget):
         names.addLayout(status)
         self._top_row.addLayout(names, 1)
         buttons = QHBoxLayout()
+        buttons.setSpacing(_TOGGLE_GAP_PX)
         if elder and self.speaker.available and self.speech_on:
             # speech that fails says so where it is asked for, in a word; nothing waits for it
             failing = self.speaker.failing
@@ -469,24 +498,23 @@ class KioskWindow(QWidget):
         # walking portrait: a row of its own for three short buttons on a 1080 px wide screen)
         self._top_row.setDirection(QHBoxLayout.Direction.LeftToRight)
         self._top_row.addLayout(buttons)  # first: the row's spacing is the bar's once it is in
-        # the switch as wide as its widest label (in the bar now, so with the bar's font): "English"
-        # and "中文" differ, and it moved each time the language changed (walktech finding 7)
-        switch.ensurePolished()
-        shown, widths = switch.text(), []
-        for lang in ("zh", "en"):
-            switch.setText(self.words.text(lang, "lang.other", elder=elder))
-            widths.append(switch.sizeHint().width())
-        switch.setText(shown)
-        switch.setMinimumWidth(max(widths))
+        self._keep_toggles_in_place(buttons)  # in the bar: polished with its style sheet
         # the status line is sized for the most it shows (a card holder and the offline sign), so
         # whether the card is in or the network there decides neither the bar's rows nor its height
         full, _compact, height = self._status_sizes(theme)
         room = self._room_across(self._top) - _row_width(buttons) - max(0, self._top_row.spacing())
         short = False
-        if portrait and full > room:  # the buttons under a line of the name with the status beside it
-            self._top_row.setDirection(QHBoxLayout.Direction.TopToBottom)
+        if portrait and full > room:
+            # a line of the name with the status beside it, under the buttons: they keep the top
+            # row, where they stand when all fits across (the toggles stay under the finger)
+            self._top_row.setDirection(QHBoxLayout.Direction.BottomToTop)
             names.setDirection(QHBoxLayout.Direction.LeftToRight)
             names.setSpacing(theme.spacing_px * 2)
+            repeat = next((w for w in _widgets(buttons) if w.objectName() == "bar.repeat"), None)
+            if repeat is not None and _row_width(buttons) > self._room_across(self._top):
+                # the toggles keep their row and their places; "hear it again" goes beside the name
+                buttons.removeWidget(repeat)
+                names.addWidget(repeat)
             buttons.insertStretch(0, 1)
         else:
             short = full > room  # the offline sign as its pictogram only
@@ -558,6 +586,41 @@ class KioskWindow(QWidget):
         button_px = theme.target_px + 2 * (theme.border_px + 1)
         self.bottom_bar.setMinimumHeight(button_px + 8 + theme.border_px)
 
+    def _keep_toggles_in_place(self, row: QHBoxLayout) -> None:
+        """The language, mode and help buttons as wide in every mode and language as the widest
+        they ever are, at the bar's right end: a toggle keeps its place across its own switch, so
+        a second tap on the same spot undoes the first (walk 3 findings 10 and 18: 长辈模式's spot
+        became the gap beside 标准模式, "English"'s spot became "Elder mode")."""
+        if not self._toggle_widths:
+            self._toggle_widths = self._measure_toggles()
+        for widget in _widgets(row):
+            width = self._toggle_widths.get(widget.objectName())
+            if width is not None:
+                widget.ensurePolished()  # first: the style sheet's min-width is set on polishing
+                widget.setFixedWidth(width)
+
+    def _measure_toggles(self) -> dict[str, int]:
+        """The widest each toggle is: its words in both languages, each mode's in that mode's look."""
+        widths: dict[str, int] = {}
+        for theme in (STANDARD, ELDER):
+            elder = theme.mode is Mode.ELDER
+            probe = QWidget()
+            probe.setStyleSheet(stylesheet(theme))
+            for language in ("zh", "en"):
+                texts = {
+                    "bar.language": ("lang.other", ""),
+                    "bar.mode": ("bar.elder_off" if elder else "bar.elder_on", ""),
+                    "bar.help": ("bar.help", "help"),
+                }
+                for name, (key, role) in texts.items():
+                    words = self.words.text(language, key, elder=elder)
+                    probe_button = button(words, None, name=name, role=role)
+                    probe_button.setParent(probe)
+                    probe_button.ensurePolished()
+                    widths[name] = max(widths.get(name, 0), probe_button.sizeHint().width())
+            probe.deleteLater()
+        return widths
+
     def _status_sizes(self, theme: Theme) -> tuple[int, int, int]:
         """The status line at its most (a card holder's masked four-character name and the offline
         sign): its width with the sign's word, its width with the sign's pictogram only, and its
@@ -615,7 +678,7 @@ class KioskWindow(QWidget):
             w = row.itemAt(i).widget()
             if w is not None:
                 w.ensurePolished()
-                needed += w.sizeHint().width() + row.spacing()
+                needed += max(w.sizeHint().width(), w.minimumWidth()) + row.spacing()
         margins = self._top.contentsMargins()
         room = self.width() - needed - margins.left() - margins.right()
         found = [names.itemAt(i).widget() for i in range(names.count())]

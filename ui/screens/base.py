@@ -40,6 +40,19 @@ def flow_step_keys(view: SessionView) -> tuple[str, ...]:
     return tuple(keys)
 
 
+def title_row(
+    heading: QWidget, keys: tuple[str, ...], index: int, t: Callable[..., str], theme: Theme, narrow: bool
+) -> QVBoxLayout | QHBoxLayout:
+    """A screen's title with the flow's steps (`keys`, step `index` current) beside it, or under it
+    on a narrow display."""
+    indicator = step_indicator([t(k) for k in keys], index, t("steps.a11y_of", n=index + 1, count=len(keys)))
+    box = QVBoxLayout() if narrow else QHBoxLayout()
+    box.setSpacing(theme.spacing_px)
+    box.addWidget(heading, 1)
+    box.addWidget(indicator, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return box
+
+
 @dataclass
 class ScreenContext:
     """What a screen is given: the session to forward taps to, the words, and an activity hook."""
@@ -170,15 +183,8 @@ class Screen(QWidget):
             self.root.addWidget(heading)
             return
         index = keys.index(STEP_KEYS[index])
-        indicator = step_indicator(
-            [self.t(k) for k in keys], index, self.t("steps.a11y_of", n=index + 1, count=len(keys))
-        )
         narrow = self.window().width() < self.window().height()
-        box = QVBoxLayout() if narrow else QHBoxLayout()
-        box.setSpacing(self.theme.spacing_px)
-        box.addWidget(heading, 1)
-        box.addWidget(indicator, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.root.addLayout(box)
+        self.root.addLayout(title_row(heading, keys, index, self.t, self.theme, narrow))
 
     def row(self, *widgets: QWidget, stretch_first: bool = False) -> QHBoxLayout:
         box = QHBoxLayout()

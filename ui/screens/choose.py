@@ -5,14 +5,17 @@ larger tiles. The catalogue's order is the order shown (most used first)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QWidget
 
-from kiosk.catalogue import ServiceKind
+from kiosk.catalogue import Service, ServiceKind
+from kiosk.session_render import service_view
 from kiosk.session_view import Mode, ServiceView, SessionView, Step
+from ui.i18n import Words
 from ui.icons import icon_label, service_icon
-from ui.screens.base import Screen
-from ui.theme import Theme
+from ui.screens.base import STEP_KEYS, Screen, title_row
+from ui.theme import Theme, stylesheet
 from ui.widgets import button, label, service_tile
 
 # a Chinese list is joined with 、, an English one with commas: "，" ends a clause, ", " does not
@@ -31,19 +34,129 @@ def tile_height(theme: Theme) -> int:
     return int(theme.target_px * (2.4 if theme.mode is Mode.ELDER else 2.2))
 
 
+# under this height a landscape display gives standard mode's tiles their pictogram beside the
+# words: on top, two rows of Chinese tiles were taller than a 1366x768 display (walk 3 finding 2)
+SHORT_DISPLAY_PX = 900
+
+
+def tiles_beside(theme: Theme, width: int, height: int) -> bool:
+    """Standard mode's tiles with the pictogram beside the words (a short landscape display)."""
+    return theme.mode is Mode.STANDARD and width >= height and height < SHORT_DISPLAY_PX
+
+
 def tile_columns(theme: Theme, width: int, height: int) -> int:
     return theme.tile_columns if width >= height else (1 if theme.mode is Mode.ELDER else 2)
 
 
-def tiles_per_page(theme: Theme, width: int, height: int, room: int) -> int:
-    """How many tiles of at least `tile_height` fit in `room` px between the bars, under the title
-    and over the page buttons: elder mode shows fewer and larger tiles, not an empty screen (walk
-    finding 11: 3 a page over 3 pages on a 1920x1080 display). Never under one row."""
+def title_height(theme: Theme, words: Words, language: str, width: int, height: int) -> int:
+    """The list's title with its steps beside it, as tall as it is on this display (English elder
+    words take two lines beside the steps at 1280 px)."""
+    elder = theme.mode is Mode.ELDER
+
+    def t(key: str, **values: object) -> str:
+        return words.text(language, key, elder=elder, **values)
+
+    probe = QWidget()
+    probe.setStyleSheet(stylesheet(theme))
+    row = title_row(label(t("choose.title"), "title"), STEP_KEYS, 0, t, theme, width < height)
+    holder = QWidget(probe)
+    holder.setLayout(row)
+    holder.ensurePolished()
+    row.setContentsMargins(0, 0, 0, 0)
+    needed = row.totalHeightForWidth(width - 2 * theme.spacing_px - theme.scrollbar_px)
+    probe.deleteLater()
+    return max(needed, row.totalSizeHint().height())
+
+
+def rows_that_fit(theme: Theme, room: int, tallest: int, title: int = 0) -> int:
+    """How many rows of tiles of at least `tile_height` (and `tallest`, the tallest tile measured)
+    fit whole in `room` px between the bars, under the title and over the page buttons (0: not
+    one). Walk 3 findings 2 and 19: English descriptions of three lines made two rows taller than
+    a 1366x768 display, cut mid-sentence under a scroll bar and the page buttons."""
     button_px = theme.target_px + 2 * (theme.border_px + 1)
-    title = int(theme.title_px * theme.line_spacing)
+    title = max(title, int(theme.title_px * theme.line_spacing))
     free = room - title - button_px - 4 * theme.spacing_px
-    rows = max(1, (free + theme.spacing_px) // (tile_height(theme) + theme.spacing_px))
-    return rows * tile_columns(theme, width, height)
+    return max(0, (free + theme.spacing_px) // (max(tile_height(theme), tallest) + theme.spacing_px))
+
+
+def page_of_tiles(
+    theme: Theme, words: Words, language: str, services: list[Service], size: tuple[int, int], room: int
+) -> tuple[int, int]:
+    """(columns, tiles a page) for this display: as many rows as fit whole of the tallest tile
+    these services have in `language`; when not one row fits (English elder titles of three lines
+    at 1280x800), fewer and wider columns, whose titles take fewer lines. Elder mode shows fewer
+    and larger tiles, not an empty screen (walk finding 11: 3 a page over 3 pages at 1920x1080)."""
+    width, height = size
+    columns = tile_columns(theme, width, height)
+    title = title_height(theme, words, language, width, height)
+    for across in range(columns, 0, -1):
+        tallest = tallest_tile(theme, words, language, services, width, height, across) if services else 0
+        rows = rows_that_fit(theme, room, tallest, title)
+        if rows:
+            return across, rows * across
+    return 1, 1  # the display is shorter than one tile: the screen scrolls it
+
+
+def tallest_tile(
+    theme: Theme, words: Words, language: str, services: list[Service], width: int, height: int, columns: int
+) -> int:
+    """The height the tallest of `services`' tiles needs in `language`, in one of `columns` columns
+    on a `width` x `height` display (its description wrapped to that width; "card needed" shown,
+    as without a card). Measured on real tiles in the theme's style sheet."""
+    grid_width = width - 2 * theme.spacing_px - theme.scrollbar_px
+    column = (grid_width - theme.spacing_px * (columns - 1)) // columns
+    probe = QWidget()
+    probe.setStyleSheet(stylesheet(theme))
+    tallest = 0
+    elder = theme.mode is Mode.ELDER
+    beside = tiles_beside(theme, width, height)
+
+    def t(key: str) -> str:
+        return words.text(language, key, elder=elder)
+
+    for service in services:
+        tile = service_tile_for(service_view(service, language, has_card=False), theme, t, lambda: None, beside)
+        tile.setParent(probe)
+        tile.ensurePolished()
+        tallest = max(tallest, tile.layout().totalHeightForWidth(column), tile.minimumHeight())
+    probe.deleteLater()
+    return tallest
+
+
+def service_tile_for(
+    service: ServiceView,
+    theme: Theme,
+    t: Callable[[str], str],
+    on_tap: Callable[[], None],
+    beside: bool,
+    *,
+    paper_out: bool = False,
+):
+    """The tile of one service: its pictogram, title, short line (not in elder mode) and badges."""
+    elder = theme.mode is Mode.ELDER
+    badges: list[tuple[str, str]] = []
+    if service.locked:
+        badges.append(("badge_card", t("choose.locked")))
+    if service.kind is ServiceKind.RECORD and paper_out:  # a print-out, no paper
+        badges.append(("badge_card", t("choose.no_paper")))
+    if service.offline_ok and not elder:
+        badges.append(("badge_offline", t("choose.offline_ok")))
+    # plain words in elder mode: the pictogram and the title (and "card needed", which matters)
+    line = "" if elder else short_line(service.description)
+    pictogram = icon_label(service_icon(service.kind, service.icon), theme.palette.primary, theme.icon_px, service.title)
+    return service_tile(
+        service.title,
+        line,
+        badges,
+        pictogram,
+        on_tap,
+        name=f"service:{service.id}",
+        accessible=", ".join([service.title, *(words for _role, words in badges)]),
+        min_height=tile_height(theme),
+        max_height=theme.icon_px * 3 + theme.spacing_px * 6,
+        spacing=theme.spacing_px,
+        beside=beside,
+    )
 
 
 class ChooseScreen(Screen):
@@ -54,7 +167,9 @@ class ChooseScreen(Screen):
         grid = QGridLayout()
         grid.setSpacing(self.theme.spacing_px)
         window = self.window()
-        columns = tile_columns(self.theme, window.width(), window.height())
+        # the window chose the columns with the page's size (fewer when a row would not fit)
+        chosen = getattr(window, "service_columns", {}).get(self.theme.mode)
+        columns = chosen or tile_columns(self.theme, window.width(), window.height())
         for i, service in enumerate(view.services):
             grid.addWidget(self._tile(service), i // columns, i % columns)
         for c in range(columns):
@@ -83,30 +198,15 @@ class ChooseScreen(Screen):
             self.dock.addLayout(pages)
 
     def _tile(self, service: ServiceView):
-        badges: list[tuple[str, str]] = []
-        if service.locked:
-            badges.append(("badge_card", self.t("choose.locked")))
-        if service.kind is ServiceKind.RECORD and self.view.paper_out:  # a print-out, no paper
-            badges.append(("badge_card", self.t("choose.no_paper")))
-        if service.offline_ok and not self.elder:
-            badges.append(("badge_offline", self.t("choose.offline_ok")))
-        # plain words in elder mode: the pictogram and the title (and "card needed", which matters)
-        line = "" if self.elder else short_line(service.description)
-        p = self.theme.palette
-        pictogram = icon_label(
-            service_icon(service.kind, service.icon), p.primary, self.theme.icon_px, service.title
-        )
-        return service_tile(
-            service.title,
-            line,
-            badges,
-            pictogram,
+        window = self.window()
+        beside = tiles_beside(self.theme, window.width(), window.height())
+        return service_tile_for(
+            service,
+            self.theme,
+            self.t,
             lambda sid=service.id: self.session.choose_service(sid),
-            name=f"service:{service.id}",
-            accessible=", ".join([service.title, *(words for _role, words in badges)]),
-            min_height=tile_height(self.theme),
-            max_height=self.theme.icon_px * 3 + self.theme.spacing_px * 6,
-            spacing=self.theme.spacing_px,
+            beside,
+            paper_out=self.view.paper_out,
         )
 
     def spoken(self, view: SessionView) -> str:

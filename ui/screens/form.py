@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from kiosk.catalogue import ServiceKind
 from kiosk.session_view import FieldView, SessionView, Step
 from ui.editor_fit import KEY_GAP_PX, EditorFit, editor_px, fit_editor
+from ui.line_breaks import keep_groups
 from ui.screens.base import Screen
 from ui.screens.editors import ChoiceEditor, FieldEditor, editor_for, has_aids, is_text
 from ui.theme import Theme
@@ -193,7 +194,8 @@ class FormScreen(Screen):
         keep = button(self.t(keep_key), self.close_editor, name="form.keep")
         if field.alert:  # an emergency number: large and coloured, over the choices, never grey
             frame, inner = panel("warning", "field_alert")
-            inner.addWidget(label(field.alert, "title", name="field_alert_text"))
+            # "（24小时）" and the number never broken over two lines (walk 3 finding 13)
+            inner.addWidget(label(keep_groups(field.alert), "title", name="field_alert_text"))
             self.root.addWidget(frame)
         hint = None
         if field.hint and not field.quick_phrases:  # with phrases, the hint leads their row (room)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.session_view import PlaceView
 from ui.editor_fit import KEY_GAP_PX
@@ -75,6 +75,8 @@ class PlacePicker(QWidget):
         self._sep = ", " if language == "en" else ""
         self._columns = columns  # chips wrap into rows: a long list never widens the window
         self.building: int | None = None  # the building whose units are shown (None: the buildings)
+        self._chips: list[QWidget] = []
+        self._shown_columns = 0
         self._box = QVBoxLayout(self)
         self._box.setContentsMargins(0, 0, 0, 0)
         self._box.setSpacing(KEY_GAP_PX)
@@ -87,8 +89,41 @@ class PlacePicker(QWidget):
     def _fill(self, lead: str, chips: list[QWidget]) -> None:
         clear_layout(self._grid)
         self._lead.setText(lead)
+        self._chips = chips
+        self._shown_columns = 0
+        self._reflow()
+
+    def _room_across(self) -> int:
+        """The width the chips have: the strip's viewport (the picker itself is as wide as its
+        chips ask), else the picker's own."""
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        return parent.viewport().width() if parent is not None else self.width()
+
+    def _reflow(self) -> None:
+        """As many chips a row as fit whole across, up to `columns`: a building's units with the
+        worded way back ("← All buildings") are wider than five to a row of a portrait display."""
+        chips = self._chips
+        if not chips:
+            return
+        for chip in chips:
+            chip.ensurePolished()
+        widest = max(chip.sizeHint().width() for chip in chips)
+        gap = max(0, self._grid.horizontalSpacing())
+        room = self._room_across()
+        columns = max(1, min(self._columns, (room + gap) // (widest + gap))) if room > 1 else self._columns
+        if columns == self._shown_columns:
+            return
+        self._shown_columns = columns
+        for chip in chips:
+            self._grid.removeWidget(chip)
         for n, chip in enumerate(chips):
-            self._grid.addWidget(chip, n // self._columns, n % self._columns)
+            self._grid.addWidget(chip, n // columns, n % columns)
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)
+        self._reflow()
 
     def show_buildings(self) -> None:
         self.building = None
@@ -111,7 +146,9 @@ class PlacePicker(QWidget):
             chips.append(_chip(unit, lambda t=text: self._done(t), f"unit:{j}", self._word("form.place", text=text)))
         whole = self._word("form.place_whole")
         chips.append(_chip(whole, lambda: self._done(place.label), "unit:whole", self._word("form.place", text=place.label)))
-        chips.append(_chip("↩", self.show_buildings, "place:back", self._word("form.place_back")))
+        # in words: an unlabeled "↩" said nothing to a resident (walk 3 finding 4)
+        back = self._word("form.place_back.chip")
+        chips.append(_chip(back, self.show_buildings, "place:back", self._word("form.place_back")))
         self._fill(place.label, chips)
         self.building = index
 

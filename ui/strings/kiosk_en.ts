@@ -21,7 +21,7 @@
     </message>
     <message>
         <source>bar.elder_off</source>
-        <translation>Standard mode</translation>
+        <translation>Standard</translation>
     </message>
     <message>
         <source>bar.elder_on.a11y</source>
@@ -169,7 +169,7 @@
     </message>
     <message>
         <source>choose.title@elder</source>
-        <translation>What would you like to do?</translation>
+        <translation>What do you need?</translation>
     </message>
     <message>
         <source>choose.locked</source>
@@ -1006,6 +1006,10 @@
     <message>
         <source>form.place_back</source>
         <translation>Back to the buildings</translation>
+    </message>
+    <message>
+        <source>form.place_back.chip</source>
+        <translation>← All buildings</translation>
     </message>
     <message>
         <source>form.place_whole</source>

@@ -1008,6 +1008,10 @@
         <translation>返回楼栋列表</translation>
     </message>
     <message>
+        <source>form.place_back.chip</source>
+        <translation>← 全部楼栋</translation>
+    </message>
+    <message>
         <source>form.place_whole</source>
         <translation>整栋（不分单元）</translation>
     </message>

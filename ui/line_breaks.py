@@ -1,0 +1,23 @@
+"""Where a wrapped line may break: never inside a group that reads as one, such as a bracketed
+"（24小时）" or a phone number "010-6512 3456". Qt breaks between any two Chinese characters and
+at spaces; a WORD JOINER (U+2060, no width) between the characters of such a group forbids that
+(walk 3 finding 13: the duty-phone banner read "…3456（24" over "小时）")."""
+
+from __future__ import annotations
+
+import re
+
+WORD_JOINER = "\u2060"
+# a bracketed aside, full-width or not, of at most 12 characters (a long aside may break)
+_BRACKETED = re.compile(r"[（(][^（）()]{1,12}[）)]")
+# a phone number: digits in groups joined by "-" or a space
+_PHONE = re.compile(r"\d[\d-]*(?: \d[\d-]*)+|\d+(?:-\d+)+")
+
+
+def _joined(match: re.Match[str]) -> str:
+    return WORD_JOINER.join(match.group(0).replace(" ", "\u00a0"))
+
+
+def keep_groups(text: str) -> str:
+    """`text` with its bracketed asides and phone numbers unbreakable; what shows is the same."""
+    return _BRACKETED.sub(_joined, _PHONE.sub(_joined, text))
