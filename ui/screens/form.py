@@ -47,6 +47,7 @@ class FormScreen(Screen):
         self._tried: set[str] = set()  # fields the resident gave a value or was sent to by "next"
         # (field id, draft, language) of the editor open when the screen is built again
         self._kept: tuple[str, object, str] | None = None
+        self._scroll_tries = 0  # turns waited for the list's scroll range (_show_first_error)
         self._renders = 0  # builds so far: whether the session's answer to OK rebuilt the screen
 
     def render(self, view: SessionView, theme) -> None:
@@ -185,6 +186,15 @@ class FormScreen(Screen):
             return
         row, error = shown
         try:
+            # the scroll range follows the list's layout a turn or two later: measured before it,
+            # the list never moved (the range still said 0)
+            bar = self.area.verticalScrollBar()
+            if bar.maximum() == 0 and self.content.sizeHint().height() > self.area.viewport().height():
+                if self._scroll_tries < 10:
+                    self._scroll_tries += 1
+                    QTimer.singleShot(10, self, self._show_first_error)
+                return
+            self._scroll_tries = 0
             if error is None:
                 self.area.ensureWidgetVisible(row, 0, self.theme.spacing_px if self.theme else 0)
                 return
