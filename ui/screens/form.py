@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.catalogue import FieldType
 from kiosk.session_view import FieldView, SessionView, Step
-from ui.editor_fit import KEY_GAP_PX, EditorFit, editor_px, fit_editor
+from ui.editor_fit import KEY_GAP_PX, EditorFit, editor_px, fit_editor, text_px
 from ui.field_words import field_hint, field_message
 from ui.screens.base import Screen
 from ui.screens.editors import ChoiceEditor, FieldEditor, editor_for, has_aids, is_text
@@ -219,7 +219,9 @@ class FormScreen(Screen):
 
     def _use_profile(self, view: SessionView, offer: QWidget) -> None:
         # the note takes the offer's place and height: the rows under it stay under the finger
-        self._filled_note = (view.profile_offer, offer.height() or offer.sizeHint().height())
+        # (its height for its width: the height the list's layout gave it, also before a paint)
+        height = offer.heightForWidth(offer.width()) if offer.hasHeightForWidth() else -1
+        self._filled_note = (view.profile_offer, height if height > 0 else offer.sizeHint().height())
         self.session.use_profile(True)
 
     def _profile_filled(self, view: SessionView, offered: tuple[tuple[str, str], ...], height: int) -> QWidget:
@@ -296,8 +298,8 @@ class FormScreen(Screen):
             aids = has_aids(field, view.places)
             room = self.dock_room()
             if error is not None:  # the message's line over the keys comes out of their room
-                error.ensurePolished()
-                room -= error.heightForWidth(window.width() - 2 * theme.spacing_px) + self.dock.spacing()
+                width = window.width() - 2 * theme.spacing_px
+                room -= text_px(error.text(), theme.body_px, width, bold=True) + self.dock.spacing()
             fit = fit_editor(room, theme, aids=aids)
             if fit.fold_header:
                 self.bar_heading = (field.label, where.text())
