@@ -125,6 +125,9 @@ class FormState:
         f = self.service.field(field_id)
         if self.is_locked(field_id):
             raise PermissionError(f"field {field_id} comes from the card")
+        if not raw.strip() and self.prefilled.get(field_id) == "hub":
+            # the editor opens empty over a masked value on file: OK on nothing keeps that value
+            return self.errors.get(field_id)
         self.values[field_id] = raw
         self.prefilled.pop(field_id, None)
         _, error = validate_value(f, raw)

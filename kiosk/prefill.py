@@ -7,8 +7,9 @@ for the rest of the session, so a second form fills at once or asks nothing. Off
 or a declined offer: the fields are simply asked. The profile lives only in this object, which the
 session drops (and empties) at every wipe.
 
-Values the resident then changes go with the submission as `profile_update` (the ids of the fields
-changed), so the hub can refresh its record.
+A value the resident then changes goes with that submission only: the terminal never asks the hub
+to refresh its record (an unattended terminal is no place to change the details a resident gave at
+the service window; README, "Details on file"), so nothing typed here turns up at the next session.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kiosk.forms import FormState
-
-PROFILE_UPDATE_KEY = "profile_update"
 
 
 @dataclass
@@ -51,12 +50,6 @@ class HubPrefill:
         for fid in filled:
             self.from_hub[fid] = form.values[fid]
         return filled
-
-    def updated_fields(self, form: FormState) -> list[str]:
-        """Hub-filled fields whose value the resident changed (and did not empty)."""
-        return sorted(
-            fid for fid, value in self.from_hub.items() if form.values.get(fid) and form.values.get(fid) != value
-        )
 
     def wipe(self) -> None:
         if self.profile is not None:

@@ -21,7 +21,7 @@ from kiosk.errors import KioskError, WayForward
 from kiosk.executor import Executor
 from kiosk.forms import FormState
 from kiosk.hub_api import CaseStatus, HubUnavailable, RecordDocument
-from kiosk.prefill import PROFILE_UPDATE_KEY, HubPrefill
+from kiosk.prefill import HubPrefill
 from kiosk.safe_logging import log_unexpected
 from kiosk.services import ServiceActions, TicketOutcome
 from kiosk.session_view import ErrorView, Outcome, Step
@@ -194,11 +194,9 @@ class ServiceOperations:
 
     def _submit_to_outbox(self, service: Service, form: FormState) -> None:
         assert self._catalogue is not None
+        # a value the resident changed goes with this request only: the details on file are never
+        # updated from the terminal (README, "Details on file")
         payload, classes, version = form.payload(), form.field_classes(), self._catalogue.version
-        updated = self._prefill.updated_fields(form)
-        if updated:  # the resident changed details on file: the hub may refresh its record
-            payload[PROFILE_UPDATE_KEY] = updated
-            classes[PROFILE_UPDATE_KEY] = "internal"
         identity = self._identity
         self._step = Step.SUBMITTING
 

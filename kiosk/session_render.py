@@ -73,10 +73,20 @@ def input_layer(f: FormField, service: Service) -> str:
     return _TYPE_INPUTS.get(f.type, "text")
 
 
-def field_view(f: FormField, form: FormState, language: str, *, reveal_typed: bool = False) -> FieldView:
+def required_here(f: FormField, service: Service, has_card: bool) -> bool:
+    """Whether the resident must fill `f` now: as the catalogue says, and a query's or a rating's
+    reference when no card is in (with a card the card's cases are asked instead): a reference
+    labelled optional that "next" then asked for read as a contradiction (walk 3, finding 16)."""
+    return f.required or (input_layer(f, service) == "reference" and not has_card)
+
+
+def field_view(
+    f: FormField, form: FormState, language: str, *, reveal_typed: bool = False, has_card: bool = True
+) -> FieldView:
     """`reveal_typed`: a personal value the resident typed in this session is shown in full (the
     form's list and the review, so they can check the phone number they just typed); values from
-    the card or the hub stay masked, and receipts are masked whatever is shown here."""
+    the card or the hub stay masked, and receipts are masked whatever is shown here. `has_card`:
+    a card is in (see `required_here`)."""
     raw = form.values.get(f.id, "")
     protected = f.data_class in (DataClass.PERSONAL, DataClass.SENSITIVE)
     display = raw
@@ -91,7 +101,7 @@ def field_view(f: FormField, form: FormState, language: str, *, reveal_typed: bo
         label=f.label.get(language),
         hint=f.hint.get(language) if f.hint else "",
         data_class=f.data_class,
-        required=f.required,
+        required=required_here(f, form.service, has_card),
         value=None if protected else raw,
         display=display,
         has_value=bool(raw),
@@ -102,6 +112,7 @@ def field_view(f: FormField, form: FormState, language: str, *, reveal_typed: bo
         min=_bound(f.min),
         max=_bound(f.max),
         max_length=f.max_length,
+        min_length=f.min_length,
         quick_phrases=tuple(p.get(language) for p in f.quick_phrases),
         picker=f.picker,
         input=input_layer(f, form.service),
@@ -168,7 +179,7 @@ def render_view(s: Session) -> SessionView:
         fields=tuple(
             # the resident who typed a phone number checks it on the form and the review; values
             # from the card or the hub stay masked there, and receipts are always masked
-            field_view(f, form, lang, reveal_typed=s._step in (Step.FORM, Step.REVIEW))
+            field_view(f, form, lang, reveal_typed=s._step in (Step.FORM, Step.REVIEW), has_card=has_card)
             for f in form.service.fields
         )
         if form is not None

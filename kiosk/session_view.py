@@ -121,6 +121,7 @@ class FieldView:
     min: str | None = None  # bounds as text (numbers, ISO dates), for the picker
     max: str | None = None
     max_length: int | None = None
+    min_length: int | None = None  # said in the editor's hint and in its "too short" message
     quick_phrases: tuple[str, ...] = ()  # from the catalogue, in the session's language: one tap each
     picker: str | None = None  # "address": the community's buildings and units are offered
     # the keyboard layer the field opens on: "reference" (capitals, digits, dash), "phone",

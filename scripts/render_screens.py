@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QPushButton  # noqa: E402
 
 from drivers.health import HealthBoard  # noqa: E402
 from hub.profiles import DEMO_PROFILE, load_addresses  # noqa: E402
@@ -123,6 +123,29 @@ def _prefill_offer(kit: Kit, _window: KioskWindow) -> None:
     kit.session.start()
     kit.session.card_inserted(RESIDENT)
     kit.session.choose_service("repair.public_area")
+
+
+def _prefill_used(kit: Kit, window: KioskWindow) -> None:
+    """After "use these details": the line saying what was filled, where the offer stood."""
+    _prefill_offer(kit, window)
+    window.current_screen().findChild(QPushButton, "prefill.use").click()
+
+
+def _refused(field: str, typed: str) -> Callable[[Kit, KioskWindow], None]:
+    """OK on a value the field refuses: the editor stays open with its message over the keys."""
+
+    def scene(kit: Kit, window: KioskWindow) -> None:
+        _to_form(kit)
+        screen = window.current_screen()
+        screen.open_editor(field)
+        if field == "phone":
+            for ch in typed:
+                screen.editor.press(ch)
+        else:
+            screen.editor.keyboard.insert_text(typed)
+        screen.finish(field, screen.editor.value())
+
+    return scene
 
 
 def _receipt(paper: bool, online: bool) -> Callable[[Kit, KioskWindow], None]:
@@ -234,6 +257,9 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
         ),
     ),
     ("form-prefill-offer", _prefill_offer),
+    ("form-prefill-used", _prefill_used),
+    ("editor-refused-digits", _refused("phone", "12345")),
+    ("editor-refused-text", _refused("detail", "灯")),
     ("review", lambda kit, w: (_filled(kit), kit.session.next())),
     ("receipt-printed", _receipt(paper=True, online=True)),
     ("receipt-offline-no-paper", _receipt(paper=False, online=False)),

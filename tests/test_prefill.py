@@ -73,7 +73,9 @@ def test_the_details_on_file_are_offered_masked_then_filled_and_editable(on_file
     assert payload["phone"] == PHONE and "profile_update" not in payload
 
 
-def test_an_edited_value_goes_as_an_update_and_the_hub_refreshes_its_record(on_file, tmp_path):
+def test_an_edited_value_goes_with_the_request_only_and_the_details_on_file_stay(on_file, tmp_path):
+    """Walk 3, finding 8: a number typed in one session turned up as "on file" at the next. The
+    terminal never asks the hub to change its record (README, "Details on file")."""
     kit = kit_on(on_file, tmp_path)
     s = open_repair(kit)
     s.use_profile(True)
@@ -82,16 +84,32 @@ def test_an_edited_value_goes_as_an_update_and_the_hub_refreshes_its_record(on_f
     s.next()
     s.next()
     item = kit.outbox.items[0]
-    assert item["payload"]["profile_update"] == ["phone"]
-    assert item["classes"]["profile_update"] == "internal"
-    # the sync worker would send it like this; the hub then holds the new number
+    assert item["payload"]["phone"] == "13900001111" and "profile_update" not in item["payload"]
+    # the sync worker sends it like this; the hub keeps the number on file as it was
     body = dict(item["payload"], card_hash=card_hash(RESIDENT.card_number, CARD_SALT))
     sent = SubmissionItem(str(uuid.uuid4()), item["ref"], item["service_id"], item["catalog_version"],
                           datetime.now(UTC).isoformat(), body)
     assert kit.hub.submit_batch([sent])[0].status == "accepted"
     store = ProfileStore(HubStore(on_file.db_path))
-    assert store.get(card_hash(RESIDENT.card_number, CARD_SALT))["hub.phone"] == "13900001111"
+    assert store.get(card_hash(RESIDENT.card_number, CARD_SALT))["hub.phone"] == PHONE
     store.close()
+    # and the next session with the card is offered the number on file, not the one typed
+    s.done()
+    s2 = open_repair(kit)
+    assert s2.view.profile_offer == (("联系电话", "138****5678"),)
+
+
+def test_ok_on_nothing_over_a_number_on_file_keeps_it(on_file, tmp_path):
+    kit = kit_on(on_file, tmp_path)
+    s = open_repair(kit)
+    s.use_profile(True)
+    s.set_field("phone", "")  # the editor opens empty over the masked number; OK on nothing
+    phone = phone_field(s)
+    assert phone.prefilled_from == "hub" and phone.display == "138****5678" and phone.error_key is None
+    fill_the_rest(s)
+    s.next()
+    s.next()
+    assert kit.outbox.items[0]["payload"]["phone"] == PHONE
 
 
 def test_asked_once_per_session_a_second_form_fills_at_once(on_file, tmp_path):

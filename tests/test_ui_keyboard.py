@@ -225,6 +225,35 @@ def test_the_reference_layer_types_a_whole_reference_in_capitals_without_switchi
     assert not [b for b in kb.findChildren(QPushButton) if b.objectName() in ("key:pinyin", "key:space")]
 
 
+def test_the_address_layer_has_latin_digits_and_url_marks_only(qtbot):
+    # walktech 31: the hub address opened on pinyin, handwriting and full-width punctuation
+    words = Words()
+    kb = OnScreenKeyboard(lambda k, **v: words.text("zh", k, **v), mode="url")
+    qtbot.addWidget(kb)
+    kb.show()
+    for ch in "https://hub-2.example:8443/":
+        tap(qtbot, kb, f"key:{ch}")
+    assert kb.text() == "https://hub-2.example:8443/"
+    names = {b.objectName() for b in kb.findChildren(QPushButton) if b.objectName().startswith("key:")}
+    assert not names & {"key:pinyin", "key:handwriting", "key:digits", "key:latin", "key:space", "key:shift"}
+    assert not [n for n in names if len(n) == 5 and not n[4].isascii()]  # no ，。、：；（）
+    keys = [i for i in (kb._keys.indexOf(b) for b in kb.findChildren(QPushButton)) if i >= 0]
+    assert len({kb._keys.getItemPosition(i)[0] for i in keys}) == 4  # as tall as the other layers
+
+
+def test_the_typed_text_keeps_its_size_when_steady(qtbot):
+    # walk 3, 11: in elder mode the text shrank while candidates took the width, then grew back
+    from ui.keyboard import TypedText
+
+    for steady, role in ((True, "title"), (False, "typed_long")):
+        box = TypedText(steady=steady)
+        qtbot.addWidget(box)
+        box.resize(200, 60)
+        box.show()
+        box.show_text("电梯坏了停在二楼已经三天了没有人来修" * 2, 10)
+        assert box.label.property("role") == role
+
+
 def test_a_field_opens_on_the_layer_its_type_asks_for(qtbot):
     from dataclasses import replace
     from datetime import date

@@ -62,8 +62,7 @@ def walk_residence_certificate(k: KioskDriver, label: str, capsys) -> None:
     step(k, Step.FORM)
     purpose = next(f for f in k.view.fields if f.id == "purpose")
     k.open_field("purpose")
-    k.tap(f"choice:purpose:{purpose.choices[0].value}")
-    k.tap("nav.next")
+    k.tap(f"choice:purpose:{purpose.choices[0].value}")  # the one field left: on to the check
     step(k, Step.REVIEW)
     assert "*" in k.text_of("review:id_number")  # from the card: masked
     k.tap("nav.submit")
@@ -102,8 +101,7 @@ def walk_query_by_reference(k: KioskDriver) -> None:
     assert reference.input == "reference"
     shown = re.search(r"T\d{4}-[\w-]+", reference.hint).group(0).rstrip(";；")
     assert str(LocalRef.parse(shown)) == shown  # the hint shows the real format
-    enter_reference(k, typo.lower())
-    k.tap("nav.next")
+    enter_reference(k, typo.lower())  # the one field: OK asks at once (no "next")
     k.wait(lambda: k.view.fields[0].error_key == "field.bad_reference")
     assert k.text_of("error:reference") == say(k, "field.bad_reference")
     k.open_field("reference")
@@ -112,7 +110,6 @@ def walk_query_by_reference(k: KioskDriver) -> None:
     for ch in ref.lower():
         k.tap(f"key:{ch}")
     k.tap("form.ok")
-    k.tap("nav.next")
     step(k, Step.RESULT)
     assert k.text_of(f"case_status:{case_id}") == say(k, "status.in_progress")
     k.tap("nav.done")

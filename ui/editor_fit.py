@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 
 from ui.theme import FONT_FAMILIES, Theme
@@ -29,6 +30,17 @@ def line_px(px: int, *, bold: bool = False) -> int:
     font.setPixelSize(px)
     font.setBold(bold)
     return QFontMetrics(font).height()
+
+
+def text_px(text: str, px: int, width: int, *, bold: bool = False) -> int:
+    """The height of `text` wrapped to `width` at `px` pixels in the terminal's fonts: a label not
+    yet in the window has not its style sheet's font, so its own size hint is the wrong one."""
+    font = QFont()
+    font.setFamilies(list(FONT_FAMILIES))
+    font.setPixelSize(px)
+    font.setBold(bold)
+    flags = int(Qt.TextFlag.TextWordWrap)
+    return QFontMetrics(font).boundingRect(QRect(0, 0, max(1, width), 100000), flags, text).height()
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,7 @@ def build_enrol_panel(
     keyboard = OnScreenKeyboard(
         t,
         initial=form.url if editing_url else form.code,
-        mode="latin" if editing_url else "reference",  # a code is capitals, digits and a dash
+        mode="url" if editing_url else "reference",  # a code is capitals, digits and a dash
         max_length=URL_MAX if editing_url else CODE_MAX,
         on_activity=on_activity,
         box_px=fit.typed_box_px(theme),  # one line: a tall empty box pushed the last key row off 768 px

@@ -52,16 +52,22 @@ _MODE_WORDS = {
 CURSOR = "▏"
 # a reference (T0001-93-000042-68): capitals, digits and the dash on one layer, nothing to switch
 REFERENCE_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl-", "zxcvbnm")
-LAYERS = (*MODES, "reference")
+# an address (https://hub.example:8443/): small letters, digits and what an address is written with,
+# nothing to switch to: pinyin, handwriting or full-width marks could only make it invalid
+URL_ROWS = ("1234567890-", "qwertyuiop/", "asdfghjkl:.", "zxcvbnm")
+LAYERS = (*MODES, "reference", "url")
 
 
 class TypedText(QScrollArea):
     """The typed text in its box of fixed height: title size while it fits one line, body size
     when longer, wrapped, and scrolled to the cursor's line; a finger drags it to see the rest.
-    The box never grows with the text, so the keys under it never move."""
+    The box never grows with the text, so the keys under it never move. `steady`: always title
+    size (elder mode: the text shrank while candidates took the width and grew back after a
+    choice, under the reader's eye; walk 3, finding 11)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, steady: bool = False) -> None:
         super().__init__()
+        self._steady = steady
         self.setObjectName("keyboard_text")
         self.label = label(" ", "title", name="keyboard_typed")
         self.setWidget(self.label)
@@ -88,7 +94,7 @@ class TypedText(QScrollArea):
     def _fit(self) -> None:
         room = max(1, self.viewport().width())
         self._role("title")
-        if self.label.fontMetrics().horizontalAdvance(self.label.text()) > room:
+        if not self._steady and self.label.fontMetrics().horizontalAdvance(self.label.text()) > room:
             self._role("typed_long")
         flags = int(Qt.TextFlag.TextWordWrap)
         upto = self.label.fontMetrics().boundingRect(QRect(0, 0, room, 100000), flags, self.label.text()[: self._upto])
@@ -130,6 +136,7 @@ class OnScreenKeyboard(QWidget):
         box_px: int | None = None,
         on_activity: Callable[[], None] = lambda: None,
         engines: InputEngines = INPUT_ENGINES,
+        steady_text: bool = False,
     ) -> None:
         super().__init__()
         self.setObjectName("keyboard")
@@ -155,7 +162,7 @@ class OnScreenKeyboard(QWidget):
         if box_px is not None:  # the editor's fit: one line of text or the candidates, never more
             shown_frame.setFixedHeight(box_px)
         shown_box.setContentsMargins(4, 4, 4, 4)  # the keys need the height more than the frame
-        self._shown = TypedText()
+        self._shown = TypedText(steady=steady_text)
         # the candidates sit in the text's own box, right of the text, in a row reserved while empty
         # (a hidden key holds its height) and exactly one key high whether highlighted or not
         # (fit="candidate"): their coming and going never moves a key under the resident's finger
@@ -361,6 +368,9 @@ class OnScreenKeyboard(QWidget):
         if self._mode == "handwriting":
             self._build_pad(width)
             return
+        if self._mode == "url":
+            self._build_url_keys()
+            return
         rows = {"digits": DIGIT_ROWS, "reference": REFERENCE_ROWS}.get(self._mode, LETTER_ROWS)
         for r, row in enumerate(rows):
             offset = {"digits": 0, "reference": max(0, r - 1)}.get(self._mode, r)
@@ -383,6 +393,15 @@ class OnScreenKeyboard(QWidget):
         self._keys.addWidget(self._word_key("right", "keyboard.right", "▶"), last, col + 2, 1, 2)
         col += 4
         self._keys.addWidget(self._word_key("space", "keyboard.space"), last, col, 1, width - col)
+
+    def _build_url_keys(self) -> None:
+        """Eleven keys a row (two columns each); backspace closes the short last row."""
+        for r, row in enumerate(URL_ROWS):
+            for c, ch in enumerate(row):
+                self._keys.addWidget(self._key(ch, ch), r, c * 2, 1, 2)
+        last = len(URL_ROWS) - 1
+        used = 2 * len(URL_ROWS[last])
+        self._keys.addWidget(self._word_key("backspace", "keyboard.backspace"), last, used, 1, 22 - used)
 
     def _build_pad(self, width: int) -> None:
         """The pad takes the height of the four key rows on the left; the keys go right of it."""

@@ -246,6 +246,7 @@ class TextEditor(FieldEditor):
             pad_px=ROWS * fit.row_px + (ROWS - 1) * KEY_GAP_PX,  # as tall as the four key rows
             box_px=fit.typed_box_px(theme),
             on_activity=on_activity,
+            steady_text=theme.mode.value == "elder",  # the elder size throughout (walk 3, 11)
         )
 
         def put(text: str) -> None:

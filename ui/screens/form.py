@@ -12,12 +12,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.catalogue import ServiceKind
+from kiosk.catalogue import FieldType, ServiceKind
 from kiosk.session_view import FieldView, SessionView, Step
-from ui.editor_fit import KEY_GAP_PX, EditorFit, editor_px, fit_editor
+from ui.editor_fit import KEY_GAP_PX, EditorFit, editor_px, fit_editor, text_px
+from ui.field_words import field_hint, field_message
 from ui.line_breaks import keep_groups
 from ui.screens.base import Screen
 from ui.screens.editors import ChoiceEditor, FieldEditor, editor_for, has_aids, is_text
@@ -36,13 +37,23 @@ class FormScreen(Screen):
         self._advance_after: str | None = None
         self.today = date.today
         self._first_error: tuple[QWidget, QWidget] | None = None
+        self._rows: dict[str, tuple[QWidget, QWidget | None]] = {}  # the list's rows, with their messages
+        self._in_view: str | None = None  # the field the list shows when it comes back (the one edited)
+        # what the editor held when OK was refused, by field: reopened, the typo is there to mend
+        # (a personal value is not in the view, and typing a whole phone number again was the fix)
+        self._refused: dict[str, object] = {}
+        # after "use the details on file": what was filled, said where the offer stood, as tall
+        self._filled_note: tuple[tuple[tuple[str, str], ...], int] | None = None
         self._open_refused = False  # "next" was tapped: open the first field the session refused
         self._tried: set[str] = set()  # fields the resident gave a value or was sent to by "next"
         # (field id, draft, language) of the editor open when the screen is built again
         self._kept: tuple[str, object, str] | None = None
+        self._scroll_tries = 0  # turns waited for the list's scroll range (_show_first_error)
+        self._renders = 0  # builds so far: whether the session's answer to OK rebuilt the screen
 
     def render(self, view: SessionView, theme) -> None:
         self._kept = self._draft_to_keep(view)
+        self._renders += 1
         super().render(view, theme)
 
     def _draft_to_keep(self, view: SessionView) -> tuple[str, object, str] | None:
@@ -64,19 +75,28 @@ class FormScreen(Screen):
     def forget(self) -> None:
         self.editing = self._service_id = self._advance_after = None
         self._open_refused = False
+        self._refused, self._in_view, self._filled_note = {}, None, None
 
     def build(self, view: SessionView) -> None:
         if view.form_serial != self._form_serial:
             # another form: nothing of the last one's editor, attempts or open field carries over
             self._form_serial, self.editing, self._kept = view.form_serial, None, None
             self._tried, self._advance_after, self._open_refused = set(), None, False
+            self._refused, self._in_view, self._filled_note = {}, None, None
             # fewer taps: with one field left to fill (the rest from the card), open it at once
             empty = [f for f in view.fields if f.required and not f.has_value and not f.locked]
             if len(empty) == 1 and not view.profile_offer:
                 self.editing = empty[0].id
         if self._advance_after is not None:
-            self.editing = self._next_empty(view, self._advance_after)
-            self._advance_after = None
+            after, self._advance_after = self._advance_after, None
+            done = next((f for f in view.fields if f.id == after), None)
+            if done is not None and done.error_key is not None:
+                # refused: the editor stays, its message over the keys, the text as it was typed
+                self.editing = after
+            else:
+                self._refused.pop(after, None)
+                self.editing = self._next_empty(view, after)
+                self._in_view = after if self.editing is None else None
         if self._open_refused:
             # a marked list only said what was missing; its editor open is one tap less and in view
             self._open_refused = False
@@ -97,11 +117,14 @@ class FormScreen(Screen):
 
     def _build_list(self, view: SessionView) -> None:
         self._first_error = None
+        self._rows = {}
         content = QWidget()
         box = QVBoxLayout(content)
         box.setSpacing(self.theme.spacing_px)
         if view.profile_offer:
             box.addWidget(self._profile_offer(view))
+        elif self._filled_note is not None:
+            box.addWidget(self._profile_filled(view, *self._filled_note))
         for f in view.fields:
             need = self.t("form.required") if f.required else self.t("form.optional")
             if f.locked:
@@ -112,21 +135,28 @@ class FormScreen(Screen):
                     shown += f"  ({self.t('form.from_hub')})"
             else:
                 shown = self.t("form.tap_to_fill")
+            message = field_message(self.t, f)
             row = tile(
                 f"{f.label}（{need}）" if view.language == "zh" else f"{f.label} ({need})",
                 [shown],
                 lambda fid=f.id: self.open_editor(fid),
                 name=f"field:{f.id}",
                 enabled=not f.locked,
-                accessible=f"{f.label}, {need}, {shown}",
+                accessible=f"{f.label}, {need}, {message}, {shown}" if message else f"{f.label}, {need}, {shown}",
                 min_height=int(self.theme.target_px * 1.3),
             )
             box.addWidget(row)
-            if f.error_key:
-                error = label(self.t(f.error_key), "field_error", name=f"error:{f.id}")
-                box.addWidget(error)
+            error = None
+            if message:
+                # under its own field's name, inside its row: below the row it read as the next
+                # field's message (walk 3, finding 5)
+                error = label(message, "field_error", name=f"error:{f.id}")
+                error.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+                row.layout().insertWidget(1, error)
+                row.setMinimumHeight(max(row.minimumHeight(), row.layout().sizeHint().height()))
                 if self._first_error is None:
                     self._first_error = (row, error)
+            self._rows[f.id] = (row, error)
         box.addStretch(1)
         self.scroll(content)
         self.action_row(
@@ -144,15 +174,31 @@ class FormScreen(Screen):
         return self.editing is not None
 
     def after_render(self) -> None:
-        if self.editing is None and self._first_error is not None:
-            # a message below the fold would say nothing: show the first field the session refused
+        if self.editing is None and (self._first_error is not None or self._in_view in self._rows):
+            # a message below the fold would say nothing: show the first field the session refused;
+            # back from an editor, the field just edited (the list jumped to its top: walk 3, 6)
             QTimer.singleShot(0, self, self._show_first_error)
 
     def _show_first_error(self) -> None:
-        if self._first_error is None or self.editing is not None:
+        if self.editing is not None:
             return
-        row, error = self._first_error
+        shown = self._rows.get(self._in_view or "") or self._first_error
+        if shown is None:
+            return
+        row, error = shown
         try:
+            # the scroll range follows the list's layout a turn or two later: measured before it,
+            # the list never moved (the range still said 0)
+            bar = self.area.verticalScrollBar()
+            if bar.maximum() == 0 and self.content.sizeHint().height() > self.area.viewport().height():
+                if self._scroll_tries < 10:
+                    self._scroll_tries += 1
+                    QTimer.singleShot(10, self, self._show_first_error)
+                return
+            self._scroll_tries = 0
+            if error is None:
+                self.area.ensureWidgetVisible(row, 0, self.theme.spacing_px if self.theme else 0)
+                return
             self.area.ensureWidgetVisible(row, 0, 0)
             self.area.ensureWidgetVisible(error, 0, self.theme.spacing_px if self.theme else 0)
         except RuntimeError:  # the list was rebuilt in between: its widgets are gone
@@ -167,14 +213,37 @@ class FormScreen(Screen):
             inner.addWidget(label(f"{field_label}{colon}{masked}", name="prefill.value"))
         row = QHBoxLayout()
         # two equal answers: the screen's one main action stays "next" in the bottom bar
-        row.addWidget(button(self.t("prefill.use"), lambda: self.session.use_profile(True), name="prefill.use"))
+        row.addWidget(button(self.t("prefill.use"), lambda: self._use_profile(view, frame), name="prefill.use"))
         row.addWidget(button(self.t("prefill.own"), lambda: self.session.use_profile(False), name="prefill.own"))
         inner.addLayout(row)
+        return frame
+
+    def _use_profile(self, view: SessionView, offer: QWidget) -> None:
+        # the note takes the offer's place and height: the rows under it stay under the finger
+        # (its height for its width: the height the list's layout gave it, also before a paint)
+        height = offer.heightForWidth(offer.width()) if offer.hasHeightForWidth() else -1
+        self._filled_note = (view.profile_offer, height if height > 0 else offer.sizeHint().height())
+        self.session.use_profile(True)
+
+    def _profile_filled(self, view: SessionView, offered: tuple[tuple[str, str], ...], height: int) -> QWidget:
+        """What "use the details on file" filled in, masked as offered (walk 3, finding 3: the offer
+        vanished and nothing said the phone number further down had been filled)."""
+        filled = {f.label for f in view.fields if f.prefilled_from == "hub"}
+        frame, inner = panel("card", "profile_filled")
+        inner.addWidget(label(self.t("prefill.filled"), "title", name="prefill.filled"))
+        colon = "：" if view.language == "zh" else ": "
+        for field_label, masked in offered:
+            if field_label in filled:
+                inner.addWidget(label(f"{field_label}{colon}{masked}", name="prefill.filled_value"))
+        inner.addStretch(1)
+        frame.setMinimumHeight(height)
         return frame
 
     def open_editor(self, field_id: str) -> None:
         self.ctx.touch()
         self.editing = field_id
+        self._filled_note = None  # said once, where the offer stood; the rows say it from now on
+        self._in_view = None
         if self.view is not None and self.theme is not None:
             self.render(self.view, self.theme)
             self.ctx.on_screen_changed(self)
@@ -197,15 +266,23 @@ class FormScreen(Screen):
             # "（24小时）" and the number never broken over two lines (walk 3 finding 13)
             inner.addWidget(label(keep_groups(field.alert), "title", name="field_alert_text"))
             self.root.addWidget(frame)
+        field = replace(field, hint=field_hint(self.t, field, view.language))
         hint = None
         if field.hint and not field.quick_phrases:  # with phrases, the hint leads their row (room)
-            hint = label(field.hint, "muted")
+            hint = label(field.hint, "muted", name="form.hint")
             self.root.addWidget(hint)
         error = None
         # a field's message once it was tried, not on every field after one early "next"
         if field.error_key and field.id in self._tried:
-            error = label(self.t(field.error_key), "field_error", name=f"error:{field.id}")
-            self.root.addWidget(error)
+            error = label(field_message(self.t, field), "field_error", name=f"error:{field.id}")
+            # hidden at the next edit, its line stays: the hint over it does not jump (walk 3, 16)
+            policy = error.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            error.setSizePolicy(policy)
+            if field.type is FieldType.CHOICE:  # a choice's list scrolls from the top: it leads it
+                self.root.addWidget(error)
+            # (any other editor: docked right over its keys below; in the scroll area over the dock
+            # it was out of view on a short display, walk 3, finding 5)
 
         def edited() -> None:
             self.ctx.touch()
@@ -221,7 +298,11 @@ class FormScreen(Screen):
         if is_text(field):
             # keys as large as the display allows; on a short one the name goes to the top bar
             aids = has_aids(field, view.places)
-            fit = fit_editor(self.dock_room(), theme, aids=aids)
+            room = self.dock_room()
+            if error is not None:  # the message's line over the keys comes out of their room
+                width = window.width() - 2 * theme.spacing_px
+                room -= text_px(error.text(), theme.body_px, width, bold=True) + self.dock.spacing()
+            fit = fit_editor(room, theme, aids=aids)
             if fit.fold_header:
                 self.bar_heading = (field.label, where.text())
             if aids:
@@ -241,6 +322,8 @@ class FormScreen(Screen):
         kept, self._kept = self._kept, None
         if kept is not None and kept[0] == field.id:
             self.editor.restore(kept[1], same_language=kept[2] == view.language)
+        elif field.error_key and field.id in self._refused:
+            self.editor.restore(self._refused[field.id])
         if isinstance(self.editor, ChoiceEditor):
             # choices read from the top, under the field's name, and scroll when there are many
             self.root.insertLayout(0, header)
@@ -260,6 +343,8 @@ class FormScreen(Screen):
             else:
                 for part in (heading, where):
                     part.deleteLater()
+            if error is not None:  # right over the keys: the message is where the resident looks
+                self.dock.addWidget(error)
             self.dock.addWidget(self.editor)
         if isinstance(self.editor, ChoiceEditor):  # a choice is taken by its tap
             self.action_row(keep)
@@ -291,10 +376,33 @@ class FormScreen(Screen):
         """OK: the value goes to the session (which validates it); then the next empty field opens
         (a tap saved per field; optional ones wait in the list), or the list when none is left or the
         value was refused."""
-        self.editing = None
+        try:
+            draft = self.editor.draft() if self.editor is not None else None
+        except RuntimeError:  # its widgets are gone already
+            draft = None
+        if draft is not None:
+            self._refused[field_id] = draft  # dropped again once accepted
+        self.editing = field_id  # the value is checked here, on OK: refused, the editor stays
         self._advance_after = field_id
         self._tried.add(field_id)
+        renders = self._renders
         self.session.set_field(field_id, value)
+        view = self.session.view
+        if renders == self._renders and self.theme is not None and view.step is Step.FORM:
+            # the same value refused again leaves the view as it was: the window builds nothing,
+            # and the message hidden by the edits before this OK must come back all the same
+            self.render(view, self.theme)
+            self.ctx.on_screen_changed(self)
+        if view.step is Step.FORM and self._only_field(view, field_id):
+            # one field to fill and it is taken: a list of one filled row and "next" would check
+            # nothing (the review still comes before anything is sent)
+            self._next()
+
+    @staticmethod
+    def _only_field(view: SessionView, field_id: str) -> bool:
+        """`field_id` holds an accepted value and is the one field the resident fills."""
+        open_fields = [f for f in view.fields if not f.locked]
+        return [f.id for f in open_fields] == [field_id] and open_fields[0].error_key is None
 
     @staticmethod
     def _next_empty(view: SessionView, after: str) -> str | None:
@@ -310,7 +418,7 @@ class FormScreen(Screen):
 
     def close_editor(self) -> None:
         self.ctx.touch()
-        self.editing = None
+        self._in_view, self.editing = self.editing, None
         if self.view is not None and self.theme is not None:
             self.render(self.view, self.theme)
             self.ctx.on_screen_changed(self)

@@ -585,7 +585,7 @@
     </message>
     <message>
         <source>field.bad_phone</source>
-        <translation>That phone number is not valid</translation>
+        <translation>Not a valid number: a mobile number has 11 digits and starts with 1; a landline needs its area code, e.g. 010-12345678</translation>
     </message>
     <message>
         <source>field.bad_id_number</source>
@@ -613,19 +613,19 @@
     </message>
     <message>
         <source>field.above_max</source>
-        <translation>That number is too large</translation>
+        <translation>That number is too large: the most is {max}</translation>
     </message>
     <message>
         <source>field.below_min</source>
-        <translation>That number is too small</translation>
+        <translation>That number is too small: the least is {min}</translation>
     </message>
     <message>
         <source>field.too_long</source>
-        <translation>That is too long</translation>
+        <translation>Too long: at most {count} characters</translation>
     </message>
     <message>
         <source>field.too_short</source>
-        <translation>That is too short</translation>
+        <translation>Too short: write at least {count} characters</translation>
     </message>
     <message>
         <source>field.pattern</source>
@@ -1334,6 +1334,22 @@
     <message>
         <source>enrol.clear</source>
         <translation>Clear</translation>
+    </message>
+    <message>
+        <source>field.hint_min_length</source>
+        <translation>At least {count} characters.</translation>
+    </message>
+    <message>
+        <source>form.keep_on_file_phone</source>
+        <translation>To keep the number on file, leave it empty and tap OK.</translation>
+    </message>
+    <message>
+        <source>form.keep_on_file</source>
+        <translation>To keep what is on file, leave it empty and tap OK.</translation>
+    </message>
+    <message>
+        <source>prefill.filled</source>
+        <translation>Filled in from the details on file; tap a field below to change it:</translation>
     </message>
 </context>
 </TS>

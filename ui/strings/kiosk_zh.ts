@@ -585,7 +585,7 @@
     </message>
     <message>
         <source>field.bad_phone</source>
-        <translation>电话号码不对，请检查</translation>
+        <translation>号码不对：手机号是 1 开头的 11 位数字；座机请带区号，如 010-12345678</translation>
     </message>
     <message>
         <source>field.bad_id_number</source>
@@ -613,19 +613,19 @@
     </message>
     <message>
         <source>field.above_max</source>
-        <translation>数字太大了</translation>
+        <translation>数字太大了：最大是 {max}</translation>
     </message>
     <message>
         <source>field.below_min</source>
-        <translation>数字太小了</translation>
+        <translation>数字太小了：最小是 {min}</translation>
     </message>
     <message>
         <source>field.too_long</source>
-        <translation>内容太长了</translation>
+        <translation>太长了：最多 {count} 个字</translation>
     </message>
     <message>
         <source>field.too_short</source>
-        <translation>内容太短了</translation>
+        <translation>太短了：至少写 {count} 个字</translation>
     </message>
     <message>
         <source>field.pattern</source>
@@ -1334,6 +1334,22 @@
     <message>
         <source>enrol.clear</source>
         <translation>清除</translation>
+    </message>
+    <message>
+        <source>field.hint_min_length</source>
+        <translation>至少写 {count} 个字。</translation>
+    </message>
+    <message>
+        <source>form.keep_on_file_phone</source>
+        <translation>不改号码就留空点“确定”，保留登记过的号码。</translation>
+    </message>
+    <message>
+        <source>form.keep_on_file</source>
+        <translation>不改就留空点“确定”，保留登记过的内容。</translation>
+    </message>
+    <message>
+        <source>prefill.filled</source>
+        <translation>已填入登记过的资料，可点下面的项目修改：</translation>
     </message>
 </context>
 </TS>

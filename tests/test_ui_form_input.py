@@ -1,0 +1,241 @@
+"""A field's value is checked on OK, in its editor, on the real terminal (ui.app.build_terminal, the
+reference hub, the simulated card reader) — walk 3, findings 3, 5, 6, 11, 16, 20 and 21:
+
+- a refused value keeps the editor open with the message over the keys, in view, in words that say
+  what is needed (the minimum length as a number, what a phone number looks like), at 1280x800 and
+  1366x768, standard and elder, Chinese and English; the hint states the minimum length up front;
+- reopened, a refused value is there to mend; on the list a message stands in its own field's row;
+- a phone number on file opens an empty pad that says OK on nothing keeps it, and does; back on the
+  list the field edited is in view;
+- without a card the progress query's reference is labelled required, its hint does not jump when
+  the message goes, and OK goes on at once;
+- "use the details on file" says what it filled where the offer stood, moving no row;
+- in elder mode the typed text keeps one size while candidates show.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QLabel
+
+from hub.profiles import DEMO_PROFILE, ProfileStore
+from hub.store import HubStore
+from kiosk.services import card_hash
+from kiosk.session_view import Mode, Step
+from tests.fixtures.kiosk_ui import KioskDriver
+from tests.fixtures.walking import on_display, say
+
+SIZES = ((1280, 800), (1366, 768))
+
+
+def _field(k: KioskDriver, field_id: str):
+    return next(f for f in k.view.fields if f.id == field_id)
+
+
+def _editing(k: KioskDriver) -> str | None:
+    return getattr(k.window.current_screen(), "editing", None)
+
+
+def _to_repair(k: KioskDriver, *, card: bool = False) -> None:
+    k.tap("attract.start")
+    k.wait_step(Step.IDENTIFY)
+    if card:
+        k.terminal.card_reader.insert("resident")
+        k.wait_step(Step.CHOOSE)
+    else:
+        k.tap("identify.without_card")
+    k.tap("service:repair.public_area")
+    k.wait_step(Step.FORM)
+
+
+def _top(k: KioskDriver, widget) -> int:
+    return widget.mapTo(k.window, QPoint(0, 0)).y()
+
+
+def _label(k: KioskDriver, name: str) -> QLabel:
+    k.text_of(name)  # waits until shown
+    return next(w for w in k.window.findChildren(QLabel, name) if w.isVisible())
+
+
+def _short_detail(k: KioskDriver) -> None:
+    """One character in the description (its minimum is 4), by pinyin in Chinese, letters in English."""
+    k.open_field("detail")
+    if k.view.language == "zh":
+        k.type_keys("deng")
+        k.tap("candidate:0")
+    else:
+        k.type_keys("la")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("mode", ["standard", "elder"])
+def test_a_refused_value_keeps_its_editor_open_with_words_that_say_what_is_needed(kiosk_ui, size, mode):
+    k = kiosk_ui
+    k.window.resize(*size)
+    if mode == "elder":
+        k.tap("attract.elder")
+        k.wait(lambda: k.view.mode is Mode.ELDER)
+    _to_repair(k)
+    for language in ("zh", "en"):
+        if k.view.language != language:
+            k.tap("bar.language")
+            k.wait(lambda language=language: k.view.language == language)
+        _short_detail(k)
+        assert _field(k, "detail").min_length == 4
+        lead = " ".join(w.text() for w in k.window.findChildren(QLabel) if w.isVisible())
+        assert say(k, "field.hint_min_length", count=4) in lead  # said before the resident types
+        k.tap("form.ok")
+        k.wait(lambda: _field(k, "detail").error_key == "field.too_short")
+        assert _editing(k) == "detail"  # still in the editor, not back on the list
+        assert k.text_of("error:detail") == say(k, "field.too_short", count=4)
+        assert "4" in k.text_of("error:detail")
+        assert on_display(k, "error:detail") and on_display(k, "form.ok")
+        k.tap("form.keep")  # back to the list with the refused text: its message in its own row
+        k.wait(lambda: _editing(k) is None)
+        error = _label(k, "error:detail")
+        assert error.parentWidget() is k.button("field:detail")
+        k.wait(lambda: on_display(k, "error:detail"))  # scrolled to it (the next turn of the loop)
+
+        k.open_field("phone")
+        for _ in k.text_of("digits_text").strip():  # what the last language's round left
+            k.tap("key:backspace")
+        k.type_keys("12345")
+        k.tap("form.ok")
+        k.wait(lambda: _field(k, "phone").error_key == "field.bad_phone")
+        assert _editing(k) == "phone"
+        assert k.text_of("error:phone") == say(k, "field.bad_phone")
+        assert "11" in k.text_of("error:phone")  # what a valid number looks like
+        assert on_display(k, "error:phone") and on_display(k, "form.ok")
+        k.tap("form.keep")
+        k.wait(lambda: _editing(k) is None)
+        k.open_field("phone")  # reopened: the typo is there to mend, not an empty box
+        assert k.text_of("digits_text") == "12345"
+        k.tap("key:backspace")
+        k.tap("form.keep")
+        k.wait(lambda: _editing(k) is None)
+
+
+def test_an_accepted_value_goes_on_and_the_list_comes_back_at_the_field_edited(kiosk_ui):
+    k = kiosk_ui
+    k.window.resize(1366, 768)
+    _to_repair(k)
+    k.open_field("phone")
+    k.type_keys("13800138000")
+    k.tap("form.ok")
+    k.wait(lambda: _field(k, "phone").has_value and _field(k, "phone").error_key is None)
+    # the list (the last field done, the ones above skipped): phone opens the first empty one;
+    # from there back to the list, which shows the field that was open
+    k.wait(lambda: _editing(k) == "category")
+    k.tap("form.keep")
+    k.wait(lambda: _editing(k) is None)
+    k.wait(lambda: on_display(k, "field:category"))
+    k.open_field("phone")
+    k.tap("form.keep")
+    k.wait(lambda: on_display(k, "field:phone"))
+
+
+def _put_profile(k: KioskDriver) -> None:
+    """The hub holds the demo details (phone 13812345678) for the simulated resident's card."""
+    from kiosk.secrets import card_hash_salt
+
+    store = ProfileStore(HubStore(k.hub.db_path))
+    try:
+        store.put(card_hash("6200000000001234", card_hash_salt(k.hub.terminal_id)), dict(DEMO_PROFILE))
+    finally:
+        store.close()
+
+
+def test_the_details_on_file_say_what_they_filled_and_an_empty_ok_keeps_the_number(kiosk_ui):
+    k = kiosk_ui
+    k.window.resize(1366, 768)
+    _put_profile(k)
+    _to_repair(k, card=True)
+    k.has_button("prefill.use")
+    first_row = _top(k, k.button("field:category"))
+    k.tap("prefill.use")
+    k.wait(lambda: _field(k, "phone").prefilled_from == "hub")
+    # where the offer stood: what was filled, masked as offered; no row moved under the finger
+    assert k.text_of("prefill.filled") == say(k, "prefill.filled")
+    assert k.text_of("prefill.filled_value") == "联系电话：138****5678"
+    assert _top(k, k.button("field:category")) == first_row
+    k.open_field("phone")
+    assert k.text_of("digits_text").strip() == ""  # a number on file is never shown in full
+    assert say(k, "form.keep_on_file_phone") in k.text_of("form.hint")
+    k.tap("form.ok")  # nothing typed: the number on file stays
+    k.wait(lambda: _editing(k) != "phone")
+    phone = _field(k, "phone")
+    assert phone.prefilled_from == "hub" and phone.display == "138****5678" and phone.error_key is None
+    if _editing(k) is not None:
+        k.tap("form.keep")
+    k.open_field("phone")
+    k.type_keys("13900001111")
+    k.tap("form.ok")
+    k.wait(lambda: _field(k, "phone").display == "13900001111")
+    if _editing(k) is not None:  # a skipped field above opened: back to the list from it
+        k.tap("form.keep")
+    k.wait(lambda: _editing(k) is None)
+    k.open_field("phone")
+    k.tap("form.keep")  # the list comes back with the phone, the last field, in view
+    k.wait(lambda: _editing(k) is None)
+    k.wait(lambda: on_display(k, "field:phone"))
+
+
+def test_without_a_card_the_reference_is_required_steady_and_ok_goes_on(kiosk_ui):
+    from tests.test_ui_flows import seed_cases
+
+    k = kiosk_ui
+    k.window.resize(1366, 768)
+    seed_cases(k)
+    k.tap("attract.start")
+    k.tap("identify.without_card")
+    k.tap("service:query.progress")
+    k.wait_step(Step.FORM)
+    assert _field(k, "reference").required  # no card: the reference is what the query needs
+    k.wait(lambda: _editing(k) == "reference")  # the one field to fill opens at once
+    k.tap("form.keep")
+    k.wait(lambda: _editing(k) is None)
+    assert say(k, "form.required") in " ".join(w.text() for w in k.button("field:reference").findChildren(QLabel))
+    k.tap("nav.next")  # empty: sent to the field, with its message
+    k.wait(lambda: _editing(k) == "reference")
+    hint = _label(k, "form.hint")
+    assert k.text_of("error:reference") == say(k, "field.reference_or_card")
+    before = _top(k, hint)
+    for ch in "C9000002":
+        k.tap(f"key:{ch.lower()}")
+    assert not any(w.isVisible() for w in k.window.findChildren(QLabel, "error:reference"))
+    assert _top(k, hint) == before  # the message went; the hint over it stayed where it was
+    k.tap("form.ok")  # the one field: on to the answer without another "next"
+    k.wait_step(Step.RESULT)
+    assert k.text_of("case_status:C9000002") == say(k, "status.in_progress")
+
+
+def test_with_a_card_the_reference_stays_optional(kiosk_ui):
+    k = kiosk_ui
+    k.tap("attract.start")
+    k.wait_step(Step.IDENTIFY)
+    k.terminal.card_reader.insert("resident")
+    k.wait_step(Step.CHOOSE)
+    k.tap("service:query.progress")
+    k.wait_step(Step.FORM)
+    assert not _field(k, "reference").required
+
+
+def test_elder_typed_text_keeps_one_size_while_candidates_show(kiosk_ui):
+    k = kiosk_ui
+    k.window.resize(1366, 768)
+    k.tap("attract.elder")
+    k.wait(lambda: k.view.mode is Mode.ELDER)
+    _to_repair(k)
+    k.open_field("detail")
+    typed = _label(k, "keyboard_typed")
+    for syllables in ("dianti", "huaile", "tingzai"):
+        k.type_keys(syllables)
+        k.tap("candidate:0")
+    size = typed.fontInfo().pixelSize()
+    k.type_keys("erlou")  # a composition with its candidates beside the text
+    k.wait(lambda: bool(k.window.current_screen().editor.keyboard.candidates()))
+    assert typed.fontInfo().pixelSize() == size
+    k.tap("candidate:0")
+    assert typed.fontInfo().pixelSize() == size
+    assert size >= k.terminal.window.theme.title_px  # the elder title size, not the body size
