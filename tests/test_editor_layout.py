@@ -54,10 +54,11 @@ def _chips_seen(window: QWidget, prefix: str) -> set[str]:
         for b in window.findChildren(QPushButton):
             if b.objectName().startswith(prefix) and _on_window(b, window):
                 seen.add(b.objectName())
-        turn = [b for b in window.findChildren(QPushButton, "chips:next") if _on_window(b, window)]
-        if not turn:
+        turns = [b for b in window.findChildren(QPushButton, "chips:next") if _on_window(b, window)]
+        if not turns:
             break
-        turn[0].click()
+        for turn in turns:  # each strip (places, phrases) turns its own pages
+            turn.click()
         QApplication.processEvents()
     return seen
 

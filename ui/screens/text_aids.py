@@ -136,7 +136,7 @@ def aids_shape(
         return None
     leads = ([word("form.quick_phrases")] if phrases else []) + (picker_leads(places, word) if places else [])
     lead = lead_px(leads, theme, width)
-    room = width - lead - KEY_GAP_PX
+    room = width - lead - 2 * KEY_GAP_PX - theme.spacing_px  # a few px less than the layout gives
     picker = (
         max(len(flow_rows(chip_widths(s, theme), room)) for s in picker_states(places, word)) if places else 0
     )
@@ -189,7 +189,10 @@ class ChipRows(QWidget):
             for i in indices:
                 text, on_tap, name, accessible = self._chips[i]
                 chip = _chip(text, on_tap, name, accessible)
-                chip.setMinimumWidth(chip_widths([text], self._theme)[0])
+                # as wide as its words: in its own sheet, which every later polish keeps (the window's
+                # min-width for buttons replaced a plain minimum width at the next polish)
+                inner = chip_widths([text], self._theme)[0] - 2 * (self._theme.chip_pad_px + self._theme.border_px)
+                chip.setStyleSheet(f"min-width: {inner}px;")
                 line.addWidget(chip)
             if len(self._pages) > 1 and r == len(rows) - 1:
                 turn = _chip(
