@@ -20,6 +20,7 @@ from ui.theme import FONT_FAMILIES, Theme
 
 KEY_GAP_PX = 4  # between key rows, and between the editor's parts: the height goes to the keys
 BOX_MARGIN_PX = 4  # inside the typed-text box
+GROW_SLACK_PX = 4
 ROWS = 4  # every layer of the keyboard (and the handwriting pad) is four key rows tall
 
 
@@ -44,9 +45,44 @@ def text_px(text: str, px: int, width: int, *, bold: bool = False) -> int:
 
 
 @dataclass(frozen=True)
+class AidsShape:
+    """The chips over the keys laid out in full for the display's width (no strip of their own to
+    scroll: a nested strip with its own bar hid most phrases and the places, renders 4, 5, 28):
+    `lines_px` of text lines (the field's hint), `rows` of chips (place picker, quick phrases) in
+    `room_px` across, their leads in a column `lead_px` wide left of them. A short display shows
+    fewer rows at a time (`shown`): the rest a page away, turned by a chip."""
+
+    lines_px: int
+    rows: tuple[int, int]
+    lead_px: int
+    room_px: int
+    hint_in_box: bool = False  # no line to spare: the hint stands in the empty typed-text box
+    merged: bool = False  # no row to spare either: the phrases follow the buildings in one row
+
+    def px(self, row_px: int) -> int:
+        """Their height with chip rows `row_px` high (a key row's height)."""
+        return self.lines_px + sum(self.rows) * (row_px + KEY_GAP_PX)
+
+    def fewer(self) -> AidsShape | None:
+        """One row less of the longer of the two (each keeps one); at one row each, the hint into
+        the typed-text box (shown there while nothing is typed); then None."""
+        picker, quick = self.rows
+        if max(picker, quick) <= 1:
+            if self.lines_px and not self.hint_in_box:
+                return AidsShape(0, self.rows, self.lead_px, self.room_px, hint_in_box=True)
+            if picker and quick:
+                return AidsShape(0, (1, 0), self.lead_px, self.room_px, self.hint_in_box, merged=True)
+            return None
+        rows = (picker - 1, quick) if picker >= quick else (picker, quick - 1)
+        return AidsShape(self.lines_px, rows, self.lead_px, self.room_px)
+
+
+@dataclass(frozen=True)
 class EditorFit:
     row_px: int  # outer height of a key row: keys, candidates and chips
     fold_header: bool  # the field's name goes to the top bar instead of its own line
+    aids: AidsShape | None = None  # the chips over the keys, if the field has any
+    width_px: int = 0  # the editor's width (0: not known): the pad leaves the keys beside it room
 
     def typed_box_px(self, theme: Theme) -> int:
         """The typed-text box: one line of typed text or the candidates, whichever is taller; fixed,
@@ -54,9 +90,14 @@ class EditorFit:
         inner = max(line_px(theme.title_px, bold=True), self.row_px)
         return inner + 2 * BOX_MARGIN_PX + 2 * theme.border_px
 
-    def aids_px(self, theme: Theme) -> int:
-        """The chips' scroll strip shows at least their lead line and one whole row of chips."""
-        return line_px(theme.small_px) + KEY_GAP_PX + self.row_px
+    def rows_px(self) -> int:
+        """The four key rows."""
+        return ROWS * self.row_px + (ROWS - 1) * KEY_GAP_PX
+
+    def pad_px(self) -> int:
+        """The handwriting pad: as tall as the four key rows it replaces, and at most half the
+        width (a portrait display: the keys beside it kept their words)."""
+        return min(self.rows_px(), self.width_px // 2) if self.width_px else self.rows_px()
 
 
 def full_row_px(theme: Theme) -> int:
@@ -64,26 +105,43 @@ def full_row_px(theme: Theme) -> int:
     return theme.key_px + 2 * theme.border_px
 
 
-def editor_px(fit: EditorFit, theme: Theme, *, aids: bool) -> int:
+def tallest_row_px(theme: Theme) -> int:
+    """The highest a key row grows on a display with room to spare (portrait: the top half stood
+    empty over small keys, render 32): half as high again as the theme's key, twice on a portrait
+    display (a finger reaches down the whole height; the name and the text stay up where the eye
+    starts)."""
+    return full_row_px(theme) * 2 if theme.narrow else full_row_px(theme) * 3 // 2
+
+
+def editor_px(fit: EditorFit, theme: Theme) -> int:
     """The height the docked editor needs: name line (unless folded), chips, typed text, keys."""
-    need = fit.typed_box_px(theme) + KEY_GAP_PX + ROWS * fit.row_px + (ROWS - 1) * KEY_GAP_PX
-    if aids:
-        need += fit.aids_px(theme) + KEY_GAP_PX
+    need = fit.typed_box_px(theme) + KEY_GAP_PX + fit.rows_px()
+    if fit.aids is not None:
+        need += fit.aids.px(fit.row_px)
     if not fit.fold_header:
         need += line_px(theme.button_px, bold=True) + theme.spacing_px // 2
     return need
 
 
-def fit_editor(room_px: int, theme: Theme, *, aids: bool) -> EditorFit:
-    """The largest rows that fit `room_px` (the height the screen has for its dock), the name on its
-    own line if that still leaves full rows, else folded; at worst the floor, folded."""
+def fit_editor(room_px: int, theme: Theme, *, aids: AidsShape | None = None, width: int = 0) -> EditorFit:
+    """The largest rows that fit `room_px` (the height the screen has for its dock), up to
+    `tallest_row_px`, the name on its own line if that still leaves full rows, else folded; at worst
+    the floor, folded."""
     floor = min(theme.key_floor_px, full_row_px(theme))
-    for fold in (False, True):
-        for row in range(full_row_px(theme), floor - 1, -1):
-            fit = EditorFit(row, fold)
-            if editor_px(fit, theme, aids=aids) <= room_px and (fold or row == full_row_px(theme)):
-                return fit
-    return EditorFit(floor, True)
+    shown = aids
+    while True:  # all the chips if the keys can give the room, else a row less at a time
+        for fold in (False, True):
+            top = full_row_px(theme) if fold else tallest_row_px(theme)
+            for row in range(top, floor - 1, -1):
+                fit = EditorFit(row, fold, shown, width)
+                # a grown row leaves a pixel or two for the layout's rounding (1920x1080 grew by one)
+                slack = GROW_SLACK_PX if row > full_row_px(theme) else 0
+                if editor_px(fit, theme) + slack <= room_px and (fold or row >= full_row_px(theme)):
+                    return fit
+        fewer = shown.fewer() if shown is not None else None
+        if fewer is None:
+            return EditorFit(floor, True, shown, width)
+        shown = fewer
 
 
 def rows_sheet(fit: EditorFit, theme: Theme) -> str:

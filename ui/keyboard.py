@@ -77,14 +77,23 @@ class TypedText(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
         self._upto = 0
+        self._hint = False
 
     def text(self) -> str:
         return self.label.text()
 
     def show_text(self, text: str, upto: int) -> None:
         """Show `text`, keeping its first `upto` characters' last line (the cursor's) in view."""
+        self._hint = False
         self.label.setText(text)
         self._upto = upto
+        self._fit()
+
+    def show_hint(self, hint: str) -> None:
+        """Nothing typed yet: the field's hint in its muted size, until the first letter."""
+        self._hint = True
+        self.label.setText(hint)
+        self._upto = 0
         self._fit()
 
     def resizeEvent(self, event: object) -> None:
@@ -93,6 +102,10 @@ class TypedText(QScrollArea):
 
     def _fit(self) -> None:
         room = max(1, self.viewport().width())
+        if self._hint:
+            self._role("muted")
+            self.label.adjustSize()
+            return
         self._role("title")
         if not self._steady and self.label.fontMetrics().horizontalAdvance(self.label.text()) > room:
             self._role("typed_long")
@@ -137,6 +150,7 @@ class OnScreenKeyboard(QWidget):
         on_activity: Callable[[], None] = lambda: None,
         engines: InputEngines = INPUT_ENGINES,
         steady_text: bool = False,
+        placeholder: str = "",
     ) -> None:
         super().__init__()
         self.setObjectName("keyboard")
@@ -146,6 +160,7 @@ class OnScreenKeyboard(QWidget):
         self._mode = mode if mode in LAYERS else "pinyin"
         self._limit = candidate_limit
         self._pad_px = pad_px
+        self._placeholder = placeholder  # the field's hint, shown in the empty box (no line for it)
         self._on_activity = on_activity
         self._engines = engines
         self._composer = None  # librime session, made at the first letter once the engine is up
@@ -428,7 +443,10 @@ class OnScreenKeyboard(QWidget):
             composing = self._pending
         middle = f"[{composing}]" if composing else ""
         shown = f"{text[:at]}{middle}{CURSOR}{text[at:]}"
-        self._shown.show_text(shown, len(f"{text[:at]}{middle}{CURSOR}"))
+        if not text and not composing and self._placeholder:
+            self._shown.show_hint(f"{CURSOR}{self._placeholder}")
+        else:
+            self._shown.show_text(shown, len(f"{text[:at]}{middle}{CURSOR}"))
         self._shown.setAccessibleName(text + (f" {composing}" if composing else ""))
         waiting = self._mode == "pinyin" and bool(self._pending)
         missing = (self._mode == "pinyin" and self._engines.loaded and self._engines.pinyin is None) or (

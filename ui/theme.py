@@ -65,6 +65,11 @@ class Theme:
     key_floor_px: int = 72
 
     @property
+    def chip_pad_px(self) -> int:
+        """Room either side of a chip's words: "楼道灯不亮" and "Whole building" touched the edges."""
+        return self.spacing_px // 2 + 4
+
+    @property
     def border_px(self) -> int:
         """Width of panel and button borders: heavy in elder mode, where edges must be plain."""
         return 3 if self.mode is Mode.ELDER else 1
@@ -250,6 +255,9 @@ QPushButton[role="help"] {{ background: {p.help}; color: {p.on_help}; border-col
 QPushButton[role="tile"] {{ text-align: left; padding: {t.spacing_px}px; background: {p.surface}; }}
 QPushButton[role="selected"] {{ background: {p.primary}; color: {p.on_primary}; border-color: {p.focus}; font-weight: bold; }}
 QPushButton[role="key"] {{ min-height: {t.key_px}px; min-width: {t.key_px}px; padding: 0; border-width: {border_w}px; }}
+QPushButton[role="chip"] {{ min-height: {t.key_px}px; padding: 0 {t.chip_pad_px}px; border-width: {border_w}px; }}
+QPushButton[pad="lines"] {{ padding: {t.border_px + 6}px {t.spacing_px // 2}px; }}
+QPushButton[glyph="big"] {{ font-size: {t.title_px}px; font-weight: bold; }}
 QPushButton[fit="candidate"] {{ min-height: {t.key_px}px; max-height: {t.key_px}px; border-width: {border_w}px; padding: 0 {t.spacing_px // 2}px; }}
 QPushButton:focus {{ border: {border_w + 2}px solid {p.focus}; }}
 QPushButton:disabled {{ background: {p.secondary}; color: {p.muted}; border-style: dashed; }}

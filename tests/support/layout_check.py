@@ -10,6 +10,9 @@ actionable controls a finger cannot reach.
   viewport of a scroll area, which is what scrolling is for.
 - An actionable control (button, line edit) must lie on the window; inside a scroll area it may lie
   below the fold only if the scroll area can scroll that far and its viewport is on the window.
+- A button's words keep clear of its border: their advance and line height inside the button's
+  rect less its border and `CLEARANCE` px either side ("楼道灯不亮", "Whole building" and
+  "Very unhappy" filled their buttons edge to edge, descenders on the border).
 - The first of a form's error messages must be in view (the form scrolls to it).
 - An open editor's keys (keyboard, number pad, date) are never scrolled: all in view.
 """
@@ -21,6 +24,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QLineEdit, QPushButton, QScrollArea, QWidget
 
 SLACK = 1  # px of rounding a layout may leave
+CLEARANCE = 3  # px a button's words keep from its border on each side
 
 
 def _window_rect(widget: QWidget, window: QWidget) -> QRect:
@@ -71,6 +75,25 @@ def _button_fits(b: QPushButton) -> bool:
         return True  # a tile: its labels are measured on their own
     hint = b.sizeHint()
     return b.width() + SLACK >= hint.width() and b.height() + SLACK >= hint.height()
+
+
+def _border_px(b: QPushButton) -> int:
+    """The border the window's style sheet gives the button (heavier in elder mode)."""
+    theme = getattr(b.window(), "_theme", None)  # KioskWindow.theme asserts before the first view
+    return theme.border_px if theme is not None else 1
+
+
+def _words_clear_of_edges(b: QPushButton) -> bool:
+    """Each line of the button's words fits its rect less the border and CLEARANCE each side."""
+    text = b.text()
+    if not text.strip():
+        return True
+    metrics = QFontMetrics(b.font())
+    lines = text.split("\n")
+    room = 2 * (_border_px(b) + CLEARANCE)
+    width = max(metrics.horizontalAdvance(line) for line in lines)
+    height = metrics.height() * len(lines)
+    return width + room <= b.width() + SLACK and height + room <= b.height() + SLACK
 
 
 def _cut_by_parent(widget: QWidget, window: QWidget) -> QWidget | None:
@@ -140,6 +163,8 @@ def layout_problems(window: QWidget) -> list[str]:
                 f"button text cut: {_describe(widget)} {widget.width()}x{widget.height()}"
                 f" < {hint.width()}x{hint.height()}"
             )
+        elif isinstance(widget, QPushButton) and not _words_clear_of_edges(widget):
+            problems.append(f"words touch the button's edge: {_describe(widget)} {widget.width()}x{widget.height()}")
         if isinstance(widget, QLabel | QPushButton):
             clipper = _cut_by_parent(widget, window)
             if clipper is not None:

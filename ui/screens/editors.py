@@ -6,16 +6,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QTimer
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.catalogue import FieldType
 from kiosk.session_view import FieldView
-from ui.editor_fit import KEY_GAP_PX, ROWS, EditorFit, full_row_px, rows_sheet
+from ui.editor_fit import KEY_GAP_PX, AidsShape, EditorFit, full_row_px, rows_sheet
 from ui.keyboard import KeyboardDraft, OnScreenKeyboard
-from ui.screens.text_aids import PlacePicker, QuickPhrases, joined
+from ui.screens.text_aids import PlacePicker, QuickPhrases, aids_shape, joined
 from ui.theme import Theme
-from ui.widgets import button, label, panel, touch_scroll_area
+from ui.widgets import button, label, panel
 
 Word = Callable[..., str]
 
@@ -84,6 +84,10 @@ class DigitEditor(FieldEditor):
         inner.setContentsMargins(4, 4, 4, 4)  # the keys need the height more than the frame
         inner.addWidget(self._shown)
         box.addWidget(frame)
+        # keys of the floor's height: the field's hint over them is a line the pad must leave room for
+        # on a 768 px display in elder mode (it was dropped there, render 8)
+        inner = min(theme.key_floor_px, full_row_px(theme)) - 2 * theme.border_px
+        self.setStyleSheet(f'QPushButton[role="key"] {{ min-height: {inner}px; max-height: {inner}px; }}')
         grid = QGridLayout()
         # the keyboard's gap: four rows of elder keys with wider gaps grew past a 768 px display
         grid.setSpacing(4)
@@ -96,12 +100,14 @@ class DigitEditor(FieldEditor):
                 continue
             text = word("keyboard.backspace") if key == "backspace" else key
             b = button(
-                text,
+                # the full-width dash: "-" was a dot-like speck on its key (render 8)
+                "－" if key == "-" else text,
                 lambda k=key: self.press(k),
                 name=f"key:{key}",
                 role="key",
                 accessible=word("keyboard.key", name=text),
             )
+
             grid.addWidget(b, i // 3, i % 3)
         box.addLayout(grid)
 
@@ -151,28 +157,37 @@ class DateEditor(FieldEditor):
         box.addWidget(frame)
         row = QHBoxLayout()
         row.setSpacing(theme.spacing_px)
+        # each column shows its own part between its buttons, its name centred under the value
+        # (render 7: three alike columns to map onto one "2026-01-01"); +/- in the title size
+        self._parts: dict[str, QLabel] = {}
         for part in ("year", "month", "day"):
             col = QVBoxLayout()
+            col.setSpacing(KEY_GAP_PX)
             name = word(f"date.{part}")
-            col.addWidget(
-                button(
-                    "+",
-                    lambda p=part: self.step(p, 1),
-                    name=f"date:{part}:+",
-                    accessible=word("date.plus", part=name),
-                )
+            plus = button(
+                "+",
+                lambda p=part: self.step(p, 1),
+                name=f"date:{part}:+",
+                accessible=word("date.plus", part=name),
             )
-            col.addWidget(label(name))
-            col.addWidget(
-                button(
-                    "−",
-                    lambda p=part: self.step(p, -1),
-                    name=f"date:{part}:-",
-                    accessible=word("date.minus", part=name),
-                )
+            minus = button(
+                "−",
+                lambda p=part: self.step(p, -1),
+                name=f"date:{part}:-",
+                accessible=word("date.minus", part=name),
             )
+            value = label("", "title", name=f"date_part:{part}")
+            caption = label(name, "muted", name=f"date_name:{part}")
+            for b in (plus, minus):
+                b.setProperty("glyph", "big")
+            for part_label in (value, caption):
+                part_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self._parts[part] = value
+            for w in (plus, value, caption, minus):
+                col.addWidget(w)
             row.addLayout(col)
         box.addLayout(row)
+        self._show()
 
     def step(self, part: str, delta: int) -> None:
         self._on_activity()
@@ -194,6 +209,8 @@ class DateEditor(FieldEditor):
     def _show(self) -> None:
         self._shown.setText(self._date.isoformat())
         self._shown.setAccessibleName(self._date.isoformat())
+        for part, value in self._parts.items():
+            value.setText(str(getattr(self._date, part)))
 
     def value(self) -> str:
         return self._date.isoformat()
@@ -221,7 +238,6 @@ class TextEditor(FieldEditor):
         on_activity: Callable[[], None],
         places: tuple = (),
         fit: EditorFit | None = None,
-        aids_room: int | None = None,
     ) -> None:
         super().__init__()
         fit = fit or EditorFit(full_row_px(theme), fold_header=False)
@@ -243,8 +259,9 @@ class TextEditor(FieldEditor):
             mode=mode,
             max_length=field.max_length,
             candidate_limit=(5 if theme.mode.value == "elder" else 8) - (2 if theme.narrow else 0),
-            pad_px=ROWS * fit.row_px + (ROWS - 1) * KEY_GAP_PX,  # as tall as the four key rows
+            pad_px=fit.pad_px(),  # as tall as the four key rows
             box_px=fit.typed_box_px(theme),
+            placeholder=field.hint if fit.aids is not None and fit.aids.hint_in_box else "",
             on_activity=on_activity,
             steady_text=theme.mode.value == "elder",  # the elder size throughout (walk 3, 11)
         )
@@ -252,26 +269,32 @@ class TextEditor(FieldEditor):
         def put(text: str) -> None:
             self.keyboard.insert_text(joined(self.keyboard.text(), text, language))
 
-        aids = QWidget()
-        aids_box = QVBoxLayout(aids)
-        aids_box.setContentsMargins(0, 0, 0, 0)
         self.picker: PlacePicker | None = None
-        if field.picker == "address" and places:
-            columns = 5 if theme.mode.value == "elder" else 8
-            self.picker = PlacePicker(places, word, language, put, columns)
-            aids_box.addWidget(self.picker)
-        if field.quick_phrases:
-            elder = theme.mode.value == "elder"
-            columns = (6 if language == "zh" else 4) - (2 if elder and language == "en" else 0)
-            columns -= 1 if theme.narrow else 0  # a portrait screen: the chips need the width
-            aids_box.addWidget(QuickPhrases(field.quick_phrases, word, put, field.hint, columns))
-        if aids_box.count():
-            # the chips scroll in what the keyboard leaves: they never push the typed text or the
-            # keys below the display (a tall display shows them all; a short one a row at a time)
-            area = touch_scroll_area(aids, name="text_aids")
-            area.setMinimumHeight(fit.aids_px(theme))
-            box.addWidget(area, 1)
-            WholeRows(area, aids_room)
+        shape = fit.aids
+        if shape is not None:
+            # laid out in full over the keys (the fit gave them the height): hint, places, phrases
+            aids = QWidget()
+            aids.setObjectName("text_aids")
+            aids_box = QVBoxLayout(aids)
+            aids_box.setContentsMargins(0, 0, 0, 0)
+            aids_box.setSpacing(KEY_GAP_PX)
+            if field.hint and field.quick_phrases and not shape.hint_in_box:  # else the form shows it
+                aids_box.addWidget(label(field.hint, "muted", name="field_hint"))
+            picker_rows, phrase_rows = shape.rows
+            if field.picker == "address" and places:
+                place = (shape.lead_px, shape.room_px, picker_rows, fit.row_px)
+                self.picker = PlacePicker(places, word, language, put, theme, place)
+                if shape.merged:  # one row for both: the phrases a page after the buildings
+                    self.picker.extra = [
+                        (p, lambda p=p: put(p), f"phrase:{i}", word("form.quick_phrase", text=p))
+                        for i, p in enumerate(field.quick_phrases)
+                    ]
+                    self.picker.show_buildings()
+                aids_box.addWidget(self.picker)
+            if field.quick_phrases and not shape.merged:
+                place = (shape.lead_px, shape.room_px, phrase_rows, fit.row_px)
+                aids_box.addWidget(QuickPhrases(field.quick_phrases, word, put, theme, place))
+            box.addWidget(aids)
         box.addWidget(self.keyboard)
 
     def value(self) -> str:
@@ -297,69 +320,6 @@ class TextDraft:
     building: int | None = None
 
 
-class WholeRows(QObject):
-    """Keeps a chip strip to what it shows whole, up to `room` px: all its chips when they fit
-    there (a portrait display: the buildings' two rows, not one and a scroll bar over 700 px of
-    empty screen), else the whole rows that fit, the rest a scroll away. A strip cut through a row
-    showed half buttons that looked broken, and one taller than its chips spread the lead line away
-    from them. The strip grows or gives up room above itself: the keys under it stay where they are.
-    Measured once the strip is laid out (the turn after a resize, or after its chips changed)."""
-
-    def __init__(self, area: QScrollArea, room: int | None = None) -> None:
-        super().__init__(area)
-        self._area = area
-        self._room = room  # None: no room to spare, the strip keeps what the layout gives it
-        area.installEventFilter(self)
-        area.widget().installEventFilter(self)  # its chips laid out again (a lead line wrapped)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest):
-            QTimer.singleShot(0, self, self._snap)
-        return False
-
-    def _snap(self) -> None:
-        if self._room is not None:
-            self._grow_to_room()
-            return
-        area, content = self._area, self._area.widget()
-        room = area.viewport().height()
-        layout = content.layout()
-        width = area.viewport().width()
-        needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
-        if needed < room:  # all of it shows: no taller than that, the lead line stays over its chips
-            area.setMaximumHeight(area.height() - (room - needed))
-            return
-        cut, above = self._rows_cut_at(room)
-        if above:
-            area.setMaximumHeight(area.height() - (room - max(above)))
-
-    def _rows_cut_at(self, room: int) -> tuple[list[int], list[int]]:
-        """The tops of the chips a strip `room` px high cuts through, and the bottoms above them."""
-        content = self._area.widget()
-        spans = [
-            (chip.mapTo(content, QPoint(0, 0)).y(), chip.height())
-            for chip in content.findChildren(QPushButton)
-            if chip.isVisibleTo(content)
-        ]
-        cut = [top for top, height in spans if top < room < top + height]
-        above = [top + height for top, height in spans if cut and top + height <= min(cut)]
-        return cut, above
-
-    def _grow_to_room(self) -> None:
-        """A display with room to spare: all the chips up to `room` px, else the whole rows in it."""
-        area, content = self._area, self._area.widget()
-        layout = content.layout()
-        width = area.width()
-        needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
-        target = needed
-        if needed > self._room:
-            _cut, above = self._rows_cut_at(self._room)
-            target = max(above) if above else area.minimumHeight()
-        if area.maximumHeight() != target:
-            area.setMaximumHeight(target)
-            area.setMinimumHeight(min(target, max(area.minimumHeight(), target)))
-
-
 def editor_for(
     field: FieldView,
     theme: Theme,
@@ -370,7 +330,6 @@ def editor_for(
     today: date,
     places: tuple = (),
     fit: EditorFit | None = None,
-    aids_room: int | None = None,
 ) -> FieldEditor:
     if field.type is FieldType.CHOICE:
         return ChoiceEditor(field, theme, on_pick)
@@ -378,7 +337,7 @@ def editor_for(
         return DigitEditor(field, theme, word, on_activity)
     if field.type is FieldType.DATE:
         return DateEditor(field, theme, word, today, on_activity)
-    return TextEditor(field, theme, word, language, on_activity, places, fit, aids_room)
+    return TextEditor(field, theme, word, language, on_activity, places, fit)
 
 
 def is_text(field: FieldView) -> bool:
@@ -392,6 +351,11 @@ def is_text(field: FieldView) -> bool:
     )
 
 
-def has_aids(field: FieldView, places: tuple) -> bool:
-    """The text editor shows chips over its keys: quick phrases, or the place picker."""
-    return bool(field.quick_phrases) or (field.picker == "address" and bool(places))
+def text_aids(
+    field: FieldView, places: tuple, word: Word, theme: Theme, width: int, language: str
+) -> AidsShape | None:
+    """How the chips over the text editor's keys lay out at `width` (quick phrases, the place
+    picker, and the hint that leads them); None: the field has none."""
+    shown = places if field.picker == "address" else ()
+    hint = field.hint if field.quick_phrases else ""
+    return aids_shape(field.quick_phrases, hint, shown, word, theme, width)

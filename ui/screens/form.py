@@ -17,12 +17,11 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.catalogue import FieldType, ServiceKind
 from kiosk.session_view import FieldView, SessionView, Step
-from ui.editor_fit import KEY_GAP_PX, EditorFit, editor_px, fit_editor, text_px
+from ui.editor_fit import fit_editor, text_px
 from ui.field_words import field_hint, field_message
 from ui.line_breaks import keep_groups
 from ui.screens.base import Screen
-from ui.screens.editors import ChoiceEditor, FieldEditor, editor_for, has_aids, is_text
-from ui.theme import Theme
+from ui.screens.editors import ChoiceEditor, FieldEditor, editor_for, is_text, text_aids
 from ui.widgets import button, label, panel, tile
 
 
@@ -294,19 +293,17 @@ class FormScreen(Screen):
         window = self.window()
         if window.width() < window.height():  # narrow: choices get the width for their words
             theme = replace(theme, choice_columns=max(1, theme.choice_columns - 1), narrow=True)
-        fit = aids_room = None
+        fit = None
         if is_text(field):
             # keys as large as the display allows; on a short one the name goes to the top bar
-            aids = has_aids(field, view.places)
+            width = window.width() - 2 * theme.spacing_px
+            aids = text_aids(field, view.places, lambda key, **values: self.t(key, **values), theme, width, view.language)
             room = self.dock_room()
             if error is not None:  # the message's line over the keys comes out of their room
-                width = window.width() - 2 * theme.spacing_px
                 room -= text_px(error.text(), theme.body_px, width, bold=True) + self.dock.spacing()
-            fit = fit_editor(room, theme, aids=aids)
+            fit = fit_editor(room, theme, aids=aids, width=width)
             if fit.fold_header:
                 self.bar_heading = (field.label, where.text())
-            if aids:
-                aids_room = self._aids_room(fit, theme)
         self.editor = editor_for(
             field,
             theme,
@@ -317,7 +314,6 @@ class FormScreen(Screen):
             today=self.today(),
             places=view.places,
             fit=fit,
-            aids_room=aids_room,
         )
         kept, self._kept = self._kept, None
         if kept is not None and kept[0] == field.id:
@@ -335,10 +331,10 @@ class FormScreen(Screen):
             self.root.insertStretch(0, 1)
             if self.bar_heading is None:
                 self.dock.addLayout(header)
-                # (not on a short display in elder mode: its larger pad leaves no line to spare)
-                if hint is not None and not is_text(field) and (not self.elder or window.height() >= 1000):
-                    # a number pad or a date leaves room: the hint under the name it explains
-                    # (walk: on the phone step it stood over the name, apart from it)
+                if hint is not None and not is_text(field):
+                    # a number pad or a date: the hint under the name it explains (walk: on the
+                    # phone step it stood over the name, apart from it), in elder mode too (render
+                    # 8: left in the scroll area over the dock, it was squashed to a stray bar)
                     self.dock.addWidget(hint)
             else:
                 for part in (heading, where):
@@ -354,23 +350,6 @@ class FormScreen(Screen):
                 keep,
                 self.primary(self.t("form.ok"), lambda: self.finish(field.id, editor.value()), "form.ok"),
             )
-
-    def _aids_room(self, fit: EditorFit, theme: Theme) -> int | None:
-        """The height the chips over the keys may take on a display with room to spare (portrait,
-        1920x1080): their least (a lead line and a row) and what is left over the docked editor and
-        the hint and error above it; None when that is not a row more (1280x800, 1366x768)."""
-        above = 0
-        width = self.window().width() - 2 * theme.spacing_px
-        for i in range(self.root.count()):
-            part = self.root.itemAt(i).widget()
-            if part is not None:
-                part.ensurePolished()
-                above += part.heightForWidth(width) if part.hasHeightForWidth() else part.sizeHint().height()
-                above += self.root.spacing()
-        spare = self.dock_room() - editor_px(fit, theme, aids=True) - above - 2 * theme.spacing_px
-        if spare < fit.row_px + KEY_GAP_PX:
-            return None
-        return fit.aids_px(theme) + spare
 
     def finish(self, field_id: str, value: str) -> None:
         """OK: the value goes to the session (which validates it); then the next empty field opens

@@ -465,18 +465,17 @@ class ResultScreen(OutcomeScreen):
         for n in STARS:
             words = self.t(f"result.rate.words.{n}")
             marks = "★" * n if not self.elder else f"{n}★"
-            stars.addWidget(
-                button(
-                    f"{marks}  {words}" if column else f"{marks}\n{words}",
-                    lambda n=n: self.session.choose_stars(n),
-                    name=f"rate:{n}",
-                    role="selected" if chosen == n else "",
-                    accessible=self.t("result.rate.star_words", n=n, words=words),
-                    enabled=not view.busy,
-                ),
-                n - 1 if column else 0,
-                0 if column else n - 1,
+            star = button(
+                f"{marks}  {words}" if column else f"{marks}\n{words}",
+                lambda n=n: self.session.choose_stars(n),
+                name=f"rate:{n}",
+                role="selected" if chosen == n else "",
+                accessible=self.t("result.rate.star_words", n=n, words=words),
+                enabled=not view.busy,
             )
+            # room above and below the two lines: "Very unhappy" sat its descenders on the border
+            star.setProperty("pad", "lines")
+            stars.addWidget(star, n - 1 if column else 0, 0 if column else n - 1)
         inner.addLayout(stars)
         send = QHBoxLayout()
         if chosen is None:

@@ -2,24 +2,32 @@
 
 Both only put text into the keyboard at its cursor; the resident can still edit it. The phrases
 are the catalogue's (the same for every resident), never what an earlier resident typed.
+
+They are laid out in full, never in a strip of their own to scroll: in one the elder display showed
+two of six phrases and a bar, and the place picker's example hint and common places were never
+seen (renders 4, 5, 28). `aids_shape` says how many rows they take at a width; the editor's key
+rows give up the height (ui/editor_fit.py). Each lead ("常用：", "选位置：") stands left of its
+chips, so it never trails the hint as a word with nothing after it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.session_view import PlaceView
-from ui.editor_fit import KEY_GAP_PX
+from ui.editor_fit import KEY_GAP_PX, AidsShape
+from ui.theme import FONT_FAMILIES, Theme
 from ui.widgets import button, clear_layout, label
 
 Word = Callable[..., str]
 
 
 def _chip(text: str, on_tap: Callable[[], None], name: str, accessible: str) -> QWidget:
-    b = button(text, on_tap, name=name, role="key", accessible=accessible)
+    b = button(text, on_tap, name=name, role="chip", accessible=accessible)
     b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard keeps the focus (and its cursor)
     b.setProperty("fit", "row")  # as high as the keys (ui/editor_fit.py)
     return b
@@ -32,34 +40,201 @@ def joined(text: str, addition: str, language: str) -> str:
     return addition
 
 
+def _font(px: int) -> QFont:
+    font = QFont()
+    font.setFamilies(list(FONT_FAMILIES))
+    font.setPixelSize(px)
+    return font
+
+
+def chip_px(text: str, theme: Theme) -> int:
+    """The width a chip needs for `text`: its words, the padding either side and its border
+    (the style sheet's role "chip"), so no word touches the chip's edge (renders 6, 24)."""
+    advance = QFontMetrics(_font(theme.button_px)).horizontalAdvance(text)
+    return advance + 2 * theme.chip_pad_px + 2 * theme.border_px
+
+
+def chip_widths(texts: list[str], theme: Theme) -> list[int]:
+    """Each chip as wide as its words need, and never narrower than a finger's target."""
+    return [max(chip_px(t, theme), theme.target_px) for t in texts]
+
+
+def flow_rows(widths: list[int], room: int) -> list[list[int]]:
+    """The chips (by index) row by row, left to right, as many a row as fit across `room`."""
+    rows: list[list[int]] = []
+    used = room + 1
+    for i, w in enumerate(widths):
+        if rows and used + KEY_GAP_PX + w <= room:
+            rows[-1].append(i)
+            used += KEY_GAP_PX + w
+        else:
+            rows.append([i])
+            used = w
+    return rows
+
+
+def flow_pages(widths: list[int], room: int, rows: int, more_px: int) -> list[list[list[int]]]:
+    """The chips in pages of at most `rows` rows: one page when they fit; else each page ends with
+    room for the "next page" chip (a page to turn, never a strip to scroll or a half-cut row)."""
+    if len(flow_rows(widths, room)) <= rows:
+        return [flow_rows(widths, room)]
+    pages: list[list[list[int]]] = []
+    start = 0
+    while start < len(widths):
+        page: list[list[int]] = []
+        for r in range(rows):
+            limit = room - (more_px + KEY_GAP_PX if r == rows - 1 else 0)
+            row = flow_rows(widths[start:], limit)[0] if start < len(widths) else []
+            if not row:
+                break
+            if widths[start] > limit and page:
+                break
+            page.append([start + i for i in row])
+            start += len(row)
+        pages.append(page)
+    return pages
+
+
+def lead_px(leads: list[str], theme: Theme, width: int) -> int:
+    """The width of the lead column left of the chips: the longest lead, at most a quarter."""
+    advance = max(QFontMetrics(_font(theme.small_px)).horizontalAdvance(t) for t in leads)
+    return min(advance + 2, width // 4)
+
+
+def hint_px(hint: str, theme: Theme, width: int) -> int:
+    """The height of the hint's wrapped lines at `width`."""
+    rect = QFontMetrics(_font(theme.small_px)).boundingRect(
+        QRect(0, 0, width, 100000), int(Qt.TextFlag.TextWordWrap), hint
+    )
+    return rect.height()
+
+
+def picker_states(places: tuple[PlaceView, ...], word: Word) -> list[list[str]]:
+    """The chips the picker shows: the buildings, then each building's units (and "whole", back)."""
+    states = [[p.label for p in places]]
+    states += [[*p.units, word("form.place_whole"), word("form.place_back.chip")] for p in places if p.units]
+    return states
+
+
+def picker_leads(places: tuple[PlaceView, ...], word: Word) -> list[str]:
+    return [word("form.pick_place"), *(p.label for p in places if p.units)]
+
+
+def aids_shape(
+    phrases: tuple[str, ...],
+    hint: str,
+    places: tuple[PlaceView, ...],
+    word: Word,
+    theme: Theme,
+    width: int,
+) -> AidsShape | None:
+    """How the chips over the keys lay out at `width`: the hint's lines and the chip rows the
+    picker needs (its most, whichever building is open, so a tap never moves the keys) and the
+    phrases need. None: no chips."""
+    if not phrases and not places:
+        return None
+    leads = ([word("form.quick_phrases")] if phrases else []) + (picker_leads(places, word) if places else [])
+    lead = lead_px(leads, theme, width)
+    room = width - lead - 2 * KEY_GAP_PX - theme.spacing_px  # a few px less than the layout gives
+    picker = (
+        max(len(flow_rows(chip_widths(s, theme), room)) for s in picker_states(places, word)) if places else 0
+    )
+    quick = len(flow_rows(chip_widths(list(phrases), theme), room)) if phrases else 0
+    lines = hint_px(hint, theme, width) + KEY_GAP_PX if hint else 0
+    return AidsShape(lines, (picker, quick), lead, room)
+
+
+def _lead(text: str, width: int) -> QLabel:
+    lead = label(text, "muted", name="aids_lead")
+    lead.setFixedWidth(width)
+    lead.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    return lead
+
+
+class ChipRows(QWidget):
+    """Chips in rows as their words need, `rows` rows high whatever they hold (the keys under them
+    never move); more than fit go on pages turned by a last chip ("下一页 ›"), back to the first
+    after the last."""
+
+    def __init__(self, word: Word, theme: Theme, room: int, rows: int, row_px: int) -> None:
+        super().__init__()
+        self._word, self._theme, self._room, self._rows = word, theme, room, rows
+        self._box = QVBoxLayout(self)
+        self._box.setContentsMargins(0, 0, 0, 0)
+        self._box.setSpacing(KEY_GAP_PX)
+        self.setFixedHeight(rows * row_px + (rows - 1) * KEY_GAP_PX)
+        self._chips: list[tuple[str, Callable[[], None], str, str]] = []
+        self._pages: list[list[list[int]]] = []
+        self.page = 0
+
+    def show_chips(self, chips: list[tuple[str, Callable[[], None], str, str]]) -> None:
+        """(text, on_tap, name, accessible) each; from the first page."""
+        self._chips = chips
+        more = self._more_text()
+        widths = chip_widths([c[0] for c in chips], self._theme)
+        self._pages = flow_pages(widths, self._room, self._rows, chip_widths([more], self._theme)[0])
+        self.show_page(0)
+
+    def _more_text(self) -> str:
+        return f"{self._word('nav.page_next')} ›"
+
+    def show_page(self, page: int) -> None:
+        clear_layout(self._box)
+        self.page = page % max(1, len(self._pages))
+        rows = self._pages[self.page] if self._pages else []
+        for r, indices in enumerate(rows):
+            line = QHBoxLayout()
+            line.setSpacing(KEY_GAP_PX)
+            for i in indices:
+                text, on_tap, name, accessible = self._chips[i]
+                chip = _chip(text, on_tap, name, accessible)
+                # as wide as its words: in its own sheet, which every later polish keeps (the window's
+                # min-width for buttons replaced a plain minimum width at the next polish)
+                inner = chip_widths([text], self._theme)[0] - 2 * (self._theme.chip_pad_px + self._theme.border_px)
+                chip.setStyleSheet(f"min-width: {inner}px;")
+                line.addWidget(chip)
+            if len(self._pages) > 1 and r == len(rows) - 1:
+                turn = _chip(
+                    self._more_text(), lambda: self.show_page(self.page + 1), "chips:next", self._more_text()
+                )
+                line.addWidget(turn)
+            line.addStretch(1)
+            self._box.addLayout(line)
+        self._box.addStretch(1)
+
+
 class QuickPhrases(QWidget):
-    """One chip per catalogue phrase: a tap types it. The field's hint leads them; they wrap into
-    rows of `columns` (long English phrases would be cut in one row)."""
+    """One chip per catalogue phrase: a tap types it. Its lead ("常用：") stands left of them in a
+    column `lead_width` wide; the chips take `rows` rows of `row_px` across `room`."""
 
     def __init__(
         self,
         phrases: tuple[str, ...],
         word: Word,
         on_phrase: Callable[[str], None],
-        hint: str = "",
-        columns: int = 6,
+        theme: Theme,
+        place: tuple[int, int, int, int],
     ) -> None:
+        lead_width, room, rows, row_px = place
         super().__init__()
         self.setObjectName("quick_phrases")
-        box = QVBoxLayout(self)
+        box = QHBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(KEY_GAP_PX)  # the lead line and a whole row of chips show in the strip
-        lead = f"{hint}  {word('form.quick_phrases')}" if hint else word("form.quick_phrases")
-        box.addWidget(label(lead, "muted", name="field_hint"))
-        grid = QGridLayout()
-        box.addLayout(grid)
-        for i, phrase in enumerate(phrases):
-            chip = _chip(phrase, lambda p=phrase: on_phrase(p), f"phrase:{i}", word("form.quick_phrase", text=phrase))
-            grid.addWidget(chip, i // columns, i % columns)
+        box.setSpacing(KEY_GAP_PX)
+        box.addWidget(_lead(word("form.quick_phrases"), lead_width), 0, Qt.AlignmentFlag.AlignTop)
+        self.chips = ChipRows(word, theme, room, rows, row_px)
+        box.addWidget(self.chips, 1)
+        self.chips.show_chips(
+            [
+                (phrase, lambda p=phrase: on_phrase(p), f"phrase:{i}", word("form.quick_phrase", text=phrase))
+                for i, phrase in enumerate(phrases)
+            ]
+        )
 
 
 class PlacePicker(QWidget):
-    """Buildings first; a tap on one with units shows its units; the place goes in with the last tap."""
+    """Buildings first; a tap on one with units shows its units; the place goes in with the last tap.
+    Its lead (what to pick, or the building open) stands left of the chips."""
 
     def __init__(
         self,
@@ -67,72 +242,45 @@ class PlacePicker(QWidget):
         word: Word,
         language: str,
         on_place: Callable[[str], None],
-        columns: int = 8,
+        theme: Theme,
+        place: tuple[int, int, int, int],
     ) -> None:
+        lead_width, room, rows, row_px = place
         super().__init__()
         self.setObjectName("place_picker")
         self._places, self._word, self._on_place = places, word, on_place
         self._sep = ", " if language == "en" else ""
-        self._columns = columns  # chips wrap into rows: a long list never widens the window
         self.building: int | None = None  # the building whose units are shown (None: the buildings)
-        self._chips: list[QWidget] = []
-        self._shown_columns = 0
-        self._box = QVBoxLayout(self)
+        self.extra: list[tuple[str, Callable[[], None], str, str]] = []  # chips after the buildings
+        self._box = QHBoxLayout(self)
         self._box.setContentsMargins(0, 0, 0, 0)
         self._box.setSpacing(KEY_GAP_PX)
-        self._lead = label("", "muted", name="place_lead")
-        self._box.addWidget(self._lead)
-        self._grid = QGridLayout()
-        self._box.addLayout(self._grid)
+        self._lead = _lead("", lead_width)
+        self._lead.setObjectName("place_lead")
+        self._box.addWidget(self._lead, 0, Qt.AlignmentFlag.AlignTop)
+        self.chips = ChipRows(word, theme, room, rows, row_px)
+        self._box.addWidget(self.chips, 1)
         self.show_buildings()
 
-    def _fill(self, lead: str, chips: list[QWidget]) -> None:
-        clear_layout(self._grid)
+    def _fill(self, lead: str, chips: list[tuple[str, Callable[[], None], str, str]]) -> None:
         self._lead.setText(lead)
-        self._chips = chips
-        self._shown_columns = 0
-        self._reflow()
-
-    def _room_across(self) -> int:
-        """The width the chips have: the strip's viewport (the picker itself is as wide as its
-        chips ask), else the picker's own."""
-        parent = self.parentWidget()
-        while parent is not None and not isinstance(parent, QScrollArea):
-            parent = parent.parentWidget()
-        return parent.viewport().width() if parent is not None else self.width()
-
-    def _reflow(self) -> None:
-        """As many chips a row as fit whole across, up to `columns`: a building's units with the
-        worded way back ("← All buildings") are wider than five to a row of a portrait display."""
-        chips = self._chips
-        if not chips:
-            return
-        for chip in chips:
-            chip.ensurePolished()
-        widest = max(chip.sizeHint().width() for chip in chips)
-        gap = max(0, self._grid.horizontalSpacing())
-        room = self._room_across()
-        columns = max(1, min(self._columns, (room + gap) // (widest + gap))) if room > 1 else self._columns
-        if columns == self._shown_columns:
-            return
-        self._shown_columns = columns
-        for chip in chips:
-            self._grid.removeWidget(chip)
-        for n, chip in enumerate(chips):
-            self._grid.addWidget(chip, n // columns, n % columns)
-
-    def resizeEvent(self, event: object) -> None:
-        super().resizeEvent(event)
-        self._reflow()
+        self._lead.setAccessibleName(lead)
+        self.chips.show_chips(chips)
 
     def show_buildings(self) -> None:
         self.building = None
         self._fill(
             self._word("form.pick_place"),
             [
-                _chip(p.label, lambda i=i: self.pick_building(i), f"place:{i}", self._word("form.place", text=p.label))
+                (
+                    p.label,
+                    lambda i=i: self.pick_building(i),
+                    f"place:{i}",
+                    self._word("form.place", text=p.label),
+                )
                 for i, p in enumerate(self._places)
-            ],
+            ]
+            + self.extra,
         )
 
     def pick_building(self, index: int) -> None:
@@ -143,12 +291,16 @@ class PlacePicker(QWidget):
         chips = []
         for j, unit in enumerate(place.units):
             text = f"{place.label}{self._sep}{unit}"
-            chips.append(_chip(unit, lambda t=text: self._done(t), f"unit:{j}", self._word("form.place", text=text)))
+            chips.append(
+                (unit, lambda t=text: self._done(t), f"unit:{j}", self._word("form.place", text=text))
+            )
         whole = self._word("form.place_whole")
-        chips.append(_chip(whole, lambda: self._done(place.label), "unit:whole", self._word("form.place", text=place.label)))
+        chips.append(
+            (whole, lambda: self._done(place.label), "unit:whole", self._word("form.place", text=place.label))
+        )
         # in words: an unlabeled "↩" said nothing to a resident (walk 3 finding 4)
         back = self._word("form.place_back.chip")
-        chips.append(_chip(back, self.show_buildings, "place:back", self._word("form.place_back")))
+        chips.append((back, self.show_buildings, "place:back", self._word("form.place_back")))
         self._fill(place.label, chips)
         self.building = index
 

@@ -1,0 +1,204 @@
+"""The input editors use the display they are on (renders 4-9, 28, 32): the quick phrases and the
+place picker laid out in full over the keys (no strip of their own to scroll; on a short elder
+display the rest a page away, turned by a worded chip), their hint in sight and apart from the
+"常用：" lead; the date shows each part in its own column; the number pad keeps its hint and leaves
+no squashed scroll bar; the handwriting pad and the keys grow where there is room."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QScrollArea, QWidget
+
+from kiosk.session_view import Mode
+from scripts.render_screens import SCENES, open_scene
+from ui.theme import ELDER, STANDARD
+
+NAMES = [name for name, _scene in SCENES]
+SIZES = ((1280, 800), (1366, 768), (1920, 1080), (1080, 1920))
+THEMES = {Mode.STANDARD: STANDARD, Mode.ELDER: ELDER}
+
+
+@pytest.fixture(scope="module")
+def words():
+    from ui.i18n import Words
+
+    return Words()
+
+
+def _shown(scene, size, language, mode, tmp_path, words):
+    folder = tmp_path / f"{scene}-{size[0]}-{language}-{mode.value}"
+    return open_scene(NAMES.index(scene), size, language, mode, folder, words)
+
+
+def _rect(widget: QWidget, window: QWidget):
+    top_left = widget.mapTo(window, QPoint(0, 0))
+    return top_left.x(), top_left.y(), widget.width(), widget.height()
+
+
+def _on_window(widget: QWidget, window: QWidget) -> bool:
+    x, y, w, h = _rect(widget, window)
+    return (
+        widget.isVisibleTo(window)
+        and x >= 0
+        and y >= 0
+        and x + w <= window.width()
+        and y + h <= window.height()
+    )
+
+
+def _chips_seen(window: QWidget, prefix: str) -> set[str]:
+    """The chips named `prefix…` on the window, page after page (a "next page" chip turns them)."""
+    seen: set[str] = set()
+    for _turn in range(10):
+        for b in window.findChildren(QPushButton):
+            if b.objectName().startswith(prefix) and _on_window(b, window):
+                seen.add(b.objectName())
+        turns = [b for b in window.findChildren(QPushButton, "chips:next") if _on_window(b, window)]
+        if not turns:
+            break
+        for turn in turns:  # each strip (places, phrases) turns its own pages
+            turn.click()
+        QApplication.processEvents()
+    return seen
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("mode", [Mode.STANDARD, Mode.ELDER], ids=lambda m: m.value)
+def test_quick_phrases_and_places_show_whole_with_their_hint(qapp, tmp_path, words, size, mode):
+    found = []
+    for language in ("zh", "en"):
+        for scene in ("editor-pinyin", "editor-place-picker"):
+            shown = _shown(scene, size, language, mode, tmp_path, words)
+            try:
+                window = shown.window
+                where = f"{scene} {language}"
+                editor = window.current_screen().editor
+                if editor.findChildren(QScrollArea, "text_aids") or any(
+                    a.objectName() != "keyboard_text" for a in editor.findChildren(QScrollArea)
+                ):
+                    found.append(f"{where}: the chips sit in a scroll strip of their own")
+                if (window.width(), window.height()) != size:
+                    found.append(f"{where}: the window grew to {window.width()}x{window.height()}")
+                field = next(f for f in window.view.fields if f.id == editor_field(scene))
+                hint_shown = [
+                    lab
+                    for lab in window.findChildren(QLabel)
+                    if field.hint in lab.text() and _on_window(lab, window)
+                ]
+                if not hint_shown:
+                    found.append(f"{where}: the hint {field.hint!r} is not in sight")
+                if any(word_lead(words, language) in lab.text() for lab in hint_shown):
+                    found.append(f"{where}: the hint runs on into the lead")
+                for lead in window.findChildren(QLabel, "aids_lead") + window.findChildren(
+                    QLabel, "place_lead"
+                ):
+                    if not _on_window(lead, window):
+                        continue
+                    chips = [
+                        b for b in lead.parentWidget().findChildren(QPushButton) if _on_window(b, window)
+                    ]
+                    if not chips:
+                        found.append(f"{where}: the lead {lead.text()!r} has nothing after it")
+                if scene == "editor-place-picker":
+                    picker = editor.picker
+                    picker.show_buildings()
+                    QApplication.processEvents()
+                    places = {f"place:{i}" for i in range(len(window.view.places))}
+                    missing = places - _chips_seen(window, "place:")
+                    if missing:
+                        found.append(f"{where}: buildings out of reach: {sorted(missing)}")
+                phrases = {f"phrase:{i}" for i in range(len(field.quick_phrases))}
+                missing = phrases - _chips_seen(window, "phrase:")
+                if missing:
+                    found.append(f"{where}: phrases out of reach: {sorted(missing)}")
+            finally:
+                shown.close()
+    assert not found, "\n".join(found)
+
+
+def editor_field(scene: str) -> str:
+    return {"editor-pinyin": "detail", "editor-place-picker": "location"}[scene]
+
+
+def word_lead(words, language: str) -> str:
+    return words.text(language, "form.quick_phrases")
+
+
+@pytest.mark.parametrize("mode", [Mode.STANDARD, Mode.ELDER], ids=lambda m: m.value)
+def test_the_date_shows_each_part_between_its_big_buttons(qapp, tmp_path, words, mode):
+    theme = THEMES[mode]
+    for size in ((1366, 768), (1080, 1920)):
+        shown = _shown("editor-date", size, "zh", mode, tmp_path, words)
+        try:
+            window = shown.window
+            value = window.current_screen().editor.value()
+            year, month, day = (int(p) for p in value.split("-"))
+            for part, number in (("year", year), ("month", month), ("day", day)):
+                plus = window.findChild(QPushButton, f"date:{part}:+")
+                minus = window.findChild(QPushButton, f"date:{part}:-")
+                shown_value = window.findChild(QLabel, f"date_part:{part}")
+                name = window.findChild(QLabel, f"date_name:{part}")
+                assert shown_value is not None and shown_value.text() == str(number), part
+                assert name.text() == words.text("zh", f"date.{part}")
+                px, py, pw, ph = _rect(plus, window)
+                _mx, my, _mw, _mh = _rect(minus, window)
+                for lab in (shown_value, name):
+                    x, y, w, h = _rect(lab, window)
+                    assert py + ph <= y and y + h <= my, f"{part}: {lab.objectName()} not between its buttons"
+                    # centred under its column: the text's middle on the buttons' middle
+                    text_w = lab.fontMetrics().horizontalAdvance(lab.text())
+                    middle = x + (w - text_w) / 2 + text_w / 2 if lab.alignment() else x + text_w / 2
+                    assert abs(middle - (px + pw / 2)) <= 3, f"{part}: {lab.objectName()} not centred"
+                for b in (plus, minus):
+                    assert b.font().pixelSize() >= theme.title_px, (
+                        f"{b.objectName()} glyph {b.font().pixelSize()} px"
+                    )
+        finally:
+            shown.close()
+
+
+@pytest.mark.parametrize("size", ((1366, 768), (1280, 800)), ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_elder_number_pad_keeps_its_hint_and_leaves_no_stray_scroll_bar(qapp, tmp_path, words, size):
+    for language in ("zh", "en"):
+        shown = _shown("editor-digits", size, language, Mode.ELDER, tmp_path, words)
+        try:
+            window = shown.window
+            field = next(f for f in window.view.fields if f.id == "phone")
+            hints = [
+                lab
+                for lab in window.findChildren(QLabel)
+                if lab.text() == field.hint and _on_window(lab, window)
+            ]
+            assert hints, f"{language}: the hint {field.hint!r} is gone"
+            bars = [
+                a.objectName()
+                for a in window.current_screen().findChildren(QScrollArea)
+                if a.isVisibleTo(window) and a.verticalScrollBar().isVisibleTo(window)
+            ]
+            assert not bars, f"{language}: a scroll bar shows in {bars}"
+            dash = window.findChild(QPushButton, "key:-")
+            assert dash.fontMetrics().horizontalAdvance(dash.text()) >= 20, "the dash key's glyph is a speck"
+            assert (window.width(), window.height()) == size
+        finally:
+            shown.close()
+
+
+@pytest.mark.parametrize("mode", [Mode.STANDARD, Mode.ELDER], ids=lambda m: m.value)
+def test_the_keys_and_the_pad_grow_where_the_display_has_room(qapp, tmp_path, words, mode):
+    """1920x1080 and portrait: rows taller than the theme's key and a pad to match, and in portrait
+    the field's name in the upper half of the display (it stood under 1000 px of blank)."""
+    theme = THEMES[mode]
+    for size in ((1920, 1080), (1080, 1920)):
+        shown = _shown("editor-handwriting", size, "zh", mode, tmp_path, words)
+        try:
+            window = shown.window
+            pad = window.findChild(QWidget, "handwriting_pad")
+            assert pad.height() >= int(1.4 * (4 * theme.key_px)), f"{size}: pad {pad.height()} px"
+            keys = [b for b in window.findChildren(QPushButton) if b.objectName().startswith("key:")]
+            assert min(b.height() for b in keys if b.isVisibleTo(window)) > theme.key_px + 2 * theme.border_px
+            if size[1] > size[0]:
+                title = window.current_screen().findChild(QLabel, "title")
+                assert title is not None and _rect(title, window)[1] < size[1] // 2, "the field's name is low"
+        finally:
+            shown.close()
