@@ -366,7 +366,6 @@ def build_terminal(
         tick_ms=tick_ms,
         technician_pin_hash=config.ui.technician_pin_hash,
     )
-    QApplication.instance().installEventFilter(window)
     collector.setParent(window)  # a window dropped without shutdown() gives collection back with it
     terminal = Terminal(
         config, session, window, executor, store, hub, outbox, printer, card_reader, speaker, health=health
