@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 # The page cache's cap (SQLite's default: 2,000 KiB a connection). Appends touch the table's last
 # pages and verification reads through the file's map (mmap_size), which the cache does not hold, so
 # a small cache costs neither (bench/sqlite_cache_bench.py); the default one filled as the file grew.
-CACHE_KIB = 256
+CACHE_KIB = 1024
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9._:/-]{0,63}$")  # service ids, case ids, command ids, codes
 _CODE = re.compile(r"^[a-z][a-z0-9_.:-]{0,47}$")  # outcome / reason / action words
