@@ -42,9 +42,9 @@ from offline_queue.local_ref import LocalRef
 
 log = logging.getLogger(__name__)
 
-# The page cache's cap (SQLite's default: 2,000 KiB a connection). Appends touch the table's last
-# pages and verification reads through the file's map (mmap_size), which the cache does not hold, so
-# a small cache costs neither (bench/sqlite_cache_bench.py); the default one filled as the file grew.
+# The page cache's cap (SQLite's default: 2,000 KiB a connection, which filled as the file grew on a
+# long-running terminal). Verification reads through the file's map (mmap_size); an append was twice
+# as slow at 256 KiB and as fast as the default at 1,024 (bench/sqlite_cache_bench.py, README "Soak").
 CACHE_KIB = 1024
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9._:/-]{0,63}$")  # service ids, case ids, command ids, codes
