@@ -28,6 +28,8 @@ _WORDS = {
     ),
     "ticket": ("窗口取号", "Window ticket"),
     "ticket_number": ("您的号码", "Your number"),
+    "ticket_for": ("办理事项", "For"),
+    "ticket_window": ("人工窗口", "Staffed window"),
     "window": ("窗口", "Window"),
     "ahead": ("前面等候", "Waiting ahead"),
     "local_ticket": (
@@ -92,15 +94,21 @@ def submission_receipt(
     return ReceiptDocument(blocks=tuple(blocks), language=language)
 
 
-def ticket_receipt(ticket: Ticket, *, is_local: bool, language: str, terminal_id: str) -> ReceiptDocument:
+def ticket_receipt(
+    ticket: Ticket, *, is_local: bool, language: str, terminal_id: str, service: Service | None = None
+) -> ReceiptDocument:
     """A window ticket: the number the biggest thing on the slip (double width and height), the
     heading over it in bold body size; a local fallback ticket says so. Found walking: a large
-    "窗口取号" over a body-size "A001" made the slip's one piece of information the smallest."""
+    "窗口取号" over a body-size "A001" made the slip's one piece of information the smallest.
+    Under the number, what it is for: `service` (the one the resident was in), else the staffed
+    window (walk 3, finding 26: B001 and A001 from the same button, the slip did not say why)."""
+    queue = service.title.get(language) if service is not None else word("ticket_window", language)
     blocks: list = [
         Line(word("ticket", language), bold=True, align="center"),
         Line(word("ticket_number", language), align="center"),
         Title(ticket.number),
         Rule(),
+        KeyValue(word("ticket_for", language), queue),
     ]
     if ticket.window:
         blocks.append(KeyValue(word("window", language), ticket.window))

@@ -27,10 +27,11 @@ What the screens call (all on the UI thread; every call counts as activity):
   set_field(id, text) next() back()           FORM / REVIEW; next() on REVIEW submits
   submit() retry() dismiss_error()            retry() repeats the operation that failed
   take_ticket() call_staff()                  from any step ("call staff / take a ticket")
+  dismiss_staff_called()                      "staff are coming" read: its panel goes
   rate(stars, case_id=None) reprint() done()  RESULT / RECEIPT; cancel() ends the session anywhere
   choose_case_to_rate(id) choose_stars(n)     RESULT: which case, how many stars (rate() sends them)
-The terminal around it calls set_online(bool), set_catalogue(Catalogue | None) and
-set_out_of_service(reason | None).
+The terminal around it calls set_online(bool), set_catalogue(Catalogue | None),
+set_out_of_service(reason | None) and set_paper_out(bool).
 """
 
 from __future__ import annotations
@@ -116,6 +117,7 @@ class Session(ServiceOperations):
         self.community_places: tuple = ()  # kiosk.community.Building: the place picker's list
         self._card_in_reader = False  # physical: outlives a session that ends with the card still in
         self._delivery_asked = False  # a question to the outbox about the receipt's submission is out
+        self._paper_out = False  # physical, like the card: outlives the session that found it
         self._reset_fields()
         self._end_reason: EndReason | None = None
         self._end_reason_until = 0.0  # clock time the end message goes (it is not for the next resident)
@@ -273,7 +275,13 @@ class Session(ServiceOperations):
             self._end(EndReason.FINISHED)
 
     def _end(self, reason: EndReason) -> None:
+        # the card still in: its holder's last step ("take your card") is still ahead of them, in
+        # the words and the mode they chose (walk 3, finding 15: an elder's 完成 dropped to the
+        # small standard screen, silent, while the card was still in); card_removed() resets
+        kept = (self._language, self._mode) if self._card_in_reader else None
         self.wipe()
+        if kept is not None:
+            self._language, self._mode = kept
         self._end_reason = reason
         self._end_reason_until = self._clock() + self._config.end_message_s
         if self._next_catalogue is not None:
@@ -412,6 +420,8 @@ class Session(ServiceOperations):
             self._to_defaults()
         self._technician = False
         if self._identity is None:
+            if self._step in (Step.ATTRACT, Step.OUT_OF_SERVICE):
+                self._to_defaults()  # the last session's holder has their card: the next one's terminal
             self._changed()
             return
         if self._step is Step.SUBMITTING:
@@ -567,12 +577,27 @@ class Session(ServiceOperations):
         log.info("resident called staff", extra={"step": self._step.value})
         self._changed()
 
+    def dismiss_staff_called(self) -> None:
+        """The resident has read "staff are coming" (its OK): the panel goes, the staff member still
+        comes, and "call staff" may be tapped again."""
+        self._activity()
+        if self._staff_called:
+            self._staff_called = False
+            self._changed()
+
     # --- the terminal around the session ---------------------------------------------------------
 
     def set_online(self, online: bool) -> None:
         """What the sync worker / heartbeat knows about the hub connection."""
         if self._online != online:
             self._online = online
+            self._changed()
+
+    def set_paper_out(self, out: bool) -> None:
+        """What the printer watch sees: out of paper, or paper again (then a receipt that did not
+        print says it can be printed now, without waiting for a tap)."""
+        if out != self._paper_out:
+            self._paper_out = out
             self._changed()
 
     def set_places(self, places: tuple) -> None:

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from drivers.card.model import Identity
-from drivers.printer.model import PrintResult, ReceiptDocument
+from drivers.printer.model import PaperOut, PrintResult, ReceiptDocument
 from kiosk import receipts
 from kiosk.catalogue import Catalogue, Service, ServiceKind
 from kiosk.errors import KioskError, WayForward
@@ -310,14 +310,20 @@ class ServiceOperations:
 
         def on_ok(result: TicketOutcome) -> None:
             self._online = not result.is_local
+            about = next((s for s in self.available_services() if s.id == service_id), None)
             document = receipts.ticket_receipt(
-                result.ticket, is_local=result.is_local, language=self._language, terminal_id=self.terminal_id
+                result.ticket,
+                is_local=result.is_local,
+                language=self._language,
+                terminal_id=self.terminal_id,
+                service=about if service_id != owner else None,
             )
             self._outcome = Outcome(
                 kind=ServiceKind.TICKET,
                 service_id=owner,
                 ticket=result.ticket,
                 ticket_is_local=result.is_local,
+                ticket_for=service_id,
                 receipt=document,
             )
             self._step = Step.RESULT
@@ -421,7 +427,10 @@ class ServiceOperations:
         """Printing is not an operation the resident waits for: the reference is already on screen."""
         epoch = self._epoch
         if self._outcome is not None:
-            self._outcome = replace(self._outcome, printing=True, printed=None, print_error=None)
+            tries = self._outcome.print_attempts + 1
+            self._outcome = replace(
+                self._outcome, printing=True, printed=None, print_error=None, print_attempts=tries
+            )
 
         def on_done(result: PrintResult | BaseException) -> None:
             if epoch != self._epoch or self._outcome is None:
@@ -436,8 +445,11 @@ class ServiceOperations:
                     print_error=ErrorView.of(error),
                     paper_may_hold=self._outcome.paper_may_hold or not getattr(error, "nothing_printed", False),
                 )
+                if isinstance(error, PaperOut):
+                    self._paper_out = True
             else:
                 self._outcome = replace(self._outcome, printing=False, printed=True, paper_may_hold=True)
+                self._paper_out = False
             self._changed()
 
         self._executor.submit(lambda: self._actions.print_document(document), on_done)

@@ -192,4 +192,5 @@ def render_view(s: Session) -> SessionView:
         card_in_reader=s._card_in_reader,
         out_of_service_message=oos_message(s, lang),
         form_serial=form.serial if form is not None else None,
+        paper_out=s._paper_out,
     )

@@ -161,8 +161,10 @@ class Outcome:
     print_error: ErrorView | None = None
     # a receipt, or part of one, may already be in the tray: one printed again then says REPRINT
     paper_may_hold: bool = False
+    print_attempts: int = 0  # how often it was sent to the printer: "print again" that fails says so
     ticket: Ticket | None = None
     ticket_is_local: bool = False  # hub unreachable: a local fallback ticket; say so on screen
+    ticket_for: str | None = None  # the service the ticket's queue is for (the ticket service: the window)
     cases: tuple[CaseStatus, ...] = ()  # progress query / rating lookup
     can_rate: bool = False  # a finished case that rate(stars) may rate now
     rating_case_id: str | None = None  # the case the stars rate (chosen, or the only one that can be)
@@ -211,3 +213,6 @@ class SessionView:
     # which form is on show (kiosk.forms.FormState.serial); a new one for every form opened, so a
     # screen keeps a half-typed value across a mode or language switch and never past the form
     form_serial: int | None = None
+    # the printer says it is out of paper (the printer watch, or a print that failed so): print-out
+    # services and the review say so before the resident relies on a slip
+    paper_out: bool = False

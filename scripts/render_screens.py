@@ -434,11 +434,25 @@ def open_scene(
 ) -> OpenScene:
     """Play scene number `n` of SCENES in a window of `size`, in `language` and `mode`, on a kit in
     `folder`; the window is shown and laid out. The caller closes it (`.close()`)."""
+    name, scene = SCENES[n]
+    return open_played(name, scene, size, language, mode, folder, words)
+
+
+def open_played(
+    name: str,
+    scene: Callable[[Kit, KioskWindow], None],
+    size: tuple[int, int],
+    language: str,
+    mode: Mode,
+    folder: Path,
+    words: Words | None = None,
+) -> OpenScene:
+    """`open_scene` for a scene of the caller's (`name` as SCENES names them: "receipt…" gets a
+    real outbox)."""
     app = QApplication.instance() or QApplication([])
     SlotPicture.animate = False  # the same still frame on every run
     # pinyin and handwriting, as the terminal loads them (once per process; the folder stays)
     INPUT_ENGINES.load(Path(tempfile.mkdtemp(prefix="render-engines-")))
-    name, scene = SCENES[n]
     # the seniors' meal sign-up (the one form with a date) runs in the community hall
     terminal = "T0003" if name == "editor-date" else "T0001"
     outbox = real_outbox(folder, terminal) if name.startswith("receipt") else None

@@ -48,3 +48,34 @@ def test_settings_changed_on_the_waiting_screen_go_back_when_nobody_uses_it(kit)
     kit.clock.advance(2)
     s.tick()
     assert s.view.step is Step.ATTRACT and _settings(kit) == ("zh", Mode.STANDARD)
+
+
+def test_a_session_ended_with_the_card_in_keeps_its_mode_until_the_card_is_out(kit):
+    """Walk 3, finding 15: 完成 at the end of an elder session dropped to the standard screen (small,
+    silent) while the elder still had to take the card. Their mode and language stay for that last
+    step; taking the card out gives the next resident the terminal's defaults."""
+    s = kit.session
+    s.set_language("en")
+    s.set_mode(Mode.ELDER)
+    s.start()
+    s.card_inserted(RESIDENT)
+    s.take_ticket()
+    assert s.view.step is Step.RESULT
+    s.done()
+    assert s.view.step is Step.ATTRACT and s.view.card_in_reader
+    assert _settings(kit) == ("en", Mode.ELDER)
+    kit.clock.advance(kit.session._config.inactivity_s + 5)
+    s.tick()
+    assert _settings(kit) == ("en", Mode.ELDER)  # the card is still in: still theirs
+    s.card_removed()
+    assert s.view.step is Step.ATTRACT and _settings(kit) == ("zh", Mode.STANDARD)
+
+
+def test_a_session_ended_without_a_card_returns_to_the_defaults_at_once(kit):
+    s = kit.session
+    s.set_mode(Mode.ELDER)
+    s.start()
+    s.continue_without_card()
+    s.take_ticket()
+    s.done()
+    assert s.view.step is Step.ATTRACT and _settings(kit) == ("zh", Mode.STANDARD)

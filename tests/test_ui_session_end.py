@@ -3,6 +3,8 @@ not a pop-up) and the wipe, and a card taken out in the middle of a form."""
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QWidget
+
 from kiosk.session_view import EndReason, Mode, Step
 
 
@@ -124,6 +126,9 @@ def test_take_your_card_stays_while_the_card_is_in_the_reader(kiosk_ui):
     k.wait_step(Step.CHOOSE)
     finish_with_a_ticket(k)
     assert k.text_of("take_card")
+    # said first, in the warning's colour, where the end message stands (render review finding 17)
+    assert k.text_of("end_reason_text").startswith("您的卡还在读卡器里")
+    assert k.window.findChild(QWidget, "end_reason").property("role") == "warning"
     k.clock.advance(k.terminal.config.session.end_message_s + 5)
     k.session.tick()
     assert k.text_of("take_card")  # the card is still in: the last step is still to take it
@@ -131,3 +136,25 @@ def test_take_your_card_stays_while_the_card_is_in_the_reader(kiosk_ui):
     k.wait(lambda: not k.view.card_in_reader)
     k.session.tick()
     k.wait(lambda: k.view.end_reason is None)
+
+
+def test_an_elder_who_is_done_is_asked_for_the_card_in_elder_mode(kiosk_ui):
+    """Walk 3, finding 15: 完成 dropped the elder to the standard welcome (small type, nothing said)
+    with the card still in. The screen stays large and says "take your card" until it is out."""
+    k = kiosk_ui
+    reader = k.terminal.card_reader
+    k.tap("attract.elder")
+    k.wait(lambda: k.view.mode is Mode.ELDER)
+    k.tap("attract.start")
+    reader.insert("resident")
+    k.wait_step(Step.CHOOSE)
+    finish_with_a_ticket(k)
+    assert k.view.mode is Mode.ELDER
+    take = k.window.findChild(object, "take_card")
+    assert take is not None and take.font().pixelSize() >= 34  # the elder theme's body size at least
+    assert k.window.theme.mode is Mode.ELDER
+    assert k.window.words.text("zh", "attract.take_card") in k.window.guidance(k.view)
+    reader.remove()
+    k.wait(lambda: not k.view.card_in_reader)
+    k.wait(lambda: k.view.mode is Mode.STANDARD)
+    assert k.window.theme.mode is Mode.STANDARD

@@ -98,6 +98,7 @@ class Terminal:
     service_watch: ServiceWatch = field(default_factory=ServiceWatch)
     ui_thread: UiThread | None = None  # remote commands reach the session through it
     addresses: Any = None  # kiosk.community.AddressBook: the place picker's list
+    printer_watch: Any = None  # ui.printer_watch.PrinterWatch: paper out / back, told to the session
     # False while keyring has no hub credentials: residents see "being set up", nothing calls the
     # hub, and maintenance offers enrolment by code (become_enrolled then starts the rest)
     enrolled: bool = True
@@ -371,6 +372,11 @@ def build_terminal(
         config, session, window, executor, store, hub, outbox, printer, card_reader, speaker, health=health
     )
     terminal.enrolled, terminal.actions = enrolled, actions
+    from ui.printer_watch import PrinterWatch
+
+    terminal.printer_watch = PrinterWatch(printer, executor, session)
+    terminal.printer_watch.setParent(window)
+    terminal.printer_watch.start()
     session.subscribe(terminal.service_watch)  # before the first change: "since" is when it happened
     terminal.stoppers.append(collector.stop)  # after the threads are joined: then Python's again
     if not enrolled:

@@ -19,7 +19,7 @@ import logging
 import shutil
 
 import shiboken6
-from PySide6.QtCore import QObject, QProcess
+from PySide6.QtCore import QObject, QProcess, Signal
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,14 @@ ESPEAK_VOICES = {"zh": "cmn", "en": "en-gb"}
 
 
 class Speaker(QObject):
-    """`say(text, language)` interrupts whatever is being said; `repeat()` says the last text again."""
+    """`say(text, language)` interrupts whatever is being said; `repeat()` says the last text again.
+
+    `failing` is True once the engine crashed or failed on its own (not when `stop()` interrupted
+    it) and until an utterance ends well again; `failing_changed` says when that changes, so the
+    screen can tell an elder that speech is not working instead of leaving them waiting for it
+    (walk 3, finding 27: "speech process failed: Crashed" in the log, nothing on screen)."""
+
+    failing_changed = Signal(bool)
 
     def __init__(
         self,
@@ -36,9 +43,11 @@ class Speaker(QObject):
         volume: float = 0.8,
         engine: str = "auto",
         sink: str = "",
+        program: str = "",
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self.failing = False
         self._volume = min(1.0, max(0.0, volume))
         self._last: tuple[str, str] | None = None
         self._process: QProcess | None = None
@@ -48,7 +57,7 @@ class Speaker(QObject):
         self._espeak = None
         self.engine = "none"
         if enabled and engine in ("auto", "espeak-ng"):
-            self._espeak = shutil.which("espeak-ng")
+            self._espeak = program or shutil.which("espeak-ng")
             if self._espeak:
                 self.engine = "espeak-ng"
         if enabled and self.engine == "none" and engine in ("auto", "qt"):
@@ -122,21 +131,37 @@ class Speaker(QObject):
         process, self._process = self._process, None
         if process is not None and shiboken6.isValid(process):
             if process.state() != QProcess.ProcessState.NotRunning:
+                process.setProperty("interrupted", True)  # its "crash" is ours, not the engine's
                 process.kill()  # finished() follows from the event loop and deletes it
         if self._tts is not None:
             self._tts.stop()
 
-    def _forget_finished(self) -> None:
-        """A process ended (it is deleted next): forget it unless a newer one is under way."""
+    def _forget_finished(
+        self, code: int = 0, status: QProcess.ExitStatus = QProcess.ExitStatus.NormalExit
+    ) -> None:
+        """A process ended (it is deleted next): forget it unless a newer one is under way. One that
+        ended well says speech works (again); one that ended badly, not interrupted, that it fails."""
+        ended = self.sender()
+        if isinstance(ended, QProcess) and shiboken6.isValid(ended) and not ended.property("interrupted"):
+            self._note_failing(status is not QProcess.ExitStatus.NormalExit or code != 0)
         process = self._process
         if process is None or not shiboken6.isValid(process):
             self._process = None
         elif process.state() == QProcess.ProcessState.NotRunning:
             self._process = None
 
+    def _note_failing(self, failing: bool) -> None:
+        if failing != self.failing:
+            self.failing = failing
+            self.failing_changed.emit(failing)
+
     def _process_failed(self, error: QProcess.ProcessError) -> None:
-        # e.g. no audio device: carry on silently, the screen says everything too
+        # e.g. no audio device: carry on, the screen says everything too, and that speech fails
+        failed = self.sender()
+        if isinstance(failed, QProcess) and shiboken6.isValid(failed) and failed.property("interrupted"):
+            return  # stop() killed it: an interruption, not a failure
         log.info("speech process failed: %s", error.name if hasattr(error, "name") else error)
+        self._note_failing(True)
         process = self._process
         if (
             error is QProcess.ProcessError.FailedToStart

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from drivers.card.model import CardError, CardReader, CardUnreadable, Identity
 from kiosk.errors import WayForward
 from kiosk.session_view import Mode, SessionView, Step
+from ui import banner_room
 from ui.device_signals import CardSignals
 from ui.editor_fit import line_px
 from ui.i18n import Words
@@ -95,7 +96,8 @@ def _widgets(row: QLayout) -> list[QWidget]:
 def _screen_part(view: SessionView) -> SessionView:
     """The view without what only the bars show: a change there does not rebuild the screen. A
     screen that keeps a place of its own for "staff are coming" (the receipt) gets that part too."""
-    own = getattr(SCREEN_CLASSES.get(view.step), "shows_staff_called", False)
+    screen = SCREEN_CLASSES.get(view.step)
+    own = screen is not None and screen.owns_staff_called(view)
     part = replace(view, warning=None, staff_called=view.staff_called and own, online=None, error=None)
     # the page of services is the list's alone: its size follows the display (a resize re-pages)
     return part if view.step is Step.CHOOSE else replace(part, services=(), page=0, page_count=1)
@@ -124,6 +126,7 @@ class KioskWindow(QWidget):
         self.session = session
         self.words = words
         self.speaker = speaker or Speaker(enabled=False)
+        self.speaker.failing_changed.connect(self._speech_failing_changed)
         self.speech_on = speech
         self._executor = executor
         self._reader = card_reader
@@ -341,12 +344,19 @@ class KioskWindow(QWidget):
             warning.show()
             warning.raise_()
         layer = self.banner_layer
+        screen = self.current_screen()
         if self._banners.count() == 0:
             layer.hide()
+            if screen is not None:
+                banner_room.release(screen)
             return
-        top = self.top_bar.geometry().bottom() + 1 if self.top_bar.isVisible() else 0
         height = layer.heightForWidth(self.width())
-        layer.setGeometry(0, top, self.width(), height if height > 0 else layer.sizeHint().height())
+        height = height if height > 0 else layer.sizeHint().height()
+        if screen is None:  # the technician's panel: over the top of it, as before
+            top = self.top_bar.geometry().bottom() + 1 if self.top_bar.isVisible() else 0
+        else:
+            top = banner_room.place(screen, self, height, self.theme.spacing_px)
+        layer.setGeometry(0, top, self.width(), height)
         layer.show()
         layer.raise_()
 
@@ -425,7 +435,12 @@ class KioskWindow(QWidget):
         self._top_row.addLayout(names, 1)
         buttons = QHBoxLayout()
         if elder and self.speaker.available and self.speech_on:
-            buttons.addWidget(button(self.t("bar.repeat"), self._repeat_speech, name="bar.repeat"))
+            # speech that fails says so where it is asked for, in a word; nothing waits for it
+            failing = self.speaker.failing
+            key = "bar.repeat.failing" if failing else "bar.repeat"
+            buttons.addWidget(
+                button(self.t(key), self._repeat_speech, name="bar.repeat", enabled=not failing)
+            )
         other = "en" if view.language == "zh" else "zh"
         buttons.addWidget(
             button(
@@ -658,15 +673,22 @@ class KioskWindow(QWidget):
             box.addLayout(row)
             self._warning_box.addWidget(frame)
         screen = self.current_screen()
-        shown_by_screen = screen is not None and screen.step is view.step and screen.shows_staff_called
+        shown_by_screen = screen is not None and screen.step is view.step and screen.owns_staff_called(view)
         if view.staff_called and not view.technician_card and not shown_by_screen:
             frame, box = panel("ok", "staff_called")
             # out of service there is no ticket to take here: the staffed window is the way
             oos = view.step is Step.OUT_OF_SERVICE
             key = "bar.staff_called.oos" if oos else "bar.staff_called"
-            box.addWidget(label(self.t(key), name="staff_called_text"))
-            if view.step not in (Step.SUBMITTING, Step.OUT_OF_SERVICE):
-                box.addWidget(button(self.t("way.ticket"), self.session.take_ticket, name="staff.ticket"))
+            # words and the ticket side by side where the width allows: the lower the banner, the
+            # more often it fits in the room the content leaves (ui/banner_room.py)
+            row = QHBoxLayout() if self.width() >= self.height() else QVBoxLayout()
+            row.setSpacing(self.theme.spacing_px)
+            row.addWidget(label(self.t(key), name="staff_called_text"), 1)
+            # elder mode's bottom bar has the ticket already: a second one only makes the banner tall
+            in_bar = any(w.objectName() == "bar.ticket" for w in _widgets(self._nav_middle))
+            if view.step not in (Step.SUBMITTING, Step.OUT_OF_SERVICE) and not in_bar:
+                row.addWidget(button(self.t("way.ticket"), self.session.take_ticket, name="staff.ticket"))
+            box.addLayout(row)
             self._banners.addWidget(frame)
         if view.error is not None:
             frame, box = panel("error", "error_panel")
@@ -751,6 +773,10 @@ class KioskWindow(QWidget):
     def _speak_screen(self, screen: Screen) -> None:
         if self._view is not None and self._speech_active(self._view):
             self.speaker.say(screen.spoken(self._view), self._view.language)
+
+    def _speech_failing_changed(self, _failing: bool) -> None:
+        if self._view is not None:
+            self._render_bars(self._view)
 
     def _repeat_speech(self) -> None:
         if self._view is not None:

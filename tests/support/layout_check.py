@@ -2,7 +2,8 @@
 actionable controls a finger cannot reach.
 
 - A label's text is measured with its own font against its contents rect (wrapped to that width
-  when the label wraps): taller or wider than the rect means the text is cut.
+  when the label wraps): taller or wider than the rect means the text is cut. A tight label (a
+  reference, ui/tight_label.py) needs the height of its ink, not of the font's line.
 - A button's text needs its size hint (the style sheet's padding and border around the text's
   font metrics): a button narrower or lower than that shows its text cut ("r it ag").
 - A widget is cut by its parent when part of it lies outside an ancestor that clips it, except the
@@ -48,6 +49,10 @@ def _label_fits(lab: QLabel) -> bool:
     room = lab.contentsRect()
     margin = lab.margin() * 2
     metrics = QFontMetrics(lab.font())
+    if lab.property("tight"):  # ui/tight_label.py: as tall as the ink, which is what must fit
+        ink = metrics.tightBoundingRect(text)
+        width = max(metrics.horizontalAdvance(text), ink.width())
+        return width <= room.width() + SLACK and ink.height() <= room.height() + SLACK
     if lab.wordWrap():
         needed = metrics.boundingRect(
             QRect(0, 0, max(1, room.width() - margin), 100000),

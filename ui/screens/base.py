@@ -63,6 +63,11 @@ class Screen(QWidget):
     # the screen keeps a place of its own for "staff are coming" (the window lays no banner over it)
     shows_staff_called: ClassVar[bool] = False
 
+    @classmethod
+    def owns_staff_called(cls, view: SessionView) -> bool:
+        """This screen shows "staff are coming" for `view` in a place of its own (no banner)."""
+        return cls.shows_staff_called
+
     def __init__(self, ctx: ScreenContext) -> None:
         super().__init__()
         self.ctx = ctx

@@ -8,6 +8,7 @@ import re
 
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout
 
+from kiosk.catalogue import ServiceKind
 from kiosk.session_view import Mode, ServiceView, SessionView, Step
 from ui.icons import icon_label, service_icon
 from ui.screens.base import Screen
@@ -85,6 +86,8 @@ class ChooseScreen(Screen):
         badges: list[tuple[str, str]] = []
         if service.locked:
             badges.append(("badge_card", self.t("choose.locked")))
+        if service.kind is ServiceKind.RECORD and self.view.paper_out:  # a print-out, no paper
+            badges.append(("badge_card", self.t("choose.no_paper")))
         if service.offline_ok and not self.elder:
             badges.append(("badge_offline", self.t("choose.offline_ok")))
         # plain words in elder mode: the pictogram and the title (and "card needed", which matters)

@@ -15,6 +15,7 @@ from datetime import date
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from kiosk.catalogue import ServiceKind
 from kiosk.session_view import FieldView, SessionView, Step
 from ui.editor_fit import KEY_GAP_PX, EditorFit, editor_px, fit_editor
 from ui.screens.base import Screen
@@ -327,6 +328,17 @@ class ReviewScreen(Screen):
 
     def build(self, view: SessionView) -> None:
         self.title(self.t("review.title"))
+        if view.paper_out and view.service is not None:
+            # before Submit, not after: no slip will come out (walk 3, finding 23)
+            record = view.service.kind is ServiceKind.RECORD
+            frame, inner = panel("warning", "review_no_paper")
+            inner.addWidget(
+                label(
+                    self.t("review.no_paper_record" if record else "review.no_paper"),
+                    name="review_no_paper_text",
+                )
+            )
+            self.root.addWidget(frame)
         content = QWidget()
         box = QVBoxLayout(content)
         for f in view.fields:

@@ -13,11 +13,15 @@ from kiosk.session_view import Outcome, SessionView, Step
 from ui.pictures import slot_panel
 from ui.screens.base import Screen
 from ui.theme import FONT_FAMILIES
-from ui.widgets import QrCodeWidget, ReceiptPreview, button, label, panel
+from ui.tight_label import TightLabel
+from ui.widgets import QrCodeWidget, ReceiptPreview, button, clear_layout, label, panel
 
 # what a slip that did not print means for what the resident holds: a request is safe in the
 # outbox, a ticket number is called at the window, a record can be printed again or fetched there
-NOT_PRINTED_KEYS = {ServiceKind.TICKET: "receipt.not_printed_ticket", ServiceKind.RECORD: "receipt.not_printed_record"}
+NOT_PRINTED_KEYS = {
+    ServiceKind.TICKET: "receipt.not_printed_ticket",
+    ServiceKind.RECORD: "receipt.not_printed_record",
+}
 
 
 def not_printed_key(outcome: Outcome) -> str:
@@ -47,8 +51,10 @@ class OutcomeScreen(Screen):
     def print_state(
         self, outcome: Outcome, printed_key: str = "receipt.printed", into: QBoxLayout | None = None
     ) -> None:
-        """Whether the receipt printed (with "print again" when not), added to `into` (default: the
-        screen's own column, at the bottom)."""
+        """Whether the receipt printed, added to `into` (default: the screen's own column). When it
+        did not: what went wrong and what the resident holds in one text, and "print again" in the
+        bottom bar (never under a panel that grows: walk 3, finding 12), which says "still no
+        paper" when it was tapped and the printer still cannot print (walk 3, finding 23)."""
         if outcome.receipt is None:
             return
         if outcome.printing or outcome.printed is None:
@@ -57,17 +63,84 @@ class OutcomeScreen(Screen):
         elif outcome.printed:
             frame, box = panel("ok", "print_state")
             box.addWidget(label(self.t(printed_key), name="print_text"))
+        elif self._paper_back(outcome):
+            # the printer watch saw paper again: say it can print now (walk 3, finding 23: the red
+            # box stayed until "print again" was tapped)
+            frame, box = panel("card", "print_state")
+            box.addWidget(label(self.t("receipt.paper_back"), name="print_text"))
+            self.action_row(button(self.t("receipt.reprint"), self.session.reprint, name="receipt.reprint"))
         else:
             frame, box = panel("error", "print_state")
             key = outcome.print_error.message_key if outcome.print_error else "error.printer"
-            line = QHBoxLayout()
-            texts = QVBoxLayout()
-            texts.addWidget(label(self.ctx.words.text(self.view.language, key, fallback="error.printer")))
-            texts.addWidget(label(self.t(not_printed_key(outcome)), name="print_text"))
-            line.addLayout(texts, 1)
-            line.addWidget(button(self.t("receipt.reprint"), self.session.reprint, name="receipt.reprint"))
-            box.addLayout(line)
+            words = [self.ctx.words.text(self.view.language, key, fallback="error.printer")]
+            if outcome.print_attempts > 1:  # "print again" was tapped: say it was tried
+                words.insert(0, self.t("receipt.still_not_printed"))
+            words.append(self.t(not_printed_key(outcome)))
+            box.addWidget(
+                label(" ".join(words) if self.view.language == "en" else "".join(words), name="print_text")
+            )
+            self.action_row(button(self.t("receipt.reprint"), self.session.reprint, name="receipt.reprint"))
+        if self.compact:
+            box.setContentsMargins(self.theme.spacing_px // 2, 4, self.theme.spacing_px // 2, 4)
         (into if into is not None else self.root).addWidget(frame)
+
+    def _paper_back(self, outcome: Outcome) -> bool:
+        error = outcome.print_error
+        return error is not None and error.kind == "PaperOut" and not self.view.paper_out
+
+    @property
+    def compact(self) -> bool:
+        """Elder mode on a short landscape display (1280x800, 1366x768): the outcome must fit one
+        screen with every panel it can have, so the gaps and the panels' margins are tighter."""
+        window = self.window()
+        return self.elder and window.width() >= window.height() and window.height() < 1000
+
+    def take_card(self, view: SessionView, into: QBoxLayout) -> None:
+        """ "Your card is still in the reader" first: the last thing to do here is take it."""
+        if not view.card_in_reader:
+            return
+        frame, box = panel("warning", "receipt_take_card")
+        box.addWidget(label(self.t("receipt.take_card"), "tile_title", name="receipt_take_card_text"))
+        if self.compact:
+            box.setContentsMargins(self.theme.spacing_px // 2, 4, self.theme.spacing_px // 2, 4)
+        into.addWidget(frame)
+
+    def to_do(self, view: SessionView, into: QBoxLayout, *, ticket_button: bool) -> None:
+        """ "Take your card" and "staff are coming": one over the other, or side by side on a short
+        elder display when both are there (stacked, the print state under them left the screen)."""
+        both = view.card_in_reader and view.staff_called
+        if not (self.compact and both):
+            self.take_card(view, into)
+            self.staff_called(view, into, ticket_button=ticket_button)
+            return
+        pair = QHBoxLayout()
+        pair.setSpacing(self.theme.spacing_px // 2)
+        self.take_card(view, pair)
+        self.staff_called(view, pair, ticket_button=ticket_button)
+        into.addLayout(pair)
+
+    def staff_called(self, view: SessionView, into: QBoxLayout, *, ticket_button: bool) -> None:
+        """ "Staff are coming" in a place of its own under the outcome (a banner over the top hid
+        the reference, and the ticket number: walk 3, finding 28), with "OK" that puts it away
+        (the staff member still comes) and, where it helps, the ticket as the other way."""
+        if not view.staff_called:
+            return
+        frame, box = panel("ok", "staff_called")
+        line = QHBoxLayout()
+        # "you can also take a ticket" where one is offered beside it; in elder mode the bottom bar
+        # has the ticket, and on a ticket's screen the resident has one
+        offer = ticket_button and not self.elder
+        key = "bar.staff_called" if offer else "receipt.staff_coming"
+        line.addWidget(label(self.t(key), name="staff_called_text"), 1)
+        if offer:
+            line.addWidget(button(self.t("way.ticket"), self.session.take_ticket, name="staff.ticket"))
+        line.addWidget(
+            button(self.t("staff.dismiss"), self.session.dismiss_staff_called, name="staff.dismiss")
+        )
+        box.addLayout(line)
+        if self.compact:
+            box.setContentsMargins(self.theme.spacing_px // 2, 4, self.theme.spacing_px // 2, 4)
+        into.addWidget(frame)
 
     def preview(self, outcome: Outcome) -> QWidget | None:
         if outcome.receipt is None:
@@ -90,8 +163,36 @@ class ReceiptScreen(OutcomeScreen):
     shows_staff_called = True
 
     def build(self, view: SessionView) -> None:
+        self._build(view, with_qr=True)
+        if self.compact and not self._fits():
+            # every panel at once on a short display (card in, not printed, staff called): the QR
+            # code's column gives its width to the words, which then need fewer lines; the QR is on
+            # the slip, and when the slip did not print the words say to write the number down
+            clear_layout(self.root)
+            clear_layout(self.actions)
+            self._build(view, with_qr=False)
+
+    def _fits(self) -> bool:
+        """The content as built needs no more height than the screen has between the bars."""
+        window = self.window()
+        room = getattr(window, "screen_room", None)
+        if room is None:
+            return True
+        margins = self.theme.spacing_px * 2 + 2
+        for child in self.content.findChildren(QWidget):
+            # a widget just added is shown by a queued call: until then a layout counts it as empty
+            if not child.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide):
+                child.show()
+            child.ensurePolished()
+        self.root.invalidate()
+        needed = self.root.totalHeightForWidth(window.width() - margins)
+        return needed <= room(self.theme) - 2
+
+    def _build(self, view: SessionView, *, with_qr: bool) -> None:
         outcome = view.outcome
         assert outcome is not None
+        if self.compact:
+            self.root.setSpacing(self.theme.spacing_px // 2)
         self.title(self.t("receipt.title"))
         theme = self.theme
         window = self.window()
@@ -101,10 +202,12 @@ class ReceiptScreen(OutcomeScreen):
         # the slip comes out of the printer: a picture of it beside the reference (not when it did not)
         slip = outcome.receipt is not None and outcome.printed is not False
         qr_px, picture_px = self._picture_sizes(landscape)
-        slip = slip and picture_px > 0
+        slip = slip and picture_px > 0 and with_qr
         # the slip as printed, too, where a wide screen has the room for it
         with_paper = landscape and not self.elder and outcome.receipt is not None and window.width() >= 1600
         left = QVBoxLayout()
+        if self.compact:
+            left.setSpacing(theme.spacing_px // 2)
         heading = label(self.t("receipt.reference"), name="reference_heading")
         top = self.root if wide_ref else left
         title_row = self.root.itemAt(self.root.count() - 1).layout()
@@ -114,7 +217,9 @@ class ReceiptScreen(OutcomeScreen):
             title_row.insertWidget(1, heading, 1, Qt.AlignmentFlag.AlignBottom)
         else:
             top.addWidget(heading)
-        ref = label(reference, "huge", name="reference", wrap=False)
+        ref = TightLabel(reference)
+        ref.setProperty("role", "huge")
+        ref.setObjectName("reference")
         ref.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         room = window.width() - 2 * theme.spacing_px - 8
         if landscape and not wide_ref:
@@ -127,13 +232,8 @@ class ReceiptScreen(OutcomeScreen):
         top.addWidget(ref)
         body = QHBoxLayout() if landscape else QVBoxLayout()
         body.setSpacing(theme.spacing_px * 2)
-        # first what the resident must still do here (on a short display the rest may scroll)
-        if view.card_in_reader:  # the card is still in: the last thing to do here is take it
-            frame, box = panel("warning", "receipt_take_card")
-            box.addWidget(label(self.t("receipt.take_card"), "tile_title", name="receipt_take_card_text"))
-            left.addWidget(frame)
-        if view.staff_called:
-            self._staff_called(left)
+        # first what the resident must still do here
+        self.to_do(view, left, ticket_button=True)
         # follows the outbox: "saved, being sent" turns into "the centre has it" once the hub acked it
         if outcome.delivered:
             note = "receipt.delivered"
@@ -148,13 +248,19 @@ class ReceiptScreen(OutcomeScreen):
         if slip:
             picture = slot_panel("take_receipt", self.t("picture.take_receipt"), theme, picture_px)
             body.addWidget(picture, 0, Qt.AlignmentFlag.AlignTop)
-        qr = QVBoxLayout()
-        qr.addWidget(QrCodeWidget(reference, qr_px, self.t("receipt.scan")))
-        scan = label(self.t("receipt.scan"), "muted")
-        scan.setMaximumWidth(max(qr_px, 260 if self.elder else 200) if landscape else 16777215)
-        qr.addWidget(scan)
-        qr.addStretch(1)
-        body.addLayout(qr)
+        if with_qr:
+            qr = QVBoxLayout()
+            qr.setSpacing(theme.spacing_px // 2)
+            qr.addWidget(
+                QrCodeWidget(reference, qr_px, self.t("receipt.scan")), 0, Qt.AlignmentFlag.AlignHCenter
+            )
+            scan = label(self.t("receipt.scan"), "muted", name="qr_caption")
+            # the caption's own width (a 160 px QR column cut "扫码查看办 / 理进度": walk 3, finding 12)
+            if landscape:
+                scan.setFixedWidth(max(qr_px, 260 if self.elder else 200))
+            qr.addWidget(scan)
+            qr.addStretch(1)
+            body.addLayout(qr)
         paper = self.preview(outcome) if with_paper else None
         if paper is not None:
             body.addWidget(paper, 0, Qt.AlignmentFlag.AlignTop)
@@ -174,19 +280,6 @@ class ReceiptScreen(OutcomeScreen):
         # says in words what the slip picture shows
         return 160, 0
 
-    def _staff_called(self, into: QVBoxLayout) -> None:
-        """ "Staff are coming" under the print state, with the ticket as the other way (in elder
-        mode the bottom bar has the ticket already)."""
-        frame, box = panel("ok", "staff_called")
-        box.addWidget(label(self.t("bar.staff_called"), name="staff_called_text"))
-        if not self.elder:
-            box.addWidget(
-                button(self.t("way.ticket"), self.session.take_ticket, name="staff.ticket"),
-                0,
-                Qt.AlignmentFlag.AlignLeft,
-            )
-        into.addWidget(frame)
-
     def spoken(self, view: SessionView) -> str:
         outcome = view.outcome
         ref = " ".join(outcome.local_ref or "") if outcome else ""
@@ -204,6 +297,11 @@ STATUS_KEYS = ("received", "assigned", "in_progress", "resolved", "closed", "rej
 
 class ResultScreen(OutcomeScreen):
     step = Step.RESULT
+
+    @classmethod
+    def owns_staff_called(cls, view: SessionView) -> bool:
+        # a ticket's screen: under the number, not over it (walk 3, finding 28)
+        return view.outcome is not None and view.outcome.kind is ServiceKind.TICKET
 
     def build(self, view: SessionView) -> None:
         outcome = view.outcome
@@ -223,23 +321,61 @@ class ResultScreen(OutcomeScreen):
         build(view, outcome)
 
     def _ticket(self, view: SessionView, outcome: Outcome) -> None:
+        """The number large, what it is for (the queue: walk 3, findings 14 and 26 got B001 and
+        A001 from the same button and nothing said why), where to go and how many wait beside it;
+        then "take your card", "staff are coming" and the print state, none of them over the
+        number the resident must remember (walk 3, finding 28)."""
         ticket = outcome.ticket
+        if self.compact:
+            self.root.setSpacing(self.theme.spacing_px // 2)
         self.title(self.t("result.ticket.title"))
         if ticket is None:
             return
-        self.root.addWidget(label(ticket.number, "huge", name="ticket_number"))
+        title_row = self.root.itemAt(self.root.count() - 1).layout()
+        queue = label(self._queue_words(view, outcome), name="ticket_queue")
+        if isinstance(title_row, QHBoxLayout):
+            title_row.setStretch(0, 0)
+            title_row.insertWidget(1, queue, 1, Qt.AlignmentFlag.AlignBottom)
+        else:
+            self.root.addWidget(queue)
+        row = QHBoxLayout()
+        row.setSpacing(self.theme.spacing_px * 2)
+        number = TightLabel(ticket.number)
+        number.setProperty("role", "huge")
+        number.setObjectName("ticket_number")
+        row.addWidget(number, 0, Qt.AlignmentFlag.AlignVCenter)
+        where = QVBoxLayout()
+        where.setSpacing(0)
         if ticket.window:
-            self.root.addWidget(label(self.t("result.ticket.window", window=ticket.window)))
-        if ticket.waiting_ahead >= 0:
-            self.root.addWidget(
-                label(self.t("result.ticket.ahead", n=ticket.waiting_ahead), name="ticket_ahead")
+            where.addWidget(
+                label(
+                    self.t("result.ticket.window", window=ticket.window), "tile_title", name="ticket_window"
+                )
             )
+        if ticket.waiting_ahead >= 0:
+            where.addWidget(label(self.t("result.ticket.ahead", n=ticket.waiting_ahead), name="ticket_ahead"))
+        row.addLayout(where, 1)
+        self.root.addLayout(row)
+        column = QVBoxLayout()
+        column.setSpacing(self.theme.spacing_px // 2 if self.compact else self.theme.spacing_px)
         if outcome.ticket_is_local:
             frame, box = panel("warning", "ticket_local")
             box.addWidget(label(self.t("result.ticket.local")))
-            self.root.addWidget(frame)
-        self.root.addStretch(1)
-        self.print_state(outcome, "result.printed")
+            column.addWidget(frame)
+        self.to_do(view, column, ticket_button=False)
+        self.print_state(outcome, "result.printed", into=column)
+        column.addStretch(1)
+        self.root.addLayout(column, 1)
+
+    def _queue_words(self, view: SessionView, outcome: Outcome) -> str:
+        """What the number is for: the service the resident was in, else the staffed window."""
+        about = outcome.ticket_for
+        title = next(
+            (s.title.get(view.language) for s in self.session.available_services() if s.id == about), ""
+        )
+        if not title or about == outcome.service_id:
+            return self.t("result.ticket.for_window")
+        return self.t("result.ticket.for", service=title)
 
     def _cases(self, view: SessionView, outcome: Outcome) -> None:
         if outcome.kind is ServiceKind.RATING:  # the rating shares this screen, not its title
@@ -426,7 +562,18 @@ class ResultScreen(OutcomeScreen):
         if outcome is None:
             return ""
         if outcome.ticket is not None:
-            return self.t("speak.ticket", number=" ".join(outcome.ticket.number))
+            text = (
+                self._queue_words(view, outcome)
+                + "。"
+                + self.t("speak.ticket", number=" ".join(outcome.ticket.number))
+            )
+            if outcome.ticket.window:
+                text += self.t("result.ticket.window", window=outcome.ticket.window) + "。"
+            if outcome.printed is False:
+                text += self.t(not_printed_key(outcome))
+            if view.card_in_reader:
+                text += self.t("receipt.take_card")
+            return text
         if outcome.cases:
             return "。".join(
                 f"{self.t('result.case', ref=c.local_ref)} {self._status(c.status)}" for c in outcome.cases

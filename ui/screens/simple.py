@@ -23,8 +23,16 @@ class AttractScreen(Screen):
     def build(self, view: SessionView) -> None:
         self.title(self.t("attract.title"))
         if view.end_reason is not None:
-            frame, box = panel("ok", "end_reason")
-            box.addWidget(label(self.t(f"attract.ended.{view.end_reason.value}"), name="end_reason_text"))
+            # the card left in is what the one leaving must act on: said first, in the warning's
+            # colour, in the end message's own place (a small caption under the picture was missed:
+            # render review finding 17)
+            card_in = view.card_in_reader
+            frame, box = panel("warning" if card_in else "ok", "end_reason")
+            ended = self.t(f"attract.ended.{view.end_reason.value}")
+            # one text, one place: a line of its own would make the elder welcome scroll at 1366x768
+            gap = "" if view.language == "zh" else " "  # no space after a full-width stop
+            text = f"{self.t('receipt.take_card')}{gap}{ended}" if card_in else ended
+            box.addWidget(label(text, name="end_reason_text"))
             self.root.addWidget(frame)
         theme = self.theme
         window = self.window()

@@ -56,8 +56,16 @@
         <translation>Staff have been called, please wait. You can also take a ticket.</translation>
     </message>
     <message>
+        <source>receipt.staff_coming</source>
+        <translation>Staff have been called, please wait.</translation>
+    </message>
+    <message>
         <source>bar.repeat</source>
         <translation>Hear it again</translation>
+    </message>
+    <message>
+        <source>bar.repeat.failing</source>
+        <translation>No speech now</translation>
     </message>
     <message>
         <source>bar.card</source>
@@ -326,6 +334,38 @@
     <message>
         <source>receipt.reprint</source>
         <translation>Print again</translation>
+    </message>
+    <message>
+        <source>receipt.still_not_printed</source>
+        <translation>Tried again just now.</translation>
+    </message>
+    <message>
+        <source>receipt.paper_back</source>
+        <translation>The printer has paper again: tap Print again for your receipt.</translation>
+    </message>
+    <message>
+        <source>choose.no_paper</source>
+        <translation>No paper: use the window</translation>
+    </message>
+    <message>
+        <source>review.no_paper</source>
+        <translation>The printer is out of paper: no receipt will print after you submit. Write down the reference on the screen; your request is received as usual.</translation>
+    </message>
+    <message>
+        <source>review.no_paper_record</source>
+        <translation>The printer is out of paper: this cannot print now. You can collect it at the staffed window.</translation>
+    </message>
+    <message>
+        <source>staff.dismiss</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>result.ticket.for</source>
+        <translation>For: {service}</translation>
+    </message>
+    <message>
+        <source>result.ticket.for_window</source>
+        <translation>At the staffed window</translation>
     </message>
     <message>
         <source>receipt.preview</source>

@@ -56,8 +56,16 @@
         <translation>已呼叫工作人员，请稍候。也可以取号到人工窗口。</translation>
     </message>
     <message>
+        <source>receipt.staff_coming</source>
+        <translation>已呼叫工作人员，请稍候。</translation>
+    </message>
+    <message>
         <source>bar.repeat</source>
         <translation>再听一遍</translation>
+    </message>
+    <message>
+        <source>bar.repeat.failing</source>
+        <translation>语音暂时不能用</translation>
     </message>
     <message>
         <source>bar.card</source>
@@ -326,6 +334,38 @@
     <message>
         <source>receipt.reprint</source>
         <translation>重新打印</translation>
+    </message>
+    <message>
+        <source>receipt.still_not_printed</source>
+        <translation>刚才又试了一次。</translation>
+    </message>
+    <message>
+        <source>receipt.paper_back</source>
+        <translation>打印机已装好纸，点“重新打印”即可打印凭条。</translation>
+    </message>
+    <message>
+        <source>choose.no_paper</source>
+        <translation>没纸：到人工窗口办</translation>
+    </message>
+    <message>
+        <source>review.no_paper</source>
+        <translation>打印机没纸了，提交后凭条打印不出来。请记下屏幕上的受理编号，申请照常受理。</translation>
+    </message>
+    <message>
+        <source>review.no_paper_record</source>
+        <translation>打印机没纸了，现在打印不出来。可以到人工窗口领取。</translation>
+    </message>
+    <message>
+        <source>staff.dismiss</source>
+        <translation>知道了</translation>
+    </message>
+    <message>
+        <source>result.ticket.for</source>
+        <translation>办理事项：{service}</translation>
+    </message>
+    <message>
+        <source>result.ticket.for_window</source>
+        <translation>人工窗口办理</translation>
     </message>
     <message>
         <source>receipt.preview</source>

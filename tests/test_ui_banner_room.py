@@ -1,0 +1,106 @@
+"""Banners lie where they hide the least (render review findings 14, 15, 31): the offline error on
+the query form and "staff are coming" on the card screen lay over the top of the screen and hid the
+title, the field's name and half of the reference being typed — in portrait with 1,300 px empty
+below them. A banner lies under the content where the content leaves room, covering nothing; where
+it does not, over the bottom of the screen's area, never over the title."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
+
+from kiosk.session_view import Mode
+from scripts.render_screens import SCENES, open_scene
+
+SIZES = ((1280, 800), (1366, 768), (1920, 1080), (1080, 1920))
+
+
+@pytest.fixture(scope="module")
+def words():
+    from ui.i18n import Words
+
+    return Words()
+
+
+def _rect(window: QWidget, widget: QWidget) -> QRect:
+    return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+
+
+def _shown(window: QWidget) -> list[tuple[str, QRect]]:
+    """What the screen shows a resident: its texts and buttons, the part inside its area."""
+    screen = window.current_screen()
+    area = _rect(window, screen.area.viewport())
+    shown = []
+    for widget in screen.content.findChildren(QWidget):
+        if not isinstance(widget, (QLabel, QPushButton)) or not widget.isVisibleTo(window):
+            continue
+        if isinstance(widget, QLabel) and not widget.text().strip() and widget.pixmap().isNull():
+            continue
+        seen = _rect(window, widget).intersected(area)
+        if not seen.isEmpty():
+            shown.append((widget.objectName() or widget.text(), seen))
+    return shown
+
+
+def _open(n: int, size, language: str, mode: Mode, tmp_path, words, call_staff: bool):
+    shown = open_scene(n, size, language, mode, tmp_path, words)
+    if call_staff:
+        shown.kit.session.call_staff()
+        for _ in range(3):
+            QApplication.processEvents()
+    return shown
+
+
+CASES = [("error-offline", False), ("staff-called", False), ("choose", True), ("form", True)]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("mode", [Mode.STANDARD, Mode.ELDER], ids=lambda m: m.value)
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_banner_never_hides_the_title_and_hides_nothing_where_there_is_room(
+    qapp, tmp_path, words, size, mode, language
+):
+    names = [s[0] for s in SCENES]
+    for scene, call_staff in CASES:
+        shown = _open(names.index(scene), size, language, mode, tmp_path / scene, words, call_staff)
+        try:
+            window = shown.window
+            layer = window.banner_layer
+            assert layer.isVisible(), f"{scene}: no banner"
+            banner = _rect(window, layer)
+            screen = window.current_screen()
+            area = _rect(window, screen.area.viewport())
+            on_area = area.top() <= banner.top() and banner.bottom() <= area.bottom()
+            assert on_area, (
+                f"{scene}: the banner {banner.getRect()} is not on the screen's area {area.getRect()}"
+            )
+            parts = _shown(window)
+            covered = [name for name, seen in parts if seen.intersects(banner)]
+            title = [seen for name, seen in parts if name == "title"]
+            assert title and not title[0].intersects(banner), f"{scene}: the banner hides the title"
+            bottom = max(seen.bottom() for _name, seen in parts)
+            if bottom + banner.height() < area.bottom():
+                assert not covered, f"{scene}: room under the content, yet the banner hides {covered}"
+        finally:
+            shown.close()
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1080, 1920)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_reference_typed_stays_whole_under_the_offline_error(qapp, tmp_path, words, size):
+    names = [s[0] for s in SCENES]
+    shown = _open(names.index("error-offline"), size, "zh", Mode.STANDARD, tmp_path, words, False)
+    try:
+        window = shown.window
+        banner = _rect(window, window.banner_layer)
+        typed = [
+            _rect(window, lab)
+            for lab in window.current_screen().content.findChildren(QLabel)
+            if lab.isVisibleTo(window) and "T0001" in lab.text()
+        ]
+        assert typed, "the reference typed is not shown"
+        assert not any(r.intersects(banner) for r in typed), "the banner lies over the reference typed"
+        # the banner stands just under it: where the eye already is, not at the far end of the screen
+        assert banner.top() - max(r.bottom() for r in typed) < 80
+    finally:
+        shown.close()

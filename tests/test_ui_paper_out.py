@@ -1,0 +1,116 @@
+"""Paper out before and after (walk 3, findings 23 and 25): print-out services say on their card
+that they cannot print now and where to go; the review warns before Submit; "print again" that
+fails again says it tried; the printer watch that sees paper again turns the red box into "it can
+print now" without a tap."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QLabel, QPushButton
+
+from kiosk.executor import SynchronousExecutor
+from kiosk.session_view import Mode
+from scripts.render_screens import REPAIR, open_played
+from tests.fixtures.session_kit import RESIDENT
+from tests.support.layout_check import layout_problems
+from ui.printer_watch import PrinterWatch
+
+
+@pytest.fixture(scope="module")
+def words():
+    from ui.i18n import Words
+
+    return Words()
+
+
+def _settle(qapp) -> None:
+    for _ in range(3):
+        qapp.processEvents()
+
+
+def _watch(kit) -> PrinterWatch:
+    """The terminal's printer watch over the kit's printer (asked at once, no timer)."""
+    return PrinterWatch(kit.printer, SynchronousExecutor(), kit.session)
+
+
+def _list(kit, _window) -> None:
+    kit.printer.paper_out = True
+    _watch(kit).check()
+    kit.session.start()
+    kit.session.card_inserted(RESIDENT)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("mode", [Mode.STANDARD, Mode.ELDER], ids=lambda m: m.value)
+def test_print_out_services_say_they_cannot_print_now(qapp, tmp_path, words, mode, language):
+    shown = open_played("choose-no-paper", _list, (1366, 768), language, mode, tmp_path, words)
+    try:
+        window, session = shown.window, shown.kit.session
+        assert session.view.paper_out
+        badge = words.text(language, "choose.no_paper", elder=mode is Mode.ELDER)
+        tiles = {s.id: window.findChild(QPushButton, f"service:{s.id}") for s in session.view.services}
+        marked = {sid for sid, tile in tiles.items() if tile is not None and badge in tile.accessibleName()}
+        assert "certificate.residence" in marked
+        assert "repair.public_area" not in marked  # its reference is on screen: no slip needed
+        assert not layout_problems(window)
+        shown.kit.printer.paper_out = False
+        _watch(shown.kit).check()
+        _settle(qapp)
+        tile = window.findChild(QPushButton, "service:certificate.residence")
+        assert badge not in tile.accessibleName()
+    finally:
+        shown.close()
+
+
+def _review(kit, _window) -> None:
+    kit.printer.paper_out = True
+    _watch(kit).check()
+    kit.session.start()
+    kit.session.continue_without_card()
+    kit.session.choose_service("repair.public_area")
+    for field, value in REPAIR:
+        kit.session.set_field(field, value)
+    kit.session.set_field("phone", "13800138000")
+    kit.session.next()
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("mode", [Mode.STANDARD, Mode.ELDER], ids=lambda m: m.value)
+def test_the_review_warns_that_no_receipt_will_print(qapp, tmp_path, words, mode, language):
+    shown = open_played("review-no-paper", _review, (1280, 800), language, mode, tmp_path, words)
+    try:
+        text = shown.window.findChild(QLabel, "review_no_paper_text")
+        assert text is not None and text.isVisibleTo(shown.window)
+        assert text.text() == words.text(language, "review.no_paper", elder=mode is Mode.ELDER)
+        assert not layout_problems(shown.window)
+    finally:
+        shown.close()
+
+
+def test_print_again_reacts_and_the_watch_sees_the_paper_back(qapp, tmp_path, words):
+    def scene(kit, window) -> None:
+        _review(kit, window)
+        kit.session.next()  # submit: the receipt does not print
+
+    shown = open_played("receipt-no-paper", scene, (1366, 768), "zh", Mode.ELDER, tmp_path, words)
+    try:
+        window, kit = shown.window, shown.kit
+        first = window.findChild(QLabel, "print_text").text()
+        assert "刚才又试了一次" not in first
+        window.findChild(QPushButton, "receipt.reprint").click()  # still no paper
+        _settle(qapp)
+        again = window.findChild(QLabel, "print_text").text()
+        assert again != first and again.startswith(words.text("zh", "receipt.still_not_printed"))
+        kit.printer.paper_out = False  # refilled; nobody taps
+        _watch(kit).check()
+        _settle(qapp)
+        assert window.findChild(QLabel, "print_text").text() == words.text("zh", "receipt.paper_back")
+        assert window.current_screen().area.verticalScrollBar().maximum() == 0
+        window.findChild(QPushButton, "receipt.reprint").click()
+        _settle(qapp)
+        assert kit.printer.printed, "nothing printed after the refill"
+        assert window.findChild(QLabel, "print_text").text() == words.text(
+            "zh", "receipt.printed", elder=True
+        )
+    finally:
+        shown.close()

@@ -1,0 +1,89 @@
+"""Where a banner (an error with its ways forward, "staff are coming", a wait) lies over a screen.
+
+A banner never enters a screen's layout: appearing, it would push the controls down under the
+resident's finger. It lies over the screen instead, and where it lies decides what it hides. Over
+the top (how it was) it hid the title, the field's name and half of the reference being typed,
+even on a portrait display with 1,300 px empty below (render review findings 14, 15, 31). So: in the
+room the content leaves under itself, just below what the resident is reading; where there is not
+room enough, at the bottom of the screen's area, over the last of the content rather than its title,
+and a content that scrolls gets room at its end to scroll what lies under the banner into view.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QLabel, QScrollBar, QSizePolicy, QWidget
+
+# the content's bottom margin a screen had before a banner reserved room at its end
+_RESERVED = "banner_room_reserved"
+
+
+def _drawn_bottom(widget: QWidget, window: QWidget) -> int:
+    """The window y just below what `widget` draws: a label stretched taller than its text (an
+    expanding picture or caption) draws its text at the top unless aligned lower."""
+    top = widget.mapTo(window, QPoint(0, 0)).y()
+    height = widget.height()
+    if isinstance(widget, QLabel) and widget.sizePolicy().verticalPolicy() != QSizePolicy.Policy.Fixed:
+        if widget.alignment() & Qt.AlignmentFlag.AlignTop:
+            needed = widget.heightForWidth(widget.width())
+            height = min(height, needed if needed > 0 else widget.sizeHint().height())
+    return top + height
+
+
+def content_bottom(screen: QWidget, window: QWidget) -> int:
+    """The window y below the last thing the screen's content shows (its leaves: labels, buttons,
+    pictures, fields, and the boxes buttons and panels draw; a bare container stretched to the
+    area's height is not what is shown)."""
+    content = screen.content
+    bottom = None
+    for widget in content.findChildren(QWidget):
+        if not widget.isVisibleTo(content) or widget.height() <= 0 or isinstance(widget, QScrollBar):
+            continue
+        drawn_box = isinstance(widget, QAbstractButton) or widget.property("role") is not None
+        if not drawn_box and any(c.isWidgetType() and c.isVisibleTo(content) for c in widget.children()):
+            continue  # a bare container: its leaves say where it ends (a button or a panel draws its box)
+        if (
+            isinstance(widget.parent(), QAbstractScrollArea)
+            or widget.objectName() == "qt_scrollarea_viewport"
+        ):
+            continue
+        below = _drawn_bottom(widget, window)
+        bottom = below if bottom is None else max(bottom, below)
+    if bottom is None:
+        return screen.area.viewport().mapTo(window, QPoint(0, 0)).y()
+    return bottom
+
+
+def place(screen: QWidget, window: QWidget, height: int, gap: int) -> int:
+    """The window y at which a banner `height` tall lies over `screen` (see the module's words)."""
+    viewport = screen.area.viewport()
+    area_top = viewport.mapTo(window, QPoint(0, 0)).y()
+    area_bottom = area_top + viewport.height()
+    top = max(content_bottom(screen, window) + gap, area_top)
+    if top + height <= area_bottom:
+        release(screen)
+        return top
+    scrolls = screen.area.verticalScrollBar().maximum() > 0
+    if scrolls:  # already scrolling: more room at its end moves nothing and narrows nothing
+        _reserve(screen, height + gap)
+    return max(area_top, area_bottom - height)
+
+
+def _reserve(screen: QWidget, room: int) -> None:
+    margins = screen.root.contentsMargins()
+    kept = screen.property(_RESERVED)
+    if kept is None:
+        screen.setProperty(_RESERVED, margins.bottom())
+        kept = margins.bottom()
+    if margins.bottom() != kept + room:
+        screen.root.setContentsMargins(margins.left(), margins.top(), margins.right(), kept + room)
+
+
+def release(screen: QWidget) -> None:
+    """No banner over `screen` any more: its content's end is as the screen made it."""
+    kept = screen.property(_RESERVED)
+    if kept is None:
+        return
+    screen.setProperty(_RESERVED, None)
+    margins = screen.root.contentsMargins()
+    screen.root.setContentsMargins(margins.left(), margins.top(), margins.right(), int(kept))
