@@ -22,7 +22,8 @@ loaded machine's kernel takes back and pages in again, so RSS moved by -14 MB in
 share of it (sqlite3_memory_used: page caches), open fds and threads. Switches to find a leak:
 `--kinds` (one kind of session), `--no-screens`, `--render-every 0`, `--idle-minutes` (growth with
 time or with sessions?), `--census` (Python types and Qt objects that grew), `--tracemalloc`,
-`--pixmap-cache-kib`. Ctrl+C (SIGINT) or SIGTERM stops it and still prints the end figures.
+`--pixmap-cache-kib`. Ctrl+C (SIGINT) or SIGTERM stops it after the session under way and still prints
+the end figures.
 
 Usage: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/soak.py [--sessions 100000] [--report-every 10000]
 """
@@ -130,7 +131,7 @@ def figures() -> tuple[int, int, int, int, int, int, int]:
 
 
 class Soak:
-    def __init__(self, terminal, app, clock: Clock) -> None:
+    def __init__(self, terminal, app, clock: Clock, wait_s: float = 30.0) -> None:
         from kiosk.session_view import Step
 
         self.t = terminal
@@ -138,12 +139,13 @@ class Soak:
         self.app = app
         self.clock = clock
         self.Step = Step
+        self.wait_s = wait_s  # how long one step may take before the session counts as stuck
         self.counts: dict[str, int] = {}
         self.waited: dict[str, float] = {}  # seconds spent waiting, by what was waited for
 
-    def wait(self, condition, what: str, timeout_s: float = 30.0) -> None:
+    def wait(self, condition, what: str, timeout_s: float | None = None) -> None:
         began = time.monotonic()
-        deadline = began + timeout_s
+        deadline = began + (self.wait_s if timeout_s is None else timeout_s)
         while not condition():
             # sleeps until an event comes (a worker's result is one), at most 50 ms: no busy polling
             # that would take the CPU from the workers the soak waits for
@@ -337,13 +339,28 @@ def main(argv: list[str] | None = None) -> int:
         "--tracemalloc", action="store_true", help="at each report, name the source lines whose Python allocations grew"
     )
     parser.add_argument(
+        "--wait-s",
+        type=float,
+        default=30.0,
+        help="how long a step may take before the session counts as stuck and the soak stops (a ticket"
+        " took over 30 s at nice 10 with a load average of 34)",
+    )
+    parser.add_argument(
         "--pixmap-cache-kib", type=int, default=0, help="set QPixmapCache's limit (Qt's default: 10240 KiB)"
     )
     args = parser.parse_args(argv)
     # a shell starts a background job with SIGINT ignored, and Python keeps it so: stop on SIGINT and
-    # SIGTERM either way, through the KeyboardInterrupt that prints the end figures
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # SIGTERM either way. The handler only asks: a KeyboardInterrupt raised from it would land in
+    # whatever Python code runs then, often a slot called from Qt, which prints and swallows it (a
+    # SIGTERM was lost so in a 3,000-session run). The loop stops after the session under way.
+    stop = threading.Event()
+
+    def ask_to_stop(signum: int, _frame: object) -> None:
+        print(f"signal {signal.Signals(signum).name}: stopping after this session", flush=True)
+        stop.set()
+
+    signal.signal(signal.SIGINT, ask_to_stop)
+    signal.signal(signal.SIGTERM, ask_to_stop)
 
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
@@ -370,7 +387,8 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tmp)
         keyring = f"file:{folder / 'keyring.cfg'}"
         select_keyring_backend(keyring)
-        hub = start_hub(folder / "hub" / "hub.sqlite", terminal_id="T0001")
+        # at nice 10 on 2 cores with a load average of 20, the hub's imports alone took over 15 s
+        hub = start_hub(folder / "hub" / "hub.sqlite", terminal_id="T0001", start_timeout_s=180)
         store = HubStore(hub.db_path)
         seed_demo_cases(store)
         store.close()
@@ -386,8 +404,14 @@ def main(argv: list[str] | None = None) -> int:
         terminal = build_terminal(config, clock=clock, speech=False, refresh_ms=60_000)
         terminal.window.resize(1920, 1080)
         terminal.window.show()
-        soak = Soak(terminal, app, clock)
-        soak.wait(lambda: soak.s.step is soak.Step.ATTRACT and terminal.background is not None, "the attract screen")
+        soak = Soak(terminal, app, clock, wait_s=args.wait_s)
+        # a fresh terminal is out of service ("getting ready") until the hub's first catalogue answer:
+        # over 30 s at a load average of 20
+        soak.wait(
+            lambda: soak.s.step is soak.Step.ATTRACT and terminal.background is not None,
+            "the attract screen",
+            timeout_s=300,
+        )
         printed = config.data_dir / "printed"
         start = time.monotonic()
         if args.no_screens:
@@ -403,10 +427,21 @@ def main(argv: list[str] | None = None) -> int:
                 print(line("idle: at the start", idle_base, None), flush=True)
                 for minute in range(1, int(args.idle_minutes) + 1):
                     until = time.monotonic() + 60
-                    while time.monotonic() < until:
+                    while time.monotonic() < until and not stop.is_set():
                         app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 200)
                     print(line(f"idle: after {minute} min", figures(), idle_base), flush=True)
+                    if stop.is_set():
+                        break
                 start = time.monotonic()
+
+            cpu_base = [0.0, 0]  # process CPU seconds and sessions at the baseline
+
+            def cpu_ms(n: int) -> str:
+                # the terminal's CPU (all its threads; the hub is another process) per session since the
+                # baseline: what a session costs, whatever share of the cores the soak gets on a shared
+                # machine (sessions/s falls with the load average; this does not)
+                sessions = n - cpu_base[1]
+                return f"{(time.process_time() - cpu_base[0]) * 1000 / sessions:.0f}" if sessions > 0 else "-"
 
             def soak_one(n: int) -> None:
                 nonlocal base, counted
@@ -419,6 +454,7 @@ def main(argv: list[str] | None = None) -> int:
                     for job in printed.glob("*"):
                         job.unlink()
                 if n == warmup:
+                    cpu_base[:] = [time.process_time(), n]
                     base = figures()
                     print(line(f"after {n} warm-up sessions (baseline)", base, None), flush=True)
                     counted = census() if args.census else None
@@ -429,7 +465,11 @@ def main(argv: list[str] | None = None) -> int:
                     rate = n / (time.monotonic() - start)
                     depth = terminal.outbox.stats().depth
                     load = os.getloadavg()[0]
-                    print(f"{line(f'{n:>7} sessions', figures(), base)}, outbox depth {depth}, {rate:.1f} sessions/s, load {load:.1f}", flush=True)
+                    print(
+                        f"{line(f'{n:>7} sessions', figures(), base)}, outbox depth {depth}, {rate:.1f} sessions/s,"
+                        f" {cpu_ms(n)} ms CPU a session, load {load:.1f}",
+                        flush=True,
+                    )
                     if counted is not None:
                         now = census()
                         print(f"         grew since the last report: {census_growth(counted, now)}", flush=True)
@@ -444,18 +484,23 @@ def main(argv: list[str] | None = None) -> int:
                         snapshots[-1] = snap
 
             done = 0
-            try:
-                for n in range(1, args.sessions + 1):
+            for n in range(1, args.sessions + 1):
+                try:
                     soak_one(n)
-                    done = n
-            except KeyboardInterrupt:  # Ctrl+C / SIGINT: stop here and print the end figures
-                print(f"stopped after {done} sessions", flush=True)
+                except RuntimeError as exc:  # a session stuck (a wait timed out): the figures so far still count
+                    print(f"session {n}: {exc}; stopped after {done} sessions", flush=True)
+                    break
+                done = n
+                if stop.is_set():  # SIGINT / SIGTERM: stop here and print the end figures
+                    print(f"stopped after {done} sessions", flush=True)
+                    break
             end = figures()
             rendered_count = done // args.render_every if args.render_every > 0 and not args.no_screens else 0
             print(
                 f"end: {done} sessions in {time.monotonic() - start:.0f} s ({soak.counts},"
                 f" {rendered_count} of them rendered through the screens, the window shown each one's end"
-                f"{' never' if args.no_screens else ''}); load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+                f"{' never' if args.no_screens else ''}); {cpu_ms(done)} ms CPU a session after the warm-up;"
+                f" load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
             )
             print(line("end", end, base), "goal: RSS <= +5 MB, fds and threads +0", flush=True)
         finally:

@@ -196,6 +196,7 @@ def start_hub(
     port: int = 0,
     tls: tuple[Path, Path] | None = None,
     db_url: str | None = None,
+    start_timeout_s: float = 15.0,
 ) -> RunningHub:
     """Start the hub on 127.0.0.1 over a new or existing database and enrol `terminal_id` by code.
 
@@ -203,7 +204,8 @@ def start_hub(
     side of enrolment); without, they are only returned (e.g. for a benchmark that builds its client
     directly). `tls` = (certificate, key) PEM files serves HTTPS; the hub config then trusts that
     certificate as its CA bundle. `db_url` (postgresql://...) runs the hub on PostgreSQL; `db_path`
-    then only places the log file. Raises HubStartError when the hub does not come up.
+    then only places the log file. Raises HubStartError when the hub does not come up (does not answer
+    within `start_timeout_s`).
     """
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -217,7 +219,7 @@ def start_hub(
         tls=tls,
         db_url=db_url,
     )
-    hub.start()
+    hub.start(start_timeout_s)
     try:
         hub.credentials = hub.enrol(terminal_id, store_in_keyring=store_in_keyring)
     except BaseException:

@@ -38,10 +38,21 @@ def translate_sqlite_error(exc: sqlite3.Error, path: Path, doing: str) -> QueueE
     return QueueError(detail)
 
 
+# Each connection's page cache is capped at this (SQLite's default: 2,000 KiB). The outbox opens three
+# (writer, sync, reader); with the default they filled to ~6 MB as the file grew on a long-running
+# terminal (bench/soak.py), more than the soak's whole memory budget. Every statement of a session
+# touches a few pages at the table's ends (the newest rows, the low-water mark); the one full scan
+# (stats) reads the file from the OS cache either way once it is larger than the cap.
+# bench/sqlite_cache_bench.py measures both caps side by side (README, "Soak").
+CACHE_KIB = 256
+
+
 def configure(conn: sqlite3.Connection, max_db_bytes: int = 0) -> None:
-    """WAL + synchronous=FULL (a commit survives a power cut); an optional size cap (max_page_count)."""
+    """WAL + synchronous=FULL (a commit survives a power cut), a small page cache (CACHE_KIB); an
+    optional size cap (max_page_count)."""
     conn.execute("PRAGMA journal_mode=WAL")  # changes the file: only once we know it is ours
     conn.execute("PRAGMA synchronous=FULL")
+    conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     if max_db_bytes:
         page_size = conn.execute("PRAGMA page_size").fetchone()[0]
         conn.execute(f"PRAGMA max_page_count={max(1, max_db_bytes // page_size)}")

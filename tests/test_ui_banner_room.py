@@ -79,6 +79,10 @@ def test_a_banner_never_hides_the_title_and_hides_nothing_where_there_is_room(
             covered = [name for name, seen in parts if seen.intersects(banner)]
             title = [seen for name, seen in parts if name == "title"]
             assert title and not title[0].intersects(banner), f"{scene}: the banner hides the title"
+            if scene == "staff-called" and mode is Mode.ELDER:  # one ticket, the bottom bar's
+                ticket = window.findChild(QPushButton, "staff.ticket")
+                assert ticket is None or not ticket.isVisibleTo(window), "a second ticket in the banner"
+                assert window.findChild(QPushButton, "bar.ticket").isVisibleTo(window)
             bottom = max(seen.bottom() for _name, seen in parts)
             if bottom + banner.height() < area.bottom():
                 assert not covered, f"{scene}: room under the content, yet the banner hides {covered}"

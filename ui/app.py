@@ -368,7 +368,6 @@ def build_terminal(
         tick_ms=tick_ms,
         technician_pin_hash=config.ui.technician_pin_hash,
     )
-    QApplication.instance().installEventFilter(window)
     # five wrong PINs lock the pad for its time across cards, card pulls and restarts
     window.maintenance.pin_lockout = PinLockout(config.data_dir / "technician_pin_lockout.json")
     collector.setParent(window)  # a window dropped without shutdown() gives collection back with it

@@ -8,6 +8,7 @@ A pictogram never carries meaning alone: every one sits beside its words and has
 
 from __future__ import annotations
 
+import functools
 import os
 
 from PySide6.QtCore import QSize, Qt
@@ -67,7 +68,11 @@ def icon(name: str, colour: str) -> QIcon:
     return found
 
 
+@functools.lru_cache(maxsize=64)
 def pixmap(name: str, colour: str, px: int) -> QPixmap:
+    # kept: qtawesome paints the glyph anew for every pixmap asked, and the attract screen and the
+    # bars are built again at every session (3 % of the soak's UI thread); a QPixmap is shared data,
+    # so the labels that show one hold the same pixels. A few dozen (name, colour, size) are in use.
     return icon(name, colour).pixmap(QSize(px, px))
 
 

@@ -903,13 +903,26 @@ class KioskWindow(QWidget):
         """For the program's own shutdown (and tests)."""
         self._allow_close = True
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        # The taps are looked at on this window's QWindow, where the display's presses and touches
+        # arrive before Qt hands them to the widget under the finger. Installed on the application,
+        # the filter was handed every Qt event of the program (each paint, layout request and timer,
+        # all day), each wrapped for Python: 27 % of the UI thread in the soak. Installed again at each
+        # show: a window whose native window was made anew (new flags) has a new QWindow; installing
+        # twice on the same one keeps one filter.
+        handle = self.windowHandle()
+        if handle is not None:
+            handle.installEventFilter(self)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # only this window's QWindow is watched (showEvent): every press here is on this window
         kind = event.type()
         if kind in _PRESSES:
-            if self._swallowing and self._is_mine(watched):
+            if self._swallowing:
                 event.accept()  # the mouse press Qt makes of a swallowed touch: part of that tap
                 return True
-            if self._view is not None and self._view.warning is not None and self._is_mine(watched):
+            if self._view is not None and self._view.warning is not None:
                 # the inactivity warning lies over the screen: the tap that dismisses it is for the
                 # warning only. Swallowed here, before Qt looks for the widget under the finger (the
                 # warning is gone by then, and the control under it would take the press), together
@@ -920,15 +933,10 @@ class KioskWindow(QWidget):
                 return True
             self.session.touch()
             return False
-        if self._swallowing and kind in _GESTURE_REST and self._is_mine(watched):
+        if self._swallowing and kind in _GESTURE_REST:
             if kind in _GESTURE_ENDS:
                 self._swallowing = False
             event.accept()
             return True
         return False
 
-    def _is_mine(self, watched: QObject) -> bool:
-        """The event is for this window (its QWindow or one of its widgets), not the demo panel's."""
-        if isinstance(watched, QWidget):
-            return watched.window() is self
-        return watched is self.windowHandle()
