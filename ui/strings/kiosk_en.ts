@@ -268,6 +268,14 @@
         <translation>Change</translation>
     </message>
     <message>
+        <source>review.more_below</source>
+        <translation>▼ More below: see it all, then Submit (drag up or tap here)</translation>
+    </message>
+    <message>
+        <source>result.more_below</source>
+        <translation>▼ More below (drag up or tap here)</translation>
+    </message>
+    <message>
         <source>submitting.title</source>
         <translation>Sending, please wait</translation>
     </message>
