@@ -359,6 +359,7 @@ class ResultScreen(OutcomeScreen):
         # is, at the end of the bottom bar): a plain button by the stars it sends, waiting for one
         top = QHBoxLayout()
         words = QVBoxLayout()
+        words.setSpacing(0)  # two lines of one text: the font's leading parts them
         heading = self.t("result.rate.which", service=titles.get(target.case_id, ""), ref=target.local_ref)
         words.addWidget(label(heading, name="rate_heading"))
         words.addWidget(label(note, name="rate_chosen"))
@@ -383,18 +384,17 @@ class ResultScreen(OutcomeScreen):
         for n in STARS:
             words_n = self.t(f"result.rate.words.{n}")
             marks = "★" * n if not self.elder else f"{n}★"
-            stars.addWidget(
-                button(
-                    f"{marks}  {words_n}" if one_line else f"{marks}\n{words_n}",
-                    lambda n=n: self.session.choose_stars(n),
-                    name=f"rate:{n}",
-                    role="selected" if chosen == n else "",
-                    accessible=self.t("result.rate.star_words", n=n, words=words_n),
-                    enabled=not view.busy,
-                ),
-                n - 1 if column else 0,
-                0 if column else n - 1,
+            star = button(
+                f"{marks}  {words_n}" if one_line else f"{marks}\n{words_n}",
+                lambda n=n: self.session.choose_stars(n),
+                name=f"rate:{n}",
+                role="selected" if chosen == n else "",
+                accessible=self.t("result.rate.star_words", n=n, words=words_n),
+                enabled=not view.busy,
             )
+            if self.elder and not one_line:  # two lines at body size: still elder size, a line less tall
+                star.setStyleSheet(f"font-size: {self.theme.body_px}px;")
+            stars.addWidget(star, n - 1 if column else 0, 0 if column else n - 1)
         inner.addLayout(stars)
         into.addWidget(frame)
 

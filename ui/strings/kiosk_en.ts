@@ -997,7 +997,7 @@
     </message>
     <message>
         <source>result.rate.which</source>
-        <translation>Rate "{service}" (reference {ref})</translation>
+        <translation>Rate "{service}" ({ref})</translation>
     </message>
     <message>
         <source>receipt.delivered</source>
