@@ -14,6 +14,7 @@ from kiosk.local_time import human_time
 from kiosk.session_view import Mode, Step
 from scripts.render_screens import LANGUAGES, SCENES, open_scene
 from tests.fixtures.walking import say
+from tests.support.layout_check import layout_problems
 
 SHORT = ((1280, 800), (1366, 768))
 ONE_CASE = ("result-query", "result-rate-confirm", "result-rated")
@@ -171,6 +172,7 @@ def test_a_review_too_long_for_the_display_submits_only_once_seen_to_its_end(qap
         bar = screen.area.verticalScrollBar()
         submit = window.findChild(QPushButton, "nav.submit")
         assert bar.maximum() > 0, "the long review fits: nothing to test"
+        assert layout_problems(window) == []  # the cue's words too
         phone = window.findChild(QLabel, "review:phone")
         assert not _in_view(window, phone)
         assert screen.cue.isVisible() and screen.cue.text() == words.text(language, "review.more_below", elder=True)

@@ -269,7 +269,7 @@
     </message>
     <message>
         <source>review.more_below</source>
-        <translation>▼ More below: see it all, then Submit (drag up or tap here)</translation>
+        <translation>▼ More below: read it all, then Submit</translation>
     </message>
     <message>
         <source>result.more_below</source>

@@ -269,7 +269,7 @@
     </message>
     <message>
         <source>review.more_below</source>
-        <translation>▼ 下面还有内容，看完才能确认提交（往上滑或点这里）</translation>
+        <translation>▼ 下面还有内容，看完再确认提交（往上滑或点这里）</translation>
     </message>
     <message>
         <source>result.more_below</source>
