@@ -253,6 +253,8 @@ QPushButton {{
 QPushButton[role="primary"] {{ background: {p.primary}; color: {p.on_primary}; border-color: {p.primary}; font-weight: bold; }}
 QPushButton[role="help"] {{ background: {p.help}; color: {p.on_help}; border-color: {p.help}; font-weight: bold; }}
 QPushButton[role="tile"] {{ text-align: left; padding: {t.spacing_px}px; background: {p.surface}; }}
+QPushButton[role="cue"] {{ min-height: {t.target_px * 2 // 3}px; font-size: {t.small_px}px; background: {p.warning}; color: {p.on_warning}; border-color: {p.on_warning}; font-weight: bold; }}
+QFrame[role="section"] {{ border: none; border-top: {border_w}px solid {p.border}; }}
 QPushButton[role="selected"] {{ background: {p.primary}; color: {p.on_primary}; border-color: {p.focus}; font-weight: bold; }}
 QPushButton[role="key"] {{ min-height: {t.key_px}px; min-width: {t.key_px}px; padding: 0; border-width: {border_w}px; }}
 QPushButton[role="chip"] {{ min-height: {t.key_px}px; padding: 0 {t.chip_pad_px}px; border-width: {border_w}px; }}

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.catalogue import ServiceKind
 from kiosk.session_view import Mode, SessionView, Step
 from ui.i18n import Words
+from ui.scroll_cue import ScrollCue
 from ui.theme import Theme
 from ui.widgets import button, clear_layout, label, step_indicator, touch_scroll_area
 
@@ -110,6 +111,7 @@ class Screen(QWidget):
         self.actions.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.actions_bar)
         self._outer = outer
+        self.cue: ScrollCue | None = None  # "more below", over the bottom of the area (more_below)
 
     def take_back_actions(self) -> None:
         """The window shows another screen's actions: this screen keeps its own, hidden."""
@@ -141,6 +143,9 @@ class Screen(QWidget):
         clear_layout(self.dock)
         clear_layout(self.actions)
         self.bar_heading = None
+        if self.cue is not None:  # the cue belongs to the page it was built for
+            self.cue.deleteLater()
+            self.cue = None
         self.root.setSpacing(theme.spacing_px)
         self.dock.setSpacing(theme.spacing_px // 2)
         self.actions.setSpacing(theme.spacing_px)
@@ -174,8 +179,11 @@ class Screen(QWidget):
 
     # --- helpers for subclasses ------------------------------------------------------------------
 
-    def title(self, text: str, *, steps: bool = True) -> None:
-        """The screen's title, with the flow's step indicator beside it (under it when narrow)."""
+    def title(self, text: str, *, steps: bool = True, flow_titles: tuple[str, ...] = ()) -> None:
+        """The screen's title, with the flow's step indicator beside it; under it when narrow, or
+        when the title would wrap beside it. `flow_titles`: the titles of the flow's other pages
+        (form and review), which take the same decision, so the content starts at the same height
+        on every step (an English elder title wrapped beside the steps on one page only)."""
         heading = label(text, "title", name="title")
         index = FLOW_STEPS.get(self.view.step) if steps and self.view is not None else None
         keys = flow_step_keys(self.view) if index is not None else ()
@@ -184,7 +192,26 @@ class Screen(QWidget):
             return
         index = keys.index(STEP_KEYS[index])
         narrow = self.window().width() < self.window().height()
-        self.root.addLayout(title_row(heading, keys, index, self.t, self.theme, narrow))
+        indicator = step_indicator(
+            [self.t(k) for k in keys], index, self.t("steps.a11y_of", n=index + 1, count=len(keys))
+        )
+        stacked = narrow or not self._fits_beside(heading, indicator, (text, *flow_titles))
+        box = QVBoxLayout() if stacked else QHBoxLayout()
+        box.setSpacing(self.theme.spacing_px if not stacked else self.theme.spacing_px // 3)
+        box.addWidget(heading, 1)
+        side = Qt.AlignmentFlag.AlignLeft if stacked else Qt.AlignmentFlag.AlignRight
+        box.addWidget(indicator, 0, side | Qt.AlignmentFlag.AlignVCenter)
+        self.root.addLayout(box)
+
+    def _fits_beside(self, heading: QLabel, indicator: QWidget, titles: tuple[str, ...]) -> bool:
+        """Whether each of `titles` fits on one line in `heading`'s font beside the step strip."""
+        for part in (heading, indicator):
+            part.setParent(self.content)  # the window's style sheet sizes them
+            part.ensurePolished()
+        row = self.window().width() - 2 * self.theme.spacing_px - self.theme.scrollbar_px
+        room = row - indicator.sizeHint().width() - self.theme.spacing_px
+        metrics = heading.fontMetrics()
+        return all(metrics.horizontalAdvance(t) <= room for t in titles if t)
 
     def row(self, *widgets: QWidget, stretch_first: bool = False) -> QHBoxLayout:
         box = QHBoxLayout()
@@ -212,6 +239,11 @@ class Screen(QWidget):
 
     def primary(self, text: str, on_tap: Callable[[], None], name: str, enabled: bool = True) -> QPushButton:
         return button(text, on_tap, name=name, role="primary", enabled=enabled)
+
+    def more_below(self, text: str, on_change: Callable[[], None] | None = None) -> ScrollCue:
+        """A cue over the bottom of the content while part of it is below the fold (ui/scroll_cue.py)."""
+        self.cue = ScrollCue(self.area, self, text, on_change)
+        return self.cue
 
     def scroll(self, content: QWidget) -> QWidget:
         """Add a list that may grow past the display: it takes the room left, and scrolls with the

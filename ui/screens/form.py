@@ -13,15 +13,17 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.catalogue import FieldType, ServiceKind
 from kiosk.session_view import FieldView, SessionView, Step
 from ui.editor_fit import fit_editor, text_px
 from ui.field_words import field_hint, field_message
 from ui.line_breaks import keep_groups
-from ui.screens.base import Screen
+from ui.screens.base import Screen, flow_step_keys
 from ui.screens.editors import ChoiceEditor, FieldEditor, editor_for, is_text, text_aids
+from ui.theme import FONT_FAMILIES
 from ui.widgets import button, label, panel, tile
 
 
@@ -108,7 +110,7 @@ class FormScreen(Screen):
         if field is not None:
             self._build_editor(view, field)
         else:
-            self.title(view.service.title if view.service else "")
+            self.title(view.service.title if view.service else "", flow_titles=review_title(self, view))
             self._build_list(view)
         self._kept = None  # taken by the editor it was for, or of no use
 
@@ -410,13 +412,21 @@ class FormScreen(Screen):
         return self.t("speak.form", label=missing.label) if missing else self.t("speak.review")
 
 
+def review_title(screen: Screen, view: SessionView) -> tuple[str, ...]:
+    """The review's title where the flow has one: the form puts its steps where both titles fit."""
+    return (screen.t("review.title"),) if "step.confirm" in flow_step_keys(view) else ()
+
+
 class ReviewScreen(Screen):
-    """Check before sending: every value as it will be sent (masked where personal)."""
+    """Check before sending: every value as it will be sent, each field's name and value on one
+    line, so that in elder mode on a short display the whole list is in view over "submit"
+    (renders findings 10, 26). A list that still does not fit (a long description) has a "more
+    below" cue, and "submit" waits until its end has been in view."""
 
     step = Step.REVIEW
 
     def build(self, view: SessionView) -> None:
-        self.title(self.t("review.title"))
+        self.title(self.t("review.title"), flow_titles=(view.service.title if view.service else "",))
         if view.paper_out and view.service is not None:
             # before Submit, not after: no slip will come out (walk 3, finding 23)
             record = view.service.kind is ServiceKind.RECORD
@@ -428,15 +438,44 @@ class ReviewScreen(Screen):
                 )
             )
             self.root.addWidget(frame)
+        theme = self.theme
         content = QWidget()
-        box = QVBoxLayout(content)
+        grid = QGridLayout(content)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(theme.spacing_px * 2)
+        grid.setVerticalSpacing(theme.spacing_px // 2)
+        # a long field name wraps in its column rather than squeeze the values
+        name_room = int(self.window().width() * 0.4)
+        lift = max(0, (theme.body_px - theme.small_px) * 2 // 3)  # the name on the value's line
+        font = QFont()
+        font.setFamilies(list(FONT_FAMILIES))
+        font.setPixelSize(theme.small_px)
+        names = QFontMetrics(font)
+        row = 0
         for f in view.fields:
             if not f.has_value:
                 continue
-            box.addWidget(label(f.label, "muted"))
-            box.addWidget(label(f.display, name=f"review:{f.id}"))
-        box.addStretch(1)
+            name = label(f.label, "muted", name=f"review_label:{f.id}")
+            # on one line where the column has room (the label is not styled yet: the theme's font)
+            name.setMinimumWidth(min(name_room, names.horizontalAdvance(f.label) + 2))
+            name.setMaximumWidth(name_room)
+            name.setContentsMargins(0, lift, 0, 0)
+            grid.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+            grid.addWidget(label(f.display, name=f"review:{f.id}"), row, 1, Qt.AlignmentFlag.AlignTop)
+            row += 1
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(row, 1)
         self.scroll(content)
         change = button(self.t("review.change"), self.session.back, name="review.change")
         submit = self.primary(self.t("nav.submit"), self.session.next, "nav.submit", enabled=not view.busy)
         self.action_row(change, submit)
+        self._submit, self._busy = submit, view.busy
+        self.more_below(self.t("review.more_below"), self._gate)
+
+    def _gate(self) -> None:
+        """ "Submit" only once every value was on the display: at once when the list fits."""
+        cue = self.cue
+        try:
+            self._submit.setEnabled(not self._busy and (cue is None or not cue.overflows or cue.seen_end))
+        except RuntimeError:  # the page was rebuilt: its button is gone
+            pass

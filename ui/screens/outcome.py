@@ -306,7 +306,8 @@ class ResultScreen(OutcomeScreen):
     def build(self, view: SessionView) -> None:
         outcome = view.outcome
         self._rating_frame: QWidget | None = None  # the stars or the thanks: brought into view
-        self._rating_case: QWidget | None = None  # the card they sit in (several cases)
+        self._rating_case: QWidget | None = None  # the card they sit in
+        self._status_row: QWidget | None = None  # its status: in view above all
         if outcome is None:  # an error with nothing to show yet: the error panel says what to do
             self.title(view.service.title if view.service else "")
             self.root.addStretch(1)
@@ -385,14 +386,12 @@ class ResultScreen(OutcomeScreen):
         titles = dict(outcome.case_titles)
         finished = [c for c in outcome.cases if c.can_rate]
         rateable = finished if outcome.can_rate else []
-        # one finished case: its rating first, above the list (found by walking, a prompt under a
-        # long list of cases was below the display). Several: the line above says which to tap,
-        # and the stars open inside the case tapped, where the resident is looking: stars put
-        # above pushed that case down and out of view (walk finding 14)
+        # each case's status first, what the resident came for, and the stars in the card of the
+        # case they rate, under its status and dates: stars above the case pushed its status below
+        # the display in elder mode (renders findings 13, 26). Several finished: the line above
+        # says which to tap, and the stars open in the case tapped (walk finding 14)
         several = len(finished) > 1
-        if not several:
-            self._rating(view, outcome, rateable, titles, self.root)
-        elif rateable:
+        if several and rateable:
             frame, inner = panel("card", "rating")
             inner.addWidget(label(self.t("result.rate.pick"), name="rate_pick"))
             self.root.addWidget(frame)
@@ -401,18 +400,19 @@ class ResultScreen(OutcomeScreen):
         box.setContentsMargins(0, 0, 0, 0)
         for case in outcome.cases:
             frame, inner = panel("card", f"case:{case.case_id}")
-            about = titles.get(case.case_id, "")
-            inner.addWidget(
-                label(self.t("result.case.about", service=about, ref=case.local_ref), name="case_ref")
-            )
-            inner.addWidget(label(self._status(case.status), "title", name=f"case_status:{case.case_id}"))
+            # the elder page's height is short: small gaps over and under the lines of a card
+            gap = self.theme.spacing_px // 2
+            inner.setContentsMargins(gap, gap // 3, gap, gap // 3)
+            inner.setSpacing(gap // 3)
+            status_row = self._case_heading(case, titles.get(case.case_id, ""))
+            inner.addWidget(status_row)
             for event in case.timeline:
-                note = event.note.get(view.language, "")
                 when = human_time(event.at) or ""
-                inner.addWidget(label(f"{when}  {self._status(event.status)}  {note}".rstrip(), "muted"))
-            if several and case.case_id in (outcome.rating_case_id, outcome.rated_case_id):
+                inner.addWidget(label(f"{when}  {self._event_words(event, view.language)}".rstrip(), "muted"))
+            if case.case_id in (outcome.rating_case_id, outcome.rated_case_id):
                 self._rating(view, outcome, rateable, titles, inner)
-                self._rating_case = frame if self._rating_frame is not None else None
+                if self._rating_frame is not None:
+                    self._rating_case, self._status_row = frame, status_row
             elif several and case.can_rate and rateable:
                 inner.addWidget(
                     button(
@@ -425,6 +425,35 @@ class ResultScreen(OutcomeScreen):
             box.addWidget(frame)
         box.addStretch(1)
         self.scroll(content)
+        self.more_below(self.t("result.more_below"))
+        # the first showing stays at the top, the status in view; the stars are brought into view
+        # once the resident is at them (a star picked, or the case tapped among several)
+        shown = (outcome.kind, tuple(c.case_id for c in outcome.cases))
+        if not several and shown != getattr(self, "_cases_shown", None):
+            self._rating_frame = None
+        self._cases_shown = shown
+
+    def _case_heading(self, case, about: str) -> QWidget:
+        """The case's status, large, and beside it which case it is (wrapping under when long)."""
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.setSpacing(self.theme.spacing_px)
+        status = label(self._status(case.status), "title", name=f"case_status:{case.case_id}", wrap=False)
+        line.addWidget(status, 0, Qt.AlignmentFlag.AlignVCenter)
+        which = label(self.t("result.case.about", service=about, ref=case.local_ref), name="case_ref")
+        line.addWidget(which, 1, Qt.AlignmentFlag.AlignVCenter)
+        return row
+
+    def _event_words(self, event, language: str) -> str:
+        """A timeline row's words: the status once. The hub's note often is the status in words
+        ("已受理，等待分派" for 已受理, "已办结" for 已办结: walk finding 17 read "已办结 已办结"); a
+        note of its own follows the status."""
+        status = self._status(event.status)
+        note = event.note.get(language, "").strip()
+        if not note or note.lower().startswith(status.lower()):
+            return note or status
+        return f"{status}：{note}" if language == "zh" else f"{status}: {note}"
 
     def _rating(
         self, view: SessionView, outcome: Outcome, rateable: list, titles: dict[str, str], into: QBoxLayout
@@ -452,59 +481,88 @@ class ResultScreen(OutcomeScreen):
         target = next((c for c in rateable if c.case_id == outcome.rating_case_id), None)
         if target is None:
             return
-        frame, inner = panel("card", "rate_box")
+        # in the case's card, under a rule: no frame of its own (its border and margins were the
+        # height an elder page lacked)
+        frame, inner = panel("section", "rate_box")
+        inner.setContentsMargins(0, self.theme.spacing_px // 3, 0, 0)
         self._rating_frame = frame  # after_render brings it into view: the tap came from further down
-        heading = self.t("result.rate.which", service=titles.get(target.case_id, ""), ref=target.local_ref)
-        inner.addWidget(label(heading, name="rate_heading"))
-        stars = QGridLayout()
-        stars.setSpacing(self.theme.spacing_px)
-        window = self.window()
-        # elder words on a portrait display do not fit five across: one star count a row
-        column = self.elder and window.width() < window.height()
         chosen = outcome.chosen_stars
-        for n in STARS:
-            words = self.t(f"result.rate.words.{n}")
-            marks = "★" * n if not self.elder else f"{n}★"
-            star = button(
-                f"{marks}  {words}" if column else f"{marks}\n{words}",
-                lambda n=n: self.session.choose_stars(n),
-                name=f"rate:{n}",
-                role="selected" if chosen == n else "",
-                accessible=self.t("result.rate.star_words", n=n, words=words),
-                enabled=not view.busy,
-            )
-            # room above and below the two lines: "Very unhappy" sat its descenders on the border
-            star.setProperty("pad", "lines")
-            stars.addWidget(star, n - 1 if column else 0, 0 if column else n - 1)
-        inner.addLayout(stars)
-        send = QHBoxLayout()
         if chosen is None:
             note = self.t("result.rate.choose_first")
         else:
             note = self.t("result.rate.chosen", n=chosen, words=self.t(f"result.rate.words.{chosen}"))
-        send.addWidget(label(note, name="rate_chosen"), 1)
-        # not the screen's main action (完成 is, at the end of the bottom bar): a plain button, by
-        # the stars it sends, waiting until one is picked
-        send.addWidget(
+        # which case, what to do, and "send rating" beside them: not the screen's main action (完成
+        # is, at the end of the bottom bar): a plain button by the stars it sends, waiting for one
+        top = QHBoxLayout()
+        words = QVBoxLayout()
+        words.setSpacing(0)  # two lines of one text: the font's leading parts them
+        heading = self.t("result.rate.which", service=titles.get(target.case_id, ""), ref=target.local_ref)
+        words.addWidget(label(heading, name="rate_heading"))
+        words.addWidget(label(note, name="rate_chosen"))
+        top.addLayout(words, 1)
+        top.addWidget(
             button(
                 self.t("result.rate.send"),
                 lambda c=target.case_id: self.session.rate(chosen, c) if chosen is not None else None,
                 name="rate_send",
                 enabled=chosen is not None and not view.busy,
-            )
+            ),
+            0,
+            Qt.AlignmentFlag.AlignVCenter,
         )
-        inner.addLayout(send)
+        inner.addLayout(top)
+        stars = QGridLayout()
+        stars.setSpacing(self.theme.spacing_px)
+        window = self.window()
+        # elder words on a portrait display do not fit five across: one star count a row
+        column = self.elder and window.width() < window.height()
+        one_line = column or self._stars_fit_one_line()
+        for n in STARS:
+            words_n = self.t(f"result.rate.words.{n}")
+            marks = "★" * n if not self.elder else f"{n}★"
+            star = button(
+                f"{marks}  {words_n}" if one_line else f"{marks}\n{words_n}",
+                lambda n=n: self.session.choose_stars(n),
+                name=f"rate:{n}",
+                role="selected" if chosen == n else "",
+                accessible=self.t("result.rate.star_words", n=n, words=words_n),
+                enabled=not view.busy,
+            )
+            if self.elder and not one_line:  # two lines at body size: still elder size, a line less tall
+                star.setStyleSheet(f"font-size: {self.theme.body_px}px;")
+            if not one_line:  # room above and below two lines: "Very unhappy" sat its descenders on the border
+                star.setProperty("pad", "lines")
+            stars.addWidget(star, n - 1 if column else 0, 0 if column else n - 1)
+        inner.addLayout(stars)
         into.addWidget(frame)
+
+    def _stars_fit_one_line(self) -> bool:
+        """Whether each star's marks and words fit on one line in a fifth of the row (a line less
+        on a short elder page); else two lines."""
+        font = QFont()
+        font.setFamilies(list(FONT_FAMILIES))
+        font.setPixelSize(self.theme.button_px)
+        font.setBold(True)  # a chosen star is bold
+        metrics = QFontMetrics(font)
+        theme = self.theme
+        row = self.window().width() - 4 * theme.spacing_px - theme.scrollbar_px - 2 * theme.spacing_px
+        cell = (row - 4 * theme.spacing_px) // 5 - 2 * (theme.spacing_px + theme.border_px + 1)
+        for n in STARS:
+            marks = "★" * n if not self.elder else f"{n}★"
+            if metrics.horizontalAdvance(f"{marks}  {self.t(f'result.rate.words.{n}')}") > cell:
+                return False
+        return True
 
     def after_render(self) -> None:
         if self._rating_frame is not None:
             QTimer.singleShot(0, self, self._show_rating)
 
     def _show_rating(self, tries: int = 0, at: int | None = None) -> None:
-        """Bring the case being rated and its stars into view. What was just built is shown and
-        laid out by queued calls over the next turns: measured at once, the stars seemed in view
-        at the top. So again each turn until the scroll stays put (a few turns, no one scrolls)."""
-        frame, case = self._rating_frame, self._rating_case
+        """Bring the case being rated and its stars into view, its status last: where they do not
+        all fit, the status is the part in view (the cue says there is more). What was just built
+        is shown and laid out by queued calls over the next turns: measured at once, the stars
+        seemed in view at the top. So again each turn until the scroll stays put."""
+        frame, case, status = self._rating_frame, self._rating_case, self._status_row
         if frame is None:
             return
         try:
@@ -513,13 +571,15 @@ class ResultScreen(OutcomeScreen):
                 if case is not None:
                     self.area.ensureWidgetVisible(case, 0, 0)
                 self.area.ensureWidgetVisible(frame, 0, 0)
+                if status is not None:
+                    self.area.ensureWidgetVisible(status, 0, 0)
             now = self.area.verticalScrollBar().value() if frame.isVisible() else None
         except RuntimeError:  # rebuilt in between: its widgets are gone
             return
         if tries < 10 and (now is None or now != at):
             QTimer.singleShot(0, self, lambda: self._show_rating(tries + 1, now))
         else:
-            self._rating_frame = self._rating_case = None
+            self._rating_frame = self._rating_case = self._status_row = None
 
     def _status(self, status: str) -> str:
         return self.t(f"status.{status}") if status in STATUS_KEYS else status

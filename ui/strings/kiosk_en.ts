@@ -276,6 +276,14 @@
         <translation>Change</translation>
     </message>
     <message>
+        <source>review.more_below</source>
+        <translation>▼ More below: read it all, then Submit</translation>
+    </message>
+    <message>
+        <source>result.more_below</source>
+        <translation>▼ More below (drag up or tap here)</translation>
+    </message>
+    <message>
         <source>submitting.title</source>
         <translation>Sending, please wait</translation>
     </message>
@@ -1041,7 +1049,7 @@
     </message>
     <message>
         <source>result.rate.which</source>
-        <translation>Rate "{service}" (reference {ref})</translation>
+        <translation>Rate "{service}" ({ref})</translation>
     </message>
     <message>
         <source>receipt.delivered</source>

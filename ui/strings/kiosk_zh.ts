@@ -276,6 +276,14 @@
         <translation>修改</translation>
     </message>
     <message>
+        <source>review.more_below</source>
+        <translation>▼ 下面还有内容，看完再确认提交（往上滑或点这里）</translation>
+    </message>
+    <message>
+        <source>result.more_below</source>
+        <translation>▼ 下面还有内容（往上滑或点这里）</translation>
+    </message>
+    <message>
         <source>submitting.title</source>
         <translation>正在提交，请稍候</translation>
     </message>

@@ -1,0 +1,208 @@
+"""Elder pages that must be read whole on a short display (renders findings 10, 11, 13, 26; walk 3
+finding 17), measured on the real window: the case's status comes first and stays in view with the
+rating under it, each timeline row says its status once, the review shows every value over
+"submit" (a list that still does not fit holds "submit" back until its end was in view, with a
+cue), and an English title takes the row over the steps instead of wrapping beside them."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
+
+from kiosk.local_time import human_time
+from kiosk.session_view import Mode, Step
+from scripts.render_screens import LANGUAGES, SCENES, open_scene
+from tests.fixtures.walking import say
+from tests.support.layout_check import layout_problems
+
+SHORT = ((1280, 800), (1366, 768))
+ONE_CASE = ("result-query", "result-rate-confirm", "result-rated")
+
+
+@pytest.fixture(scope="module")
+def words():
+    from ui.i18n import Words
+
+    return Words()
+
+
+def _scene(name: str) -> int:
+    return [s[0] for s in SCENES].index(name)
+
+
+def _rect(window: QWidget, widget: QWidget) -> QRect:
+    return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+
+
+def _in_view(window, widget: QWidget) -> bool:
+    """Wholly on the display: inside the window and inside the screen's visible part."""
+    viewport = window.current_screen().area.viewport()
+    rect = _rect(window, widget)
+    shown = _rect(window, viewport).intersected(window.rect())
+    cue = window.current_screen().cue
+    if cue is not None and cue.isVisible():  # the cue lies over the bottom of the visible part
+        shown.setBottom(_rect(window, cue).top() - 1)
+    return shown.contains(rect)
+
+
+def _visible(window, cls, prefix: str) -> list:
+    return [w for w in window.findChildren(cls) if w.objectName().startswith(prefix) and w.isVisibleTo(window)]
+
+
+def _settle() -> None:
+    for _ in range(12):  # the rating is brought into view over a few turns
+        QApplication.processEvents()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("size", SHORT, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_one_case_shows_its_status_first_and_the_whole_rating_under_it(qapp, tmp_path, words, size, language):
+    found = []
+    for name in ONE_CASE:
+        shown = open_scene(_scene(name), size, language, Mode.ELDER, tmp_path / name, words)
+        try:
+            _settle()
+            window = shown.window
+            status = _visible(window, QLabel, "case_status:")
+            assert len(status) == 1, name
+            if not _in_view(window, status[0]):
+                found.append(f"{name}: the status {status[0].text()!r} is not in view")
+            lines = [w for w in window.findChildren(QLabel, "case_ref") if w.isVisibleTo(window)]
+            if not all(_in_view(window, w) for w in lines):
+                found.append(f"{name}: which case it is is not in view")
+            parts = _visible(window, QPushButton, "rate:") + _visible(window, QPushButton, "rate_send")
+            parts += _visible(window, QLabel, "rated_text") + _visible(window, QLabel, "rate_heading")
+            assert parts, name
+            for part in parts:
+                if not _in_view(window, part):
+                    found.append(f"{name}: {part.objectName()} not in view")
+                if _rect(window, part).top() < _rect(window, status[0]).bottom():
+                    found.append(f"{name}: {part.objectName()} above the status")
+            if window.current_screen().area.verticalScrollBar().maximum() > 0:
+                found.append(f"{name}: the page scrolls")
+        finally:
+            shown.close()
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("size", SHORT, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_among_several_cases_the_one_rated_shows_its_status_and_stars(qapp, tmp_path, words, size, language):
+    for name in ("result-rate-several", "result-rated-several"):
+        shown = open_scene(_scene(name), size, language, Mode.ELDER, tmp_path / name, words)
+        try:
+            _settle()
+            window = shown.window
+            status = next(w for w in _visible(window, QLabel, "case_status:") if w.objectName().endswith("C-3"))
+            assert _in_view(window, status), f"{name}: the status of the case rated is cut"
+            parts = _visible(window, QPushButton, "rate:") + _visible(window, QLabel, "rated_text")
+            assert parts and all(_in_view(window, p) for p in parts), name
+            # the rest of the list is below or above: a cue says so while there is more below
+            screen = window.current_screen()
+            bar = screen.area.verticalScrollBar()
+            assert screen.cue.isVisible() == (bar.value() < bar.maximum())
+        finally:
+            shown.close()
+
+
+def test_each_timeline_row_says_its_status_once(kiosk_ui):
+    """On the hub's own notes ("已受理，等待分派" for 已受理): once each, not "已受理 已受理，…"."""
+    from tests.test_ui_flows import enter_reference, seed_cases
+
+    k = kiosk_ui
+    seed_cases(k)
+    k.tap("attract.start")
+    k.tap("identify.without_card")
+    k.tap("service:query.progress")
+    k.wait_step(Step.FORM)
+    enter_reference(k, "C9000002")
+    k.tap("nav.next")
+    k.wait_step(Step.RESULT)
+    for language in ("zh", "en"):
+        if k.view.language != language:
+            k.tap("bar.language")
+            k.wait(lambda lang=language: k.view.language == lang)
+        case = k.view.outcome.cases[0]
+        card = k.window.findChild(QWidget, f"case:{case.case_id}")
+        rows = [w.text() for w in card.findChildren(QLabel) if w.property("role") == "muted"]
+        assert len(case.timeline) >= 2 and len(rows) == len(case.timeline)
+        for event, row in zip(case.timeline, rows, strict=True):
+            assert row.startswith(human_time(event.at)), row
+            status = say(k, f"status.{event.status}")
+            note = event.note.get(language, "")
+            assert row.count(status) <= 1 and note in row, row  # the status once, the note whole
+        assert any("，" in r or "," in r for r in rows)  # the hub's notes were shown
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("size", SHORT, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_elder_review_shows_every_value_over_submit(qapp, tmp_path, words, size, language):
+    shown = open_scene(_scene("review"), size, language, Mode.ELDER, tmp_path / "review", words)
+    try:
+        _settle()
+        window = shown.window
+        values = _visible(window, QLabel, "review:")
+        assert len(values) == 5
+        for value in values:
+            field = value.objectName().split(":", 1)[1]
+            name = window.findChild(QLabel, f"review_label:{field}")
+            assert _in_view(window, value) and _in_view(window, name), f"{field} is not in view"
+            # the name on the value's line: one row each
+            assert abs(_rect(window, name).center().y() - _rect(window, value).center().y()) < value.height()
+        assert window.findChild(QPushButton, "nav.submit").isEnabled()
+        assert not window.current_screen().cue.isVisible()
+    finally:
+        shown.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_review_too_long_for_the_display_submits_only_once_seen_to_its_end(qapp, tmp_path, words, language):
+    shown = open_scene(_scene("review"), (1280, 800), language, Mode.ELDER, tmp_path / "review", words)
+    try:
+        kit, window = shown.kit, shown.window
+        kit.session.back()
+        long = "楼道灯不亮已有三天，晚上看不见台阶，老人上下楼很危险，"
+        kit.session.set_field("detail", long * 5)
+        assert kit.session.view.fields[[f.id for f in kit.session.view.fields].index("detail")].error_key is None
+        kit.session.next()
+        assert kit.session.view.step is Step.REVIEW
+        _settle()
+        screen = window.current_screen()
+        bar = screen.area.verticalScrollBar()
+        submit = window.findChild(QPushButton, "nav.submit")
+        assert bar.maximum() > 0, "the long review fits: nothing to test"
+        assert layout_problems(window) == []  # the cue's words too
+        phone = window.findChild(QLabel, "review:phone")
+        assert not _in_view(window, phone)
+        assert screen.cue.isVisible() and screen.cue.text() == words.text(language, "review.more_below", elder=True)
+        assert not submit.isEnabled(), "submit is offered while the phone number is out of sight"
+        taps = 0
+        while screen.cue.isVisible() and taps < 10:
+            screen.cue.click()  # the cue scrolls down
+            QApplication.processEvents()
+            taps += 1
+        assert bar.value() == bar.maximum() and _in_view(window, phone)
+        assert submit.isEnabled()
+        bar.setValue(0)  # back up to read it again: submit stays
+        QApplication.processEvents()
+        assert submit.isEnabled()
+    finally:
+        shown.close()
+
+
+@pytest.mark.parametrize("size", SHORT, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_an_english_elder_title_takes_its_row_over_the_steps_on_form_and_review(qapp, tmp_path, words, size):
+    places = {}
+    for name in ("form", "review"):
+        shown = open_scene(_scene(name), size, "en", Mode.ELDER, tmp_path / name, words)
+        try:
+            window = shown.window
+            title = next(w for w in window.findChildren(QLabel, "title") if w.isVisibleTo(window))
+            assert title.height() < 1.5 * title.fontMetrics().height(), f"{name}: the title wraps"
+            steps = next(w for w in window.findChildren(QWidget, "steps") if w.isVisibleTo(window))
+            assert _rect(window, steps).top() >= _rect(window, title).bottom(), f"{name}: steps beside the title"
+            places[name] = _rect(window, steps).topLeft()
+        finally:
+            shown.close()
+    assert places["form"] == places["review"], "the steps move between the form and the review"

@@ -1,0 +1,70 @@
+"""A "more below" cue over the bottom of a screen's scroll area while its content goes on past it.
+
+Where a page does not fit (an elder page on a short display), a part below the fold is easy to
+miss: the cue lies over the bottom of the visible part (it moves nothing), a tap on it scrolls down
+most of a page, and it goes once the end is in view. `seen_end` tells whether the end was in view
+since the page was built: the review's submit waits for it (renders finding 10).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QPoint
+from PySide6.QtWidgets import QPushButton, QScrollArea, QWidget
+
+
+class ScrollCue(QPushButton):
+    def __init__(self, area: QScrollArea, host: QWidget, text: str, on_change: Callable[[], None] | None = None):
+        super().__init__(text, host)
+        self.setObjectName("scroll_cue")
+        self.setProperty("role", "cue")
+        self.setAccessibleName(text)
+        self.area = area
+        self.seen_end = False
+        self._overflowed = False
+        self._on_change = on_change
+        bar = area.verticalScrollBar()
+        bar.rangeChanged.connect(self._update)
+        bar.valueChanged.connect(self._update)
+        area.viewport().installEventFilter(self)
+        self.clicked.connect(self._page_down)
+        self.hide()
+
+    @property
+    def overflows(self) -> bool:
+        """The content goes on below the visible part (the scroll area can scroll)."""
+        return self.area.verticalScrollBar().maximum() > 0
+
+    def _page_down(self) -> None:
+        bar = self.area.verticalScrollBar()
+        bar.setValue(bar.value() + self.area.viewport().height() * 3 // 4)
+
+    def _update(self, *_args: object) -> None:
+        try:
+            bar = self.area.verticalScrollBar()
+        except RuntimeError:  # the page was rebuilt: its area is gone
+            return
+        overflows = bar.maximum() > 0
+        if overflows:
+            self._overflowed = True
+            if bar.value() >= bar.maximum():
+                self.seen_end = True
+        more = overflows and bar.value() < bar.maximum()
+        self.setVisible(more)
+        if more:
+            self._place()
+        if self._on_change is not None:
+            self._on_change()
+
+    def _place(self) -> None:
+        viewport = self.area.viewport()
+        at = viewport.mapTo(self.parentWidget(), QPoint(0, 0))
+        height = self.sizeHint().height()
+        self.setGeometry(at.x(), at.y() + viewport.height() - height, viewport.width(), height)
+        self.raise_()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Move, QEvent.Type.Show):
+            self._update()
+        return False
