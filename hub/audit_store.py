@@ -6,7 +6,8 @@ chain it holds. It flags, per terminal (audit_flags, shown by `python -m hub aud
 - truncated: a head with a lower seq than one seen before (the chain went backwards);
 - rewritten: a head or an uploaded entry whose h differs from the one held for the same seq;
 - broken: uploaded entries that do not chain onto what the hub holds.
-Entries are ids and references only (the terminal's kiosk.audit guard); the hub stores them as sent.
+Entries are ids and references only (the terminal's kiosk.audit guard); the hub stores them as sent,
+in sealed blocks of 256 and an open tail (hub/audit_blocks.py: the layout, and why).
 """
 
 from __future__ import annotations
@@ -16,23 +17,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from contract.audit_chain import GENESIS, AuditHead, VerifyResult, chain_block, verify_rows
+from contract.audit_chain import GENESIS, AuditHead, VerifyResult, verify_rows
+from hub import audit_blocks
 from hub.store import HubStore, StoreError, utc_now_iso
 
 MAX_ENTRIES_PER_UPLOAD = 2000
-VERIFY_CHUNK = 4096  # entries per aggregate read in verify: its fixed costs vanish, its text stays ~1 MB
-
-# verify reads a chunk of a terminal's rows as one row of the aggregate (how many, their seqs, their
-# entries joined by a newline, their hashes' hex joined): fetching a row as Python objects costs more
-# than hashing its entry. The seqs come along so the order the aggregate took is checked too.
-_CHUNK_SQLITE = (
-    "SELECT count(*), group_concat(seq, ','), group_concat(entry, char(10)), group_concat(h, '') FROM"
-    " (SELECT seq, entry, h FROM audit_entries WHERE terminal_id = ? AND seq >= ? AND seq < ? ORDER BY seq)"
-)
-_CHUNK_PG = (
-    "SELECT count(*), string_agg(seq::text, ',' ORDER BY seq), string_agg(entry, chr(10) ORDER BY seq),"
-    " string_agg(h, '' ORDER BY seq) FROM audit_entries WHERE terminal_id = ? AND seq >= ? AND seq < ?"
-)
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -47,8 +36,10 @@ class AuditFlag:
 class AuditLedger:
     """Audit entries, checkpoints and flags per terminal, in the hub's store."""
 
-    def __init__(self, store: HubStore) -> None:
+    def __init__(self, store: HubStore, block_size: int = audit_blocks.BLOCK_SIZE) -> None:
+        """`block_size` (entries per sealed block) is for tests that tamper inside small blocks."""
         self.store = store
+        self._block_size = block_size
 
     def _flag(self, db: Any, terminal_id: str, problem: str, seq: int | None, detail: str) -> None:
         db.execute(
@@ -74,8 +65,8 @@ class AuditLedger:
             "SELECT (SELECT MAX(seq) FROM audit_checkpoints WHERE terminal_id = ?),"
             " EXISTS (SELECT 1 FROM audit_checkpoints WHERE terminal_id = ? AND seq = ? AND h = ?),"
             " EXISTS (SELECT 1 FROM audit_checkpoints WHERE terminal_id = ? AND seq = ? AND h <> ?)"
-            " OR EXISTS (SELECT 1 FROM audit_entries WHERE terminal_id = ? AND seq = ? AND h <> ?)",
-            [terminal_id, terminal_id, seq, h, terminal_id, seq, h, terminal_id, seq, h],
+            f" OR {audit_blocks.DIFFERS_SQL}",
+            [terminal_id, terminal_id, seq, h, terminal_id, seq, h, *audit_blocks.differs_args(terminal_id, seq, h)],
         )
 
     @staticmethod
@@ -88,13 +79,11 @@ class AuditLedger:
 
     @staticmethod
     def held_cursor(db: Any, terminal_id: str) -> Any:
-        return db.execute(
-            "SELECT seq, h FROM audit_entries WHERE terminal_id = ? ORDER BY seq DESC LIMIT 1", [terminal_id]
-        )
+        return db.execute(audit_blocks.HELD_SQL, [terminal_id] * 4)
 
     @staticmethod
     def held_from(row: Any) -> AuditHead:
-        return AuditHead(row[0], row[1]) if row else AuditHead(0, GENESIS.hex())
+        return audit_blocks.held_from(row)
 
     def held_head(self, terminal_id: str) -> AuditHead:
         """The last entry the hub holds for this terminal (seq 0 when none)."""
@@ -110,12 +99,14 @@ class AuditLedger:
             ).fetchone()[0]
             if top is not None and seq < top:
                 self._flag(db, terminal_id, "truncated", seq, f"head went from seq {top} back to {seq}")
-            known = db.execute(
-                "SELECT h FROM audit_checkpoints WHERE terminal_id = ? AND seq = ? "
-                "UNION SELECT h FROM audit_entries WHERE terminal_id = ? AND seq = ?",
-                [terminal_id, seq, terminal_id, seq],
-            ).fetchall()
-            if any(row[0] != h for row in known):
+            known = [
+                row[0]
+                for row in db.execute(
+                    "SELECT h FROM audit_checkpoints WHERE terminal_id = ? AND seq = ?", [terminal_id, seq]
+                ).fetchall()
+            ]
+            known.append(audit_blocks.h_at(db, terminal_id, seq))
+            if any(held is not None and held != h for held in known):
                 self._flag(db, terminal_id, "rewritten", seq, f"head at seq {seq} no longer matches")
             db.execute(
                 "INSERT INTO audit_checkpoints (terminal_id, seq, h, seen_at) VALUES (?, ?, ?, ?) "
@@ -159,10 +150,8 @@ class AuditLedger:
                 if seq > held.seq:
                     fresh.append((seq, entry, h))
                     continue
-                stored = db.execute(
-                    "SELECT h FROM audit_entries WHERE terminal_id = ? AND seq = ?", [terminal_id, seq]
-                ).fetchone()
-                if stored is not None and stored[0] != h:
+                stored = audit_blocks.h_at(db, terminal_id, seq)
+                if stored is not None and stored != h:
                     self._flag(db, terminal_id, "rewritten", seq, f"entry {seq} differs from the copy held")
             if not fresh:
                 return held
@@ -175,6 +164,7 @@ class AuditLedger:
             )
             if result.ok:
                 self._insert(db, terminal_id, fresh)
+                audit_blocks.seal(db, terminal_id, self._block_size)
                 held = AuditHead(fresh[-1][0], fresh[-1][2])
             else:
                 detail = f"uploaded entry {result.bad_seq}: {result.problem}"
@@ -209,73 +199,40 @@ class AuditLedger:
         return [AuditFlag(*row) for row in rows]
 
     def verify(self, terminal_id: str, since: int = 1) -> VerifyResult:
-        """Re-hash the held entries and compare every checkpoint the heartbeats brought."""
-        with self.store.reading() as db:
+        """Re-hash the held entries from `since` (h_{since-1} as held is trusted as the start) and
+        compare every checkpoint the heartbeats brought with the h held for its seq. One snapshot:
+        a seal committed meanwhile (rows moved into a block) is seen wholly or not at all."""
+        since = max(1, since)
+        with self.store.snapshot() as db:
             prev = GENESIS
             if since > 1:
-                row = db.execute(
-                    "SELECT h FROM audit_entries WHERE terminal_id = ? AND seq = ?", [terminal_id, since - 1]
-                ).fetchone()
-                if row is None:
+                held = audit_blocks.h_at(db, terminal_id, since - 1)
+                if held is None:
                     return VerifyResult(False, 0, AuditHead(0, GENESIS.hex()), since - 1, "gap")
-                prev = bytes.fromhex(row[0])
-            result = self._verify_chunks(db, terminal_id, prev, since)
+                prev = bytes.fromhex(held)
+            checkpoints = db.execute(
+                "SELECT seq, h FROM audit_checkpoints WHERE terminal_id = ? ORDER BY seq", [terminal_id]
+            ).fetchall()
+            watch = audit_blocks.CheckpointWatch([(seq, h) for seq, h in checkpoints])
+            for first, n, hashes in audit_blocks.blocks_from(db, terminal_id, 1, "hashes") if since > 1 else ():
+                if first >= since:  # the blocks before `since` are not walked: their checkpoints here
+                    break
+                watch.see(first, n, hashes)
+            result = audit_blocks.verify_chain(db, terminal_id, prev, since, watch)
             if not result.ok:
                 return result
-            mismatch = db.execute(
+            in_tail = db.execute(
                 "SELECT c.seq FROM audit_checkpoints c JOIN audit_entries e "
                 "ON e.terminal_id = c.terminal_id AND e.seq = c.seq "
                 "WHERE c.terminal_id = ? AND c.h != e.h ORDER BY c.seq LIMIT 1",
                 [terminal_id],
             ).fetchone()
-        if mismatch is not None:
-            return VerifyResult(False, result.checked, result.head, mismatch[0], "rewritten")
+        mismatches = [seq for seq in (watch.first_mismatch, in_tail and in_tail[0]) if seq is not None]
+        if mismatches:
+            return VerifyResult(False, result.checked, result.head, min(mismatches), "rewritten")
         return result
 
-    def _verify_chunks(self, db: Any, terminal_id: str, prev: bytes, since: int) -> VerifyResult:
-        """Re-hash the held entries from `since` onto `prev`, VERIFY_CHUNK at a time, each chunk read
-        as one aggregate row and hashed by contract.audit_chain.chain_block. Anything irregular (a
-        missing seq, an entry holding a newline, an h that is not hex, a bad hash) hands the rest to
-        the row-by-row verify_rows, which names the first bad entry as it always did."""
-        chunk_sql = _CHUNK_SQLITE if isinstance(self.store, HubStore) else _CHUNK_PG
-        expected, checked = since, 0
-        while True:
-            count, seqs, entries, hexes = db.execute(chunk_sql, [terminal_id, expected, expected + VERIFY_CHUNK]).fetchone()
-            if not count:
-                break
-            if seqs != ",".join(map(str, range(expected, expected + count))):
-                return self._verify_rows(db, terminal_id, prev, expected, checked)
-            pieces = entries.encode("utf-8").split(b"\n")
-            try:
-                hashes = bytes.fromhex(hexes)
-            except ValueError:
-                return self._verify_rows(db, terminal_id, prev, expected, checked)
-            good, last = chain_block(prev, expected, pieces, hashes)
-            if len(pieces) != count or len(hashes) != 32 * count or good != count:
-                return self._verify_rows(db, terminal_id, prev, expected, checked)
-            prev, expected, checked = last, expected + count, checked + count
-            if count < VERIFY_CHUNK:
-                break
-        beyond = db.execute(
-            "SELECT 1 FROM audit_entries WHERE terminal_id = ? AND seq >= ? LIMIT 1", [terminal_id, expected]
-        ).fetchone()
-        if beyond is not None:  # rows after a gap of a whole chunk or more
-            return self._verify_rows(db, terminal_id, prev, expected, checked)
-        return VerifyResult(True, checked, AuditHead(expected - 1, prev.hex()))
-
-    @staticmethod
-    def _verify_rows(db: Any, terminal_id: str, prev: bytes, start: int, checked: int) -> VerifyResult:
-        cursor = db.execute(
-            "SELECT seq, entry, h FROM audit_entries WHERE terminal_id = ? AND seq >= ? ORDER BY seq",
-            [terminal_id, start],
-        )
-        result = verify_rows(((s, e.encode("utf-8"), bytes.fromhex(h)) for s, e, h in cursor), prev, start)
-        return VerifyResult(result.ok, checked + result.checked, result.head, result.bad_seq, result.problem)
-
     def entries(self, terminal_id: str, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
-        with self.store.reading() as db:
-            rows = db.execute(
-                "SELECT seq, entry FROM audit_entries WHERE terminal_id = ? AND seq > ? ORDER BY seq LIMIT ?",
-                [terminal_id, after, limit],
-            ).fetchall()
+        with self.store.snapshot() as db:
+            rows = audit_blocks.entries_after(db, terminal_id, after, limit)
         return [{"seq": s, **json.loads(e)} for s, e in rows]

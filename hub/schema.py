@@ -7,14 +7,21 @@ v3: cases.sealed and cases.rating_comment_sealed: personal and sensitive values 
 v4: the staff console's tables (see _console_tables), cases.assigned_to, resident_profiles.
 v5: the fleet tables (FLEET_TABLES: audit trail, remote commands, enrolment codes, credential
     rotation), one text for both stores.
+v6: audit_blocks: each terminal's audit entries in sealed blocks (hub/audit_blocks.py); the entries
+    a v5 hub holds as rows are sealed by the step (audit_blocks.seal_all), in its transaction.
 Every step creates only what is missing, so any older file is brought up to date in one pass.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import sqlite_utils
 
-SCHEMA_VERSION = 5
+from hub import audit_blocks
+
+SCHEMA_VERSION = 6
 
 
 def migrate(db: sqlite_utils.Database) -> None:
@@ -97,6 +104,8 @@ def migrate(db: sqlite_utils.Database) -> None:
     _console_tables(db)
     for statement in fleet_tables("INTEGER PRIMARY KEY"):
         db.execute(statement)  # not executescript: that would commit the caller's transaction
+    db.execute(audit_blocks.blocks_table("BLOB"))
+    audit_blocks.seal_all(db)
     db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
 
@@ -223,5 +232,8 @@ PG_MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE TABLE resident_profiles (card_hash TEXT PRIMARY KEY, sealed BYTEA NOT NULL, updated_at TEXT NOT NULL)",
     ),
     5: fleet_tables("BIGSERIAL PRIMARY KEY"),
+    6: (audit_blocks.blocks_table("BYTEA"),),
 }
+# after a version's statements, in the same transaction: the data the new tables take over
+PG_DATA_STEPS: dict[int, Callable[[Any], None]] = {6: audit_blocks.seal_all}
 assert max(PG_MIGRATIONS) == SCHEMA_VERSION, "a schema version without its PostgreSQL step"

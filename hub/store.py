@@ -132,6 +132,17 @@ class HubStore(CaseStore, TerminalStore):
         with self._lock:
             yield self._db
 
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite_utils.Database]:
+        """Reads that see the file as of one moment (a read transaction), under the store's lock:
+        another process's commit in between is seen wholly or not at all (hub/audit_blocks.py)."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                yield self._db
+            finally:
+                self._db.execute("COMMIT")
+
     # --- the hooks of hub/store_base.py -------------------------------------------------------------
 
     def _one_ticket_issuer(self, db: sqlite_utils.Database, day: str, prefix: str) -> None:

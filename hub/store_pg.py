@@ -29,7 +29,7 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from hub.field_vault import FieldVault
-from hub.schema import PG_MIGRATIONS
+from hub.schema import PG_DATA_STEPS, PG_MIGRATIONS
 from hub.store_base import UNSTORABLE_ERRORS, case_number
 from hub.store_cases import CaseStore, event_note
 from hub.store_terminals import TerminalStore
@@ -139,6 +139,8 @@ class PgHubStore(CaseStore, TerminalStore):
             for version in sorted(v for v in PG_MIGRATIONS if v > current):
                 for statement in PG_MIGRATIONS[version]:
                     conn.execute(statement)
+                if version in PG_DATA_STEPS:  # what the new tables take over from the old ones
+                    PG_DATA_STEPS[version](PgDatabase(conn))
                 conn.execute("INSERT INTO hub_schema (version) VALUES (%s)", [version])
 
     @contextmanager
@@ -148,6 +150,14 @@ class PgHubStore(CaseStore, TerminalStore):
             yield PgDatabase(conn)
 
     reading = transaction
+
+    @contextmanager
+    def snapshot(self) -> Iterator[PgDatabase]:
+        """Reads that see the database as of one moment (REPEATABLE READ, read only): another
+        process's commit in between is seen wholly or not at all (hub/audit_blocks.py)."""
+        with self._pool.connection() as conn:
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield PgDatabase(conn)
 
     reads_after_commit = True  # pipelined(): a cursor's rows can be read after the block
 

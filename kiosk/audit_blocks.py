@@ -19,6 +19,8 @@ concatenations) is a third of a bare chain's time; stored whole, verify splits a
 hashes each piece as it is (contract.audit_chain.check_inputs, which also checks every piece's
 h_{n-1} ‖ seq). `sep` is chosen per block so that it occurs nowhere in the block but between pieces
 (the pieces hold binary hashes and seqs, so no fixed byte will do); a split is checked at seal.
+The block's format and its check are the contract's (contract.sealed_blocks): the hub keeps its copy
+of each terminal's chain in the same blocks (hub.audit_blocks).
 
 Every function here runs inside the caller's lock; reads that must agree run in one snapshot (the
 caller's BEGIN), so a seal by another process in between cannot hide rows from a verification.
@@ -27,25 +29,14 @@ caller's BEGIN), so a seal by another process in between cannot hide rows from a
 from __future__ import annotations
 
 import sqlite3
-import struct
 from typing import Any
 
-from contract.audit_chain import (
-    GENESIS,
-    PREFIX,
-    AuditHead,
-    VerifyResult,
-    check_inputs,
-    hashed_bytes,
-    verify_stored,
-)
+from contract.audit_chain import GENESIS, PREFIX, AuditHead, VerifyResult, verify_stored
+from contract.sealed_blocks import seal_run, split_inputs, verify_blocks
 
 BLOCK_SIZE = 256  # entries per sealed block: ~55 KB of entries; larger blocks measured no faster
 MMAP_BYTES = 1 << 30  # the audit file is read through a map of up to 1 GiB (about 4M entries)
 SEAL_BLOCKS_PER_TRANSACTION = 64  # a migration commits (and fsyncs) once per 16k entries
-
-SEPARATORS = 64  # separators tried for a block (the first one almost always occurs nowhere in it)
-_SEP = struct.Struct(">BI")
 
 BLOCKS_TABLE = (
     "CREATE TABLE IF NOT EXISTS blocks (first_seq INTEGER PRIMARY KEY, n INTEGER NOT NULL,"
@@ -70,7 +61,7 @@ def unseal_old_blocks(conn: sqlite3.Connection) -> None:
         ).fetchall():
             conn.executemany(
                 "INSERT OR IGNORE INTO entries (seq, entry, h) VALUES (?, ?, ?)",
-                [(first + i, e, hashes[32 * i : 32 * i + 32]) for i, e in enumerate(_pieces(block_entries))],
+                [(first + i, e, hashes[32 * i : 32 * i + 32]) for i, e in enumerate(split_inputs(block_entries))],
             )
         conn.execute("DROP TABLE blocks")
         conn.execute(BLOCKS_TABLE)
@@ -100,18 +91,6 @@ def _sealable(entry: Any, h: Any) -> bool:
     return type(entry) is bytes and type(h) is bytes and len(h) == 32
 
 
-def _joined(inputs: list[bytes]) -> tuple[bytes, bytes] | None:
-    """(sep, the inputs joined by it) for a sep that splits them back exactly; None if none of
-    SEPARATORS does (then the run stays rows). Canonical JSON holds no raw newline, so a sep that
-    starts with one can only clash with the binary h and seq bytes: about once in 10^8 blocks."""
-    for i in range(SEPARATORS):
-        sep = _SEP.pack(0x0A, i)
-        joined = sep.join(inputs)
-        if joined.split(sep) == inputs:
-            return sep, joined
-    return None
-
-
 def seal(conn: sqlite3.Connection, block_size: int, max_blocks: int) -> int:
     """Seal up to `max_blocks` full runs of tail rows, in one transaction; returns the next tail start."""
     conn.execute("BEGIN IMMEDIATE")  # re-read inside: another process may have sealed meanwhile
@@ -130,14 +109,12 @@ def seal(conn: sqlite3.Connection, block_size: int, max_blocks: int) -> int:
                 or not all(_sealable(entry, h) for _, entry, h in rows)
             ):
                 break
-            # each entry's hashed bytes, h_{n-1} being the stored h of the entry before (not recomputed)
-            prevs = [prev] + [h for _, _, h in rows[:-1]]
-            block = _joined([hashed_bytes(p, seq, entry) for p, (seq, entry, _) in zip(prevs, rows, strict=True)])
+            block = seal_run(prev, rows)  # h_{n-1} the stored h of the entry before (not recomputed)
             if block is None:
                 break
             conn.execute(
                 "INSERT INTO blocks (first_seq, n, sep, inputs, hashes) VALUES (?, ?, ?, ?, ?)",
-                (start, block_size, *block, b"".join(r[2] for r in rows)),
+                (start, block_size, *block),
             )
             conn.execute("DELETE FROM entries WHERE seq >= ? AND seq < ?", (start, start + block_size))
             start += block_size
@@ -172,21 +149,14 @@ def _blocks_from(conn: sqlite3.Connection, seq: int) -> sqlite3.Cursor:
     )
 
 
-def _pieces(joined: Any, sep: Any = b"\n") -> list[bytes]:
-    ok = isinstance(joined, bytes) and isinstance(sep, bytes) and sep
-    return joined.split(sep) if ok else []
-
-
-def _short_block(conn: sqlite3.Connection, first: int, held: int) -> bool:
-    """The block at `first` holds fewer entries than the seqs up to whatever comes next (the next
-    block or tail row): an entry was taken out of it (a gap), not edited. The h chain alone cannot
-    tell, as the entry after the missing one chains from the missing one's h."""
+def _next_held(conn: sqlite3.Connection, first: int) -> int | None:
+    """The lowest seq held after the block at `first`: the next block's or a tail row's."""
     row = conn.execute(
         "SELECT min(s) FROM (SELECT min(first_seq) AS s FROM blocks WHERE first_seq > ? "
         "UNION ALL SELECT min(seq) FROM entries WHERE seq > ?)",
         (first, first),
     ).fetchone()
-    return row[0] is not None and first + held < row[0]
+    return row[0]
 
 
 def verify_chain(conn: sqlite3.Connection, since: int) -> VerifyResult:
@@ -197,25 +167,11 @@ def verify_chain(conn: sqlite3.Connection, since: int) -> VerifyResult:
         if stored is None:
             return VerifyResult(False, 0, AuditHead(0, GENESIS.hex()), since - 1, "gap")
         prev = stored
-    expected, checked = since, 0
-    for first, n, sep, inputs, hashes in _blocks_from(conn, since):
-        if first > expected:  # the entries between are in no block (and the tail comes after)
-            return VerifyResult(False, checked, AuditHead(expected - 1, prev.hex()), expected, "gap")
-        if first < expected and checked:  # overlaps the block before it
-            return VerifyResult(False, checked, AuditHead(expected - 1, prev.hex()), first, "duplicate")
-        held = pieces = _pieces(inputs, sep)
-        skip = expected - first  # the first block may begin before `since`
-        if skip or not isinstance(hashes, bytes):  # (no copy of every block for nothing)
-            pieces = held[skip:]
-            hashes = hashes[32 * skip :] if isinstance(hashes, bytes) else b""
-        good, last = check_inputs(prev, expected, pieces, hashes)
-        if good < len(pieces) or len(pieces) != n - skip or len(hashes) != 32 * len(pieces):
-            bad = expected + good
-            gap = _short_block(conn, first, len(held))
-            return VerifyResult(
-                False, checked + good, AuditHead(bad - 1, last.hex()), bad, "gap" if gap else "hash_mismatch"
-            )
-        prev, expected, checked = last, expected + good, checked + good
+    bad, prev, expected, checked = verify_blocks(
+        _blocks_from(conn, since), prev, since, lambda first: _next_held(conn, first)
+    )
+    if bad is not None:  # (a block after a gap: the entries between are in no block, the tail is after)
+        return bad
     if checked:  # a tail row whose seq a block already holds
         row = conn.execute(
             "SELECT min(seq) FROM entries WHERE seq >= ? AND seq < ?", (since, expected)
@@ -253,7 +209,7 @@ def entries_after(conn: sqlite3.Connection, seq: int, limit: int) -> list[tuple[
     for first, _n, sep, inputs, hashes in _blocks_from(conn, seq + 1):
         if len(out) >= limit:
             return out
-        for i, piece in enumerate(_pieces(inputs, sep)):
+        for i, piece in enumerate(split_inputs(inputs, sep)):
             s = first + i
             if s > after and len(out) < limit:
                 out.append((s, piece[PREFIX:], hashes[32 * i : 32 * i + 32]))

@@ -9,8 +9,8 @@ import threading
 
 import pytest
 
+from contract import sealed_blocks
 from contract.audit_chain import GENESIS, canonical_entry, chain_hash
-from kiosk import audit_blocks
 from kiosk.audit import AuditLog
 from tests.audit_tamper import Tamper
 
@@ -223,7 +223,7 @@ def test_blocks_of_the_layout_before_hashed_bytes_are_unsealed_at_open_and_seale
 
 def test_a_separator_that_occurs_in_a_block_is_not_used():
     pieces = [b"\n\x00\x00\x00\x00" + b"a" * 40, b"b" * 45]  # the first separator, inside a piece
-    sep, joined = audit_blocks._joined(pieces)
-    assert sep != audit_blocks._SEP.pack(0x0A, 0) and joined.split(sep) == pieces
-    clash = [audit_blocks._SEP.pack(0x0A, i) for i in range(audit_blocks.SEPARATORS)]
-    assert audit_blocks._joined([b"".join(clash), b"x" * 40]) is None  # no sep fits: left as rows
+    sep, joined = sealed_blocks.join_inputs(pieces)
+    assert sep != sealed_blocks._SEP.pack(0x0A, 0) and joined.split(sep) == pieces
+    clash = [sealed_blocks._SEP.pack(0x0A, i) for i in range(sealed_blocks.SEPARATORS)]
+    assert sealed_blocks.join_inputs([b"".join(clash), b"x" * 40]) is None  # no sep fits: left as rows

@@ -14,9 +14,9 @@ from contract.audit_chain import (
     hashed_bytes,
     verify_rows,
 )
-from hub import audit_store
 from hub.audit_store import AuditLedger
 from hub.store import HubStore
+from tests.audit_tamper import HubTamper
 
 
 def _chain(n: int, entry=lambda seq: f'{{"kind":"session_end","n":{seq}}}') -> list[tuple[int, str, str]]:
@@ -139,11 +139,11 @@ def test_check_inputs_names_hashed_bytes_whose_prefix_is_not_the_chains(field):
     assert check_inputs(GENESIS, 1, [], b"") == (0, GENESIS)
 
 
-@pytest.fixture(params=[4096, 4], ids=["one_chunk", "chunks_of_4"])
-def ledger(tmp_path, monkeypatch, request):
-    monkeypatch.setattr(audit_store, "VERIFY_CHUNK", request.param)
+@pytest.fixture(params=[256, 4], ids=["rows", "blocks_of_4"])
+def ledger(tmp_path, request):
+    """23 entries held by the hub: all tail rows (blocks of 256), or 5 blocks of 4 and 3 rows."""
     store = HubStore(tmp_path / "hub.sqlite")
-    book = AuditLedger(store)
+    book = AuditLedger(store, block_size=request.param)
     book.add_entries("T0001", [{"seq": s, "entry": e, "h": h} for s, e, h in _chain(23)])
     yield book
     store.close()
@@ -153,51 +153,97 @@ def _hub_db(ledger):
     return ledger.store._db.conn
 
 
-def test_the_hub_verifies_its_copy_from_any_since(ledger):
-    for since in (1, 5, 6, 11, 23):
+def _tamper(ledger):
+    return HubTamper(_hub_db(ledger), "T0001")
+
+
+def test_the_hub_holds_full_runs_in_blocks_and_verifies_its_copy_from_any_since(ledger):
+    tamper = _tamper(ledger)
+    assert (tamper.blocks(), tamper.rows()) == ((0, 23) if ledger._block_size == 256 else (5, 3))
+    for since in range(1, 25):
         result = ledger.verify("T0001", since)
         assert result.ok and result.checked == 24 - since, since
     assert ledger.verify("T0001").head.h == _chain(23)[-1][2]
+    assert ledger.held_head("T0001") == ledger.verify("T0001").head
+    assert [e["seq"] for e in ledger.entries("T0001", 2, 3)] == [3, 4, 5]
+    assert [e["n"] for e in ledger.entries("T0001", 18, 100)] == list(range(19, 24))
+
+
+def _delete_run(tamper, first, last):
+    for seq in range(last, first - 1, -1):  # from the top: in a block, the entries after one move up
+        tamper.delete(seq)
+
+
+def _swap(tamper, a, b):
+    held_a, held_b = tamper.get(a), tamper.get(b)
+    tamper.put(a, *held_b)
+    tamper.put(b, *held_a)
 
 
 @pytest.mark.parametrize(
-    ("sql", "params", "bad_seq", "problem"),
+    ("tampering", "bad_seq", "problem"),
     [
-        ("UPDATE audit_entries SET entry = ? WHERE seq = ?", ['{"kind":"x"}', 10], 10, "hash_mismatch"),
-        ("DELETE FROM audit_entries WHERE seq = ?", [11], 11, "gap"),
-        ("UPDATE audit_entries SET h = ? WHERE seq = ?", ["ab" * 32, 16], 16, "hash_mismatch"),
-        ("UPDATE audit_entries SET seq = 99 WHERE seq = ?", [5], 5, "gap"),
-        ("DELETE FROM audit_entries WHERE seq >= ? AND seq < 13", [5], 5, "gap"),  # whole chunks of 4
-        ("DELETE FROM audit_entries WHERE seq > ?", [0], 1, "gap"),  # nothing held but an entry beyond
-        ("UPDATE audit_entries SET entry = ? WHERE seq = ?", ['{"kind":\n"x"}', 7], 7, "hash_mismatch"),
-        ("UPDATE audit_entries SET h = ? WHERE seq = ?", ["not hex", 3], None, None),
+        (lambda t: t.put(10, entry=b'{"kind":"x"}'), 10, "hash_mismatch"),
+        (lambda t: t.delete(11), 11, "gap"),
+        (lambda t: t.put(16, h=bytes.fromhex("ab" * 32)), 16, "hash_mismatch"),
+        (lambda t: t.move(5, 99), 5, "gap"),  # renumbered to the end
+        (lambda t: _swap(t, 4, 5), 4, "hash_mismatch"),  # reordered
+        (lambda t: _swap(t, 8, 9), 8, "hash_mismatch"),  # reordered across two blocks
+        (lambda t: _delete_run(t, 5, 12), 5, "gap"),  # whole blocks of 4
+        (lambda t: t.put(7, entry=b'{"kind":\n"x"}'), 7, "hash_mismatch"),
+        (lambda t: t.put(22, entry=b'{"kind":"x"}'), 22, "hash_mismatch"),  # the tail, after the blocks
+        (lambda t: (t.truncate_after(0), t._add_row(9000, b"{}", bytes(32))), 1, "gap"),  # one beyond
     ],
-)
-def test_the_hub_names_its_copy_tampered_in_its_database(ledger, sql, params, bad_seq, problem):
-    _hub_db(ledger).execute(sql, params)
-    if "seq > ?" in sql:  # every row gone, then one far beyond: not an empty, good chain
-        _hub_db(ledger).execute(
-            "INSERT INTO audit_entries (terminal_id, seq, h, entry, received_at) VALUES ('T0001', 9000, ?, '{}', 'x')",
-            ["ab" * 32],
-        )
-    if bad_seq is None:  # an h that is no hex at all: refused loudly, as the row-by-row check always did
-        with pytest.raises(ValueError):
-            ledger.verify("T0001")
-        return
+    ids=["edit", "delete", "edit_h", "renumber", "reorder", "reorder_across", "delete_run", "newline", "tail",
+         "truncate_all_but_one_beyond"],
+)  # fmt: skip
+def test_the_hub_names_its_copy_tampered_in_its_database(ledger, tampering, bad_seq, problem):
+    tampering(_tamper(ledger))
     result = ledger.verify("T0001")
     assert (result.ok, result.bad_seq, result.problem) == (False, bad_seq, problem)
 
 
-def test_what_the_chunked_read_cannot_take_whole_still_verifies_row_by_row(tmp_path, monkeypatch):
-    """An entry holding a newline (not what a terminal writes, but a chain) and an h in capitals
-    (verify_rows reads it as the same h): the chunk they are in is verified row by row, still OK."""
-    monkeypatch.setattr(audit_store, "VERIFY_CHUNK", 4)
+def test_a_tail_h_that_is_no_hex_is_refused_loudly(ledger):
+    """As the row-by-row check always did (a sealed block stores its hashes as bytes)."""
+    _hub_db(ledger).execute("UPDATE audit_entries SET h = 'not hex' WHERE seq = 22")
+    with pytest.raises(ValueError):
+        ledger.verify("T0001")
+
+
+def test_a_checkpoint_the_held_copy_contradicts_is_named_rewritten(ledger):
+    """A heartbeat's head for seq 6 (in a block, or a row) that the held copy no longer matches:
+    flagged when it arrives, and named by every verify, whatever its since."""
+    ledger.record_head("T0001", 6, _chain(23)[5][2])
+    assert ledger.verify("T0001").ok and ledger.flags("T0001") == []
+    ledger.record_head("T0001", 9, "ab" * 32)
+    assert [(f.problem, f.seq) for f in ledger.flags("T0001")] == [("rewritten", 9)]
+    ledger.record_head("T0001", 21, _chain(23)[20][2])
+    for since in (1, 9, 10, 20):
+        result = ledger.verify("T0001", since)
+        assert (result.ok, result.bad_seq, result.problem) == (False, 9, "rewritten"), since
+
+
+def test_an_entry_moved_out_of_one_block_into_the_next_is_a_gap(tmp_path):
     store = HubStore(tmp_path / "hub.sqlite")
-    book = AuditLedger(store)
+    book = AuditLedger(store, block_size=4)
+    book.add_entries("T0001", [{"seq": s, "entry": e, "h": h} for s, e, h in _chain(10)])
+    HubTamper(store._db.conn, "T0001").move(2, 6)
+    result = book.verify("T0001")
+    assert (result.ok, result.bad_seq, result.problem, result.head.seq) == (False, 2, "gap", 1)
+    store.close()
+
+
+def test_what_cannot_be_sealed_stays_rows_and_still_verifies(tmp_path):
+    """An entry holding a newline (not what a terminal writes, but a chain) seals like any other; an
+    h in capitals (verify_rows reads it as the same h) keeps its run as rows, verified row by row."""
+    store = HubStore(tmp_path / "hub.sqlite")
+    book = AuditLedger(store, block_size=4)
     rows = _chain(14, lambda seq: '{"a":\n1}' if seq == 6 else f'{{"n":{seq}}}')
-    book.add_entries("T0001", [{"seq": s, "entry": e, "h": h} for s, e, h in rows])
-    store._db.conn.execute("UPDATE audit_entries SET h = upper(h) WHERE seq = 10")
-    for since in (1, 5, 7, 11, 14):
+    book.add_entries("T0001", [{"seq": s, "entry": e, "h": h} for s, e, h in rows[:9]])
+    store._db.conn.execute("UPDATE audit_entries SET h = upper(h) WHERE seq = 9")
+    book.add_entries("T0001", [{"seq": s, "entry": e, "h": h} for s, e, h in rows[9:]])
+    assert (HubTamper(store._db.conn, "T0001").blocks(), HubTamper(store._db.conn, "T0001").rows()) == (2, 6)
+    for since in (1, 5, 7, 9, 11, 14):
         result = book.verify("T0001", since)
         assert result.ok and result.checked == 15 - since and result.head.h == rows[-1][2], since
     store.close()
