@@ -31,6 +31,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication, QPushButton  # noqa: E402
 
+from contract.local_ref import LocalRef  # noqa: E402
 from drivers.health import HealthBoard  # noqa: E402
 from hub.profiles import DEMO_PROFILE, load_addresses  # noqa: E402
 from kiosk.community import parse_addresses  # noqa: E402
@@ -176,7 +177,12 @@ def _query(kit: Kit, _window: KioskWindow) -> None:
     kit.session.start()
     kit.session.continue_without_card()
     kit.session.choose_service("query.progress")
-    kit.session.set_field("reference", "T0001-000007")
+    # a well-formed reference (its check digits right): the query is asked, and the network is down
+    kit.session.set_field("reference", str(LocalRef("T0001", 9, 7)))
+    # as 确定 does: the typed reference kept, its editor closed, then the query asked
+    screen = window.current_screen()
+    if getattr(screen, "editing", None) is not None:
+        screen.close_editor()
     kit.session.next()
 
 
@@ -204,12 +210,17 @@ def _rating(several: bool, stars: int | None) -> Callable[[Kit, KioskWindow], No
     return scene
 
 
-def _error(kit: Kit, _window: KioskWindow) -> None:
+def _error(kit: Kit, window: KioskWindow) -> None:
     kit.hub.down = True
     kit.session.start()
     kit.session.continue_without_card()
     kit.session.choose_service("query.progress")
-    kit.session.set_field("reference", "T0001-000007")
+    # a well-formed reference (its check digits right): the query is asked, and the network is down
+    kit.session.set_field("reference", str(LocalRef("T0001", 9, 7)))
+    # as 确定 does: the typed reference kept, its editor closed, then the query asked
+    screen = window.current_screen()
+    if getattr(screen, "editing", None) is not None:
+        screen.close_editor()
     kit.session.next()
 
 
