@@ -300,7 +300,8 @@ class PlacePicker(QWidget):
         )
         # in words: an unlabeled "↩" said nothing to a resident (walk 3 finding 4)
         back = self._word("form.place_back.chip")
-        chips.append((back, self.show_buildings, "place:back", self._word("form.place_back")))
+        # first: on the first chip page, where the units run on to more pages (elder English)
+        chips.insert(0, (back, self.show_buildings, "place:back", self._word("form.place_back")))
         self._fill(place.label, chips)
         self.building = index
 
