@@ -14,6 +14,8 @@ from ui.screens.editors import ChoiceEditor
 
 # screens whose choices are the actions (a tile, a choice) or that offer nothing to do
 NO_MAIN_ACTION = {"choose", "choose-with-card", "editor-choice", "out-of-service", "out-of-service-not-enrolled", "starting"}
+# the technician's PIN pad locked after wrong tries: nothing to do until it opens again (techleft)
+NO_MAIN_ACTION.add("maintenance-pin-locked")
 # the technician's panel is one scrolled page of its own: its main action (sync, or enrol while the
 # terminal is not enrolled) heads its actions
 MAIN_IN_PANEL = {
@@ -25,6 +27,8 @@ MAIN_IN_PANEL = {
     "maintenance-reasons",
     "maintenance-diagnostics",
     "maintenance-paused",
+    # the technician's PIN pad: its OK is the pad's free key, by the digits (branch techleft)
+    "maintenance-pin-wrong",
 }
 BANNERS = {
     "offline": lambda kit: kit.session.set_online(False),

@@ -607,16 +607,20 @@ class KioskWindow(QWidget):
             probe = QWidget()
             probe.setStyleSheet(stylesheet(theme))
             for language in ("zh", "en"):
-                texts = {
-                    "bar.language": ("lang.other", ""),
-                    "bar.mode": ("bar.elder_off" if elder else "bar.elder_on", ""),
-                    "bar.help": ("bar.help", "help"),
-                }
-                for name, (key, role) in texts.items():
-                    words = self.words.text(language, key, elder=elder)
-                    probe_button = button(words, None, name=name, role=role)
+                mode_key = "bar.elder_off" if elder else "bar.elder_on"
+                text = self.words.text
+                # the object names as the bar's own buttons have them (names, not words keys)
+                probes = (
+                    button(text(language, "lang.other", elder=elder), None, name="bar.language"),
+                    button(text(language, mode_key, elder=elder), None, name="bar.mode"),
+                    button(
+                        text(language, "bar.help", elder=elder), None, name="bar.help", role="help"
+                    ),
+                )
+                for probe_button in probes:
                     probe_button.setParent(probe)
                     probe_button.ensurePolished()
+                    name = probe_button.objectName()
                     widths[name] = max(widths.get(name, 0), probe_button.sizeHint().width())
             probe.deleteLater()
         return widths

@@ -571,6 +571,8 @@ class ResultScreen(OutcomeScreen):
                 if case is not None:
                     self.area.ensureWidgetVisible(case, 0, 0)
                 self.area.ensureWidgetVisible(frame, 0, 0)
+                if self.cue is not None:  # the stars in view are not under the "more below" cue
+                    self.cue.keep_clear_of(frame)
                 if status is not None:
                     self.area.ensureWidgetVisible(status, 0, 0)
             now = self.area.verticalScrollBar().value() if frame.isVisible() else None
