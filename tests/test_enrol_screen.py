@@ -170,11 +170,11 @@ def test_a_used_an_expired_code_and_an_unreachable_hub_are_named_and_the_panel_s
     assert enrol_outcome(k) == say(k, "enrol.problem.unreachable", terminal=NEW_TERMINAL, reason="unreachable")
     assert not k.terminal.enrolled
 
-    # back to the right port (":" from the URL chips), and the same good code still works
+    # back to the right port (":" from the address layer's keys), and the same good code still works
     k.tap("enrol.edit_url")
     k.tap("key:backspace")
     k.tap("key:backspace")
-    k.tap("enrol.chip::")
+    k.tap("key::")
     k.type_keys(port)
     k.tap("enrol.url_done")
     assert shown_url(k) == say(k, "enrol.hub", url=hub_server.url)

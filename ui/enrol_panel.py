@@ -16,19 +16,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QProgressBar, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QSizePolicy, QVBoxLayout, QWidget
 
 from ui.editor_fit import EditorFit, full_row_px, rows_sheet
 from ui.keyboard import OnScreenKeyboard
 from ui.maintenance_views import breakable
-from ui.theme import Theme
+from ui.theme import Theme, stylesheet
 from ui.widgets import button, label, panel
 
 CODE_MAX = 16  # the hub's codes are 11 characters ("7KQ2M-XW4PD"); room for a mistyped one
 URL_MAX = 200
-# the hub address on the latin/digits layers lacks ":" (the digits layer's colon is the full-width
-# "："): these chips put the parts of a URL in with one tap
-URL_CHIPS = ("https://", "http://", ":", ".", "/", ":8765")
+# the address layer (ui/keyboard.py URL_ROWS) has ":", "." and "/" on its keys: these chips put in
+# with one tap what a technician types whole, the hub's scheme and its usual port. One row of two,
+# each half the controls' column: three a row did not fit it at 1280x800 (https:// cut, the second
+# row cut off), and "http://" is seven taps on the address layer
+URL_CHIPS = ("https://", ":8765")
 DEADLINE_S = 20.0  # the exchange's own timeouts (5 s connect, 20 s read) end it soon after
 
 
@@ -140,15 +142,23 @@ def build_enrol_panel(
         enabled=not form.busy,
     )
     change.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-    address.addWidget(change, 1)
+    # at least as wide as the longer of its two words ("Address done" was cut at 1280x800), so
+    # switching between the code and the address moves it not at all; the width is its holder's (the
+    # style sheet's min-width would replace the button's own when the window polishes it)
+    holder = QWidget()
+    holder_box = QHBoxLayout(holder)
+    holder_box.setContentsMargins(0, 0, 0, 0)
+    holder_box.addWidget(change)
+    holder.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+    holder.setMinimumWidth(max(_hint_width(theme, t(key)) for key in ("enrol.edit_url", "enrol.url_done")))
+    address.addWidget(holder, 1)
     box.addLayout(address)
     if editing_url:  # the address's chips take the intro's place
-        chips = QGridLayout()
-        columns = 3
-        for i, chip in enumerate(URL_CHIPS):
+        chips = QHBoxLayout()
+        for chip in URL_CHIPS:
             b = button(chip, lambda c=chip: _insert(form, c), name=f"enrol.chip:{chip}")
             b.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-            chips.addWidget(b, i // columns, i % columns)
+            chips.addWidget(b, 1)
         box.addLayout(chips)
     else:
         box.addWidget(label(t("enrol.intro", terminal=form.offer.terminal_id), name="enrol.intro"))
@@ -179,6 +189,19 @@ def _outcome_area(
             inner.addWidget(label(t("enrol.url_note"), "muted", name="enrol.url_note"))
     frame.setMinimumHeight(theme.body_px * 3 + theme.spacing_px * 2)  # room before any outcome
     return frame
+
+
+def _hint_width(theme: Theme, text: str) -> int:
+    """The width a button with `text` asks for in `theme`'s look (its padding and font: the
+    window's style sheet, which a button not yet in the window lacks)."""
+    probe = QWidget()
+    probe.setStyleSheet(stylesheet(theme))
+    b = button(text, None, name="enrol.probe")
+    b.setParent(probe)
+    b.ensurePolished()
+    width = b.sizeHint().width()
+    probe.deleteLater()
+    return width
 
 
 def _insert(form: EnrolForm, text: str) -> None:
