@@ -177,12 +177,7 @@ def _query(kit: Kit, _window: KioskWindow) -> None:
     kit.session.start()
     kit.session.continue_without_card()
     kit.session.choose_service("query.progress")
-    # a well-formed reference (its check digits right): the query is asked, and the network is down
-    kit.session.set_field("reference", str(LocalRef("T0001", 9, 7)))
-    # as 确定 does: the typed reference kept, its editor closed, then the query asked
-    screen = window.current_screen()
-    if getattr(screen, "editing", None) is not None:
-        screen.close_editor()
+    kit.session.set_field("reference", "T0001-000007")
     kit.session.next()
 
 

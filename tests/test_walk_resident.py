@@ -11,7 +11,7 @@ import pytest
 from kiosk.session_view import Step
 from offline_queue.local_ref import LocalRef
 from tests.fixtures.kiosk_ui import KioskDriver
-from tests.fixtures.walking import MATRIX, enter_reference, fill_repair, on_display, say, step
+from tests.fixtures.walking import MATRIX, choose, enter_reference, fill_repair, on_display, say, step
 
 
 def seed_card_cases(k: KioskDriver) -> None:
@@ -58,7 +58,7 @@ def walk_residence_certificate(k: KioskDriver, label: str, capsys) -> None:
     step(k, Step.IDENTIFY)
     k.terminal.card_reader.insert("resident")
     step(k, Step.CHOOSE)
-    k.tap("service:certificate.residence")
+    choose(k, "certificate.residence")
     step(k, Step.FORM)
     purpose = next(f for f in k.view.fields if f.id == "purpose")
     k.open_field("purpose")
@@ -95,7 +95,7 @@ def walk_query_by_reference(k: KioskDriver) -> None:
     k.tap("attract.start")
     k.tap("identify.without_card")
     step(k, Step.CHOOSE)
-    k.tap("service:query.progress")
+    choose(k, "query.progress")
     step(k, Step.FORM)
     reference = k.view.fields[0]
     assert reference.input == "reference"
@@ -133,7 +133,7 @@ def test_walk_rating_a_named_case_then_a_ticket_from_help(walk, size, language):
     k.tap("attract.start")
     k.terminal.card_reader.insert("resident")
     step(k, Step.CHOOSE)
-    k.tap("service:rating.satisfaction")
+    choose(k, "rating.satisfaction")
     step(k, Step.FORM)
     k.tap("nav.next")
     step(k, Step.RESULT)
@@ -204,7 +204,7 @@ def test_walk_card_removed_mid_form_then_an_expired_card(walk, size, language):
     k.tap("attract.start")
     k.terminal.card_reader.insert("resident")
     step(k, Step.CHOOSE)
-    k.tap("service:repair.public_area")
+    choose(k, "repair.public_area")
     step(k, Step.FORM)
     k.open_field("category")
     k.tap("choice:category:lighting")

@@ -107,6 +107,10 @@ class FormScreen(Screen):
                 self._tried.add(refused.id)  # sent there: its message says why
         self.editor = None
         field = next((f for f in view.fields if f.id == self.editing), None)
+        if view.busy and field is not None and field.has_value and field.error_key is None:
+            # its value taken and the form on its way (a query sent): the list, under the wait and
+            # with the nav bar, whose cancel is there past the deadline; no keys over a disabled screen
+            self.editing, field = None, None
         if field is not None:
             self._build_editor(view, field)
         else:
