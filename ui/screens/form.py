@@ -284,6 +284,11 @@ class FormScreen(Screen):
             policy = error.sizePolicy()
             policy.setRetainSizeWhenHidden(True)
             error.setSizePolicy(policy)
+            window = self.window()
+            if window.height() < 900 and self.theme is not None:
+                # a short display: the message in the theme's small size (still the elder one in
+                # elder mode) leaves the keys their floor height (the pad was cut at 1366x768)
+                error.setStyleSheet(f"font-size: {self.theme.small_px}px;")
             if field.type is FieldType.CHOICE:  # a choice's list scrolls from the top: it leads it
                 self.root.addWidget(error)
             # (any other editor: docked right over its keys below; in the scroll area over the dock
@@ -306,7 +311,8 @@ class FormScreen(Screen):
             aids = text_aids(field, view.places, lambda key, **values: self.t(key, **values), theme, width, view.language)
             room = self.dock_room()
             if error is not None:  # the message's line over the keys comes out of their room
-                room -= text_px(error.text(), theme.body_px, width, bold=True) + self.dock.spacing()
+                # (and the gap under it: the line measured alone came out a few px short in elder mode)
+                room -= text_px(error.text(), theme.body_px, width, bold=True) + 2 * self.dock.spacing()
             fit = fit_editor(room, theme, aids=aids, width=width)
             if fit.fold_header:
                 self.bar_heading = (field.label, where.text())
@@ -335,9 +341,15 @@ class FormScreen(Screen):
             # keys never scroll: docked at the bottom with the field's name, over OK, within reach;
             # the hint and the error sit right above them
             self.root.insertStretch(0, 1)
+            if self.bar_heading is None and error is not None and window.height() < 900:
+                # a short display with a message over a pad: the field's name goes to the top bar, as a
+                # text editor's does there, so the pad keeps its keys whole
+                self.bar_heading = (field.label, where.text())
             if self.bar_heading is None:
                 self.dock.addLayout(header)
-                if hint is not None and not is_text(field):
+                # a refused value's message says what is needed: it takes the hint's line (both
+                # pushed the pad past a 768 px display)
+                if hint is not None and not is_text(field) and error is None:
                     # a number pad or a date: the hint under the name it explains (walk: on the
                     # phone step it stood over the name, apart from it), in elder mode too (render
                     # 8: left in the scroll area over the dock, it was squashed to a stray bar)

@@ -593,7 +593,7 @@
     </message>
     <message>
         <source>field.bad_phone</source>
-        <translation>Not a valid number: a mobile number has 11 digits and starts with 1; a landline needs its area code, e.g. 010-12345678</translation>
+        <translation>Not a valid number: a mobile has 11 digits, starting with 1; a landline needs its area code (010-12345678)</translation>
     </message>
     <message>
         <source>field.bad_id_number</source>
