@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QSizePolicy, QVBoxLayou
 from ui.editor_fit import EditorFit, full_row_px, rows_sheet
 from ui.keyboard import OnScreenKeyboard
 from ui.maintenance_views import breakable
-from ui.theme import Theme, stylesheet
+from ui.theme import Theme
 from ui.widgets import button, label, panel
 
 CODE_MAX = 16  # the hub's codes are 11 characters ("7KQ2M-XW4PD"); room for a mistyped one
@@ -142,16 +142,7 @@ def build_enrol_panel(
         enabled=not form.busy,
     )
     change.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-    # at least as wide as the longer of its two words ("Address done" was cut at 1280x800), so
-    # switching between the code and the address moves it not at all; the width is its holder's (the
-    # style sheet's min-width would replace the button's own when the window polishes it)
-    holder = QWidget()
-    holder_box = QHBoxLayout(holder)
-    holder_box.setContentsMargins(0, 0, 0, 0)
-    holder_box.addWidget(change)
-    holder.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-    holder.setMinimumWidth(max(_hint_width(theme, t(key)) for key in ("enrol.edit_url", "enrol.url_done")))
-    address.addWidget(holder, 1)
+    address.addWidget(change, 1)
     box.addLayout(address)
     if editing_url:  # the address's chips take the intro's place
         chips = QHBoxLayout()
@@ -189,19 +180,6 @@ def _outcome_area(
             inner.addWidget(label(t("enrol.url_note"), "muted", name="enrol.url_note"))
     frame.setMinimumHeight(theme.body_px * 3 + theme.spacing_px * 2)  # room before any outcome
     return frame
-
-
-def _hint_width(theme: Theme, text: str) -> int:
-    """The width a button with `text` asks for in `theme`'s look (its padding and font: the
-    window's style sheet, which a button not yet in the window lacks)."""
-    probe = QWidget()
-    probe.setStyleSheet(stylesheet(theme))
-    b = button(text, None, name="enrol.probe")
-    b.setParent(probe)
-    b.ensurePolished()
-    width = b.sizeHint().width()
-    probe.deleteLater()
-    return width
 
 
 def _insert(form: EnrolForm, text: str) -> None:

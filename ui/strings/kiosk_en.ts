@@ -1089,7 +1089,7 @@
     </message>
     <message>
         <source>enrol.url_done</source>
-        <translation>Address done</translation>
+        <translation>Done</translation>
     </message>
     <message>
         <source>enrol.url_label</source>
