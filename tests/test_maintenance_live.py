@@ -99,6 +99,9 @@ def test_out_of_service_asks_the_reason_and_residents_and_the_audit_get_it(kiosk
     open_maintenance(k)
     words = k.terminal.window.maintenance
     k.wait(lambda: k.button("maintenance.out").isEnabled())
+    # the figures are read again every 2 s: places taken while a refresh lays the panel out miss
+    # buttons, so wait for a whole panel first
+    k.wait(lambda: "maintenance.out" in maintenance_button_places(k))
     before = maintenance_button_places(k)
     k.tap("maintenance.out")
     assert k.view.step is not Step.OUT_OF_SERVICE  # nothing yet: it asks why
