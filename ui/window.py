@@ -279,6 +279,8 @@ class KioskWindow(QWidget):
                     screen.reading = self.reading_card
                 self.stack.show_only(screen)  # first: a screen measures the window it is in
                 screen.render(view, theme)
+                if screen.failed:  # it showed the ways on instead: the next change tries the page again
+                    self._last_screen_part = None
                 self._place_actions(screen.actions_bar)
             current = self.stack.currentWidget()
             if isinstance(current, Screen):

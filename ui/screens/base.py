@@ -6,6 +6,7 @@ session's business. A screen may keep only presentation state (which field's edi
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -15,10 +16,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVB
 
 from kiosk.catalogue import ServiceKind
 from kiosk.session_view import Mode, SessionView, Step
+from safelog import log_unexpected
 from ui.i18n import Words
 from ui.scroll_cue import ScrollCue
 from ui.theme import Theme
 from ui.widgets import button, clear_layout, label, step_indicator, touch_scroll_area
+
+log = logging.getLogger(__name__)
 
 # the steps of a flow as the resident sees them (选择 → 填写 → 确认 → 完成), by the session's step
 STEP_KEYS = ("step.choose", "step.fill", "step.confirm", "step.done")
@@ -88,6 +92,7 @@ class Screen(QWidget):
         self.setObjectName(f"screen:{self.step.value}")
         self.view: SessionView | None = None
         self.theme: Theme | None = None
+        self.failed = False  # the last render raised: the page shows the ways on instead (_fail)
         # (name, where) the top bar shows in place of the terminal's name: a text editor on a short
         # display folds its field's name there (ui/editor_fit.py); None: the terminal's name
         self.bar_heading: tuple[str, str] | None = None
@@ -138,7 +143,29 @@ class Screen(QWidget):
 
     def render(self, view: SessionView, theme: Theme) -> None:
         self.view, self.theme = view, theme
+        self.failed = False
         self.setUpdatesEnabled(False)
+        try:
+            self._clear(theme)
+            self.build(view)
+        except Exception as exc:  # noqa: BLE001 - one screen's bug must not freeze the resident's page
+            self._fail(theme, exc)
+        finally:
+            self.actions_bar.setVisible(self.actions.count() > 0)
+            self.setUpdatesEnabled(True)
+        if self.failed:
+            return
+        try:
+            self.after_render()
+        except Exception as exc:  # noqa: BLE001
+            self.setUpdatesEnabled(False)
+            try:
+                self._fail(theme, exc)
+            finally:
+                self.actions_bar.setVisible(self.actions.count() > 0)
+                self.setUpdatesEnabled(True)
+
+    def _clear(self, theme: Theme) -> None:
         clear_layout(self.root)
         clear_layout(self.dock)
         clear_layout(self.actions)
@@ -150,10 +177,26 @@ class Screen(QWidget):
         self.dock.setSpacing(theme.spacing_px // 2)
         self.actions.setSpacing(theme.spacing_px)
         self._outer.setSpacing(4)  # the dock (keys) needs the height on a 1280x800 screen
-        self.build(view)
-        self.actions_bar.setVisible(self.actions.count() > 0)
-        self.setUpdatesEnabled(True)
-        self.after_render()
+
+    def _fail(self, theme: Theme, exc: BaseException) -> None:
+        """The page could not be built (a bug, a catalogue it did not expect): log the type and
+        frames only, and show in its place what the resident can do (leaving stays in the bottom
+        bar). The session, and what was typed in it, are untouched; the window tries the real page
+        again at the next change."""
+        log_unexpected(log, f"the {type(self).__name__} screen failed to build", exc)
+        self.failed = True
+        self._clear(theme)
+        self.root.addWidget(label(self.t("screen.failed"), "title", name="screen_failed_text"))
+        ways = QHBoxLayout()
+        ways.setSpacing(theme.spacing_px)
+        for key, tap, name in (
+            ("way.call_staff", self.session.call_staff, "screen_failed_call_staff"),
+            ("way.ticket", self.session.take_ticket, "screen_failed_ticket"),
+        ):
+            ways.addWidget(button(self.t(key), tap, name=name))
+        ways.addStretch(1)
+        self.root.addLayout(ways)
+        self.root.addStretch(1)
 
     def dock_room(self) -> int:
         """The height the dock may take on this display: the screen's room between the window's
