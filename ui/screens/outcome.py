@@ -164,29 +164,13 @@ class ReceiptScreen(OutcomeScreen):
 
     def build(self, view: SessionView) -> None:
         self._build(view, with_qr=True)
-        if self.compact and not self._fits():
+        if self.compact and not self.fits():
             # every panel at once on a short display (card in, not printed, staff called): the QR
             # code's column gives its width to the words, which then need fewer lines; the QR is on
             # the slip, and when the slip did not print the words say to write the number down
             clear_layout(self.root)
             clear_layout(self.actions)
             self._build(view, with_qr=False)
-
-    def _fits(self) -> bool:
-        """The content as built needs no more height than the screen has between the bars."""
-        window = self.window()
-        room = getattr(window, "screen_room", None)
-        if room is None:
-            return True
-        margins = self.theme.spacing_px * 2 + 2
-        for child in self.content.findChildren(QWidget):
-            # a widget just added is shown by a queued call: until then a layout counts it as empty
-            if not child.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide):
-                child.show()
-            child.ensurePolished()
-        self.root.invalidate()
-        needed = self.root.totalHeightForWidth(window.width() - margins)
-        return needed <= room(self.theme) - 2
 
     def _build(self, view: SessionView, *, with_qr: bool) -> None:
         outcome = view.outcome
