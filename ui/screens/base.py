@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
@@ -102,6 +103,11 @@ class Screen(QWidget):
         self.content.setObjectName("screen_content")
         self.root = QVBoxLayout(self.content)
         self.root.setContentsMargins(0, 0, 0, 0)
+        # a title kept over the scroll area (pin_title): a long list scrolled to one of its cases
+        # still says what the page is (final review 9)
+        self.header = QVBoxLayout()
+        self.header.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(self.header)
         self.area: QScrollArea = touch_scroll_area(self.content, name="screen_area")
         # the dock (an editor's keys) has the room first; the content scrolls in what is left
         self.area.setMinimumHeight(1)
@@ -148,6 +154,7 @@ class Screen(QWidget):
         self.view, self.theme = view, theme
         self.setUpdatesEnabled(False)
         clear_layout(self.root)
+        clear_layout(self.header)
         clear_layout(self.dock)
         clear_layout(self.actions)
         self.bar_heading = None
@@ -281,6 +288,19 @@ class Screen(QWidget):
         room = row - indicator.sizeHint().width() - self.theme.spacing_px
         metrics = heading.fontMetrics()
         return all(metrics.horizontalAdvance(t) <= room for t in titles if t)
+
+    def pin_title(self) -> None:
+        """The title just made (the content's first item) over the scroll area: it never scrolls away."""
+        item = self.root.takeAt(0)
+        if item is None:
+            return
+        if item.widget() is not None:
+            self.header.addWidget(item.widget())
+            shiboken6.delete(item)  # the old item only (clear_layout says why)
+        elif item.layout() is not None:
+            self.header.addLayout(item.layout())
+        self.header.setSpacing(self.theme.spacing_px)
+        self.header.setContentsMargins(0, 0, 0, self.root.spacing())
 
     def row(self, *widgets: QWidget, stretch_first: bool = False) -> QHBoxLayout:
         box = QHBoxLayout()
