@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.catalogue import ServiceKind
@@ -112,6 +112,21 @@ class Screen(QWidget):
         outer.addWidget(self.actions_bar)
         self._outer = outer
         self.cue: ScrollCue | None = None  # "more below", over the bottom of the area (more_below)
+        self.area.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.area and event.type() == QEvent.Type.Resize:
+            self._hide_a_sliver()
+        return False
+
+    def _hide_a_sliver(self) -> None:
+        """Docked keys may leave the area over them a few pixels: less than a line is shown as
+        nothing, not as the cut top of a hint and a scrollbar squashed to a stray bar under the top
+        bar (final review, finding 8)."""
+        sliver = self.dock.count() > 0 and self.area.height() < self.content.fontMetrics().height() * 3 // 2
+        policy = Qt.ScrollBarPolicy.ScrollBarAlwaysOff if sliver else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        self.area.setVerticalScrollBarPolicy(policy)
+        self.content.setVisible(not sliver)
 
     def take_back_actions(self) -> None:
         """The window shows another screen's actions: this screen keeps its own, hidden."""
@@ -152,6 +167,7 @@ class Screen(QWidget):
         self._outer.setSpacing(4)  # the dock (keys) needs the height on a 1280x800 screen
         self.build(view)
         self.actions_bar.setVisible(self.actions.count() > 0)
+        self._hide_a_sliver()  # again once laid out, by the area's resize
         self.setUpdatesEnabled(True)
         self.after_render()
 
