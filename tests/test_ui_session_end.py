@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from kiosk.session_view import EndReason, Mode, Step
+from tests.fixtures.walking import choose
 
 
 def test_inactivity_warns_then_wipes_and_returns_to_attract(kiosk_ui):
@@ -181,10 +182,14 @@ def test_the_farewell_is_in_the_leavers_language_the_terminal_back_in_its_own(ki
     assert "timed out" in k.text_of("end_reason_text")
     k.tap("bar.language")  # a tap: the next resident's screen, the last one's farewell gone
     k.wait(lambda: k.view.end_reason is None)
+    k.tap("attract.elder")
     k.tap("attract.start")
     k.tap("identify.without_card")
-    k.tap("service:ticket.window")
+    choose(k, "ticket.window")  # elder pages: turned to it
     k.wait_step(Step.RESULT)
+    # finding 11: the ticket is the page: no second ticket on it, and back says where it goes
+    assert k.lacks_button("bar.ticket")
+    assert k.button("nav.back").text() == k.window.words.text("en", "nav.back_to_services")
     k.tap("nav.done")
     k.wait_step(Step.ATTRACT)
     assert k.view.language == "zh" and k.text_of("end_reason_text") == "All done. Thank you."
