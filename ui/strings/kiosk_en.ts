@@ -832,8 +832,8 @@
         <translation>Not ready yet: the queue and printer are still starting. Try again in a moment.</translation>
     </message>
     <message>
-        <source>maintenance.device_error</source>
-        <translation>Device error ({type})</translation>
+        <source>maintenance.device_error.other</source>
+        <translation>unknown device fault</translation>
     </message>
     <message>
         <source>maintenance.never</source>
@@ -1362,6 +1362,10 @@
     <message>
         <source>prefill.filled</source>
         <translation>Filled in from the details on file; tap a field below to change it:</translation>
+    </message>
+    <message>
+        <source>nav.back_to_services</source>
+        <translation>Back to services</translation>
     </message>
 </context>
 </TS>

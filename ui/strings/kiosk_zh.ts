@@ -832,8 +832,8 @@
         <translation>尚未就绪：队列和打印机仍在启动，请稍后再试。</translation>
     </message>
     <message>
-        <source>maintenance.device_error</source>
-        <translation>设备错误（{type}）</translation>
+        <source>maintenance.device_error.other</source>
+        <translation>未知设备故障</translation>
     </message>
     <message>
         <source>maintenance.never</source>
@@ -1362,6 +1362,10 @@
     <message>
         <source>prefill.filled</source>
         <translation>已填入登记过的资料，可点下面的项目修改：</translation>
+    </message>
+    <message>
+        <source>nav.back_to_services</source>
+        <translation>返回业务列表</translation>
     </message>
 </context>
 </TS>
