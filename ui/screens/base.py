@@ -163,6 +163,22 @@ class Screen(QWidget):
         height = room(self.theme) if room is not None else window.height()
         return height - 1 - self._outer.spacing()
 
+    def content_fits(self) -> bool:
+        """The content as built needs no more height than the screen has between the bars."""
+        window = self.window()
+        room = getattr(window, "screen_room", None)
+        if room is None:
+            return True
+        margins = self.theme.spacing_px * 2 + 2
+        for child in self.content.findChildren(QWidget):
+            # a widget just added is shown by a queued call: until then a layout counts it as empty
+            if not child.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide):
+                child.show()
+            child.ensurePolished()
+        self.root.invalidate()
+        needed = self.root.totalHeightForWidth(window.width() - margins)
+        return needed <= room(self.theme) - 2
+
     def forget(self) -> None:
         """The session ended: drop the presentation state kept for it (the next resident starts
         from the screen's beginning)."""
