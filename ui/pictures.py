@@ -10,10 +10,11 @@ The picture never stands alone: the screen puts words beside it, and it has an a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import ceil, floor
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QPoint, QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -100,8 +101,10 @@ class SlotPicture(QWidget):
         super().hideEvent(event)
 
     def _next_frame(self) -> None:
+        still = self._frame >= FRAMES
         self._frame = (self._frame + 1) % (FRAMES + PAUSE_FRAMES)
-        self.update()
+        if not (still and self._frame >= FRAMES):  # the loop's pause holds the still frame: nothing to paint
+            self.update()
 
     def offset(self) -> float:
         """How far the moving layer is from its place in the file, at this frame."""
@@ -111,30 +114,104 @@ class SlotPicture(QWidget):
         return m.start + (m.end - m.start) * eased
 
     def paintEvent(self, _event: object) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        box = self._renderer.viewBoxF()
-        if box.isEmpty() or self.width() <= 0 or self.height() <= 0:
+        layers = self._layers()
+        if layers is None:
             # the picture did not load (a package without ui/assets): an empty panel, not an error
             # raised at every frame of the animation
-            painter.end()
             return
-        scale = min(self.width() / box.width(), self.height() / box.height())
-        left = (self.width() - box.width() * scale) / 2
-        top = (self.height() - box.height() * scale) / 2
-        for layer in self.motion.layers:
-            b = self._renderer.boundsOnElement(layer)
-            dy = self.offset() if layer == self.motion.moving else 0.0
-            target = QRectF(
-                left + b.x() * scale, top + (b.y() + dy) * scale, b.width() * scale, b.height() * scale
-            )
+        painter = QPainter(self)
+        m = self.motion
+        scale = layers.scale
+        for layer in layers.order:
+            if layer != m.moving:
+                painter.drawPixmap(0, 0, layers.static[layer])
+                continue
+            # the still frame's place, moved by whole pixels: the layer was drawn there once
+            dy = round((self.offset() - m.end) * scale)
             painter.save()
-            if layer == self.motion.moving:
-                clip_top = top + self.motion.clip_top * scale
-                painter.setClipRect(QRectF(0, clip_top, self.width(), self.height() - clip_top))
-            self._renderer.render(painter, layer, target)
+            clip_top = layers.top + m.clip_top * scale
+            painter.setClipRect(QRectF(0, clip_top, self.width(), self.height() - clip_top))
+            painter.drawPixmap(layers.moving_at.x(), layers.moving_at.y() + dy, layers.moving)
             painter.restore()
         painter.end()
+
+    def _layers(self) -> _Layers | None:
+        """This picture's layers drawn from the SVG once for its size (kept for every picture of the
+        kind and size): the animation and each new screen's picture paint pixmaps, not the SVG's
+        paths again (the attract screen's loop drew the SVG 14 times a second, all day)."""
+        ratio = self.devicePixelRatioF()
+        key = (self.kind, self.width(), self.height(), ratio)
+        found = _drawn.get(key)
+        if found is None:
+            box = self._renderer.viewBoxF()
+            if box.isEmpty() or self.width() <= 0 or self.height() <= 0:
+                return None
+            found = _draw_layers(self._renderer, self.motion, self.width(), self.height(), ratio)
+            if len(_drawn) >= _DRAWN_KEPT:
+                _drawn.pop(next(iter(_drawn)))
+            _drawn[key] = found
+        return found
+
+
+@dataclass(frozen=True)
+class _Layers:
+    order: tuple[str, ...]  # the motion's layers, runs of still ones merged (drawn in this order)
+    static: dict[str, QPixmap]  # a run of still layers, by its first layer: the whole picture's size
+    moving: QPixmap  # the moving layer at its still frame's place, its own bounds' size
+    moving_at: QPoint  # where that pixmap goes at the still frame
+    scale: float  # device-independent pixels per SVG unit
+    top: float  # the SVG's top edge in the widget
+
+
+_drawn: dict[tuple, _Layers] = {}
+_DRAWN_KEPT = 12  # kinds x sizes on show: three kinds, a few sizes per theme and display
+
+
+def _pixmap(width: int, height: int, ratio: float) -> QPixmap:
+    pixmap = QPixmap(max(1, ceil(width * ratio)), max(1, ceil(height * ratio)))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    return pixmap
+
+
+def _draw_layers(renderer: QSvgRenderer, m: Motion, width: int, height: int, ratio: float) -> _Layers:
+    box = renderer.viewBoxF()
+    scale = min(width / box.width(), height / box.height())
+    left = (width - box.width() * scale) / 2
+    top = (height - box.height() * scale) / 2
+
+    def target(layer: str, dy: float = 0.0) -> QRectF:
+        b = renderer.boundsOnElement(layer)
+        return QRectF(left + b.x() * scale, top + (b.y() + dy) * scale, b.width() * scale, b.height() * scale)
+
+    order: list[str] = []
+    static: dict[str, QPixmap] = {}
+    painter: QPainter | None = None
+    for layer in m.layers:
+        if layer == m.moving:
+            if painter is not None:
+                painter.end()
+                painter = None
+            order.append(layer)
+            continue
+        if painter is None:  # a new run of still layers: one pixmap for the run
+            order.append(layer)
+            static[layer] = _pixmap(width, height, ratio)
+            painter = QPainter(static[layer])
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        renderer.render(painter, layer, target(layer))
+    if painter is not None:
+        painter.end()
+    # the moving layer in a pixmap of its own bounds (at its still frame's fraction of a pixel), so
+    # no part of it is cut off where the animation takes it past the still frame's edges
+    still = target(m.moving, m.end)
+    at = QPoint(floor(still.x()), floor(still.y()))
+    moving = _pixmap(ceil(still.width()) + 2, ceil(still.height()) + 2, ratio)
+    painter = QPainter(moving)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    renderer.render(painter, m.moving, still.translated(-at.x(), -at.y()))
+    painter.end()
+    return _Layers(tuple(order), static, moving, at, scale, top)
 
 
 def slot_panel(kind: str, words: str, theme: Theme, px: int | None = None) -> QWidget:

@@ -102,7 +102,10 @@ def _screen_part(view: SessionView) -> SessionView:
     screen that keeps a place of its own for "staff are coming" (the receipt) gets that part too."""
     screen = SCREEN_CLASSES.get(view.step)
     own = screen is not None and screen.owns_staff_called(view)
-    part = replace(view, warning=None, staff_called=view.staff_called and own, online=None, error=None)
+    # the form's "next" goes while an error offers to try again (it would only fail again): a form
+    # is rebuilt when its error comes or goes
+    error = view.error if view.step is Step.FORM else None
+    part = replace(view, warning=None, staff_called=view.staff_called and own, online=None, error=error)
     # the page of services is the list's alone: its size follows the display (a resize re-pages)
     return part if view.step is Step.CHOOSE else replace(part, services=(), page=0, page_count=1)
 
@@ -279,6 +282,8 @@ class KioskWindow(QWidget):
                     screen.reading = self.reading_card
                 self.stack.show_only(screen)  # first: a screen measures the window it is in
                 screen.render(view, theme)
+                if screen.failed:  # it showed the ways on instead: the next change tries the page again
+                    self._last_screen_part = None
                 self._place_actions(screen.actions_bar)
             current = self.stack.currentWidget()
             if isinstance(current, Screen):

@@ -6,21 +6,25 @@ session's business. A screen may keep only presentation state (which field's edi
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import shiboken6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.catalogue import ServiceKind
 from kiosk.session_view import Mode, SessionView, Step
+from safelog import log_unexpected
 from ui.i18n import Words
 from ui.pictures import SlotPicture
 from ui.scroll_cue import ScrollCue
 from ui.theme import Theme
 from ui.widgets import button, clear_layout, label, step_indicator, touch_scroll_area
+
+log = logging.getLogger(__name__)
 
 # the steps of a flow as the resident sees them (选择 → 填写 → 确认 → 完成), by the session's step
 STEP_KEYS = ("step.choose", "step.fill", "step.confirm", "step.done")
@@ -94,6 +98,7 @@ class Screen(QWidget):
         self.setObjectName(f"screen:{self.step.value}")
         self.view: SessionView | None = None
         self.theme: Theme | None = None
+        self.failed = False  # the last render raised: the page shows the ways on instead (_fail)
         # (name, where) the top bar shows in place of the terminal's name: a text editor on a short
         # display folds its field's name there (ui/editor_fit.py); None: the terminal's name
         self.bar_heading: tuple[str, str] | None = None
@@ -126,6 +131,21 @@ class Screen(QWidget):
         self._picture: SlotPicture | None = None  # a one-page screen's picture, fitted to the room
         self._picture_built = 0  # ... its size as built
         self._lent = 0  # the height a banner has of the content's (lend_room)
+        self.area.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.area and event.type() == QEvent.Type.Resize:
+            self._hide_a_sliver()
+        return False
+
+    def _hide_a_sliver(self) -> None:
+        """Docked keys may leave the area over them a few pixels: less than a line is shown as
+        nothing, not as the cut top of a hint and a scrollbar squashed to a stray bar under the top
+        bar (final review, finding 8)."""
+        sliver = self.dock.count() > 0 and self.area.height() < self.content.fontMetrics().height() * 3 // 2
+        policy = Qt.ScrollBarPolicy.ScrollBarAlwaysOff if sliver else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        self.area.setVerticalScrollBarPolicy(policy)
+        self.content.setVisible(not sliver)
 
     def take_back_actions(self) -> None:
         """The window shows another screen's actions: this screen keeps its own, hidden."""
@@ -152,7 +172,30 @@ class Screen(QWidget):
 
     def render(self, view: SessionView, theme: Theme) -> None:
         self.view, self.theme = view, theme
+        self.failed = False
         self.setUpdatesEnabled(False)
+        try:
+            self._clear(theme)
+            self.build(view)
+        except Exception as exc:  # noqa: BLE001 - one screen's bug must not freeze the resident's page
+            self._fail(theme, exc)
+        finally:
+            self.actions_bar.setVisible(self.actions.count() > 0)
+            self._hide_a_sliver()  # again once laid out, by the area's resize
+            self.setUpdatesEnabled(True)
+        if self.failed:
+            return
+        try:
+            self.after_render()
+        except Exception as exc:  # noqa: BLE001
+            self.setUpdatesEnabled(False)
+            try:
+                self._fail(theme, exc)
+            finally:
+                self.actions_bar.setVisible(self.actions.count() > 0)
+                self.setUpdatesEnabled(True)
+
+    def _clear(self, theme: Theme) -> None:
         clear_layout(self.root)
         clear_layout(self.header)
         clear_layout(self.dock)
@@ -166,10 +209,26 @@ class Screen(QWidget):
         self.dock.setSpacing(theme.spacing_px // 2)
         self.actions.setSpacing(theme.spacing_px)
         self._outer.setSpacing(4)  # the dock (keys) needs the height on a 1280x800 screen
-        self.build(view)
-        self.actions_bar.setVisible(self.actions.count() > 0)
-        self.setUpdatesEnabled(True)
-        self.after_render()
+
+    def _fail(self, theme: Theme, exc: BaseException) -> None:
+        """The page could not be built (a bug, a catalogue it did not expect): log the type and
+        frames only, and show in its place what the resident can do (leaving stays in the bottom
+        bar). The session, and what was typed in it, are untouched; the window tries the real page
+        again at the next change."""
+        log_unexpected(log, f"the {type(self).__name__} screen failed to build", exc)
+        self.failed = True
+        self._clear(theme)
+        self.root.addWidget(label(self.t("screen.failed"), "title", name="screen_failed_text"))
+        ways = QHBoxLayout()
+        ways.setSpacing(theme.spacing_px)
+        for key, tap, name in (
+            ("way.call_staff", self.session.call_staff, "screen_failed_call_staff"),
+            ("way.ticket", self.session.take_ticket, "screen_failed_ticket"),
+        ):
+            ways.addWidget(button(self.t(key), tap, name=name))
+        ways.addStretch(1)
+        self.root.addLayout(ways)
+        self.root.addStretch(1)
 
     def dock_room(self) -> int:
         """The height the dock may take on this display: the screen's room between the window's

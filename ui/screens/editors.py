@@ -266,8 +266,16 @@ class TextEditor(FieldEditor):
             steady_text=theme.mode.value == "elder",  # the elder size throughout (walk 3, 11)
         )
 
-        def put(text: str) -> None:
-            self.keyboard.insert_text(joined(self.keyboard.text(), text, language))
+        def put(text: str) -> str:
+            written = joined(self.keyboard.text(), text, language)
+            self.keyboard.insert_text(written)
+            return written
+
+        def take_back(written: str) -> None:
+            """A building's name the picker put in, out again (the resident picks another)."""
+            if self.keyboard.text().endswith(written) and not self.keyboard.composition:
+                for _ in written:
+                    self.keyboard.press("backspace")
 
         self.picker: PlacePicker | None = None
         shape = fit.aids
@@ -283,7 +291,9 @@ class TextEditor(FieldEditor):
             picker_rows, phrase_rows = shape.rows
             if field.picker == "address" and places:
                 place = (shape.lead_px, shape.room_px, picker_rows, fit.row_px)
-                self.picker = PlacePicker(places, word, language, put, theme, place)
+                self.picker = PlacePicker(
+                    places, word, language, put, theme, place, self.keyboard.insert_text, take_back
+                )
                 if shape.merged:  # one row for both: the phrases a page after the buildings
                     self.picker.extra = [
                         (p, lambda p=p: put(p), f"phrase:{i}", word("form.quick_phrase", text=p))

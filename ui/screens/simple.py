@@ -29,10 +29,12 @@ class AttractScreen(Screen):
             # render review finding 17)
             card_in = view.card_in_reader
             frame, box = panel("warning" if card_in else "ok", "end_reason")
-            ended = self.t(f"attract.ended.{view.end_reason.value}")
+            said = view.end_language  # the leaver's language (the same as the screen's with the card in)
+            ended = self.ctx.words.text(said, f"attract.ended.{view.end_reason.value}", elder=self.elder)
             # one text, one place: a line of its own would make the elder welcome scroll at 1366x768
-            gap = "" if view.language == "zh" else " "  # no space after a full-width stop
-            text = f"{self.t('receipt.take_card')}{gap}{ended}" if card_in else ended
+            gap = "" if said == "zh" else " "  # no space after a full-width stop
+            take = self.ctx.words.text(said, "receipt.take_card", elder=self.elder)
+            text = f"{take}{gap}{ended}" if card_in else ended
             box.addWidget(label(text, name="end_reason_text"))
             self.root.addWidget(frame)
         theme = self.theme
