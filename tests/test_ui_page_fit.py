@@ -15,8 +15,10 @@ from kiosk.session_view import Mode, Step
 from scripts.render_screens import LANGUAGES, SCENES, open_scene
 from tests.fixtures.walking import say
 from tests.support.layout_check import layout_problems
+from ui.theme import ELDER
 
 SHORT = ((1280, 800), (1366, 768))
+SLACK_PX = 4  # a layout's rounding under the last line
 ONE_CASE = ("result-query", "result-rate-confirm", "result-rated")
 
 
@@ -235,3 +237,22 @@ def test_the_elder_offline_sign_says_its_word_with_and_without_a_card(qapp, tmp_
             assert not [p for p in layout_problems(window) if any(part in p for part in in_bar)], name
         finally:
             shown.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_what_the_details_on_file_filled_is_a_box_as_tall_as_its_words(qapp, tmp_path, words, language):
+    """Final review 10: "已填入登记过的资料…" kept the height of the offer it replaced, ~120 px of empty
+    box. The box takes its words' height; the rows under it stay where they were (the finger that
+    tapped "use these details" finds no row moved under it: tests/test_ui_form_input.py)."""
+    shown = open_scene(_scene("form-prefill-used"), (1366, 768), language, Mode.ELDER, tmp_path, words)
+    try:
+        window = shown.window
+        box = window.findChild(QWidget, "profile_filled")
+        lines = [w for w in box.findChildren(QLabel) if w.isVisibleTo(window) and w.text().strip()]
+        assert [w.objectName() for w in lines] == ["prefill.filled", "prefill.filled_value"]
+        words_bottom = max(w.geometry().bottom() for w in lines)
+        margin = box.layout().contentsMargins().bottom() + 2 * ELDER.border_px + SLACK_PX
+        assert box.height() - words_bottom <= margin, f"{box.height() - words_bottom} px under the words"
+        assert layout_problems(window) == []
+    finally:
+        shown.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from kiosk.session_view import Mode
 from scripts.render_screens import SCENES, open_scene
@@ -36,3 +36,30 @@ def test_back_to_the_buildings_is_a_labelled_key(qapp, tmp_path, size):
                 assert shown.window.findChild(QPushButton, "place:back") is None or not back.isVisible()
             finally:
                 shown.close()
+
+
+@pytest.mark.parametrize("size", ((1366, 768), (1280, 800)), ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_way_back_to_the_buildings_is_on_every_page_of_units(qapp, tmp_path, size):
+    """Final review 19: English elder units at 1366x768 ran on to a second page, and "Whole
+    building" and "← All buildings" were only there: the way back leads every page."""
+    from ui.i18n import Words
+
+    for language in ("en", "zh"):
+        shown = open_scene(NAMES.index("editor-place-picker"), size, language, Mode.ELDER, tmp_path / language, Words())
+        try:
+            window = shown.window
+            picker = window.current_screen().editor.picker
+            seen: set[str] = set()
+            for page in range(len(picker.chips._pages)):
+                assert picker.chips.page == page
+                shown_now = {b.objectName() for b in picker.findChildren(QPushButton) if b.isVisibleTo(window)}
+                assert "place:back" in shown_now, f"{language} page {page + 1}: no way back"
+                seen |= shown_now
+                turn = picker.findChild(QPushButton, "chips:next")
+                if turn is not None:
+                    turn.click()
+                    QApplication.processEvents()  # the page's chips are shown by a queued call
+            assert "unit:whole" in seen, f"{language}: the whole building is on no page"
+            assert not layout_problems(window), layout_problems(window)
+        finally:
+            shown.close()

@@ -14,7 +14,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.catalogue import FieldType, ServiceKind
 from kiosk.errors import WayForward
@@ -320,9 +320,18 @@ class FormScreen(Screen):
         for field_label, masked in offered:
             if field_label in filled:
                 inner.addWidget(label(f"{field_label}{colon}{masked}", name="prefill.filled_value"))
-        inner.addStretch(1)
-        frame.setMinimumHeight(height)
-        return frame
+        # the box as tall as its words (final review 10: stretched to the offer's height it was
+        # ~120 px of empty box); the rest of the offer's height stays, unboxed, so that no row
+        # moves under the finger that tapped "use these details"
+        frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        place = QWidget()
+        place.setObjectName("profile_filled_place")
+        column = QVBoxLayout(place)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(frame)
+        column.addStretch(1)
+        place.setMinimumHeight(height)
+        return place
 
     def open_editor(self, field_id: str) -> None:
         self.ctx.touch()

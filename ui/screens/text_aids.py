@@ -73,17 +73,19 @@ def flow_rows(widths: list[int], room: int) -> list[list[int]]:
     return rows
 
 
-def flow_pages(widths: list[int], room: int, rows: int, more_px: int) -> list[list[list[int]]]:
+def flow_pages(widths: list[int], room: int, rows: int, more_px: int, lead_px: int = 0) -> list[list[list[int]]]:
     """The chips in pages of at most `rows` rows: one page when they fit; else each page ends with
-    room for the "next page" chip (a page to turn, never a strip to scroll or a half-cut row)."""
-    if len(flow_rows(widths, room)) <= rows:
-        return [flow_rows(widths, room)]
+    room for the "next page" chip (a page to turn, never a strip to scroll or a half-cut row).
+    `lead_px`: a chip that leads every page's first row (the way back) takes that much of it."""
+    lead = lead_px + KEY_GAP_PX if lead_px else 0
+    if len(flow_rows(widths, room - lead)) <= rows:
+        return [flow_rows(widths, room - lead)]
     pages: list[list[list[int]]] = []
     start = 0
     while start < len(widths):
         page: list[list[int]] = []
         for r in range(rows):
-            limit = room - (more_px + KEY_GAP_PX if r == rows - 1 else 0)
+            limit = room - (more_px + KEY_GAP_PX if r == rows - 1 else 0) - (lead if r == 0 else 0)
             row = flow_rows(widths[start:], limit)[0] if start < len(widths) else []
             if not row:
                 break
@@ -164,16 +166,31 @@ class ChipRows(QWidget):
         self._box.setSpacing(KEY_GAP_PX)
         self.setFixedHeight(rows * row_px + (rows - 1) * KEY_GAP_PX)
         self._chips: list[tuple[str, Callable[[], None], str, str]] = []
+        self._lead_chip: tuple[str, Callable[[], None], str, str] | None = None
         self._pages: list[list[list[int]]] = []
         self.page = 0
 
-    def show_chips(self, chips: list[tuple[str, Callable[[], None], str, str]]) -> None:
-        """(text, on_tap, name, accessible) each; from the first page."""
-        self._chips = chips
+    def show_chips(
+        self,
+        chips: list[tuple[str, Callable[[], None], str, str]],
+        lead: tuple[str, Callable[[], None], str, str] | None = None,
+    ) -> None:
+        """(text, on_tap, name, accessible) each; from the first page. `lead`: a chip first on every
+        page (the way back: on page 2 of the English elder units it was a page away, final review 19)."""
+        self._chips, self._lead_chip = chips, lead
         more = self._more_text()
         widths = chip_widths([c[0] for c in chips], self._theme)
-        self._pages = flow_pages(widths, self._room, self._rows, chip_widths([more], self._theme)[0])
+        lead_px = chip_widths([lead[0]], self._theme)[0] if lead is not None else 0
+        self._pages = flow_pages(widths, self._room, self._rows, chip_widths([more], self._theme)[0], lead_px)
         self.show_page(0)
+
+    def _add_chip(self, line: QHBoxLayout, text: str, on_tap: Callable[[], None], name: str, accessible: str) -> None:
+        chip = _chip(text, on_tap, name, accessible)
+        # as wide as its words: in its own sheet, which every later polish keeps (the window's
+        # min-width for buttons replaced a plain minimum width at the next polish)
+        inner = chip_widths([text], self._theme)[0] - 2 * (self._theme.chip_pad_px + self._theme.border_px)
+        chip.setStyleSheet(f"min-width: {inner}px;")
+        line.addWidget(chip)
 
     def _more_text(self) -> str:
         return f"{self._word('nav.page_next')} ›"
@@ -185,14 +202,10 @@ class ChipRows(QWidget):
         for r, indices in enumerate(rows):
             line = QHBoxLayout()
             line.setSpacing(KEY_GAP_PX)
+            if r == 0 and self._lead_chip is not None:
+                self._add_chip(line, *self._lead_chip)
             for i in indices:
-                text, on_tap, name, accessible = self._chips[i]
-                chip = _chip(text, on_tap, name, accessible)
-                # as wide as its words: in its own sheet, which every later polish keeps (the window's
-                # min-width for buttons replaced a plain minimum width at the next polish)
-                inner = chip_widths([text], self._theme)[0] - 2 * (self._theme.chip_pad_px + self._theme.border_px)
-                chip.setStyleSheet(f"min-width: {inner}px;")
-                line.addWidget(chip)
+                self._add_chip(line, *self._chips[i])
             if len(self._pages) > 1 and r == len(rows) - 1:
                 turn = _chip(
                     self._more_text(), lambda: self.show_page(self.page + 1), "chips:next", self._more_text()
@@ -269,10 +282,15 @@ class PlacePicker(QWidget):
         self._box.addWidget(self.chips, 1)
         self.show_buildings()
 
-    def _fill(self, lead: str, chips: list[tuple[str, Callable[[], None], str, str]]) -> None:
+    def _fill(
+        self,
+        lead: str,
+        chips: list[tuple[str, Callable[[], None], str, str]],
+        back: tuple[str, Callable[[], None], str, str] | None = None,
+    ) -> None:
         self._lead.setText(lead)
         self._lead.setAccessibleName(lead)
-        self.chips.show_chips(chips)
+        self.chips.show_chips(chips, back)
 
     def show_buildings(self) -> None:
         self.building = None
@@ -314,9 +332,8 @@ class PlacePicker(QWidget):
         )
         # in words: an unlabeled "↩" said nothing to a resident (walk 3 finding 4)
         back = self._word("form.place_back.chip")
-        # first: on the first chip page, where the units run on to more pages (elder English)
-        chips.insert(0, (back, self._another_building, "place:back", self._word("form.place_back")))
-        self._fill(place.label, chips)
+        # first on every chip page, where the units run on to more pages (elder English)
+        self._fill(place.label, chips, (back, self._another_building, "place:back", self._word("form.place_back")))
         self.building = index
 
     def reopen(self, index: int) -> None:
