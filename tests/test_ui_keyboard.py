@@ -56,6 +56,30 @@ def test_whole_phrase_pinyin_becomes_the_chosen_candidate(qtbot, keyboard):
     assert len(keyboard.taps) == 13  # every tap counts as activity for the inactivity timer
 
 
+@pytest.mark.parametrize(
+    ("letters", "meant"),
+    [("loudaodengbuliangle", "楼道灯不亮了"), ("menkaibuliao", "门开不了"), ("diantihuaile", "电梯坏了")],
+)
+def test_a_repair_report_s_words_rank_first(input_engines, letters, meant):
+    # luna pinyin alone gave 楼道等不良了 and 们开不了: the terminal's service words go on top
+    composer = input_engines.composer()
+    for ch in letters:
+        composer.type(ch)
+    assert composer.candidates(0, 3)[0][0].text == meant
+    assert composer.commit_highlighted() == meant
+
+
+def test_ordinary_words_still_come_from_the_full_lexicon(input_engines):
+    composer = input_engines.composer()
+    for ch in "nihao":
+        composer.type(ch)
+    assert composer.candidates(0, 3)[0][0].text == "你好"
+    composer.clear()
+    for ch in "woshi":
+        composer.type(ch)
+    assert composer.commit_highlighted() == "我是"
+
+
 def test_a_candidate_covering_the_first_syllables_leaves_the_rest_to_choose(qtbot, keyboard):
     type_letters(keyboard, "shuiguanlou")
     index = keyboard.candidates().index("水管")

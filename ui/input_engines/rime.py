@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ui.input_engines import rime_api as capi
+from ui.input_engines.service_words import SERVICE_WORDS, dict_yaml
 
 SHARED_DATA_DIR = Path("/usr/share/rime-data")
 SCHEMA = "luna_pinyin_simp"
@@ -38,9 +39,12 @@ patch:
     - schema: luna_pinyin_simp
   menu/page_size: 10
 """
-_SCHEMA_CUSTOM = """\
+DICTIONARY = "kiosk_pinyin"  # luna pinyin with the service terminal's words on top (service_words.py)
+_SCHEMA_CUSTOM = f"""\
 patch:
   translator/enable_user_dict: false
+  translator/dictionary: {DICTIONARY}
+  translator/prism: {DICTIONARY}
   switches/@0/reset: 0
 """
 
@@ -53,7 +57,12 @@ def deploy_files(user_dir: Path) -> None:
     """Write our settings into librime's user folder (the compiled tables land in its build/)."""
     user_dir.mkdir(parents=True, exist_ok=True)
     (user_dir / "log").mkdir(exist_ok=True)
-    for name, text in (("default.custom.yaml", _DEFAULT_CUSTOM), (f"{SCHEMA}.custom.yaml", _SCHEMA_CUSTOM)):
+    files = (
+        ("default.custom.yaml", _DEFAULT_CUSTOM),
+        (f"{SCHEMA}.custom.yaml", _SCHEMA_CUSTOM),
+        (f"{DICTIONARY}.dict.yaml", dict_yaml(DICTIONARY, SERVICE_WORDS)),
+    )
+    for name, text in files:
         path = user_dir / name
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")  # a changed file makes librime rebuild: only when it differs
