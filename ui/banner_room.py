@@ -61,6 +61,8 @@ def place(screen: QWidget, window: QWidget, height: int, gap: int) -> int:
     viewport = screen.area.viewport()
     area_top = viewport.mapTo(window, QPoint(0, 0)).y()
     area_bottom = area_top + viewport.height()
+    if getattr(screen, "one_page", False):
+        return _on_one_page(screen, window, height, gap, area_top, area_bottom)
     top = max(content_bottom(screen, window) + gap, area_top)
     if top + height <= area_bottom:
         release(screen)
@@ -95,6 +97,17 @@ def kept_in_view(screen: QWidget, window: QWidget) -> int:
     return bottom
 
 
+def _on_one_page(screen: QWidget, window: QWidget, height: int, gap: int, area_top: int, area_bottom: int) -> int:
+    """A page that never scrolls (the welcome, "put your card in"): under its content as built when
+    there is room; else its picture gives the banner the room (Screen.lend_room), so the banner
+    covers no words."""
+    screen.lend_room(0)
+    top = max(content_bottom(screen, window) + gap, area_top)
+    if top + height > area_bottom and screen.lend_room(height + gap):
+        top = max(content_bottom(screen, window) + gap, area_top)
+    return min(top, max(area_top, area_bottom - height))
+
+
 def _reserve(screen: QWidget, room: int) -> None:
     margins = screen.root.contentsMargins()
     kept = screen.property(_RESERVED)
@@ -107,6 +120,8 @@ def _reserve(screen: QWidget, room: int) -> None:
 
 def release(screen: QWidget) -> None:
     """No banner over `screen` any more: its content's end is as the screen made it."""
+    if getattr(screen, "one_page", False):
+        screen.lend_room(0)
     kept = screen.property(_RESERVED)
     if kept is None:
         return

@@ -83,7 +83,9 @@ class SimulatedPrinter:
         number, self._next = self._next, self._next + 1
         bin_part, png_part = self.folder / f".{number}.bin.part", self.folder / f".{number}.png.part"
         bin_part.write_bytes(job)
-        preview.save(png_part, format="PNG")
+        # zlib's fastest level: the same pixels in a file ~1.2x larger for ~half the encoding's CPU
+        # (3.7 vs 6.6 ms a receipt; the demo and the soak print all day)
+        preview.save(png_part, format="PNG", compress_level=1)
         # renamed only when complete: a reader never sees half a receipt
         os.replace(bin_part, self.folder / f"{number}.bin")
         os.replace(png_part, self.folder / f"{number}.png")

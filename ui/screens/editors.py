@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWi
 
 from kiosk.catalogue import FieldType
 from kiosk.session_view import FieldView
-from ui.editor_fit import KEY_GAP_PX, AidsShape, EditorFit, full_row_px, rows_sheet
+from ui.editor_fit import KEY_GAP_PX, AidsShape, EditorFit, candidate_limit, full_row_px, rows_sheet
 from ui.keyboard import KeyboardDraft, OnScreenKeyboard
 from ui.screens.text_aids import PlacePicker, QuickPhrases, aids_shape, joined
 from ui.theme import Theme
@@ -258,7 +258,7 @@ class TextEditor(FieldEditor):
             initial=initial,
             mode=mode,
             max_length=field.max_length,
-            candidate_limit=(5 if theme.mode.value == "elder" else 8) - (2 if theme.narrow else 0),
+            candidate_limit=candidate_limit(theme, fit.width_px),
             pad_px=fit.pad_px(),  # as tall as the four key rows
             box_px=fit.typed_box_px(theme),
             placeholder=field.hint if fit.aids is not None and fit.aids.hint_in_box else "",

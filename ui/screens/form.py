@@ -354,8 +354,12 @@ class FormScreen(Screen):
             self.root.insertStretch(0, 1)
             if self.bar_heading is None and error is not None and window.height() < 900:
                 # a short display with a message over a pad: the field's name goes to the top bar, as a
-                # text editor's does there, so the pad keeps its keys whole
+                # text editor's does there, so the pad keeps its keys whole; the message says what is
+                # needed and takes the hint's line too (left over the dock, the hint was cut at its
+                # top under a squashed scroll bar: final review, 1366x768 English elder)
                 self.bar_heading = (field.label, where.text())
+                if hint is not None and not is_text(field):
+                    hint.hide()
             if self.bar_heading is None:
                 self.dock.addLayout(header)
                 # a refused value's message says what is needed: it takes the hint's line (both

@@ -504,6 +504,10 @@
         <translation>Call staff</translation>
     </message>
     <message>
+        <source>screen.failed</source>
+        <translation>This page cannot be shown just now. Nothing you entered is lost: staff can help, or take a ticket for the window.</translation>
+    </message>
+    <message>
         <source>way.continue</source>
         <translation>OK, carry on</translation>
     </message>

@@ -504,6 +504,10 @@
         <translation>呼叫工作人员</translation>
     </message>
     <message>
+        <source>screen.failed</source>
+        <translation>这一页暂时显示不了。您填的内容没有丢：可以呼叫工作人员，或取号到人工窗口办理。</translation>
+    </message>
+    <message>
         <source>way.continue</source>
         <translation>知道了，继续</translation>
     </message>
