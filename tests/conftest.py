@@ -1,5 +1,8 @@
 """Fixtures for the real components, one module each under tests/fixtures/."""
 
+import os
+import tempfile
+
 pytest_plugins = [
     "tests.fixtures.card_stack",
     "tests.fixtures.fleet_terminal",
@@ -14,3 +17,13 @@ pytest_plugins = [
     "tests.fixtures.test_printer",
     "tests.fixtures.walking",
 ]
+
+
+def pytest_configure(config):
+    # python-escpos parses its capability file (~2 s of CPU) in every process that imports it (each
+    # worker, each kiosk subprocess) unless a pickle of it is kept: one for the run, written here
+    # once, before the workers start (two processes writing it at once would read it half-written)
+    if hasattr(config, "workerinput") or "ESCPOS_CAPABILITIES_PICKLE_DIR" in os.environ:
+        return
+    os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = tempfile.mkdtemp(prefix="escpos-capabilities-")
+    import escpos.capabilities  # noqa: F401 - writes the pickle

@@ -247,3 +247,13 @@ def test_the_devices_window_of_windowed_dev_is_on_a_1280_wide_x_screen():
     assert 0 <= x and 0 <= y and right < width and bottom < height, done.stdout
     ui_main = (ROOT / "ui" / "__main__.py").read_text()
     assert "show_devices_window(terminal.window, devices)" in ui_main
+
+
+def test_the_demo_asks_the_technician_for_the_pin_the_readme_gives():
+    # a fresh-eyes walk found the demo's technician card opened maintenance (and "quit") with no PIN
+    from kiosk.config import load_config
+    from ui.technician_pin import pin_matches
+
+    config = load_config(ROOT / "packaging" / "demo.toml")
+    assert config.ui.technician_pin_hash and pin_matches("246810", config.ui.technician_pin_hash)
+    assert "demo PIN 246810" in (ROOT / "README.md").read_text()

@@ -6,16 +6,12 @@ from __future__ import annotations
 
 from kiosk.session_view import Step
 from tests.fixtures.kiosk_ui import KioskDriver
+from tests.fixtures.walking import to_form
 
 
 def fill_repair_form(k: KioskDriver) -> None:
     """Attract -> without card -> repair -> every field by touch (pinyin for the free texts)."""
-    k.tap("attract.start")
-    k.wait_step(Step.IDENTIFY)
-    k.tap("identify.without_card")
-    k.wait_step(Step.CHOOSE)
-    k.tap("service:repair.public_area")
-    k.wait_step(Step.FORM)
+    to_form(k)
     k.open_field("category")
     k.tap("choice:category:lighting")
     k.open_field("location")
@@ -237,12 +233,7 @@ def test_failed_sending_tells_the_screen_it_is_offline_and_recovery_too(kiosk_ui
 
 def test_a_field_error_goes_away_as_the_resident_corrects_it(kiosk_ui):
     k = kiosk_ui
-    k.tap("attract.start")
-    k.wait_step(Step.IDENTIFY)
-    k.tap("identify.without_card")
-    k.wait_step(Step.CHOOSE)
-    k.tap("service:repair.public_area")
-    k.wait_step(Step.FORM)
+    to_form(k)
     k.open_field("phone")
     k.type_keys("138")
     k.tap("form.ok")

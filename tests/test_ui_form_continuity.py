@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel, QPushButton
 
 from kiosk.session_view import Mode, Step
 from tests.fixtures.kiosk_ui import KioskDriver
-from tests.fixtures.walking import say
+from tests.fixtures.walking import say, to_form
 
 WATER = "水"
 
@@ -30,15 +30,7 @@ def _typed(k: KioskDriver) -> str:
 
 
 def _to_repair(k: KioskDriver, *, card: bool = True) -> None:
-    k.tap("attract.start")
-    k.wait_step(Step.IDENTIFY)
-    if card:
-        k.terminal.card_reader.insert("resident")
-        k.wait_step(Step.CHOOSE)
-    else:
-        k.tap("identify.without_card")
-    k.tap("service:repair.public_area")
-    k.wait_step(Step.FORM)
+    to_form(k, card=card)
 
 
 def _building_with_units(k: KioskDriver) -> int:

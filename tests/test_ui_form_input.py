@@ -24,7 +24,7 @@ from hub.store import HubStore
 from kiosk.services import card_hash
 from kiosk.session_view import Mode, Step
 from tests.fixtures.kiosk_ui import KioskDriver
-from tests.fixtures.walking import on_display, say
+from tests.fixtures.walking import on_display, say, to_form
 
 SIZES = ((1280, 800), (1366, 768))
 
@@ -38,15 +38,7 @@ def _editing(k: KioskDriver) -> str | None:
 
 
 def _to_repair(k: KioskDriver, *, card: bool = False) -> None:
-    k.tap("attract.start")
-    k.wait_step(Step.IDENTIFY)
-    if card:
-        k.terminal.card_reader.insert("resident")
-        k.wait_step(Step.CHOOSE)
-    else:
-        k.tap("identify.without_card")
-    k.tap("service:repair.public_area")
-    k.wait_step(Step.FORM)
+    to_form(k, card=card)
 
 
 def _top(k: KioskDriver, widget) -> int:

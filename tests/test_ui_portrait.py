@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QScrollArea, QW
 
 from kiosk.session_view import Mode
 from scripts.render_screens import SCENES, open_scene
+from tests.fixtures.walking import to_form
 from tests.support.layout_check import layout_problems
 
 PORTRAIT = (1080, 1920)
@@ -138,21 +139,11 @@ def test_the_next_resident_does_not_find_the_last_ones_open_editor(kiosk_ui):
 
     k = kiosk_ui
     k.window.resize(*PORTRAIT)
-    k.tap("attract.start")
-    k.wait_step(Step.IDENTIFY)
-    k.tap("identify.without_card")
-    k.wait_step(Step.CHOOSE)
-    k.tap("service:repair.public_area")
-    k.wait_step(Step.FORM)
+    to_form(k)
     k.open_field("location")
     assert k.window.current_screen().editing == "location"
     k.session.cancel()  # the resident leaves
     k.wait_step(Step.ATTRACT)
-    k.tap("attract.start")
-    k.wait_step(Step.IDENTIFY)
-    k.tap("identify.without_card")
-    k.wait_step(Step.CHOOSE)
-    k.tap("service:repair.public_area")
-    k.wait_step(Step.FORM)
+    to_form(k)
     assert k.window.current_screen().editing is None
     assert not k.lacks_button("field:location")  # the list of fields, from the top

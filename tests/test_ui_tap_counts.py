@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from kiosk.session_view import Mode, Step
 from tests.fixtures.kiosk_ui import KioskDriver
+from tests.fixtures.walking import to_form
 
 REPAIR_TAPS_MAX = 27
 CERTIFICATE_TAPS_MAX = 4
@@ -50,12 +51,7 @@ def walk_repair(k: KioskDriver, elder: bool) -> int:
     counted = Counted(k)
     if elder:
         k.tap("attract.elder")
-    k.tap("attract.start")
-    k.wait_step(Step.IDENTIFY)
-    k.tap("identify.without_card")
-    k.wait_step(Step.CHOOSE)
-    k.tap("service:repair.public_area")
-    k.wait_step(Step.FORM)
+    to_form(k)
     _repair_by_chips(k)
     values = {f.id: f.display for f in k.view.fields}
     assert values["location"] == "8栋2单元楼道" and values["detail"] == "电梯坏了"
@@ -109,12 +105,7 @@ def test_pinyin_and_handwriting_in_the_form_in_both_modes(kiosk_ui):
         if elder:
             k.tap("bar.mode")
         if k.view.step is Step.ATTRACT:
-            k.tap("attract.start")
-            k.wait_step(Step.IDENTIFY)
-            k.tap("identify.without_card")
-            k.wait_step(Step.CHOOSE)
-            k.tap("service:repair.public_area")
-            k.wait_step(Step.FORM)
+            to_form(k)
         k.open_field("detail")
         for _ in range(8):
             k.tap("key:backspace")

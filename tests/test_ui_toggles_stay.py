@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from kiosk.session_view import Mode
 from scripts.render_screens import SCENES, open_scene
+from ui.theme import display_scale
 
 SIZES = ((1280, 800), (1366, 768), (1920, 1080), (1080, 1920))
 NAMES = [name for name, _scene in SCENES]
@@ -24,7 +25,8 @@ TOGGLES = ("bar.language", "bar.mode", "bar.help")
 # the welcome screen, the services with a card holder's name in the bar, and a form
 WHERE = ("attract", "choose-with-card", "form")
 # the bars' heights differ between the modes (a 96 px elder target against 72 px): the centre may
-# move up or down by half of that, never out of the other mode's button
+# move up or down by half of that, never out of the other mode's button (on a display drawn larger,
+# ui/theme.py display_scale, the targets and so the half are that much larger too)
 MOST_DOWN_PX = 16
 
 
@@ -60,13 +62,13 @@ def _tap(window: QWidget, point: QPoint, expected: str) -> None:
     _settle()
 
 
-def _moved(before: dict[str, QRect], after: dict[str, QRect]) -> list[str]:
+def _moved(before: dict[str, QRect], after: dict[str, QRect], scale: float) -> list[str]:
     found = []
     for name, was in before.items():
         now = after[name]
         if abs(now.center().x() - was.center().x()) > 1 or abs(now.width() - was.width()) > 1:
             found.append(f"{name} across {was.left()}..{was.right()} -> {now.left()}..{now.right()}")
-        if abs(now.center().y() - was.center().y()) > MOST_DOWN_PX:
+        if abs(now.center().y() - was.center().y()) > MOST_DOWN_PX * scale:
             found.append(f"{name} centre y {was.center().y()} -> {now.center().y()}")
         if not (now.contains(was.center()) and was.contains(now.center())):
             found.append(f"{name} {was} and {now} do not hold each other's centre")
@@ -93,10 +95,10 @@ def test_a_toggle_stays_under_the_finger_and_a_second_tap_undoes_it(qapp, tmp_pa
                         point = start[toggle].center()
                         _tap(window, point, toggle)
                         assert _state(window) != (language, mode), f"{where}: {toggle} changed nothing"
-                        found += [f"{where} after {toggle}: {m}" for m in _moved(start, _rects(window))]
+                        found += [f"{where} after {toggle}: {m}" for m in _moved(start, _rects(window), display_scale(*size))]
                         _tap(window, point, toggle)  # the same spot again: back as it was
                         assert _state(window) == (language, mode), f"{where}: a second {toggle} did not undo"
-                        found += [f"{where} back by {toggle}: {m}" for m in _moved(start, _rects(window))]
+                        found += [f"{where} back by {toggle}: {m}" for m in _moved(start, _rects(window), display_scale(*size))]
                 finally:
                     shown.close()
     assert not found, f"{len(found)} moves:\n" + "\n".join(found)

@@ -15,7 +15,7 @@ from drivers.printer.model import Footer, KeyValue, PrinterState, PrintResult, T
 from kiosk.maintenance import MaintenanceDesk
 from kiosk.session_view import Mode, Step
 from tests.fixtures.walking import MATRIX, say, step
-from ui.theme import STANDARD
+from ui.theme import theme_for
 
 ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
 
@@ -37,7 +37,8 @@ def test_walk_technician_round_trip_out_of_service_and_back(walk, size, language
     k.terminal.card_reader.insert("technician")
     k.wait(lambda: k.view.technician_card)
     assert k.has_button("maintenance.sync")
-    assert k.window.theme is STANDARD  # a tool, not the resident's large type
+    # a tool, not the resident's large type: the standard look at this display's sizes
+    assert k.window.theme is theme_for(Mode.STANDARD, size)
     assert not k.view.staff_called and k.lacks_button("staff.ticket")
     # nor the resident's elder controls (found walking: "hear it again" and the ticket stayed)
     assert k.lacks_button("bar.repeat") and k.lacks_button("bar.ticket")

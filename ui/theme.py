@@ -1,14 +1,16 @@
 """The two looks of the terminal as data: standard and elder mode (长辈模式).
 
 A theme holds colours, font sizes, spacing, touch-target sizes, how many services a page shows and
-how the screen speaks; `stylesheet()` turns it into one Qt style sheet. Sizes are pixels at 1080p
-(the terminal's reference screen). tests/test_theme.py checks the numbers the issue promises
+how the screen speaks; `stylesheet()` turns it into one Qt style sheet. Sizes are pixels on the
+reference displays (1366x768 landscape, 1080x1920 portrait); `theme_for(mode, size)` draws them
+larger on a larger display. tests/test_theme.py checks the numbers the issue promises
 (contrast, text sizes, target sizes) from these values, so changing a colour here is checked there.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 
 from kiosk.session_view import Mode
 
@@ -63,6 +65,13 @@ class Theme:
     # a text editor's key rows shrink toward this on a short display, never under: the smallest
     # target the terminal has anywhere (ui/screens/editor_fit.py)
     key_floor_px: int = 72
+    scale: float = 1.0  # how much larger than the reference display's sizes (display_scale)
+
+    def on_reference(self, px: int) -> float:
+        """A length of this display in the reference display's pixels: the screens' thresholds
+        ("a short display: under 900 px") are written in those, so 1920x1080 at scale 1.4 is as
+        "short" as the 1366x768 it is drawn like."""
+        return px / self.scale
 
     @property
     def chip_pad_px(self) -> int:
@@ -172,8 +181,48 @@ ELDER = Theme(
 THEMES = {Mode.STANDARD: STANDARD, Mode.ELDER: ELDER}
 
 
-def theme_for(mode: Mode) -> Theme:
-    return THEMES[mode]
+# The displays the sizes above were made for: text, keys and tiles are pixels on these. A larger
+# display of a kiosk is a physically larger screen at the same distance from the resident (a 27"
+# 1920x1080 panel where a 21.5" 1366x768 one stood), not a denser one: its pixels are as large, so
+# the same pixel sizes read small and fill a third of it (final findings 14, 15).
+REFERENCE_LANDSCAPE = (1366, 768)
+REFERENCE_PORTRAIT = (1080, 1920)
+SCALE_STEP = 0.05  # scales come in steps: a few themes to cache and lay out, not one per pixel
+# not scaled: counts, colours, flags, the line spacing, and the scale itself
+_UNSCALED = {"mode", "palette", "line_spacing", "items_per_page", "choice_columns", "speak_by_default",
+             "plain_words", "tile_columns", "narrow", "scale"}
+
+
+def display_scale(width: int, height: int) -> float:
+    """How much larger than the reference display's sizes the screens are drawn on a `width` x
+    `height` display: as much as it is larger than the reference of its orientation in both
+    directions (the tighter one decides, so what fits the reference fits it), in SCALE_STEP steps,
+    never smaller (1280x800 and 1366x768 keep the reference sizes; 1920x1080 gets 1.4)."""
+    ref_w, ref_h = REFERENCE_LANDSCAPE if width >= height else REFERENCE_PORTRAIT
+    ratio = min(width / ref_w, height / ref_h)
+    steps = int(ratio / SCALE_STEP + 1e-6)
+    return max(1.0, round(steps * SCALE_STEP, 2))
+
+
+@lru_cache(maxsize=32)
+def scaled(theme: Theme, scale: float) -> Theme:
+    """`theme` with every size (text, spacing, corners, targets, keys, pictures) `scale` times as
+    large; the same object for the same scale, so a window sees "the theme changed" only when it did."""
+    if scale == 1.0:
+        return theme
+    sizes = {
+        f.name: round(getattr(theme, f.name) * scale)
+        for f in fields(theme)
+        if f.name not in _UNSCALED and isinstance(getattr(theme, f.name), int)
+    }
+    return replace(theme, scale=scale, **sizes)
+
+
+def theme_for(mode: Mode, size: tuple[int, int] | None = None) -> Theme:
+    """The look for `mode` on a display of `size` (width, height): the one place where the display's
+    size decides how large things are drawn. No size: the reference display's sizes."""
+    base = THEMES[mode]
+    return base if size is None else scaled(base, display_scale(*size))
 
 
 def text_pairs(theme: Theme) -> dict[str, tuple[str, str]]:

@@ -268,7 +268,7 @@ class QrCodeWidget(QWidget):
 class ReceiptPreview(QFrame):
     """The receipt as it prints, on screen: a white paper strip with the document's blocks."""
 
-    def __init__(self, document: ReceiptDocument, width_px: int, body_px: int) -> None:
+    def __init__(self, document: ReceiptDocument, width_px: int, body_px: int, *, qr: bool = True) -> None:
         super().__init__()
         self.setObjectName("receipt_preview")
         self.setStyleSheet(
@@ -298,6 +298,8 @@ class ReceiptPreview(QFrame):
             elif isinstance(block, Rule):
                 widget = QFrame()
                 widget.setFrameShape(QFrame.Shape.HLine)
+            elif isinstance(block, QrCode) and not qr:
+                continue  # the screen shows its own beside it: one code to scan, not two
             elif isinstance(block, QrCode):
                 widget = QrCodeWidget(block.data, min(width_px // 2, 220), "QR")
             elif isinstance(block, Barcode):

@@ -39,7 +39,7 @@ from ui.maintenance import MaintenancePanel
 from ui.screens import SCREEN_CLASSES, Screen, ScreenContext
 from ui.screens.choose import page_of_tiles
 from ui.speech import Speaker
-from ui.theme import ELDER, STANDARD, Theme, stylesheet, theme_for
+from ui.theme import Theme, stylesheet, theme_for
 from ui.widgets import button, clear_layout, label, panel, touch_scroll_area
 
 log = logging.getLogger(__name__)
@@ -145,8 +145,9 @@ class KioskWindow(QWidget):
         self._last_screen_part: SessionView | None = None
         self._spoken_for: tuple | None = None
         self._laid_out_for = QSize()  # the window's size the bars and the screen were built for
-        self._status_measured: dict[tuple[Mode, str], tuple[int, int, int]] = {}
+        self._status_measured: dict[tuple[Mode, float, str], tuple[int, int, int]] = {}
         self._toggle_widths: dict[str, int] = {}  # the top bar's toggles: the widest each is
+        self._toggles_measured_at: float | None = None
         # the display, language and services the list's pages were sized for, and its columns
         self._paged_for: tuple[QSize, str, tuple] | None = None
         self.service_columns: dict[Mode, int] = {}
@@ -244,7 +245,8 @@ class KioskWindow(QWidget):
     def show_view(self, view: SessionView) -> None:
         """Render `view`: the bars always, the screen when its part changed."""
         # the technician's screen is a tool, not the resident's: always the standard theme
-        theme = theme_for(Mode.STANDARD if view.technician_card else view.mode)
+        # and its sizes are the display's (ui/theme.py theme_for: the one place that decides them)
+        theme = theme_for(Mode.STANDARD if view.technician_card else view.mode, self._display())
         if theme is not self._theme:
             self._theme = theme
             self.setStyleSheet(stylesheet(theme))
@@ -254,7 +256,8 @@ class KioskWindow(QWidget):
             for bar in (self._top, self._bottom):  # thin: a 1280x800 screen needs the height for keys
                 bar.setContentsMargins(margin, 4, margin, 4)
             # the same right edge in both modes: the toggles at its end keep their place
-            self._top.setContentsMargins(STANDARD.spacing_px, 4, STANDARD.spacing_px, 4)
+            edge = theme_for(Mode.STANDARD, self._display()).spacing_px
+            self._top.setContentsMargins(edge, 4, edge, 4)
             parts = (self._bottom_row, self._bottom_main, self._nav_left, self._nav_middle)
             for row in (*parts, self._bottom, self._screen_actions, self._nav_right):
                 row.setSpacing(margin)
@@ -397,11 +400,12 @@ class KioskWindow(QWidget):
         language = self._view.language if self._view is not None else "zh"
         self._paged_for = (self.size(), language, tuple(services))
         size = (self.width(), self.height())
-        for theme in (STANDARD, ELDER):
+        for mode in (Mode.STANDARD, Mode.ELDER):
+            theme = theme_for(mode, size)
             room = self.screen_room(theme)
             columns, fit = page_of_tiles(theme, self.words, language, list(services), size, room)
-            if theme is STANDARD and size[0] >= size[1]:
-                fit = min(fit, STANDARD.items_per_page)
+            if mode is Mode.STANDARD and size[0] >= size[1]:
+                fit = min(fit, theme.items_per_page)
             self.service_columns[theme.mode] = columns
             set_size(theme.mode, fit)
 
@@ -436,6 +440,10 @@ class KioskWindow(QWidget):
             top += line_px(theme.small_px) + theme.spacing_px
             bottom += button_px + theme.spacing_px
         return self.height() - top - bottom - 2 * 6
+
+    def _display(self) -> tuple[int, int]:
+        """The display the window fills (its own size: full screen on the terminal, the demo window)."""
+        return (self.width(), self.height())
 
     def current_screen(self) -> Screen | None:
         current = self.stack.currentWidget()
@@ -597,7 +605,16 @@ class KioskWindow(QWidget):
         # one row, leaving far from the main action (a quarter of the width between them at least);
         # on a portrait display two rows, going back over the screen's actions, only when the
         # buttons do not fit across so (the seniors' words): the main action stays bottom right
+        self._bottom_gaps(theme.spacing_px)
         one_row = not portrait or self._bottom_fits_one_row()
+        if not one_row:
+            # the seniors' words on a portrait display missed one row by a few pixels, and the main
+            # action stood alone on a second row at the very bottom (final finding 15, the review):
+            # the top bar's gap between buttons first, two rows only when even that is too wide
+            self._bottom_gaps(_TOGGLE_GAP_PX)
+            one_row = self._bottom_fits_one_row()
+            if not one_row:
+                self._bottom_gaps(theme.spacing_px)
         self._bottom.setDirection(
             QHBoxLayout.Direction.LeftToRight if one_row else QHBoxLayout.Direction.TopToBottom
         )
@@ -605,13 +622,22 @@ class KioskWindow(QWidget):
         button_px = theme.target_px + 2 * (theme.border_px + 1)
         self.bottom_bar.setMinimumHeight(button_px + 8 + theme.border_px)
 
+    def _bottom_gaps(self, px: int) -> None:
+        """The gaps between the bottom bar's buttons and its groups (the screen's own actions too)."""
+        rows = (self._bottom, self._bottom_row, self._bottom_main, self._nav_left, self._nav_middle)
+        for row in (*rows, self._screen_actions, self._nav_right):
+            row.setSpacing(px)
+        if self._shown_actions is not None and self._shown_actions.layout() is not None:
+            self._shown_actions.layout().setSpacing(px)
+
     def _keep_toggles_in_place(self, row: QHBoxLayout) -> None:
         """The language, mode and help buttons as wide in every mode and language as the widest
         they ever are, at the bar's right end: a toggle keeps its place across its own switch, so
         a second tap on the same spot undoes the first (walk 3 findings 10 and 18: 长辈模式's spot
         became the gap beside 标准模式, "English"'s spot became "Elder mode")."""
-        if not self._toggle_widths:
+        if self._toggles_measured_at != self.theme.scale:  # measured at this display's sizes
             self._toggle_widths = self._measure_toggles()
+            self._toggles_measured_at = self.theme.scale
         for widget in _widgets(row):
             width = self._toggle_widths.get(widget.objectName())
             if width is not None:
@@ -621,7 +647,7 @@ class KioskWindow(QWidget):
     def _measure_toggles(self) -> dict[str, int]:
         """The widest each toggle is: its words in both languages, each mode's in that mode's look."""
         widths: dict[str, int] = {}
-        for theme in (STANDARD, ELDER):
+        for theme in (theme_for(Mode.STANDARD, self._display()), theme_for(Mode.ELDER, self._display())):
             elder = theme.mode is Mode.ELDER
             probe = QWidget()
             probe.setStyleSheet(stylesheet(theme))
@@ -648,7 +674,7 @@ class KioskWindow(QWidget):
         """The status line at its most (a card holder's masked four-character name and the offline
         sign): its width with the sign's word, its width with the sign's pictogram only, and its
         height. Measured on widgets as the bar shows them, once per theme and language."""
-        key = (theme.mode, self._view.language if self._view else "")
+        key = (theme.mode, theme.scale, self._view.language if self._view else "")
         if key not in self._status_measured:
             holder = label(self.t("bar.card", name="欧**娜"), "bar_text", wrap=False)
             sizes = []

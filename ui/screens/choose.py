@@ -41,7 +41,7 @@ SHORT_DISPLAY_PX = 900
 
 def tiles_beside(theme: Theme, width: int, height: int) -> bool:
     """Standard mode's tiles with the pictogram beside the words (a short landscape display)."""
-    return theme.mode is Mode.STANDARD and width >= height and height < SHORT_DISPLAY_PX
+    return theme.mode is Mode.STANDARD and width >= height and theme.on_reference(height) < SHORT_DISPLAY_PX
 
 
 def tile_columns(theme: Theme, width: int, height: int) -> int:

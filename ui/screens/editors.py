@@ -11,7 +11,15 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWi
 
 from kiosk.catalogue import FieldType
 from kiosk.session_view import FieldView
-from ui.editor_fit import KEY_GAP_PX, AidsShape, EditorFit, candidate_limit, full_row_px, rows_sheet
+from ui.editor_fit import (
+    KEY_GAP_PX,
+    AidsShape,
+    EditorFit,
+    candidate_limit,
+    full_row_px,
+    rows_sheet,
+    tallest_row_px,
+)
 from ui.keyboard import KeyboardDraft, OnScreenKeyboard
 from ui.screens.text_aids import PlacePicker, QuickPhrases, aids_shape, joined
 from ui.theme import Theme
@@ -87,6 +95,8 @@ class DigitEditor(FieldEditor):
         # keys of the floor's height: the field's hint over them is a line the pad must leave room for
         # on a 768 px display in elder mode (it was dropped there, render 8)
         inner = min(theme.key_floor_px, full_row_px(theme)) - 2 * theme.border_px
+        if theme.narrow:  # a portrait display: the height to spare goes to the keys (final finding 15)
+            inner = tallest_row_px(theme) - 2 * theme.border_px
         self.setStyleSheet(f'QPushButton[role="key"] {{ min-height: {inner}px; max-height: {inner}px; }}')
         grid = QGridLayout()
         # the keyboard's gap: four rows of elder keys with wider gaps grew past a 768 px display
@@ -187,6 +197,9 @@ class DateEditor(FieldEditor):
                 col.addWidget(w)
             row.addLayout(col)
         box.addLayout(row)
+        if theme.narrow:  # a portrait display: the height to spare goes to the buttons (finding 15)
+            inner = tallest_row_px(theme) - 2 * (theme.border_px + 1)  # inside the button's border
+            self.setStyleSheet(f"QPushButton {{ min-height: {inner}px; }}")
         self._show()
 
     def step(self, part: str, delta: int) -> None:

@@ -52,6 +52,8 @@ class FormScreen(Screen):
         self._kept: tuple[str, object, str] | None = None
         self._scroll_tries = 0  # turns waited for the list's scroll range (_show_first_error)
         self._renders = 0  # builds so far: whether the session's answer to OK rebuilt the screen
+        # (form, display, mode, language) -> (columns, compact rows) of the list (_fields_in_columns)
+        self._columns_for: tuple[tuple, tuple[int, bool]] | None = None
 
     def render(self, view: SessionView, theme) -> None:
         self._kept = self._draft_to_keep(view)
@@ -165,6 +167,7 @@ class FormScreen(Screen):
             self._rows[f.id] = (row, error)
         box.addStretch(1)
         self.scroll(content)
+        self._fields_in_columns(box, [row for row, _error in self._rows.values()])
         # an answer refused for want of the network says its ways forward (ticket, try again, staff)
         # over the list: a "next" beside them would only ask again and fail again (final review 1)
         retry_offered = view.error is not None and WayForward.RETRY in view.error.ways_forward
@@ -172,6 +175,78 @@ class FormScreen(Screen):
             self.action_row(
                 self.primary(self.t("nav.next"), self._next, "nav.next", enabled=not view.busy)
             )
+
+    def _fields_in_columns(self, box: QVBoxLayout, rows: list[QWidget]) -> None:
+        """A list taller than the screen on a landscape display larger than the reference one: its
+        rows in two columns, down the first and on down the second, where that makes it fit whole
+        (final finding 14: the elder form scrolled at 1920x1080, "Contact name" cut, beside half a
+        screen of empty width); rows as tall as their words and a target where that is what it
+        takes (English elder words at 1920x1080). Decided once per form and display, on the rows
+        as the form opens: a message or an answered offer later never moves a row to the other
+        column under the finger. The reference displays keep their one column (checked there)."""
+        window = self.window()
+        key = (self.view.form_serial, window.width(), window.height(), self.view.mode, self.view.language)
+        if self._columns_for is None or self._columns_for[0] != key:
+            self._columns_for = (key, self._columns_that_fit(box, rows))
+        columns = self._columns_for[1]
+        if columns[0] == 2:
+            self._lay_out_in_columns(box, rows, compact=columns[1])
+
+    def _columns_that_fit(self, box: QVBoxLayout, rows: list[QWidget]) -> tuple[int, bool]:
+        """(columns, compact rows) for the list: one where it fits or on a reference display."""
+        window = self.window()
+        if self.theme.scale <= 1 or len(rows) < 2 or window.width() < window.height():
+            return 1, False
+        others = [box.itemAt(i).widget() for i in range(box.count())]
+        others = [w for w in others if w is not None and w not in rows]
+        for other in others:  # the offer over the rows comes and goes: the rows decide
+            other.hide()
+        try:
+            if self.fits():
+                return 1, False
+            kept = [(r.layout().contentsMargins(), r.layout().spacing(), r.minimumHeight()) for r in rows]
+            for compact in (False, True):
+                grid = self._lay_out_in_columns(box, rows, compact=compact)
+                fits = self.fits()
+                self._back_in_one_column(box, rows, grid)
+                for row, (margins, spacing, least) in zip(rows, kept, strict=True):
+                    row.layout().setContentsMargins(margins)
+                    row.layout().setSpacing(spacing)
+                    row.setMinimumHeight(least)
+                if fits:
+                    return 2, compact
+            return 1, False
+        finally:
+            for other in others:
+                other.show()
+
+    def _lay_out_in_columns(self, box: QVBoxLayout, rows: list[QWidget], *, compact: bool) -> QGridLayout:
+        grid = QGridLayout()
+        grid.setSpacing(self.theme.spacing_px)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        down = (len(rows) + 1) // 2
+        at = box.indexOf(rows[0])
+        pad = self.theme.spacing_px // 2
+        for i, row in enumerate(rows):
+            box.removeWidget(row)
+            grid.addWidget(row, i % down, i // down)
+            if compact:
+                row.layout().setContentsMargins(pad, pad // 2, pad, pad // 2)
+                row.layout().setSpacing(0)
+                row.setMinimumHeight(max(self.theme.target_px, row.layout().sizeHint().height()))
+        box.insertLayout(at, grid)
+        _sizes_changed(box)
+        return grid
+
+    def _back_in_one_column(self, box: QVBoxLayout, rows: list[QWidget], grid: QGridLayout) -> None:
+        at = box.indexOf(grid)
+        for i, row in enumerate(rows):
+            grid.removeWidget(row)
+            box.insertWidget(at + i + 1, row)
+        box.removeItem(grid)
+        grid.setParent(None)
+        _sizes_changed(box)
 
     def _next(self) -> None:
         self._open_refused = True
@@ -296,7 +371,7 @@ class FormScreen(Screen):
             policy.setRetainSizeWhenHidden(True)
             error.setSizePolicy(policy)
             window = self.window()
-            if window.height() < 900 and self.theme is not None:
+            if self.theme is not None and self.theme.on_reference(window.height()) < 900:
                 # a short display: the message in the theme's small size (still the elder one in
                 # elder mode) leaves the keys their floor height (the pad was cut at 1366x768)
                 error.setStyleSheet(f"font-size: {self.theme.small_px}px;")
@@ -352,7 +427,7 @@ class FormScreen(Screen):
             # keys never scroll: docked at the bottom with the field's name, over OK, within reach;
             # the hint and the error sit right above them
             self.root.insertStretch(0, 1)
-            if self.bar_heading is None and error is not None and window.height() < 900:
+            if self.bar_heading is None and error is not None and self.theme.on_reference(window.height()) < 900:
                 # a short display with a message over a pad: the field's name goes to the top bar, as a
                 # text editor's does there, so the pad keeps its keys whole; the message says what is
                 # needed and takes the hint's line too (left over the dock, the hint was cut at its
@@ -441,6 +516,12 @@ class FormScreen(Screen):
             return self.t("speak.form", label=field.label)
         missing = next((f for f in view.fields if not f.has_value and f.required), None)
         return self.t("speak.form", label=missing.label) if missing else self.t("speak.review")
+
+
+def _sizes_changed(box: QVBoxLayout) -> None:
+    """The list's widget cached its size hints for the rows as they stood: measure them anew."""
+    box.invalidate()
+    box.parentWidget().updateGeometry()
 
 
 def review_title(screen: Screen, view: SessionView) -> tuple[str, ...]:

@@ -93,7 +93,8 @@ class OutcomeScreen(Screen):
         """Elder mode on a short landscape display (1280x800, 1366x768): the outcome must fit one
         screen with every panel it can have, so the gaps and the panels' margins are tighter."""
         window = self.window()
-        return self.elder and window.width() >= window.height() and window.height() < 1000
+        tall = self.theme.on_reference(window.height()) if self.theme is not None else window.height()
+        return self.elder and window.width() >= window.height() and tall < 1000
 
     def take_card(self, view: SessionView, into: QBoxLayout) -> None:
         """ "Your card is still in the reader" first: the last thing to do here is take it."""
@@ -142,11 +143,12 @@ class OutcomeScreen(Screen):
             box.setContentsMargins(self.theme.spacing_px // 2, 4, self.theme.spacing_px // 2, 4)
         into.addWidget(frame)
 
-    def preview(self, outcome: Outcome) -> QWidget | None:
+    def preview(self, outcome: Outcome, *, qr: bool = True) -> QWidget | None:
+        """The slip as it prints; without its QR code (`qr` False) beside the screen's own one."""
         if outcome.receipt is None:
             return None
-        width = 380 if not self.elder else 460
-        return ReceiptPreview(outcome.receipt, width, max(16, self.theme.small_px - 4))
+        width = round((380 if not self.elder else 460) * self.theme.scale)
+        return ReceiptPreview(outcome.receipt, width, max(16, self.theme.small_px - 4), qr=qr)
 
 
 class ReceiptScreen(OutcomeScreen):
@@ -188,7 +190,9 @@ class ReceiptScreen(OutcomeScreen):
         qr_px, picture_px = self._picture_sizes(landscape)
         slip = slip and picture_px > 0 and with_qr
         # the slip as printed, too, where a wide screen has the room for it
-        with_paper = landscape and not self.elder and outcome.receipt is not None and window.width() >= 1600
+        # (a display as wide as 1600 of the reference's pixels: not 1920x1080, whose sizes are larger)
+        wide = theme.on_reference(window.width()) >= 1600
+        with_paper = landscape and not self.elder and outcome.receipt is not None and wide
         left = QVBoxLayout()
         if self.compact:
             left.setSpacing(theme.spacing_px // 2)
@@ -208,7 +212,7 @@ class ReceiptScreen(OutcomeScreen):
         room = window.width() - 2 * theme.spacing_px - 8
         if landscape and not wide_ref:
             room -= 4 * theme.spacing_px + qr_px + (picture_px + 4 * theme.spacing_px if slip else 0)
-            room -= 420 if with_paper else 0
+            room -= round(420 * theme.scale) if with_paper else 0
         ensure = ref.font()
         ensure.setFamilies(list(FONT_FAMILIES))
         px = fitting_px(reference, theme.huge_px, room, ensure)
@@ -241,11 +245,14 @@ class ReceiptScreen(OutcomeScreen):
             scan = label(self.t("receipt.scan"), "muted", name="qr_caption")
             # the caption's own width (a 160 px QR column cut "扫码查看办 / 理进度": walk 3, finding 12)
             if landscape:
-                scan.setFixedWidth(max(qr_px, 260 if self.elder else 200))
+                scan.setFixedWidth(max(qr_px, round((260 if self.elder else 200) * theme.scale)))
+            else:  # the column is the screen's width: the words under the code, not at its far left
+                scan.setAlignment(Qt.AlignmentFlag.AlignHCenter)
             qr.addWidget(scan)
             qr.addStretch(1)
             body.addLayout(qr)
-        paper = self.preview(outcome) if with_paper else None
+        # one QR code on the screen: the slip's own is left out beside the screen's (finding 16)
+        paper = self.preview(outcome, qr=not with_qr) if with_paper else None
         if paper is not None:
             body.addWidget(paper, 0, Qt.AlignmentFlag.AlignTop)
         self.root.addLayout(body, 1)
@@ -255,14 +262,14 @@ class ReceiptScreen(OutcomeScreen):
         landscape display, where the reference's own row leaves less height (the QR never under
         120 px); no slip picture (0) where it does not fit: "printed, take it" says it in words."""
         theme = self.theme
-        qr_px = 220 if not self.elder else 240
+        qr_px = round((220 if not self.elder else 240) * theme.scale)
         if not (self.elder and landscape):
             return qr_px, theme.picture_px
-        if self.window().height() >= 1000:
+        if theme.on_reference(self.window().height()) >= 1000:
             return qr_px, theme.picture_px
         # a short display: the reference's row takes the height the pictures had; "printed, take it"
         # says in words what the slip picture shows
-        return 160, 0
+        return round(160 * theme.scale), 0
 
     def spoken(self, view: SessionView) -> str:
         outcome = view.outcome

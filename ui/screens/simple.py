@@ -72,7 +72,8 @@ class AttractScreen(Screen):
         px = max(theme.picture_px, min(window.height() // 3, theme.picture_px * 2))
         # 1366x768 (and 1280x800 in elder mode's large words): the end message and "take your
         # card" need the height
-        if window.height() < 800 or self.elder and window.height() <= 800:
+        tall = theme.on_reference(window.height())  # in the reference display's pixels
+        if tall < 800 or self.elder and tall <= 800:
             px = theme.picture_px * 3 // 4
         # the card still in (the last session's): the picture shows taking it, not inserting one
         if view.card_in_reader:
@@ -80,7 +81,7 @@ class AttractScreen(Screen):
             slot.findChild(QLabel, "caption:take_card").setObjectName("take_card")
         else:
             slot = slot_panel("insert_card", self.t("attract.card"), theme, px)
-        if self.elder and not portrait and window.height() <= 800:
+        if self.elder and not portrait and tall <= 800:
             # 1366x768, 1280x800: no wider than its picture (its words wrap), so the large English
             # names take two lines less and all of it fits without scrolling (walk 3)
             slot.setMaximumWidth(px + 4 * theme.spacing_px)
