@@ -20,7 +20,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +58,25 @@ def issue_enrolment_code(
         store.close()
 
 
+def popen_launcher(args: list[str], listen_fd: int, log_file, env: dict[str, str]) -> subprocess.Popen:
+    """A new interpreter for the hub (what a real start does: every import paid again)."""
+    return subprocess.Popen(
+        args,
+        cwd=str(ROOT),
+        stdin=subprocess.DEVNULL,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        pass_fds=(listen_fd,),
+        env=env,
+    )
+
+
+# how RunningHub.start makes the hub process when the hub has no launcher of its own:
+# launcher(args, listen_fd, log_file, env) -> an object with Popen's pid, poll, wait, send_signal,
+# kill (the test suite sets one that forks pre-imported hubs, tests/support/hub_zygote.py)
+DEFAULT_LAUNCHER: list[Callable] = [popen_launcher]
+
+
 class HubStartError(RuntimeError):
     """The hub process did not answer in time; the message holds the tail of its log."""
 
@@ -77,6 +96,7 @@ class RunningHub:
     db_url: str | None = None  # serve on PostgreSQL at this URL instead of the SQLite file db_path
     startup_s: float = 0.0
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    launcher: Callable | None = field(default=None, repr=False)  # None: DEFAULT_LAUNCHER's
 
     def enrol(
         self, terminal_id: str, group: str = "default", store_in_keyring: bool = True
@@ -131,16 +151,10 @@ class RunningHub:
             args += ["--key-file", str(self.db_path.with_name(self.db_path.name + ".key"))]
         args += list(self.extra_args)
         log_path = self.log_path or self.db_path.with_suffix(".log")
+        env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+        launch = self.launcher or DEFAULT_LAUNCHER[0]
         with open(log_path, "ab") as log_file:
-            self.process = subprocess.Popen(
-                args,
-                cwd=str(ROOT),
-                stdin=subprocess.DEVNULL,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-                pass_fds=(sock.fileno(),),
-                env={**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")},
-            )
+            self.process = launch(args, sock.fileno(), log_file, env)
         sock.close()  # the child holds its own copy
         self._wait_ready(timeout_s, log_path)
         self.startup_s = time.monotonic() - began

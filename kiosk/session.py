@@ -120,6 +120,7 @@ class Session(ServiceOperations):
         self._paper_out = False  # physical, like the card: outlives the session that found it
         self._reset_fields()
         self._end_reason: EndReason | None = None
+        self._end_language = language  # the language of the session that ended (its farewell's)
         self._end_reason_until = 0.0  # clock time the end message goes (it is not for the next resident)
         self._step = Step.ATTRACT if catalogue is not None else Step.OUT_OF_SERVICE
 
@@ -279,6 +280,9 @@ class Session(ServiceOperations):
         # the words and the mode they chose (walk 3, finding 15: an elder's 完成 dropped to the
         # small standard screen, silent, while the card was still in); card_removed() resets
         kept = (self._language, self._mode) if self._card_in_reader else None
+        # the farewell is for the one leaving, in the words they used; the terminal itself goes back
+        # to its own language (final review, finding 13: "Done" in English got 办理完成，欢迎再来。)
+        self._end_language = self._language
         self.wipe()
         if kept is not None:
             self._language, self._mode = kept

@@ -192,6 +192,7 @@ def render_view(s: Session) -> SessionView:
         online=s._online,
         out_of_service=s.out_of_service_reason(),
         end_reason=s._end_reason,
+        end_language=s._end_language,
         staff_called=s._staff_called,
         catalog_version=s._catalogue.version if s._catalogue is not None else None,
         pending_service_id=s._pending_service_id,

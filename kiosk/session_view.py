@@ -217,3 +217,6 @@ class SessionView:
     # the printer says it is out of paper (the printer watch, or a print that failed so): print-out
     # services and the review say so before the resident relies on a slip
     paper_out: bool = False
+    # the language of the session that ended: its end message is in it, the rest of the screen in
+    # the terminal's own (the one who leaves reads their farewell; the next one finds the default)
+    end_language: str = "zh"

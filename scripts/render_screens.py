@@ -227,6 +227,16 @@ def _warning(kit: Kit, _window: KioskWindow) -> None:
     kit.session.tick()
 
 
+def _timed_out(kit: Kit) -> None:
+    """A form left half filled: the warning runs out and the session ends by itself (not a tap on
+    "leave": the message after a timeout is its own)."""
+    _to_form(kit)
+    kit.session.set_field("detail", "楼道灯不亮已有三天")
+    for _ in range(2):  # the warning, then its end
+        kit.clock.advance(10_000)
+        kit.session.tick()
+
+
 def _invalid(kit: Kit, _window: KioskWindow) -> None:
     _to_form(kit)
     kit.session.set_field("phone", "12345")
@@ -304,7 +314,7 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
     ("error-offline", _error),
     ("staff-called", lambda kit, w: (kit.session.start(), kit.session.call_staff())),
     ("inactivity-warning", _warning),
-    ("attract-after-timeout", lambda kit, w: (_to_form(kit), kit.session.cancel())),
+    ("attract-after-timeout", lambda kit, w: _timed_out(kit)),
     (
         "attract-card-left-in",
         lambda kit, w: (kit.session.start(), kit.session.card_inserted(RESIDENT), kit.session.cancel()),
@@ -511,11 +521,14 @@ def open_played(
     kit.session.set_language(language)
     kit.session.set_mode(mode)
     scene(kit, window)
-    # scenes that end a session reset language and mode (only then: it is a tap)
-    if kit.session.view.language != language:
-        kit.session.set_language(language)
-    if kit.session.view.mode is not mode:
-        kit.session.set_mode(mode)
+    # scenes that end a session reset language and mode (only then: it is a tap); not while the
+    # farewell shows: a tap at the welcome is the next resident's, and it takes the farewell away
+    # (final review, finding 4: only zh-standard renders showed "已退出，信息已清除" after a timeout)
+    if kit.session.view.end_reason is None:
+        if kit.session.view.language != language:
+            kit.session.set_language(language)
+        if kit.session.view.mode is not mode:
+            kit.session.set_mode(mode)
     for _ in range(3):
         app.processEvents()
     return OpenScene(kit, window, outbox)

@@ -158,6 +158,37 @@ def test_the_date_shows_each_part_between_its_big_buttons(qapp, tmp_path, words,
             shown.close()
 
 
+def _wholly_in_view(widget: QWidget, window: QWidget) -> bool:
+    """Inside the window and, in the screen's scroll area, inside its viewport (not scrolled away)."""
+    area = window.current_screen().area.viewport()
+    x, y, w, h = _rect(widget, window)
+    ax, ay, aw, ah = _rect(area, window)
+    inside = not area.isAncestorOf(widget) or (ax <= x and ay <= y and x + w <= ax + aw and y + h <= ay + ah)
+    return _on_window(widget, window) and inside
+
+
+@pytest.mark.parametrize("size", ((1366, 768), (1280, 800)), ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_refused_number_over_the_elder_pad_cuts_no_line_and_shows_no_scroll_bar(qapp, tmp_path, words, size):
+    """Final review: the hint over the refused phone number's message was cut at its top, under a
+    squashed scroll bar (1366x768 English elder). Every line shown is whole; the message is there."""
+    for language in ("zh", "en"):
+        shown = _shown("editor-refused-digits", size, language, Mode.ELDER, tmp_path, words)
+        try:
+            window = shown.window
+            screen = window.current_screen()
+            error = window.findChild(QLabel, "error:phone")
+            assert error is not None and _wholly_in_view(error, window), f"{language}: the message is not in view"
+            cut = [
+                lab.text()
+                for lab in screen.findChildren(QLabel)
+                if lab.isVisibleTo(window) and lab.text().strip() and not _wholly_in_view(lab, window)
+            ]
+            assert not cut, f"{language}: lines cut: {cut}"
+            assert screen.area.verticalScrollBar().maximum() == 0, f"{language}: the page scrolls"
+        finally:
+            shown.close()
+
+
 @pytest.mark.parametrize("size", ((1366, 768), (1280, 800)), ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_elder_number_pad_keeps_its_hint_and_leaves_no_stray_scroll_bar(qapp, tmp_path, words, size):
     for language in ("zh", "en"):
@@ -202,3 +233,30 @@ def test_the_keys_and_the_pad_grow_where_the_display_has_room(qapp, tmp_path, wo
                 assert title is not None and _rect(title, window)[1] < size[1] // 2, "the field's name is low"
         finally:
             shown.close()
+
+
+@pytest.mark.parametrize("size", ((1366, 768), (1280, 800)), ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_elder_pinyin_box_shows_the_letters_typed_from_their_start(qapp, tmp_path, words, size):
+    """Final review 6: at 1280x800 five candidates left the typed text 388 px, "[dian ti huai le]"
+    wrapped and the box showed only "le]". The letters fit their line beside the candidates, and
+    a composition longer than the line still shows from its first letter."""
+    from ui.keyboard import TypedText
+
+    shown = _shown("editor-pinyin", size, "zh", Mode.ELDER, tmp_path, words)
+    try:
+        window = shown.window
+        typed = window.findChild(TypedText)
+        keyboard = window.current_screen().editor.keyboard
+        assert keyboard.composition, "nothing is being composed"
+        text = typed.text()
+        assert text.startswith("[dian ti huai le]")
+        room = typed.viewport().width()
+        assert typed.label.fontMetrics().horizontalAdvance(text) <= room, f"the letters need two lines in {room} px"
+        assert typed.verticalScrollBar().value() == 0
+        for ch in "louxiadengzhengtian":
+            keyboard.press(ch)
+        QApplication.processEvents()
+        assert typed.label.fontMetrics().horizontalAdvance(typed.text()) > room, "not longer than a line"
+        assert typed.verticalScrollBar().value() == 0, "the box shows the end of the letters, not their start"
+    finally:
+        shown.close()

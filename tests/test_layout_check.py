@@ -7,7 +7,7 @@ layout_check.py says what is measured). One test per size and mode, so pytest-xd
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from kiosk.session_view import Mode
 from scripts.render_screens import LANGUAGES, SCENES, open_scene
@@ -77,4 +77,32 @@ def test_the_elder_text_editor_fits_a_short_display(qapp, tmp_path, words, size)
                 found += [f"{name} {language}: {p}" for p in problems]
             finally:
                 shown.close()
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("size", SHORT_DISPLAYS, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_one_page_screen_gives_a_banner_the_room_of_its_picture_and_takes_it_back(qapp, tmp_path, words, size):
+    """English elder words on a short display (final review 2, 3): "put your card in" scrolled under
+    the chosen service's line and its instruction was cut under "staff have been called"; the
+    picture gives the room, the words stay whole, and it is the picture's again once the banner goes."""
+    from ui.pictures import SlotPicture
+
+    names = [name for name, _scene in SCENES]
+    found: list[str] = []
+    for name in ("identify-needs-card", "staff-called", "attract-card-left-in"):
+        shown = open_scene(names.index(name), size, "en", Mode.ELDER, tmp_path / name, words)
+        try:
+            window = shown.window
+            found += [f"{name}: {p}" for p in layout_problems(window)]
+            picture = window.current_screen().content.findChild(SlotPicture)
+            if name == "staff-called":
+                lent = picture.width()
+                assert window.banner_layer.isVisible() and lent < ELDER.picture_px, "no room was lent"
+                shown.kit.session.dismiss_staff_called()
+                QApplication.processEvents()
+                assert not window.banner_layer.isVisible()
+                assert picture.width() > lent, "the picture kept the banner's room"
+                found += [f"{name} after the banner: {p}" for p in layout_problems(window)]
+        finally:
+            shown.close()
     assert not found, "\n".join(found)

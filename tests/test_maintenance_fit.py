@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from kiosk.session_view import Mode
 from scripts.render_screens import LANGUAGES, SCENES, open_scene
@@ -138,3 +138,23 @@ def test_diagnostics_and_the_reasons_move_no_action_button(qapp, tmp_path, words
     asking.pop("maintenance.diagnostics")
     assert asking.pop("maintenance.out")[1] == figures["maintenance.out"][1]  # disabled while asking, in place
     assert asking == {n: p for n, p in figures.items() if n != "maintenance.out"}
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1280, 800)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_terminals_state_comes_right_under_the_title(qapp, tmp_path, words, size):
+    """Final review, finding 7: an empty outcome panel made a ~120 px band between the title and
+    本机现在：正常服务; the outcome has its room under the actions."""
+    for language in LANGUAGES:
+        shown = open_scene(NAMES.index("maintenance"), size, language, Mode.STANDARD, tmp_path / language, words)
+        try:
+            window = shown.window
+            panel = window.maintenance
+            title = next(lab for lab in panel.findChildren(QLabel) if lab.text() == panel.t("maintenance.title"))
+            state = panel.findChild(QLabel, "maintenance.service_state")
+            gap = _at(state, window).y() - (_at(title, window).y() + title.height())
+            assert gap < 40, f"{language}: {gap} px between the title and the terminal's state"
+            outcome = panel.findChild(QWidget, "maintenance.outcome")
+            sync = panel.findChild(QPushButton, "maintenance.sync")
+            assert _at(outcome, window).y() > _at(sync, window).y(), "the outcome is not under the actions"
+        finally:
+            shown.close()

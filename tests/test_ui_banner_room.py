@@ -108,3 +108,32 @@ def test_the_reference_typed_stays_whole_under_the_offline_error(qapp, tmp_path,
         assert banner.top() - max(r.bottom() for r in typed) < 80
     finally:
         shown.close()
+
+
+KEPT = ("title", "keyboard_text", "digits_text")
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1280, 800)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_with_no_room_left_a_banner_leaves_the_title_the_fields_name_and_the_typed_value(
+    qapp, tmp_path, words, size
+):
+    """An editor's keys take the screen: the area above them has no room for a banner, which then
+    lay over the field's name and the value being typed (final review, last point)."""
+    names = [s[0] for s in SCENES]
+    for language, mode in (("zh", Mode.STANDARD), ("en", Mode.ELDER)):
+        for scene in ("editor-pinyin", "editor-digits"):
+            shown = _open(names.index(scene), size, language, mode, tmp_path / scene / language, words, True)
+            try:
+                window = shown.window
+                assert window.banner_layer.isVisible(), f"{scene}: no banner"
+                banner = _rect(window, window.banner_layer)
+                kept = [
+                    (w.objectName(), _rect(window, w))
+                    for w in window.current_screen().findChildren(QWidget)
+                    if w.objectName() in KEPT and w.isVisibleTo(window)
+                ]
+                assert kept, f"{scene}: neither a title nor a typed value shown"
+                hidden = [name for name, rect in kept if rect.intersects(banner)]
+                assert not hidden, f"{scene} {language} {mode.value}: the banner lies over {hidden}"
+            finally:
+                shown.close()

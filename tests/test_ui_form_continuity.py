@@ -47,7 +47,8 @@ def _building_with_units(k: KioskDriver) -> int:
 
 
 def _type_water_with_a_building_open(k: KioskDriver) -> str:
-    """The location editor: a building tapped (its units offered) and 水 typed by pinyin."""
+    """The location editor: a building tapped (its name in the box, its units offered) and 水
+    typed by pinyin after it."""
     k.open_field("location")
     index = _building_with_units(k)
     k.tap(f"place:{index}")
@@ -57,7 +58,7 @@ def _type_water_with_a_building_open(k: KioskDriver) -> str:
     k.tap("key:i")
     k.wait(lambda: WATER in _editor(k).keyboard.candidates())
     k.tap(f"candidate:{_editor(k).keyboard.candidates().index(WATER)}")
-    k.wait(lambda: _typed(k) == WATER)
+    k.wait(lambda: _typed(k) == k.view.places[index].label + WATER)
     return k.view.places[index].label
 
 
@@ -81,15 +82,15 @@ def test_switching_elder_mode_and_language_mid_field_keeps_the_text_and_the_buil
     assert _units_shown_for(k, building)
     k.tap("bar.mode")  # 长辈模式 -> 标准模式, the walk's finding 4
     k.wait(lambda: k.view.mode is Mode.STANDARD)
-    k.wait(lambda: _typed(k) == WATER)
+    k.wait(lambda: _typed(k) == building + WATER)
     assert k.window.current_screen().editing == "location"
     assert _units_shown_for(k, building)
     k.tap("bar.language")
     k.wait(lambda: k.view.language == "en")
-    k.wait(lambda: _typed(k) == WATER)
+    k.wait(lambda: _typed(k) == building + WATER)
     assert _editor(k).keyboard.mode == "latin"  # the new language's own layer, the text kept
     k.tap("form.ok")
-    k.wait(lambda: next(f for f in k.view.fields if f.id == "location").value == WATER)
+    k.wait(lambda: next(f for f in k.view.fields if f.id == "location").value == building + WATER)
 
 
 def test_a_half_typed_value_never_reaches_the_next_resident_after_the_card_is_taken(kiosk_ui):

@@ -4,6 +4,8 @@ error when it has no paper."""
 
 from __future__ import annotations
 
+import re
+
 from drivers.printer.model import PrinterState
 from hub.store import HubStore
 
@@ -111,15 +113,22 @@ def test_a_devices_last_error_is_shown_in_the_screens_language(kiosk_ui):
     assert "PaperOut" not in shown and "simulated" not in shown  # no raw exception text in the zh screen
 
 
-def test_an_unknown_device_error_is_a_generic_translated_line_with_its_type(kiosk_ui):
+def test_an_unknown_device_error_is_said_in_the_screens_words_in_both_languages(kiosk_ui):
+    """Final review, finding 7: "设备错误（paper low sensor）" — a driver's English type or text in
+    the Chinese status. A kind the screen has no words for is a device fault of a kind not known."""
     k = kiosk_ui
     open_maintenance(k)
     k.terminal.health.record_error("printer", "WeirdFault: the detail says /dev/usb/lp0")
     k.wait(lambda: k.button("maintenance.refresh").isEnabled())
     k.tap("maintenance.refresh")
-    k.wait(lambda: "WeirdFault" in k.text_of("maintenance.device.printer"))
+    words = k.terminal.window.maintenance
+    k.wait(lambda: words.t("maintenance.device_error.other") in k.text_of("maintenance.device.printer"))
     shown = k.text_of("maintenance.device.printer")
-    assert "设备错误" in shown and "/dev/usb" not in shown
+    assert not re.search(r"[A-Za-z]", shown), shown  # not a letter of the driver's English
+    k.tap("bar.language")
+    k.wait(lambda: "unknown device fault" in k.text_of("maintenance.device.printer"))
+    shown = k.text_of("maintenance.device.printer")
+    assert "WeirdFault" not in shown and not re.search(r"[\u4e00-\u9fff]", shown), shown
 
 
 def test_quit_asks_first_and_only_the_second_tap_on_the_same_place_quits(kiosk_ui):

@@ -85,3 +85,35 @@ def test_a_slow_query_offers_a_ticket_and_cancel_after_the_deadline(qtbot, tmp_p
         lambda: any(b.isVisible() and b.isEnabled() for b in window.findChildren(QPushButton, "nav.cancel")),
         timeout=3000,
     )
+
+
+def test_a_page_that_fails_to_build_offers_staff_and_a_ticket_and_is_tried_again(
+    qtbot, tmp_path, monkeypatch, caplog
+):
+    # the review found a raising build left the page frozen (updates off, the old page on screen)
+    # and the window never tried that page again for an equal view
+    from ui.screens.form import FormScreen
+
+    kit = make_kit(tmp_path, executor=ManualExecutor())
+    window = window_for(qtbot, kit)
+    s = kit.session
+    real_build = FormScreen.build
+    secret = "13812345678"
+
+    def broken_build(self, view) -> None:
+        raise KeyError(secret)
+
+    monkeypatch.setattr(FormScreen, "build", broken_build)
+    to_review(s)
+    s.back()  # REVIEW -> FORM: the form's page raises while being built
+    assert s.view.step is Step.FORM
+    screen = window.current_screen()
+    assert screen.failed and screen.updatesEnabled()
+    assert visible(window, "screen_failed_call_staff") and visible(window, "screen_failed_ticket")
+    assert secret not in caplog.text and "FormScreen screen failed" in caplog.text
+    next(b for b in window.findChildren(QPushButton, "screen_failed_call_staff") if b.isVisible()).click()
+    assert s.view.staff_called  # the tap reached the session: staff are on their way
+    monkeypatch.setattr(FormScreen, "build", real_build)
+    s.set_field("detail", "电梯门关不上")  # the next change: the real page comes back
+    assert not window.current_screen().failed and not visible(window, "screen_failed_call_staff")
+    assert s.view.step is Step.FORM

@@ -98,6 +98,13 @@ def test_among_several_cases_the_one_rated_shows_its_status_and_stars(qapp, tmp_
             assert _in_view(window, status), f"{name}: the status of the case rated is cut"
             parts = _visible(window, QPushButton, "rate:") + _visible(window, QLabel, "rated_text")
             assert parts and all(_in_view(window, p) for p in parts), name
+            if name == "result-rated-several":
+                # final review 9: opened scrolled to the case rated, the list cut its first card and
+                # took the title away: the title stays over the list, the case rated shows whole
+                title = next(w for w in window.findChildren(QLabel, "title") if w.isVisibleTo(window))
+                area = window.current_screen().area
+                assert not area.isAncestorOf(title) and window.rect().contains(_rect(window, title)), name
+                assert _in_view(window, window.findChild(QWidget, "case:C-3")), f"{name}: the case rated is cut"
             # the rest of the list is below or above: a cue says so while there is more below
             screen = window.current_screen()
             bar = screen.area.verticalScrollBar()
@@ -205,3 +212,26 @@ def test_an_english_elder_title_takes_its_row_over_the_steps_on_form_and_review(
         finally:
             shown.close()
     assert places["form"] == places["review"], "the steps move between the form and the review"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("size", SHORT, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_elder_offline_sign_says_its_word_with_and_without_a_card(qapp, tmp_path, words, size, language):
+    """Final review 5: at 1280x800 the English elder bar showed a crossed-out wifi without the word;
+    the seniors read "Offline" (离线), and the card holder keeps a place of its own beside it."""
+    for name in ("receipt-offline-no-paper", "choose-with-card"):
+        shown = open_scene(_scene(name), size, language, Mode.ELDER, tmp_path / name, words)
+        try:
+            window = shown.window
+            shown.kit.session.set_online(False)
+            _settle()
+            bar = window.top_bar
+            word = [w for w in bar.findChildren(QLabel, "offline_text") if w.isVisibleTo(window)]
+            assert [w.text() for w in word] == [words.text(language, "bar.offline.short", elder=True)], name
+            assert _rect(window, word[0]).intersected(window.rect()) == _rect(window, word[0]), name
+            holder = [w for w in bar.findChildren(QLabel, "card_holder") if w.isVisibleTo(window)]
+            assert len(holder) == (name == "choose-with-card"), f"{name}: the card holder"
+            in_bar = ("offline", "card_holder", "app_name", "bar.")
+            assert not [p for p in layout_problems(window) if any(part in p for part in in_bar)], name
+        finally:
+            shown.close()

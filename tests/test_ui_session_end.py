@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from kiosk.session_view import EndReason, Mode, Step
+from tests.fixtures.walking import choose
 
 
 def test_inactivity_warns_then_wipes_and_returns_to_attract(kiosk_ui):
@@ -159,3 +160,36 @@ def test_an_elder_who_is_done_is_asked_for_the_card_in_elder_mode(kiosk_ui):
     k.wait(lambda: not k.view.card_in_reader)
     k.wait(lambda: k.view.mode is Mode.STANDARD)
     assert k.window.theme.mode is Mode.STANDARD
+
+
+def test_the_farewell_is_in_the_leavers_language_the_terminal_back_in_its_own(kiosk_ui):
+    """Final review, findings 4 and 13: after a timeout in English (elder mode) the welcome said
+    nothing, and an English "Done" was answered with 办理完成，欢迎再来。 The one leaving reads
+    their farewell in their words; the terminal is back in its own language and mode."""
+    k = kiosk_ui
+    k.tap("attract.elder")
+    k.tap("bar.language")
+    k.wait(lambda: (k.view.language, k.view.mode) == ("en", Mode.ELDER))
+    k.tap("attract.start")
+    k.tap("identify.without_card")
+    k.tap("service:repair.public_area")
+    config = k.terminal.config.session
+    k.clock.advance(config.elder_inactivity_s + 1)
+    k.wait(lambda: k.view.warning is not None)
+    k.clock.advance(config.elder_warning_s + 1)
+    k.wait_step(Step.ATTRACT)
+    assert (k.view.language, k.view.mode) == ("zh", Mode.STANDARD)
+    assert "timed out" in k.text_of("end_reason_text")
+    k.tap("bar.language")  # a tap: the next resident's screen, the last one's farewell gone
+    k.wait(lambda: k.view.end_reason is None)
+    k.tap("attract.elder")
+    k.tap("attract.start")
+    k.tap("identify.without_card")
+    choose(k, "ticket.window")  # elder pages: turned to it
+    k.wait_step(Step.RESULT)
+    # finding 11: the ticket is the page: no second ticket on it, and back says where it goes
+    assert k.lacks_button("bar.ticket")
+    assert k.button("nav.back").text() == k.window.words.text("en", "nav.back_to_services")
+    k.tap("nav.done")
+    k.wait_step(Step.ATTRACT)
+    assert k.view.language == "zh" and k.text_of("end_reason_text") == "All done. Thank you."

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from PySide6.QtWidgets import QLabel, QWidget
 
 from kiosk.session_view import Step
 from offline_queue.local_ref import LocalRef
@@ -169,6 +170,34 @@ def test_walk_rating_a_named_case_then_a_ticket_from_help(walk, size, language):
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", time_row.value)
 
 
+def walk_query_offline(k: KioskDriver) -> None:
+    """A query the network is needed for, asked offline (final review, finding 1): the field's name
+    and the reference stay in view beside what happened and its ways forward, with no "next" that
+    would only fail again; going to change the reference gives the keys the screen whole."""
+    from PySide6.QtCore import QPoint, QRect
+
+    def rect(name: str) -> QRect:
+        widget = next(w for w in k.window.findChildren(QWidget, name) if w.isVisible())
+        return QRect(widget.mapTo(k.window, QPoint(0, 0)), widget.size())
+
+    reference = str(LocalRef("T0001", 9, 7))
+    choose(k, "query.progress")
+    step(k, Step.FORM)
+    enter_reference(k, reference)
+    k.wait(lambda: k.view.error is not None)
+    assert k.text_of("error_text") == say(k, k.view.error.message_key)  # what happened, in words
+    for way in ("way.ticket", "way.retry", "way.call_staff"):
+        assert on_display(k, way), way
+    assert k.lacks_button("nav.next")
+    assert on_display(k, "field:reference") and not rect("field:reference").intersects(rect("banner_layer"))
+    assert reference in " ".join(lab.text() for lab in k.window.findChildren(QLabel) if lab.isVisible())
+    k.tap("field:reference")
+    k.wait(lambda: k.view.error is None)
+    assert on_display(k, "title") and on_display(k, "keyboard_text")
+    k.tap("nav.back")  # the service list again: the repair is what this resident came for
+    step(k, Step.CHOOSE)
+
+
 @pytest.mark.parametrize(("size", "language"), MATRIX[::3])
 def test_walk_offline_submit_with_paper_out_reprint_and_later_delivery(walk, size, language):
     k = walk(size, language)
@@ -180,6 +209,7 @@ def test_walk_offline_submit_with_paper_out_reprint_and_later_delivery(walk, siz
     k.tap("attract.start")
     k.tap("identify.without_card")
     step(k, Step.CHOOSE)
+    walk_query_offline(k)
     fill_repair(k)
     k.tap("nav.next")
     step(k, Step.REVIEW)

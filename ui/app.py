@@ -45,6 +45,11 @@ log = logging.getLogger(__name__)
 CATALOGUE_REFRESH_MS = 60_000
 CONNECTION_CHECK_MS = 5_000
 WARMUP_MS = 200  # after the first screen is painted; the hub, outbox and printer are built then
+# how long residents may see "getting ready" before the terminal says what it knows: a first start
+# without a cached catalogue whose first fetch has not come back by then (a hub that does not
+# answer, a hub client that could not be built) shows the hub trouble instead, and the fetch still
+# brings the terminal into service when it arrives (so does every later refresh)
+FIRST_CATALOGUE_DEADLINE_MS = 20_000
 # how long shutdown() waits for the workers and the background threads (a hub call in hand ends
 # within the client's timeouts); systemd's TimeoutStopSec in the unit is longer than this
 SHUTDOWN_BOUND_S = 12.0
@@ -100,6 +105,10 @@ class Terminal:
     ui_thread: UiThread | None = None  # remote commands reach the session through it
     addresses: Any = None  # kiosk.community.AddressBook: the place picker's list
     printer_watch: Any = None  # ui.printer_watch.PrinterWatch: paper out / back, told to the session
+    # the catalogue's own worker: a fetch never waits behind the part builds of the warm-up (a cold
+    # python-escpos import took 2 s here, far longer on a slow terminal or a loaded machine) nor
+    # behind device polls and maintenance reads in `executor`
+    catalogue_lane: QtExecutor | None = None
     # False while keyring has no hub credentials: residents see "being set up", nothing calls the
     # hub, and maintenance offers enrolment by code (become_enrolled then starts the rest)
     enrolled: bool = True
@@ -141,7 +150,8 @@ class Terminal:
         then gets no new work for the closed stores."""
         if not self.enrolled or self._closing:
             return
-        self.executor.submit(self.catalogue_store.refresh, self._catalogue_refreshed)
+        lane = self.catalogue_lane or self.executor
+        lane.submit(self.catalogue_store.refresh, self._catalogue_refreshed)
         if self.addresses is not None:
             self.executor.submit(self.addresses.refresh, self._places_refreshed)
 
@@ -268,6 +278,8 @@ class Terminal:
         for thread in threads:
             thread.request_stop()
         pool_idle = self.executor.close(int(left_s() * 1000))
+        if self.catalogue_lane is not None:
+            pool_idle = self.catalogue_lane.close(int(left_s() * 1000)) and pool_idle
         joined = all([thread.stop(left_s()) for thread in threads])
         self.speaker.stop()
         for stop in self.stoppers:
@@ -299,6 +311,7 @@ def build_terminal(
     speech: bool | None = None,
     refresh_ms: int = CATALOGUE_REFRESH_MS,
     tick_ms: int = 1000,
+    first_catalogue_deadline_ms: int = FIRST_CATALOGUE_DEADLINE_MS,
 ) -> Terminal:
     """Make every part from `config` (or take the ones given) and the window; does not show it.
 
@@ -375,6 +388,7 @@ def build_terminal(
         config, session, window, executor, store, hub, outbox, printer, card_reader, speaker, health=health
     )
     terminal.enrolled, terminal.actions = enrolled, actions
+    terminal.catalogue_lane = QtExecutor(max_threads=1, parent=window)
     from ui.printer_watch import PrinterWatch
 
     terminal.printer_watch = PrinterWatch(printer, executor, session)
@@ -453,16 +467,35 @@ def build_terminal(
                 raise unusable
             terminal.start_background(outbox.load(), hub.load())
 
-    def warmed(result: Any) -> None:
-        _part_loaded(result)
+    def start_up() -> None:
+        # the first fetch at once, in its own lane, beside the warm-up: it builds the hub client
+        # itself if the warm-up has not yet (Deferred's lock: the warm-up then takes that one, and
+        # builds the outbox only after it, so keyring still sees one part at a time)
         terminal.refresh_catalogue()
+        executor.submit(warm_up, _part_loaded)
 
     warm_up_timer = QTimer(window)  # an object, not QTimer.singleShot: shutdown() must stop it
     warm_up_timer.setSingleShot(True)
     warm_up_timer.setInterval(WARMUP_MS)
-    warm_up_timer.timeout.connect(lambda: executor.submit(warm_up, warmed))
+    warm_up_timer.timeout.connect(start_up)
     warm_up_timer.start()
     terminal.timers.append(warm_up_timer)
+
+    def first_catalogue_overdue() -> None:
+        if session.catalogue_checked or not terminal.enrolled:
+            return  # the hub answered (or a cached copy serves), or set-up is what residents see
+        log.warning(
+            "no catalogue from the hub within the start-up deadline",
+            extra={"deadline_ms": first_catalogue_deadline_ms},
+        )
+        session.set_catalogue(store.current.catalogue)  # none yet: out of service, the hub's trouble
+
+    first_deadline = QTimer(window)
+    first_deadline.setSingleShot(True)
+    first_deadline.setInterval(first_catalogue_deadline_ms)
+    first_deadline.timeout.connect(first_catalogue_overdue)
+    first_deadline.start()
+    terminal.timers.append(first_deadline)
     connection_check = QTimer(window)
     connection_check.setInterval(CONNECTION_CHECK_MS)
     connection_check.timeout.connect(terminal.check_connection)

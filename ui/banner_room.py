@@ -6,7 +6,9 @@ the top (how it was) it hid the title, the field's name and half of the referenc
 even on a portrait display with 1,300 px empty below (render review findings 14, 15, 31). So: in the
 room the content leaves under itself, just below what the resident is reading; where there is not
 room enough, at the bottom of the screen's area, over the last of the content rather than its title,
-and a content that scrolls gets room at its end to scroll what lies under the banner into view.
+and a content that scrolls gets room at its end to scroll what lies under the banner into view. Where
+the area has no room at all (an editor's keys take the screen), over the last of the keys: never over
+the title, the field's name or the value being typed.
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ def place(screen: QWidget, window: QWidget, height: int, gap: int) -> int:
     viewport = screen.area.viewport()
     area_top = viewport.mapTo(window, QPoint(0, 0)).y()
     area_bottom = area_top + viewport.height()
+    if getattr(screen, "one_page", False):
+        return _on_one_page(screen, window, height, gap, area_top, area_bottom)
     top = max(content_bottom(screen, window) + gap, area_top)
     if top + height <= area_bottom:
         release(screen)
@@ -66,7 +70,42 @@ def place(screen: QWidget, window: QWidget, height: int, gap: int) -> int:
     scrolls = screen.area.verticalScrollBar().maximum() > 0
     if scrolls:  # already scrolling: more room at its end moves nothing and narrows nothing
         _reserve(screen, height + gap)
-    return max(area_top, area_bottom - height)
+    # the bottom of what the screen shows, its docked keys included: an editor's area above its
+    # keys is a few pixels tall, and a banner at its end lay over the title, the field's name and
+    # the value being typed (final review, last point); over the last of the keys instead
+    over_end = max(area_top, area_bottom - height)
+    kept = kept_in_view(screen, window) + gap
+    if over_end >= kept or screen.dock.count() == 0:
+        return over_end
+    dock = screen.dock.geometry()
+    bottom = max(area_bottom, screen.mapTo(window, QPoint(0, dock.y() + dock.height())).y())
+    return max(area_top, kept, bottom - height)
+
+
+# what a resident must still read with a banner up: the screen's title, an editor's field name, the
+# value being typed
+KEPT = ("title", "digits_text", "date_text", "keyboard_text")
+
+
+def kept_in_view(screen: QWidget, window: QWidget) -> int:
+    """The window y below the screen's title and, in an editor, its field's name and typed value
+    (0 when the screen shows none of them)."""
+    bottom = 0
+    for widget in screen.findChildren(QWidget):
+        if widget.objectName() in KEPT and widget.isVisibleTo(screen) and widget.height() > 0:
+            bottom = max(bottom, widget.mapTo(window, QPoint(0, widget.height())).y())
+    return bottom
+
+
+def _on_one_page(screen: QWidget, window: QWidget, height: int, gap: int, area_top: int, area_bottom: int) -> int:
+    """A page that never scrolls (the welcome, "put your card in"): under its content as built when
+    there is room; else its picture gives the banner the room (Screen.lend_room), so the banner
+    covers no words."""
+    screen.lend_room(0)
+    top = max(content_bottom(screen, window) + gap, area_top)
+    if top + height > area_bottom and screen.lend_room(height + gap):
+        top = max(content_bottom(screen, window) + gap, area_top)
+    return min(top, max(area_top, area_bottom - height))
 
 
 def _reserve(screen: QWidget, room: int) -> None:
@@ -81,6 +120,8 @@ def _reserve(screen: QWidget, room: int) -> None:
 
 def release(screen: QWidget) -> None:
     """No banner over `screen` any more: its content's end is as the screen made it."""
+    if getattr(screen, "one_page", False):
+        screen.lend_room(0)
     kept = screen.property(_RESERVED)
     if kept is None:
         return

@@ -100,6 +100,17 @@ class EditorFit:
         return min(self.rows_px(), self.width_px // 2) if self.width_px else self.rows_px()
 
 
+def candidate_limit(theme: Theme, width_px: int) -> int:
+    """Pinyin candidates a page: fewer where the box is narrow, so that the letters typed keep a
+    line's room beside them (final review 6: five elder candidates in 1,244 px left the text 388 px,
+    and "[dian ti huai le]" wrapped to show only "le]")."""
+    elder = theme.mode.value == "elder"
+    limit = (5 if elder else 8) - (2 if theme.narrow else 0)
+    if elder and not theme.narrow and 0 < width_px < 1300:
+        limit -= 1
+    return limit
+
+
 def full_row_px(theme: Theme) -> int:
     """The theme's key with its border: the row height on a display with room."""
     return theme.key_px + 2 * theme.border_px

@@ -446,7 +446,10 @@ class OnScreenKeyboard(QWidget):
         if not text and not composing and self._placeholder:
             self._shown.show_hint(f"{CURSOR}{self._placeholder}")
         else:
-            self._shown.show_text(shown, len(f"{text[:at]}{middle}{CURSOR}"))
+            # open letters: the line where they start, so a composition that wraps reads from its
+            # first letter (final review 6: only "le]" of "[dian ti huai le]" showed)
+            upto = at + 1 if composing else len(f"{text[:at]}{middle}{CURSOR}")
+            self._shown.show_text(shown, upto)
         self._shown.setAccessibleName(text + (f" {composing}" if composing else ""))
         waiting = self._mode == "pinyin" and bool(self._pending)
         missing = (self._mode == "pinyin" and self._engines.loaded and self._engines.pinyin is None) or (

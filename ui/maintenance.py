@@ -223,9 +223,9 @@ class MaintenancePanel(QWidget):
             role, text = self._outcome[0], self._outcome[1]()
         else:
             role, text = "", ""
-        self._box.addWidget(
-            self._fixed_panel(role, label(text, name="maintenance.outcome_text"), name="maintenance.outcome")
-        )
+        # under the actions, not over them: empty, its room over them was a band between the title
+        # and the terminal's state (final review, finding 7)
+        outcome = self._fixed_panel(role, label(text, name="maintenance.outcome_text"), name="maintenance.outcome")
         # found walking: back at the terminal, the technician could not tell whether it was paused.
         # Both states in the same type: paused in larger type moved every button down the moment the
         # terminal was paused
@@ -308,13 +308,18 @@ class MaintenancePanel(QWidget):
             row = QHBoxLayout()
             figures.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             row.addWidget(figures, FIGURES_STRETCH)
-            row.addLayout(grid, ACTIONS_STRETCH)
+            column = QVBoxLayout()
+            column.addLayout(grid)
+            column.addWidget(outcome)
+            column.addStretch(1)
+            row.addLayout(column, ACTIONS_STRETCH)
             self._box.addLayout(row)
             self._left_row = row
         else:
             # stacked: the actions first, what stands in the figures' place under them (found walking
             # portrait: the diagnostics, taller than the figures above, moved every action ~100 px)
             self._box.addLayout(grid)
+            self._box.addWidget(outcome)
             self._box.addWidget(figures)
             self._left_row = self._box
         self._left = figures
@@ -569,7 +574,9 @@ class MaintenancePanel(QWidget):
         key = device_error_key(kind)
         if key is not None and self._view is not None and self._words.has(self._view.language, key):
             return self.t(key)
-        return self.t("maintenance.device_error", type=kind)
+        # anything else is a driver's own English ("PC/SC service unavailable", a sensor's words):
+        # the screen's words, not those (final review, finding 7: "设备错误（paper low sensor）")
+        return self.t("maintenance.device_error.other")
 
     def _state_text(self, state: str) -> str:
         assert self._view is not None

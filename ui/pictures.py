@@ -80,6 +80,16 @@ class SlotPicture(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(self._px, self._px)
 
+    @property
+    def px(self) -> int:
+        return self._px
+
+    def set_px(self, px: int) -> None:
+        """Another size (a one-page screen fits its picture to the room the words leave)."""
+        if px != self._px:
+            self._px = px
+            self.setFixedSize(px, px)
+
     def showEvent(self, event: object) -> None:
         if self.animate:
             self._frame = 0

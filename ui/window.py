@@ -102,7 +102,10 @@ def _screen_part(view: SessionView) -> SessionView:
     screen that keeps a place of its own for "staff are coming" (the receipt) gets that part too."""
     screen = SCREEN_CLASSES.get(view.step)
     own = screen is not None and screen.owns_staff_called(view)
-    part = replace(view, warning=None, staff_called=view.staff_called and own, online=None, error=None)
+    # the form's "next" goes while an error offers to try again (it would only fail again): a form
+    # is rebuilt when its error comes or goes
+    error = view.error if view.step is Step.FORM else None
+    part = replace(view, warning=None, staff_called=view.staff_called and own, online=None, error=error)
     # the page of services is the list's alone: its size follows the display (a resize re-pages)
     return part if view.step is Step.CHOOSE else replace(part, services=(), page=0, page_count=1)
 
@@ -279,6 +282,8 @@ class KioskWindow(QWidget):
                     screen.reading = self.reading_card
                 self.stack.show_only(screen)  # first: a screen measures the window it is in
                 screen.render(view, theme)
+                if screen.failed:  # it showed the ways on instead: the next change tries the page again
+                    self._last_screen_part = None
                 self._place_actions(screen.actions_bar)
             current = self.stack.currentWidget()
             if isinstance(current, Screen):
@@ -517,12 +522,19 @@ class KioskWindow(QWidget):
                 names.addWidget(repeat)
             buttons.insertStretch(0, 1)
         else:
-            short = full > room  # the offline sign as its pictogram only
+            # the offline sign as its pictogram only; never for the seniors, who are to read the
+            # word (final review 5: a crossed-out wifi at 1280x800): the card holder then takes
+            # the name's line, or gives way to the sign under a field's name folded into the bar
+            short = full > room and not elder
             self._name_gives_way(names, buttons)
-        if view.identity is not None:
-            status.addWidget(
-                label(self.t("bar.card", name=view.identity.name), "bar_text", name="card_holder", wrap=False)
-            )
+        stacked = full > room and elder and not portrait
+        if view.identity is not None and not (stacked and heading is not None and view.online is False):
+            holder = label(self.t("bar.card", name=view.identity.name), "bar_text", name="card_holder", wrap=False)
+            if stacked and heading is None:
+                names.itemAt(0).widget().hide()  # the terminal's name
+                names.insertWidget(0, holder)
+            else:
+                status.addWidget(holder)
         if view.online is False and view.step is not Step.OUT_OF_SERVICE:
             status.addWidget(self._offline_sign(theme, short=short))
         if status.count() == 0:

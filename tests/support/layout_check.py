@@ -15,6 +15,8 @@ actionable controls a finger cannot reach.
   "Very unhappy" filled their buttons edge to edge, descenders on the border).
 - The first of a form's error messages must be in view (the form scrolls to it).
 - An open editor's keys (keyboard, number pad, date) are never scrolled: all in view.
+- A one-page screen (`ONE_PAGE`: the welcome, "put your card in") never scrolls, and a banner
+  over it covers none of its words or its picture (final review 2, 3).
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QLineEdit, QPushButton, QScrollArea, QWidget
 
+from kiosk.session_view import Step
+
+ONE_PAGE = (Step.ATTRACT, Step.IDENTIFY)  # taken in at a glance: never scrolled
 SLACK = 1  # px of rounding a layout may leave
 CLEARANCE = 3  # px a button's words keep from its border on each side
 
@@ -139,9 +144,29 @@ def _in_view(widget: QWidget, window: QWidget) -> bool:
     return _window_rect(area.viewport(), window).adjusted(-SLACK, -SLACK, SLACK, SLACK).contains(rect)
 
 
+def _one_page_problems(window: QWidget) -> list[str]:
+    current = getattr(window, "current_screen", None)
+    screen = current() if current is not None else None
+    if screen is None or screen.step not in ONE_PAGE or not screen.isVisibleTo(window):
+        return []
+    problems = []
+    bar = screen.area.verticalScrollBar()
+    if bar.maximum() > 0:
+        problems.append(f"the one-page {screen.objectName()} scrolls by {bar.maximum()} px")
+    layer = getattr(window, "banner_layer", None)
+    if layer is None or not layer.isVisible():
+        return problems
+    banner = _window_rect(layer, window)
+    for widget in screen.content.findChildren(QWidget):
+        shown = isinstance(widget, QLabel | QPushButton) or widget.objectName().startswith("picture:")
+        if shown and widget.isVisibleTo(window) and _window_rect(widget, window).intersects(banner):
+            problems.append(f"the banner covers {_describe(widget)} on the one-page {screen.objectName()}")
+    return problems
+
+
 def layout_problems(window: QWidget) -> list[str]:
     """Everything wrong with the window's layout as it is shown now, one line each."""
-    problems: list[str] = []
+    problems: list[str] = _one_page_problems(window)
     first_errors: dict[int, QWidget] = {}  # per scroll area, the first error down the page
     for widget in window.findChildren(QLabel):
         if widget.property("role") == "field_error" and widget.isVisibleTo(window):

@@ -6,19 +6,25 @@ session's business. A screen may keep only presentation state (which field's edi
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.catalogue import ServiceKind
 from kiosk.session_view import Mode, SessionView, Step
+from safelog import log_unexpected
 from ui.i18n import Words
+from ui.pictures import SlotPicture
 from ui.scroll_cue import ScrollCue
 from ui.theme import Theme
 from ui.widgets import button, clear_layout, label, step_indicator, touch_scroll_area
+
+log = logging.getLogger(__name__)
 
 # the steps of a flow as the resident sees them (选择 → 填写 → 确认 → 完成), by the session's step
 STEP_KEYS = ("step.choose", "step.fill", "step.confirm", "step.done")
@@ -76,6 +82,10 @@ class Screen(QWidget):
     step: ClassVar[Step]
     # the screen keeps a place of its own for "staff are coming" (the window lays no banner over it)
     shows_staff_called: ClassVar[bool] = False
+    # a page taken in at a glance (the welcome, "put your card in"): it never scrolls, and a banner
+    # over it takes its room from the picture, never from the words (the English elder instruction
+    # was cut under a scroll bar, and under "staff have been called": final review 2, 3)
+    one_page: ClassVar[bool] = False
 
     @classmethod
     def owns_staff_called(cls, view: SessionView) -> bool:
@@ -88,6 +98,7 @@ class Screen(QWidget):
         self.setObjectName(f"screen:{self.step.value}")
         self.view: SessionView | None = None
         self.theme: Theme | None = None
+        self.failed = False  # the last render raised: the page shows the ways on instead (_fail)
         # (name, where) the top bar shows in place of the terminal's name: a text editor on a short
         # display folds its field's name there (ui/editor_fit.py); None: the terminal's name
         self.bar_heading: tuple[str, str] | None = None
@@ -97,6 +108,11 @@ class Screen(QWidget):
         self.content.setObjectName("screen_content")
         self.root = QVBoxLayout(self.content)
         self.root.setContentsMargins(0, 0, 0, 0)
+        # a title kept over the scroll area (pin_title): a long list scrolled to one of its cases
+        # still says what the page is (final review 9)
+        self.header = QVBoxLayout()
+        self.header.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(self.header)
         self.area: QScrollArea = touch_scroll_area(self.content, name="screen_area")
         # the dock (an editor's keys) has the room first; the content scrolls in what is left
         self.area.setMinimumHeight(1)
@@ -112,6 +128,24 @@ class Screen(QWidget):
         outer.addWidget(self.actions_bar)
         self._outer = outer
         self.cue: ScrollCue | None = None  # "more below", over the bottom of the area (more_below)
+        self._picture: SlotPicture | None = None  # a one-page screen's picture, fitted to the room
+        self._picture_built = 0  # ... its size as built
+        self._lent = 0  # the height a banner has of the content's (lend_room)
+        self.area.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.area and event.type() == QEvent.Type.Resize:
+            self._hide_a_sliver()
+        return False
+
+    def _hide_a_sliver(self) -> None:
+        """Docked keys may leave the area over them a few pixels: less than a line is shown as
+        nothing, not as the cut top of a hint and a scrollbar squashed to a stray bar under the top
+        bar (final review, finding 8)."""
+        sliver = self.dock.count() > 0 and self.area.height() < self.content.fontMetrics().height() * 3 // 2
+        policy = Qt.ScrollBarPolicy.ScrollBarAlwaysOff if sliver else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        self.area.setVerticalScrollBarPolicy(policy)
+        self.content.setVisible(not sliver)
 
     def take_back_actions(self) -> None:
         """The window shows another screen's actions: this screen keeps its own, hidden."""
@@ -138,22 +172,63 @@ class Screen(QWidget):
 
     def render(self, view: SessionView, theme: Theme) -> None:
         self.view, self.theme = view, theme
+        self.failed = False
         self.setUpdatesEnabled(False)
+        try:
+            self._clear(theme)
+            self.build(view)
+        except Exception as exc:  # noqa: BLE001 - one screen's bug must not freeze the resident's page
+            self._fail(theme, exc)
+        finally:
+            self.actions_bar.setVisible(self.actions.count() > 0)
+            self._hide_a_sliver()  # again once laid out, by the area's resize
+            self.setUpdatesEnabled(True)
+        if self.failed:
+            return
+        try:
+            self.after_render()
+        except Exception as exc:  # noqa: BLE001
+            self.setUpdatesEnabled(False)
+            try:
+                self._fail(theme, exc)
+            finally:
+                self.actions_bar.setVisible(self.actions.count() > 0)
+                self.setUpdatesEnabled(True)
+
+    def _clear(self, theme: Theme) -> None:
         clear_layout(self.root)
+        clear_layout(self.header)
         clear_layout(self.dock)
         clear_layout(self.actions)
         self.bar_heading = None
         if self.cue is not None:  # the cue belongs to the page it was built for
             self.cue.deleteLater()
             self.cue = None
+        self._picture, self._lent = None, 0
         self.root.setSpacing(theme.spacing_px)
         self.dock.setSpacing(theme.spacing_px // 2)
         self.actions.setSpacing(theme.spacing_px)
         self._outer.setSpacing(4)  # the dock (keys) needs the height on a 1280x800 screen
-        self.build(view)
-        self.actions_bar.setVisible(self.actions.count() > 0)
-        self.setUpdatesEnabled(True)
-        self.after_render()
+
+    def _fail(self, theme: Theme, exc: BaseException) -> None:
+        """The page could not be built (a bug, a catalogue it did not expect): log the type and
+        frames only, and show in its place what the resident can do (leaving stays in the bottom
+        bar). The session, and what was typed in it, are untouched; the window tries the real page
+        again at the next change."""
+        log_unexpected(log, f"the {type(self).__name__} screen failed to build", exc)
+        self.failed = True
+        self._clear(theme)
+        self.root.addWidget(label(self.t("screen.failed"), "title", name="screen_failed_text"))
+        ways = QHBoxLayout()
+        ways.setSpacing(theme.spacing_px)
+        for key, tap, name in (
+            ("way.call_staff", self.session.call_staff, "screen_failed_call_staff"),
+            ("way.ticket", self.session.take_ticket, "screen_failed_ticket"),
+        ):
+            ways.addWidget(button(self.t(key), tap, name=name))
+        ways.addStretch(1)
+        self.root.addLayout(ways)
+        self.root.addStretch(1)
 
     def dock_room(self) -> int:
         """The height the dock may take on this display: the screen's room between the window's
@@ -162,6 +237,66 @@ class Screen(QWidget):
         room = getattr(window, "screen_room", None)
         height = room(self.theme) if room is not None else window.height()
         return height - 1 - self._outer.spacing()
+
+    def content_height(self) -> int:
+        """The height the content as built needs at the window's width."""
+        margins = self.theme.spacing_px * 2 + 2
+        for child in self.content.findChildren(QWidget):
+            # a widget just added is shown by a queued call: until then a layout counts it as empty
+            if not child.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide):
+                child.show()
+            child.ensurePolished()
+        self.root.invalidate()
+        return self.root.totalHeightForWidth(self.window().width() - margins)
+
+    def fits(self, reserve: int = 0) -> bool:
+        """The content as built needs no more height than the screen has between the bars, less
+        `reserve` (a banner's)."""
+        room = getattr(self.window(), "screen_room", None)
+        return room is None or self.content_height() <= room(self.theme) - 2 - reserve
+
+    def fit_picture(self, picture: SlotPicture) -> None:
+        """A one-page screen's picture, smaller where the words need its height (never under half
+        the theme's size): the page fits without scrolling."""
+        self._picture, self._picture_built = picture, picture.px
+        self._fit_picture()
+
+    def _fit_picture(self) -> None:
+        picture = self._picture
+        floor = self.theme.picture_px // 2
+        for _ in range(4):  # a narrower picture may wrap its caption: measure again
+            room = getattr(self.window(), "screen_room", None)
+            if room is None or picture.px <= floor:
+                return
+            excess = self.content_height() - (room(self.theme) - 2 - self._lent)
+            if excess <= 0:
+                return
+            picture.set_px(max(floor, picture.px - excess))
+            self._resized(picture)
+
+    def _resized(self, widget: QWidget) -> None:
+        """`widget` changed its size: the layouts around it measure it now, not at the next turn of
+        the event loop (they cache their children's sizes until then)."""
+        widget = widget.parentWidget()
+        while widget is not None and self.content.isAncestorOf(widget):
+            if widget.layout() is not None:
+                widget.layout().invalidate()
+            widget.updateGeometry()
+            widget = widget.parentWidget()
+        self.root.activate()
+
+    def lend_room(self, px: int) -> bool:
+        """A banner `px` tall lies over this one-page screen (0: none any more): the picture gives
+        it the room, so that it covers no words. True when the content changed."""
+        picture = self._picture
+        if not self.one_page or picture is None or px == self._lent:
+            return False
+        before = picture.px
+        self._lent = px
+        picture.set_px(self._picture_built)
+        self._resized(picture)
+        self._fit_picture()
+        return picture.px != before
 
     def forget(self) -> None:
         """The session ended: drop the presentation state kept for it (the next resident starts
@@ -212,6 +347,19 @@ class Screen(QWidget):
         room = row - indicator.sizeHint().width() - self.theme.spacing_px
         metrics = heading.fontMetrics()
         return all(metrics.horizontalAdvance(t) <= room for t in titles if t)
+
+    def pin_title(self) -> None:
+        """The title just made (the content's first item) over the scroll area: it never scrolls away."""
+        item = self.root.takeAt(0)
+        if item is None:
+            return
+        if item.widget() is not None:
+            self.header.addWidget(item.widget())
+            shiboken6.delete(item)  # the old item only (clear_layout says why)
+        elif item.layout() is not None:
+            self.header.addLayout(item.layout())
+        self.header.setSpacing(self.theme.spacing_px)
+        self.header.setContentsMargins(0, 0, 0, self.root.spacing())
 
     def row(self, *widgets: QWidget, stretch_first: bool = False) -> QHBoxLayout:
         box = QHBoxLayout()

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWi
 
 from kiosk.catalogue import FieldType
 from kiosk.session_view import FieldView
-from ui.editor_fit import KEY_GAP_PX, AidsShape, EditorFit, full_row_px, rows_sheet
+from ui.editor_fit import KEY_GAP_PX, AidsShape, EditorFit, candidate_limit, full_row_px, rows_sheet
 from ui.keyboard import KeyboardDraft, OnScreenKeyboard
 from ui.screens.text_aids import PlacePicker, QuickPhrases, aids_shape, joined
 from ui.theme import Theme
@@ -258,7 +258,7 @@ class TextEditor(FieldEditor):
             initial=initial,
             mode=mode,
             max_length=field.max_length,
-            candidate_limit=(5 if theme.mode.value == "elder" else 8) - (2 if theme.narrow else 0),
+            candidate_limit=candidate_limit(theme, fit.width_px),
             pad_px=fit.pad_px(),  # as tall as the four key rows
             box_px=fit.typed_box_px(theme),
             placeholder=field.hint if fit.aids is not None and fit.aids.hint_in_box else "",
@@ -266,8 +266,16 @@ class TextEditor(FieldEditor):
             steady_text=theme.mode.value == "elder",  # the elder size throughout (walk 3, 11)
         )
 
-        def put(text: str) -> None:
-            self.keyboard.insert_text(joined(self.keyboard.text(), text, language))
+        def put(text: str) -> str:
+            written = joined(self.keyboard.text(), text, language)
+            self.keyboard.insert_text(written)
+            return written
+
+        def take_back(written: str) -> None:
+            """A building's name the picker put in, out again (the resident picks another)."""
+            if self.keyboard.text().endswith(written) and not self.keyboard.composition:
+                for _ in written:
+                    self.keyboard.press("backspace")
 
         self.picker: PlacePicker | None = None
         shape = fit.aids
@@ -283,7 +291,9 @@ class TextEditor(FieldEditor):
             picker_rows, phrase_rows = shape.rows
             if field.picker == "address" and places:
                 place = (shape.lead_px, shape.room_px, picker_rows, fit.row_px)
-                self.picker = PlacePicker(places, word, language, put, theme, place)
+                self.picker = PlacePicker(
+                    places, word, language, put, theme, place, self.keyboard.insert_text, take_back
+                )
                 if shape.merged:  # one row for both: the phrases a page after the buildings
                     self.picker.extra = [
                         (p, lambda p=p: put(p), f"phrase:{i}", word("form.quick_phrase", text=p))

@@ -17,6 +17,7 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.catalogue import FieldType, ServiceKind
+from kiosk.errors import WayForward
 from kiosk.session_view import FieldView, SessionView, Step
 from ui.editor_fit import fit_editor, text_px
 from ui.field_words import field_hint, field_message
@@ -164,9 +165,13 @@ class FormScreen(Screen):
             self._rows[f.id] = (row, error)
         box.addStretch(1)
         self.scroll(content)
-        self.action_row(
-            self.primary(self.t("nav.next"), self._next, "nav.next", enabled=not view.busy)
-        )
+        # an answer refused for want of the network says its ways forward (ticket, try again, staff)
+        # over the list: a "next" beside them would only ask again and fail again (final review 1)
+        retry_offered = view.error is not None and WayForward.RETRY in view.error.ways_forward
+        if not retry_offered:
+            self.action_row(
+                self.primary(self.t("nav.next"), self._next, "nav.next", enabled=not view.busy)
+            )
 
     def _next(self) -> None:
         self._open_refused = True
@@ -247,6 +252,12 @@ class FormScreen(Screen):
     def open_editor(self, field_id: str) -> None:
         self.ctx.touch()
         self.editing = field_id
+        if self.session.view.error is not None:
+            # the resident goes to change the value: the answer about the last one has been read (the
+            # offline sign stays in the top bar), and the keys get the screen; laid over them it
+            # squeezed the field's name and the typed value away (final review, finding 1). OK asks
+            # again, and a refusal comes back over the list.
+            self.session.dismiss_error()
         self._filled_note = None  # said once, where the offer stood; the rows say it from now on
         self._in_view = None
         if self.view is not None and self.theme is not None:
@@ -343,8 +354,12 @@ class FormScreen(Screen):
             self.root.insertStretch(0, 1)
             if self.bar_heading is None and error is not None and window.height() < 900:
                 # a short display with a message over a pad: the field's name goes to the top bar, as a
-                # text editor's does there, so the pad keeps its keys whole
+                # text editor's does there, so the pad keeps its keys whole; the message says what is
+                # needed and takes the hint's line too (left over the dock, the hint was cut at its
+                # top under a squashed scroll bar: final review, 1366x768 English elder)
                 self.bar_heading = (field.label, where.text())
+                if hint is not None and not is_text(field):
+                    hint.hide()
             if self.bar_heading is None:
                 self.dock.addLayout(header)
                 # a refused value's message says what is needed: it takes the hint's line (both

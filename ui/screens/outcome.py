@@ -164,29 +164,13 @@ class ReceiptScreen(OutcomeScreen):
 
     def build(self, view: SessionView) -> None:
         self._build(view, with_qr=True)
-        if self.compact and not self._fits():
+        if self.compact and not self.fits():
             # every panel at once on a short display (card in, not printed, staff called): the QR
             # code's column gives its width to the words, which then need fewer lines; the QR is on
             # the slip, and when the slip did not print the words say to write the number down
             clear_layout(self.root)
             clear_layout(self.actions)
             self._build(view, with_qr=False)
-
-    def _fits(self) -> bool:
-        """The content as built needs no more height than the screen has between the bars."""
-        window = self.window()
-        room = getattr(window, "screen_room", None)
-        if room is None:
-            return True
-        margins = self.theme.spacing_px * 2 + 2
-        for child in self.content.findChildren(QWidget):
-            # a widget just added is shown by a queued call: until then a layout counts it as empty
-            if not child.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide):
-                child.show()
-            child.ensurePolished()
-        self.root.invalidate()
-        needed = self.root.totalHeightForWidth(window.width() - margins)
-        return needed <= room(self.theme) - 2
 
     def _build(self, view: SessionView, *, with_qr: bool) -> None:
         outcome = view.outcome
@@ -425,6 +409,10 @@ class ResultScreen(OutcomeScreen):
             box.addWidget(frame)
         box.addStretch(1)
         self.scroll(content)
+        if several and self._rating_case is not None and self._room_under_title(self._rating_case):
+            # the list opens scrolled to the case being rated: the title stays over it, saying what
+            # the page is (final review 9), where that leaves the case its room whole
+            self.pin_title()
         self.more_below(self.t("result.more_below"))
         # the first showing stays at the top, the status in view; the stars are brought into view
         # once the resident is at them (a star picked, or the case tapped among several)
@@ -432,6 +420,23 @@ class ResultScreen(OutcomeScreen):
         if not several and shown != getattr(self, "_cases_shown", None):
             self._rating_frame = None
         self._cases_shown = shown
+
+    def _room_under_title(self, case: QWidget) -> bool:
+        """`case` fits whole in the screen's area less the title's row over it."""
+        width = self.window().width() - 2 * self.theme.spacing_px - self.theme.scrollbar_px
+        title = self.root.itemAt(0)
+        parts = [case, *case.findChildren(QWidget)]
+        if title.widget() is not None:
+            parts.append(title.widget())
+        for part in parts:
+            if not part.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide):
+                part.show()  # as content_height does: a layout counts a widget not yet shown as empty
+            part.ensurePolished()
+        for layout in [case.layout(), *case.findChildren(QBoxLayout)]:
+            layout.invalidate()
+        needed = case.layout().totalHeightForWidth(width) + title.sizeHint().height()
+        # a cue's height to spare: measured before it is shown, the case came out some 60 px short
+        return needed + 2 * self.root.spacing() + self.theme.target_px <= self.dock_room()
 
     def _case_heading(self, case, about: str) -> QWidget:
         """The case's status, large, and beside it which case it is (wrapping under when long)."""

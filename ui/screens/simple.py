@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QV
 from kiosk.session_render import service_view
 from kiosk.session_view import Mode, OutOfServiceReason, SessionView, Step
 from ui.icons import icon_label, service_icon
-from ui.pictures import slot_panel
+from ui.pictures import SlotPicture, slot_panel
 from ui.portrait import stand_lead_on_top
 from ui.screens.base import Screen
 from ui.widgets import button, label, panel
@@ -19,6 +19,7 @@ class AttractScreen(Screen):
     elder mode one tap away."""
 
     step = Step.ATTRACT
+    one_page = True
 
     def build(self, view: SessionView) -> None:
         self.title(self.t("attract.title"))
@@ -28,10 +29,12 @@ class AttractScreen(Screen):
             # render review finding 17)
             card_in = view.card_in_reader
             frame, box = panel("warning" if card_in else "ok", "end_reason")
-            ended = self.t(f"attract.ended.{view.end_reason.value}")
+            said = view.end_language  # the leaver's language (the same as the screen's with the card in)
+            ended = self.ctx.words.text(said, f"attract.ended.{view.end_reason.value}", elder=self.elder)
             # one text, one place: a line of its own would make the elder welcome scroll at 1366x768
-            gap = "" if view.language == "zh" else " "  # no space after a full-width stop
-            text = f"{self.t('receipt.take_card')}{gap}{ended}" if card_in else ended
+            gap = "" if said == "zh" else " "  # no space after a full-width stop
+            take = self.ctx.words.text(said, "receipt.take_card", elder=self.elder)
+            text = f"{take}{gap}{ended}" if card_in else ended
             box.addWidget(label(text, name="end_reason_text"))
             self.root.addWidget(frame)
         theme = self.theme
@@ -95,6 +98,11 @@ class AttractScreen(Screen):
         self.action_row(start)
         if portrait:
             stand_lead_on_top(body, card)
+        if view.end_reason is not None and not self.fits():
+            # a short elder display: the end message (take your card) says more than the welcome,
+            # and the page must not scroll (the English list wrapped under a scroll bar)
+            self.content.findChild(QLabel, "title").hide()
+        self.fit_picture(slot.findChild(SlotPicture))
 
     def spoken(self, view: SessionView) -> str:
         if view.end_reason is not None and view.card_in_reader:
@@ -106,6 +114,7 @@ class IdentifyScreen(Screen):
     """Insert a card (the picture shows where), or go on without one."""
 
     step = Step.IDENTIFY
+    one_page = True
     reading = False  # the window sets this while a card is being read in a worker
 
     def build(self, view: SessionView) -> None:
@@ -114,7 +123,8 @@ class IdentifyScreen(Screen):
             frame, box = panel("warning", "pending_service")
             box.addWidget(label(self.t("identify.pending", service=self._pending_title(view))))
             self.root.addWidget(frame)
-        self.root.addWidget(slot_panel("insert_card", self.t("identify.hint"), self.theme))
+        slot = slot_panel("insert_card", self.t("identify.hint"), self.theme)
+        self.root.addWidget(slot)
         if self.reading:
             self.root.addWidget(label(self.t("identify.reading"), name="reading"))
             bar = QProgressBar()
@@ -129,6 +139,7 @@ class IdentifyScreen(Screen):
             role="primary",
         )
         self.action_row(go_on)
+        self.fit_picture(slot.findChild(SlotPicture))
 
     def _pending_title(self, view: SessionView) -> str:
         for service in self.session.available_services():

@@ -241,14 +241,21 @@ class PlacePicker(QWidget):
         places: tuple[PlaceView, ...],
         word: Word,
         language: str,
-        on_place: Callable[[str], None],
+        on_place: Callable[[str], str | None],
         theme: Theme,
         place: tuple[int, int, int, int],
+        on_unit: Callable[[str], None] | None = None,
+        take_back: Callable[[str], None] | None = None,
     ) -> None:
+        """`on_place(text)` puts a building's name in (and says what it wrote), `on_unit(text)`
+        appends a unit to it as it is, `take_back(written)` takes a building's name out again."""
         lead_width, room, rows, row_px = place
         super().__init__()
         self.setObjectName("place_picker")
         self._places, self._word, self._on_place = places, word, on_place
+        self._on_unit = on_unit or on_place
+        self._take_back = take_back
+        self._written: str | None = None  # the building's name as this picker put it in
         self._sep = ", " if language == "en" else ""
         self.building: int | None = None  # the building whose units are shown (None: the buildings)
         self.extra: list[tuple[str, Callable[[], None], str, str]] = []  # chips after the buildings
@@ -284,32 +291,60 @@ class PlacePicker(QWidget):
         )
 
     def pick_building(self, index: int) -> None:
+        """A building tapped: its name goes into the box at once (a tap that showed nothing in the
+        box looked as if it did nothing: final review, finding 12), then its units are offered."""
         place = self._places[index]
+        self._written = self._on_place(place.label)
         if not place.units:
-            self._on_place(place.label)
+            self._placed()
             return
+        self._show_units(index)
+
+    def _show_units(self, index: int) -> None:
+        place = self._places[index]
         chips = []
         for j, unit in enumerate(place.units):
             text = f"{place.label}{self._sep}{unit}"
             chips.append(
-                (unit, lambda t=text: self._done(t), f"unit:{j}", self._word("form.place", text=text))
+                (unit, lambda u=unit: self._done(u), f"unit:{j}", self._word("form.place", text=text))
             )
         whole = self._word("form.place_whole")
         chips.append(
-            (whole, lambda: self._done(place.label), "unit:whole", self._word("form.place", text=place.label))
+            (whole, lambda: self._done(None), "unit:whole", self._word("form.place", text=place.label))
         )
         # in words: an unlabeled "↩" said nothing to a resident (walk 3 finding 4)
         back = self._word("form.place_back.chip")
         # first: on the first chip page, where the units run on to more pages (elder English)
-        chips.insert(0, (back, self.show_buildings, "place:back", self._word("form.place_back")))
+        chips.insert(0, (back, self._another_building, "place:back", self._word("form.place_back")))
         self._fill(place.label, chips)
         self.building = index
 
     def reopen(self, index: int) -> None:
-        """Show the units of building `index` again (a picker built anew in place of this one)."""
+        """Show the units of building `index` again (a picker built anew in place of this one; the
+        building's name is in the box already)."""
         if 0 <= index < len(self._places) and self._places[index].units:
-            self.pick_building(index)
+            self._written = None
+            self._show_units(index)
 
-    def _done(self, text: str) -> None:
-        self._on_place(text)
+    def _another_building(self) -> None:
+        """Back to the buildings: the name this picker just wrote goes out of the box again."""
+        if self._written and self._take_back is not None:
+            self._take_back(self._written)
+        self._written = None
         self.show_buildings()
+
+    def _done(self, unit: str | None) -> None:
+        if unit is not None:
+            self._on_unit(f"{self._sep}{unit}")
+        self._written = None
+        self._placed()
+
+    def _placed(self) -> None:
+        """The place is in: where the common places (楼道, 电梯间…) share this row (elder mode on a
+        short display), they come next, not the buildings again (final review, finding 12)."""
+        if not self.extra:
+            self.show_buildings()
+            return
+        self.building = None
+        back = (self._word("form.place_back.chip"), self.show_buildings, "place:back", self._word("form.place_back"))
+        self._fill(self._word("form.quick_phrases"), [back, *self.extra])

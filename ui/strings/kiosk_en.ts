@@ -504,6 +504,10 @@
         <translation>Call staff</translation>
     </message>
     <message>
+        <source>screen.failed</source>
+        <translation>This page cannot be shown just now. Nothing you entered is lost: staff can help, or take a ticket for the window.</translation>
+    </message>
+    <message>
         <source>way.continue</source>
         <translation>OK, carry on</translation>
     </message>
@@ -828,8 +832,8 @@
         <translation>Not ready yet: the queue and printer are still starting. Try again in a moment.</translation>
     </message>
     <message>
-        <source>maintenance.device_error</source>
-        <translation>Device error ({type})</translation>
+        <source>maintenance.device_error.other</source>
+        <translation>unknown device fault</translation>
     </message>
     <message>
         <source>maintenance.never</source>
@@ -1358,6 +1362,10 @@
     <message>
         <source>prefill.filled</source>
         <translation>Filled in from the details on file; tap a field below to change it:</translation>
+    </message>
+    <message>
+        <source>nav.back_to_services</source>
+        <translation>Back to services</translation>
     </message>
 </context>
 </TS>

@@ -504,6 +504,10 @@
         <translation>呼叫工作人员</translation>
     </message>
     <message>
+        <source>screen.failed</source>
+        <translation>这一页暂时显示不了。您填的内容没有丢：可以呼叫工作人员，或取号到人工窗口办理。</translation>
+    </message>
+    <message>
         <source>way.continue</source>
         <translation>知道了，继续</translation>
     </message>
@@ -828,8 +832,8 @@
         <translation>尚未就绪：队列和打印机仍在启动，请稍后再试。</translation>
     </message>
     <message>
-        <source>maintenance.device_error</source>
-        <translation>设备错误（{type}）</translation>
+        <source>maintenance.device_error.other</source>
+        <translation>未知设备故障</translation>
     </message>
     <message>
         <source>maintenance.never</source>
@@ -1358,6 +1362,10 @@
     <message>
         <source>prefill.filled</source>
         <translation>已填入登记过的资料，可点下面的项目修改：</translation>
+    </message>
+    <message>
+        <source>nav.back_to_services</source>
+        <translation>返回业务列表</translation>
     </message>
 </context>
 </TS>
