@@ -194,7 +194,7 @@ def walk_query_offline(k: KioskDriver) -> None:
     assert reference in " ".join(lab.text() for lab in k.window.findChildren(QLabel) if lab.isVisible())
     k.tap("field:reference")
     k.wait(lambda: k.view.error is None)
-    assert on_display(k, "title") and on_display(k, "keyboard_text")
+    k.wait(lambda: on_display(k, "title") and on_display(k, "keyboard_text"))  # once laid out again
     k.tap("nav.back")  # the service list again: the repair is what this resident came for
     step(k, Step.CHOOSE)
 
