@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from ui.i18n import Words, compile_translations
+from ui.input_engines.rime import DICTIONARY, DIGEST_FILE, PREBUILT_DIR, data_digest, prebuilt_ready
 from ui.keyboard import OnScreenKeyboard
 
 STROKES = json.loads((Path(__file__).parent / "fixtures" / "strokes_zh.json").read_text(encoding="utf-8"))
@@ -78,6 +79,30 @@ def test_ordinary_words_still_come_from_the_full_lexicon(input_engines):
     for ch in "woshi":
         composer.type(ch)
     assert composer.commit_highlighted() == "我是"
+
+
+def test_a_new_data_folder_takes_the_prebuilt_dictionary_and_compiles_nothing(input_engines):
+    # compiling the kiosk's dictionary took 7-15 s at a terminal's first start (and in each test
+    # worker): it is compiled at build time (rime_prebuilt.py) and a new data folder only reads it
+    engine = input_engines.pinyin
+    assert engine.data_dir == PREBUILT_DIR and prebuilt_ready(PREBUILT_DIR)
+    assert engine.deployed_now  # the fixture's data folder is new: librime's maintenance ran ...
+    compiled = sorted(p.name for p in (engine.user_dir / "build").glob("*.bin"))
+    assert compiled == []  # ... and built no table or prism of its own
+    assert not (engine.user_dir / f"{DICTIONARY}.dict.yaml").exists()  # a copy here would be compiled
+
+
+def test_a_prebuilt_folder_from_other_words_or_half_made_is_not_used(tmp_path):
+    # a terminal with such a folder compiles in its data folder (slower) rather than use old words
+    made = tmp_path / "rime"
+    (made / "build").mkdir(parents=True)
+    (made / DIGEST_FILE).write_text(data_digest() + "\n", encoding="utf-8")
+    assert not prebuilt_ready(made)  # no table in it: a build that stopped half way
+    (made / "build" / f"{DICTIONARY}.table.bin").write_bytes(b"table")
+    assert prebuilt_ready(made)
+    (made / DIGEST_FILE).write_text("0123456789abcdef\n", encoding="utf-8")  # an older program's words
+    assert not prebuilt_ready(made)
+    assert not prebuilt_ready(tmp_path / "missing") and not prebuilt_ready(None)
 
 
 def test_a_candidate_covering_the_first_syllables_leaves_the_rest_to_choose(qtbot, keyboard):
