@@ -248,10 +248,12 @@ def test_the_keys_and_the_pad_grow_where_the_display_has_room(qapp, tmp_path, wo
 
 
 @pytest.mark.parametrize("size", ((1366, 768), (1280, 800)), ids=lambda s: f"{s[0]}x{s[1]}")
-def test_the_elder_pinyin_box_shows_the_letters_typed_from_their_start(qapp, tmp_path, words, size):
+def test_the_elder_pinyin_box_shows_the_letters_whole_or_their_end(qapp, tmp_path, words, size):
     """Final review 6: at 1280x800 five candidates left the typed text 388 px, "[dian ti huai le]"
-    wrapped and the box showed only "le]". The letters fit their line beside the candidates, and
-    a composition longer than the line still shows from its first letter."""
+    wrapped and the box showed only "le]". Walk 6, M3: "loudaodengbuliangle" showed only
+    "[lou dao deng", its end cut off. The letters fit their line beside the candidates whole (half
+    a page of candidates while they are long); longer than the line, their end shows after a "…",
+    on one line that fits the box."""
     from ui.keyboard import TypedText
 
     shown = _shown("editor-pinyin", size, "zh", Mode.ELDER, tmp_path, words)
@@ -260,17 +262,27 @@ def test_the_elder_pinyin_box_shows_the_letters_typed_from_their_start(qapp, tmp
         typed = window.findChild(TypedText)
         keyboard = window.current_screen().editor.keyboard
         assert keyboard.composition, "nothing is being composed"
-        text = typed.text()
-        assert text.startswith("[dian ti huai le]")
-        room = typed.viewport().width()
-        assert typed.label.fontMetrics().horizontalAdvance(text) <= room, (
-            f"the letters need two lines in {room} px"
-        )
-        assert typed.verticalScrollBar().value() == 0
-        for ch in "louxiadengzhengtian":
+        room = typed.label.contentsRect().width()
+        metrics = typed.label.fontMetrics()
+        assert typed.text() == "[dian ti huai le]▏"
+        assert metrics.horizontalAdvance(typed.text()) <= room, f"the letters need two lines in {room} px"
+        for _letter in "diantihuaile":
+            keyboard.press("backspace")
+        for ch in "loudaodengbuliangle":
             keyboard.press(ch)
-        QApplication.processEvents()
-        assert typed.label.fontMetrics().horizontalAdvance(typed.text()) > room, "not longer than a line"
-        assert typed.verticalScrollBar().value() == 0, "the box shows the end of the letters, not their start"
+        for turn in ("", "page_down"):  # the first page of candidates, then the next one
+            if turn:
+                keyboard.press(turn)
+            QApplication.processEvents()
+            room = typed.label.contentsRect().width()
+            text = typed.text()
+            letters = "[lou dao deng bu liang le]▏"
+            if metrics.horizontalAdvance(letters) <= room:  # half a page of candidates left the room
+                assert text == letters
+            else:
+                assert text.startswith("…") and text.endswith("bu liang le]▏"), f"{text!r} in {room} px"
+            assert metrics.horizontalAdvance(text) <= room, f"{text!r} is wider than its {room} px"
+            assert typed.verticalScrollBar().value() == 0
+            assert len(keyboard.candidates()) <= 2, "the long letters left the candidates a full page"
     finally:
         shown.close()

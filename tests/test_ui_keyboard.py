@@ -303,6 +303,33 @@ def test_the_typed_text_keeps_its_size_when_steady(qtbot):
         assert box.label.property("role") == role
 
 
+def test_open_letters_show_whole_with_the_text_around_or_their_end_after_a_mark(qtbot):
+    # walk 6, M3: "loudaodengbuliangle" showed as "[lou dao deng", the end (where the next letter
+    # goes) cut off and nothing said the line went on
+    from ui.keyboard import TypedText
+
+    for steady in (True, False):
+        box = TypedText(steady=steady)
+        qtbot.addWidget(box)
+        font = box.label.font()
+        font.setPixelSize(24)
+        box.label.setFont(font)  # no theme here: a size of its own
+        box.resize(260, 60)
+        box.show()
+        box.show_composing("楼道的灯", "[huai]▏", "已经三天了没有人来修好")
+        room = box.label.contentsRect().width()
+        advance = box.label.fontMetrics().horizontalAdvance
+        text = box.text()
+        assert "灯[huai]▏已" in text and text.endswith("…") and advance(text) <= room, text
+        box.show_composing("楼道的灯", "[lou dao deng bu liang le]▏", "")
+        text = box.text()
+        assert text.startswith("…") and text.endswith("liang le]▏") and advance(text) <= room, text
+        assert "灯" not in text  # the letters' end goes before the text before them
+        box.resize(900, 60)
+        QApplication.processEvents()
+        assert box.text() == "楼道的灯[lou dao deng bu liang le]▏"  # room again: all of it
+
+
 def test_a_field_opens_on_the_layer_its_type_asks_for(qtbot):
     from dataclasses import replace
     from datetime import date

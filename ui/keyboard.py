@@ -50,6 +50,7 @@ _MODE_WORDS = {
     "digits": "keyboard.digits",
 }
 CURSOR = "▏"
+ELLIPSIS = "…"  # where the open letters or the text beside them go on out of sight
 # a reference (T0001-93-000042-68): capitals, digits and the dash on one layer, nothing to switch
 REFERENCE_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl-", "zxcvbnm")
 # an address (https://hub.example:8443/): small letters, digits and what an address is written with,
@@ -78,6 +79,12 @@ class TypedText(QScrollArea):
         QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
         self._upto = 0
         self._hint = False
+        self._composing: tuple[str, str, str] | None = None  # text before, letters, text after
+        self._title_metrics = None  # the title size's, kept while the text shows smaller
+
+    def title_advance(self, text: str) -> int:
+        """How wide `text` is at the box's first size (the title's)."""
+        return (self._title_metrics or self.label.fontMetrics()).horizontalAdvance(text)
 
     def text(self) -> str:
         return self.label.text()
@@ -85,13 +92,24 @@ class TypedText(QScrollArea):
     def show_text(self, text: str, upto: int) -> None:
         """Show `text`, keeping its first `upto` characters' last line (the cursor's) in view."""
         self._hint = False
+        self._composing = None
         self.label.setText(text)
         self._upto = upto
+        self._fit()
+
+    def show_composing(self, before: str, letters: str, after: str) -> None:
+        """Open letters (`letters`: "[lou dao]▏"): on one line, always whole while they fit it, with
+        as much of the text either side as fits; longer than the line, their end (where the next
+        letter goes) after a "…" (walk 6, M3: "[lou dao deng" showed, "bu liang le]" was cut off)."""
+        self._hint = False
+        self._composing = (before, letters, after)
+        self._upto = 0
         self._fit()
 
     def show_hint(self, hint: str) -> None:
         """Nothing typed yet: the field's hint in its muted size, until the first letter."""
         self._hint = True
+        self._composing = None
         self.label.setText(hint)
         self._upto = 0
         self._fit()
@@ -107,6 +125,10 @@ class TypedText(QScrollArea):
             self.label.adjustSize()
             return
         self._role("title")
+        self._title_metrics = self.label.fontMetrics()
+        if self._composing is not None:
+            self._fit_composing(room)
+            return
         if not self._steady and self.label.fontMetrics().horizontalAdvance(self.label.text()) > room:
             self._role("typed_long")
         flags = int(Qt.TextFlag.TextWordWrap)
@@ -114,11 +136,47 @@ class TypedText(QScrollArea):
         self.label.adjustSize()
         self.ensureVisible(0, max(0, upto.height() - 1), 0, 0)
 
+    def _fit_composing(self, room: int) -> None:
+        """One line, never wrapped (a wrapped line hid either the letters' start or their end):
+        the text before the letters cut from the left, after them from the right."""
+        before, letters, after = self._composing
+        room -= self.label.width() - self.label.contentsRect().width()  # the label's own padding
+        if not self._steady and self.label.fontMetrics().horizontalAdvance(before + letters + after) > room:
+            self._role("typed_long")
+        advance = self.label.fontMetrics().horizontalAdvance
+        rest = room - advance(letters)
+        if rest < 0:
+            line = _cut(letters, room, advance, from_left=True)
+        else:
+            shown_before = _cut(before, rest, advance, from_left=True)
+            shown_after = _cut(after, rest - advance(shown_before), advance, from_left=False)
+            line = shown_before + letters + shown_after
+        self.label.setText(line)
+        self.label.adjustSize()
+        self.ensureVisible(0, 0, 0, 0)
+
     def _role(self, role: str) -> None:
         if self.label.property("role") != role:
             self.label.setProperty("role", role)
             self.label.style().unpolish(self.label)
             self.label.style().polish(self.label)
+
+
+def _cut(text: str, room: int, advance: Callable[[str], int], *, from_left: bool) -> str:
+    """`text` whole if it fits `room`, else with the fewest characters cut off one end (from the
+    left: at a space where one fits) and "…" in their place (by `advance`: QFontMetrics.elidedText
+    overshot its width by 5 px at 52 px)."""
+    if advance(text) <= room:
+        return text
+    if from_left:  # letters cut at a syllable's start ("…bu liang le]", not "…u liang le]")
+        for n in (n for n in range(1, len(text)) if text[n - 1] == " "):
+            if advance(ELLIPSIS + text[n:]) <= room:
+                return ELLIPSIS + text[n:]
+    for n in range(1, len(text) + 1):
+        part = ELLIPSIS + text[n:] if from_left else text[: len(text) - n] + ELLIPSIS
+        if advance(part) <= room:
+            return part
+    return ""
 
 
 @dataclass(frozen=True)
@@ -159,6 +217,7 @@ class OnScreenKeyboard(QWidget):
         self._buffer = TextBuffer(initial, max_length)
         self._mode = mode if mode in LAYERS else "pinyin"
         self._limit = candidate_limit
+        self._page_limit = candidate_limit  # fewer while the letters are long (_refresh)
         self._pad_px = pad_px
         self._placeholder = placeholder  # the field's hint, shown in the empty box (no line for it)
         self._on_activity = on_activity
@@ -173,6 +232,7 @@ class OnScreenKeyboard(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(KEY_GAP_PX)
         shown_frame, shown_box = panel("card", "keyboard_display")
+        self._shown_frame = shown_frame
         shown_frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         if box_px is not None:  # the editor's fit: one line of text or the candidates, never more
             shown_frame.setFixedHeight(box_px)
@@ -347,13 +407,14 @@ class OnScreenKeyboard(QWidget):
         self._page = 0
 
     def _page_items(self) -> tuple[list[tuple[str, int]], bool]:
-        first = self._page * self._limit
+        limit = self._page_limit
+        first = self._page * limit
         if self._mode == "handwriting":
-            items = [(c, i) for i, c in enumerate(self._written)][first : first + self._limit]
-            return items, len(self._written) > first + self._limit
+            items = [(c, i) for i, c in enumerate(self._written)][first : first + limit]
+            return items, len(self._written) > first + limit
         if not self._ensure_composer() or not self._composer.composing:
             return [], False
-        found, more = self._composer.candidates(first, self._limit)
+        found, more = self._composer.candidates(first, limit)
         return [(c.text, c.index) for c in found], more
 
     def _capitals(self) -> bool:
@@ -436,20 +497,25 @@ class OnScreenKeyboard(QWidget):
 
     def _refresh(self) -> None:
         text, at = self._buffer.text, self._buffer.cursor
+        self._page_limit = self._limit
         composing = ""
         if self._composer is not None and self._composer.composing:
             composing = self._composer.preedit()
         elif self._pending:
             composing = self._pending
-        middle = f"[{composing}]" if composing else ""
-        shown = f"{text[:at]}{middle}{CURSOR}{text[at:]}"
         if not text and not composing and self._placeholder:
             self._shown.show_hint(f"{CURSOR}{self._placeholder}")
+        elif composing:
+            # letters longer than a third of the line: half the candidates a page, so that the
+            # letters keep the room to show whole (walk 6, M3: four candidates left 388 px of 1,232).
+            # Each letter, backspace or choice turns back to the first page, so a page never
+            # changes its size under the resident.
+            long = self._shown.title_advance(f"[{composing}]{CURSOR}")
+            if self._mode == "pinyin" and long > self._shown_frame.width() // 3:
+                self._page_limit = max(2, self._limit // 2)
+            self._shown.show_composing(text[:at], f"[{composing}]{CURSOR}", text[at:])
         else:
-            # open letters: the line where they start, so a composition that wraps reads from its
-            # first letter (final review 6: only "le]" of "[dian ti huai le]" showed)
-            upto = at + 1 if composing else len(f"{text[:at]}{middle}{CURSOR}")
-            self._shown.show_text(shown, upto)
+            self._shown.show_text(f"{text[:at]}{CURSOR}{text[at:]}", at + 1)  # the cursor's line
         self._shown.setAccessibleName(text + (f" {composing}" if composing else ""))
         waiting = self._mode == "pinyin" and bool(self._pending)
         missing = (self._mode == "pinyin" and self._engines.loaded and self._engines.pinyin is None) or (
