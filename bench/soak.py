@@ -317,9 +317,83 @@ def census() -> Counter:
     return counts
 
 
+def containers(least: int = 50) -> dict[int, int]:
+    """Every live Python container (dict, list, set, deque) of `least` entries or more: its length by
+    id. A container keeping one entry a session grows from report to report (`containers_growth`)."""
+    import collections
+
+    gc.collect()
+    kinds = (dict, list, set, collections.deque)
+    return {id(o): len(o) for o in gc.get_objects() if isinstance(o, kinds) and len(o) >= least}
+
+
+def _holder(o) -> str:
+    """Where a container hangs: 'Owner.attribute' of the object (or module) whose __dict__ holds it,
+    or 'function:variable' of the closure that holds it."""
+    import types
+
+    for ref in gc.get_referrers(o):
+        if isinstance(ref, types.FrameType):
+            continue
+        if isinstance(ref, dict):
+            name = next((k for k, v in ref.items() if v is o), None)
+            if name is None:
+                continue
+            for owner in gc.get_referrers(ref):
+                if getattr(owner, "__dict__", None) is ref:
+                    label = owner.__name__ if isinstance(owner, types.ModuleType) else type(owner).__qualname__
+                    return f"{label}.{name}"
+            return f"a dict's [{name!r}]"
+        if isinstance(ref, types.CellType):
+            for closure in gc.get_referrers(ref):
+                for fn in gc.get_referrers(closure) if isinstance(closure, tuple) else ():
+                    if isinstance(fn, types.FunctionType) and fn.__closure__ is closure:
+                        return f"{fn.__qualname__}:{fn.__code__.co_freevars[closure.index(ref)]}"
+            return "a closure cell"
+        return f"held by a {type(ref).__qualname__}"
+    return "?"
+
+
+def containers_growth(before: dict[int, int], after: dict[int, int], top: int = 12) -> str:
+    """The containers that grew since `before` (and the largest new ones), named by who holds them."""
+    grown = sorted(((n - before[k], n, k) for k, n in after.items() if k in before and n > before[k]), reverse=True)
+    new = sorted(((n, k) for k, n in after.items() if k not in before and n >= 500), reverse=True)[:4]
+    by_id = {id(o): o for o in gc.get_objects() if id(o) in after}
+
+    def name(k: int) -> str:
+        o = by_id.get(k)
+        return f"{_holder(o)} ({type(o).__name__})" if o is not None else "?"
+
+    text = ", ".join(f"{name(k)} {n} ({d:+d})" for d, n, k in grown[:top]) or "no container grew"
+    if new:
+        text += "; new since the last report: " + ", ".join(f"{name(k)} {n}" for n, k in new)
+    return text
+
+
 def census_growth(before: Counter, after: Counter, top: int = 12) -> str:
     grown = sorted(((after[k] - before[k], k) for k in after if after[k] - before[k] > 0), reverse=True)[:top]
     return ", ".join(f"{k} {d:+d}" for d, k in grown) or "nothing grew"
+
+
+# the soak's own reports (snapshots, censuses) are not the terminal's memory
+_NOT_TRACEMALLOC = (
+    tracemalloc.Filter(False, tracemalloc.__file__),
+    tracemalloc.Filter(False, "<frozen importlib._bootstrap>"),
+    tracemalloc.Filter(False, __file__),
+)
+
+
+def print_allocation_growth(now, before, top: int) -> None:
+    """The allocation sites whose live Python memory grew most, each with its calling frames: a
+    container that keeps one entry a session shows as one traceback growing by count and size."""
+    stats = now.compare_to(before, "traceback")
+    grown = sum(st.size_diff for st in stats)
+    count = sum(st.count_diff for st in stats)
+    print(f"         Python allocations since the last report: {grown / 1024:+.0f} KiB in {count:+d} blocks; most:", flush=True)
+    for st in stats[:top]:
+        print(f"           {st.size_diff / 1024:+.1f} KiB in {st.count_diff:+d} blocks (now {st.size / 1024:.0f} KiB):", flush=True)
+        for frame in list(st.traceback)[::-1][:6]:
+            print(f"             {frame.filename}:{frame.lineno}", flush=True)
 
 
 def _quiet_qt(mode, context, message: str) -> None:
@@ -346,6 +420,11 @@ def main(argv: list[str] | None = None) -> int:
         "--census", action="store_true", help="at each report, name the Python types and Qt objects that grew"
     )
     parser.add_argument(
+        "--containers",
+        action="store_true",
+        help="at each report, name the Python containers (dict, list, set, deque; 50+ entries) that grew, and who holds them",
+    )
+    parser.add_argument(
         "--idle-minutes",
         type=float,
         default=0.0,
@@ -355,6 +434,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--tracemalloc", action="store_true", help="at each report, name the source lines whose Python allocations grew"
     )
+    parser.add_argument("--tracemalloc-frames", type=int, default=12, help="frames kept per allocation (--tracemalloc)")
+    parser.add_argument("--tracemalloc-top", type=int, default=10, help="allocation sites printed per report (--tracemalloc)")
     parser.add_argument(
         "--wait-s",
         type=float,
@@ -438,6 +519,7 @@ def main(argv: list[str] | None = None) -> int:
             base = None
             warmup = min(WARMUP, args.sessions, args.report_every)
             counted = None
+            held = None
             snapshots: list = []
             if args.idle_minutes > 0:
                 idle_base = figures()
@@ -461,7 +543,7 @@ def main(argv: list[str] | None = None) -> int:
                 return f"{(time.process_time() - cpu_base[0]) * 1000 / sessions:.0f}" if sessions > 0 else "-"
 
             def soak_one(n: int) -> None:
-                nonlocal base, counted
+                nonlocal base, counted, held
                 # each kind's every Nth session is rendered, so every kind goes through the screens:
                 # `n % N == 0` with 5 kinds and N = 25 rendered submissions only (the runs before 2026-12-01)
                 rendered = args.render_every > 0 and (n // len(kinds)) % args.render_every == 0
@@ -475,9 +557,10 @@ def main(argv: list[str] | None = None) -> int:
                     base = figures()
                     print(line(f"after {n} warm-up sessions (baseline)", base, None), flush=True)
                     counted = census() if args.census else None
+                    held = containers() if args.containers else None
                     if args.tracemalloc:
-                        tracemalloc.start(8)
-                        snapshots.append(tracemalloc.take_snapshot())
+                        tracemalloc.start(args.tracemalloc_frames)
+                        snapshots.append(tracemalloc.take_snapshot().filter_traces(_NOT_TRACEMALLOC))
                 elif base is not None and (n % args.report_every == 0 or n == args.sessions):
                     rate = n / (time.monotonic() - start)
                     depth = terminal.outbox.stats().depth
@@ -491,13 +574,13 @@ def main(argv: list[str] | None = None) -> int:
                         now = census()
                         print(f"         grew since the last report: {census_growth(counted, now)}", flush=True)
                         counted = now
+                    if held is not None:
+                        now_held = containers()
+                        print(f"         containers grown since the last report: {containers_growth(held, now_held)}", flush=True)
+                        held = now_held
                     if snapshots:
-                        snap = tracemalloc.take_snapshot()
-                        stats = snap.compare_to(snapshots[-1], "lineno")
-                        grown = sum(st.size_diff for st in stats)
-                        print(f"         Python allocations since the last report: {grown / 1024:+.0f} KiB; most:", flush=True)
-                        for st in stats[:6]:
-                            print(f"           {st.size_diff / 1024:+.1f} KiB {st.traceback[0]}", flush=True)
+                        snap = tracemalloc.take_snapshot().filter_traces(_NOT_TRACEMALLOC)
+                        print_allocation_growth(snap, snapshots[-1], args.tracemalloc_top)
                         snapshots[-1] = snap
 
             done = 0
