@@ -208,3 +208,20 @@ def test_the_ticket_names_its_queue_on_screen_and_slip_and_asks_for_the_card(qap
 def view_title(shown, language: str) -> str:
     service = next(s for s in shown.kit.session.available_services() if s.id == "repair.public_area")
     return service.title.get(language)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_certificate_issued_offers_the_services_not_a_step_back(qapp, tmp_path, words, language):
+    """Walk 5, L11: the certificate's result offered "返回上一步" as if into the finished form; it
+    says where it goes, the list of services, and goes there without issuing it again."""
+    shown = open_played("record", _record(True, True, False), (1280, 800), language, Mode.ELDER, tmp_path, words)
+    try:
+        session = shown.kit.session
+        back = shown.window.findChild(QPushButton, "nav.back")
+        assert back.text() == words.text(language, "nav.back_to_services", elder=True)
+        back.click()
+        _settle(qapp)
+        assert session.view.step.value == "choose" and session.view.outcome is None
+        assert len(shown.kit.hub.record_requests) == 1 and len(shown.kit.printer.printed) == 1
+    finally:
+        shown.close()
