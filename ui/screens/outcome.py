@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QVBo
 from kiosk.catalogue import ServiceKind
 from kiosk.local_time import human_time
 from kiosk.session_view import Outcome, SessionView, Step
+from ui.line_breaks import keep_lines
 from ui.pictures import slot_panel
 from ui.screens.base import Screen
 from ui.theme import FONT_FAMILIES
@@ -64,15 +65,15 @@ class OutcomeScreen(Screen):
             return
         if outcome.printing or outcome.printed is None:
             frame, box = panel("card", "print_state")
-            box.addWidget(label(self.t("receipt.printing"), name="print_text"))
+            box.addWidget(label(keep_lines(self.t("receipt.printing")), name="print_text"))
         elif outcome.printed:
             frame, box = panel("ok", "print_state")
-            box.addWidget(label(self.t(printed_key), name="print_text"))
+            box.addWidget(label(keep_lines(self.t(printed_key)), name="print_text"))
         elif self._paper_back(outcome):
             # the printer watch saw paper again: say it can print now (walk 3, finding 23: the red
             # box stayed until "print again" was tapped)
             frame, box = panel("card", "print_state")
-            box.addWidget(label(self.t("receipt.paper_back"), name="print_text"))
+            box.addWidget(label(keep_lines(self.t("receipt.paper_back")), name="print_text"))
             self.action_row(button(self.t("receipt.reprint"), self.session.reprint, name="receipt.reprint"))
         else:
             frame, box = panel("error", "print_state")
@@ -82,7 +83,7 @@ class OutcomeScreen(Screen):
                 words.insert(0, self.t("receipt.still_not_printed"))
             words.append(self.t(not_printed_key(outcome)))
             box.addWidget(
-                label(" ".join(words) if self.view.language == "en" else "".join(words), name="print_text")
+                label(keep_lines(" ".join(words) if self.view.language == "en" else "".join(words)), name="print_text")
             )
             self.action_row(button(self.t("receipt.reprint"), self.session.reprint, name="receipt.reprint"))
         if self.compact:
@@ -106,7 +107,7 @@ class OutcomeScreen(Screen):
         if not view.card_in_reader:
             return
         frame, box = panel("warning", "receipt_take_card")
-        box.addWidget(label(self.t("receipt.take_card"), "tile_title", name="receipt_take_card_text"))
+        box.addWidget(label(keep_lines(self.t("receipt.take_card")), "tile_title", name="receipt_take_card_text"))
         if self.compact:
             box.setContentsMargins(self.theme.spacing_px // 2, 4, self.theme.spacing_px // 2, 4)
         into.addWidget(frame)
@@ -137,7 +138,7 @@ class OutcomeScreen(Screen):
         # has the ticket, and on a ticket's screen the resident has one
         offer = ticket_button and not self.elder
         key = "bar.staff_called" if offer else "receipt.staff_coming"
-        line.addWidget(label(self.t(key), name="staff_called_text"), 1)
+        line.addWidget(label(keep_lines(self.t(key)), name="staff_called_text"), 1)
         if offer:
             line.addWidget(button(self.t("way.ticket"), self.session.take_ticket, name="staff.ticket"))
         line.addWidget(
