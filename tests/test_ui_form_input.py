@@ -235,3 +235,38 @@ def test_elder_typed_text_keeps_one_size_while_candidates_show(kiosk_ui):
     k.tap("candidate:0")
     assert typed.fontInfo().pixelSize() == size
     assert size >= k.terminal.window.theme.title_px  # the elder title size, not the body size
+
+
+def _double_tap(k: KioskDriver, name: str, *, between_s: float) -> None:
+    """Two taps on the same spot of the window, `between_s` apart on the guard's clock: the
+    second lands on whatever the first one brought there."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    button = k.button(name)
+    handle, point = k.window.windowHandle(), button.mapTo(k.window, button.rect().center())
+    k.finger.advance(1.0)
+    QTest.mouseClick(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+    k.wait_step(Step.FORM)
+    k.finger.advance(between_s)
+    QTest.mouseClick(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+
+
+def test_a_fast_double_tap_on_a_service_is_one_tap_and_a_later_one_goes_through(kiosk_ui):
+    """Walk 5, M8: the second tap of a fast double tap on 公共区域报修 opened the form's first
+    field, and the resident never saw the offer of the details on file."""
+    k = kiosk_ui
+    _put_profile(k)
+    k.tap("attract.start")
+    k.wait_step(Step.IDENTIFY)
+    k.terminal.card_reader.insert("resident")
+    k.wait_step(Step.CHOOSE)
+    _double_tap(k, "service:repair.public_area", between_s=0.1)
+    assert k.has_button("prefill.use")
+    assert k.window.current_screen().editing is None
+    assert k.window.double_tap.dropped == 1
+    # a tap on the same spot a second later is a deliberate one: it goes through
+    k.tap("nav.back")
+    k.wait_step(Step.CHOOSE)
+    _double_tap(k, "service:repair.public_area", between_s=1.0)
+    assert k.window.double_tap.dropped == 1  # the press a second later reached the form

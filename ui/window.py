@@ -9,6 +9,7 @@ Alt+F4 do nothing, and the window closes only from maintenance (technician card)
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -37,6 +38,7 @@ from ui.icons import icon_label
 from ui.maintenance import MaintenancePanel
 from ui.screens import SCREEN_CLASSES, Screen, ScreenContext
 from ui.screens.choose import page_of_tiles
+from ui.double_tap import DoubleTapGuard
 from ui.speech import Speaker
 from ui.theme import Theme, stylesheet, theme_for
 from ui.widgets import button, clear_layout, label, panel, touch_scroll_area
@@ -127,9 +129,13 @@ class KioskWindow(QWidget):
         on_quit: Callable[[], None] | None = None,
         tick_ms: int = 1000,
         technician_pin_hash: str = "",
+        tap_clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
         self.setObjectName("kiosk_window")
+        # a fast double tap is one tap: its second press must not tap the screen the first one
+        # brought (walk 5, M8). Its own clock: the tests' finger keeps a pace of its own
+        self.double_tap = DoubleTapGuard(tap_clock)
         self.session = session
         self.words = words
         self.speaker = speaker or Speaker(enabled=False)
@@ -268,6 +274,7 @@ class KioskWindow(QWidget):
             self._last_screen_part = None
             self._laid_out_for = self.size()
         self.setUpdatesEnabled(False)
+        shown_before = self.stack.currentWidget()
         try:
             part = _screen_part(view)
             if previous is not None and previous.technician_card and not view.technician_card:
@@ -298,6 +305,8 @@ class KioskWindow(QWidget):
             QTimer.singleShot(0, self, self._place_banners)  # again once the bars have their new heights
         finally:
             self.setUpdatesEnabled(True)
+        if self.stack.currentWidget() is not shown_before:
+            self.double_tap.screen_changed()
         self._place_banners()
         self._page_for_catalogue(view)
         self._maybe_speak(previous, view)
@@ -957,6 +966,13 @@ class KioskWindow(QWidget):
         if handle is not None:
             handle.installEventFilter(self)
 
+    def _second_press_of_a_tap(self, event: QEvent) -> bool:
+        points = event.points()  # a mouse press or a touch's begin: both are pointer events
+        if not points:
+            return False
+        where = points[0].position()
+        return self.double_tap.pressed(where.x(), where.y())
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # only this window's QWindow is watched (showEvent): every press here is on this window
         kind = event.type()
@@ -972,6 +988,12 @@ class KioskWindow(QWidget):
                 self._swallowing = True
                 event.accept()  # taken: Qt makes no mouse press of a touch accepted here
                 self.session.extend()
+                return True
+            if kind is not QEvent.Type.MouseButtonDblClick and self._second_press_of_a_tap(event):
+                # the same finger again on the screen its first press brought: that press and the
+                # rest of its gesture (and the double click Qt makes of it) are dropped
+                self._swallowing = True
+                event.accept()
                 return True
             self.session.touch()
             return False
