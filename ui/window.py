@@ -32,13 +32,13 @@ from kiosk.errors import WayForward
 from kiosk.session_view import Mode, SessionView, Step
 from ui import banner_room
 from ui.device_signals import CardSignals
+from ui.double_tap import DoubleTapGuard
 from ui.editor_fit import line_px
 from ui.i18n import Words
 from ui.icons import icon_label
 from ui.maintenance import MaintenancePanel
 from ui.screens import SCREEN_CLASSES, Screen, ScreenContext
 from ui.screens.choose import page_of_tiles
-from ui.double_tap import DoubleTapGuard
 from ui.speech import Speaker
 from ui.theme import Theme, stylesheet, theme_for
 from ui.widgets import button, clear_layout, label, panel, touch_scroll_area
