@@ -81,13 +81,7 @@ def test_quick_phrases_and_places_show_whole_with_their_hint(qapp, tmp_path, wor
                 if (window.width(), window.height()) != size:
                     found.append(f"{where}: the window grew to {window.width()}x{window.height()}")
                 field = next(f for f in window.view.fields if f.id == editor_field(scene))
-                hint_shown = [
-                    lab
-                    for lab in window.findChildren(QLabel)
-                    if field.hint in lab.text() and _on_window(lab, window)
-                ]
-                if not hint_shown:
-                    found.append(f"{where}: the hint {field.hint!r} is not in sight")
+                hint_shown = _labels_in_sight(window, field.hint)
                 if any(word_lead(words, language) in lab.text() for lab in hint_shown):
                     found.append(f"{where}: the hint runs on into the lead")
                 for lead in window.findChildren(QLabel, "aids_lead") + window.findChildren(
@@ -100,6 +94,16 @@ def test_quick_phrases_and_places_show_whole_with_their_hint(qapp, tmp_path, wor
                     ]
                     if not chips:
                         found.append(f"{where}: the lead {lead.text()!r} has nothing after it")
+                back = [b for b in window.findChildren(QPushButton, "place:back") if _on_window(b, window)]
+                if not hint_shown and scene == "editor-place-picker" and back:
+                    # the building tapped is written into the box at once (walk finding 12), so the
+                    # box's example gives way to it where it has no line of its own: it must be back
+                    # in sight as soon as the box is empty again ("← all buildings" takes it out)
+                    back[0].click()
+                    QApplication.processEvents()
+                    hint_shown = _labels_in_sight(window, field.hint)
+                if not hint_shown:
+                    found.append(f"{where}: the hint {field.hint!r} is not in sight")
                 if scene == "editor-place-picker":
                     picker = editor.picker
                     picker.show_buildings()
@@ -115,6 +119,10 @@ def test_quick_phrases_and_places_show_whole_with_their_hint(qapp, tmp_path, wor
             finally:
                 shown.close()
     assert not found, "\n".join(found)
+
+
+def _labels_in_sight(window, text: str) -> list[QLabel]:
+    return [lab for lab in window.findChildren(QLabel) if text in lab.text() and _on_window(lab, window)]
 
 
 def editor_field(scene: str) -> str:
@@ -168,7 +176,9 @@ def _wholly_in_view(widget: QWidget, window: QWidget) -> bool:
 
 
 @pytest.mark.parametrize("size", ((1366, 768), (1280, 800)), ids=lambda s: f"{s[0]}x{s[1]}")
-def test_a_refused_number_over_the_elder_pad_cuts_no_line_and_shows_no_scroll_bar(qapp, tmp_path, words, size):
+def test_a_refused_number_over_the_elder_pad_cuts_no_line_and_shows_no_scroll_bar(
+    qapp, tmp_path, words, size
+):
     """Final review: the hint over the refused phone number's message was cut at its top, under a
     squashed scroll bar (1366x768 English elder). Every line shown is whole; the message is there."""
     for language in ("zh", "en"):
@@ -177,7 +187,9 @@ def test_a_refused_number_over_the_elder_pad_cuts_no_line_and_shows_no_scroll_ba
             window = shown.window
             screen = window.current_screen()
             error = window.findChild(QLabel, "error:phone")
-            assert error is not None and _wholly_in_view(error, window), f"{language}: the message is not in view"
+            assert error is not None and _wholly_in_view(error, window), (
+                f"{language}: the message is not in view"
+            )
             cut = [
                 lab.text()
                 for lab in screen.findChildren(QLabel)
@@ -251,7 +263,9 @@ def test_the_elder_pinyin_box_shows_the_letters_typed_from_their_start(qapp, tmp
         text = typed.text()
         assert text.startswith("[dian ti huai le]")
         room = typed.viewport().width()
-        assert typed.label.fontMetrics().horizontalAdvance(text) <= room, f"the letters need two lines in {room} px"
+        assert typed.label.fontMetrics().horizontalAdvance(text) <= room, (
+            f"the letters need two lines in {room} px"
+        )
         assert typed.verticalScrollBar().value() == 0
         for ch in "louxiadengzhengtian":
             keyboard.press(ch)

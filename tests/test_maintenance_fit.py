@@ -5,7 +5,7 @@ Enrol comes after the code it submits, and a wrong code is cleared in one tap.""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
@@ -156,5 +156,39 @@ def test_the_terminals_state_comes_right_under_the_title(qapp, tmp_path, words, 
             outcome = panel.findChild(QWidget, "maintenance.outcome")
             sync = panel.findChild(QPushButton, "maintenance.sync")
             assert _at(outcome, window).y() > _at(sync, window).y(), "the outcome is not under the actions"
+        finally:
+            shown.close()
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1280, 800)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_enrol_panel_breaks_the_address_between_its_parts_and_quits_away_from_the_keys(
+    qapp, tmp_path, words, size
+):
+    """Final review, finding 18: "https:// / hub.district-services. / example.cn:8443" broken inside
+    the host's name, and 退出终端程序 right under the keys, where a missed key landed on it."""
+    from PySide6.QtGui import QTextLayout
+
+    for language in LANGUAGES:
+        shown = open_scene(NAMES.index("maintenance-enrol"), size, language, Mode.STANDARD, tmp_path / language, words)
+        try:
+            window = shown.window
+            url = window.findChild(QLabel, "enrol.url")
+            text = url.text()
+            layout = QTextLayout(text, url.font())
+            layout.beginLayout()
+            lines = []
+            while (line := layout.createLine()).isValid():
+                line.setLineWidth(url.contentsRect().width())
+                lines.append(text[line.textStart() : line.textStart() + line.textLength()].replace("\u2060", ""))
+            layout.endLayout()
+            for this, after in zip(lines, lines[1:], strict=False):  # broken between whole parts only
+                this, after = this.replace("\u200b", ""), after.replace("\u200b", "")
+                whole = this.endswith(("://", ".")) or after.startswith(":")
+                assert whole, f"{language}: the address broken inside a name: {lines}"
+            keyboard = window.findChild(QWidget, "keyboard")
+            quit_button = window.findChild(QPushButton, "maintenance.exit")
+            keys = QRect(_at(keyboard, window), keyboard.size())
+            away = QRect(_at(quit_button, window), quit_button.size())
+            assert away.left() > keys.right(), f"{language}: quitting is under the keys"
         finally:
             shown.close()

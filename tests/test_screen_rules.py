@@ -16,6 +16,9 @@ from ui.screens.editors import ChoiceEditor
 NO_MAIN_ACTION = {"choose", "choose-with-card", "editor-choice", "out-of-service", "out-of-service-not-enrolled", "starting"}
 # the technician's PIN pad locked after wrong tries: nothing to do until it opens again (techleft)
 NO_MAIN_ACTION.add("maintenance-pin-locked")
+# a query refused offline: its banner's ways forward (ticket, try again, call staff) are the way on; a
+# "next" beside them would only ask again and fail again (final review, finding 1)
+NO_MAIN_ACTION.add("error-offline")
 # the technician's panel is one scrolled page of its own: its main action (sync, or enrol while the
 # terminal is not enrolled) heads its actions
 MAIN_IN_PANEL = {

@@ -13,7 +13,7 @@ import threading
 from drivers.printer.config import PrinterConfig
 from drivers.printer.factory import build_printer
 from kiosk.session_view import OutOfServiceReason, Step
-from tests.fixtures.kiosk_ui import start_kiosk, stop_kiosk
+from tests.fixtures.kiosk_ui import START_WAIT_MS, start_kiosk, stop_kiosk
 from ui.deferred import Deferred
 
 HELD_S = 60  # a bound for a part held back by the test; it is always let go before that
@@ -37,7 +37,8 @@ def test_the_first_catalogue_does_not_wait_for_a_slow_printer_build(
     printer = Deferred("printer", slow)
     k = start_kiosk(qtbot, tmp_path, hub_server, file_keyring, printer=printer)
     try:
-        k.wait_step(Step.ATTRACT)  # the catalogue arrived while the printer is still being built
+        # the catalogue arrived while the printer is still being built (a start: its bound)
+        k.wait_step(Step.ATTRACT, START_WAIT_MS)
         assert not printer.loaded
     finally:
         released.set()
@@ -56,7 +57,7 @@ def test_a_first_fetch_that_does_not_come_back_gives_way_to_the_hub_trouble_at_i
         k.wait(lambda: k.view is not None and k.view.out_of_service is OutOfServiceReason.BACKEND)
         assert not hub.loaded  # the deadline, not an answer, ended "getting ready"
         released.set()
-        k.wait_step(Step.ATTRACT)  # the late answer still brings the terminal into service
+        k.wait_step(Step.ATTRACT, START_WAIT_MS)  # the late answer still brings the terminal into service
     finally:
         released.set()
         stop_kiosk(k)

@@ -126,3 +126,12 @@ def test_the_receipt_asks_to_take_the_card_while_it_is_in(qapp, tmp_path, words,
         assert window.findChild(QLabel, "receipt_take_card_text") is None
     finally:
         shown.close()
+
+
+def test_one_person_ahead_is_singular_in_english(words):
+    # walk 5, L7: "1 people ahead of you"
+    from ui.screens.outcome import ahead_key
+
+    assert words.text("en", ahead_key(1), n=1) == "1 person ahead of you"
+    assert words.text("en", ahead_key(2), n=2) == "2 people ahead of you"
+    assert words.text("zh", ahead_key(1), n=1) == "前面还有 1 人"

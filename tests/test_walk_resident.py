@@ -189,11 +189,12 @@ def walk_query_offline(k: KioskDriver) -> None:
     for way in ("way.ticket", "way.retry", "way.call_staff"):
         assert on_display(k, way), way
     assert k.lacks_button("nav.next")
-    assert on_display(k, "field:reference") and not rect("field:reference").intersects(rect("banner_layer"))
+    # once the banner has its place (it is placed after the bars, at the next turn of the loop)
+    k.wait(lambda: on_display(k, "field:reference") and not rect("field:reference").intersects(rect("banner_layer")))
     assert reference in " ".join(lab.text() for lab in k.window.findChildren(QLabel) if lab.isVisible())
     k.tap("field:reference")
     k.wait(lambda: k.view.error is None)
-    assert on_display(k, "title") and on_display(k, "keyboard_text")
+    k.wait(lambda: on_display(k, "title") and on_display(k, "keyboard_text"))  # once laid out again
     k.tap("nav.back")  # the service list again: the repair is what this resident came for
     step(k, Step.CHOOSE)
 

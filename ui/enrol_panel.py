@@ -11,6 +11,7 @@ MaintenancePanel decides when it is shown, and ui.app.Terminal.become_enrolled w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,6 @@ from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QSizePolicy, QVBoxLayou
 
 from ui.editor_fit import EditorFit, full_row_px, rows_sheet
 from ui.keyboard import OnScreenKeyboard
-from ui.maintenance_views import breakable
 from ui.theme import Theme
 from ui.widgets import button, label, panel
 
@@ -70,6 +70,15 @@ class EnrolForm:
             self.code = text.strip().upper()
 
 
+def url_breakable(url: str) -> str:
+    """`url` with places to wrap (zero-width spaces) after its scheme, between the labels of its
+    host and before its port: a line breaks between whole parts of it, never inside a name."""
+    url = re.sub(r"^([a-z]+://)", "\\1\u200b", url)
+    url = url.replace("-", "-\u2060")  # a word joiner: no break after a hyphen in the host's name
+    url = url.replace(".", ".\u200b")  # between the host's labels, where a narrow column needs it
+    return re.sub(r"(:\d+)(/|$)", "\u200b\\1\\2", url)
+
+
 def build_enrol_panel(
     form: EnrolForm,
     theme: Theme,
@@ -82,6 +91,7 @@ def build_enrol_panel(
     landscape: bool,
     more: QHBoxLayout,
     outcome: tuple[str, str] | None,
+    far: QWidget | None = None,
 ) -> tuple[QWidget, QWidget]:
     """(the keys, the panel's controls): side by side on a landscape display (keys first), else
     stacked. The code (or address) being typed comes first, then what acts on it: Clear and Enrol
@@ -130,10 +140,14 @@ def build_enrol_panel(
         submit.addWidget(b, 1)
     box.addLayout(submit)
     # the address and the button that changes it on one line: stacked, they left the actions below
-    # no room at 1280x800
+    # no room at 1280x800. The button as wide as its words, the address the rest in the small size,
+    # broken after its scheme and before its port only ("https:// / hub.district-services. /
+    # example.cn:8443" at 1366x768 was broken inside the host's name: final review, finding 18)
     address = QHBoxLayout()
-    shown = label(t("enrol.hub", url=breakable(form.url or "-")), name="enrol.url")
+    shown = label(t("enrol.hub", url=url_breakable(form.url or "-")), name="enrol.url")
+    shown.setStyleSheet(f"font-size: {theme.small_px}px;")
     shown.setAccessibleName(t("enrol.hub", url=form.url or "-"))  # read without the wrap points
+    shown.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
     address.addWidget(shown, 1)
     change = button(
         t("enrol.url_done" if editing_url else "enrol.edit_url"),
@@ -141,8 +155,10 @@ def build_enrol_panel(
         name="enrol.url_done" if editing_url else "enrol.edit_url",
         enabled=not form.busy,
     )
-    change.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-    address.addWidget(change, 1)
+    change.ensurePolished()
+    change.setMinimumWidth(change.sizeHint().width())
+    change.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+    address.addWidget(change, 0)
     box.addLayout(address)
     if editing_url:  # the address's chips take the intro's place
         chips = QHBoxLayout()
@@ -151,10 +167,12 @@ def build_enrol_panel(
             b.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             chips.addWidget(b, 1)
         box.addLayout(chips)
-    else:
+    elif not form.busy:  # while the hub is asked, the wait's words are the news (and the room)
         box.addWidget(label(t("enrol.intro", terminal=form.offer.terminal_id), name="enrol.intro"))
     box.addWidget(_outcome_area(form, theme, t, outcome))
     box.addStretch(1)
+    if far is not None:
+        box.addWidget(far)
     if not landscape:
         box.addLayout(more)  # last: not the way of an enrolment
         keys_box.addWidget(controls)

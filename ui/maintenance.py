@@ -330,14 +330,17 @@ class MaintenancePanel(QWidget):
         self._landscape = self._is_landscape()
         ready = self.desk is not None and not self._loading and not form.busy
         more = QHBoxLayout()
-        for b in (
-            button(
-                self.t("maintenance.test_page"), self._test_page, name="maintenance.test_page", enabled=ready
-            ),
-            self._quit_button(),
-        ):
+        quit_button = self._quit_button()
+        # landscape: quitting at the end of the controls, away from the keys (final review 18)
+        far = quit_button if self._landscape else None
+        test_page = button(
+            self.t("maintenance.test_page"), self._test_page, name="maintenance.test_page", enabled=ready
+        )
+        for b in (test_page,) if far is not None else (test_page, quit_button):
             b.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)  # fixed halves
             more.addWidget(b, 1)
+        if far is not None:
+            more.addStretch(1)  # the test page keeps its half
         keys, controls = build_enrol_panel(
             form,
             self._theme,
@@ -349,6 +352,7 @@ class MaintenancePanel(QWidget):
             landscape=self._landscape,
             more=more,
             outcome=None if self._outcome is None else (self._outcome[0], self._outcome[1]()),
+            far=far,
         )
         if self._landscape:  # the keys first, then what acts on what they typed
             row = QHBoxLayout()

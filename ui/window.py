@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from drivers.card.model import CardError, CardReader, CardUnreadable, Identity
+from kiosk.catalogue import ServiceKind
 from kiosk.errors import WayForward
 from kiosk.session_view import Mode, SessionView, Step
 from ui import banner_room
@@ -565,9 +566,15 @@ class KioskWindow(QWidget):
         no_nav = view.technician_card or view.step in (Step.ATTRACT, Step.SUBMITTING, Step.OUT_OF_SERVICE)
         # an open editor: going back and the ticket stay, leaving waits until the value is kept
         focused = screen is not None and screen.step is view.step and screen.nav_hidden
+        # the ticket is the page: no second ticket offered on it, and going back says where to, the
+        # list of services (final review, finding 11: "返回上一步" read as back to the receipt)
+        on_ticket = (
+            view.step is Step.RESULT and view.outcome is not None and view.outcome.kind is ServiceKind.TICKET
+        )
         if not no_nav and view.step in BACK_STEPS:
+            back_key = "nav.back_to_services" if on_ticket else "nav.back"
             self._nav_left.addWidget(
-                button(self.t("nav.back"), self.session.back, name="nav.back", enabled=not view.busy)
+                button(self.t(back_key), self.session.back, name="nav.back", enabled=not view.busy)
             )
         # on IDENTIFY going back already ends the session (or returns to the services): no second way
         if (
@@ -584,7 +591,7 @@ class KioskWindow(QWidget):
                     enabled=not view.busy or view.overdue,  # past the deadline the resident may give up
                 )
             )
-        if elder and not no_nav or elder and view.step is Step.ATTRACT:
+        if (elder and not no_nav or elder and view.step is Step.ATTRACT) and not on_ticket:
             self._nav_middle.addWidget(
                 button(
                     self.t("bar.ticket"),

@@ -24,6 +24,11 @@ NOT_PRINTED_KEYS = {
 }
 
 
+def ahead_key(n: int) -> str:
+    """ "1 person ahead", not "1 people" (walk 5, L7): English needs the singular of its own."""
+    return "result.ticket.ahead_one" if n == 1 else "result.ticket.ahead"
+
+
 def not_printed_key(outcome: Outcome) -> str:
     return NOT_PRINTED_KEYS.get(outcome.kind, "receipt.not_printed")
 
@@ -345,7 +350,7 @@ class ResultScreen(OutcomeScreen):
                 )
             )
         if ticket.waiting_ahead >= 0:
-            where.addWidget(label(self.t("result.ticket.ahead", n=ticket.waiting_ahead), name="ticket_ahead"))
+            where.addWidget(label(self.t(ahead_key(ticket.waiting_ahead), n=ticket.waiting_ahead), name="ticket_ahead"))
         row.addLayout(where, 1)
         self.root.addLayout(row)
         column = QVBoxLayout()

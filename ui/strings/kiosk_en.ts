@@ -392,6 +392,10 @@
         <translation>{n} people ahead of you</translation>
     </message>
     <message>
+        <source>result.ticket.ahead_one</source>
+        <translation>1 person ahead of you</translation>
+    </message>
+    <message>
         <source>result.ticket.local</source>
         <translation>Offline: this number was issued by this terminal; show it at the window.</translation>
     </message>

@@ -392,6 +392,10 @@
         <translation>前面还有 {n} 人</translation>
     </message>
     <message>
+        <source>result.ticket.ahead_one</source>
+        <translation>前面还有 1 人</translation>
+    </message>
+    <message>
         <source>result.ticket.local</source>
         <translation>网络中断，这是本机发放的号码，请到人工窗口出示。</translation>
     </message>
