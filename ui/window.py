@@ -895,6 +895,9 @@ class KioskWindow(QWidget):
 
     def _screen_changed(self, screen: Screen) -> None:
         """A screen re-rendered itself (an editor opened or closed): its bar, then its guidance."""
+        # the list gave way to an editor (or back): to the finger that is another screen, and the
+        # second press of a fast double tap on a row must not tap the key or choice now under it
+        self.double_tap.screen_changed()
         if self._view is not None and screen is self.current_screen():
             self._render_bars(self._view)
         self._speak_screen(screen)
