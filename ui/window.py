@@ -571,7 +571,13 @@ class KioskWindow(QWidget):
         on_ticket = (
             view.step is Step.RESULT and view.outcome is not None and view.outcome.kind is ServiceKind.TICKET
         )
-        if not no_nav and view.step in BACK_STEPS:
+        way_back = screen.way_back if screen is not None and screen.step is view.step else None
+        if not no_nav and way_back is not None:
+            # the screen's own way back (an open editor's, to its list, keeping nothing typed): the
+            # one "back" there, where going back always is (walk 5, L12)
+            words, action, name = way_back
+            self._nav_left.addWidget(button(words, action, name=name, enabled=not view.busy))
+        elif not no_nav and view.step in BACK_STEPS:
             back_key = "nav.back_to_services" if on_ticket else "nav.back"
             self._nav_left.addWidget(
                 button(self.t(back_key), self.session.back, name="nav.back", enabled=not view.busy)
