@@ -24,6 +24,13 @@ pytest_plugins = [
 
 
 def pytest_configure(config):
+    if not hasattr(config, "workerinput"):
+        # the pinyin data compiled once per venv (scripts/bootstrap.sh does it; here when it is
+        # stale), before the workers start: no worker and no kiosk process a test starts compiles it
+        # (7-15 s each)
+        from ui.input_engines.rime_prebuilt import ensure
+
+        ensure()
     # python-escpos parses its capability file (~2 s of CPU) in every process that imports it (each
     # worker, each kiosk subprocess) unless a pickle of it is kept: one for the run, written here
     # once, before the workers start (two processes writing it at once would read it half-written)

@@ -59,7 +59,8 @@ def title_height(theme: Theme, words: Words, language: str, width: int, height: 
 
     probe = QWidget()
     probe.setStyleSheet(stylesheet(theme))
-    row = title_row(label(t("choose.title"), "title"), STEP_KEYS, 0, t, theme, width < height)
+    # the row the screen builds (ChooseScreen.build: Screen.title), stacked where it stacks there
+    row = title_row(label(t("choose.title"), "title"), STEP_KEYS, 0, t, theme, (width, height), probe)
     holder = QWidget(probe)
     holder.setLayout(row)
     holder.ensurePolished()
@@ -113,7 +114,9 @@ def tallest_tile(
 ) -> int:
     """The height the tallest of `services`' tiles needs in `language`, in one of `columns` columns
     on a `width` x `height` display (its description wrapped to that width; "card needed" shown,
-    as without a card). Measured on real tiles in the theme's style sheet."""
+    as without a card, and "no paper" on a print-out's, as with the printer out of paper: the
+    page is sized for the tallest a tile can be, walk 5 review, L2). Measured on real tiles in the
+    theme's style sheet."""
     grid_width = width - 2 * theme.spacing_px - theme.scrollbar_px
     column = (grid_width - theme.spacing_px * (columns - 1)) // columns
     probe = QWidget()
@@ -126,7 +129,8 @@ def tallest_tile(
         return words.text(language, key, elder=elder)
 
     for service in services:
-        tile = service_tile_for(service_view(service, language, has_card=False), theme, t, lambda: None, beside)
+        shown = service_view(service, language, has_card=False)
+        tile = service_tile_for(shown, theme, t, lambda: None, beside, paper_out=True)
         tile.setParent(probe)
         tile.ensurePolished()
         tallest = max(tallest, tile.layout().totalHeightForWidth(column), tile.minimumHeight())
