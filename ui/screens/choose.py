@@ -92,13 +92,20 @@ def page_of_tiles(
 ) -> tuple[int, int]:
     """`_page_of_tiles`, measured once for each display, language and list of services: each
     measure builds every tile in both modes, and the window measures again after each resize and
-    each render of the list that follows one (18 % of the layout check's time: the same answer)."""
-    return _page_of_tiles(theme, words, language, tuple(services), size, room)
+    each render of the list that follows one (18 % of the layout check's time: the same answer),
+    and for the printer's paper state (`paper_out`: a print-out's tile has its "no paper" badge)."""
+    return _page_of_tiles(theme, words, language, tuple(services), size, room, paper_out)
 
 
 @functools.lru_cache(maxsize=32)
 def _page_of_tiles(
-    theme: Theme, words: Words, language: str, services: tuple[Service, ...], size: tuple[int, int], room: int
+    theme: Theme,
+    words: Words,
+    language: str,
+    services: tuple[Service, ...],
+    size: tuple[int, int],
+    room: int,
+    paper_out: bool = False,
 ) -> tuple[int, int]:
     """(columns, tiles a page) for this display: as many rows as fit whole of the tallest tile
     these services have in `language`; when not one row fits (English elder titles of three lines
