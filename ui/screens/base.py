@@ -122,6 +122,10 @@ class Screen(QWidget):
         # (name, where) the top bar shows in place of the terminal's name: a text editor on a short
         # display folds its field's name there (ui/editor_fit.py); None: the terminal's name
         self.bar_heading: tuple[str, str] | None = None
+        # (words, action, object name) of the bottom bar's way back in place of the flow's "back":
+        # an open editor's way back to its list (walk 5, L12: 返回 beside 返回列表, and 返回 threw the
+        # whole form away); None: the session's step back
+        self.way_back: tuple[str, Callable[[], None], str] | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.content = QWidget()
@@ -221,6 +225,7 @@ class Screen(QWidget):
         clear_layout(self.dock)
         clear_layout(self.actions)
         self.bar_heading = None
+        self.way_back = None
         if self.cue is not None:  # the cue belongs to the page it was built for
             self.cue.deleteLater()
             self.cue = None
