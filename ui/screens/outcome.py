@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QVBoxLayout,
 
 from kiosk.catalogue import ServiceKind
 from kiosk.local_time import human_time
+from kiosk.punctuation import labelled
 from kiosk.session_view import Outcome, SessionView, Step
 from ui.pictures import slot_panel
 from ui.screens.base import Screen
@@ -612,7 +613,7 @@ class ResultScreen(OutcomeScreen):
         col = QVBoxLayout()
         col.addWidget(label(record.title.get(view.language, ""), "title", name="record_title"))
         for row_label, value in record.rows:
-            col.addWidget(label(f"{row_label.get(view.language, '')}: {value}"))
+            col.addWidget(label(labelled(row_label.get(view.language, ""), value, view.language)))
         col.addWidget(label(record.record_id, "muted"))
         col.addStretch(1)
         body.addLayout(col, 1)
