@@ -357,7 +357,7 @@
     </message>
     <message>
         <source>choose.no_paper@elder</source>
-        <translation>No paper: window</translation>
+        <translation>No paper</translation>
     </message>
     <message>
         <source>review.no_paper</source>
