@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from drivers.printer.model import Barcode, Footer, KeyValue, Line, QrCode, ReceiptDocument, Rule, Title
+from kiosk.punctuation import labelled
 
 
 def button(
@@ -331,7 +332,7 @@ class ReceiptPreview(QFrame):
                 widget.setAlignment(align.get(block.align, Qt.AlignmentFlag.AlignLeft))
                 spoken.append(block.text)
             elif isinstance(block, KeyValue):
-                widget = label(f"{block.key}: {block.value}")
+                widget = label(labelled(block.key, block.value, document.language))
                 spoken.append(f"{block.key} {block.value}")
             elif isinstance(block, Rule):
                 widget = QFrame()

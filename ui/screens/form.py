@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout
 
 from kiosk.catalogue import FieldType, ServiceKind
 from kiosk.errors import WayForward
+from kiosk.punctuation import aside, colon
 from kiosk.session_view import FieldView, SessionView, Step
 from ui.editor_fit import fit_editor, text_px
 from ui.field_words import field_hint, field_message
@@ -136,16 +137,16 @@ class FormScreen(Screen):
         for f in view.fields:
             need = self.t("form.required") if f.required else self.t("form.optional")
             if f.locked:
-                shown = f"{f.display}  ({self.t('form.from_card')})"
+                shown = aside(f.display, self.t("form.from_card"), view.language)
             elif f.has_value:
                 shown = f.display
                 if f.prefilled_from == "hub":
-                    shown += f"  ({self.t('form.from_hub')})"
+                    shown = aside(shown, self.t("form.from_hub"), view.language)
             else:
                 shown = self.t("form.tap_to_fill")
             message = field_message(self.t, f)
             row = tile(
-                f"{f.label}（{need}）" if view.language == "zh" else f"{f.label} ({need})",
+                aside(f.label, need, view.language),
                 [shown],
                 lambda fid=f.id: self.open_editor(fid),
                 name=f"field:{f.id}",
@@ -293,9 +294,8 @@ class FormScreen(Screen):
         """ "Use the details on file?" — in the form, not a pop-up; the values shown masked."""
         frame, inner = panel("card", "profile_offer")
         inner.addWidget(label(self.t("prefill.question"), "title", name="prefill.question"))
-        colon = "：" if view.language == "zh" else ": "
         for field_label, masked in view.profile_offer:
-            inner.addWidget(label(f"{field_label}{colon}{masked}", name="prefill.value"))
+            inner.addWidget(label(f"{field_label}{colon(view.language)}{masked}", name="prefill.value"))
         row = QHBoxLayout()
         # two equal answers: the screen's one main action stays "next" in the bottom bar
         row.addWidget(button(self.t("prefill.use"), lambda: self._use_profile(view, frame), name="prefill.use"))
@@ -316,10 +316,9 @@ class FormScreen(Screen):
         filled = {f.label for f in view.fields if f.prefilled_from == "hub"}
         frame, inner = panel("card", "profile_filled")
         inner.addWidget(label(self.t("prefill.filled"), "title", name="prefill.filled"))
-        colon = "：" if view.language == "zh" else ": "
         for field_label, masked in offered:
             if field_label in filled:
-                inner.addWidget(label(f"{field_label}{colon}{masked}", name="prefill.filled_value"))
+                inner.addWidget(label(f"{field_label}{colon(view.language)}{masked}", name="prefill.filled_value"))
         # the box as tall as its words (final review 10: stretched to the offer's height it was
         # ~120 px of empty box); the rest of the offer's height stays, unboxed, so that no row
         # moves under the finger that tapped "use these details"

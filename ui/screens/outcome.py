@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QVBo
 
 from kiosk.catalogue import ServiceKind
 from kiosk.local_time import human_time
+from kiosk.punctuation import labelled
 from kiosk.session_view import Outcome, SessionView, Step
 from ui.line_breaks import keep_lines
 from ui.pictures import slot_panel
@@ -659,7 +660,7 @@ class ResultScreen(OutcomeScreen):
         across = 2 if pair else 1
         lines = record.lines(view.language)
         for n, (row_label, value) in enumerate(lines):
-            text = f"{row_label}：{value}" if view.language == "zh" else f"{row_label}: {value}"
+            text = labelled(row_label, value, view.language)
             rows.addWidget(label(text, name=f"record_row:{n}"), n // across, n % across)
         # the number in the rows' last place (beside the last row when two to a line): under the QR
         # code it made the column taller than the rows

@@ -317,7 +317,7 @@
     </message>
     <message>
         <source>receipt.not_printed_record</source>
-        <translation>It did not print. You can print it again once there is paper, or collect it at the staffed window.</translation>
+        <translation>It did not print. It has been issued: please collect it at the staffed window (you can take a ticket), or tap Print again a little later.</translation>
     </message>
     <message>
         <source>receipt.not_printed</source>
@@ -365,7 +365,11 @@
     </message>
     <message>
         <source>review.no_paper_record</source>
-        <translation>The printer is out of paper: this cannot print now. You can collect it at the staffed window.</translation>
+        <translation>The printer is out of paper: this cannot be issued here now. Please use the staffed window; you can take a ticket.</translation>
+    </message>
+    <message>
+        <source>error.record_no_paper</source>
+        <translation>The printer is out of paper: this cannot be issued here now. Take a ticket for the staffed window, or call staff.</translation>
     </message>
     <message>
         <source>staff.dismiss</source>

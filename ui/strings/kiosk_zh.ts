@@ -317,7 +317,7 @@
     </message>
     <message>
         <source>receipt.not_printed_record</source>
-        <translation>没能打印出来。装好纸后可以重新打印，也可以到人工窗口领取。</translation>
+        <translation>没能打印出来。证明已开具，请到人工窗口领取（可以取号排队），也可以稍后点“重新打印”再试。</translation>
     </message>
     <message>
         <source>receipt.not_printed</source>
@@ -365,7 +365,11 @@
     </message>
     <message>
         <source>review.no_paper_record</source>
-        <translation>打印机没纸了，现在打印不出来。可以到人工窗口领取。</translation>
+        <translation>打印机没纸了，现在不能在本机开具。请到人工窗口办理，可以取号排队。</translation>
+    </message>
+    <message>
+        <source>error.record_no_paper</source>
+        <translation>打印机没纸了，现在不能开具。请取号到人工窗口办理，或呼叫工作人员。</translation>
     </message>
     <message>
         <source>staff.dismiss</source>
