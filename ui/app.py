@@ -451,7 +451,7 @@ def build_terminal(
         from offline_queue.errors import QueueFileUnusable
         from ui.input_engines.loader import INPUT_ENGINES  # librime and zinnia: see its docstring
 
-        INPUT_ENGINES.load(config.data_dir)  # ~50 ms once compiled (first run: compiles, ~1 s)
+        INPUT_ENGINES.load(config.data_dir)  # pinyin from the prebuilt data: compiles nothing (rime_prebuilt.py)
         # enrolled later, become_enrolled starts the background work itself
         starts_background = enrolled
 

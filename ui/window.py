@@ -566,8 +566,7 @@ class KioskWindow(QWidget):
         no_nav = view.technician_card or view.step in (Step.ATTRACT, Step.SUBMITTING, Step.OUT_OF_SERVICE)
         # an open editor: going back and the ticket stay, leaving waits until the value is kept
         focused = screen is not None and screen.step is view.step and screen.nav_hidden
-        # the ticket is the page: no second ticket offered on it, and going back says where to, the
-        # list of services (final review, finding 11: "返回上一步" read as back to the receipt)
+        # the ticket is the page: no second ticket offered on it
         on_ticket = (
             view.step is Step.RESULT and view.outcome is not None and view.outcome.kind is ServiceKind.TICKET
         )
@@ -578,7 +577,10 @@ class KioskWindow(QWidget):
             words, action, name = way_back
             self._nav_left.addWidget(button(words, action, name=name, enabled=not view.busy))
         elif not no_nav and view.step in BACK_STEPS:
-            back_key = "nav.back_to_services" if on_ticket else "nav.back"
+            # a finished outcome has no step to go back to: going back says where it goes, the list
+            # of services, for another one (final review, finding 11: "返回上一步" read as back to
+            # the receipt; walk 5, L11: the same on a certificate issued, into a finished form)
+            back_key = "nav.back_to_services" if view.step is Step.RESULT else "nav.back"
             self._nav_left.addWidget(
                 button(self.t(back_key), self.session.back, name="nav.back", enabled=not view.busy)
             )
