@@ -403,7 +403,10 @@ class FormScreen(Screen):
         # to its keys or choices; a tall one: over them. One place per display, whatever the field
         # (walk 5, L4: 具体位置 in the bar, 问题描述 and 紧急程度 over their keys at 1280x800)
         short = self.theme.on_reference(window.height()) < 900
-        if short:
+        # a number pad or a date has room to spare: its name stays right over its hint and keys
+        # (walk 3: the phone's hint apart from the name it explains), and moves up only for a message
+        pad = not is_text(field) and field.type is not FieldType.CHOICE
+        if short and not pad:
             self.bar_heading = (field.label, where.text())
         if window.width() < window.height():  # narrow: choices get the width for their words
             theme = replace(theme, choice_columns=max(1, theme.choice_columns - 1), narrow=True)
@@ -452,6 +455,12 @@ class FormScreen(Screen):
             # keys never scroll: docked at the bottom with the field's name, over OK, within reach;
             # the hint and the error sit right above them
             self.root.insertStretch(0, 1)
+            if self.bar_heading is None and error is not None and short:
+                # a short display with a message over a pad: the name goes to the top bar, so the
+                # pad keeps its keys whole (final review, 1366x768 English elder)
+                self.bar_heading = (field.label, where.text())
+                for part in (heading, where):
+                    part.deleteLater()
             if self.bar_heading is None:
                 self.dock.addLayout(header)
             if hint is not None and not is_text(field):
