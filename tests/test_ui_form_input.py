@@ -27,7 +27,7 @@ from hub.store import HubStore
 from kiosk.services import card_hash
 from kiosk.session_view import Mode, Step
 from tests.fixtures.kiosk_ui import KioskDriver, scroll_into_view
-from tests.fixtures.walking import on_display, say, to_form
+from tests.fixtures.walking import on_display, say, to_form, type_text
 from ui.double_tap import FINGER_PX
 
 SIZES = ((1280, 800), (1366, 768))
@@ -313,3 +313,34 @@ def test_a_fast_double_tap_is_one_tap_across_a_screen_change_and_never_on_the_ke
     _press(k, "key:0", after_s=1.0)
     _press(k, "key:0", after_s=0.05)
     assert k.text_of("digits_text") == "00"
+
+
+def test_a_fast_double_tap_on_ok_opens_the_next_field_and_on_next_shows_the_review(kiosk_ui):
+    """Walk 6, at 1280x800: H1, a double tap on 下一步 sent the report, as 确认提交 stands where 下一步
+    was, and the review never showed; M1, a double tap on 确定 tapped what the next field's editor
+    had in its place (then 返回列表) and threw the resident back to the list."""
+    k = kiosk_ui
+    k.window.resize(1280, 800)
+    to_form(k)
+    k.open_field("category")
+    k.tap("choice:category:lighting")
+    k.open_field("location")
+    type_text(k, ["louti"], "stairs")
+    k.tap("form.ok")
+    k.wait(lambda: _editing(k) == "detail")  # 确定 goes on to the next field left empty
+    k.tap_again(0.1)
+    assert _editing(k) == "detail", "the second press tapped the next field's editor"
+    type_text(k, ["diandeng", "huaile"], "light off")
+    k.tap("form.ok")
+    k.open_field("urgency")
+    k.tap("choice:urgency:normal")
+    k.open_field("phone")
+    k.type_keys("13800138000")
+    k.tap("form.ok")
+    k.wait(lambda: all(f.error_key is None for f in k.view.fields) and _editing(k) is None)
+    k.tap("nav.next")
+    k.wait_step(Step.REVIEW)
+    k.tap_again(0.1)
+    assert k.view.step is Step.REVIEW and k.view.outcome is None, "the second press submitted"
+    stats = k.terminal.outbox.stats()
+    assert stats.depth == stats.in_flight == stats.acked == 0, "a case went to the outbox"

@@ -72,6 +72,10 @@ class MaintenancePanel(QWidget):
         self._executor = executor
         self._pin_hash = pin_hash
         self._on_quit = on_quit
+        # the panel rebuilt in place under the finger (quit turned into "confirm quit", the reasons
+        # under "out of service"): the window's double-tap guard must hear it as a screen change,
+        # or a double tap answered the question it had just asked (walk 6, M4)
+        self.on_rebuilt: Callable[[], None] = lambda: None
         self._box = QVBoxLayout(self)
         self._view: SessionView | None = None
         self._theme: Theme | None = None
@@ -590,6 +594,7 @@ class MaintenancePanel(QWidget):
     def _rerender(self) -> None:
         if self._view is not None and self._view.technician_card and self._theme is not None:
             self.render(self._view, self._theme)
+            self.on_rebuilt()
 
     def refresh(self) -> None:
         """Read the figures again in a worker; the screen shows them when they arrive."""

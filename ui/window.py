@@ -195,6 +195,7 @@ class KioskWindow(QWidget):
         self.maintenance = MaintenancePanel(
             session, words, executor, technician_pin_hash, self.quit_from_maintenance
         )
+        self.maintenance.on_rebuilt = self.double_tap.screen_changed
         # the technician's panel is not a Screen: it gets a finger-draggable scroll area of its own
         self.maintenance_area = touch_scroll_area(self.maintenance, name="maintenance_area")
         # one bar of actions for every screen, always in the same place: going back and leaving on
@@ -275,7 +276,7 @@ class KioskWindow(QWidget):
             self._last_screen_part = None
             self._laid_out_for = self.size()
         self.setUpdatesEnabled(False)
-        shown_before = self.stack.currentWidget()
+        shown_before = self._shown()
         try:
             part = _screen_part(view)
             if previous is not None and previous.technician_card and not view.technician_card:
@@ -306,7 +307,7 @@ class KioskWindow(QWidget):
             QTimer.singleShot(0, self, self._place_banners)  # again once the bars have their new heights
         finally:
             self.setUpdatesEnabled(True)
-        if self.stack.currentWidget() is not shown_before:
+        if self._shown() != shown_before:
             self.double_tap.screen_changed()
         self._place_banners()
         self._page_for_catalogue(view)
@@ -902,6 +903,12 @@ class KioskWindow(QWidget):
         if screen is not None and screen.view is not None:
             parts.append(screen.spoken(view))
         return "。".join(p for p in parts if p)
+
+    def _shown(self) -> tuple[int, Any]:
+        """What the finger sees: the screen on show and the field whose editor it has open (the OK
+        of one field opens the next one's editor in the same screen: walk 6, M1)."""
+        current = self.stack.currentWidget()
+        return id(current), getattr(current, "editing", None)
 
     def _screen_changed(self, screen: Screen) -> None:
         """A screen re-rendered itself (an editor opened or closed): its bar, then its guidance."""
