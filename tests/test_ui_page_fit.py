@@ -242,8 +242,8 @@ def test_the_elder_offline_sign_says_its_word_with_and_without_a_card(qapp, tmp_
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_what_the_details_on_file_filled_is_a_box_as_tall_as_its_words(qapp, tmp_path, words, language):
     """Final review 10: "已填入登记过的资料…" kept the height of the offer it replaced, ~120 px of empty
-    box. The box takes its words' height; the rows under it stay where they were (the finger that
-    tapped "use these details" finds no row moved under it: tests/test_ui_form_input.py)."""
+    box; walk 6, L5: then the box took its words' height but the rest of the offer's height stayed
+    as an empty band over the fields. The box takes its words' height and the first row follows it."""
     shown = open_scene(_scene("form-prefill-used"), (1366, 768), language, Mode.ELDER, tmp_path, words)
     try:
         window = shown.window
@@ -253,6 +253,10 @@ def test_what_the_details_on_file_filled_is_a_box_as_tall_as_its_words(qapp, tmp
         words_bottom = max(w.geometry().bottom() for w in lines)
         margin = box.layout().contentsMargins().bottom() + 2 * ELDER.border_px + SLACK_PX
         assert box.height() - words_bottom <= margin, f"{box.height() - words_bottom} px under the words"
+        rows = [w for w in window.findChildren(QWidget) if w.objectName().startswith("field:")]
+        first = min(rows, key=lambda w: _rect(window, w).top())
+        gap = _rect(window, first).top() - _rect(window, box).bottom()
+        assert gap <= ELDER.spacing_px + SLACK_PX, f"{gap} px between the note and the first field"
         assert layout_problems(window) == []
     finally:
         shown.close()
