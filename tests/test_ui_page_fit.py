@@ -260,3 +260,41 @@ def test_what_the_details_on_file_filled_is_a_box_as_tall_as_its_words(qapp, tmp
         assert layout_problems(window) == []
     finally:
         shown.close()
+
+
+@pytest.mark.parametrize("size", ((1280, 800), (1920, 1080)), ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_english_elder_welcome_names_the_terminal_and_keeps_its_columns_apart(qapp, tmp_path, words, size):
+    """Walk 6, L12: with the English elder buttons the terminal's name gave way to nothing (the
+    welcome named no terminal), and at 1920x1080 "Social-insurance payment record" ran up to the
+    next column's icon."""
+    shown = open_scene(_scene("attract"), size, "en", Mode.ELDER, tmp_path, words)
+    try:
+        window = shown.window
+        name = window.top_bar.findChild(QLabel, "app_name")
+        assert name is not None and name.isVisibleTo(window), "no terminal name in the bar"
+        assert name.text() in (words.text("en", "app.name"), words.text("en", "app.name.short"))
+        said_to = _rect(window, name).left() + name.fontMetrics().horizontalAdvance(name.text())
+        assert said_to < min(_rect(window, b).left() for b in _visible(window, QPushButton, "bar."))
+        card = window.findChild(QWidget, "what")
+        shown_in = [w for w in card.findChildren(QLabel) if w.isVisibleTo(window)]
+        icons = [_rect(window, w) for w in shown_in if w.objectName().startswith("icon:")]
+        names = [w for w in shown_in if not w.objectName().startswith("icon:") and w.text() != words.text("en", "attract.what")]
+        gap, checked = window.theme.spacing_px, 0
+        for line in names:
+            box = _rect(window, line)
+            ends = box.left() + min(line.width(), line.fontMetrics().horizontalAdvance(line.text()))
+            after = [i.left() for i in icons if i.left() > box.left() and i.top() < box.bottom() and i.bottom() > box.top()]
+            if after:
+                checked += 1
+                assert min(after) - ends >= gap, f"{line.text()!r} ends {min(after) - ends} px from the next icon"
+        assert checked >= 2, "the services in two columns"
+    finally:
+        shown.close()
+    # with a card in: the name over the card holder, not the holder alone
+    shown = open_scene(_scene("choose-with-card"), size, "en", Mode.ELDER, tmp_path / "card", words)
+    try:
+        bar = shown.window.top_bar
+        for name in ("app_name", "card_holder"):
+            assert [w for w in bar.findChildren(QLabel, name) if w.isVisibleTo(shown.window)], name
+    finally:
+        shown.close()

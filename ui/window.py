@@ -539,7 +539,9 @@ class KioskWindow(QWidget):
         stacked = full > room and elder and not portrait
         if view.identity is not None and not (stacked and heading is not None and view.online is False):
             holder = label(self.t("bar.card", name=view.identity.name), "bar_text", name="card_holder", wrap=False)
-            if stacked and heading is None:
+            if stacked and heading is None and view.online is False:
+                # the offline sign takes the status line: the holder the name's (online, the name
+                # stays over the holder: walk 6, L12, "Card: 张*" alone named no terminal)
                 names.itemAt(0).widget().hide()  # the terminal's name
                 names.insertWidget(0, holder)
             else:
@@ -735,7 +737,11 @@ class KioskWindow(QWidget):
         if app_name is not None:
             app_name.ensurePolished()
             if app_name.sizeHint().width() > room:
-                app_name.hide()
+                # the short name before none: with the English elder buttons the full one went, and
+                # the welcome said no terminal's name at all (walk 6, L12)
+                app_name.setText(self.t("app.name.short"))
+                if app_name.sizeHint().width() > room:
+                    app_name.hide()
             return
         line = names.itemAt(0).layout() if names.count() else None
         if line is None:

@@ -8,6 +8,10 @@
         <translation>Community self-service terminal</translation>
     </message>
     <message>
+        <source>app.name.short</source>
+        <translation>Self-service</translation>
+    </message>
+    <message>
         <source>lang.other</source>
         <translation>中文</translation>
     </message>

@@ -8,6 +8,10 @@
         <translation>社区自助服务终端</translation>
     </message>
     <message>
+        <source>app.name.short</source>
+        <translation>自助服务终端</translation>
+    </message>
+    <message>
         <source>lang.other</source>
         <translation>English</translation>
     </message>
