@@ -277,7 +277,7 @@ class KioskWindow(QWidget):
             if view.technician_card:
                 self.maintenance.render(view, theme)
                 self.stack.show_only(self.maintenance_area)
-                self._place_actions(None)
+                self._place_actions(self.maintenance.actions_bar)  # the PIN's OK
                 self._last_screen_part = None
             elif part != self._last_screen_part:
                 self._last_screen_part = part
@@ -339,7 +339,8 @@ class KioskWindow(QWidget):
             return
         if self._shown_actions is not None:
             self._screen_actions.removeWidget(self._shown_actions)
-            owner = next((s for s in self.screens.values() if s.actions_bar is self._shown_actions), None)
+            owners = (*self.screens.values(), self.maintenance)
+            owner = next((s for s in owners if s.actions_bar is self._shown_actions), None)
             if owner is not None:
                 owner.take_back_actions()  # never parentless: a parentless widget is a window of its own
         self._shown_actions = actions

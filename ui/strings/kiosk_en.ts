@@ -801,7 +801,7 @@
     </message>
     <message>
         <source>maintenance.pin_wrong</source>
-        <translation>Wrong PIN: {left} more tries, then the PIN pad locks for {minutes} minutes.</translation>
+        <translation>Wrong PIN. {left} more wrong and the PIN pad locks for {minutes} minutes.</translation>
     </message>
     <message>
         <source>maintenance.pin_locked</source>
@@ -1078,6 +1078,10 @@
     <message>
         <source>maintenance.paused</source>
         <translation>This terminal is now: paused (residents are sent to the staffed window)</translation>
+    </message>
+    <message>
+        <source>maintenance.paused_because</source>
+        <translation>This terminal is now: paused, {reason} (residents are sent to the staffed window)</translation>
     </message>
     <message>
         <source>maintenance.serving</source>

@@ -801,7 +801,7 @@
     </message>
     <message>
         <source>maintenance.pin_wrong</source>
-        <translation>密码不对，还可以再试 {left} 次；再错就锁定 {minutes} 分钟。</translation>
+        <translation>密码不对。再错 {left} 次将锁定 {minutes} 分钟。</translation>
     </message>
     <message>
         <source>maintenance.pin_locked</source>
@@ -1078,6 +1078,10 @@
     <message>
         <source>maintenance.paused</source>
         <translation>本机现在：暂停服务（居民看到“请到人工窗口”）</translation>
+    </message>
+    <message>
+        <source>maintenance.paused_because</source>
+        <translation>本机现在：暂停服务，原因：{reason}（居民看到“请到人工窗口”）</translation>
     </message>
     <message>
         <source>maintenance.serving</source>
