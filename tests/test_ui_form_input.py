@@ -238,3 +238,21 @@ def test_elder_typed_text_keeps_one_size_while_candidates_show(kiosk_ui):
     k.tap("candidate:0")
     assert typed.fontInfo().pixelSize() == size
     assert size >= k.terminal.window.theme.title_px  # the elder title size, not the body size
+
+
+def test_ok_on_an_empty_required_field_keeps_its_editor_and_says_it_must_be_filled(kiosk_ui):
+    """Walk 6, L9: portrait elder, 确定 on an empty 具体位置（必填） went on to 问题描述 without a word.
+    The editor stays with the words "next" on the list would bring it back with; the way back to
+    the list stays, for a resident who fills it in later."""
+    k = kiosk_ui
+    k.window.resize(1080, 1920)
+    k.tap("attract.elder")
+    k.wait(lambda: k.view.mode is Mode.ELDER)
+    _to_repair(k, card=True)
+    k.open_field("location")
+    k.tap("form.ok")
+    k.wait(lambda: k.text_of("error:location") == say(k, "field.required"))
+    assert _editing(k) == "location"
+    k.tap("form.keep")  # later, then: the list, the field still to fill
+    k.wait(lambda: _editing(k) is None)
+    assert not _field(k, "location").has_value

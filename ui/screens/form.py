@@ -47,6 +47,7 @@ class FormScreen(Screen):
         # after "use the details on file": what was filled, said where the offer stood
         self._filled_note: tuple[tuple[str, str], ...] | None = None
         self._open_refused = False  # "next" was tapped: open the first field the session refused
+        self._empty_refused: str | None = None  # OK on nothing in this required field: it says so
         self._tried: set[str] = set()  # fields the resident gave a value or was sent to by "next"
         # (field id, draft, language) of the editor open when the screen is built again
         self._kept: tuple[str, object, str] | None = None
@@ -80,6 +81,7 @@ class FormScreen(Screen):
         self.editing = self._service_id = self._advance_after = None
         self._open_refused = False
         self._refused, self._in_view, self._filled_note = {}, None, None
+        self._empty_refused = None
 
     def build(self, view: SessionView) -> None:
         if view.form_serial != self._form_serial:
@@ -87,6 +89,7 @@ class FormScreen(Screen):
             self._form_serial, self.editing, self._kept = view.form_serial, None, None
             self._tried, self._advance_after, self._open_refused = set(), None, False
             self._refused, self._in_view, self._filled_note = {}, None, None
+            self._empty_refused = None
             # fewer taps: with one field left to fill (the rest from the card), open it at once
             empty = [f for f in view.fields if f.required and not f.has_value and not f.locked]
             if len(empty) == 1 and not view.profile_offer:
@@ -326,6 +329,7 @@ class FormScreen(Screen):
 
     def open_editor(self, field_id: str) -> None:
         self.ctx.touch()
+        self._empty_refused = None
         self.editing = field_id
         if self.session.view.error is not None:
             # the resident goes to change the value: the answer about the last one has been read (the
@@ -342,6 +346,8 @@ class FormScreen(Screen):
     # --- one field's editor ----------------------------------------------------------------------------
 
     def _build_editor(self, view: SessionView, field: FieldView) -> None:
+        if self._empty_refused == field.id:  # OK on nothing: the list's words for a missing value
+            field = replace(field, error_key="field.required")
         index = next(i for i, f in enumerate(view.fields) if f.id == field.id)
         heading = label(field.label, "tile_title", name="title")
         where = label(self.t("form.step", n=index + 1, count=len(view.fields)), "muted", wrap=False)
@@ -469,6 +475,20 @@ class FormScreen(Screen):
             draft = None
         if draft is not None:
             self._refused[field_id] = draft  # dropped again once accepted
+        self._empty_refused = None
+        field = next((f for f in self.session.view.fields if f.id == field_id), None)
+        if field is not None and field.required and not field.locked and not value.strip():
+            if not (field.prefilled_from == "hub" and field.has_value):  # (OK on nothing keeps that)
+                # OK on nothing where something must be written: the editor stays and says so, as
+                # "next" on the list would send the resident back here with the same words (walk 6,
+                # L9: portrait elder went on to the next field without a word). The way back to
+                # the list stays beside OK for one to fill later.
+                self._empty_refused = self.editing = field_id
+                self._tried.add(field_id)
+                if self.view is not None and self.theme is not None:
+                    self.render(self.session.view, self.theme)
+                    self.ctx.on_screen_changed(self)
+                return
         self.editing = field_id  # the value is checked here, on OK: refused, the editor stays
         self._advance_after = field_id
         self._tried.add(field_id)
@@ -505,6 +525,7 @@ class FormScreen(Screen):
 
     def close_editor(self) -> None:
         self.ctx.touch()
+        self._empty_refused = None
         self._in_view, self.editing = self.editing, None
         if self.view is not None and self.theme is not None:
             self.render(self.view, self.theme)
