@@ -70,7 +70,15 @@ def issue_record(
         rows.append({"label": _label("居住地址", "Address"), "value": f"{street}**号{d[1] % 9 + 1}栋"})
         rows.append({"label": _label("登记居住起始", "Resident since"), "value": str(2000 + d[2] % 25)})
         purpose = _PURPOSES.get(str(subject.get("purpose", "")), _PURPOSES["other"])
-        rows.append({"label": _label("证明用途", "Purpose"), "value": purpose["zh"] + " / " + purpose["en"]})
+        # the purpose is words: by language for the resident's (walk 5, M9: "社保办理 / Social insurance"
+        # on a Chinese screen), both in `value` for a terminal that reads only that
+        rows.append(
+            {
+                "label": _label("证明用途", "Purpose"),
+                "value": purpose["zh"] + " / " + purpose["en"],
+                "value_text": dict(purpose),
+            }
+        )
     else:
         months = _PERIODS.get(str(subject.get("period", "")), 12)
         base = 4000 + (int.from_bytes(d[:2], "big") % 40) * 100  # monthly contribution base, yuan

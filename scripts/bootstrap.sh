@@ -55,4 +55,8 @@ ensure_venv() {
     "$VENV/bin/pip" install -q -e "$ROOT[$extras]"
     touch "$stamp"
   fi
+  # the kiosk's pinyin dictionary compiled once per venv (ui/input_engines/rime_prebuilt.py, ~7 s when
+  # missing or stale): no kiosk start and no test worker compiles it
+  "$VENV/bin/python" -m ui.input_engines.rime_prebuilt --if-stale \
+    || echo "bootstrap: pinyin data not prebuilt: each new data folder compiles it at first start" >&2
 }

@@ -75,6 +75,8 @@ def check_contents(deb: Path) -> None:
     assert "site-packages/ui/assets/card-slot.svg" in listing  # and the screens' pictures
     assert "site-packages/PySide6/__init__.py" in listing  # kept when the add-ons are uninstalled
     assert "libQt6WebEngineCore" not in listing  # the add-ons are not shipped (packaging/README.md)
+    # the pinyin dictionary compiled at build time (ui/input_engines/rime_prebuilt.py), not at a first start
+    assert "./opt/community-kiosk/share/community-kiosk/rime/build/kiosk_pinyin.table.bin" in listing
     depends = run("dpkg-deb", "-f", str(deb), "Depends").stdout
     for needed in ("cage", "xwayland", "pcscd", "fonts-noto-cjk", "espeak-ng", "libwayland-client0", "adduser", "librime1", "libzinnia0"):
         assert needed in depends, f"Depends lacks {needed}: {depends}"
@@ -219,6 +221,12 @@ def check_in_cage(folder: Path) -> dict:
             assert (after["fullscreen"], after["maximized"]) == (facts["fullscreen"], facts["maximized"])
             assert after["window"] == facts["window"]
             assert len(sock.messages("READY=1")) == 1  # the same process: not restarted
+            # its pinyin came from the package's prebuilt data: the new data folder compiled nothing
+            # (librime writes user.yaml when its start-up check is done)
+            rime = data / "rime"
+            wait_for(lambda: (rime / "user.yaml").exists(), "the pinyin engine started", timeout_s=60)
+            assert (rime / "kiosk-data.digest").read_text().startswith("prebuilt")
+            assert not sorted(p.name for p in (rime / "build").glob("*.bin"))
         except AssertionError as exc:  # say why: the program's own words from inside cage
             log.flush()
             tail = (folder / "cage.log").read_text(errors="replace")[-4000:]

@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from ui.i18n import Words, compile_translations
+from ui.input_engines.rime import DICTIONARY, DIGEST_FILE, PREBUILT_DIR, data_digest, prebuilt_ready
 from ui.keyboard import OnScreenKeyboard
 
 STROKES = json.loads((Path(__file__).parent / "fixtures" / "strokes_zh.json").read_text(encoding="utf-8"))
@@ -54,6 +55,54 @@ def test_whole_phrase_pinyin_becomes_the_chosen_candidate(qtbot, keyboard):
     assert keyboard.text() == "电梯坏了"
     assert keyboard.composition == ""
     assert len(keyboard.taps) == 13  # every tap counts as activity for the inactivity timer
+
+
+@pytest.mark.parametrize(
+    ("letters", "meant"),
+    [("loudaodengbuliangle", "楼道灯不亮了"), ("menkaibuliao", "门开不了"), ("diantihuaile", "电梯坏了")],
+)
+def test_a_repair_report_s_words_rank_first(input_engines, letters, meant):
+    # luna pinyin alone gave 楼道等不良了 and 们开不了: the terminal's service words go on top
+    composer = input_engines.composer()
+    for ch in letters:
+        composer.type(ch)
+    assert composer.candidates(0, 3)[0][0].text == meant
+    assert composer.commit_highlighted() == meant
+
+
+def test_ordinary_words_still_come_from_the_full_lexicon(input_engines):
+    composer = input_engines.composer()
+    for ch in "nihao":
+        composer.type(ch)
+    assert composer.candidates(0, 3)[0][0].text == "你好"
+    composer.clear()
+    for ch in "woshi":
+        composer.type(ch)
+    assert composer.commit_highlighted() == "我是"
+
+
+def test_a_new_data_folder_takes_the_prebuilt_dictionary_and_compiles_nothing(input_engines):
+    # compiling the kiosk's dictionary took 7-15 s at a terminal's first start (and in each test
+    # worker): it is compiled at build time (rime_prebuilt.py) and a new data folder only reads it
+    engine = input_engines.pinyin
+    assert engine.data_dir == PREBUILT_DIR and prebuilt_ready(PREBUILT_DIR)
+    assert engine.deployed_now  # the fixture's data folder is new: librime's maintenance ran ...
+    compiled = sorted(p.name for p in (engine.user_dir / "build").glob("*.bin"))
+    assert compiled == []  # ... and built no table or prism of its own
+    assert not (engine.user_dir / f"{DICTIONARY}.dict.yaml").exists()  # a copy here would be compiled
+
+
+def test_a_prebuilt_folder_from_other_words_or_half_made_is_not_used(tmp_path):
+    # a terminal with such a folder compiles in its data folder (slower) rather than use old words
+    made = tmp_path / "rime"
+    (made / "build").mkdir(parents=True)
+    (made / DIGEST_FILE).write_text(data_digest() + "\n", encoding="utf-8")
+    assert not prebuilt_ready(made)  # no table in it: a build that stopped half way
+    (made / "build" / f"{DICTIONARY}.table.bin").write_bytes(b"table")
+    assert prebuilt_ready(made)
+    (made / DIGEST_FILE).write_text("0123456789abcdef\n", encoding="utf-8")  # an older program's words
+    assert not prebuilt_ready(made)
+    assert not prebuilt_ready(tmp_path / "missing") and not prebuilt_ready(None)
 
 
 def test_a_candidate_covering_the_first_syllables_leaves_the_rest_to_choose(qtbot, keyboard):

@@ -195,6 +195,7 @@ def walk_query_offline(k: KioskDriver) -> None:
     k.tap("field:reference")
     k.wait(lambda: k.view.error is None)
     k.wait(lambda: on_display(k, "title") and on_display(k, "keyboard_text"))  # once laid out again
+    k.tap("form.keep")  # the editor's one way back: to the form's list (walk 5, L12)
     k.tap("nav.back")  # the service list again: the repair is what this resident came for
     step(k, Step.CHOOSE)
 

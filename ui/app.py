@@ -312,6 +312,7 @@ def build_terminal(
     refresh_ms: int = CATALOGUE_REFRESH_MS,
     tick_ms: int = 1000,
     first_catalogue_deadline_ms: int = FIRST_CATALOGUE_DEADLINE_MS,
+    tap_clock: Callable[[], float] = time.monotonic,
 ) -> Terminal:
     """Make every part from `config` (or take the ones given) and the window; does not show it.
 
@@ -380,6 +381,7 @@ def build_terminal(
         on_quit=quit_program,
         tick_ms=tick_ms,
         technician_pin_hash=config.ui.technician_pin_hash,
+        tap_clock=tap_clock,
     )
     # five wrong PINs lock the pad for its time across cards, card pulls and restarts
     window.maintenance.pin_lockout = PinLockout(config.data_dir / "technician_pin_lockout.json")
@@ -449,7 +451,7 @@ def build_terminal(
         from offline_queue.errors import QueueFileUnusable
         from ui.input_engines.loader import INPUT_ENGINES  # librime and zinnia: see its docstring
 
-        INPUT_ENGINES.load(config.data_dir)  # ~50 ms once compiled (first run: compiles, ~1 s)
+        INPUT_ENGINES.load(config.data_dir)  # pinyin from the prebuilt data: compiles nothing (rime_prebuilt.py)
         # enrolled later, become_enrolled starts the background work itself
         starts_background = enrolled
 

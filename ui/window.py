@@ -9,6 +9,7 @@ Alt+F4 do nothing, and the window closes only from maintenance (technician card)
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -32,6 +33,7 @@ from kiosk.errors import WayForward
 from kiosk.session_view import Mode, SessionView, Step
 from ui import banner_room
 from ui.device_signals import CardSignals
+from ui.double_tap import DoubleTapGuard
 from ui.editor_fit import line_px
 from ui.i18n import Words
 from ui.icons import icon_label
@@ -128,9 +130,13 @@ class KioskWindow(QWidget):
         on_quit: Callable[[], None] | None = None,
         tick_ms: int = 1000,
         technician_pin_hash: str = "",
+        tap_clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
         self.setObjectName("kiosk_window")
+        # a fast double tap is one tap: its second press must not tap the screen the first one
+        # brought (walk 5, M8). Its own clock: the tests' finger keeps a pace of its own
+        self.double_tap = DoubleTapGuard(tap_clock)
         self.session = session
         self.words = words
         self.speaker = speaker or Speaker(enabled=False)
@@ -269,6 +275,7 @@ class KioskWindow(QWidget):
             self._last_screen_part = None
             self._laid_out_for = self.size()
         self.setUpdatesEnabled(False)
+        shown_before = self.stack.currentWidget()
         try:
             part = _screen_part(view)
             if previous is not None and previous.technician_card and not view.technician_card:
@@ -299,6 +306,8 @@ class KioskWindow(QWidget):
             QTimer.singleShot(0, self, self._place_banners)  # again once the bars have their new heights
         finally:
             self.setUpdatesEnabled(True)
+        if self.stack.currentWidget() is not shown_before:
+            self.double_tap.screen_changed()
         self._place_banners()
         self._page_for_catalogue(view)
         self._maybe_speak(previous, view)
@@ -560,13 +569,21 @@ class KioskWindow(QWidget):
         no_nav = view.technician_card or view.step in (Step.ATTRACT, Step.SUBMITTING, Step.OUT_OF_SERVICE)
         # an open editor: going back and the ticket stay, leaving waits until the value is kept
         focused = screen is not None and screen.step is view.step and screen.nav_hidden
-        # the ticket is the page: no second ticket offered on it, and going back says where to, the
-        # list of services (final review, finding 11: "返回上一步" read as back to the receipt)
+        # the ticket is the page: no second ticket offered on it
         on_ticket = (
             view.step is Step.RESULT and view.outcome is not None and view.outcome.kind is ServiceKind.TICKET
         )
-        if not no_nav and view.step in BACK_STEPS:
-            back_key = "nav.back_to_services" if on_ticket else "nav.back"
+        way_back = screen.way_back if screen is not None and screen.step is view.step else None
+        if not no_nav and way_back is not None:
+            # the screen's own way back (an open editor's, to its list, keeping nothing typed): the
+            # one "back" there, where going back always is (walk 5, L12)
+            words, action, name = way_back
+            self._nav_left.addWidget(button(words, action, name=name, enabled=not view.busy))
+        elif not no_nav and view.step in BACK_STEPS:
+            # a finished outcome has no step to go back to: going back says where it goes, the list
+            # of services, for another one (final review, finding 11: "返回上一步" read as back to
+            # the receipt; walk 5, L11: the same on a certificate issued, into a finished form)
+            back_key = "nav.back_to_services" if view.step is Step.RESULT else "nav.back"
             self._nav_left.addWidget(
                 button(self.t(back_key), self.session.back, name="nav.back", enabled=not view.busy)
             )
@@ -893,6 +910,9 @@ class KioskWindow(QWidget):
 
     def _screen_changed(self, screen: Screen) -> None:
         """A screen re-rendered itself (an editor opened or closed): its bar, then its guidance."""
+        # the list gave way to an editor (or back): to the finger that is another screen, and the
+        # second press of a fast double tap on a row must not tap the key or choice now under it
+        self.double_tap.screen_changed()
         if self._view is not None and screen is self.current_screen():
             self._render_bars(self._view)
         self._speak_screen(screen)
@@ -971,6 +991,13 @@ class KioskWindow(QWidget):
         if handle is not None:
             handle.installEventFilter(self)
 
+    def _second_press_of_a_tap(self, event: QEvent) -> bool:
+        points = event.points()  # a mouse press or a touch's begin: both are pointer events
+        if not points:
+            return False
+        where = points[0].position()
+        return self.double_tap.pressed(where.x(), where.y())
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # only this window's QWindow is watched (showEvent): every press here is on this window
         kind = event.type()
@@ -986,6 +1013,12 @@ class KioskWindow(QWidget):
                 self._swallowing = True
                 event.accept()  # taken: Qt makes no mouse press of a touch accepted here
                 self.session.extend()
+                return True
+            if kind is not QEvent.Type.MouseButtonDblClick and self._second_press_of_a_tap(event):
+                # the same finger again on the screen its first press brought: that press and the
+                # rest of its gesture (and the double click Qt makes of it) are dropped
+                self._swallowing = True
+                event.accept()
                 return True
             self.session.touch()
             return False

@@ -5,9 +5,12 @@ full lexicon (rime-data-luna-pinyin: ~70,000 words over 8 MB of tables) and sent
 "diantihuaile" gives 电梯坏了 as one candidate, ranked by the engine. Its C API is made for bindings.
 
 What this module guarantees:
-- the dictionaries are compiled once per data folder (`deploy`, at install or lazily in the worker
-  that starts the engine: librime checks time stamps and only rebuilds what changed); a start with a
-  deployed folder costs ~40 ms;
+- the dictionaries are compiled at build time, not on the terminal: `rime_prebuilt.py` compiles the
+  kiosk's dictionary (luna pinyin + service words: 7-15 s) once, into a folder librime takes as its
+  shared data (`PREBUILT_DIR`, in the venv: `scripts/bootstrap.sh` and the .deb build make it). A
+  start on a new data folder then compiles nothing (1.4-1.9 s at load 8); one whose prebuilt folder is missing
+  or stale (its digest of our files differs) falls back to Debian's data and compiles in the data
+  folder, once, as before (slower, logged);
 - learning is off (`translator/enable_user_dict: false`): librime would otherwise rank words by what
   earlier residents chose and keep that in a user dictionary on disk — a trace of one resident
   visible to the next. No userdb file is ever written;
@@ -22,13 +25,23 @@ from __future__ import annotations
 
 import atexit
 import ctypes
+import hashlib
+import logging
+import shutil
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from ui.input_engines import rime_api as capi
+from ui.input_engines.service_words import SERVICE_WORDS, dict_yaml
+
+log = logging.getLogger(__name__)
 
 SHARED_DATA_DIR = Path("/usr/share/rime-data")
+# made at build time by rime_prebuilt.py: Debian's data (links) + our files + their compiled tables
+PREBUILT_DIR = Path(sys.prefix) / "share" / "community-kiosk" / "rime"
+DIGEST_FILE = "kiosk-data.digest"  # in the prebuilt folder and in each data folder: what it was made from
 SCHEMA = "luna_pinyin_simp"
 
 # what we set on top of the Debian schema: only our schema, no learning, candidates by the page we ask
@@ -38,9 +51,12 @@ patch:
     - schema: luna_pinyin_simp
   menu/page_size: 10
 """
-_SCHEMA_CUSTOM = """\
+DICTIONARY = "kiosk_pinyin"  # luna pinyin with the service terminal's words on top (service_words.py)
+_SCHEMA_CUSTOM = f"""\
 patch:
   translator/enable_user_dict: false
+  translator/dictionary: {DICTIONARY}
+  translator/prism: {DICTIONARY}
   switches/@0/reset: 0
 """
 
@@ -49,14 +65,65 @@ class PinyinUnavailable(RuntimeError):
     """librime or its luna pinyin data is not installed, or the data folder cannot be written."""
 
 
+def kiosk_files() -> tuple[tuple[str, str], ...]:
+    """Our files on top of Debian's rime data: settings and the service words' dictionary."""
+    return (
+        ("default.custom.yaml", _DEFAULT_CUSTOM),
+        (f"{SCHEMA}.custom.yaml", _SCHEMA_CUSTOM),
+        (f"{DICTIONARY}.dict.yaml", dict_yaml(DICTIONARY, SERVICE_WORDS)),
+    )
+
+
+def data_digest() -> str:
+    """What a prebuilt folder must have been made from to be used: our files' text."""
+    h = hashlib.sha256()
+    for name, text in kiosk_files():
+        h.update(f"{name}\0{text}\0".encode())
+    return h.hexdigest()[:16]
+
+
+def prebuilt_ready(prebuilt_dir: Path | None) -> bool:
+    """The prebuilt folder is there and made from the files this program has (not an older version's)."""
+    if prebuilt_dir is None:
+        return False
+    try:
+        digest = (prebuilt_dir / DIGEST_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return False
+    return digest == data_digest() and (prebuilt_dir / "build" / f"{DICTIONARY}.table.bin").is_file()
+
+
 def deploy_files(user_dir: Path) -> None:
-    """Write our settings into librime's user folder (the compiled tables land in its build/)."""
+    """Without a prebuilt folder: our files into librime's user folder (compiled into its build/)."""
     user_dir.mkdir(parents=True, exist_ok=True)
     (user_dir / "log").mkdir(exist_ok=True)
-    for name, text in (("default.custom.yaml", _DEFAULT_CUSTOM), (f"{SCHEMA}.custom.yaml", _SCHEMA_CUSTOM)):
+    for name, text in kiosk_files():
         path = user_dir / name
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")  # a changed file makes librime rebuild: only when it differs
+
+
+def _use_prebuilt(user_dir: Path) -> None:
+    """With a prebuilt folder our files come from it: copies left in the user folder (a fallback
+    start) would take precedence and make librime compile again."""
+    user_dir.mkdir(parents=True, exist_ok=True)
+    (user_dir / "log").mkdir(exist_ok=True)
+    for name, _text in kiosk_files():
+        (user_dir / name).unlink(missing_ok=True)
+
+
+def _forget_other_build(user_dir: Path, made_from: str) -> None:
+    """librime notices changed sources by their time stamps; a data folder compiled from another
+    version (or in fallback) is reset by our digest instead, so it cannot keep stale tables."""
+    stamp = user_dir / DIGEST_FILE
+    try:
+        if stamp.read_text(encoding="utf-8") == made_from:
+            return
+    except OSError:
+        pass
+    shutil.rmtree(user_dir / "build", ignore_errors=True)
+    (user_dir / "user.yaml").unlink(missing_ok=True)  # holds librime's last build time
+    stamp.write_text(made_from, encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -69,17 +136,20 @@ class RimeEngine:
     _instance: RimeEngine | None = None
     _lock = threading.Lock()
 
-    def __init__(self, api: capi.RimeApi, user_dir: Path, deployed: bool) -> None:
+    def __init__(self, api: capi.RimeApi, user_dir: Path, data_dir: Path, deployed: bool) -> None:
         self._api = api
         self.user_dir = user_dir
-        self.deployed_now = deployed  # True when this start compiled the dictionaries (first run)
+        self.data_dir = data_dir  # librime's shared data: the prebuilt folder, or Debian's in fallback
+        self.deployed_now = deployed  # True when this start ran librime's maintenance (a new data folder)
 
     @classmethod
-    def start(cls, user_dir: Path, shared_dir: Path = SHARED_DATA_DIR) -> RimeEngine:
-        """The process's engine, started on first call with `user_dir` (compiling it when needed).
+    def start(
+        cls, user_dir: Path, shared_dir: Path = SHARED_DATA_DIR, prebuilt_dir: Path | None = PREBUILT_DIR
+    ) -> RimeEngine:
+        """The process's engine, started on first call with `user_dir`.
 
-        Blocking (≈40 ms deployed, ≈0.2–1.5 s on the very first run): call from a worker.
-        Raises PinyinUnavailable.
+        Blocking (under a second idle with the prebuilt folder; 7-20 s in fallback, when it is missing
+        or stale, the first time on a data folder): call from a worker. Raises PinyinUnavailable.
         """
         with cls._lock:
             if cls._instance is not None:
@@ -87,26 +157,43 @@ class RimeEngine:
             if not (shared_dir / "luna_pinyin.dict.yaml").exists():
                 raise PinyinUnavailable(f"no luna pinyin data in {shared_dir} (Debian rime-data-luna-pinyin)")
             try:
-                api = capi.load_api()
-                deploy_files(user_dir)
+                if prebuilt_ready(prebuilt_dir):
+                    data_dir, made_from = prebuilt_dir, f"prebuilt {data_digest()}"
+                    _use_prebuilt(user_dir)
+                else:
+                    log.warning("no current prebuilt pinyin data in %s: compiling in %s (slow, once)", prebuilt_dir, user_dir)
+                    data_dir, made_from = shared_dir, f"compiled here {data_digest()}"
+                    deploy_files(user_dir)
+                _forget_other_build(user_dir, made_from)
             except OSError as exc:
                 raise PinyinUnavailable(str(exc)) from exc
-            traits = capi.struct_init(capi.RimeTraits)
-            # ctypes keeps no reference to bytes put into a struct: hold them for the process's life
-            cls._keep = [str(shared_dir).encode(), str(user_dir).encode(), str(user_dir / "log").encode()]
-            traits.shared_data_dir, traits.user_data_dir, traits.log_dir = cls._keep
-            traits.distribution_name = traits.distribution_code_name = b"community-kiosk"
-            traits.distribution_version = b"1"
-            traits.app_name = b"rime.community-kiosk"
-            traits.min_log_level = 2  # errors only: librime's info log would list what was typed
-            api.setup(ctypes.byref(traits))
-            api.initialize(None)
-            deployed = bool(api.start_maintenance(0))  # 0: rebuild only what is out of date
-            if deployed:
-                api.join_maintenance_thread()
-            cls._instance = cls(api, user_dir, deployed)
-            atexit.register(cls._instance._finalize)  # without it librime crashes at interpreter exit
+            cls._instance = cls._setup(user_dir, data_dir)
             return cls._instance
+
+    @classmethod
+    def _setup(cls, user_dir: Path, data_dir: Path) -> RimeEngine:
+        """librime's setup with `data_dir` as its shared data (its build/ is librime's prebuilt
+        folder), then its maintenance: it compiles what is missing or out of date into user_dir/build."""
+        try:
+            api = capi.load_api()
+        except OSError as exc:
+            raise PinyinUnavailable(str(exc)) from exc
+        traits = capi.struct_init(capi.RimeTraits)
+        # ctypes keeps no reference to bytes put into a struct: hold them for the process's life
+        cls._keep = [str(data_dir).encode(), str(user_dir).encode(), str(user_dir / "log").encode()]
+        traits.shared_data_dir, traits.user_data_dir, traits.log_dir = cls._keep
+        traits.distribution_name = traits.distribution_code_name = b"community-kiosk"
+        traits.distribution_version = b"1"
+        traits.app_name = b"rime.community-kiosk"
+        traits.min_log_level = 2  # errors only: librime's info log would list what was typed
+        api.setup(ctypes.byref(traits))
+        api.initialize(None)
+        deployed = bool(api.start_maintenance(0))  # 0: rebuild only what is out of date
+        if deployed:
+            api.join_maintenance_thread()
+        engine = cls(api, user_dir, data_dir, deployed)
+        atexit.register(engine._finalize)  # without it librime crashes at interpreter exit
+        return engine
 
     def composer(self) -> PinyinComposer:
         """A new input session (one per keyboard)."""

@@ -357,7 +357,10 @@ class FormScreen(Screen):
         header.addWidget(where)
         # nothing there yet: there is nothing to keep, the button just goes back to the list
         keep_key = "form.keep" if field.has_value else "form.back_to_list"
-        keep = button(self.t(keep_key), self.close_editor, name="form.keep")
+        # the editor's one way back, in the bottom bar where "back" always stands: to the list,
+        # nothing typed kept; OK keeps it. The flow's "back" (to the services, the whole form
+        # wiped) is one more tap, from the list (walk 5, L12: both side by side read alike)
+        self.way_back = (self.t(keep_key), self.close_editor, "form.keep")
         if field.alert:  # an emergency number: large and coloured, over the choices, never grey
             frame, inner = panel("warning", "field_alert")
             # "（24小时）" and the number never broken over two lines (walk 3 finding 13)
@@ -394,6 +397,12 @@ class FormScreen(Screen):
 
         theme = self.theme
         window = self.window()
+        # a short display (landscape, 1920x1080 too): every editor's name in the top bar, the height
+        # to its keys or choices; a tall one: over them. One place per display, whatever the field
+        # (walk 5, L4: 具体位置 in the bar, 问题描述 and 紧急程度 over their keys at 1280x800)
+        short = self.theme.on_reference(window.height()) < 900
+        if short:
+            self.bar_heading = (field.label, where.text())
         if window.width() < window.height():  # narrow: choices get the width for their words
             theme = replace(theme, choice_columns=max(1, theme.choice_columns - 1), narrow=True)
         fit = None
@@ -406,6 +415,10 @@ class FormScreen(Screen):
                 # (and the gap under it: the line measured alone came out a few px short in elder mode)
                 room -= text_px(error.text(), theme.body_px, width, bold=True) + 2 * self.dock.spacing()
             fit = fit_editor(room, theme, aids=aids, width=width)
+            if short and not fit.fold_header:
+                # the name goes to the top bar all the same (one place on this display); the keys
+                # keep the size they had with it over them, its line goes to the hint above them
+                fit = replace(fit, fold_header=True)
             if fit.fold_header:
                 self.bar_heading = (field.label, where.text())
         self.editor = editor_for(
@@ -424,44 +437,39 @@ class FormScreen(Screen):
             self.editor.restore(kept[1], same_language=kept[2] == view.language)
         elif field.error_key and field.id in self._refused:
             self.editor.restore(self._refused[field.id])
+        if self.bar_heading is not None:  # the name is in the top bar: not here as well
+            for part in (heading, where):
+                part.deleteLater()
         if isinstance(self.editor, ChoiceEditor):
             # choices read from the top, under the field's name, and scroll when there are many
-            self.root.insertLayout(0, header)
+            if self.bar_heading is None:
+                self.root.insertLayout(0, header)
             self.root.addWidget(self.editor)
             self.root.addStretch(1)
         else:
             # keys never scroll: docked at the bottom with the field's name, over OK, within reach;
             # the hint and the error sit right above them
             self.root.insertStretch(0, 1)
-            if self.bar_heading is None and error is not None and self.theme.on_reference(window.height()) < 900:
-                # a short display with a message over a pad: the field's name goes to the top bar, as a
-                # text editor's does there, so the pad keeps its keys whole; the message says what is
-                # needed and takes the hint's line too (left over the dock, the hint was cut at its
-                # top under a squashed scroll bar: final review, 1366x768 English elder)
-                self.bar_heading = (field.label, where.text())
-                if hint is not None and not is_text(field):
-                    hint.hide()
             if self.bar_heading is None:
                 self.dock.addLayout(header)
-                # a refused value's message says what is needed: it takes the hint's line (both
-                # pushed the pad past a 768 px display)
-                if hint is not None and not is_text(field) and error is None:
-                    # a number pad or a date: the hint under the name it explains (walk: on the
-                    # phone step it stood over the name, apart from it), in elder mode too (render
-                    # 8: left in the scroll area over the dock, it was squashed to a stray bar)
+            if hint is not None and not is_text(field):
+                if error is None:
+                    # a number pad or a date: the hint over the pad (under the name it explains
+                    # where that is over the keys; walk: on the phone step it stood over the name,
+                    # apart from it), in elder mode too (render 8: left in the scroll area over
+                    # the dock, it was squashed to a stray bar)
                     self.dock.addWidget(hint)
-            else:
-                for part in (heading, where):
-                    part.deleteLater()
+                elif self.bar_heading is not None:
+                    # a short display with a message over a pad: the message says what is needed
+                    # and takes the hint's line (both pushed the pad past a 768 px display; left over
+                    # the dock, the hint was cut under a squashed scroll bar: final review)
+                    hint.hide()
             if error is not None:  # right over the keys: the message is where the resident looks
                 self.dock.addWidget(error)
             self.dock.addWidget(self.editor)
-        if isinstance(self.editor, ChoiceEditor):  # a choice is taken by its tap
-            self.action_row(keep)
-        else:
+        if not isinstance(self.editor, ChoiceEditor):  # a choice is taken by its tap
             editor = self.editor
             self.action_row(
-                keep,
                 self.primary(self.t("form.ok"), lambda: self.finish(field.id, editor.value()), "form.ok"),
             )
 

@@ -360,6 +360,10 @@
         <translation>No paper: use the window</translation>
     </message>
     <message>
+        <source>choose.no_paper@elder</source>
+        <translation>No paper</translation>
+    </message>
+    <message>
         <source>review.no_paper</source>
         <translation>The printer is out of paper: no receipt will print after you submit. Write down the reference on the screen; your request is received as usual.</translation>
     </message>

@@ -360,6 +360,10 @@
         <translation>没纸：到人工窗口办</translation>
     </message>
     <message>
+        <source>choose.no_paper@elder</source>
+        <translation>没纸：到人工窗口办</translation>
+    </message>
+    <message>
         <source>review.no_paper</source>
         <translation>打印机没纸了，提交后凭条打印不出来。请记下屏幕上的受理编号，申请照常受理。</translation>
     </message>
