@@ -155,7 +155,7 @@ class KioskWindow(QWidget):
         self._toggle_widths: dict[str, int] = {}  # the top bar's toggles: the widest each is
         self._toggles_measured_at: float | None = None
         # the display, language and services the list's pages were sized for, and its columns
-        self._paged_for: tuple[QSize, str, tuple] | None = None
+        self._paged_for: tuple[QSize, str, tuple, bool] | None = None
         self.service_columns: dict[Mode, int] = {}
         self.reading_card = False
         self._swallowing = False  # a press that dismissed the warning: its moves and release go too
@@ -408,12 +408,14 @@ class KioskWindow(QWidget):
         if set_size is None:
             return
         language = self._view.language if self._view is not None else "zh"
-        self._paged_for = (self.size(), language, tuple(services))
+        # out of paper, a print-out's tile has one badge more (walk 5 review, L2)
+        paper_out = self._view is not None and self._view.paper_out
+        self._paged_for = (self.size(), language, tuple(services), paper_out)
         size = (self.width(), self.height())
         for mode in (Mode.STANDARD, Mode.ELDER):
             theme = theme_for(mode, size)
             room = self.screen_room(theme)
-            columns, fit = page_of_tiles(theme, self.words, language, list(services), size, room)
+            columns, fit = page_of_tiles(theme, self.words, language, list(services), size, room, paper_out)
             if mode is Mode.STANDARD and size[0] >= size[1]:
                 fit = min(fit, theme.items_per_page)
             self.service_columns[theme.mode] = columns
@@ -424,7 +426,7 @@ class KioskWindow(QWidget):
         on this display (the catalogue changes with the hub's updates)."""
         services = getattr(self.session, "available_services", None)
         if view.step is Step.CHOOSE and services is not None:
-            if self._paged_for != (self.size(), view.language, tuple(services())):
+            if self._paged_for != (self.size(), view.language, tuple(services()), view.paper_out):
                 QTimer.singleShot(0, self, self._size_elder_pages)  # after this render: it re-renders
 
     def _relayout_soon(self) -> None:
