@@ -183,8 +183,12 @@ def test_a_field_shows_its_message_only_once_it_was_tried(kiosk_ui):
     k.wait(lambda: k.window.current_screen().editing == "location")
     assert k.lacks_button("choice:category:lighting")
     assert not [w for w in k.window.findChildren(QLabel, "error:location") if w.isVisible()]
-    k.tap("form.ok")  # nothing typed: on to the next, which has not been tried either
-    k.wait(lambda: k.window.current_screen().editing == "detail")
+    k.tap("form.ok")  # nothing typed: that is a try, the editor stays and says so (walk 6, L9)
+    k.wait(lambda: k.text_of("error:location") == say(k, "field.required"))
+    assert k.window.current_screen().editing == "location"
+    k.tap("form.keep")  # to fill later; the next field has not been tried
+    k.wait(lambda: k.window.current_screen().editing is None)
+    k.open_field("detail")
     assert not [w for w in k.window.findChildren(QLabel, "error:detail") if w.isVisible()]
     k.tap("form.keep")  # the list still says what is missing
     k.wait(lambda: k.window.current_screen().editing is None)

@@ -20,7 +20,7 @@ import threading
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from hub.profiles import DEMO_PROFILE, ProfileStore
 from hub.store import HubStore
@@ -155,10 +155,13 @@ def test_the_details_on_file_say_what_they_filled_and_an_empty_ok_keeps_the_numb
     first_row = _top(k, k.button("field:category"))
     k.tap("prefill.use")
     k.wait(lambda: _field(k, "phone").prefilled_from == "hub")
-    # where the offer stood: what was filled, masked as offered; no row moved under the finger
+    # where the offer stood: what was filled, masked as offered; the rows follow the note up, with
+    # no empty band over them (walk 6, L5: the offer's height kept empty pushed them down)
     assert k.text_of("prefill.filled") == say(k, "prefill.filled")
     assert k.text_of("prefill.filled_value") == "联系电话：138****5678"
-    assert _top(k, k.button("field:category")) == first_row
+    note = k.window.findChild(QWidget, "profile_filled")
+    assert _top(k, k.button("field:category")) < first_row
+    assert _top(k, k.button("field:category")) - _top(k, note) - note.height() <= 2 * k.window.theme.spacing_px
     k.open_field("phone")
     assert k.text_of("digits_text").strip() == ""  # a number on file is never shown in full
     assert say(k, "form.keep_on_file_phone") in k.text_of("form.hint")
@@ -239,6 +242,24 @@ def test_elder_typed_text_keeps_one_size_while_candidates_show(kiosk_ui):
     k.tap("candidate:0")
     assert typed.fontInfo().pixelSize() == size
     assert size >= k.terminal.window.theme.title_px  # the elder title size, not the body size
+
+
+def test_ok_on_an_empty_required_field_keeps_its_editor_and_says_it_must_be_filled(kiosk_ui):
+    """Walk 6, L9: portrait elder, 确定 on an empty 具体位置（必填） went on to 问题描述 without a word.
+    The editor stays with the words "next" on the list would bring it back with; the way back to
+    the list stays, for a resident who fills it in later."""
+    k = kiosk_ui
+    k.window.resize(1080, 1920)
+    k.tap("attract.elder")
+    k.wait(lambda: k.view.mode is Mode.ELDER)
+    _to_repair(k, card=True)
+    k.open_field("location")
+    k.tap("form.ok")
+    k.wait(lambda: k.text_of("error:location") == say(k, "field.required"))
+    assert _editing(k) == "location"
+    k.tap("form.keep")  # later, then: the list, the field still to fill
+    k.wait(lambda: _editing(k) is None)
+    assert not _field(k, "location").has_value
 
 
 def _press(k: KioskDriver, name: str, *, after_s: float, double_click: bool = False) -> QPoint:

@@ -227,8 +227,8 @@ def test_the_elder_offline_sign_says_its_word_with_and_without_a_card(qapp, tmp_
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_what_the_details_on_file_filled_is_a_box_as_tall_as_its_words(qapp, tmp_path, words, language):
     """Final review 10: "已填入登记过的资料…" kept the height of the offer it replaced, ~120 px of empty
-    box. The box takes its words' height; the rows under it stay where they were (the finger that
-    tapped "use these details" finds no row moved under it: tests/test_ui_form_input.py)."""
+    box; walk 6, L5: then the box took its words' height but the rest of the offer's height stayed
+    as an empty band over the fields. The box takes its words' height and the first row follows it."""
     shown = open_scene(scene_index("form-prefill-used"), (1366, 768), language, Mode.ELDER, tmp_path, words)
     try:
         window = shown.window
@@ -238,6 +238,48 @@ def test_what_the_details_on_file_filled_is_a_box_as_tall_as_its_words(qapp, tmp
         words_bottom = max(w.geometry().bottom() for w in lines)
         margin = box.layout().contentsMargins().bottom() + 2 * ELDER.border_px + SLACK_PX
         assert box.height() - words_bottom <= margin, f"{box.height() - words_bottom} px under the words"
+        rows = [w for w in window.findChildren(QWidget) if w.objectName().startswith("field:")]
+        first = min(rows, key=lambda w: window_rect(window, w).top())
+        gap = window_rect(window, first).top() - window_rect(window, box).bottom()
+        assert gap <= ELDER.spacing_px + SLACK_PX, f"{gap} px between the note and the first field"
         assert layout_problems(window) == []
+    finally:
+        shown.close()
+
+
+@pytest.mark.parametrize("size", ((1280, 800), (1920, 1080)), ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_english_elder_welcome_names_the_terminal_and_keeps_its_columns_apart(qapp, tmp_path, words, size):
+    """Walk 6, L12: with the English elder buttons the terminal's name gave way to nothing (the
+    welcome named no terminal), and at 1920x1080 "Social-insurance payment record" ran up to the
+    next column's icon."""
+    shown = open_scene(scene_index("attract"), size, "en", Mode.ELDER, tmp_path, words)
+    try:
+        window = shown.window
+        name = window.top_bar.findChild(QLabel, "app_name")
+        assert name is not None and name.isVisibleTo(window), "no terminal name in the bar"
+        assert name.text() in (words.text("en", "app.name"), words.text("en", "app.name.short"))
+        said_to = window_rect(window, name).left() + name.fontMetrics().horizontalAdvance(name.text())
+        assert said_to < min(window_rect(window, b).left() for b in _visible(window, QPushButton, "bar."))
+        card = window.findChild(QWidget, "what")
+        shown_in = [w for w in card.findChildren(QLabel) if w.isVisibleTo(window)]
+        icons = [window_rect(window, w) for w in shown_in if w.objectName().startswith("icon:")]
+        names = [w for w in shown_in if not w.objectName().startswith("icon:") and w.text() != words.text("en", "attract.what")]
+        gap, checked = window.theme.spacing_px, 0
+        for line in names:
+            box = window_rect(window, line)
+            ends = box.left() + min(line.width(), line.fontMetrics().horizontalAdvance(line.text()))
+            after = [i.left() for i in icons if i.left() > box.left() and i.top() < box.bottom() and i.bottom() > box.top()]
+            if after:
+                checked += 1
+                assert min(after) - ends >= gap, f"{line.text()!r} ends {min(after) - ends} px from the next icon"
+        assert checked >= 2, "the services in two columns"
+    finally:
+        shown.close()
+    # with a card in: the name over the card holder, not the holder alone
+    shown = open_scene(scene_index("choose-with-card"), size, "en", Mode.ELDER, tmp_path / "card", words)
+    try:
+        bar = shown.window.top_bar
+        for name in ("app_name", "card_holder"):
+            assert [w for w in bar.findChildren(QLabel, name) if w.isVisibleTo(shown.window)], name
     finally:
         shown.close()

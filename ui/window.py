@@ -285,7 +285,7 @@ class KioskWindow(QWidget):
             if view.technician_card:
                 self.maintenance.render(view, theme)
                 self.stack.show_only(self.maintenance_area)
-                self._place_actions(None)
+                self._place_actions(self.maintenance.actions_bar)  # the PIN's OK
                 self._last_screen_part = None
             elif part != self._last_screen_part:
                 self._last_screen_part = part
@@ -349,7 +349,8 @@ class KioskWindow(QWidget):
             return
         if self._shown_actions is not None:
             self._screen_actions.removeWidget(self._shown_actions)
-            owner = next((s for s in self.screens.values() if s.actions_bar is self._shown_actions), None)
+            owners = (*self.screens.values(), self.maintenance)
+            owner = next((s for s in owners if s.actions_bar is self._shown_actions), None)
             if owner is not None:
                 owner.take_back_actions()  # never parentless: a parentless widget is a window of its own
         self._shown_actions = actions
@@ -551,7 +552,9 @@ class KioskWindow(QWidget):
         stacked = full > room and elder and not portrait
         if view.identity is not None and not (stacked and heading is not None and view.online is False):
             holder = label(self.t("bar.card", name=view.identity.name), "bar_text", name="card_holder", wrap=False)
-            if stacked and heading is None:
+            if stacked and heading is None and view.online is False:
+                # the offline sign takes the status line: the holder the name's (online, the name
+                # stays over the holder: walk 6, L12, "Card: 张*" alone named no terminal)
                 names.itemAt(0).widget().hide()  # the terminal's name
                 names.insertWidget(0, holder)
             else:
@@ -755,7 +758,11 @@ class KioskWindow(QWidget):
         if app_name is not None:
             app_name.ensurePolished()
             if app_name.sizeHint().width() > room:
-                app_name.hide()
+                # the short name before none: with the English elder buttons the full one went, and
+                # the welcome said no terminal's name at all (walk 6, L12)
+                app_name.setText(self.t("app.name.short"))
+                if app_name.sizeHint().width() > room:
+                    app_name.hide()
             return
         line = names.itemAt(0).layout() if names.count() else None
         if line is None:

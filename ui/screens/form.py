@@ -45,9 +45,10 @@ class FormScreen(Screen):
         # what the editor held when OK was refused, by field: reopened, the typo is there to mend
         # (a personal value is not in the view, and typing a whole phone number again was the fix)
         self._refused: dict[str, object] = {}
-        # after "use the details on file": what was filled, said where the offer stood, as tall
-        self._filled_note: tuple[tuple[tuple[str, str], ...], int] | None = None
+        # after "use the details on file": what was filled, said where the offer stood
+        self._filled_note: tuple[tuple[str, str], ...] | None = None
         self._open_refused = False  # "next" was tapped: open the first field the session refused
+        self._empty_refused: str | None = None  # OK on nothing in this required field: it says so
         self._tried: set[str] = set()  # fields the resident gave a value or was sent to by "next"
         # (field id, draft, language) of the editor open when the screen is built again
         self._kept: tuple[str, object, str] | None = None
@@ -81,6 +82,7 @@ class FormScreen(Screen):
         self.editing = self._service_id = self._advance_after = None
         self._open_refused = False
         self._refused, self._in_view, self._filled_note = {}, None, None
+        self._empty_refused = None
 
     def build(self, view: SessionView) -> None:
         if view.form_serial != self._form_serial:
@@ -88,6 +90,7 @@ class FormScreen(Screen):
             self._form_serial, self.editing, self._kept = view.form_serial, None, None
             self._tried, self._advance_after, self._open_refused = set(), None, False
             self._refused, self._in_view, self._filled_note = {}, None, None
+            self._empty_refused = None
             # fewer taps: with one field left to fill (the rest from the card), open it at once
             empty = [f for f in view.fields if f.required and not f.has_value and not f.locked]
             if len(empty) == 1 and not view.profile_offer:
@@ -133,7 +136,7 @@ class FormScreen(Screen):
         if view.profile_offer:
             box.addWidget(self._profile_offer(view))
         elif self._filled_note is not None:
-            box.addWidget(self._profile_filled(view, *self._filled_note))
+            box.addWidget(self._profile_filled(view, self._filled_note))
         for f in view.fields:
             need = self.t("form.required") if f.required else self.t("form.optional")
             if f.locked:
@@ -298,19 +301,16 @@ class FormScreen(Screen):
             inner.addWidget(label(f"{field_label}{colon(view.language)}{masked}", name="prefill.value"))
         row = QHBoxLayout()
         # two equal answers: the screen's one main action stays "next" in the bottom bar
-        row.addWidget(button(self.t("prefill.use"), lambda: self._use_profile(view, frame), name="prefill.use"))
+        row.addWidget(button(self.t("prefill.use"), lambda: self._use_profile(view), name="prefill.use"))
         row.addWidget(button(self.t("prefill.own"), lambda: self.session.use_profile(False), name="prefill.own"))
         inner.addLayout(row)
         return frame
 
-    def _use_profile(self, view: SessionView, offer: QWidget) -> None:
-        # the note takes the offer's place and height: the rows under it stay under the finger
-        # (its height for its width: the height the list's layout gave it, also before a paint)
-        height = offer.heightForWidth(offer.width()) if offer.hasHeightForWidth() else -1
-        self._filled_note = (view.profile_offer, height if height > 0 else offer.sizeHint().height())
+    def _use_profile(self, view: SessionView) -> None:
+        self._filled_note = view.profile_offer
         self.session.use_profile(True)
 
-    def _profile_filled(self, view: SessionView, offered: tuple[tuple[str, str], ...], height: int) -> QWidget:
+    def _profile_filled(self, view: SessionView, offered: tuple[tuple[str, str], ...]) -> QWidget:
         """What "use the details on file" filled in, masked as offered (walk 3, finding 3: the offer
         vanished and nothing said the phone number further down had been filled)."""
         filled = {f.label for f in view.fields if f.prefilled_from == "hub"}
@@ -319,21 +319,16 @@ class FormScreen(Screen):
         for field_label, masked in offered:
             if field_label in filled:
                 inner.addWidget(label(f"{field_label}{colon(view.language)}{masked}", name="prefill.filled_value"))
-        # the box as tall as its words (final review 10: stretched to the offer's height it was
-        # ~120 px of empty box); the rest of the offer's height stays, unboxed, so that no row
-        # moves under the finger that tapped "use these details"
+        # the box as tall as its words, and nothing kept under it: the offer's height kept empty
+        # (final review 10: so that no row moved under the finger) was a band of ~120 px that put
+        # the elder form's second row half below 1920x1080 (walk 6, L5). A second tap of the finger
+        # that used the details is the window's double-tap guard's to drop.
         frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        place = QWidget()
-        place.setObjectName("profile_filled_place")
-        column = QVBoxLayout(place)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(frame)
-        column.addStretch(1)
-        place.setMinimumHeight(height)
-        return place
+        return frame
 
     def open_editor(self, field_id: str) -> None:
         self.ctx.touch()
+        self._empty_refused = None
         self.editing = field_id
         if self.session.view.error is not None:
             # the resident goes to change the value: the answer about the last one has been read (the
@@ -350,6 +345,8 @@ class FormScreen(Screen):
     # --- one field's editor ----------------------------------------------------------------------------
 
     def _build_editor(self, view: SessionView, field: FieldView) -> None:
+        if self._empty_refused == field.id:  # OK on nothing: the list's words for a missing value
+            field = replace(field, error_key="field.required")
         index = next(i for i, f in enumerate(view.fields) if f.id == field.id)
         heading = label(field.label, "tile_title", name="title")
         where = label(self.t("form.step", n=index + 1, count=len(view.fields)), "muted", wrap=False)
@@ -494,6 +491,20 @@ class FormScreen(Screen):
             draft = None
         if draft is not None:
             self._refused[field_id] = draft  # dropped again once accepted
+        self._empty_refused = None
+        field = next((f for f in self.session.view.fields if f.id == field_id), None)
+        if field is not None and field.required and not field.locked and not value.strip():
+            if not (field.prefilled_from == "hub" and field.has_value):  # (OK on nothing keeps that)
+                # OK on nothing where something must be written: the editor stays and says so, as
+                # "next" on the list would send the resident back here with the same words (walk 6,
+                # L9: portrait elder went on to the next field without a word). The way back to
+                # the list stays beside OK for one to fill later.
+                self._empty_refused = self.editing = field_id
+                self._tried.add(field_id)
+                if self.view is not None and self.theme is not None:
+                    self.render(self.session.view, self.theme)
+                    self.ctx.on_screen_changed(self)
+                return
         self.editing = field_id  # the value is checked here, on OK: refused, the editor stays
         self._advance_after = field_id
         self._tried.add(field_id)
@@ -530,6 +541,7 @@ class FormScreen(Screen):
 
     def close_editor(self) -> None:
         self.ctx.touch()
+        self._empty_refused = None
         self._in_view, self.editing = self.editing, None
         if self.view is not None and self.theme is not None:
             self.render(self.view, self.theme)

@@ -8,6 +8,10 @@
         <translation>Community self-service terminal</translation>
     </message>
     <message>
+        <source>app.name.short</source>
+        <translation>Self-service</translation>
+    </message>
+    <message>
         <source>lang.other</source>
         <translation>中文</translation>
     </message>
@@ -805,7 +809,7 @@
     </message>
     <message>
         <source>maintenance.pin_wrong</source>
-        <translation>Wrong PIN: {left} more tries, then the PIN pad locks for {minutes} minutes.</translation>
+        <translation>Wrong PIN. {left} more wrong and the PIN pad locks for {minutes} minutes.</translation>
     </message>
     <message>
         <source>maintenance.pin_locked</source>
@@ -1082,6 +1086,10 @@
     <message>
         <source>maintenance.paused</source>
         <translation>This terminal is now: paused (residents are sent to the staffed window)</translation>
+    </message>
+    <message>
+        <source>maintenance.paused_because</source>
+        <translation>This terminal is now: paused, {reason} (residents are sent to the staffed window)</translation>
     </message>
     <message>
         <source>maintenance.serving</source>

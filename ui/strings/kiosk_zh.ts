@@ -8,6 +8,10 @@
         <translation>社区自助服务终端</translation>
     </message>
     <message>
+        <source>app.name.short</source>
+        <translation>自助服务终端</translation>
+    </message>
+    <message>
         <source>lang.other</source>
         <translation>English</translation>
     </message>
@@ -805,7 +809,7 @@
     </message>
     <message>
         <source>maintenance.pin_wrong</source>
-        <translation>密码不对，还可以再试 {left} 次；再错就锁定 {minutes} 分钟。</translation>
+        <translation>密码不对。再错 {left} 次将锁定 {minutes} 分钟。</translation>
     </message>
     <message>
         <source>maintenance.pin_locked</source>
@@ -1082,6 +1086,10 @@
     <message>
         <source>maintenance.paused</source>
         <translation>本机现在：暂停服务（居民看到“请到人工窗口”）</translation>
+    </message>
+    <message>
+        <source>maintenance.paused_because</source>
+        <translation>本机现在：暂停服务，原因：{reason}（居民看到“请到人工窗口”）</translation>
     </message>
     <message>
         <source>maintenance.serving</source>
