@@ -83,9 +83,21 @@ def open_fds() -> int:
 
 
 class _MallInfo2(ctypes.Structure):
-    _fields_ = [(name, ctypes.c_size_t) for name in (
-        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost",
-    )]
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena",
+            "ordblks",
+            "smblks",
+            "hblks",
+            "hblkhd",
+            "usmblks",
+            "fsmblks",
+            "uordblks",
+            "fordblks",
+            "keepcost",
+        )
+    ]
 
 
 _libc = ctypes.CDLL(None)
@@ -169,7 +181,9 @@ class Soak:
             sleep_until_event(self.app)
             if time.monotonic() > deadline:
                 view = self.s.view
-                raise RuntimeError(f"soak: timed out waiting for {what} (step {view.step}, error {view.error})")
+                raise RuntimeError(
+                    f"soak: timed out waiting for {what} (step {view.step}, error {view.error})"
+                )
         self.app.processEvents()
         self.waited[what] = self.waited.get(what, 0.0) + time.monotonic() - began
 
@@ -197,8 +211,11 @@ class Soak:
         s.choose_service("repair.public_area")
         self.at(self.Step.FORM)
         for field, value in (
-            ("category", "lighting"), ("location", "楼梯3"), ("detail", "电灯坏了"),
-            ("urgency", "normal"), ("phone", "13800138000"),
+            ("category", "lighting"),
+            ("location", "楼梯3"),
+            ("detail", "电灯坏了"),
+            ("urgency", "normal"),
+            ("phone", "13800138000"),
         ):
             s.set_field(field, value)
         s.next()
@@ -297,6 +314,28 @@ def line(label: str, now: tuple[int, ...], base: tuple[int, ...] | None) -> str:
     return text
 
 
+def _interned_dict() -> dict | None:
+    """CPython's own table of interned strings (attribute names, identifiers, sys.intern): not a
+    Python object anyone can reach, so neither gc nor a census sees it grow. Found through
+    libpython's symbol table (`nm`); None where the library has none."""
+    import subprocess
+
+    try:
+        maps = Path("/proc/self/maps").read_text().splitlines()
+        lib = next(m.split()[-1] for m in maps if "libpython3" in m)
+        base = min(int(m.split("-")[0], 16) for m in maps if m.split()[-1] == lib)
+        symbols = subprocess.run(["nm", lib], capture_output=True, text=True, check=True).stdout
+        offset = next(int(s.split()[0], 16) for s in symbols.splitlines() if s.endswith(" interned"))
+    except (OSError, StopIteration, ValueError, subprocess.CalledProcessError):
+        return None
+    pointer = ctypes.c_void_p.from_address(base + offset).value
+    found = ctypes.cast(pointer, ctypes.py_object).value if pointer else None
+    return found if isinstance(found, dict) else None
+
+
+_interned: list = []
+
+
 def census() -> Counter:
     """Live Python objects by type, and the Qt widgets and objects that exist (QObjects found
     from the top-level widgets down): what a leak of objects would show."""
@@ -310,6 +349,10 @@ def census() -> Counter:
         counts[name] += 1
         if name == "_Job":
             counts["_Job:" + getattr(getattr(o, "_fn", None), "__qualname__", "?")] += 1
+    if not _interned:
+        _interned.append(_interned_dict())
+    if _interned[0] is not None:
+        counts["<interned strings>"] = len(_interned[0])
     counts["<Qt widgets>"] = len(QApplication.allWidgets())
     counts["<Qt objects under top-level widgets>"] = sum(
         len(w.findChildren(QObject)) for w in QApplication.topLevelWidgets()
@@ -317,9 +360,118 @@ def census() -> Counter:
     return counts
 
 
+def containers(least: int = 50) -> dict[int, int]:
+    """Every live Python container (dict, list, set, deque) of `least` entries or more: its length by
+    id. A container keeping one entry a session grows from report to report (`containers_growth`)."""
+    import collections
+
+    gc.collect()
+    kinds = (dict, list, set, collections.deque)
+    found = {}
+    for o in gc.get_objects():
+        if isinstance(o, kinds) and len(o) >= least:
+            found[id(o)] = len(o)
+        # a dict of only strings and numbers is untracked by gc (never in get_objects): found
+        # through what holds it
+        for r in gc.get_referents(o):
+            if type(r) is dict and len(r) >= least and not gc.is_tracked(r):
+                found[id(r)] = len(r)
+    return found
+
+
+def _holder(o) -> str:
+    """Where a container hangs: 'Owner.attribute' of the object (or module) whose __dict__ holds it,
+    or 'function:variable' of the closure that holds it."""
+    import types
+
+    for ref in gc.get_referrers(o):
+        if isinstance(ref, types.FrameType):
+            continue
+        if isinstance(ref, dict):
+            name = next((k for k, v in ref.items() if v is o), None)
+            if name is None:
+                continue
+            for owner in gc.get_referrers(ref):
+                if getattr(owner, "__dict__", None) is ref:
+                    label = (
+                        owner.__name__ if isinstance(owner, types.ModuleType) else type(owner).__qualname__
+                    )
+                    return f"{label}.{name}"
+            return f"a dict's [{name!r}]"
+        if isinstance(ref, types.CellType):
+            for closure in gc.get_referrers(ref):
+                for fn in gc.get_referrers(closure) if isinstance(closure, tuple) else ():
+                    if isinstance(fn, types.FunctionType) and fn.__closure__ is closure:
+                        return f"{fn.__qualname__}:{fn.__code__.co_freevars[closure.index(ref)]}"
+            return "a closure cell"
+        return f"held by a {type(ref).__qualname__}"
+    return "?"
+
+
+def containers_growth(before: dict[int, int], after: dict[int, int], top: int = 12) -> str:
+    """The containers that grew since `before` (and the largest new ones), named by who holds them."""
+    grown = sorted(
+        ((n - before[k], n, k) for k, n in after.items() if k in before and n > before[k]), reverse=True
+    )
+    new = sorted(((n, k) for k, n in after.items() if k not in before and n >= 500), reverse=True)[:4]
+    by_id = {}
+    for o in gc.get_objects():
+        if id(o) in after:
+            by_id[id(o)] = o
+        for r in gc.get_referents(o):
+            if type(r) is dict and id(r) in after and not gc.is_tracked(r):
+                by_id[id(r)] = r
+
+    def name(k: int) -> str:
+        o = by_id.get(k)
+        if o is None:
+            return "?"
+        # what the newest entries are (types only: no values in a report)
+        tail = list(o.items())[-3:] if isinstance(o, dict) else list(o)[-3:]
+        kinds = ", ".join(
+            f"{type(e[0]).__qualname__}: {type(e[1]).__qualname__}"
+            if isinstance(o, dict)
+            else type(e).__qualname__
+            for e in tail
+        )
+        return f"{_holder(o)} ({type(o).__name__} of {kinds})"
+
+    text = ", ".join(f"{name(k)} {n} ({d:+d})" for d, n, k in grown[:top]) or "no container grew"
+    if new:
+        text += "; new since the last report: " + ", ".join(f"{name(k)} {n}" for n, k in new)
+    return text
+
+
 def census_growth(before: Counter, after: Counter, top: int = 12) -> str:
     grown = sorted(((after[k] - before[k], k) for k in after if after[k] - before[k] > 0), reverse=True)[:top]
     return ", ".join(f"{k} {d:+d}" for d, k in grown) or "nothing grew"
+
+
+# the soak's own reports (snapshots, censuses) are not the terminal's memory
+_NOT_TRACEMALLOC = (
+    tracemalloc.Filter(False, tracemalloc.__file__),
+    tracemalloc.Filter(False, "<frozen importlib._bootstrap>"),
+    tracemalloc.Filter(False, __file__),
+)
+
+
+def print_allocation_growth(now, before, top: int) -> None:
+    """The allocation sites whose live Python memory grew most, each with its calling frames: a
+    container that keeps one entry a session shows as one traceback growing by count and size."""
+    stats = now.compare_to(before, "traceback")
+    grown = sum(st.size_diff for st in stats)
+    count = sum(st.count_diff for st in stats)
+    print(
+        f"         Python allocations since the last report: {grown / 1024:+.0f} KiB in {count:+d} blocks; most:",
+        flush=True,
+    )
+    for st in stats[:top]:
+        print(
+            f"           {st.size_diff / 1024:+.1f} KiB in {st.count_diff:+d} blocks (now {st.size / 1024:.0f} KiB):",
+            flush=True,
+        )
+        for frame in list(st.traceback)[::-1][:6]:
+            print(f"             {frame.filename}:{frame.lineno}", flush=True)
 
 
 def _quiet_qt(mode, context, message: str) -> None:
@@ -338,12 +490,21 @@ def main(argv: list[str] | None = None) -> int:
         default=25,
         help="render every Nth session through the screens (1 = all; a rendered session takes ~20x longer)",
     )
-    parser.add_argument("--kinds", default=",".join(KINDS), help="the session kinds to take in turn (default: all)")
     parser.add_argument(
-        "--no-screens", action="store_true", help="the window never sees a session (to tell the screens' memory from the rest)"
+        "--kinds", default=",".join(KINDS), help="the session kinds to take in turn (default: all)"
+    )
+    parser.add_argument(
+        "--no-screens",
+        action="store_true",
+        help="the window never sees a session (to tell the screens' memory from the rest)",
     )
     parser.add_argument(
         "--census", action="store_true", help="at each report, name the Python types and Qt objects that grew"
+    )
+    parser.add_argument(
+        "--containers",
+        action="store_true",
+        help="at each report, name the Python containers (dict, list, set, deque; 50+ entries) that grew, and who holds them",
     )
     parser.add_argument(
         "--idle-minutes",
@@ -353,7 +514,15 @@ def main(argv: list[str] | None = None) -> int:
         " minute: tells growth with time from growth with sessions",
     )
     parser.add_argument(
-        "--tracemalloc", action="store_true", help="at each report, name the source lines whose Python allocations grew"
+        "--tracemalloc",
+        action="store_true",
+        help="at each report, name the source lines whose Python allocations grew",
+    )
+    parser.add_argument(
+        "--tracemalloc-frames", type=int, default=12, help="frames kept per allocation (--tracemalloc)"
+    )
+    parser.add_argument(
+        "--tracemalloc-top", type=int, default=10, help="allocation sites printed per report (--tracemalloc)"
     )
     parser.add_argument(
         "--wait-s",
@@ -438,6 +607,7 @@ def main(argv: list[str] | None = None) -> int:
             base = None
             warmup = min(WARMUP, args.sessions, args.report_every)
             counted = None
+            held = None
             snapshots: list = []
             if args.idle_minutes > 0:
                 idle_base = figures()
@@ -461,7 +631,7 @@ def main(argv: list[str] | None = None) -> int:
                 return f"{(time.process_time() - cpu_base[0]) * 1000 / sessions:.0f}" if sessions > 0 else "-"
 
             def soak_one(n: int) -> None:
-                nonlocal base, counted
+                nonlocal base, counted, held
                 # each kind's every Nth session is rendered, so every kind goes through the screens:
                 # `n % N == 0` with 5 kinds and N = 25 rendered submissions only (the runs before 2026-12-01)
                 rendered = args.render_every > 0 and (n // len(kinds)) % args.render_every == 0
@@ -475,9 +645,10 @@ def main(argv: list[str] | None = None) -> int:
                     base = figures()
                     print(line(f"after {n} warm-up sessions (baseline)", base, None), flush=True)
                     counted = census() if args.census else None
+                    held = containers() if args.containers else None
                     if args.tracemalloc:
-                        tracemalloc.start(8)
-                        snapshots.append(tracemalloc.take_snapshot())
+                        tracemalloc.start(args.tracemalloc_frames)
+                        snapshots.append(tracemalloc.take_snapshot().filter_traces(_NOT_TRACEMALLOC))
                 elif base is not None and (n % args.report_every == 0 or n == args.sessions):
                     rate = n / (time.monotonic() - start)
                     depth = terminal.outbox.stats().depth
@@ -489,22 +660,29 @@ def main(argv: list[str] | None = None) -> int:
                     )
                     if counted is not None:
                         now = census()
-                        print(f"         grew since the last report: {census_growth(counted, now)}", flush=True)
+                        print(
+                            f"         grew since the last report: {census_growth(counted, now)}", flush=True
+                        )
                         counted = now
+                    if held is not None:
+                        now_held = containers()
+                        print(
+                            f"         containers grown since the last report: {containers_growth(held, now_held)}",
+                            flush=True,
+                        )
+                        held = now_held
                     if snapshots:
-                        snap = tracemalloc.take_snapshot()
-                        stats = snap.compare_to(snapshots[-1], "lineno")
-                        grown = sum(st.size_diff for st in stats)
-                        print(f"         Python allocations since the last report: {grown / 1024:+.0f} KiB; most:", flush=True)
-                        for st in stats[:6]:
-                            print(f"           {st.size_diff / 1024:+.1f} KiB {st.traceback[0]}", flush=True)
+                        snap = tracemalloc.take_snapshot().filter_traces(_NOT_TRACEMALLOC)
+                        print_allocation_growth(snap, snapshots[-1], args.tracemalloc_top)
                         snapshots[-1] = snap
 
             done = 0
             for n in range(1, args.sessions + 1):
                 try:
                     soak_one(n)
-                except RuntimeError as exc:  # a session stuck (a wait timed out): the figures so far still count
+                except (
+                    RuntimeError
+                ) as exc:  # a session stuck (a wait timed out): the figures so far still count
                     print(f"session {n}: {exc}; stopped after {done} sessions", flush=True)
                     break
                 done = n

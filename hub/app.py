@@ -435,12 +435,16 @@ def create_app(settings: HubSettings) -> FastAPI:
         if service is None:
             raise ApiError(404, "unknown_service", "no such service in the catalogue")
         try:
-            document = issue_record(service, wanted.subject)
+            terminal = _terminal(request)
+            document = issue_record(
+                service,
+                wanted.subject,
+                lambda issued_at: store.issue_record_number(terminal, service["id"], issued_at),
+            )
         except NoRecord as exc:
             raise ApiError(404, "no_record", str(exc)) from exc
         except SubjectIncomplete as exc:
             raise ApiError(422, "subject_incomplete", str(exc)) from exc
-        store.remember_record(document["record_id"], service["id"], _terminal(request), document["issued_at"])
         return document
 
     @app.post(

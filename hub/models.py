@@ -110,6 +110,11 @@ class RecordIn(BaseModel):
 class RecordRow(BaseModel):
     label: dict[str, str]
     value: str = Field(description="already masked by the hub")
+    value_text: dict[str, str] | None = Field(
+        default=None,
+        description="where the value is words (a choice's label): the value by language, so that a terminal "
+        "shows the resident's; `value` then holds every language, for terminals that read only it",
+    )
 
 
 class RecordOut(BaseModel):

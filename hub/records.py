@@ -8,6 +8,7 @@ record, and masks every personal value before it leaves the hub (the kiosk print
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -47,9 +48,14 @@ def _label(zh: str, en: str) -> dict[str, str]:
 
 
 def issue_record(
-    service: dict[str, Any], subject: dict[str, Any], now: datetime | None = None
+    service: dict[str, Any],
+    subject: dict[str, Any],
+    number: Callable[[str], str],
+    now: datetime | None = None,
 ) -> dict[str, Any]:
-    """A RecordDocument as JSON for a `record` service of the catalogue.
+    """A RecordDocument as JSON for a `record` service of the catalogue. `number(issued_at)` gives
+    the document its own number (the store's register, HubStore.issue_record_number); it is asked
+    only once the document can be made, so a refused request takes no number.
 
     Raises NoRecord (not a record service, or nothing on file) and SubjectIncomplete.
     """
@@ -70,7 +76,15 @@ def issue_record(
         rows.append({"label": _label("居住地址", "Address"), "value": f"{street}**号{d[1] % 9 + 1}栋"})
         rows.append({"label": _label("登记居住起始", "Resident since"), "value": str(2000 + d[2] % 25)})
         purpose = _PURPOSES.get(str(subject.get("purpose", "")), _PURPOSES["other"])
-        rows.append({"label": _label("证明用途", "Purpose"), "value": purpose["zh"] + " / " + purpose["en"]})
+        # the purpose is words: by language for the resident's (walk 5, M9: "社保办理 / Social insurance"
+        # on a Chinese screen), both in `value` for a terminal that reads only that
+        rows.append(
+            {
+                "label": _label("证明用途", "Purpose"),
+                "value": purpose["zh"] + " / " + purpose["en"],
+                "value_text": dict(purpose),
+            }
+        )
     else:
         months = _PERIODS.get(str(subject.get("period", "")), 12)
         base = 4000 + (int.from_bytes(d[:2], "big") % 40) * 100  # monthly contribution base, yuan
@@ -87,15 +101,15 @@ def issue_record(
                     "value": f"{total:.2f}",
                 }
             )
-    record_id = (
-        "R" + now.strftime("%Y%m%d") + hashlib.sha256(d + service["id"].encode()).hexdigest()[:6].upper()
-    )
+    issued_at = now.isoformat(timespec="seconds")
+    record_id = number(issued_at)
     title = service.get("title") if isinstance(service.get("title"), dict) else _label("记录", "Record")
     return {
         "record_id": record_id,
         "service_id": service["id"],
         "title": title,
         "rows": rows,
-        "issued_at": now.isoformat(timespec="seconds"),
+        "issued_at": issued_at,
+        # the QR names this one document: its number is the register's key (service, terminal, time)
         "verify_url": VERIFY_BASE + record_id,
     }

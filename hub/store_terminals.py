@@ -143,12 +143,28 @@ class TerminalStore(StoreBase):
             )
         return last + 1, last
 
-    def remember_record(self, record_id: str, service_id: str, terminal_id: str, issued_at: str) -> None:
+    def issue_record_number(self, terminal_id: str, service_id: str, issued_at: str) -> str:
+        """A new document number, `R<day>-<terminal>-<n>` (n counts this terminal's documents of the
+        day from 0001), kept with what it names in the same transaction: a number is in the
+        register before any slip shows it, so a restart or a power loss cannot hand it out again,
+        and every terminal counts on its own (no two terminals' numbers meet). Walk 6, finding M6:
+        the number was a digest of the resident and the service, so every certificate of one
+        resident on one day had the same number and the register kept only the last one."""
+        day = issued_at[:10].replace("-", "")
+        prefix = f"R{day}-{terminal_id}-"
         with self.transaction() as db:
-            db["records"].upsert(
-                {"record_id": record_id, "service_id": service_id, "terminal_id": terminal_id, "issued_at": issued_at},
-                pk="record_id",
+            self._one_ticket_issuer(db, day, prefix)  # one issuer of this terminal's numbers a day
+            issued = db.execute(
+                "SELECT record_id FROM records WHERE terminal_id = ? AND record_id LIKE ?",
+                [terminal_id, prefix + "%"],
+            ).fetchall()
+            numbers = [int(r[0][len(prefix) :]) for r in issued if r[0][len(prefix) :].isdigit()]
+            record_id = f"{prefix}{max(numbers, default=0) + 1:04d}"
+            db.execute(
+                "INSERT INTO records (record_id, service_id, terminal_id, issued_at) VALUES (?, ?, ?, ?)",
+                [record_id, service_id, terminal_id, issued_at],
             )
+        return record_id
 
     def record_heartbeat(self, terminal_id: str, health: dict[str, Any]) -> None:
         with self.transaction() as db:

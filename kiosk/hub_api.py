@@ -108,6 +108,17 @@ class RecordDocument:
     rows: tuple[tuple[dict[str, str], str], ...]  # (label by language, value already masked by the hub)
     issued_at: str
     verify_url: str  # goes into the QR code on the printout
+    # per row, where its value is words (a choice's label): the value by language; {} for data
+    value_texts: tuple[dict[str, str], ...] = ()
+
+    def lines(self, language: str) -> list[tuple[str, str]]:
+        """Each row's label and value in `language` (the hub's default language where it has none):
+        one language on the screen and on paper, never "社保办理 / Social insurance"."""
+        lines = []
+        for n, (label, value) in enumerate(self.rows):
+            words = self.value_texts[n] if n < len(self.value_texts) else {}
+            lines.append((label.get(language) or label.get("zh", ""), words.get(language) or value))
+        return lines
 
 
 class Hub(Protocol):

@@ -326,10 +326,12 @@ class HubClient:
         for key in ("record_id", "service_id", "issued_at", "verify_url"):
             _require(isinstance(raw.get(key), str), f"record.{key}")
         _require(isinstance(raw.get("rows"), list), "record.rows")
-        rows = []
+        rows, value_texts = [], []
         for row in raw["rows"]:
             _require(isinstance(row, dict) and isinstance(row.get("value"), str), "record row")
             rows.append((_text_map(row.get("label"), "record row label"), row["value"]))
+            words = row.get("value_text")  # optional: a hub before it sends none (or null)
+            value_texts.append({} if words is None else _text_map(words, "record row value_text"))
         return RecordDocument(
             record_id=raw["record_id"],
             service_id=raw["service_id"],
@@ -337,6 +339,7 @@ class HubClient:
             rows=tuple(rows),
             issued_at=raw["issued_at"],
             verify_url=raw["verify_url"],
+            value_texts=tuple(value_texts),
         )
 
     def resident_profile(self, card_hash: str) -> dict[str, str]:

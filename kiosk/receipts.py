@@ -126,8 +126,8 @@ def ticket_receipt(
 def record_receipt(record: RecordDocument, *, language: str) -> ReceiptDocument:
     """A record or certificate the hub issued: its rows as the hub masked them, and a QR to verify it."""
     blocks: list = [Title(record.title.get(language) or record.title.get("zh", "")), Rule()]
-    for label, value in record.rows:
-        blocks.append(KeyValue(label.get(language) or label.get("zh", ""), value))
+    for label, value in record.lines(language):
+        blocks.append(KeyValue(label, value))
     blocks += [
         Rule(),
         KeyValue(word("issued", language), _stamp(record.issued_at)),

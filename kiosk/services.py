@@ -43,6 +43,17 @@ class ServiceOffline(HubUnavailable):
     ways_forward = (WayForward.TICKET, WayForward.RETRY, WayForward.CALL_STAFF)
 
 
+class RecordNeedsPaper(KioskError):
+    """A certificate or record chosen while the printer is out of paper. It is not issued: the
+    slip is what the resident came for, and a number issued without one is a document in the hub's
+    register that nobody holds (walk 6, finding M5: the tile said "use the window", then the
+    certificate was issued and the words asked the resident to load paper). The staffed window
+    issues it; the tile works again as soon as the printer has paper."""
+
+    message_key = "error.record_no_paper"
+    ways_forward = (WayForward.TICKET, WayForward.CALL_STAFF)
+
+
 class CaseNotRateable(KioskError):
     message_key = "error.case_not_rateable"
     ways_forward = (WayForward.CONTINUE,)

@@ -48,7 +48,7 @@ from kiosk.executor import Executor
 from kiosk.forms import FormState
 from kiosk.prefill import HubPrefill
 from kiosk.safe_logging import log_unexpected
-from kiosk.services import ServiceActions
+from kiosk.services import RecordNeedsPaper, ServiceActions
 from kiosk.session_operations import ServiceOperations, UnexpectedFailure
 from kiosk.session_render import render_view
 from kiosk.session_view import (
@@ -479,6 +479,8 @@ class Session(ServiceOperations):
         service = self._catalogue_service(service_id)
         self._end_reason = None
         self._error = None
+        if self._refused_for_paper(service):
+            return  # before the card is asked for: the way forward is the window, not the card
         self._outcome = None
         if service.needs_card and self._identity is None:
             self._pending_service_id = service.id
@@ -602,6 +604,8 @@ class Session(ServiceOperations):
         print says it can be printed now, without waiting for a tap)."""
         if out != self._paper_out:
             self._paper_out = out
+            if not out and self._error is not None and self._error.kind == RecordNeedsPaper.__name__:
+                self._error = None  # paper again: the certificate's tile works, nothing to explain
             self._changed()
 
     def set_places(self, places: tuple) -> None:

@@ -23,7 +23,7 @@ from kiosk.forms import FormState
 from kiosk.hub_api import CaseStatus, HubUnavailable, RecordDocument
 from kiosk.prefill import HubPrefill
 from kiosk.safe_logging import log_unexpected
-from kiosk.services import ServiceActions, TicketOutcome
+from kiosk.services import RecordNeedsPaper, ServiceActions, TicketOutcome
 from kiosk.session_view import ErrorView, Outcome, Step
 from offline_queue.errors import InvalidLocalRef
 from offline_queue.local_ref import LocalRef
@@ -188,9 +188,19 @@ class ServiceOperations:
         elif service.kind in (ServiceKind.QUERY, ServiceKind.RATING):
             self._query(service, form)
         elif service.kind is ServiceKind.RECORD:
-            self._record(service, form)
+            if not self._refused_for_paper(service):
+                self._record(service, form)
         elif service.kind is ServiceKind.TICKET:
             self._start_ticket(service.id)
+
+    def _refused_for_paper(self, service: Service) -> bool:
+        """A print-out (a record or certificate) while the printer is out of paper is not issued:
+        the error says so and offers the staffed window (RecordNeedsPaper)."""
+        if service.kind is not ServiceKind.RECORD or not self._paper_out:
+            return False
+        self._error = ErrorView.of(RecordNeedsPaper("printer out of paper"))
+        self._changed()
+        return True
 
     def _submit_to_outbox(self, service: Service, form: FormState) -> None:
         assert self._catalogue is not None

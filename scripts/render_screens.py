@@ -49,6 +49,7 @@ from tests.fixtures.session_kit import (  # noqa: E402
     finished_case,
     make_kit,
 )
+from tests.support.qt_cleanup import delete_later_with_its_screens, flush_deferred_deletes  # noqa: E402
 from ui.i18n import Words  # noqa: E402
 from ui.input_engines.loader import INPUT_ENGINES  # noqa: E402
 from ui.pictures import SlotPicture  # noqa: E402
@@ -481,8 +482,9 @@ class OpenScene:
         app = QApplication.instance()
         self.window.allow_close()
         self.window.close()
-        self.window.deleteLater()
+        delete_later_with_its_screens(self.window)
         app.processEvents()
+        flush_deferred_deletes()  # no event loop here: unflushed, every scene's window stayed
         if self.outbox is not None:
             self.outbox.close()
 

@@ -149,9 +149,40 @@ def test_records_are_deterministic_and_masked(hub_server):
     assert "1101**********1234" in values and "张*伟" in values
     assert not any("110101199003071234" in v or "张三伟" in v for v in values)
     assert record.verify_url.endswith(record.record_id)
+    assert again.record_id != record.record_id  # the same figures, another document (walk 6, M6)
     with pytest.raises(HubRefused) as incomplete:
         client.issue_record("certificate.residence", {"name": "张三伟"})
     assert incomplete.value.status == 422
+
+
+def test_every_certificate_has_its_own_number_after_a_restart_and_a_power_cut_too(hub_server):
+    """Walk 6, finding M6: four certificates of one resident on one day (other purposes, other
+    times) all carried R20261202F7E9D4, a digest of the resident and the service; whoever scanned
+    one could not tell which it was, and the hub's register kept only the last. Each has its own
+    number now, in the register before the slip shows it, also across a restart and a SIGKILL."""
+    from hub.store import HubStore
+
+    subject = {"id_number": "110101199003071234", "name": "张三伟"}
+    client = hub_server.client()
+    issued = [client.issue_record("certificate.residence", {**subject, "purpose": p}) for p in ("school", "other")]
+    hub_server.stop()
+    hub_server.start(60)
+    issued.append(hub_server.client().issue_record("certificate.residence", {**subject, "purpose": "school"}))
+    hub_server.kill()  # a power cut at the hub
+    hub_server.start(60)
+    issued.append(hub_server.client().issue_record("record.social_insurance", subject))
+    numbers = [r.record_id for r in issued]
+    assert len(set(numbers)) == 4, numbers
+    day = issued[0].issued_at[:10].replace("-", "")
+    assert numbers == [f"R{day}-T0001-{n:04d}" for n in (1, 2, 3, 4)]
+    assert all(r.verify_url.endswith("/" + r.record_id) for r in issued)  # the QR names the document
+    store = HubStore(hub_server.db_path)
+    try:  # the register names each one: what was issued, where, when
+        with store.reading() as db:
+            register = db.execute("SELECT record_id, service_id, terminal_id, issued_at FROM records").fetchall()
+    finally:
+        store.close()
+    assert sorted(register) == sorted((r.record_id, r.service_id, "T0001", r.issued_at) for r in issued)
 
 
 def test_heartbeat_is_stored_for_the_terminal(hub_server):

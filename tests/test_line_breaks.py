@@ -9,8 +9,8 @@ from PySide6.QtGui import QFont, QFontMetrics, QTextLayout
 from PySide6.QtWidgets import QLabel
 
 from kiosk.session_view import Mode
-from scripts.render_screens import SCENES, open_scene
-from ui.line_breaks import WORD_JOINER, keep_groups
+from scripts.render_screens import SCENES, open_played, open_scene
+from ui.line_breaks import WORD_JOINER, keep_groups, keep_lines
 from ui.theme import ELDER, FONT_FAMILIES
 
 ALERT = "危及安全请立即拨打物业值班电话 010-6512 3456（24小时）"
@@ -77,5 +77,62 @@ def test_the_elder_urgency_banner_keeps_the_duty_phone_groups_whole(qapp, tmp_pa
         for group in GROUPS:
             if group in _plain(banner.text()):
                 assert any(group in line for line in lines), " / ".join(lines)
+    finally:
+        shown.close()
+
+
+# the outcome panels' words that ended on a lone "卡。" and "候。" in the walk (walk 5, L6)
+ENDINGS = ("您的卡还在读卡器里，请取走您的卡。", "已呼叫工作人员，请稍候。", "已打印，请取走。")
+
+
+def _lone_last(text: str, font: QFont) -> list[str]:
+    """The widths at which `text`'s last line is one Chinese character and its punctuation."""
+    metrics = QFontMetrics(font)
+    found = []
+    for width in range(metrics.horizontalAdvance(text[:3]), metrics.horizontalAdvance(text) + 7, 5):
+        lines = [_plain(line).strip() for line in _lines(text, width, font)]
+        last = "".join(ch for ch in lines[-1] if "\u3400" <= ch <= "\u9fff")
+        if len(lines) > 1 and len(last) == 1:
+            found.append(f"{width} px: {' / '.join(lines)}")
+    return found
+
+
+def test_a_last_line_never_holds_one_character_alone(qapp):
+    font = _font()
+    assert all(_lone_last(text, font) for text in ENDINGS), "the check can fail: Qt leaves one alone"
+    for text in ENDINGS:
+        kept = keep_lines(text)
+        assert _plain(kept) == text
+        assert not _lone_last(kept, font), text
+    assert keep_lines("（24小时）。") == keep_groups("（24小时）。")  # a group is whole already
+
+
+def test_the_certificate_panels_and_the_queue_words_break_well(qapp, tmp_path):
+    """Walk 5, L6, as laid out: the panels side by side on a short elder display ("请取走您的" over
+    "卡。", "请稍" over "候。"), and "For: Residence certificate" beside the ticket's title in two lines."""
+    from tests.fixtures.session_kit import RESIDENT
+    from tests.test_ui_elder_end import _record
+
+    shown = open_played("record", _record(True, True, True), (1280, 800), "zh", Mode.ELDER, tmp_path)
+    try:
+        for name in ("receipt_take_card_text", "staff_called_text"):
+            lab = shown.window.findChild(QLabel, name)
+            lines = [_plain(line) for line in _lines(lab.text(), lab.contentsRect().width(), lab.font())]
+            last = "".join(ch for ch in lines[-1] if "\u3400" <= ch <= "\u9fff")
+            assert len(lines) == 1 or len(last) > 1, " / ".join(lines)
+    finally:
+        shown.close()
+
+    def ticket(kit, _window) -> None:
+        kit.session.start()
+        kit.session.card_inserted(RESIDENT)
+        kit.session.choose_service("certificate.residence")
+        kit.session.take_ticket()
+
+    shown = open_played("ticket", ticket, (1280, 800), "en", Mode.ELDER, tmp_path / "ticket")
+    try:
+        queue = shown.window.findChild(QLabel, "ticket_queue")
+        assert "Residence certificate" in queue.text()
+        assert len(_lines(queue.text(), queue.contentsRect().width(), queue.font())) == 1, queue.text()
     finally:
         shown.close()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
 from kiosk.session_view import Mode
 from scripts.render_screens import LANGUAGES, SCENES, open_scene
@@ -69,7 +69,6 @@ def test_enrol_comes_after_the_code_and_clear_empties_it(qapp, tmp_path, words, 
 
 def test_a_wrong_pin_moves_no_key_and_says_how_many_tries_are_left(qtbot, tmp_path):
     """walktech finding 28: the message was inserted above the pad, every key moved 60 px down."""
-    from PySide6.QtWidgets import QApplication
 
     from tests.fixtures.session_kit import TECHNICIAN, make_kit
     from ui.i18n import Words
@@ -106,11 +105,39 @@ def test_a_wrong_pin_moves_no_key_and_says_how_many_tries_are_left(qtbot, tmp_pa
     QApplication.processEvents()
     shown = [w.text() for w in window.findChildren(QLabel, "pin_error_text") if w.isVisible()]
     assert shown == [words.text("zh", "maintenance.pin_wrong", left=4, minutes=5)] and "4" in shown[0]
+    # when it locks, exactly (walk 6, L6: "再错就锁定" read as "one more wrong and it locks")
+    assert "再错 4 次将锁定 5 分钟" in shown[0]
+    assert "4 more wrong" in words.text("en", "maintenance.pin_wrong", left=4, minutes=5)
     assert places() == before
+    # OK where the resident's number pad has it: in the bottom bar at its right end, under 删除
+    # (walk 6, L6: in the pad's bottom-left corner it was the reverse of the resident's pad)
+    ok, delete = before["maintenance.pin_ok"], before["key:backspace"]
+    found = [b for b in window.findChildren(QPushButton, "maintenance.pin_ok") if b.isVisible()][0]
+    assert window.bottom_bar.isAncestorOf(found)
+    assert ok.y() > delete.y() and ok.x() + found.width() >= delete.x()
+
+
+@pytest.mark.parametrize("size", [(1080, 1920)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_paused_line_says_the_reason_picked_on_one_line(qapp, tmp_path, words, size):
+    """Walk 6, L6: "本机现在：暂停服务（居民看到“请到人工窗口”）" did not say why (设备维护 picked)."""
+    for language in LANGUAGES:
+        shown = open_scene(NAMES.index("maintenance-reasons"), size, language, Mode.STANDARD, tmp_path / language, words)
+        try:
+            window = shown.window
+            pick = window.findChild(QPushButton, "maintenance.reason.internal")
+            QTest.mouseClick(pick, Qt.MouseButton.LeftButton)
+            for _ in range(5):
+                QApplication.processEvents()
+            state = [w for w in window.findChildren(QLabel, "maintenance.service_state") if w.isVisible()]
+            assert len(state) == 1 and words.text(language, "maintenance.reason.internal") in state[0].text()
+            line = state[0]
+            assert line.fontMetrics().horizontalAdvance(line.text()) <= line.width(), f"{language}: cut"
+            assert _at(line, window).x() + line.width() <= window.width()
+        finally:
+            shown.close()
 
 
 def _button_places(window) -> dict[str, QPoint]:
-    from PySide6.QtWidgets import QApplication
 
     QApplication.processEvents()
     return {

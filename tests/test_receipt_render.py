@@ -233,3 +233,15 @@ def test_preview_without_the_cjk_font_is_a_typed_error(monkeypatch, tmp_path):
             render_preview(REPAIR_RECEIPT)
     finally:
         raster_text.font.cache_clear()
+
+
+def test_a_digit_and_a_chinese_character_beside_it_do_not_touch():
+    """Walk 5, L10: on the slip "（24小时）" had the 4 touching 小 (Noto's glyph fills its 24-dot
+    cell): a column of white paper between them, on the preview as on the raster."""
+    from drivers.printer.preview import MARGIN
+
+    image = render_preview(ReceiptDocument(blocks=(Line("（24小时）", align="left"),), language="zh"))
+    cell = 12  # "（" two columns, "2" and "4" one each: 小 starts at the fifth
+    darkest = [min(image.getpixel((MARGIN + x, y)) for y in range(MARGIN, MARGIN + 30)) for x in range(64)]
+    assert darkest[3 * cell + 4] < 128 and darkest[4 * cell + 6] < 128, "no 4 or no 小 where expected"
+    assert 255 in darkest[3 * cell + 6 : 4 * cell + 4], darkest[3 * cell : 5 * cell]

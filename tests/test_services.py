@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from drivers.printer.model import KeyValue
 from kiosk.errors import WayForward
 from kiosk.hub_api import HubNotFound
 from kiosk.services import LocalTicketBook, ServiceActions, ServiceOffline, card_hash
@@ -123,8 +124,16 @@ def test_service_kinds_against_the_reference_hub(tmp_path, hub_server):
     s.submit()
     view = s.view
     assert view.step is Step.RESULT, view.error
-    rows = {label["zh"]: value for label, value in view.outcome.record.rows}
+    record = view.outcome.record
+    rows = {label["zh"]: value for label, value in record.rows}
     assert rows["姓名"] == "张*伟" and rows["身份证号"] == "1101**********002X"
+    # a choice's words in the resident's language only, on screen and paper (walk 5, M9: "证明用途:
+    # 子女入学 / School enrolment"); `value` keeps both for a terminal that reads only it
+    assert rows["证明用途"] == "子女入学 / School enrolment"
+    assert dict(record.lines("zh"))["证明用途"] == "子女入学"
+    assert dict(record.lines("en"))["Purpose"] == "School enrolment"
+    printed = {b.key: b.value for b in kit.printer.printed[-1].blocks if isinstance(b, KeyValue)}
+    assert printed["证明用途"] == "子女入学" and printed["姓名"] == "张*伟"
 
     with pytest.raises(HubNotFound):
         a.query("T0001-424242", None)

@@ -274,6 +274,43 @@ def test_record_needs_card_prefills_from_it_and_prints_the_hub_record(kit):
     assert QrCode("https://hub.example.gov.cn/verify/R-2026-000321") in kit.printer.printed[0].blocks
 
 
+def test_a_certificate_is_not_issued_while_the_printer_is_out_of_paper(kit):
+    """Walk 6, finding M5: with no paper the tile said "use the window", the certificate was issued
+    anyway and the words asked the resident to load paper. Now the tap explains and offers the
+    window (ticket, call staff); nothing is asked of the hub; paper again, the tile works."""
+    s = kit.session
+    s.set_paper_out(True)  # what the printer watch reports
+    s.start()
+    s.continue_without_card()
+    for service_id in ("certificate.residence", "record.social_insurance"):
+        s.choose_service(service_id)  # before the card is asked for
+        view = s.view
+        assert view.step is Step.CHOOSE and view.service is None
+        assert view.error.message_key == "error.record_no_paper"
+        assert view.error.ways_forward == (WayForward.TICKET, WayForward.CALL_STAFF)
+    s.choose_service("repair.public_area")  # a service whose reference is on screen still opens
+    assert s.view.step is Step.FORM and s.view.error is None
+    s.cancel()
+    s.start()
+    s.card_inserted(RESIDENT)
+    s.choose_service("certificate.residence")
+    assert s.view.error is not None
+    s.set_paper_out(False)  # paper again: nothing to explain, the tile opens the form
+    assert s.view.error is None
+    s.choose_service("certificate.residence")
+    s.set_field("purpose", "school")
+    s.next()
+    assert s.view.step is Step.REVIEW
+    s.set_paper_out(True)  # ran out while the resident checked: the confirm does not issue
+    s.submit()
+    assert s.view.step is Step.REVIEW and s.view.error.message_key == "error.record_no_paper"
+    assert kit.hub.record_requests == [] and kit.printer.printed == []
+    s.set_paper_out(False)
+    s.submit()
+    assert s.view.step is Step.RESULT and s.view.outcome.printed is True
+    assert len(kit.hub.record_requests) == 1
+
+
 def test_notices_are_read_from_the_catalogue_without_the_hub(kit):
     kit.hub.down = True
     open_service(kit, "notices.community")

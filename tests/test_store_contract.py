@@ -193,7 +193,15 @@ def test_tickets_count_per_day_and_prefix_and_demo_cases(store):
     store.seed_case("C9000001", "T0001-90-000001-99", "repair.public_area", ["received", "assigned"])
     assert store.case("C9000001")["local_ref"] == "T0001-90-000001-99"
     assert len(store.case("C9000001")["timeline"]) == 2
-    store.remember_record("R1", "certificate.residence", "T0001", "2026-12-01T08:00:00+00:00")
+    # document numbers: per terminal and day, never handed out twice (walk 6, finding M6)
+    at = "2026-12-01T08:00:00+00:00"
+    first = store.issue_record_number("T0001", "certificate.residence", at)
+    assert first == "R20261201-T0001-0001"
+    assert store.issue_record_number("T0001", "certificate.residence", at) == "R20261201-T0001-0002"
+    assert store.issue_record_number("T0002", "certificate.residence", at) == "R20261201-T0002-0001"
+    assert store.issue_record_number("T0001", "record.social_insurance", "2026-12-02T00:10:00+00:00") == (
+        "R20261202-T0001-0001"
+    )
 
 
 def test_staff_accounts_audit_and_catalogue_rollout_on_the_store(store):

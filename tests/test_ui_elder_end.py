@@ -1,7 +1,8 @@
-"""The end of an elder session on the short displays (walk 3, findings 12, 14, 25, 26, 28): the
-receipt and the ticket fit one screen in every combination of their panels (card still in, printed
-or not, staff called), in both languages; "staff are coming" never covers the number and can be
-put away; the ticket says what it is for, on screen and on the slip, and reminds to take the card."""
+"""The end of an elder session on the short displays (walk 3, findings 12, 14, 25, 26, 28; walk 5,
+M5): the receipt, the ticket and the certificate fit one screen in every combination of their
+panels (card still in, printed or not, staff called), in both languages; "staff are coming" never
+covers the number and can be put away; the ticket says what it is for, on screen and on the slip,
+and reminds to take the card."""
 
 from __future__ import annotations
 
@@ -62,7 +63,31 @@ def _ticket(card: bool, paper: bool, staff: bool):
     return scene
 
 
-SCENES = {"receipt": _receipt, "ticket": _ticket}
+def _record(card: bool, paper: bool, staff: bool):
+    """The residence certificate (a record: it needs the card, which may be taken out after)."""
+
+    def scene(kit, _window) -> None:
+        kit.printer.paper_out = not paper
+        kit.session.start()
+        kit.session.card_inserted(RESIDENT)
+        kit.session.choose_service("certificate.residence")
+        kit.session.set_field("purpose", "social_insurance")
+        kit.session.next()
+        kit.session.next()
+        if not card:
+            kit.session.card_removed()
+        if staff:
+            kit.session.call_staff()
+
+    return scene
+
+
+SCENES = {"receipt": _receipt, "ticket": _ticket, "record": _record}
+# the certificate needs the card: taken out after, "take your card" goes, and with it the pair of
+# panels; of those only the tallest (not printed, staff called) is walked (the suite's time)
+WALKED = {
+    "record": [c for c in COMBINATIONS if c[0] or c == (False, False, True)],
+}
 
 
 def _rect(window: QWidget, widget: QWidget) -> QRect:
@@ -79,7 +104,7 @@ def _settle(qapp) -> None:
 def test_the_elder_outcome_fits_one_screen_in_every_combination(qapp, tmp_path, words, size, kind):
     found = []
     for language in ("zh", "en"):
-        for card, paper, staff in COMBINATIONS:
+        for card, paper, staff in WALKED.get(kind, COMBINATIONS):
             name = f"{kind}-card{int(card)}-paper{int(paper)}-staff{int(staff)}"
             scene = SCENES[kind](card, paper, staff)
             shown = open_played(
@@ -95,13 +120,19 @@ def test_the_elder_outcome_fits_one_screen_in_every_combination(qapp, tmp_path, 
                     found.append(f"{name} {language}: scrolls {scrolls} px")
                 found += [f"{name} {language}: {p}" for p in layout_problems(window)]
                 assert not window.banner_layer.isVisible(), f"{name}: a banner lies over the outcome"
-                for shown_name in ("staff_called_text", "receipt_take_card_text", "print_text"):
+                shown_names = ["staff_called_text", "receipt_take_card_text", "print_text"]
+                if kind == "record":  # the certificate's number too (walk 5, M5: cut at the bottom edge)
+                    shown_names.append("record_id")
+                for shown_name in shown_names:
                     lab = window.findChild(QLabel, shown_name)
                     expected = {"staff_called_text": staff, "receipt_take_card_text": card}.get(
                         shown_name, True
                     )
                     assert (lab is not None and lab.isVisibleTo(window)) is expected, f"{name}: {shown_name}"
                 assert (window.findChild(QPushButton, "receipt.reprint") is not None) is (not paper)
+                if card:  # said as well as shown (the certificate never said it: walk 5, M5)
+                    take = words.text(language, "receipt.take_card", elder=True)
+                    assert take in window.current_screen().spoken(view), name
             finally:
                 shown.close()
     assert not found, "\n".join(found)
@@ -177,3 +208,20 @@ def test_the_ticket_names_its_queue_on_screen_and_slip_and_asks_for_the_card(qap
 def view_title(shown, language: str) -> str:
     service = next(s for s in shown.kit.session.available_services() if s.id == "repair.public_area")
     return service.title.get(language)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_certificate_issued_offers_the_services_not_a_step_back(qapp, tmp_path, words, language):
+    """Walk 5, L11: the certificate's result offered "返回上一步" as if into the finished form; it
+    says where it goes, the list of services, and goes there without issuing it again."""
+    shown = open_played("record", _record(True, True, False), (1280, 800), language, Mode.ELDER, tmp_path, words)
+    try:
+        session = shown.kit.session
+        back = shown.window.findChild(QPushButton, "nav.back")
+        assert back.text() == words.text(language, "nav.back_to_services", elder=True)
+        back.click()
+        _settle(qapp)
+        assert session.view.step.value == "choose" and session.view.outcome is None
+        assert len(shown.kit.hub.record_requests) == 1 and len(shown.kit.printer.printed) == 1
+    finally:
+        shown.close()

@@ -5,33 +5,18 @@ the welcome, and with a card still in, taking it shown in place of inserting one
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from kiosk.executor import SynchronousExecutor
 from kiosk.session import Session
 from kiosk.session_view import Mode
-from scripts.render_screens import SCENES, open_scene
+from scripts.render_screens import open_scene
 from tests.fixtures.session_kit import demo_catalogue, make_kit
+from tests.support.scenes import scene_index, window_rect
 from ui.screens.choose import tile_height
 from ui.theme import ELDER, theme_for
 
 SIZES = ((1280, 800), (1366, 768), (1920, 1080), (1080, 1920))
-
-
-@pytest.fixture(scope="module")
-def words():
-    from ui.i18n import Words
-
-    return Words()
-
-
-def _scene(name: str) -> int:
-    return [s[0] for s in SCENES].index(name)
-
-
-def _rect(window: QWidget, widget: QWidget) -> QRect:
-    return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
 
 
 def _tiles(window) -> list[QPushButton]:
@@ -70,24 +55,24 @@ def test_the_session_pages_by_the_size_it_is_given(tmp_path):
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_elder_tiles_per_page_fill_the_display_and_keep_the_elder_sizes(qapp, tmp_path, words, size):
-    shown = open_scene(_scene("choose"), size, "zh", Mode.ELDER, tmp_path, words)
+    shown = open_scene(scene_index("choose"), size, "zh", Mode.ELDER, tmp_path, words)
     try:
         window = shown.window
         qapp.processEvents()
         tiles = _tiles(window)
-        viewport = _rect(window, window.current_screen().area.viewport())
-        assert all(viewport.contains(_rect(window, t)) for t in tiles), "a tile needs scrolling"
+        viewport = window_rect(window, window.current_screen().area.viewport())
+        assert all(viewport.contains(window_rect(window, t)) for t in tiles), "a tile needs scrolling"
         assert all(t.height() >= ELDER.target_px and t.width() >= ELDER.target_px for t in tiles)
         total = len(shown.kit.session.available_services())
         # 1920x1080 is drawn as 1366x768 larger (ui/theme.py display_scale): its page as full
         least = {(1080, 1920): 4}.get(size, 3)
         assert len(tiles) >= min(least, total), f"{len(tiles)} tiles a page at {size}"
         # and no room left for another row: the page is as full as the display allows
-        used = max(_rect(window, t).bottom() for t in tiles)
+        used = max(window_rect(window, t).bottom() for t in tiles)
         pages = window.findChild(QPushButton, "page.next")
         # (landscape: the portrait layouts are being reworked on their own)
         if pages is not None and pages.isVisibleTo(window) and size[0] > size[1]:
-            spare = _rect(window, pages).top() - used
+            spare = window_rect(window, pages).top() - used
             drawn = theme_for(Mode.ELDER, size)  # the elder sizes as this display draws them
             assert spare < tile_height(drawn) + 2 * drawn.spacing_px, f"{spare} px left empty"
     finally:
@@ -98,17 +83,17 @@ def test_elder_tiles_per_page_fill_the_display_and_keep_the_elder_sizes(qapp, tm
 def test_standard_mode_keeps_six_a_page_in_landscape_and_fills_a_portrait_display(qapp, tmp_path, words, size):
     from ui.theme import STANDARD
 
-    shown = open_scene(_scene("choose"), size, "zh", Mode.STANDARD, tmp_path, words)
+    shown = open_scene(scene_index("choose"), size, "zh", Mode.STANDARD, tmp_path, words)
     try:
         window = shown.window
         qapp.processEvents()
         tiles = _tiles(window)
         total = len(shown.kit.session.available_services())
-        viewport = _rect(window, window.current_screen().area.viewport())
+        viewport = window_rect(window, window.current_screen().area.viewport())
         if size[0] > size[1]:
             assert len(tiles) == min(6, total)
         else:  # 1080x1920: the 7 demo services on one page, not 6 and 700 px empty
-            assert all(viewport.contains(_rect(window, t)) for t in tiles), "a tile needs scrolling"
+            assert all(viewport.contains(window_rect(window, t)) for t in tiles), "a tile needs scrolling"
             assert len(tiles) == total > 6
             assert all(t.height() >= STANDARD.target_px for t in tiles)
     finally:
@@ -118,7 +103,7 @@ def test_standard_mode_keeps_six_a_page_in_landscape_and_fills_a_portrait_displa
 @pytest.mark.parametrize("mode", [Mode.STANDARD, Mode.ELDER], ids=lambda m: m.value)
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_welcome_names_every_service(qapp, tmp_path, words, size, mode):
-    shown = open_scene(_scene("attract"), size, "zh", mode, tmp_path, words)
+    shown = open_scene(scene_index("attract"), size, "zh", mode, tmp_path, words)
     try:
         window = shown.window
         names = {lab.text() for lab in window.current_screen().content.findChildren(QLabel)}
@@ -132,7 +117,7 @@ def test_the_welcome_names_every_service(qapp, tmp_path, words, size, mode):
 @pytest.mark.parametrize("mode", [Mode.STANDARD, Mode.ELDER], ids=lambda m: m.value)
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_welcome_with_the_card_still_in_shows_taking_it(qapp, tmp_path, words, size, mode):
-    shown = open_scene(_scene("attract-card-left-in"), size, "zh", mode, tmp_path, words)
+    shown = open_scene(scene_index("attract-card-left-in"), size, "zh", mode, tmp_path, words)
     try:
         window = shown.window
         assert shown.kit.session.view.card_in_reader

@@ -189,7 +189,9 @@ def test_a_certificate_with_the_card_is_issued_by_the_hub_and_printed(kiosk_ui):
     k.tap("nav.submit")
     k.wait_step(Step.RESULT)
     record = k.view.outcome.record
-    assert k.text_of("record_title") == record.title["zh"]
+    assert k.text_of("title") == record.title["zh"]  # the certificate's name is the page's title
+    shown = [k.text_of(f"record_row:{n}") for n in range(len(record.rows))]
+    assert "证明用途：子女入学" in shown, shown  # not "… / School enrolment" (walk 5, M9)
     k.wait(lambda: k.view.outcome.printed is True)
     k.terminal.card_reader.remove()  # taking the card back keeps the result on screen
     k.wait(lambda: k.view.identity is None)

@@ -10,7 +10,7 @@ the real terminal (ui.app.build_terminal, the reference hub, the simulated card 
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from kiosk.session_view import Mode, Step
 from tests.fixtures.kiosk_ui import KioskDriver
@@ -122,15 +122,41 @@ def test_a_half_typed_value_never_reaches_the_next_resident_after_a_timeout(kios
     assert _nothing_of(k, WATER)
 
 
-def test_the_cancel_button_says_back_when_there_is_nothing_to_keep(kiosk_ui):
+def _ways_back(k: KioskDriver) -> list[QPushButton]:
+    names = ("nav.back", "nav.back_to_services", "form.keep", "nav.cancel")
+    return [b for b in k.window.findChildren(QPushButton) if b.isVisible() and b.objectName() in names]
+
+
+def test_an_editor_has_one_way_back_to_its_list_that_keeps_nothing_typed(kiosk_ui):
+    """Walk 5, L12: the editor showed 返回 (the flow's back: to the services, the whole form
+    wiped) beside 返回列表. One way back now, where "back" always stands (the bottom bar's left):
+    to the list without what was typed; OK keeps it. It says back when there is nothing to keep."""
     k = kiosk_ui
     _to_repair(k, card=False)
+    list_back = k.button("nav.back").mapTo(k.window, k.button("nav.back").rect().topLeft())
     k.open_field("category")
-    assert k.button("form.keep").text() == say(k, "form.back_to_list")
+    ways = _ways_back(k)
+    assert [b.objectName() for b in ways] == ["form.keep"], "more than one way back in the editor"
+    assert ways[0].text() == say(k, "form.back_to_list")
+    assert ways[0].mapTo(k.window, ways[0].rect().topLeft()) == list_back  # where back always is
     k.tap("choice:category:lighting")
     k.wait(lambda: k.view.fields[0].value == "lighting")
     k.open_field("category")
     assert k.button("form.keep").text() == say(k, "form.keep")
+    k.tap("form.keep")
+    k.open_field("detail")
+    k.type_keys("shui")
+    k.tap("candidate:0")
+    assert [b.objectName() for b in _ways_back(k)] == ["form.keep"]
+    k.tap("form.keep")
+    k.wait(lambda: k.window.current_screen().editing is None)
+    assert k.view.step is Step.FORM
+    assert [(f.id, f.value) for f in k.view.fields if f.id in ("category", "detail")] == [
+        ("category", "lighting"),
+        ("detail", ""),
+    ]
+    k.tap("nav.back")  # from the list, the flow's back: the services again
+    k.wait_step(Step.CHOOSE)
 
 
 def test_a_phone_number_typed_shows_in_full_on_the_form(kiosk_ui):
@@ -157,8 +183,12 @@ def test_a_field_shows_its_message_only_once_it_was_tried(kiosk_ui):
     k.wait(lambda: k.window.current_screen().editing == "location")
     assert k.lacks_button("choice:category:lighting")
     assert not [w for w in k.window.findChildren(QLabel, "error:location") if w.isVisible()]
-    k.tap("form.ok")  # nothing typed: on to the next, which has not been tried either
-    k.wait(lambda: k.window.current_screen().editing == "detail")
+    k.tap("form.ok")  # nothing typed: that is a try, the editor stays and says so (walk 6, L9)
+    k.wait(lambda: k.text_of("error:location") == say(k, "field.required"))
+    assert k.window.current_screen().editing == "location"
+    k.tap("form.keep")  # to fill later; the next field has not been tried
+    k.wait(lambda: k.window.current_screen().editing is None)
+    k.open_field("detail")
     assert not [w for w in k.window.findChildren(QLabel, "error:detail") if w.isVisible()]
     k.tap("form.keep")  # the list still says what is missing
     k.wait(lambda: k.window.current_screen().editing is None)
@@ -192,3 +222,36 @@ def test_the_emergency_number_stands_over_the_urgency_choices(kiosk_ui):
     assert alert.fontInfo().pixelSize() > body.fontInfo().pixelSize()  # larger than the choices
     # over the choices, not under them
     assert alert.mapTo(k.window, alert.rect().topLeft()).y() < body.mapTo(k.window, body.rect().topLeft()).y()
+
+
+def _name_in_top_bar(k: KioskDriver) -> bool:
+    """The open editor's field name stands in the top bar (with "第 n 项，共 m 项"), not over its keys."""
+    QApplication.processEvents()
+    shown = [w for w in k.window.findChildren(QLabel, "title") if w.isVisible()]
+    assert len(shown) == 1, [w.text() for w in shown]
+    in_bar = bool([w for w in k.window.findChildren(QLabel, "field_where") if w.isVisible()])
+    top = shown[0].mapTo(k.window, shown[0].rect().topLeft()).y()
+    assert in_bar == (top < k.button("bar.language").geometry().bottom()), "the name and its place apart"
+    return in_bar
+
+
+def test_every_editor_has_its_field_name_in_one_place_for_the_display(kiosk_ui):
+    """Walk 5, L4: at 1280x800 具体位置 stood in the top bar, 问题描述 and 紧急程度 over their
+    keys and choices. A short display puts every text editor's and choice's name in the top bar,
+    a tall one over them; a number pad has room and keeps its name over its hint (walk 3)."""
+    k = kiosk_ui
+    k.window.resize(1280, 800)
+    _to_repair(k, card=False)
+    fields = ("category", "location", "detail", "urgency")
+    for field in fields:
+        k.open_field(field)
+        assert _name_in_top_bar(k), field
+        k.tap("form.keep")
+    k.open_field("phone")
+    assert not _name_in_top_bar(k)
+    k.tap("form.keep")
+    k.window.resize(1080, 1920)
+    for field in fields:
+        k.open_field(field)
+        assert not _name_in_top_bar(k), field
+        k.tap("form.keep")

@@ -153,6 +153,22 @@ def test_quit_asks_first_and_only_the_second_tap_on_the_same_place_quits(kiosk_u
     assert quits == [1]
 
 
+def test_a_fast_double_tap_on_quit_only_asks(kiosk_ui):
+    """Walk 6, M4: quit's question comes up in quit's place, and the second press of a double tap
+    (0.1 s) answered it: the program quit and the terminal was dead for residents. A deliberate
+    second tap, a second later, still quits."""
+    k = kiosk_ui
+    quits: list[int] = []
+    k.window._on_quit = lambda: quits.append(1)  # noqa: SLF001 (the program's exit: counted, not done)
+    open_maintenance(k)
+    k.wait(lambda: k.button("maintenance.test_page").isEnabled())
+    k.tap("maintenance.exit")
+    k.tap_again(0.1)
+    assert quits == [] and k.has_button("maintenance.exit_yes")
+    k.tap_again(1.0)
+    assert quits == [1]
+
+
 def test_out_of_service_moves_no_button_and_is_confirmed_in_the_screens_language(kiosk_ui):
     k = kiosk_ui
     open_maintenance(k)

@@ -7,14 +7,14 @@ cue), and an English title takes the row over the steps instead of wrapping besi
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
 from kiosk.local_time import human_time
 from kiosk.session_view import Mode, Step
-from scripts.render_screens import LANGUAGES, SCENES, open_scene
+from scripts.render_screens import LANGUAGES, open_scene
 from tests.fixtures.walking import say
 from tests.support.layout_check import layout_problems
+from tests.support.scenes import scene_index, window_rect
 from ui.theme import ELDER
 
 SHORT = ((1280, 800), (1366, 768))
@@ -22,29 +22,14 @@ SLACK_PX = 4  # a layout's rounding under the last line
 ONE_CASE = ("result-query", "result-rate-confirm", "result-rated")
 
 
-@pytest.fixture(scope="module")
-def words():
-    from ui.i18n import Words
-
-    return Words()
-
-
-def _scene(name: str) -> int:
-    return [s[0] for s in SCENES].index(name)
-
-
-def _rect(window: QWidget, widget: QWidget) -> QRect:
-    return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
-
-
 def _in_view(window, widget: QWidget) -> bool:
     """Wholly on the display: inside the window and inside the screen's visible part."""
     viewport = window.current_screen().area.viewport()
-    rect = _rect(window, widget)
-    shown = _rect(window, viewport).intersected(window.rect())
+    rect = window_rect(window, widget)
+    shown = window_rect(window, viewport).intersected(window.rect())
     cue = window.current_screen().cue
     if cue is not None and cue.isVisible():  # the cue lies over the bottom of the visible part
-        shown.setBottom(_rect(window, cue).top() - 1)
+        shown.setBottom(window_rect(window, cue).top() - 1)
     return shown.contains(rect)
 
 
@@ -62,7 +47,7 @@ def _settle() -> None:
 def test_one_case_shows_its_status_first_and_the_whole_rating_under_it(qapp, tmp_path, words, size, language):
     found = []
     for name in ONE_CASE:
-        shown = open_scene(_scene(name), size, language, Mode.ELDER, tmp_path / name, words)
+        shown = open_scene(scene_index(name), size, language, Mode.ELDER, tmp_path / name, words)
         try:
             _settle()
             window = shown.window
@@ -79,7 +64,7 @@ def test_one_case_shows_its_status_first_and_the_whole_rating_under_it(qapp, tmp
             for part in parts:
                 if not _in_view(window, part):
                     found.append(f"{name}: {part.objectName()} not in view")
-                if _rect(window, part).top() < _rect(window, status[0]).bottom():
+                if window_rect(window, part).top() < window_rect(window, status[0]).bottom():
                     found.append(f"{name}: {part.objectName()} above the status")
             if window.current_screen().area.verticalScrollBar().maximum() > 0:
                 found.append(f"{name}: the page scrolls")
@@ -92,7 +77,7 @@ def test_one_case_shows_its_status_first_and_the_whole_rating_under_it(qapp, tmp
 @pytest.mark.parametrize("size", SHORT, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_among_several_cases_the_one_rated_shows_its_status_and_stars(qapp, tmp_path, words, size, language):
     for name in ("result-rate-several", "result-rated-several"):
-        shown = open_scene(_scene(name), size, language, Mode.ELDER, tmp_path / name, words)
+        shown = open_scene(scene_index(name), size, language, Mode.ELDER, tmp_path / name, words)
         try:
             _settle()
             window = shown.window
@@ -105,7 +90,7 @@ def test_among_several_cases_the_one_rated_shows_its_status_and_stars(qapp, tmp_
                 # took the title away: the title stays over the list, the case rated shows whole
                 title = next(w for w in window.findChildren(QLabel, "title") if w.isVisibleTo(window))
                 area = window.current_screen().area
-                assert not area.isAncestorOf(title) and window.rect().contains(_rect(window, title)), name
+                assert not area.isAncestorOf(title) and window.rect().contains(window_rect(window, title)), name
                 assert _in_view(window, window.findChild(QWidget, "case:C-3")), f"{name}: the case rated is cut"
             # the rest of the list is below or above: a cue says so while there is more below
             screen = window.current_screen()
@@ -146,7 +131,7 @@ def test_each_timeline_row_says_its_status_once(kiosk_ui):
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("size", SHORT, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_elder_review_shows_every_value_over_submit(qapp, tmp_path, words, size, language):
-    shown = open_scene(_scene("review"), size, language, Mode.ELDER, tmp_path / "review", words)
+    shown = open_scene(scene_index("review"), size, language, Mode.ELDER, tmp_path / "review", words)
     try:
         _settle()
         window = shown.window
@@ -157,7 +142,7 @@ def test_the_elder_review_shows_every_value_over_submit(qapp, tmp_path, words, s
             name = window.findChild(QLabel, f"review_label:{field}")
             assert _in_view(window, value) and _in_view(window, name), f"{field} is not in view"
             # the name on the value's line: one row each
-            assert abs(_rect(window, name).center().y() - _rect(window, value).center().y()) < value.height()
+            assert abs(window_rect(window, name).center().y() - window_rect(window, value).center().y()) < value.height()
         assert window.findChild(QPushButton, "nav.submit").isEnabled()
         assert not window.current_screen().cue.isVisible()
     finally:
@@ -166,7 +151,7 @@ def test_the_elder_review_shows_every_value_over_submit(qapp, tmp_path, words, s
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_review_too_long_for_the_display_submits_only_once_seen_to_its_end(qapp, tmp_path, words, language):
-    shown = open_scene(_scene("review"), (1280, 800), language, Mode.ELDER, tmp_path / "review", words)
+    shown = open_scene(scene_index("review"), (1280, 800), language, Mode.ELDER, tmp_path / "review", words)
     try:
         kit, window = shown.kit, shown.window
         kit.session.back()
@@ -203,14 +188,14 @@ def test_a_review_too_long_for_the_display_submits_only_once_seen_to_its_end(qap
 def test_an_english_elder_title_takes_its_row_over_the_steps_on_form_and_review(qapp, tmp_path, words, size):
     places = {}
     for name in ("form", "review"):
-        shown = open_scene(_scene(name), size, "en", Mode.ELDER, tmp_path / name, words)
+        shown = open_scene(scene_index(name), size, "en", Mode.ELDER, tmp_path / name, words)
         try:
             window = shown.window
             title = next(w for w in window.findChildren(QLabel, "title") if w.isVisibleTo(window))
             assert title.height() < 1.5 * title.fontMetrics().height(), f"{name}: the title wraps"
             steps = next(w for w in window.findChildren(QWidget, "steps") if w.isVisibleTo(window))
-            assert _rect(window, steps).top() >= _rect(window, title).bottom(), f"{name}: steps beside the title"
-            places[name] = _rect(window, steps).topLeft()
+            assert window_rect(window, steps).top() >= window_rect(window, title).bottom(), f"{name}: steps beside the title"
+            places[name] = window_rect(window, steps).topLeft()
         finally:
             shown.close()
     assert places["form"] == places["review"], "the steps move between the form and the review"
@@ -222,7 +207,7 @@ def test_the_elder_offline_sign_says_its_word_with_and_without_a_card(qapp, tmp_
     """Final review 5: at 1280x800 the English elder bar showed a crossed-out wifi without the word;
     the seniors read "Offline" (离线), and the card holder keeps a place of its own beside it."""
     for name in ("receipt-offline-no-paper", "choose-with-card"):
-        shown = open_scene(_scene(name), size, language, Mode.ELDER, tmp_path / name, words)
+        shown = open_scene(scene_index(name), size, language, Mode.ELDER, tmp_path / name, words)
         try:
             window = shown.window
             shown.kit.session.set_online(False)
@@ -230,7 +215,7 @@ def test_the_elder_offline_sign_says_its_word_with_and_without_a_card(qapp, tmp_
             bar = window.top_bar
             word = [w for w in bar.findChildren(QLabel, "offline_text") if w.isVisibleTo(window)]
             assert [w.text() for w in word] == [words.text(language, "bar.offline.short", elder=True)], name
-            assert _rect(window, word[0]).intersected(window.rect()) == _rect(window, word[0]), name
+            assert window_rect(window, word[0]).intersected(window.rect()) == window_rect(window, word[0]), name
             holder = [w for w in bar.findChildren(QLabel, "card_holder") if w.isVisibleTo(window)]
             assert len(holder) == (name == "choose-with-card"), f"{name}: the card holder"
             in_bar = ("offline", "card_holder", "app_name", "bar.")
@@ -242,9 +227,9 @@ def test_the_elder_offline_sign_says_its_word_with_and_without_a_card(qapp, tmp_
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_what_the_details_on_file_filled_is_a_box_as_tall_as_its_words(qapp, tmp_path, words, language):
     """Final review 10: "已填入登记过的资料…" kept the height of the offer it replaced, ~120 px of empty
-    box. The box takes its words' height; the rows under it stay where they were (the finger that
-    tapped "use these details" finds no row moved under it: tests/test_ui_form_input.py)."""
-    shown = open_scene(_scene("form-prefill-used"), (1366, 768), language, Mode.ELDER, tmp_path, words)
+    box; walk 6, L5: then the box took its words' height but the rest of the offer's height stayed
+    as an empty band over the fields. The box takes its words' height and the first row follows it."""
+    shown = open_scene(scene_index("form-prefill-used"), (1366, 768), language, Mode.ELDER, tmp_path, words)
     try:
         window = shown.window
         box = window.findChild(QWidget, "profile_filled")
@@ -253,6 +238,48 @@ def test_what_the_details_on_file_filled_is_a_box_as_tall_as_its_words(qapp, tmp
         words_bottom = max(w.geometry().bottom() for w in lines)
         margin = box.layout().contentsMargins().bottom() + 2 * ELDER.border_px + SLACK_PX
         assert box.height() - words_bottom <= margin, f"{box.height() - words_bottom} px under the words"
+        rows = [w for w in window.findChildren(QWidget) if w.objectName().startswith("field:")]
+        first = min(rows, key=lambda w: window_rect(window, w).top())
+        gap = window_rect(window, first).top() - window_rect(window, box).bottom()
+        assert gap <= ELDER.spacing_px + SLACK_PX, f"{gap} px between the note and the first field"
         assert layout_problems(window) == []
+    finally:
+        shown.close()
+
+
+@pytest.mark.parametrize("size", ((1280, 800), (1920, 1080)), ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_english_elder_welcome_names_the_terminal_and_keeps_its_columns_apart(qapp, tmp_path, words, size):
+    """Walk 6, L12: with the English elder buttons the terminal's name gave way to nothing (the
+    welcome named no terminal), and at 1920x1080 "Social-insurance payment record" ran up to the
+    next column's icon."""
+    shown = open_scene(scene_index("attract"), size, "en", Mode.ELDER, tmp_path, words)
+    try:
+        window = shown.window
+        name = window.top_bar.findChild(QLabel, "app_name")
+        assert name is not None and name.isVisibleTo(window), "no terminal name in the bar"
+        assert name.text() in (words.text("en", "app.name"), words.text("en", "app.name.short"))
+        said_to = window_rect(window, name).left() + name.fontMetrics().horizontalAdvance(name.text())
+        assert said_to < min(window_rect(window, b).left() for b in _visible(window, QPushButton, "bar."))
+        card = window.findChild(QWidget, "what")
+        shown_in = [w for w in card.findChildren(QLabel) if w.isVisibleTo(window)]
+        icons = [window_rect(window, w) for w in shown_in if w.objectName().startswith("icon:")]
+        names = [w for w in shown_in if not w.objectName().startswith("icon:") and w.text() != words.text("en", "attract.what")]
+        gap, checked = window.theme.spacing_px, 0
+        for line in names:
+            box = window_rect(window, line)
+            ends = box.left() + min(line.width(), line.fontMetrics().horizontalAdvance(line.text()))
+            after = [i.left() for i in icons if i.left() > box.left() and i.top() < box.bottom() and i.bottom() > box.top()]
+            if after:
+                checked += 1
+                assert min(after) - ends >= gap, f"{line.text()!r} ends {min(after) - ends} px from the next icon"
+        assert checked >= 2, "the services in two columns"
+    finally:
+        shown.close()
+    # with a card in: the name over the card holder, not the holder alone
+    shown = open_scene(scene_index("choose-with-card"), size, "en", Mode.ELDER, tmp_path / "card", words)
+    try:
+        bar = shown.window.top_bar
+        for name in ("app_name", "card_holder"):
+            assert [w for w in bar.findChildren(QLabel, name) if w.isVisibleTo(shown.window)], name
     finally:
         shown.close()

@@ -13,6 +13,7 @@ from kiosk.session_view import Mode
 from scripts.render_screens import REPAIR, open_played
 from tests.fixtures.session_kit import RESIDENT
 from tests.support.layout_check import layout_problems
+from ui.line_breaks import WORD_JOINER
 from ui.printer_watch import PrinterWatch
 
 
@@ -87,6 +88,11 @@ def test_the_review_warns_that_no_receipt_will_print(qapp, tmp_path, words, mode
         shown.close()
 
 
+def _read(window) -> str:
+    """The print state as read (the joiners that steer its line breaks left out)."""
+    return window.findChild(QLabel, "print_text").text().replace(WORD_JOINER, "")
+
+
 def test_print_again_reacts_and_the_watch_sees_the_paper_back(qapp, tmp_path, words):
     def scene(kit, window) -> None:
         _review(kit, window)
@@ -95,22 +101,58 @@ def test_print_again_reacts_and_the_watch_sees_the_paper_back(qapp, tmp_path, wo
     shown = open_played("receipt-no-paper", scene, (1366, 768), "zh", Mode.ELDER, tmp_path, words)
     try:
         window, kit = shown.window, shown.kit
-        first = window.findChild(QLabel, "print_text").text()
+        first = _read(window)
         assert "刚才又试了一次" not in first
         window.findChild(QPushButton, "receipt.reprint").click()  # still no paper
         _settle(qapp)
-        again = window.findChild(QLabel, "print_text").text()
+        again = _read(window)
         assert again != first and again.startswith(words.text("zh", "receipt.still_not_printed"))
         kit.printer.paper_out = False  # refilled; nobody taps
         _watch(kit).check()
         _settle(qapp)
-        assert window.findChild(QLabel, "print_text").text() == words.text("zh", "receipt.paper_back")
+        assert _read(window) == words.text("zh", "receipt.paper_back")
         assert window.current_screen().area.verticalScrollBar().maximum() == 0
         window.findChild(QPushButton, "receipt.reprint").click()
         _settle(qapp)
         assert kit.printer.printed, "nothing printed after the refill"
-        assert window.findChild(QLabel, "print_text").text() == words.text(
+        assert _read(window) == words.text(
             "zh", "receipt.printed", elder=True
         )
     finally:
         shown.close()
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("mode", [Mode.STANDARD, Mode.ELDER], ids=lambda m: m.value)
+def test_a_print_out_tapped_without_paper_explains_and_offers_the_window(qapp, tmp_path, words, mode, language):
+    """Walk 6, finding M5: the tile carried "no paper: use the window" and the tap went on to issue
+    the certificate. Now the tap says it cannot be issued here now, offers a ticket and staff, and
+    asks nothing of the hub."""
+    shown = open_played("choose-no-paper", _list, (1280, 800), language, mode, tmp_path, words)
+    try:
+        window, kit = shown.window, shown.kit
+        window.findChild(QPushButton, "service:certificate.residence").click()
+        _settle(qapp)
+        assert kit.session.view.step.value == "choose" and kit.hub.record_requests == []
+        text = window.findChild(QLabel, "error_text")
+        assert text is not None and text.isVisibleTo(window)
+        assert text.text() == words.text(language, "error.record_no_paper")
+        for way in ("way.ticket", "way.call_staff"):
+            tap = window.findChild(QPushButton, way)
+            assert tap is not None and tap.isVisibleTo(window) and tap.isEnabled()
+        assert not layout_problems(window)
+        window.findChild(QPushButton, "way.ticket").click()  # the way forward works: a ticket
+        _settle(qapp)
+        assert kit.session.view.outcome is not None and kit.session.view.outcome.ticket is not None
+    finally:
+        shown.close()
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_paper_out_words_send_the_resident_to_staff_never_to_load_paper(words, language):
+    window = {"zh": "人工窗口", "en": "staffed window"}[language]
+    for key in ("receipt.not_printed_record", "review.no_paper_record", "error.record_no_paper"):
+        for elder in (False, True):
+            text = words.text(language, key, elder=elder)
+            assert window in text, (key, text)
+            assert not any(w in text.lower() for w in ("装好纸后", "装纸", "once there is paper", "load paper")), text

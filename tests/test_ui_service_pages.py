@@ -12,7 +12,7 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from kiosk.session_view import Mode
-from scripts.render_screens import SCENES, open_scene
+from scripts.render_screens import SCENES, open_played, open_scene
 from tests.support.layout_check import layout_problems
 
 SIZES = ((1280, 800), (1366, 768), (1920, 1080), (1080, 1920))
@@ -80,3 +80,35 @@ def test_a_landscape_page_keeps_six_chinese_tiles_on_a_short_display(qapp, tmp_p
         assert not _page_problems(shown.window)
     finally:
         shown.close()
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1280, 800)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_page_is_measured_as_it_is_built(qapp, tmp_path, words, size):
+    """Walk 5 review, L1 and L2: the page's size came from a title row the screen no longer built
+    (on a portrait display 11-12 px taller than the one shown), and from tiles without the "no
+    paper" badge a print-out's tile shows while the printer has none (in an elder English tile
+    "No paper: use the window" was cut)."""
+    from tests.test_ui_paper_out import _list as no_paper
+    from ui.screens.choose import title_height
+    from ui.theme import theme_for
+
+    found: list[str] = []
+    for mode in (Mode.STANDARD, Mode.ELDER):
+        for language in ("zh", "en"):
+            where = f"{mode.value} {language}"
+            shown = open_played("choose-no-paper", no_paper, size, language, mode, tmp_path / where, words)
+            try:
+                window, session = shown.window, shown.kit.session
+                built = window.current_screen().root.itemAt(0).layout().geometry().height()
+                measured = title_height(theme_for(mode, size), words, language, *size)
+                if built != measured:
+                    found.append(f"{where}: title built {built} px, measured {measured} px")
+                for page in range(session.view.page_count):
+                    found += [f"{where} page {page + 1}: {p}" for p in _page_problems(window)]
+                    if page + 1 < session.view.page_count:
+                        window.findChild(QPushButton, "page.next").click()
+                        for _ in range(3):
+                            QApplication.processEvents()
+            finally:
+                shown.close()
+    assert not found, "\n".join(found)

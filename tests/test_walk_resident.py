@@ -69,6 +69,12 @@ def walk_residence_certificate(k: KioskDriver, label: str, capsys) -> None:
     k.tap("nav.submit")
     step(k, Step.RESULT)
     k.wait(lambda: k.view.outcome.printed is True)
+    # the number on the screen is the one on the slip and in its QR (walk 6, finding M6)
+    number = k.view.outcome.record.record_id
+    assert re.fullmatch(r"R\d{8}-T0001-\d{4}", number)
+    k.wait(lambda: any(w.text() == number for w in k.window.findChildren(QLabel) if w.isVisible()))
+    slip = max(k.terminal.printer.folder.glob("*.bin"), key=lambda p: int(p.stem)).read_bytes()
+    assert number.encode("ascii") in slip and slip.count(number.encode("ascii")) >= 2  # footer + QR
     taps = k.taps - before
     k.tap("nav.done")
     step(k, Step.ATTRACT)
@@ -195,6 +201,7 @@ def walk_query_offline(k: KioskDriver) -> None:
     k.tap("field:reference")
     k.wait(lambda: k.view.error is None)
     k.wait(lambda: on_display(k, "title") and on_display(k, "keyboard_text"))  # once laid out again
+    k.tap("form.keep")  # the editor's one way back: to the form's list (walk 5, L12)
     k.tap("nav.back")  # the service list again: the repair is what this resident came for
     step(k, Step.CHOOSE)
 

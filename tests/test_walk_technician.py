@@ -75,7 +75,9 @@ def test_walk_technician_round_trip_out_of_service_and_back(walk, size, language
     # the card back in: maintenance again (it used to do nothing until a restart)
     k.terminal.card_reader.insert("technician")
     k.wait(lambda: k.view.technician_card)
-    assert k.text_of("maintenance.service_state") == say(k, "maintenance.paused")  # says it is paused
+    # says it is paused, and why (walk 6, L6)
+    reason = say(k, f"maintenance.reason.{k.view.out_of_service.value}")
+    assert k.text_of("maintenance.service_state") == say(k, "maintenance.paused_because", reason=reason)
     assert k.lacks_button("maintenance.out")  # "back in service" has its place
     k.wait(lambda: k.button("maintenance.in").isEnabled())
     k.tap("maintenance.in")

@@ -312,6 +312,7 @@ def build_terminal(
     refresh_ms: int = CATALOGUE_REFRESH_MS,
     tick_ms: int = 1000,
     first_catalogue_deadline_ms: int = FIRST_CATALOGUE_DEADLINE_MS,
+    tap_clock: Callable[[], float] = time.monotonic,
 ) -> Terminal:
     """Make every part from `config` (or take the ones given) and the window; does not show it.
 
@@ -380,6 +381,7 @@ def build_terminal(
         on_quit=quit_program,
         tick_ms=tick_ms,
         technician_pin_hash=config.ui.technician_pin_hash,
+        tap_clock=tap_clock,
     )
     # five wrong PINs lock the pad for its time across cards, card pulls and restarts
     window.maintenance.pin_lockout = PinLockout(config.data_dir / "technician_pin_lockout.json")

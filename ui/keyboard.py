@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QScrollArea,
-    QScroller,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -38,7 +37,7 @@ from PySide6.QtWidgets import (
 from ui.editor_fit import KEY_GAP_PX
 from ui.input_engines.loader import INPUT_ENGINES, InputEngines
 from ui.text_buffer import TextBuffer
-from ui.widgets import button, clear_layout, label, panel
+from ui.widgets import button, clear_layout, kinetic_drag, label, panel
 
 LETTER_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 DIGIT_ROWS = ("1234567890", "，。？！、：；（）", "-/#·@.")
@@ -76,7 +75,7 @@ class TypedText(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+        kinetic_drag(self.viewport())
         self._upto = 0
         self._hint = False
         self._composing: tuple[str, str, str] | None = None  # text before, letters, text after

@@ -1,7 +1,9 @@
 """Where a wrapped line may break: never inside a group that reads as one, such as a bracketed
 "（24小时）" or a phone number "010-6512 3456". Qt breaks between any two Chinese characters and
 at spaces; a WORD JOINER (U+2060, no width) between the characters of such a group forbids that
-(walk 3 finding 13: the duty-phone banner read "…3456（24" over "小时）")."""
+(walk 3 finding 13: the duty-phone banner read "…3456（24" over "小时）"). Nor does a text end
+on a line holding one Chinese character and its full stop ("请取走您的" over "卡。": walk 5, L6):
+its last character is joined to the one before it, so two go down together."""
 
 from __future__ import annotations
 
@@ -14,6 +16,10 @@ _BRACKETED = re.compile(r"[（(][^（）()]{1,12}[）)]")
 _PHONE = re.compile(r"\d[\d-]*(?: \d[\d-]*)+|\d+(?:-\d+)+")
 
 
+# the last two Chinese characters of a text and the punctuation after them
+_LAST_TWO = re.compile(r"([\u3400-\u9fff])([\u3400-\u9fff][^\w\s]*\s*)$")
+
+
 def _joined(match: re.Match[str]) -> str:
     return WORD_JOINER.join(match.group(0).replace(" ", "\u00a0"))
 
@@ -21,3 +27,13 @@ def _joined(match: re.Match[str]) -> str:
 def keep_groups(text: str) -> str:
     """`text` with its bracketed asides and phone numbers unbreakable; what shows is the same."""
     return _BRACKETED.sub(_joined, _PHONE.sub(_joined, text))
+
+
+def no_lone_last(text: str) -> str:
+    """`text` whose last line never holds a single Chinese character (with its punctuation)."""
+    return _LAST_TWO.sub(lambda m: m.group(1) + WORD_JOINER + m.group(2), text)
+
+
+def keep_lines(text: str) -> str:
+    """Both: groups kept whole, and no lone character on the last line; what shows is the same."""
+    return no_lone_last(keep_groups(text))

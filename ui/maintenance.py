@@ -26,7 +26,7 @@ from kiosk.session_view import FieldView, OutOfServiceReason, SessionView, Step
 from kiosk.technician_lockout import PinLockout
 from ui.enrol_panel import EnrolForm, EnrolmentOffer, EnrolRun, build_enrol_panel
 from ui.i18n import Words
-from ui.maintenance_views import diagnostics_frame, reasons_frame
+from ui.maintenance_views import REASONS, diagnostics_frame, reasons_frame
 from ui.render_guard import RenderGuard, finger_down, keep_scroll
 from ui.screens.editors import DigitEditor
 from ui.technician_pin import pin_matches
@@ -72,7 +72,18 @@ class MaintenancePanel(QWidget):
         self._executor = executor
         self._pin_hash = pin_hash
         self._on_quit = on_quit
+        # the panel rebuilt in place under the finger (quit turned into "confirm quit", the reasons
+        # under "out of service"): the window's double-tap guard must hear it as a screen change,
+        # or a double tap answered the question it had just asked (walk 6, M4)
+        self.on_rebuilt: Callable[[], None] = lambda: None
         self._box = QVBoxLayout(self)
+        # the PIN's OK, shown in the window's bottom bar at its right end, where the resident's
+        # number pad has its OK (walk 6, L6: in the pad's bottom-left corner it was the reverse)
+        self.actions_bar = QWidget()
+        self.actions_bar.setObjectName("maintenance_actions")
+        self._actions_row = QHBoxLayout(self.actions_bar)
+        self._actions_row.setContentsMargins(0, 0, 0, 0)
+        self.take_back_actions()
         self._view: SessionView | None = None
         self._theme: Theme | None = None
         self._editor: DigitEditor | None = None
@@ -171,6 +182,11 @@ class MaintenancePanel(QWidget):
         self._diagnostics = self._taken_at = None
         self._left_min = 0
 
+    def take_back_actions(self) -> None:
+        """The window shows a resident screen's actions: the panel keeps its own, hidden."""
+        self.actions_bar.setParent(self)
+        self.actions_bar.hide()
+
     def t(self, key: str, **values: object) -> str:
         assert self._view is not None
         return self._words.text(self._view.language, key, **values)
@@ -195,6 +211,7 @@ class MaintenancePanel(QWidget):
             if self._executor is None:
                 return
         clear_layout(self._box)
+        clear_layout(self._actions_row)
         # little above and below: the Enrol panel and the English figures overran 1366x768 by 6-9 px
         margins = self._box.contentsMargins()
         self._box.setContentsMargins(margins.left(), 2, margins.right(), 2)
@@ -213,6 +230,8 @@ class MaintenancePanel(QWidget):
         else:
             self._actions()
         self._box.addStretch(1)
+        if self.actions_bar.parent() is not self:  # in the window's bottom bar
+            self.actions_bar.setVisible(self._actions_row.count() > 0)
 
     def _actions(self) -> None:
         # the outcome's line has its room before any outcome: a message that appeared pushed every
@@ -231,6 +250,9 @@ class MaintenancePanel(QWidget):
         # terminal was paused
         paused = self._view is not None and self._view.step is Step.OUT_OF_SERVICE
         state = self.t("maintenance.paused" if paused else "maintenance.serving")
+        reason = self._view.out_of_service if paused and self._view is not None else None
+        if reason in REASONS:  # why, as picked (walk 6, L6: the line said paused, not why)
+            state = self.t("maintenance.paused_because", reason=self.t(f"maintenance.reason.{reason.value}"))
         # one line in every language and state at the widths the terminal runs on (1080 and up), so
         # pausing moves nothing (found walking: beside the hint, the English "paused (...)" wrapped
         # it and moved every button down the moment the terminal was paused)
@@ -590,6 +612,7 @@ class MaintenancePanel(QWidget):
     def _rerender(self) -> None:
         if self._view is not None and self._view.technician_card and self._theme is not None:
             self.render(self._view, self._theme)
+            self.on_rebuilt()
 
     def refresh(self) -> None:
         """Read the figures again in a worker; the screen shows them when they arrive."""
@@ -796,8 +819,10 @@ class MaintenancePanel(QWidget):
         assert self._theme is not None
         word = lambda key, **values: self.t(key, **values)  # noqa: E731
         ok = button(self.t("form.ok"), self._check, name="maintenance.pin_ok", role="primary")
-        self._editor = DigitEditor(_PIN_FIELD, self._theme, word, self._session.touch, secret=True, corner=ok)
+        self._editor = DigitEditor(_PIN_FIELD, self._theme, word, self._session.touch, secret=True)
         self._box.addWidget(self._editor)
+        self._actions_row.addStretch(1)
+        self._actions_row.addWidget(ok)
 
     def _locked_text(self, seconds: int) -> str:
         lockout = self.pin_lockout

@@ -9,6 +9,7 @@ Alt+F4 do nothing, and the window closes only from maintenance (technician card)
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -32,6 +33,7 @@ from kiosk.errors import WayForward
 from kiosk.session_view import Mode, SessionView, Step
 from ui import banner_room
 from ui.device_signals import CardSignals
+from ui.double_tap import DoubleTapGuard
 from ui.editor_fit import line_px
 from ui.i18n import Words
 from ui.icons import icon_label
@@ -128,9 +130,13 @@ class KioskWindow(QWidget):
         on_quit: Callable[[], None] | None = None,
         tick_ms: int = 1000,
         technician_pin_hash: str = "",
+        tap_clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
         self.setObjectName("kiosk_window")
+        # a fast double tap is one tap: its second press must not tap the screen the first one
+        # brought (walk 5, M8). Its own clock: the tests' finger keeps a pace of its own
+        self.double_tap = DoubleTapGuard(tap_clock)
         self.session = session
         self.words = words
         self.speaker = speaker or Speaker(enabled=False)
@@ -149,7 +155,7 @@ class KioskWindow(QWidget):
         self._toggle_widths: dict[str, int] = {}  # the top bar's toggles: the widest each is
         self._toggles_measured_at: float | None = None
         # the display, language and services the list's pages were sized for, and its columns
-        self._paged_for: tuple[QSize, str, tuple] | None = None
+        self._paged_for: tuple[QSize, str, tuple, bool] | None = None
         self.service_columns: dict[Mode, int] = {}
         self.reading_card = False
         self._swallowing = False  # a press that dismissed the warning: its moves and release go too
@@ -189,6 +195,7 @@ class KioskWindow(QWidget):
         self.maintenance = MaintenancePanel(
             session, words, executor, technician_pin_hash, self.quit_from_maintenance
         )
+        self.maintenance.on_rebuilt = self.double_tap.screen_changed
         # the technician's panel is not a Screen: it gets a finger-draggable scroll area of its own
         self.maintenance_area = touch_scroll_area(self.maintenance, name="maintenance_area")
         # one bar of actions for every screen, always in the same place: going back and leaving on
@@ -269,6 +276,7 @@ class KioskWindow(QWidget):
             self._last_screen_part = None
             self._laid_out_for = self.size()
         self.setUpdatesEnabled(False)
+        shown_before = self._shown()
         try:
             part = _screen_part(view)
             if previous is not None and previous.technician_card and not view.technician_card:
@@ -277,7 +285,7 @@ class KioskWindow(QWidget):
             if view.technician_card:
                 self.maintenance.render(view, theme)
                 self.stack.show_only(self.maintenance_area)
-                self._place_actions(None)
+                self._place_actions(self.maintenance.actions_bar)  # the PIN's OK
                 self._last_screen_part = None
             elif part != self._last_screen_part:
                 self._last_screen_part = part
@@ -299,6 +307,8 @@ class KioskWindow(QWidget):
             QTimer.singleShot(0, self, self._place_banners)  # again once the bars have their new heights
         finally:
             self.setUpdatesEnabled(True)
+        if self._shown() != shown_before:
+            self.double_tap.screen_changed()
         self._place_banners()
         self._page_for_catalogue(view)
         self._maybe_speak(previous, view)
@@ -339,7 +349,8 @@ class KioskWindow(QWidget):
             return
         if self._shown_actions is not None:
             self._screen_actions.removeWidget(self._shown_actions)
-            owner = next((s for s in self.screens.values() if s.actions_bar is self._shown_actions), None)
+            owners = (*self.screens.values(), self.maintenance)
+            owner = next((s for s in owners if s.actions_bar is self._shown_actions), None)
             if owner is not None:
                 owner.take_back_actions()  # never parentless: a parentless widget is a window of its own
         self._shown_actions = actions
@@ -398,12 +409,14 @@ class KioskWindow(QWidget):
         if set_size is None:
             return
         language = self._view.language if self._view is not None else "zh"
-        self._paged_for = (self.size(), language, tuple(services))
+        # out of paper, a print-out's tile has one badge more (walk 5 review, L2)
+        paper_out = self._view is not None and self._view.paper_out
+        self._paged_for = (self.size(), language, tuple(services), paper_out)
         size = (self.width(), self.height())
         for mode in (Mode.STANDARD, Mode.ELDER):
             theme = theme_for(mode, size)
             room = self.screen_room(theme)
-            columns, fit = page_of_tiles(theme, self.words, language, list(services), size, room)
+            columns, fit = page_of_tiles(theme, self.words, language, list(services), size, room, paper_out)
             if mode is Mode.STANDARD and size[0] >= size[1]:
                 fit = min(fit, theme.items_per_page)
             self.service_columns[theme.mode] = columns
@@ -414,7 +427,7 @@ class KioskWindow(QWidget):
         on this display (the catalogue changes with the hub's updates)."""
         services = getattr(self.session, "available_services", None)
         if view.step is Step.CHOOSE and services is not None:
-            if self._paged_for != (self.size(), view.language, tuple(services())):
+            if self._paged_for != (self.size(), view.language, tuple(services()), view.paper_out):
                 QTimer.singleShot(0, self, self._size_elder_pages)  # after this render: it re-renders
 
     def _relayout_soon(self) -> None:
@@ -539,7 +552,9 @@ class KioskWindow(QWidget):
         stacked = full > room and elder and not portrait
         if view.identity is not None and not (stacked and heading is not None and view.online is False):
             holder = label(self.t("bar.card", name=view.identity.name), "bar_text", name="card_holder", wrap=False)
-            if stacked and heading is None:
+            if stacked and heading is None and view.online is False:
+                # the offline sign takes the status line: the holder the name's (online, the name
+                # stays over the holder: walk 6, L12, "Card: 张*" alone named no terminal)
                 names.itemAt(0).widget().hide()  # the terminal's name
                 names.insertWidget(0, holder)
             else:
@@ -557,13 +572,21 @@ class KioskWindow(QWidget):
         no_nav = view.technician_card or view.step in (Step.ATTRACT, Step.SUBMITTING, Step.OUT_OF_SERVICE)
         # an open editor: going back and the ticket stay, leaving waits until the value is kept
         focused = screen is not None and screen.step is view.step and screen.nav_hidden
-        # the ticket is the page: no second ticket offered on it, and going back says where to, the
-        # list of services (final review, finding 11: "返回上一步" read as back to the receipt)
+        # the ticket is the page: no second ticket offered on it
         on_ticket = (
             view.step is Step.RESULT and view.outcome is not None and view.outcome.kind is ServiceKind.TICKET
         )
-        if not no_nav and view.step in BACK_STEPS:
-            back_key = "nav.back_to_services" if on_ticket else "nav.back"
+        way_back = screen.way_back if screen is not None and screen.step is view.step else None
+        if not no_nav and way_back is not None:
+            # the screen's own way back (an open editor's, to its list, keeping nothing typed): the
+            # one "back" there, where going back always is (walk 5, L12)
+            words, action, name = way_back
+            self._nav_left.addWidget(button(words, action, name=name, enabled=not view.busy))
+        elif not no_nav and view.step in BACK_STEPS:
+            # a finished outcome has no step to go back to: going back says where it goes, the list
+            # of services, for another one (final review, finding 11: "返回上一步" read as back to
+            # the receipt; walk 5, L11: the same on a certificate issued, into a finished form)
+            back_key = "nav.back_to_services" if view.step is Step.RESULT else "nav.back"
             self._nav_left.addWidget(
                 button(self.t(back_key), self.session.back, name="nav.back", enabled=not view.busy)
             )
@@ -735,7 +758,11 @@ class KioskWindow(QWidget):
         if app_name is not None:
             app_name.ensurePolished()
             if app_name.sizeHint().width() > room:
-                app_name.hide()
+                # the short name before none: with the English elder buttons the full one went, and
+                # the welcome said no terminal's name at all (walk 6, L12)
+                app_name.setText(self.t("app.name.short"))
+                if app_name.sizeHint().width() > room:
+                    app_name.hide()
             return
         line = names.itemAt(0).layout() if names.count() else None
         if line is None:
@@ -884,8 +911,17 @@ class KioskWindow(QWidget):
             parts.append(screen.spoken(view))
         return "。".join(p for p in parts if p)
 
+    def _shown(self) -> tuple[int, Any]:
+        """What the finger sees: the screen on show and the field whose editor it has open (the OK
+        of one field opens the next one's editor in the same screen: walk 6, M1)."""
+        current = self.stack.currentWidget()
+        return id(current), getattr(current, "editing", None)
+
     def _screen_changed(self, screen: Screen) -> None:
         """A screen re-rendered itself (an editor opened or closed): its bar, then its guidance."""
+        # the list gave way to an editor (or back): to the finger that is another screen, and the
+        # second press of a fast double tap on a row must not tap the key or choice now under it
+        self.double_tap.screen_changed()
         if self._view is not None and screen is self.current_screen():
             self._render_bars(self._view)
         self._speak_screen(screen)
@@ -964,6 +1000,13 @@ class KioskWindow(QWidget):
         if handle is not None:
             handle.installEventFilter(self)
 
+    def _second_press_of_a_tap(self, event: QEvent) -> bool:
+        points = event.points()  # a mouse press or a touch's begin: both are pointer events
+        if not points:
+            return False
+        where = points[0].position()
+        return self.double_tap.pressed(where.x(), where.y())
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # only this window's QWindow is watched (showEvent): every press here is on this window
         kind = event.type()
@@ -979,6 +1022,12 @@ class KioskWindow(QWidget):
                 self._swallowing = True
                 event.accept()  # taken: Qt makes no mouse press of a touch accepted here
                 self.session.extend()
+                return True
+            if kind is not QEvent.Type.MouseButtonDblClick and self._second_press_of_a_tap(event):
+                # the same finger again on the screen its first press brought: that press and the
+                # rest of its gesture (and the double click Qt makes of it) are dropped
+                self._swallowing = True
+                event.accept()
                 return True
             self.session.touch()
             return False

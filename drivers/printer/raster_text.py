@@ -34,14 +34,19 @@ class FontMissing(PrinterError):
         super().__init__(detail, state=PrinterState.HWERROR)
 
 
+# a double-byte glyph's em inside its 24-dot cell: Noto's fills the whole cell, so "4" and "小" in
+# "（24小时）" touched (walk 5, L10); a printer's own 24-dot font keeps a dot clear on each side
+DOUBLE_GLYPH_DOTS = 22
+
+
 @lru_cache(maxsize=8)
-def font(bold: bool, scale: int) -> ImageFont.FreeTypeFont:
-    """The mono CJK face at `scale` times the 24-dot em. Raises FontMissing."""
+def font(bold: bool, scale: int, em: int = GLYPH_DOTS) -> ImageFont.FreeTypeFont:
+    """The mono CJK face at `scale` times the `em` (the 24-dot em by default). Raises FontMissing."""
     path = FONT_FILES[bold]
     for index in range(10):  # the collection holds JP/KR/SC/TC/HK in proportional and mono faces
         try:
             face = ImageFont.truetype(
-                str(path), GLYPH_DOTS * scale, index=index, layout_engine=ImageFont.Layout.BASIC
+                str(path), em * scale, index=index, layout_engine=ImageFont.Layout.BASIC
             )
         except OSError as exc:
             if index == 0:
@@ -62,10 +67,12 @@ def draw_row(draw: ImageDraw.ImageDraw, row: TextRow, top: int, left: int, width
     cell = DOTS_PER_COLUMN * scale
     used = text_columns(row.text) * cell
     x = left + {"left": 0, "center": (width - used) // 2, "right": width - used}[row.align]
-    face = font(row.bold, scale)
+    faces = {1: font(row.bold, scale), 2: font(row.bold, scale, DOUBLE_GLYPH_DOTS)}
     baseline = top + _BASELINE * scale
     for ch in row.text:
-        span = char_columns(ch) * cell
+        columns = char_columns(ch)
+        span = columns * cell
+        face = faces[columns]
         if ch != " ":
             advance = face.getlength(ch)
             # centre a glyph whose own advance differs from its cell (e.g. a narrow "·" in a full cell)

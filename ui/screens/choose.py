@@ -4,6 +4,7 @@ larger tiles. The catalogue's order is the order shown (most used first)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -58,7 +59,8 @@ def title_height(theme: Theme, words: Words, language: str, width: int, height: 
 
     probe = QWidget()
     probe.setStyleSheet(stylesheet(theme))
-    row = title_row(label(t("choose.title"), "title"), STEP_KEYS, 0, t, theme, width < height)
+    # the row the screen builds (ChooseScreen.build: Screen.title), stacked where it stacks there
+    row = title_row(label(t("choose.title"), "title"), STEP_KEYS, 0, t, theme, (width, height), probe)
     holder = QWidget(probe)
     holder.setLayout(row)
     holder.ensurePolished()
@@ -80,7 +82,30 @@ def rows_that_fit(theme: Theme, room: int, tallest: int, title: int = 0) -> int:
 
 
 def page_of_tiles(
-    theme: Theme, words: Words, language: str, services: list[Service], size: tuple[int, int], room: int
+    theme: Theme,
+    words: Words,
+    language: str,
+    services: list[Service],
+    size: tuple[int, int],
+    room: int,
+    paper_out: bool = False,
+) -> tuple[int, int]:
+    """`_page_of_tiles`, measured once for each display, language and list of services: each
+    measure builds every tile in both modes, and the window measures again after each resize and
+    each render of the list that follows one (18 % of the layout check's time: the same answer),
+    and for the printer's paper state (`paper_out`: a print-out's tile has its "no paper" badge)."""
+    return _page_of_tiles(theme, words, language, tuple(services), size, room, paper_out)
+
+
+@functools.lru_cache(maxsize=32)
+def _page_of_tiles(
+    theme: Theme,
+    words: Words,
+    language: str,
+    services: tuple[Service, ...],
+    size: tuple[int, int],
+    room: int,
+    paper_out: bool = False,
 ) -> tuple[int, int]:
     """(columns, tiles a page) for this display: as many rows as fit whole of the tallest tile
     these services have in `language`; when not one row fits (English elder titles of three lines
@@ -90,7 +115,7 @@ def page_of_tiles(
     columns = tile_columns(theme, width, height)
     title = title_height(theme, words, language, width, height)
     for across in range(columns, 0, -1):
-        tallest = tallest_tile(theme, words, language, services, width, height, across) if services else 0
+        tallest = tallest_tile(theme, words, language, services, width, height, across, paper_out) if services else 0
         rows = rows_that_fit(theme, room, tallest, title)
         if rows:
             return across, rows * across
@@ -98,13 +123,20 @@ def page_of_tiles(
 
 
 def tallest_tile(
-    theme: Theme, words: Words, language: str, services: list[Service], width: int, height: int, columns: int
+    theme: Theme,
+    words: Words,
+    language: str,
+    services: list[Service],
+    width: int,
+    height: int,
+    columns: int,
+    paper_out: bool = False,
 ) -> int:
     """The height the tallest of `services`' tiles needs in `language`, in one of `columns` columns
     on a `width` x `height` display (its description wrapped to that width; "card needed" shown,
-    as without a card). Measured on real tiles in the theme's style sheet."""
-    grid_width = width - 2 * theme.spacing_px - theme.scrollbar_px
-    column = (grid_width - theme.spacing_px * (columns - 1)) // columns
+    as without a card, and "no paper" on a print-out's while the printer has none: walk 5
+    review, L2). Measured on real tiles in the theme's style sheet."""
+    column = column_width(theme, width, columns)
     probe = QWidget()
     probe.setStyleSheet(stylesheet(theme))
     tallest = 0
@@ -115,7 +147,8 @@ def tallest_tile(
         return words.text(language, key, elder=elder)
 
     for service in services:
-        tile = service_tile_for(service_view(service, language, has_card=False), theme, t, lambda: None, beside)
+        shown = service_view(service, language, has_card=False)
+        tile = service_tile_for(shown, theme, t, lambda: None, beside, paper_out=paper_out)
         tile.setParent(probe)
         tile.ensurePolished()
         tallest = max(tallest, tile.layout().totalHeightForWidth(column), tile.minimumHeight())
@@ -159,6 +192,12 @@ def service_tile_for(
     )
 
 
+def column_width(theme: Theme, width: int, columns: int) -> int:
+    """A tile's width in one of `columns` columns on a display `width` px wide."""
+    grid_width = width - 2 * theme.spacing_px - theme.scrollbar_px
+    return (grid_width - theme.spacing_px * (columns - 1)) // columns
+
+
 class ChooseScreen(Screen):
     step = Step.CHOOSE
 
@@ -166,10 +205,7 @@ class ChooseScreen(Screen):
         self.title(self.t("choose.title"))
         grid = QGridLayout()
         grid.setSpacing(self.theme.spacing_px)
-        window = self.window()
-        # the window chose the columns with the page's size (fewer when a row would not fit)
-        chosen = getattr(window, "service_columns", {}).get(self.theme.mode)
-        columns = chosen or tile_columns(self.theme, window.width(), window.height())
+        columns = self._columns()
         for i, service in enumerate(view.services):
             grid.addWidget(self._tile(service), i // columns, i % columns)
         for c in range(columns):
@@ -196,6 +232,12 @@ class ChooseScreen(Screen):
                 pages.addWidget(part)
             pages.addStretch(1)
             self.dock.addLayout(pages)
+
+    def _columns(self) -> int:
+        """The window chose the columns with the page's size (fewer when a row would not fit)."""
+        window = self.window()
+        chosen = getattr(window, "service_columns", {}).get(self.theme.mode)
+        return chosen or tile_columns(self.theme, window.width(), window.height())
 
     def _tile(self, service: ServiceView):
         window = self.window()

@@ -76,10 +76,7 @@ class DigitEditor(FieldEditor):
         on_activity: Callable[[], None],
         *,
         secret: bool = False,
-        corner: QWidget | None = None,
     ) -> None:
-        """`corner`: a control for the pad's free bottom-left key (the PIN's OK: on a row of its own
-        it went below the bottom of 1366x768); only for a field with no extra key there."""
         super().__init__()
         self._secret = secret  # a PIN: dots on screen
         self._text = field.value or ""
@@ -105,8 +102,6 @@ class DigitEditor(FieldEditor):
         keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", extra, "0", "backspace"]
         for i, key in enumerate(keys):
             if not key:
-                if corner is not None:
-                    grid.addWidget(corner, i // 3, i % 3)
                 continue
             text = word("keyboard.backspace") if key == "backspace" else key
             b = button(

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout
 
 from kiosk.catalogue import FieldType, ServiceKind
 from kiosk.errors import WayForward
+from kiosk.punctuation import aside, colon
 from kiosk.session_view import FieldView, SessionView, Step
 from ui.editor_fit import fit_editor, text_px
 from ui.field_words import field_hint, field_message
@@ -44,9 +45,10 @@ class FormScreen(Screen):
         # what the editor held when OK was refused, by field: reopened, the typo is there to mend
         # (a personal value is not in the view, and typing a whole phone number again was the fix)
         self._refused: dict[str, object] = {}
-        # after "use the details on file": what was filled, said where the offer stood, as tall
-        self._filled_note: tuple[tuple[tuple[str, str], ...], int] | None = None
+        # after "use the details on file": what was filled, said where the offer stood
+        self._filled_note: tuple[tuple[str, str], ...] | None = None
         self._open_refused = False  # "next" was tapped: open the first field the session refused
+        self._empty_refused: str | None = None  # OK on nothing in this required field: it says so
         self._tried: set[str] = set()  # fields the resident gave a value or was sent to by "next"
         # (field id, draft, language) of the editor open when the screen is built again
         self._kept: tuple[str, object, str] | None = None
@@ -80,6 +82,7 @@ class FormScreen(Screen):
         self.editing = self._service_id = self._advance_after = None
         self._open_refused = False
         self._refused, self._in_view, self._filled_note = {}, None, None
+        self._empty_refused = None
 
     def build(self, view: SessionView) -> None:
         if view.form_serial != self._form_serial:
@@ -87,6 +90,7 @@ class FormScreen(Screen):
             self._form_serial, self.editing, self._kept = view.form_serial, None, None
             self._tried, self._advance_after, self._open_refused = set(), None, False
             self._refused, self._in_view, self._filled_note = {}, None, None
+            self._empty_refused = None
             # fewer taps: with one field left to fill (the rest from the card), open it at once
             empty = [f for f in view.fields if f.required and not f.has_value and not f.locked]
             if len(empty) == 1 and not view.profile_offer:
@@ -132,20 +136,20 @@ class FormScreen(Screen):
         if view.profile_offer:
             box.addWidget(self._profile_offer(view))
         elif self._filled_note is not None:
-            box.addWidget(self._profile_filled(view, *self._filled_note))
+            box.addWidget(self._profile_filled(view, self._filled_note))
         for f in view.fields:
             need = self.t("form.required") if f.required else self.t("form.optional")
             if f.locked:
-                shown = f"{f.display}  ({self.t('form.from_card')})"
+                shown = aside(f.display, self.t("form.from_card"), view.language)
             elif f.has_value:
                 shown = f.display
                 if f.prefilled_from == "hub":
-                    shown += f"  ({self.t('form.from_hub')})"
+                    shown = aside(shown, self.t("form.from_hub"), view.language)
             else:
                 shown = self.t("form.tap_to_fill")
             message = field_message(self.t, f)
             row = tile(
-                f"{f.label}（{need}）" if view.language == "zh" else f"{f.label} ({need})",
+                aside(f.label, need, view.language),
                 [shown],
                 lambda fid=f.id: self.open_editor(fid),
                 name=f"field:{f.id}",
@@ -293,48 +297,38 @@ class FormScreen(Screen):
         """ "Use the details on file?" — in the form, not a pop-up; the values shown masked."""
         frame, inner = panel("card", "profile_offer")
         inner.addWidget(label(self.t("prefill.question"), "title", name="prefill.question"))
-        colon = "：" if view.language == "zh" else ": "
         for field_label, masked in view.profile_offer:
-            inner.addWidget(label(f"{field_label}{colon}{masked}", name="prefill.value"))
+            inner.addWidget(label(f"{field_label}{colon(view.language)}{masked}", name="prefill.value"))
         row = QHBoxLayout()
         # two equal answers: the screen's one main action stays "next" in the bottom bar
-        row.addWidget(button(self.t("prefill.use"), lambda: self._use_profile(view, frame), name="prefill.use"))
+        row.addWidget(button(self.t("prefill.use"), lambda: self._use_profile(view), name="prefill.use"))
         row.addWidget(button(self.t("prefill.own"), lambda: self.session.use_profile(False), name="prefill.own"))
         inner.addLayout(row)
         return frame
 
-    def _use_profile(self, view: SessionView, offer: QWidget) -> None:
-        # the note takes the offer's place and height: the rows under it stay under the finger
-        # (its height for its width: the height the list's layout gave it, also before a paint)
-        height = offer.heightForWidth(offer.width()) if offer.hasHeightForWidth() else -1
-        self._filled_note = (view.profile_offer, height if height > 0 else offer.sizeHint().height())
+    def _use_profile(self, view: SessionView) -> None:
+        self._filled_note = view.profile_offer
         self.session.use_profile(True)
 
-    def _profile_filled(self, view: SessionView, offered: tuple[tuple[str, str], ...], height: int) -> QWidget:
+    def _profile_filled(self, view: SessionView, offered: tuple[tuple[str, str], ...]) -> QWidget:
         """What "use the details on file" filled in, masked as offered (walk 3, finding 3: the offer
         vanished and nothing said the phone number further down had been filled)."""
         filled = {f.label for f in view.fields if f.prefilled_from == "hub"}
         frame, inner = panel("card", "profile_filled")
         inner.addWidget(label(self.t("prefill.filled"), "title", name="prefill.filled"))
-        colon = "：" if view.language == "zh" else ": "
         for field_label, masked in offered:
             if field_label in filled:
-                inner.addWidget(label(f"{field_label}{colon}{masked}", name="prefill.filled_value"))
-        # the box as tall as its words (final review 10: stretched to the offer's height it was
-        # ~120 px of empty box); the rest of the offer's height stays, unboxed, so that no row
-        # moves under the finger that tapped "use these details"
+                inner.addWidget(label(f"{field_label}{colon(view.language)}{masked}", name="prefill.filled_value"))
+        # the box as tall as its words, and nothing kept under it: the offer's height kept empty
+        # (final review 10: so that no row moved under the finger) was a band of ~120 px that put
+        # the elder form's second row half below 1920x1080 (walk 6, L5). A second tap of the finger
+        # that used the details is the window's double-tap guard's to drop.
         frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        place = QWidget()
-        place.setObjectName("profile_filled_place")
-        column = QVBoxLayout(place)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(frame)
-        column.addStretch(1)
-        place.setMinimumHeight(height)
-        return place
+        return frame
 
     def open_editor(self, field_id: str) -> None:
         self.ctx.touch()
+        self._empty_refused = None
         self.editing = field_id
         if self.session.view.error is not None:
             # the resident goes to change the value: the answer about the last one has been read (the
@@ -351,6 +345,8 @@ class FormScreen(Screen):
     # --- one field's editor ----------------------------------------------------------------------------
 
     def _build_editor(self, view: SessionView, field: FieldView) -> None:
+        if self._empty_refused == field.id:  # OK on nothing: the list's words for a missing value
+            field = replace(field, error_key="field.required")
         index = next(i for i, f in enumerate(view.fields) if f.id == field.id)
         heading = label(field.label, "tile_title", name="title")
         where = label(self.t("form.step", n=index + 1, count=len(view.fields)), "muted", wrap=False)
@@ -360,7 +356,10 @@ class FormScreen(Screen):
         header.addWidget(where)
         # nothing there yet: there is nothing to keep, the button just goes back to the list
         keep_key = "form.keep" if field.has_value else "form.back_to_list"
-        keep = button(self.t(keep_key), self.close_editor, name="form.keep")
+        # the editor's one way back, in the bottom bar where "back" always stands: to the list,
+        # nothing typed kept; OK keeps it. The flow's "back" (to the services, the whole form
+        # wiped) is one more tap, from the list (walk 5, L12: both side by side read alike)
+        self.way_back = (self.t(keep_key), self.close_editor, "form.keep")
         if field.alert:  # an emergency number: large and coloured, over the choices, never grey
             frame, inner = panel("warning", "field_alert")
             # "（24小时）" and the number never broken over two lines (walk 3 finding 13)
@@ -397,6 +396,15 @@ class FormScreen(Screen):
 
         theme = self.theme
         window = self.window()
+        # a short display (landscape, 1920x1080 too): every editor's name in the top bar, the height
+        # to its keys or choices; a tall one: over them. One place per display, whatever the field
+        # (walk 5, L4: 具体位置 in the bar, 问题描述 and 紧急程度 over their keys at 1280x800)
+        short = self.theme.on_reference(window.height()) < 900
+        # a number pad or a date has room to spare: its name stays right over its hint and keys
+        # (walk 3: the phone's hint apart from the name it explains), and moves up only for a message
+        pad = not is_text(field) and field.type is not FieldType.CHOICE
+        if short and not pad:
+            self.bar_heading = (field.label, where.text())
         if window.width() < window.height():  # narrow: choices get the width for their words
             theme = replace(theme, choice_columns=max(1, theme.choice_columns - 1), narrow=True)
         fit = None
@@ -409,6 +417,10 @@ class FormScreen(Screen):
                 # (and the gap under it: the line measured alone came out a few px short in elder mode)
                 room -= text_px(error.text(), theme.body_px, width, bold=True) + 2 * self.dock.spacing()
             fit = fit_editor(room, theme, aids=aids, width=width)
+            if short and not fit.fold_header:
+                # the name goes to the top bar all the same (one place on this display); the keys
+                # keep the size they had with it over them, its line goes to the hint above them
+                fit = replace(fit, fold_header=True)
             if fit.fold_header:
                 self.bar_heading = (field.label, where.text())
         self.editor = editor_for(
@@ -427,44 +439,45 @@ class FormScreen(Screen):
             self.editor.restore(kept[1], same_language=kept[2] == view.language)
         elif field.error_key and field.id in self._refused:
             self.editor.restore(self._refused[field.id])
+        if self.bar_heading is not None:  # the name is in the top bar: not here as well
+            for part in (heading, where):
+                part.deleteLater()
         if isinstance(self.editor, ChoiceEditor):
             # choices read from the top, under the field's name, and scroll when there are many
-            self.root.insertLayout(0, header)
+            if self.bar_heading is None:
+                self.root.insertLayout(0, header)
             self.root.addWidget(self.editor)
             self.root.addStretch(1)
         else:
             # keys never scroll: docked at the bottom with the field's name, over OK, within reach;
             # the hint and the error sit right above them
             self.root.insertStretch(0, 1)
-            if self.bar_heading is None and error is not None and self.theme.on_reference(window.height()) < 900:
-                # a short display with a message over a pad: the field's name goes to the top bar, as a
-                # text editor's does there, so the pad keeps its keys whole; the message says what is
-                # needed and takes the hint's line too (left over the dock, the hint was cut at its
-                # top under a squashed scroll bar: final review, 1366x768 English elder)
+            if self.bar_heading is None and error is not None and short:
+                # a short display with a message over a pad: the name goes to the top bar, so the
+                # pad keeps its keys whole (final review, 1366x768 English elder)
                 self.bar_heading = (field.label, where.text())
-                if hint is not None and not is_text(field):
-                    hint.hide()
-            if self.bar_heading is None:
-                self.dock.addLayout(header)
-                # a refused value's message says what is needed: it takes the hint's line (both
-                # pushed the pad past a 768 px display)
-                if hint is not None and not is_text(field) and error is None:
-                    # a number pad or a date: the hint under the name it explains (walk: on the
-                    # phone step it stood over the name, apart from it), in elder mode too (render
-                    # 8: left in the scroll area over the dock, it was squashed to a stray bar)
-                    self.dock.addWidget(hint)
-            else:
                 for part in (heading, where):
                     part.deleteLater()
+            if self.bar_heading is None:
+                self.dock.addLayout(header)
+            if hint is not None and not is_text(field):
+                if error is None:
+                    # a number pad or a date: the hint over the pad (under the name it explains
+                    # where that is over the keys; walk: on the phone step it stood over the name,
+                    # apart from it), in elder mode too (render 8: left in the scroll area over
+                    # the dock, it was squashed to a stray bar)
+                    self.dock.addWidget(hint)
+                elif self.bar_heading is not None:
+                    # a short display with a message over a pad: the message says what is needed
+                    # and takes the hint's line (both pushed the pad past a 768 px display; left over
+                    # the dock, the hint was cut under a squashed scroll bar: final review)
+                    hint.hide()
             if error is not None:  # right over the keys: the message is where the resident looks
                 self.dock.addWidget(error)
             self.dock.addWidget(self.editor)
-        if isinstance(self.editor, ChoiceEditor):  # a choice is taken by its tap
-            self.action_row(keep)
-        else:
+        if not isinstance(self.editor, ChoiceEditor):  # a choice is taken by its tap
             editor = self.editor
             self.action_row(
-                keep,
                 self.primary(self.t("form.ok"), lambda: self.finish(field.id, editor.value()), "form.ok"),
             )
 
@@ -478,6 +491,20 @@ class FormScreen(Screen):
             draft = None
         if draft is not None:
             self._refused[field_id] = draft  # dropped again once accepted
+        self._empty_refused = None
+        field = next((f for f in self.session.view.fields if f.id == field_id), None)
+        if field is not None and field.required and not field.locked and not value.strip():
+            if not (field.prefilled_from == "hub" and field.has_value):  # (OK on nothing keeps that)
+                # OK on nothing where something must be written: the editor stays and says so, as
+                # "next" on the list would send the resident back here with the same words (walk 6,
+                # L9: portrait elder went on to the next field without a word). The way back to
+                # the list stays beside OK for one to fill later.
+                self._empty_refused = self.editing = field_id
+                self._tried.add(field_id)
+                if self.view is not None and self.theme is not None:
+                    self.render(self.session.view, self.theme)
+                    self.ctx.on_screen_changed(self)
+                return
         self.editing = field_id  # the value is checked here, on OK: refused, the editor stays
         self._advance_after = field_id
         self._tried.add(field_id)
@@ -514,6 +541,7 @@ class FormScreen(Screen):
 
     def close_editor(self) -> None:
         self.ctx.touch()
+        self._empty_refused = None
         self._in_view, self.editing = self.editing, None
         if self.view is not None and self.theme is not None:
             self.render(self.view, self.theme)

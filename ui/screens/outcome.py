@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.catalogue import ServiceKind
 from kiosk.local_time import human_time
+from kiosk.punctuation import labelled
 from kiosk.session_view import Outcome, SessionView, Step
+from ui.line_breaks import keep_lines
 from ui.pictures import slot_panel
 from ui.screens.base import Screen
 from ui.theme import FONT_FAMILIES
@@ -64,15 +66,15 @@ class OutcomeScreen(Screen):
             return
         if outcome.printing or outcome.printed is None:
             frame, box = panel("card", "print_state")
-            box.addWidget(label(self.t("receipt.printing"), name="print_text"))
+            box.addWidget(label(keep_lines(self.t("receipt.printing")), name="print_text"))
         elif outcome.printed:
             frame, box = panel("ok", "print_state")
-            box.addWidget(label(self.t(printed_key), name="print_text"))
+            box.addWidget(label(keep_lines(self.t(printed_key)), name="print_text"))
         elif self._paper_back(outcome):
             # the printer watch saw paper again: say it can print now (walk 3, finding 23: the red
             # box stayed until "print again" was tapped)
             frame, box = panel("card", "print_state")
-            box.addWidget(label(self.t("receipt.paper_back"), name="print_text"))
+            box.addWidget(label(keep_lines(self.t("receipt.paper_back")), name="print_text"))
             self.action_row(button(self.t("receipt.reprint"), self.session.reprint, name="receipt.reprint"))
         else:
             frame, box = panel("error", "print_state")
@@ -82,7 +84,7 @@ class OutcomeScreen(Screen):
                 words.insert(0, self.t("receipt.still_not_printed"))
             words.append(self.t(not_printed_key(outcome)))
             box.addWidget(
-                label(" ".join(words) if self.view.language == "en" else "".join(words), name="print_text")
+                label(keep_lines(" ".join(words) if self.view.language == "en" else "".join(words)), name="print_text")
             )
             self.action_row(button(self.t("receipt.reprint"), self.session.reprint, name="receipt.reprint"))
         if self.compact:
@@ -106,7 +108,7 @@ class OutcomeScreen(Screen):
         if not view.card_in_reader:
             return
         frame, box = panel("warning", "receipt_take_card")
-        box.addWidget(label(self.t("receipt.take_card"), "tile_title", name="receipt_take_card_text"))
+        box.addWidget(label(keep_lines(self.t("receipt.take_card")), "tile_title", name="receipt_take_card_text"))
         if self.compact:
             box.setContentsMargins(self.theme.spacing_px // 2, 4, self.theme.spacing_px // 2, 4)
         into.addWidget(frame)
@@ -137,7 +139,7 @@ class OutcomeScreen(Screen):
         # has the ticket, and on a ticket's screen the resident has one
         offer = ticket_button and not self.elder
         key = "bar.staff_called" if offer else "receipt.staff_coming"
-        line.addWidget(label(self.t(key), name="staff_called_text"), 1)
+        line.addWidget(label(keep_lines(self.t(key)), name="staff_called_text"), 1)
         if offer:
             line.addWidget(button(self.t("way.ticket"), self.session.take_ticket, name="staff.ticket"))
         line.addWidget(
@@ -147,6 +149,24 @@ class OutcomeScreen(Screen):
         if self.compact:
             box.setContentsMargins(self.theme.spacing_px // 2, 4, self.theme.spacing_px // 2, 4)
         into.addWidget(frame)
+
+    def beside_title(self, words: QLabel) -> None:
+        """`words` (what the outcome is for: the queue, the certificate's name) beside the screen's
+        title, on its line, where they fit there on one line; else on a line of their own under it
+        (walk 5, L6: "For: Residence / certificate" wrapped into two lines beside the title)."""
+        title_row = self.root.itemAt(self.root.count() - 1).layout()
+        if isinstance(title_row, QHBoxLayout) and title_row.count() == 2:
+            heading, steps = title_row.itemAt(0).widget(), title_row.itemAt(1).widget()
+            words.setParent(self.content)  # the window's style sheet gives it its font
+            words.ensurePolished()
+            row = self.window().width() - 2 * self.theme.spacing_px - self.theme.scrollbar_px
+            used = heading.fontMetrics().horizontalAdvance(heading.text()) + steps.sizeHint().width()
+            room = row - used - 2 * title_row.spacing() - 2 * self.theme.spacing_px
+            if words.fontMetrics().horizontalAdvance(words.text()) <= room:
+                title_row.setStretch(0, 0)
+                title_row.insertWidget(1, words, 1, Qt.AlignmentFlag.AlignBottom)
+                return
+        self.root.addWidget(words)
 
     def preview(self, outcome: Outcome, *, qr: bool = True) -> QWidget | None:
         """The slip as it prints; without its QR code (`qr` False) beside the screen's own one."""
@@ -296,8 +316,9 @@ class ResultScreen(OutcomeScreen):
 
     @classmethod
     def owns_staff_called(cls, view: SessionView) -> bool:
-        # a ticket's screen: under the number, not over it (walk 3, finding 28)
-        return view.outcome is not None and view.outcome.kind is ServiceKind.TICKET
+        # a ticket's screen: under the number, not over it (walk 3, finding 28); a certificate's:
+        # under its rows, not over them
+        return view.outcome is not None and view.outcome.kind in (ServiceKind.TICKET, ServiceKind.RECORD)
 
     def build(self, view: SessionView) -> None:
         outcome = view.outcome
@@ -328,13 +349,7 @@ class ResultScreen(OutcomeScreen):
         self.title(self.t("result.ticket.title"))
         if ticket is None:
             return
-        title_row = self.root.itemAt(self.root.count() - 1).layout()
-        queue = label(self._queue_words(view, outcome), name="ticket_queue")
-        if isinstance(title_row, QHBoxLayout):
-            title_row.setStretch(0, 0)
-            title_row.insertWidget(1, queue, 1, Qt.AlignmentFlag.AlignBottom)
-        else:
-            self.root.addWidget(queue)
+        self.beside_title(label(self._queue_words(view, outcome), name="ticket_queue"))
         row = QHBoxLayout()
         row.setSpacing(self.theme.spacing_px * 2)
         number = TightLabel(ticket.number)
@@ -604,23 +619,59 @@ class ResultScreen(OutcomeScreen):
         return self.t(f"status.{status}") if status in STATUS_KEYS else status
 
     def _record(self, view: SessionView, outcome: Outcome) -> None:
+        """The certificate as issued: its rows in the resident's language, its number under the QR
+        code that verifies it; then "take your card", "staff are coming" and the print state, as
+        under a ticket. On a short elder display it must all fit one screen (walk 5, M5: the number
+        was cut at the bottom edge, "printed, take it" below the fold, "take your card" missing):
+        its name beside the title, the rows two to a line, a smaller QR code where needed."""
         record = outcome.record
-        self.title(self.t("result.record.title"))
+        if self.compact:
+            self.root.setSpacing(self.theme.spacing_px // 2)
         if record is None:
+            self.title(self.t("result.record.title"))
             return
+        # its name is the title ("居住证明", beside the steps' "4 完成"): "your document is ready" over
+        # it took a line of its own, and in English two with the steps under it
+        self.title(record.title.get(view.language) or record.title.get("zh", ""))
+        shapes = ((False, 260), (True, 260), (True, 160)) if self.compact else ((False, 260),)
+        for n, (pair, qr_px) in enumerate(shapes):
+            body = self._record_body(view, record, pair=pair, qr_px=qr_px if self.elder else 200)
+            column = QVBoxLayout()
+            column.setSpacing(self.theme.spacing_px // 2 if self.compact else self.theme.spacing_px)
+            self.to_do(view, column, ticket_button=True)
+            self.print_state(outcome, "result.printed", into=column)
+            column.addStretch(1)
+            self.root.addLayout(column, 1)
+            if n == len(shapes) - 1 or self.fits():
+                return
+            for layout in (body, column):  # built again tighter: this one needs scrolling
+                clear_layout(layout)
+                self.root.removeItem(layout)
+                layout.deleteLater()
+            clear_layout(self.actions)
+
+    def _record_body(self, view: SessionView, record, *, pair: bool, qr_px: int) -> QHBoxLayout:
+        """The rows (two to a line when `pair`) beside the QR code with the number under it."""
         body = QHBoxLayout()
-        col = QVBoxLayout()
-        col.addWidget(label(record.title.get(view.language, ""), "title", name="record_title"))
-        for row_label, value in record.rows:
-            col.addWidget(label(f"{row_label.get(view.language, '')}: {value}"))
-        col.addWidget(label(record.record_id, "muted"))
-        col.addStretch(1)
-        body.addLayout(col, 1)
-        body.addWidget(
-            QrCodeWidget(record.verify_url, 200 if not self.elder else 260, self.t("receipt.scan"))
-        )
-        self.root.addLayout(body, 1)
-        self.print_state(outcome, "result.printed")
+        body.setSpacing(self.theme.spacing_px * 2)
+        rows = QGridLayout()
+        rows.setHorizontalSpacing(self.theme.spacing_px * 2)
+        rows.setVerticalSpacing(self.theme.spacing_px // 3 if self.compact else self.theme.spacing_px // 2)
+        across = 2 if pair else 1
+        lines = record.lines(view.language)
+        for n, (row_label, value) in enumerate(lines):
+            text = labelled(row_label, value, view.language)
+            rows.addWidget(label(text, name=f"record_row:{n}"), n // across, n % across)
+        # the number in the rows' last place (beside the last row when two to a line): under the QR
+        # code it made the column taller than the rows
+        number = label(record.record_id, "muted", name="record_id", wrap=False)
+        rows.addWidget(number, len(lines) // across, len(lines) % across, Qt.AlignmentFlag.AlignVCenter)
+        body.addLayout(rows, 1)
+        px = round(qr_px * self.theme.scale)
+        qr = QrCodeWidget(record.verify_url, px, self.t("receipt.scan"))
+        body.addWidget(qr, 0, Qt.AlignmentFlag.AlignTop)
+        self.root.addLayout(body)
+        return body
 
     def _notices(self, view: SessionView, outcome: Outcome) -> None:
         self.title(self.t("result.notices.title"))
@@ -658,4 +709,10 @@ class ResultScreen(OutcomeScreen):
             )
         if outcome.notices:
             return "。".join(f"{n.title}。{n.body}" for n in outcome.notices)
-        return self.t("speak.result")
+        parts = [self.t("speak.result")]
+        if outcome.record is not None:  # as on the screen: paper or not, then the card (walk 5, M5)
+            if outcome.printed is False:
+                parts.append(self.t(not_printed_key(outcome)))
+            if view.card_in_reader:
+                parts.append(self.t("receipt.take_card"))
+        return ("" if view.language == "zh" else " ").join(parts)

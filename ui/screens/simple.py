@@ -52,6 +52,9 @@ class AttractScreen(Screen):
         columns = 2 if not portrait and len(services) > 4 else 1
         grid = QGridLayout()
         grid.setSpacing(theme.spacing_px // 2)
+        # the columns apart by more than the lines: the English elder "Social-insurance payment
+        # record" ran up to the next column's icon at 1920x1080 (walk 6, L12)
+        grid.setHorizontalSpacing(theme.spacing_px * 2)
         for n, service in enumerate(services):
             line = QHBoxLayout()
             line.setSpacing(theme.spacing_px // 2)

@@ -8,6 +8,10 @@
         <translation>Community self-service terminal</translation>
     </message>
     <message>
+        <source>app.name.short</source>
+        <translation>Self-service</translation>
+    </message>
+    <message>
         <source>lang.other</source>
         <translation>中文</translation>
     </message>
@@ -317,7 +321,7 @@
     </message>
     <message>
         <source>receipt.not_printed_record</source>
-        <translation>It did not print. You can print it again once there is paper, or collect it at the staffed window.</translation>
+        <translation>It did not print. It has been issued: please collect it at the staffed window (you can take a ticket), or tap Print again a little later.</translation>
     </message>
     <message>
         <source>receipt.not_printed</source>
@@ -356,12 +360,20 @@
         <translation>No paper: use the window</translation>
     </message>
     <message>
+        <source>choose.no_paper@elder</source>
+        <translation>No paper</translation>
+    </message>
+    <message>
         <source>review.no_paper</source>
         <translation>The printer is out of paper: no receipt will print after you submit. Write down the reference on the screen; your request is received as usual.</translation>
     </message>
     <message>
         <source>review.no_paper_record</source>
-        <translation>The printer is out of paper: this cannot print now. You can collect it at the staffed window.</translation>
+        <translation>The printer is out of paper: this cannot be issued here now. Please use the staffed window; you can take a ticket.</translation>
+    </message>
+    <message>
+        <source>error.record_no_paper</source>
+        <translation>The printer is out of paper: this cannot be issued here now. Take a ticket for the staffed window, or call staff.</translation>
     </message>
     <message>
         <source>staff.dismiss</source>
@@ -797,7 +809,7 @@
     </message>
     <message>
         <source>maintenance.pin_wrong</source>
-        <translation>Wrong PIN: {left} more tries, then the PIN pad locks for {minutes} minutes.</translation>
+        <translation>Wrong PIN. {left} more wrong and the PIN pad locks for {minutes} minutes.</translation>
     </message>
     <message>
         <source>maintenance.pin_locked</source>
@@ -1074,6 +1086,10 @@
     <message>
         <source>maintenance.paused</source>
         <translation>This terminal is now: paused (residents are sent to the staffed window)</translation>
+    </message>
+    <message>
+        <source>maintenance.paused_because</source>
+        <translation>This terminal is now: paused, {reason} (residents are sent to the staffed window)</translation>
     </message>
     <message>
         <source>maintenance.serving</source>

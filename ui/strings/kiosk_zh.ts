@@ -8,6 +8,10 @@
         <translation>社区自助服务终端</translation>
     </message>
     <message>
+        <source>app.name.short</source>
+        <translation>自助服务终端</translation>
+    </message>
+    <message>
         <source>lang.other</source>
         <translation>English</translation>
     </message>
@@ -317,7 +321,7 @@
     </message>
     <message>
         <source>receipt.not_printed_record</source>
-        <translation>没能打印出来。装好纸后可以重新打印，也可以到人工窗口领取。</translation>
+        <translation>没能打印出来。证明已开具，请到人工窗口领取（可以取号排队），也可以稍后点“重新打印”再试。</translation>
     </message>
     <message>
         <source>receipt.not_printed</source>
@@ -356,12 +360,20 @@
         <translation>没纸：到人工窗口办</translation>
     </message>
     <message>
+        <source>choose.no_paper@elder</source>
+        <translation>没纸：到人工窗口办</translation>
+    </message>
+    <message>
         <source>review.no_paper</source>
         <translation>打印机没纸了，提交后凭条打印不出来。请记下屏幕上的受理编号，申请照常受理。</translation>
     </message>
     <message>
         <source>review.no_paper_record</source>
-        <translation>打印机没纸了，现在打印不出来。可以到人工窗口领取。</translation>
+        <translation>打印机没纸了，现在不能在本机开具。请到人工窗口办理，可以取号排队。</translation>
+    </message>
+    <message>
+        <source>error.record_no_paper</source>
+        <translation>打印机没纸了，现在不能开具。请取号到人工窗口办理，或呼叫工作人员。</translation>
     </message>
     <message>
         <source>staff.dismiss</source>
@@ -797,7 +809,7 @@
     </message>
     <message>
         <source>maintenance.pin_wrong</source>
-        <translation>密码不对，还可以再试 {left} 次；再错就锁定 {minutes} 分钟。</translation>
+        <translation>密码不对。再错 {left} 次将锁定 {minutes} 分钟。</translation>
     </message>
     <message>
         <source>maintenance.pin_locked</source>
@@ -1074,6 +1086,10 @@
     <message>
         <source>maintenance.paused</source>
         <translation>本机现在：暂停服务（居民看到“请到人工窗口”）</translation>
+    </message>
+    <message>
+        <source>maintenance.paused_because</source>
+        <translation>本机现在：暂停服务，原因：{reason}（居民看到“请到人工窗口”）</translation>
     </message>
     <message>
         <source>maintenance.serving</source>
