@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import fcntl
 import os
 import shutil
@@ -30,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from ui.input_engines.rime import (
@@ -81,19 +83,23 @@ def build(target: Path, shared_dir: Path = SHARED_DATA_DIR) -> float:
 
 
 def ensure(target: Path = PREBUILT_DIR) -> bool:
-    """Build `target` in a child process unless it is current; True when it built. Concurrent
-    callers (test workers) wait for one build."""
+    """Build `target` in a child process unless it is current; True when it was not current.
+    Concurrent builders (test workers, a bootstrap beside a test run) wait for one build: the
+    child takes the lock (`main`)."""
     if prebuilt_ready(target):
         return False
+    # this module run as a program: its name from its spec, not spelt out (a dotted literal reads
+    # like a message key to the words check)
+    subprocess.run([sys.executable, "-m", __spec__.name, "--if-stale", str(target)], check=True)
+    return True
+
+
+@contextlib.contextmanager
+def _one_builder(target: Path) -> Iterator[None]:
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target.parent / f".{target.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if prebuilt_ready(target):
-            return False
-        # this module run as a program: its name from its spec, not spelt out (a dotted literal
-        # reads like a message key to the words check)
-        subprocess.run([sys.executable, "-m", __spec__.name, str(target)], check=True)
-    return True
+        yield
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,9 +107,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", nargs="?", type=Path, default=PREBUILT_DIR)
     parser.add_argument("--if-stale", action="store_true", help="only when missing or made from other files")
     args = parser.parse_args(argv)
-    if args.if_stale and prebuilt_ready(args.folder):
-        return 0
-    seconds = build(args.folder)
+    with _one_builder(args.folder):  # a second builder waits, then finds it current
+        if args.if_stale and prebuilt_ready(args.folder):
+            return 0
+        seconds = build(args.folder)
     print(f"rime_prebuilt: {args.folder} compiled in {seconds:.1f} s")
     return 0
 

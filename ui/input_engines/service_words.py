@@ -4,7 +4,7 @@ Why: librime's luna pinyin ranks by general text, so "loudaodengbuliangle" came 
 "menkaibuliao" 们开不了 — wrong words an elderly resident sends without noticing. These entries go
 into a dictionary the terminal ships (`kiosk_pinyin.dict.yaml`: luna pinyin imported, ours on top
 with a weight above any of luna's, compiled at build time by rime_prebuilt.py), so whole-sentence
-composition picks them. The catalogue's quick phrases are added at start (`RimeEngine.start(extra_words=...)`).
+composition picks them. (The catalogue's quick phrases are not fed in: they are on the screen as chips.)
 
 Each entry: the word and its pinyin, syllables separated by spaces (no tones).
 """
