@@ -24,7 +24,7 @@ from ui.editor_fit import fit_editor, text_px
 from ui.field_words import field_hint, field_message
 from ui.line_breaks import keep_groups
 from ui.screens.base import Screen, flow_step_keys
-from ui.screens.editors import ChoiceEditor, FieldEditor, editor_for, is_text, text_aids
+from ui.screens.editors import ChoiceEditor, FieldEditor, TextDraft, editor_for, is_text, text_aids
 from ui.theme import FONT_FAMILIES
 from ui.widgets import button, label, panel, tile
 
@@ -49,6 +49,9 @@ class FormScreen(Screen):
         self._filled_note: tuple[tuple[str, str], ...] | None = None
         self._open_refused = False  # "next" was tapped: open the first field the session refused
         self._empty_refused: str | None = None  # OK on nothing in this required field: it says so
+        # what was typed in an empty field left by "back to the list": not its value, but back in
+        # its editor when it is opened again (walk 7, N1: it was thrown away without a word)
+        self._left: dict[str, tuple[object, str]] = {}
         self._tried: set[str] = set()  # fields the resident gave a value or was sent to by "next"
         # (field id, draft, language) of the editor open when the screen is built again
         self._kept: tuple[str, object, str] | None = None
@@ -83,6 +86,7 @@ class FormScreen(Screen):
         self._open_refused = False
         self._refused, self._in_view, self._filled_note = {}, None, None
         self._empty_refused = None
+        self._left = {}
 
     def build(self, view: SessionView) -> None:
         if view.form_serial != self._form_serial:
@@ -91,6 +95,7 @@ class FormScreen(Screen):
             self._tried, self._advance_after, self._open_refused = set(), None, False
             self._refused, self._in_view, self._filled_note = {}, None, None
             self._empty_refused = None
+            self._left = {}
             # fewer taps: with one field left to fill (the rest from the card), open it at once
             empty = [f for f in view.fields if f.required and not f.has_value and not f.locked]
             if len(empty) == 1 and not view.profile_offer:
@@ -103,6 +108,7 @@ class FormScreen(Screen):
                 self.editing = after
             else:
                 self._refused.pop(after, None)
+                self._left.pop(after, None)
                 self.editing = self._next_empty(view, after)
                 self._in_view = after if self.editing is None else None
         if self._open_refused:
@@ -439,6 +445,9 @@ class FormScreen(Screen):
             self.editor.restore(kept[1], same_language=kept[2] == view.language)
         elif field.error_key and field.id in self._refused:
             self.editor.restore(self._refused[field.id])
+        elif not field.has_value and field.id in self._left:
+            draft, language = self._left[field.id]
+            self.editor.restore(draft, same_language=language == view.language)
         if self.bar_heading is not None:  # the name is in the top bar: not here as well
             for part in (heading, where):
                 part.deleteLater()
@@ -542,10 +551,23 @@ class FormScreen(Screen):
     def close_editor(self) -> None:
         self.ctx.touch()
         self._empty_refused = None
+        self._keep_what_was_left()
         self._in_view, self.editing = self.editing, None
         if self.view is not None and self.theme is not None:
             self.render(self.view, self.theme)
             self.ctx.on_screen_changed(self)
+
+    def _keep_what_was_left(self) -> None:
+        field = next((f for f in self.view.fields if f.id == self.editing), None) if self.view else None
+        if field is None or field.has_value or self.editor is None:
+            return  # "不改了" on a value: the value stays, and so does the editor's start from it
+        try:
+            draft = self.editor.draft()
+        except RuntimeError:  # its widgets are gone already
+            return
+        typed = (draft.keyboard.text or draft.keyboard.composing) if isinstance(draft, TextDraft) else draft
+        if typed:
+            self._left[field.id] = (draft, self.view.language)
 
     def spoken(self, view: SessionView) -> str:
         field = next((f for f in view.fields if f.id == self.editing), None)
