@@ -21,7 +21,7 @@ import sqlite_utils
 
 from hub import audit_blocks
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def migrate(db: sqlite_utils.Database) -> None:
@@ -91,6 +91,9 @@ def migrate(db: sqlite_utils.Database) -> None:
         pk="record_id",
         if_not_exists=True,
     )
+    # v7: a new document number reads its terminal's documents of that day only (it read every
+    # document of every terminal, in the write transaction)
+    db["records"].create_index(["terminal_id", "issued_at"], index_name="records_terminal_id_issued_at", if_not_exists=True)
     db["heartbeats"].create(
         {"terminal_id": str, "received_at": str, "health": str},
         pk="terminal_id",
@@ -233,6 +236,7 @@ PG_MIGRATIONS: dict[int, tuple[str, ...]] = {
     ),
     5: fleet_tables("BIGSERIAL PRIMARY KEY"),
     6: (audit_blocks.blocks_table("BYTEA"),),
+    7: ("CREATE INDEX records_terminal_id_issued_at ON records (terminal_id, issued_at)",),
 }
 # after a version's statements, in the same transaction: the data the new tables take over
 PG_DATA_STEPS: dict[int, Callable[[Any], None]] = {6: audit_blocks.seal_all}

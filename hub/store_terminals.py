@@ -9,6 +9,7 @@ import json
 import os
 import time
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from hub.store_base import StoreBase
@@ -152,13 +153,18 @@ class TerminalStore(StoreBase):
         resident on one day had the same number and the register kept only the last one."""
         day = issued_at[:10].replace("-", "")
         prefix = f"R{day}-{terminal_id}-"
+        # the day's documents of this terminal by the (terminal_id, issued_at) index: a range of ISO
+        # times sorts alike in SQLite and in any PostgreSQL collation, a LIKE on the key does not
+        next_day = (date.fromisoformat(issued_at[:10]) + timedelta(days=1)).isoformat()
         with self.transaction() as db:
             self._one_ticket_issuer(db, day, prefix)  # one issuer of this terminal's numbers a day
             issued = db.execute(
-                "SELECT record_id FROM records WHERE terminal_id = ? AND record_id LIKE ?",
-                [terminal_id, prefix + "%"],
+                "SELECT record_id FROM records WHERE terminal_id = ? AND issued_at >= ? AND issued_at < ?",
+                [terminal_id, issued_at[:10], next_day],
             ).fetchall()
-            numbers = [int(r[0][len(prefix) :]) for r in issued if r[0][len(prefix) :].isdigit()]
+            numbers = [
+                int(r[0][len(prefix) :]) for r in issued if r[0].startswith(prefix) and r[0][len(prefix) :].isdigit()
+            ]
             record_id = f"{prefix}{max(numbers, default=0) + 1:04d}"
             db.execute(
                 "INSERT INTO records (record_id, service_id, terminal_id, issued_at) VALUES (?, ?, ?, ?)",

@@ -51,9 +51,10 @@ def v5_hub(request, tmp_path):
         AuditLedger(store).record_head("T0201", seq, CHAINS["T0201"][seq - 1]["h"])
     with store.transaction() as tx:
         tx.execute("UPDATE audit_entries SET entry = ? WHERE terminal_id = 'T0202' AND seq = 100", ['{"n":0}'])
-        tx.execute("DROP TABLE audit_blocks")  # back to v5: the table v6 adds, and the version
+        tx.execute("DROP TABLE audit_blocks")  # back to v5: the table v6 adds, v7's index, the versions
+        tx.execute("DROP INDEX IF EXISTS records_terminal_id_issued_at")
         if request.param == "postgresql":
-            tx.execute("DELETE FROM hub_schema WHERE version = 6")
+            tx.execute("DELETE FROM hub_schema WHERE version >= 6")
     store.close()
     if request.param == "sqlite":
         conn = sqlite3.connect(db)
