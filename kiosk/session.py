@@ -132,6 +132,7 @@ class Session(ServiceOperations):
         self._technician = False
         self._service: Service | None = None
         self._pending_service_id: str | None = None
+        self._paper_refused_id: str | None = None  # the print-out refused for paper (its ticket says it)
         self._form: FormState | None = None
         self._page = 0
         self._busy: str | None = None

@@ -199,6 +199,7 @@ class ServiceOperations:
         if service.kind is not ServiceKind.RECORD or not self._paper_out:
             return False
         self._error = ErrorView.of(RecordNeedsPaper("printer out of paper"))
+        self._paper_refused_id = service.id
         self._changed()
         return True
 
@@ -300,9 +301,12 @@ class ServiceOperations:
             return
         ticket_service = self._catalogue.first_of_kind(ServiceKind.TICKET, self.terminal_id)
         # the window is told what the resident came for, when they were in a service
+        refused = self._error is not None and self._error.kind == RecordNeedsPaper.__name__
         about = (
             self._service.id
             if self._service is not None
+            else self._paper_refused_id
+            if refused and self._paper_refused_id
             else (ticket_service.id if ticket_service else "window")
         )
         if self._form is not None:

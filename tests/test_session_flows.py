@@ -274,6 +274,19 @@ def test_record_needs_card_prefills_from_it_and_prints_the_hub_record(kit):
     assert QrCode("https://hub.example.gov.cn/verify/R-2026-000321") in kit.printer.printed[0].blocks
 
 
+def test_the_ticket_after_no_paper_tells_the_window_what_the_resident_came_for(kit):
+    """Review: the ticket a refused print-out offers was a plain window ticket; the staff at the
+    window are told it is for the certificate."""
+    s = kit.session
+    s.set_paper_out(True)
+    s.start()
+    s.continue_without_card()
+    s.choose_service("certificate.residence")
+    assert s.view.error.message_key == "error.record_no_paper"
+    s.take_ticket()  # the way forward it offers
+    assert s.view.step is Step.RESULT and s.view.outcome.ticket_for == "certificate.residence"
+
+
 def test_a_certificate_is_not_issued_while_the_printer_is_out_of_paper(kit):
     """Walk 6, finding M5: with no paper the tile said "use the window", the certificate was issued
     anyway and the words asked the resident to load paper. Now the tap explains and offers the
