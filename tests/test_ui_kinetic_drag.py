@@ -8,7 +8,6 @@ value in `Qt.GestureType` for good (~3.7 KB a scroll area ever built: the soak's
 
 from __future__ import annotations
 
-import ctypes
 import gc
 
 from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt
@@ -16,6 +15,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 from pytestqt.exceptions import TimeoutError
 
+from tests.support.malloc_info import malloc_in_use
 from ui.keyboard import TypedText
 from ui.widgets import touch_scroll_area
 
@@ -83,17 +83,6 @@ def _gesture_types() -> int:
     return sum(1 for o in gc.get_objects() if type(o) is Qt.GestureType)
 
 
-class _MallInfo2(ctypes.Structure):
-    _fields_ = [
-        (name, ctypes.c_size_t)
-        for name in "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost".split()
-    ]
-
-
-_libc = ctypes.CDLL(None)
-_libc.mallinfo2.restype = _MallInfo2
-
-
 def test_scroll_areas_built_again_and_again_keep_nothing(qapp):
     """300 scroll areas and typed-text boxes built and deleted: no gesture type kept, malloc flat
     (the old code kept 300 gesture types and ~1 KB native each here: about +320 KiB)."""
@@ -106,9 +95,9 @@ def test_scroll_areas_built_again_and_again_keep_nothing(qapp):
 
     build(30)  # warm-up: the shared recognizer, wrappers, style caches
     gc.collect()
-    types_before, malloc_before = _gesture_types(), _libc.mallinfo2().uordblks
+    types_before, malloc_before = _gesture_types(), malloc_in_use()
     build(150)
     gc.collect()
     assert _gesture_types() - types_before == 0
-    grown = _libc.mallinfo2().uordblks - malloc_before
+    grown = malloc_in_use() - malloc_before
     assert grown < 60 * 1024, f"300 scroll areas grew malloc in use by {grown / 1024:.0f} KiB"

@@ -7,7 +7,6 @@ items out (`takeAt`) and never deleted them (a QWidgetItem per widget, a QSpacer
 
 from __future__ import annotations
 
-import ctypes
 import gc
 
 import shiboken6
@@ -15,6 +14,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.session_view import Step
+from tests.support.malloc_info import malloc_in_use
 from ui.widgets import button, clear_layout, label
 
 
@@ -62,17 +62,6 @@ def test_clear_layout_deletes_every_item_it_takes_out(qapp):
     _deferred_deletes()
 
 
-class _MallInfo2(ctypes.Structure):
-    _fields_ = [
-        (name, ctypes.c_size_t)
-        for name in "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost".split()
-    ]
-
-
-_libc = ctypes.CDLL(None)
-_libc.mallinfo2.restype = _MallInfo2
-
-
 def _qt_objects() -> dict[str, int]:
     """The Qt objects that exist, by class: the widgets, and every QObject under a top-level widget."""
     counts: dict[str, int] = {"<widgets>": len(QApplication.allWidgets())}
@@ -98,10 +87,10 @@ def test_clear_layout_in_a_loop_keeps_malloc_flat(qapp):
 
     rebuild(50)  # warm-up: wrappers, style caches
     gc.collect()
-    before = _libc.mallinfo2().uordblks
+    before = malloc_in_use()
     rebuild(300)
     gc.collect()
-    grown = _libc.mallinfo2().uordblks - before
+    grown = malloc_in_use() - before
     assert grown < 30 * 1024, f"300 rebuilds grew malloc in use by {grown / 1024:.0f} KiB"
     holder.deleteLater()
     _deferred_deletes()
