@@ -267,11 +267,11 @@ def test_record_needs_card_prefills_from_it_and_prints_the_hub_record(kit):
     s.submit()
     view = s.view
     assert view.step is Step.RESULT
-    assert view.outcome.record.record_id == "R-2026-000321"
+    assert view.outcome.record.record_id == "R20261123-T0001-0001"
     assert view.outcome.printed is True
     service_id, subject = kit.hub.record_requests[0]
     assert (service_id, subject["name"], subject["purpose"]) == ("certificate.residence", "张三伟", "school")
-    assert QrCode("https://hub.example.gov.cn/verify/R-2026-000321") in kit.printer.printed[0].blocks
+    assert QrCode("https://hub.example.gov.cn/verify/R20261123-T0001-0001") in kit.printer.printed[0].blocks
 
 
 def test_the_ticket_after_no_paper_tells_the_window_what_the_resident_came_for(kit):

@@ -121,8 +121,11 @@ def test_the_elder_outcome_fits_one_screen_in_every_combination(qapp, tmp_path, 
                 found += [f"{name} {language}: {p}" for p in layout_problems(window)]
                 assert not window.banner_layer.isVisible(), f"{name}: a banner lies over the outcome"
                 shown_names = ["staff_called_text", "receipt_take_card_text", "print_text"]
-                if kind == "record":  # the certificate's number too (walk 5, M5: cut at the bottom edge)
-                    shown_names.append("record_id")
+                if kind == "record":  # the certificate's number and its name too (walk 5, M5: cut
+                    # at the bottom edge; walk 7, N5: unnamed, in the smallest type)
+                    shown_names += ["record_id", "record_id_heading"]
+                    number = window.findChild(QLabel, "record_id")
+                    assert number.font().pixelSize() >= window.current_screen().theme.title_px, name
                 for shown_name in shown_names:
                     lab = window.findChild(QLabel, shown_name)
                     expected = {"staff_called_text": staff, "receipt_take_card_text": card}.get(

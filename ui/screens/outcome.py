@@ -619,11 +619,13 @@ class ResultScreen(OutcomeScreen):
         return self.t(f"status.{status}") if status in STATUS_KEYS else status
 
     def _record(self, view: SessionView, outcome: Outcome) -> None:
-        """The certificate as issued: its rows in the resident's language, its number under the QR
-        code that verifies it; then "take your card", "staff are coming" and the print state, as
-        under a ticket. On a short elder display it must all fit one screen (walk 5, M5: the number
-        was cut at the bottom edge, "printed, take it" below the fold, "take your card" missing):
-        its name beside the title, the rows two to a line, a smaller QR code where needed."""
+        """The certificate as issued: its number first, named and large, as the receipt's reference
+        (staff ask for it: walk 7, N5 found it unlabelled in the screen's smallest type); its rows in
+        the resident's language beside the QR code that verifies it; then "take your card", "staff
+        are coming" and the print state, as under a ticket. On a short elder display it must all fit
+        one screen (walk 5, M5: the number was cut at the bottom edge, "printed, take it" below the
+        fold, "take your card" missing): its name beside the title, the rows two to a line, a
+        smaller QR code, a smaller number where needed."""
         record = outcome.record
         if self.compact:
             self.root.setSpacing(self.theme.spacing_px // 2)
@@ -632,44 +634,92 @@ class ResultScreen(OutcomeScreen):
             return
         # its name is the title ("居住证明", beside the steps' "4 完成"): "your document is ready" over
         # it took a line of its own, and in English two with the steps under it
-        self.title(record.title.get(view.language) or record.title.get("zh", ""))
-        shapes = ((False, 260), (True, 260), (True, 160)) if self.compact else ((False, 260),)
-        for n, (pair, qr_px) in enumerate(shapes):
-            body = self._record_body(view, record, pair=pair, qr_px=qr_px if self.elder else 200)
+        self.title(self._record_title(view, record))
+        theme = self.theme
+        if self.compact:  # (rows a line, QR code px, the number's largest px), roomiest first
+            middle = (theme.huge_px + theme.title_px) // 2
+            shapes = (
+                (1, 260, theme.huge_px),
+                (2, 260, theme.huge_px),
+                (2, 160, theme.huge_px),
+                (2, 160, middle),
+                (2, 160, theme.title_px),
+                # every panel at once: the QR code's column gives its width to the rows, three to
+                # a line (a line less); the QR is on the slip, which staff verify, not the screen
+                (3, 0, theme.title_px),
+            )
+        else:
+            shapes = ((1, 260, theme.huge_px),)
+        for n, (across, qr_px, number_px) in enumerate(shapes):
+            number = self._record_number(view, record, number_px)
+            body = self._record_body(view, record, across=across, qr_px=qr_px if self.elder else 200)
             column = QVBoxLayout()
-            column.setSpacing(self.theme.spacing_px // 2 if self.compact else self.theme.spacing_px)
+            column.setSpacing(theme.spacing_px // 2 if self.compact else theme.spacing_px)
             self.to_do(view, column, ticket_button=True)
             self.print_state(outcome, "result.printed", into=column)
             column.addStretch(1)
             self.root.addLayout(column, 1)
             if n == len(shapes) - 1 or self.fits():
                 return
-            for layout in (body, column):  # built again tighter: this one needs scrolling
+            for layout in (number, body, column):  # built again tighter: this one needs scrolling
                 clear_layout(layout)
                 self.root.removeItem(layout)
                 layout.deleteLater()
             clear_layout(self.actions)
 
-    def _record_body(self, view: SessionView, record, *, pair: bool, qr_px: int) -> QHBoxLayout:
-        """The rows (two to a line when `pair`) beside the QR code with the number under it."""
+    @staticmethod
+    def _record_title(view: SessionView, record) -> str:
+        return record.title.get(view.language) or record.title.get("zh", "")
+
+    def _record_number(self, view: SessionView, record, largest: int) -> QBoxLayout:
+        """ "居住证明编号" and the number beside it, bold, as large as fits the row up to `largest`
+        px; the words over the number where both do not fit one line at the title's size (a
+        portrait display, English words)."""
+        theme = self.theme
+        heading = label(
+            self.t("result.record.number", title=self._record_title(view, record)), name="record_id_heading"
+        )
+        number = TightLabel(record.record_id)
+        number.setProperty("role", "huge")
+        number.setObjectName("record_id")
+        number.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        heading.setParent(self.content)  # the window's style sheet gives it its font
+        heading.ensurePolished()
+        font = number.font()
+        font.setFamilies(list(FONT_FAMILIES))
+        row = self.window().width() - 2 * theme.spacing_px - theme.scrollbar_px - 8
+        beside = row - heading.fontMetrics().horizontalAdvance(heading.text()) - 2 * theme.spacing_px
+        bold = QFont(font)
+        bold.setBold(True)
+        bold.setPixelSize(theme.title_px)
+        one_line = QFontMetrics(bold).horizontalAdvance(record.record_id) <= beside
+        px = fitting_px(record.record_id, largest, beside if one_line else row, font)
+        number.setStyleSheet(f"font-size: {px}px;")
+        line: QBoxLayout = QHBoxLayout() if one_line else QVBoxLayout()
+        line.setSpacing(theme.spacing_px if one_line else 0)
+        heading.setWordWrap(not one_line)
+        line.addWidget(heading, 0, Qt.AlignmentFlag.AlignVCenter if one_line else Qt.AlignmentFlag.AlignLeft)
+        line.addWidget(number, 0, Qt.AlignmentFlag.AlignVCenter if one_line else Qt.AlignmentFlag.AlignLeft)
+        if one_line:
+            line.addStretch(1)
+        self.root.addLayout(line)
+        return line
+
+    def _record_body(self, view: SessionView, record, *, across: int, qr_px: int) -> QHBoxLayout:
+        """The rows (`across` to a line) beside the QR code (none when `qr_px` is 0)."""
         body = QHBoxLayout()
         body.setSpacing(self.theme.spacing_px * 2)
         rows = QGridLayout()
-        rows.setHorizontalSpacing(self.theme.spacing_px * 2)
+        rows.setHorizontalSpacing(self.theme.spacing_px * (2 if across < 3 else 1))
         rows.setVerticalSpacing(self.theme.spacing_px // 3 if self.compact else self.theme.spacing_px // 2)
-        across = 2 if pair else 1
         lines = record.lines(view.language)
         for n, (row_label, value) in enumerate(lines):
             text = labelled(row_label, value, view.language)
             rows.addWidget(label(text, name=f"record_row:{n}"), n // across, n % across)
-        # the number in the rows' last place (beside the last row when two to a line): under the QR
-        # code it made the column taller than the rows
-        number = label(record.record_id, "muted", name="record_id", wrap=False)
-        rows.addWidget(number, len(lines) // across, len(lines) % across, Qt.AlignmentFlag.AlignVCenter)
         body.addLayout(rows, 1)
-        px = round(qr_px * self.theme.scale)
-        qr = QrCodeWidget(record.verify_url, px, self.t("receipt.scan"))
-        body.addWidget(qr, 0, Qt.AlignmentFlag.AlignTop)
+        if qr_px:
+            px = round(qr_px * self.theme.scale)
+            body.addWidget(QrCodeWidget(record.verify_url, px, self.t("receipt.scan")), 0, Qt.AlignmentFlag.AlignTop)
         self.root.addLayout(body)
         return body
 
@@ -710,7 +760,10 @@ class ResultScreen(OutcomeScreen):
         if outcome.notices:
             return "。".join(f"{n.title}。{n.body}" for n in outcome.notices)
         parts = [self.t("speak.result")]
-        if outcome.record is not None:  # as on the screen: paper or not, then the card (walk 5, M5)
+        if outcome.record is not None:  # as on the screen: the number, paper or not, then the card (walk 5, M5)
+            record = outcome.record
+            number = " ".join(record.record_id)
+            parts.append(self.t("speak.record_number", title=self._record_title(view, record), number=number))
             if outcome.printed is False:
                 parts.append(self.t(not_printed_key(outcome)))
             if view.card_in_reader:

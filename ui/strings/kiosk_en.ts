@@ -436,6 +436,14 @@
         <translation>Your document is ready</translation>
     </message>
     <message>
+        <source>result.record.number</source>
+        <translation>{title} number</translation>
+    </message>
+    <message>
+        <source>speak.record_number</source>
+        <translation>{title} number: {number}.</translation>
+    </message>
+    <message>
         <source>result.notices.title</source>
         <translation>Community notices</translation>
     </message>

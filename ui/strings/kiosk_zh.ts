@@ -436,6 +436,14 @@
         <translation>证明已开具</translation>
     </message>
     <message>
+        <source>result.record.number</source>
+        <translation>{title}编号</translation>
+    </message>
+    <message>
+        <source>speak.record_number</source>
+        <translation>{title}编号是 {number}。</translation>
+    </message>
+    <message>
         <source>result.notices.title</source>
         <translation>社区公告</translation>
     </message>
