@@ -427,7 +427,10 @@ def create_app(settings: HubSettings) -> FastAPI:
     @app.post(
         "/v1/records",
         response_model=models.RecordOut,
-        responses=ERRORS,
+        responses={
+            **ERRORS,
+            409: {"model": models.ErrorBody, "description": "The request id was used for another service"},
+        },
         summary="Issue a record or certificate for printing (values masked)",
     )
     def records(request: Request, wanted: models.RecordIn) -> dict[str, Any]:
@@ -435,11 +438,12 @@ def create_app(settings: HubSettings) -> FastAPI:
         if service is None:
             raise ApiError(404, "unknown_service", "no such service in the catalogue")
         try:
-            terminal = _terminal(request)
-            document = issue_record(
-                service,
-                wanted.subject,
-                lambda issued_at: store.issue_record_number(terminal, service["id"], issued_at),
+            # the number is taken in the transaction that keeps the document with the request id
+            document = store.issue_record(
+                _terminal(request),
+                service["id"],
+                wanted.request_id,
+                lambda number: issue_record(service, wanted.subject, number),
             )
         except NoRecord as exc:
             raise ApiError(404, "no_record", str(exc)) from exc

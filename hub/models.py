@@ -105,6 +105,16 @@ class RecordIn(BaseModel):
 
     service_id: str = Field(min_length=1, max_length=128)
     subject: dict[str, Any] = Field(description="who the record is about: id_number and form values")
+    request_id: str | None = Field(
+        default=None,
+        min_length=8,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="optional, the terminal's for one resident's request (e.g. a uuid4 hex), sent again "
+        "when the answer was lost: the same terminal and id give the same document and number, once "
+        "issued; the id with another service is refused (409 request_id_reused). Without it every "
+        "request issues a new document",
+    )
 
 
 class RecordRow(BaseModel):

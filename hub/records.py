@@ -54,7 +54,7 @@ def issue_record(
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """A RecordDocument as JSON for a `record` service of the catalogue. `number(issued_at)` gives
-    the document its own number (the store's register, HubStore.issue_record_number); it is asked
+    the document its own number (the store's register, HubStore.issue_record); it is asked
     only once the document can be made, so a refused request takes no number.
 
     Raises NoRecord (not a record service, or nothing on file) and SubjectIncomplete.

@@ -9,6 +9,10 @@ v5: the fleet tables (FLEET_TABLES: audit trail, remote commands, enrolment code
     rotation), one text for both stores.
 v6: audit_blocks: each terminal's audit entries in sealed blocks (hub/audit_blocks.py); the entries
     a v5 hub holds as rows are sealed by the step (audit_blocks.seal_all), in its transaction.
+v7: records indexed by (terminal_id, issued_at).
+v8: records.request_id and records.document, unique per (terminal_id, request_id): a terminal's
+    request for a document sent again (its answer was lost) gets the document kept for it, not a
+    second number (issue 12). Rows before v8 have neither (NULLs never meet in a unique index).
 Every step creates only what is missing, so any older file is brought up to date in one pass.
 """
 
@@ -21,7 +25,7 @@ import sqlite_utils
 
 from hub import audit_blocks
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 def migrate(db: sqlite_utils.Database) -> None:
@@ -94,6 +98,13 @@ def migrate(db: sqlite_utils.Database) -> None:
     # v7: a new document number reads its terminal's documents of that day only (it read every
     # document of every terminal, in the write transaction)
     db["records"].create_index(["terminal_id", "issued_at"], index_name="records_terminal_id_issued_at", if_not_exists=True)
+    # v8: a request sent again gets its document back (the document as it was answered, masked)
+    for column in ("request_id", "document"):
+        if column not in db["records"].columns_dict:
+            db["records"].add_column(column, str)
+    db["records"].create_index(
+        ["terminal_id", "request_id"], index_name="records_terminal_id_request_id", unique=True, if_not_exists=True
+    )
     db["heartbeats"].create(
         {"terminal_id": str, "received_at": str, "health": str},
         pk="terminal_id",
@@ -237,6 +248,11 @@ PG_MIGRATIONS: dict[int, tuple[str, ...]] = {
     5: fleet_tables("BIGSERIAL PRIMARY KEY"),
     6: (audit_blocks.blocks_table("BYTEA"),),
     7: ("CREATE INDEX records_terminal_id_issued_at ON records (terminal_id, issued_at)",),
+    8: (
+        "ALTER TABLE records ADD COLUMN request_id TEXT",
+        "ALTER TABLE records ADD COLUMN document TEXT",
+        "CREATE UNIQUE INDEX records_terminal_id_request_id ON records (terminal_id, request_id)",
+    ),
 }
 # after a version's statements, in the same transaction: the data the new tables take over
 PG_DATA_STEPS: dict[int, Callable[[Any], None]] = {6: audit_blocks.seal_all}

@@ -8,12 +8,13 @@ import base64
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from hub.store_base import StoreBase
-from hub.store_types import Terminal, token_digest, utc_now_iso
+from hub.store_types import StoreError, Terminal, token_digest, utc_now_iso
 
 # a nonce recorded only while the terminal's row holds the credentials the gate checked
 NONCE_IF_CURRENT = (
@@ -151,25 +152,63 @@ class TerminalStore(StoreBase):
         and every terminal counts on its own (no two terminals' numbers meet). Walk 6, finding M6:
         the number was a digest of the resident and the service, so every certificate of one
         resident on one day had the same number and the register kept only the last one."""
+        with self.transaction() as db:
+            return self._new_record_number(db, terminal_id, service_id, issued_at, None)
+
+    def issue_record(
+        self,
+        terminal_id: str,
+        service_id: str,
+        request_id: str | None,
+        make: Callable[[Callable[[str], str]], dict[str, Any]],
+    ) -> dict[str, Any]:
+        """The document `make(number)` builds (`number(issued_at)` gives it its number, as
+        issue_record_number does), in one transaction with its number. With a `request_id` (the
+        terminal's, for one resident's request, sent again when its answer was lost: issue 12) the
+        document is kept with it, and the same terminal asking again with that id gets that same
+        document back, not a second number; the id with another service is refused (409
+        request_id_reused). Without one, every call is a new document (terminals before it)."""
+        with self.transaction() as db:
+            if request_id is None:
+                return make(lambda at: self._new_record_number(db, terminal_id, service_id, at, None))
+            # one request id at a time across hub processes: the loser of a race reads the winner's
+            self._one_ticket_issuer(db, "request", f"{terminal_id}:{request_id}")
+            kept = db.execute(
+                "SELECT service_id, document FROM records WHERE terminal_id = ? AND request_id = ?",
+                [terminal_id, request_id],
+            ).fetchone()
+            if kept is not None:
+                if kept[0] != service_id or kept[1] is None:
+                    raise StoreError("request_id_reused", "this request id was used for another document", 409)
+                return json.loads(kept[1])
+            document = make(lambda at: self._new_record_number(db, terminal_id, service_id, at, request_id))
+            db.execute(
+                "UPDATE records SET document = ? WHERE record_id = ?",
+                [json.dumps(document, ensure_ascii=False, sort_keys=True), document["record_id"]],
+            )
+        return document
+
+    def _new_record_number(
+        self, db: Any, terminal_id: str, service_id: str, issued_at: str, request_id: str | None
+    ) -> str:
         day = issued_at[:10].replace("-", "")
         prefix = f"R{day}-{terminal_id}-"
         # the day's documents of this terminal by the (terminal_id, issued_at) index: a range of ISO
         # times sorts alike in SQLite and in any PostgreSQL collation, a LIKE on the key does not
         next_day = (date.fromisoformat(issued_at[:10]) + timedelta(days=1)).isoformat()
-        with self.transaction() as db:
-            self._one_ticket_issuer(db, day, prefix)  # one issuer of this terminal's numbers a day
-            issued = db.execute(
-                "SELECT record_id FROM records WHERE terminal_id = ? AND issued_at >= ? AND issued_at < ?",
-                [terminal_id, issued_at[:10], next_day],
-            ).fetchall()
-            numbers = [
-                int(r[0][len(prefix) :]) for r in issued if r[0].startswith(prefix) and r[0][len(prefix) :].isdigit()
-            ]
-            record_id = f"{prefix}{max(numbers, default=0) + 1:04d}"
-            db.execute(
-                "INSERT INTO records (record_id, service_id, terminal_id, issued_at) VALUES (?, ?, ?, ?)",
-                [record_id, service_id, terminal_id, issued_at],
-            )
+        self._one_ticket_issuer(db, day, prefix)  # one issuer of this terminal's numbers a day
+        issued = db.execute(
+            "SELECT record_id FROM records WHERE terminal_id = ? AND issued_at >= ? AND issued_at < ?",
+            [terminal_id, issued_at[:10], next_day],
+        ).fetchall()
+        numbers = [
+            int(r[0][len(prefix) :]) for r in issued if r[0].startswith(prefix) and r[0][len(prefix) :].isdigit()
+        ]
+        record_id = f"{prefix}{max(numbers, default=0) + 1:04d}"
+        db.execute(
+            "INSERT INTO records (record_id, service_id, terminal_id, issued_at, request_id) VALUES (?, ?, ?, ?, ?)",
+            [record_id, service_id, terminal_id, issued_at, request_id],
+        )
         return record_id
 
     def record_heartbeat(self, terminal_id: str, health: dict[str, Any]) -> None:

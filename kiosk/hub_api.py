@@ -142,7 +142,11 @@ class Hub(Protocol):
 
     def take_ticket(self, service_id: str) -> Ticket: ...
 
-    def issue_record(self, service_id: str, subject: dict[str, Any]) -> RecordDocument: ...
+    def issue_record(
+        self, service_id: str, subject: dict[str, Any], request_id: str | None = None
+    ) -> RecordDocument:
+        """`request_id` sent again after a lost answer gives the document already issued for it."""
+        ...
 
     def heartbeat(self, health: dict[str, Any]) -> dict[str, Any] | None:
         """The hub's answer (audit head held, pending commands); None or {} from a hub without them."""

@@ -320,8 +320,22 @@ class HubClient:
         _require(isinstance(raw.get("waiting_ahead"), int), "ticket.waiting_ahead")
         return Ticket(raw["number"], raw["window"], raw["waiting_ahead"], raw["issued_at"])
 
-    def issue_record(self, service_id: str, subject: dict[str, Any]) -> RecordDocument:
-        raw = self._json(self._request("POST", "/v1/records", {"service_id": service_id, "subject": subject}))
+    def issue_record(
+        self, service_id: str, subject: dict[str, Any], request_id: str | None = None
+    ) -> RecordDocument:
+        """`request_id` (kiosk/record_requests.py) is sent when given: the same id again gives the
+        document the hub issued for it (its answer lost on the way), not a second number."""
+        body: dict[str, Any] = {"service_id": service_id, "subject": subject}
+        try:
+            sent = {**body, "request_id": request_id} if request_id is not None else body
+            raw = self._json(self._request("POST", "/v1/records", sent))
+        except HubRefused as exc:
+            # a hub from before request ids refuses a field it does not know (422, "body.request_id:
+            # Extra inputs are not permitted"): asked as before, no worse than before
+            if request_id is None or exc.status != 422 or "request_id: Extra inputs" not in str(exc):
+                raise
+            log.warning("the hub takes no request id for records: asked without one")
+            raw = self._json(self._request("POST", "/v1/records", body))
         _require(isinstance(raw, dict), "record is not an object")
         for key in ("record_id", "service_id", "issued_at", "verify_url"):
             _require(isinstance(raw.get(key), str), f"record.{key}")

@@ -32,6 +32,7 @@ from kiosk.atomic import write_atomic
 from kiosk.catalogue import Service, ServiceKind
 from kiosk.errors import KioskError, WayForward
 from kiosk.hub_api import CaseStatus, Hub, HubNotFound, HubUnavailable, RecordDocument, Ticket
+from kiosk.record_requests import RecordRequests
 
 log = logging.getLogger(__name__)
 
@@ -221,16 +222,22 @@ class ServiceActions:
             raise ServiceOffline(str(exc), retry_after_s=exc.retry_after_s, status=exc.status) from exc
 
     def issue_record(
-        self, service: Service, identity: Identity | None, payload: dict[str, Any]
+        self,
+        service: Service,
+        identity: Identity | None,
+        payload: dict[str, Any],
+        requests: RecordRequests | None = None,
     ) -> RecordDocument:
-        """Ask the hub for a record/certificate about the card holder. Raises ServiceOffline,
-        HubNotFound (no record), HubRefused, HubProtocolError."""
+        """Ask the hub for a record/certificate about the card holder, with the request id of
+        `requests` (the same one again when a lost answer is asked for again; none without). Raises
+        ServiceOffline, HubNotFound (no record), HubRefused, HubProtocolError."""
         subject: dict[str, Any] = dict(payload)
         if identity is not None:
             subject["id_number"] = identity.id_number
             subject["card_hash"] = self.card_hash(identity)
         try:
-            return self._hub.issue_record(service.id, subject)
+            request_id = requests.id_for(service.id, subject) if requests is not None else None
+            return self._hub.issue_record(service.id, subject, request_id=request_id)
         except HubUnavailable as exc:
             raise ServiceOffline(str(exc), retry_after_s=exc.retry_after_s, status=exc.status) from exc
 

@@ -47,6 +47,7 @@ from kiosk.config import SessionConfig
 from kiosk.executor import Executor
 from kiosk.forms import FormState
 from kiosk.prefill import HubPrefill
+from kiosk.record_requests import RecordRequests
 from kiosk.safe_logging import log_unexpected
 from kiosk.services import RecordNeedsPaper, ServiceActions
 from kiosk.session_operations import ServiceOperations, UnexpectedFailure
@@ -146,6 +147,8 @@ class Session(ServiceOperations):
         self._last_activity = self._clock()
         self._warning_until: float | None = None
         self._prefill = HubPrefill()  # the details on file, asked once per session (kiosk/prefill.py)
+        # the request id of a certificate being asked for, sent again after a lost answer (issue 12)
+        self._record_requests = RecordRequests()
 
     @property
     def step(self) -> Step:

@@ -281,15 +281,21 @@ class ServiceOperations:
     def _record(self, service: Service, form: FormState) -> None:
         payload, identity = form.payload(), self._identity
 
+        requests = self._record_requests  # one resident's request: the same id when tried again
+
         def on_ok(record: RecordDocument) -> None:
             self._online = True
+            requests.answered()
             document = receipts.record_receipt(record, language=self._language)
             self._outcome = Outcome(kind=service.kind, service_id=service.id, record=record, receipt=document)
             self._step = Step.RESULT
             self._print(document)
 
         self._run(
-            "record", lambda: self._actions.issue_record(service, identity, payload), on_ok, retry=self.submit
+            "record",
+            lambda: self._actions.issue_record(service, identity, payload, requests),
+            on_ok,
+            retry=self.submit,
         )
 
     def take_ticket(self) -> None:

@@ -51,8 +51,11 @@ def v5_hub(request, tmp_path):
         AuditLedger(store).record_head("T0201", seq, CHAINS["T0201"][seq - 1]["h"])
     with store.transaction() as tx:
         tx.execute("UPDATE audit_entries SET entry = ? WHERE terminal_id = 'T0202' AND seq = 100", ['{"n":0}'])
-        tx.execute("DROP TABLE audit_blocks")  # back to v5: the table v6 adds, v7's index, the versions
+        tx.execute("DROP TABLE audit_blocks")  # back to v5: the table v6 adds, v7's index, v8's, the versions
         tx.execute("DROP INDEX IF EXISTS records_terminal_id_issued_at")
+        tx.execute("DROP INDEX IF EXISTS records_terminal_id_request_id")
+        tx.execute("ALTER TABLE records DROP COLUMN request_id")
+        tx.execute("ALTER TABLE records DROP COLUMN document")
         if request.param == "postgresql":
             tx.execute("DELETE FROM hub_schema WHERE version >= 6")
     store.close()

@@ -19,16 +19,9 @@ from kiosk.hub_api import SubmissionItem
 from tests.support.console_client import StaffAgent
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        opened = open_store(tmp_path / "hub.sqlite")
-    else:
-        opened = open_store(request.getfixturevalue("pg_url"), key_path=tmp_path / "field.key")
-    try:
-        yield opened
-    finally:
-        opened.close()
+@pytest.fixture
+def store(hub_store):
+    return hub_store  # both stores (tests/fixtures/postgres.py)
 
 
 def _item(key: str, **changes) -> dict:
