@@ -27,7 +27,7 @@ from hub.store import HubStore
 from kiosk.services import card_hash
 from kiosk.session_view import Mode, Step
 from tests.fixtures.kiosk_ui import KioskDriver, scroll_into_view
-from tests.fixtures.walking import on_display, say, to_form, type_text
+from tests.fixtures.walking import fill_repair_form, on_display, say, to_form
 from ui.double_tap import FINGER_PX
 
 SIZES = ((1280, 800), (1366, 768))
@@ -339,26 +339,24 @@ def test_a_fast_double_tap_is_one_tap_across_a_screen_change_and_never_on_the_ke
 def test_a_fast_double_tap_on_ok_opens_the_next_field_and_on_next_shows_the_review(kiosk_ui):
     """Walk 6, at 1280x800: H1, a double tap on 下一步 sent the report, as 确认提交 stands where 下一步
     was, and the review never showed; M1, a double tap on 确定 tapped what the next field's editor
-    had in its place (then 返回列表) and threw the resident back to the list."""
+    had in its place (then 返回列表) and threw the resident back to the list; now 确定 stands there,
+    and a second press refuses the empty field. The form is filled by the walk's steps
+    (tests/fixtures/walking.py, `fill_repair_form`), the second press between two fields."""
     k = kiosk_ui
     k.window.resize(1280, 800)
     to_form(k)
-    k.open_field("category")
-    k.tap("choice:category:lighting")
-    k.open_field("location")
-    type_text(k, ["louti"], "stairs")
-    k.tap("form.ok")
-    k.wait(lambda: _editing(k) == "detail")  # 确定 goes on to the next field left empty
-    k.tap_again(0.1)
-    assert _editing(k) == "detail", "the second press tapped the next field's editor"
-    type_text(k, ["diandeng", "huaile"], "light off")
-    k.tap("form.ok")
-    k.open_field("urgency")
-    k.tap("choice:urgency:normal")
-    k.open_field("phone")
-    k.type_keys("13800138000")
-    k.tap("form.ok")
-    k.wait(lambda: all(f.error_key is None for f in k.view.fields) and _editing(k) is None)
+
+    def second_press(field: str) -> None:
+        if field != "location":
+            return
+        k.wait(lambda: _editing(k) == "detail")  # 确定 goes on to the next field left empty
+        k.tap_again(0.1)
+        # the next field's 确定 stands where this one's was: tapped, it says the field is empty
+        refused = any(w.isVisible() for w in k.window.findChildren(QLabel, "error:detail"))
+        assert _editing(k) == "detail" and not refused, "the second press tapped the next field's editor"
+
+    fill_repair_form(k, after_field=second_press)
+    k.wait(lambda: _editing(k) is None)
     k.tap("nav.next")
     k.wait_step(Step.REVIEW)
     k.tap_again(0.1)
