@@ -112,8 +112,7 @@ def test_the_ticket_number_is_the_biggest_thing_on_the_printed_slip(
     """Printed by the real driver to the test printer and read back from the bytes it received:
     the number A001 at double width and height or larger, and nothing on the slip as big (walk
     finding 13: the heading was large and the number body size)."""
-    from drivers.printer.escpos_printer import EscposPrinter
-    from tests.support.escpos_decode import decode
+    from tests.support.escpos_decode import printed_by_driver
 
     doc = ticket_receipt(
         Ticket("A001", "2", 3, "2026-12-01T07:09:14+00:00"),
@@ -121,12 +120,7 @@ def test_the_ticket_number_is_the_biggest_thing_on_the_printed_slip(
         language=language,
         terminal_id="T0001",
     )
-    driver = EscposPrinter(network_printer_config)
-    try:
-        driver.print_document(doc)
-    finally:
-        driver.close()
-    lines = decode(bytes(escpos_test_printer.complete_jobs[-1].printed)).lines
+    lines = printed_by_driver(doc, network_printer_config, escpos_test_printer)
     number = next(line for line in lines if line.text == "A001")
     assert number.width >= 2 and number.height >= 2
     others = [line for line in lines if line is not number]

@@ -57,20 +57,14 @@ def test_the_printed_certificate_names_its_number_at_title_size(
     escpos_test_printer, network_printer_config, language
 ):
     """Printed by the real driver to the test printer and read back from the bytes it received."""
-    from drivers.printer.escpos_printer import EscposPrinter
-    from tests.support.escpos_decode import decode
+    from tests.support.escpos_decode import printed_by_driver
 
     record = FakeHub().issue_record("certificate.residence", {})
     document = record_receipt(record, language=language)
     named = {"zh": "居住证明编号", "en": "Residence certificate number"}[language]
     at = document.blocks.index(Title(record.record_id))
     assert document.blocks[at - 1] == Line(named, align="center")
-    driver = EscposPrinter(network_printer_config)
-    try:
-        driver.print_document(document)
-    finally:
-        driver.close()
-    lines = decode(bytes(escpos_test_printer.complete_jobs[-1].printed)).lines
+    lines = printed_by_driver(document, network_printer_config, escpos_test_printer)
     texts = [line.text for line in lines]
     printed = next(line for line in lines if line.text == record.record_id)
     assert texts[texts.index(record.record_id) - 1] == named

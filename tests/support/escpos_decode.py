@@ -364,3 +364,16 @@ def decode(data: bytes, *, allow_truncated: bool = False) -> Printout:
     if printout.truncated and not allow_truncated:
         raise DecodeError("the stream ends inside a command, a character or an unprinted line")
     return printout
+
+
+def printed_by_driver(document, printer_config, test_printer) -> list[TextLine]:
+    """`document` printed by the real ESC/POS driver to the test printer (tests/fixtures/
+    test_printer.py), read back from the bytes it received: its text lines."""
+    from drivers.printer.escpos_printer import EscposPrinter
+
+    driver = EscposPrinter(printer_config)
+    try:
+        driver.print_document(document)
+    finally:
+        driver.close()
+    return decode(bytes(test_printer.complete_jobs[-1].printed)).lines
