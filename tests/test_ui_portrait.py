@@ -147,3 +147,22 @@ def test_the_next_resident_does_not_find_the_last_ones_open_editor(kiosk_ui):
     to_form(k)
     assert k.window.current_screen().editing is None
     assert not k.lacks_button("field:location")  # the list of fields, from the top
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("mode", [Mode.STANDARD, Mode.ELDER], ids=lambda m: m.value)
+def test_the_technician_pin_ok_is_within_reach_of_its_digits(qapp, tmp_path, words, mode, language):
+    """Fresh-eyes walk: on 1080x1920 the PIN pad stood under the title at the top and its 确定 at the
+    bottom bar's right end, ~1,200 px below the last row of digits. The pad stands right over it."""
+    shown = _shown("maintenance-pin-wrong", mode, language, tmp_path, words)
+    try:
+        window = shown.window
+        ok = window.findChild(QPushButton, "maintenance.pin_ok")
+        keys = [b for b in window.maintenance.findChildren(QPushButton) if b.objectName().startswith("key:")]
+        assert ok is not None and ok.isVisibleTo(window) and keys
+        pad_foot = max(_place(k, window)[1] + k.height() for k in keys)
+        gap = _place(ok, window)[1] - pad_foot
+        assert 0 <= gap <= 120, f"确定 is {gap} px below the digits"
+        assert not layout_problems(window), layout_problems(window)
+    finally:
+        shown.close()
