@@ -267,7 +267,9 @@ class TextEditor(FieldEditor):
             mode=mode,
             max_length=field.max_length,
             candidate_limit=candidate_limit(theme, fit.width_px),
-            pad_px=fit.pad_px(),  # as tall as the four key rows
+            pad_px=fit.pad_px(theme),  # as large as the room allows (ui/editor_fit.py)
+            pad_beside_box=not fit.narrow,
+            pad_candidate_limit=fit.pad_candidate_limit(theme, candidate_limit(theme, fit.width_px)),
             box_px=fit.typed_box_px(theme),
             placeholder=field.hint if fit.aids is not None and fit.aids.hint_in_box else "",
             on_activity=on_activity,
