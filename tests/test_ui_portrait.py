@@ -166,3 +166,40 @@ def test_the_technician_pin_ok_is_within_reach_of_its_digits(qapp, tmp_path, wor
         assert not layout_problems(window), layout_problems(window)
     finally:
         shown.close()
+
+
+def _lines(shown_label: QLabel) -> list[str]:
+    """The lines `shown_label` wraps its text into at its width, as it draws them."""
+    from PySide6.QtGui import QTextLayout, QTextOption
+
+    text = shown_label.text()
+    layout = QTextLayout(text, shown_label.font())
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    lines = []
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(shown_label.contentsRect().width())
+        lines.append(text[line.textStart() : line.textStart() + line.textLength()])
+    layout.endLayout()
+    return [part.replace("\u2060", "").strip() for part in lines]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_elder_portrait_keeps_a_label_with_what_it_introduces(qapp, tmp_path, words, language):
+    """Fresh-eyes walk N2: in elder portrait, "已填入登记过的资料，可点下面的项目修改：" wrapped its
+    last two characters, "改：", onto a line of their own over the values it introduces. Its last
+    clause goes down whole; each value stays on the line of its field's name."""
+    shown = _shown("form-prefill-used", Mode.ELDER, language, tmp_path, words)
+    try:
+        window = shown.window
+        title = window.findChild(QLabel, "prefill.filled")
+        lines = _lines(title)
+        assert all(len(line) > 3 for line in lines), f"a line of its own for {lines}"
+        for value in window.findChildren(QLabel, "prefill.filled_value"):
+            first = _lines(value)[0]
+            assert not first.endswith((":", "：")), f"{first!r}: its value went to the next line"
+        assert not layout_problems(window), layout_problems(window)
+    finally:
+        shown.close()
