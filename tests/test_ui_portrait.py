@@ -203,3 +203,21 @@ def test_elder_portrait_keeps_a_label_with_what_it_introduces(qapp, tmp_path, wo
         assert not layout_problems(window), layout_problems(window)
     finally:
         shown.close()
+
+
+@pytest.mark.parametrize("mode", [Mode.STANDARD, Mode.ELDER], ids=lambda m: m.value)
+def test_portrait_choices_take_the_height_the_display_has(qapp, tmp_path, words, mode):
+    """Fresh-eyes walk: in portrait the choices stood a target high at the top, over 1,000 px of
+    empty screen. They grow (up to a grown key row each) into the room the name and a message leave."""
+    from ui.theme import theme_for
+
+    shown = _shown("editor-choice", mode, "zh", tmp_path, words)
+    try:
+        window = shown.window
+        theme = theme_for(mode, PORTRAIT)
+        choices = [b for b in window.findChildren(QPushButton) if b.objectName().startswith("choice:")]
+        assert choices and min(b.height() for b in choices) >= 1.4 * theme.target_px, [b.height() for b in choices]
+        assert window.current_screen().area.verticalScrollBar().maximum() == 0, "the choices scroll"
+        assert not layout_problems(window), layout_problems(window)
+    finally:
+        shown.close()

@@ -8,7 +8,7 @@ import functools
 import re
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
 
 from kiosk.catalogue import Service, ServiceKind
 from kiosk.session_render import service_view
@@ -144,6 +144,9 @@ def widest_columns(theme: Theme, width: int, height: int) -> int:
     return theme.tile_columns + (1 if theme.mode is Mode.ELDER else 0)
 
 
+TOO_TALL = 1 << 20  # tallest_tile: the tiles do not fit the column's width at all
+
+
 def tallest_tile(
     theme: Theme,
     words: Words,
@@ -173,6 +176,14 @@ def tallest_tile(
         tile = service_tile_for(shown, theme, t, lambda: None, beside, paper_out=paper_out)
         tile.setParent(probe)
         tile.ensurePolished()
+        lines = [part for part in tile.findChildren(QLabel) if part.text() and not part.wordWrap()]
+        for part in lines:
+            part.ensurePolished()
+        inside = column - 2 * (theme.spacing_px + theme.border_px)  # the tile's padding and border
+        if any(part.minimumSizeHint().width() > inside for part in lines):
+            # a line that does not wrap (a badge: "没纸：到人工窗口办") is wider than the column:
+            # these columns do not take this tile (cut in four elder columns at 1280 px)
+            return TOO_TALL
         tallest = max(tallest, tile.layout().totalHeightForWidth(column), tile.minimumHeight())
     probe.deleteLater()
     return tallest
@@ -232,10 +243,10 @@ class ChooseScreen(Screen):
             grid.addWidget(self._tile(service), i // columns, i % columns)
         for c in range(columns):
             grid.setColumnStretch(c, 1)
-        # the height the rows leave goes to the tiles, up to theirs (fresh-eyes walk N7: a band of
-        # 150-550 px under the tiles); past it, under them
-        self.root.addLayout(grid, 1)
-        self.root.addStretch(0)
+        # the height the rows leave goes to the tiles, up to their largest (fresh-eyes walk N7: a
+        # band of 150-550 px under the tiles); past it, under them
+        self.root.addLayout(grid, 100)
+        self.root.addStretch(1)  # (the title row over the tiles keeps its height)
         if view.page_count > 1:
             prev = button(
                 self.t("nav.page_prev"), self.session.page_prev, name="page.prev", enabled=view.page > 0

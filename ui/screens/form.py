@@ -439,6 +439,7 @@ class FormScreen(Screen):
             today=self.today(),
             places=view.places,
             fit=fit,
+            room_px=self.dock_room(),
         )
         kept, self._kept = self._kept, None
         if kept is not None and kept[0] == field.id:
