@@ -412,7 +412,10 @@ class FormScreen(Screen):
         if short and not pad:
             self.bar_heading = (field.label, where.text())
         if window.width() < window.height():  # narrow: choices get the width for their words
-            theme = replace(theme, choice_columns=max(1, theme.choice_columns - 1), narrow=True)
+            columns = max(1, theme.choice_columns - 1)
+            if len(field.choices) * (theme.target_px + theme.spacing_px) <= self.dock_room() * 2 // 3:
+                columns = 1  # one column where they fit it: two a row stood over 1,200 px of empty screen
+            theme = replace(theme, choice_columns=columns, narrow=True)
         fit = None
         if is_text(field):
             # keys as large as the display allows; on a short one the name goes to the top bar
