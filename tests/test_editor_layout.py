@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QScrollArea, QW
 
 from kiosk.session_view import Mode
 from scripts.render_screens import SCENES, open_scene
+from tests.support.layout_check import layout_problems
 from ui.theme import ELDER, STANDARD
 
 NAMES = [name for name, _scene in SCENES]
@@ -245,6 +246,38 @@ def test_the_keys_and_the_pad_grow_where_the_display_has_room(qapp, tmp_path, wo
                 assert title is not None and _rect(title, window)[1] < size[1] // 2, "the field's name is low"
         finally:
             shown.close()
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("mode", [Mode.STANDARD, Mode.ELDER], ids=lambda m: m.value)
+@pytest.mark.parametrize(
+    "size", ((1920, 1080), (1080, 1920), (1280, 800), (1366, 768)), ids=lambda s: f"{s[0]}x{s[1]}"
+)
+def test_the_handwriting_pad_takes_the_room_the_display_has(qapp, tmp_path, words, size, mode, language):
+    """Fresh-eyes walk: the pad was at most half the width (522 px on 1080x1920, under 400 px of
+    empty screen) and as tall as four key rows (326 px at 1280x800 in elder mode), small for a
+    senior writing with a finger. Landscape: the pad stands beside the typed-text box and the keys,
+    their height together; portrait: under the box, most of the width, the keys two across beside
+    it. The candidates and every key stay on the display."""
+    shown = _shown("editor-handwriting", size, language, mode, tmp_path, words)
+    try:
+        window = shown.window
+        pad = window.findChild(QWidget, "handwriting_pad")
+        box = window.findChild(QWidget, "keyboard_display")
+        keys = [b for b in window.findChildren(QPushButton) if b.objectName().startswith(("key:", "candidate:"))]
+        assert keys and all(_on_window(b, window) for b in keys if b.isVisibleTo(window))
+        _x, pad_y, pad_w, pad_h = _rect(pad, window)
+        _x, box_y, _w, box_h = _rect(box, window)
+        lowest = max(_rect(b, window)[1] + b.height() for b in keys if b.isVisibleTo(window))
+        if size[0] < size[1]:
+            assert pad_w >= 0.6 * size[0], f"a pad {pad_w} px wide on a {size[0]} px display"
+            assert 0 <= pad_y - (box_y + box_h) <= 8, "a band between the typed text and the pad"
+        else:
+            assert abs(pad_y - box_y) <= 2, "the pad does not stand beside the typed-text box"
+            assert pad_h >= lowest - box_y - 4, f"the pad ({pad_h} px) is shorter than the box and keys beside it"
+        assert not layout_problems(window), layout_problems(window)
+    finally:
+        shown.close()
 
 
 @pytest.mark.parametrize("size", ((1366, 768), (1280, 800)), ids=lambda s: f"{s[0]}x{s[1]}")

@@ -106,3 +106,53 @@ def test_a_one_page_screen_gives_a_banner_the_room_of_its_picture_and_takes_it_b
         finally:
             shown.close()
     assert not found, "\n".join(found)
+
+
+def _choice_opened(refused: bool):
+    """The repair form's first field (a choice) opened: by a tap on its row, or by "next" on the
+    empty form, which opens it with its "must be filled in" message."""
+
+    def scene(kit, window) -> None:
+        kit.session.start()
+        kit.session.continue_without_card()
+        kit.session.choose_service("repair.public_area")
+        screen = window.current_screen()
+        if refused:
+            screen._next()
+        else:
+            screen.open_editor("category")
+
+    return scene
+
+
+@pytest.mark.parametrize("mode", [Mode.STANDARD, Mode.ELDER], ids=lambda m: m.value)
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_required_message_moves_no_choice(qapp, tmp_path, words, size, mode):
+    """Fresh-eyes walk N3: the required-field message over the choices put every choice 43-86 px
+    lower than where the same field opened without it (elder portrait: ~60 px), so a finger that
+    knew where its choice stood landed on the one above. It stands under the choices, on view."""
+    from PySide6.QtWidgets import QWidget
+
+    from scripts.render_screens import open_played
+
+    for language in LANGUAGES:
+        places = []
+        for refused in (False, True):
+            folder = tmp_path / f"{language}-{refused}"
+            shown = open_played("choice", _choice_opened(refused), size, language, mode, folder, words)
+            try:
+                window = shown.window
+                choices = [
+                    b for b in window.findChildren(QPushButton) if b.objectName().startswith("choice:category:")
+                ]
+                places.append({b.objectName(): b.mapTo(window, b.rect().topLeft()).toTuple() for b in choices})
+                if refused:
+                    error = window.findChild(QWidget, "error:category")
+                    assert error is not None and error.isVisibleTo(window), f"{language}: no message"
+                    viewport = window.current_screen().area.viewport()
+                    top = error.mapTo(viewport, error.rect().topLeft()).y()
+                    assert 0 <= top and top + error.height() <= viewport.height(), f"{language}: message out of view"
+                    assert not layout_problems(window), layout_problems(window)
+            finally:
+                shown.close()
+        assert places[0] == places[1], f"{language}: the choices moved with the message"

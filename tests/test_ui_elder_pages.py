@@ -79,6 +79,43 @@ def test_elder_tiles_per_page_fill_the_display_and_keep_the_elder_sizes(qapp, tm
         shown.close()
 
 
+# the fewest elder tiles a page the demo's seven services get, by display and language (fresh-eyes
+# walk: 4 a page in one column at 1080x1920, 3 a page at 1920x1080 in Chinese, each over a band)
+ELDER_LEAST = {
+    ((1080, 1920), "zh"): 7,
+    ((1080, 1920), "en"): 7,
+    ((1920, 1080), "zh"): 4,
+    ((1280, 800), "zh"): 4,
+    ((1366, 768), "zh"): 4,
+}
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_elder_tiles_use_the_room_without_a_band_under_them(qapp, tmp_path, words, size, language):
+    """Fresh-eyes walk N7: elder tiles 3 a page over 3 pages with 80-160 px empty under them, and
+    one column of 4 on 1080x1920 with 440 px empty under it. The page takes as many as the display
+    holds in any number of columns, and the height the rows leave goes to the tiles."""
+    shown = open_scene(scene_index("choose"), size, language, Mode.ELDER, tmp_path, words)
+    try:
+        window = shown.window
+        qapp.processEvents()
+        tiles = _tiles(window)
+        total = len(shown.kit.session.available_services())
+        least = ELDER_LEAST.get((size, language), 3)
+        assert len(tiles) >= min(least, total), f"{len(tiles)} tiles a page at {size} in {language}"
+        screen = window.current_screen()
+        viewport = window_rect(window, screen.area.viewport())
+        assert all(viewport.contains(window_rect(window, t)) for t in tiles), "a tile needs scrolling"
+        used = max(window_rect(window, t).bottom() for t in tiles)
+        pages = window.findChild(QPushButton, "page.next")
+        below = window_rect(window, pages).top() if pages is not None and pages.isVisibleTo(window) else viewport.bottom()
+        drawn = theme_for(Mode.ELDER, size)
+        assert below - used <= 2 * drawn.spacing_px, f"{below - used} px empty under the tiles"
+    finally:
+        shown.close()
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_standard_mode_keeps_six_a_page_in_landscape_and_fills_a_portrait_display(qapp, tmp_path, words, size):
     from ui.theme import STANDARD

@@ -147,3 +147,77 @@ def test_the_next_resident_does_not_find_the_last_ones_open_editor(kiosk_ui):
     to_form(k)
     assert k.window.current_screen().editing is None
     assert not k.lacks_button("field:location")  # the list of fields, from the top
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("mode", [Mode.STANDARD, Mode.ELDER], ids=lambda m: m.value)
+def test_the_technician_pin_ok_is_within_reach_of_its_digits(qapp, tmp_path, words, mode, language):
+    """Fresh-eyes walk: on 1080x1920 the PIN pad stood under the title at the top and its 确定 at the
+    bottom bar's right end, ~1,200 px below the last row of digits. The pad stands right over it."""
+    shown = _shown("maintenance-pin-wrong", mode, language, tmp_path, words)
+    try:
+        window = shown.window
+        ok = window.findChild(QPushButton, "maintenance.pin_ok")
+        keys = [b for b in window.maintenance.findChildren(QPushButton) if b.objectName().startswith("key:")]
+        assert ok is not None and ok.isVisibleTo(window) and keys
+        pad_foot = max(_place(k, window)[1] + k.height() for k in keys)
+        gap = _place(ok, window)[1] - pad_foot
+        assert 0 <= gap <= 120, f"确定 is {gap} px below the digits"
+        assert not layout_problems(window), layout_problems(window)
+    finally:
+        shown.close()
+
+
+def _lines(shown_label: QLabel) -> list[str]:
+    """The lines `shown_label` wraps its text into at its width, as it draws them."""
+    from PySide6.QtGui import QTextLayout, QTextOption
+
+    text = shown_label.text()
+    layout = QTextLayout(text, shown_label.font())
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    lines = []
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(shown_label.contentsRect().width())
+        lines.append(text[line.textStart() : line.textStart() + line.textLength()])
+    layout.endLayout()
+    return [part.replace("\u2060", "").strip() for part in lines]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_elder_portrait_keeps_a_label_with_what_it_introduces(qapp, tmp_path, words, language):
+    """Fresh-eyes walk N2: in elder portrait, "已填入登记过的资料，可点下面的项目修改：" wrapped its
+    last two characters, "改：", onto a line of their own over the values it introduces. Its last
+    clause goes down whole; each value stays on the line of its field's name."""
+    shown = _shown("form-prefill-used", Mode.ELDER, language, tmp_path, words)
+    try:
+        window = shown.window
+        title = window.findChild(QLabel, "prefill.filled")
+        lines = _lines(title)
+        assert all(len(line) > 3 for line in lines), f"a line of its own for {lines}"
+        for value in window.findChildren(QLabel, "prefill.filled_value"):
+            first = _lines(value)[0]
+            assert not first.endswith((":", "：")), f"{first!r}: its value went to the next line"
+        assert not layout_problems(window), layout_problems(window)
+    finally:
+        shown.close()
+
+
+@pytest.mark.parametrize("mode", [Mode.STANDARD, Mode.ELDER], ids=lambda m: m.value)
+def test_portrait_choices_take_the_height_the_display_has(qapp, tmp_path, words, mode):
+    """Fresh-eyes walk: in portrait the choices stood a target high at the top, over 1,000 px of
+    empty screen. They grow (up to a grown key row each) into the room the name and a message leave."""
+    from ui.theme import theme_for
+
+    shown = _shown("editor-choice", mode, "zh", tmp_path, words)
+    try:
+        window = shown.window
+        theme = theme_for(mode, PORTRAIT)
+        choices = [b for b in window.findChildren(QPushButton) if b.objectName().startswith("choice:")]
+        assert choices and min(b.height() for b in choices) >= 1.4 * theme.target_px, [b.height() for b in choices]
+        assert window.current_screen().area.verticalScrollBar().maximum() == 0, "the choices scroll"
+        assert not layout_problems(window), layout_problems(window)
+    finally:
+        shown.close()

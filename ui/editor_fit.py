@@ -11,7 +11,7 @@ gives; tests/test_layout_check.py fails any display where the window would still
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFont, QFontMetrics
@@ -83,6 +83,8 @@ class EditorFit:
     fold_header: bool  # the field's name goes to the top bar instead of its own line
     aids: AidsShape | None = None  # the chips over the keys, if the field has any
     width_px: int = 0  # the editor's width (0: not known): the pad leaves the keys beside it room
+    spare_px: int = 0  # the dock's height the editor leaves over: the handwriting pad takes it
+    narrow: bool = False  # a portrait display: the typed text keeps the width over the pad
 
     def typed_box_px(self, theme: Theme) -> int:
         """The typed-text box: one line of typed text or the candidates, whichever is taller; fixed,
@@ -94,10 +96,35 @@ class EditorFit:
         """The four key rows."""
         return ROWS * self.row_px + (ROWS - 1) * KEY_GAP_PX
 
-    def pad_px(self) -> int:
-        """The handwriting pad: as tall as the four key rows it replaces, and at most half the
-        width (a portrait display: the keys beside it kept their words)."""
-        return min(self.rows_px(), self.width_px // 2) if self.width_px else self.rows_px()
+    def pad_px(self, theme: Theme) -> int:
+        """The handwriting pad, as large as the room allows (fresh-eyes walk: 522 px on 1080x1920
+        under 400 px of empty screen, 326 px at 1280x800 in elder mode, too small for a finger to
+        write on). Landscape: as tall as the typed-text box and the four key rows it stands beside,
+        and the dock's height to spare, at most half the width (the keys beside it keep their
+        words). Portrait: under the full-width box (the candidates keep their room), as tall as
+        the four rows and the height to spare, as wide as a column of keys two across leaves."""
+        tall = self.rows_px() + self.spare_px
+        if not self.narrow:
+            tall += self.typed_box_px(theme) + KEY_GAP_PX
+        if not self.width_px:
+            return tall
+        wide = self.width_px - pad_keys_px(self.width_px) - KEY_GAP_PX if self.narrow else self.width_px // 2
+        return min(tall, wide)
+
+    def pad_candidate_limit(self, theme: Theme, limit: int) -> int:
+        """Handwriting candidates a page where the pad stands beside the typed-text box (landscape):
+        the box is narrower by the pad, and its text keeps a third of it."""
+        if self.narrow or not self.width_px:
+            return limit
+        box = self.width_px - self.pad_px(theme) - KEY_GAP_PX
+        per = self.row_px * 5 // 4 + KEY_GAP_PX  # a one-character candidate, about a row high and wide
+        return max(2, min(limit, (box * 2 // 3) // per - 1))  # and the page key
+
+
+def pad_keys_px(width_px: int) -> int:
+    """The column of keys beside a portrait display's pad: two keys across, long enough for their
+    words in the seniors' size."""
+    return width_px * 3 // 10
 
 
 def candidate_limit(theme: Theme, width_px: int) -> int:
@@ -147,11 +174,13 @@ def fit_editor(room_px: int, theme: Theme, *, aids: AidsShape | None = None, wid
                 fit = EditorFit(row, fold, shown, width)
                 # a grown row leaves a pixel or two for the layout's rounding (1920x1080 grew by one)
                 slack = GROW_SLACK_PX if row > full_row_px(theme) else 0
-                if editor_px(fit, theme) + slack <= room_px and (fold or row >= full_row_px(theme)):
-                    return fit
+                need = editor_px(fit, theme) + slack
+                if need <= room_px and (fold or row >= full_row_px(theme)):
+                    # what is left over the pad takes, less a few pixels for the layout's rounding
+                    return replace(fit, spare_px=max(0, room_px - need - GROW_SLACK_PX), narrow=theme.narrow)
         fewer = shown.fewer() if shown is not None else None
         if fewer is None:
-            return EditorFit(floor, True, shown, width)
+            return EditorFit(floor, True, shown, width, narrow=theme.narrow)
         shown = fewer
 
 

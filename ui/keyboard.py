@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QScrollArea,
     QSizePolicy,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -203,6 +202,8 @@ class OnScreenKeyboard(QWidget):
         max_length: int | None = None,
         candidate_limit: int = 8,
         pad_px: int = 300,
+        pad_beside_box: bool = False,
+        pad_candidate_limit: int | None = None,
         box_px: int | None = None,
         on_activity: Callable[[], None] = lambda: None,
         engines: InputEngines = INPUT_ENGINES,
@@ -218,6 +219,9 @@ class OnScreenKeyboard(QWidget):
         self._limit = candidate_limit
         self._page_limit = candidate_limit  # fewer while the letters are long (_refresh)
         self._pad_px = pad_px
+        # a landscape display: the pad beside the typed-text box as well as the keys, its height too
+        self._pad_beside_box = pad_beside_box
+        self._pad_limit = pad_candidate_limit or candidate_limit  # the box beside the pad is narrower
         self._placeholder = placeholder  # the field's hint, shown in the empty box (no line for it)
         self._on_activity = on_activity
         self._engines = engines
@@ -227,9 +231,13 @@ class OnScreenKeyboard(QWidget):
         self._upper = False  # latin mode: shift
         self._written: list[str] = []  # handwriting candidates for the strokes on the pad
         self.pad = None
-        outer = QVBoxLayout(self)
+        # the typed text over the keys; on the handwriting layer the pad left of the keys (and of the
+        # typed text too, on a landscape display), the keys in the column right of it
+        outer = QGridLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(KEY_GAP_PX)
+        outer.setColumnStretch(1, 1)
+        self._outer = outer
         shown_frame, shown_box = panel("card", "keyboard_display")
         self._shown_frame = shown_frame
         shown_frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
@@ -248,11 +256,10 @@ class OnScreenKeyboard(QWidget):
         self._status = label("", "muted", name="keyboard_status")
         self._status.hide()
         shown_box.addWidget(self._status)
-        outer.addWidget(shown_frame)
+        outer.addWidget(shown_frame, 0, 0, 1, 2)
         self._keys = QGridLayout()
         self._keys.setSpacing(KEY_GAP_PX)
-        outer.addLayout(self._keys)
-        outer.addStretch(1)
+        outer.addLayout(self._keys, 1, 1)
         self._build_keys()
         self._refresh()
 
@@ -438,7 +445,11 @@ class OnScreenKeyboard(QWidget):
 
     def _build_keys(self) -> None:
         clear_layout(self._keys)
+        if self.pad is not None:
+            self._outer.removeWidget(self.pad)
+            self.pad.deleteLater()
         self.pad = None
+        self._place_box(beside_pad=False)
         width = 20
         if self._mode == "handwriting":
             self._build_pad(width)
@@ -478,25 +489,62 @@ class OnScreenKeyboard(QWidget):
         used = 2 * len(URL_ROWS[last])
         self._keys.addWidget(self._word_key("backspace", "keyboard.backspace"), last, used, 1, 22 - used)
 
+    def _place_box(self, *, beside_pad: bool) -> None:
+        """The typed-text box across the keyboard, or right of the pad (a landscape display)."""
+        self._outer.removeWidget(self._shown_frame)
+        if beside_pad:
+            self._outer.addWidget(self._shown_frame, 0, 1)
+        else:
+            self._outer.addWidget(self._shown_frame, 0, 0, 1, 2)
+        # the keys' row takes the pad's height (its keys grow to it); else the height left is under them
+        self._outer.setRowStretch(1, 1 if self._mode == "handwriting" else 0)
+        self._outer.setRowStretch(2, 0 if self._mode == "handwriting" else 1)
+
     def _build_pad(self, width: int) -> None:
-        """The pad takes the height of the four key rows on the left; the keys go right of it."""
+        """The pad on the left, as large as the editor's fit allows; the keys in the column right of
+        it, grown to its height: three rows beside a landscape pad, two keys across in four rows
+        beside a portrait one (the pad takes the width there)."""
         from ui.handwriting_pad import HandwritingPad  # QPainter work only when writing by hand
 
         self.pad = HandwritingPad(self._pad_px, self.strokes_written, self._word("keyboard.pad"))
-        self._keys.addWidget(self.pad, 0, 0, 4, 8, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self._keys.addWidget(self._word_key("clear_pad", "keyboard.clear_pad"), 0, 8, 1, 6)
-        self._keys.addWidget(self._word_key("backspace", "keyboard.backspace"), 0, 14, 1, 6)
-        col = 8
-        for m in (m for m in MODES if m != self._mode):
-            self._keys.addWidget(self._word_key(m, _MODE_WORDS[m]), 1, col, 1, 4)
-            col += 4
-        self._keys.addWidget(self._word_key("left", "keyboard.left", "◀"), 2, 8, 1, 3)
-        self._keys.addWidget(self._word_key("right", "keyboard.right", "▶"), 2, 11, 1, 3)
-        self._keys.addWidget(self._word_key("space", "keyboard.space"), 2, 14, 1, 6)
+        top = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+        if self._pad_beside_box:
+            self._place_box(beside_pad=True)
+            self._outer.addWidget(self.pad, 0, 0, 2, 1, top)
+        else:
+            self._place_box(beside_pad=False)
+            self._outer.addWidget(self.pad, 1, 0, 1, 1, top)
+        modes = [(m, _MODE_WORDS[m]) for m in MODES if m != self._mode]
+        if self._pad_beside_box:
+            keys = [
+                (0, 0, 6, "clear_pad", "keyboard.clear_pad", None),
+                (0, 6, 6, "backspace", "keyboard.backspace", None),
+                *((1, 4 * i, 4, m, w, None) for i, (m, w) in enumerate(modes)),
+                (2, 0, 3, "left", "keyboard.left", "◀"),
+                (2, 3, 3, "right", "keyboard.right", "▶"),
+                (2, 6, 6, "space", "keyboard.space", None),
+            ]
+        else:
+            (m1, w1), (m2, w2), (m3, w3) = modes
+            keys = [
+                (0, 0, 1, "clear_pad", "keyboard.clear_pad", None),
+                (0, 1, 1, "backspace", "keyboard.backspace", None),
+                (1, 0, 1, m1, w1, None),
+                (1, 1, 1, m2, w2, None),
+                (2, 0, 1, m3, w3, None),
+                (2, 1, 1, "space", "keyboard.space", None),
+                (3, 0, 1, "left", "keyboard.left", "◀"),
+                (3, 1, 1, "right", "keyboard.right", "▶"),
+            ]
+        for row, col, span, key, word_key, text in keys:
+            b = self._word_key(key, word_key, text)
+            b.setProperty("fit", "pad_key")  # not one row high: as high as the pad shares out
+            b.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+            self._keys.addWidget(b, row, col, 1, span)
 
     def _refresh(self) -> None:
         text, at = self._buffer.text, self._buffer.cursor
-        self._page_limit = self._limit
+        self._page_limit = self._pad_limit if self._mode == "handwriting" else self._limit
         composing = ""
         if self._composer is not None and self._composer.composing:
             composing = self._composer.preedit()

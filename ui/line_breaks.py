@@ -34,6 +34,24 @@ def no_lone_last(text: str) -> str:
     return _LAST_TWO.sub(lambda m: m.group(1) + WORD_JOINER + m.group(2), text)
 
 
+# the last clause of a Chinese text after its last "，" or "；", short enough to stand on one line
+_LAST_CLAUSE = re.compile(r"(?<=[，；])([^，；。\s]{2,12})$")
+
+
+def keep_last_clause(text: str) -> str:
+    """`text` whose last short clause never breaks ("可点下面的项目修改：" goes down whole: walk N2,
+    elder portrait, "改：" stood alone on a line over the values it introduced)."""
+    return _LAST_CLAUSE.sub(lambda m: WORD_JOINER.join(m.group(1)), text)
+
+
+def label_with_value(name: str, colon: str, value: str) -> str:
+    """"name：value" that never breaks between the colon and the value's first character: a
+    value wrapped onto the next line left its name alone on one (walk N2)."""
+    if not value:
+        return f"{name}{colon}"
+    return f"{name}{colon.rstrip()}{WORD_JOINER if not colon.endswith(' ') else chr(0xA0)}{value}"
+
+
 def keep_lines(text: str) -> str:
     """Both: groups kept whole, and no lone character on the last line; what shows is the same."""
     return no_lone_last(keep_groups(text))

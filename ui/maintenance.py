@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -92,6 +93,7 @@ class MaintenancePanel(QWidget):
         self.terminal_id = ""
         self._report: Any = None
         self._landscape = False  # the figures beside the buttons (set at each render)
+        self._pin_landscape = False  # the orientation the PIN pad was laid out for
         self._stale = True  # the figures are read again at the next render
         self._loading = False
         # (panel role, its words) of the last action: the words are made at each render, so they
@@ -223,13 +225,15 @@ class MaintenancePanel(QWidget):
         top.addWidget(title)
         top.addWidget(hint, 1)
         self._box.addLayout(top)
+        docked = False
         if not self.unlocked:
-            self._pin_entry()
+            docked = self._pin_entry()
         elif self._enrol_form is not None:
             self._enrol_actions(self._enrol_form)
         else:
             self._actions()
-        self._box.addStretch(1)
+        if not docked:
+            self._box.addStretch(1)
         if self.actions_bar.parent() is not self:  # in the window's bottom bar
             self.actions_bar.setVisible(self._actions_row.count() > 0)
 
@@ -498,7 +502,9 @@ class MaintenancePanel(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         """Before the panel is in the window its orientation is unknown: lay it out again once known."""
         super().resizeEvent(event)
-        if self.unlocked and self._landscape != self._is_landscape():
+        if not self.unlocked and self._pin_landscape != self._is_landscape():
+            self._rerender()  # the PIN pad docked or not for the orientation now known
+        elif self.unlocked and self._landscape != self._is_landscape():
             self._left_min = 0  # another orientation: heights from the last one do not apply
             self._rerender()
 
@@ -789,7 +795,8 @@ class MaintenancePanel(QWidget):
     def _new_outbox(self) -> None:
         self._run(self.desk.start_new_outbox, lambda g: self.t("maintenance.new_outbox_done", generation=g))
 
-    def _pin_entry(self) -> None:
+    def _pin_entry(self) -> bool:
+        """The prompt and the pad; True when they stand at the foot of the panel (portrait)."""
         # the message has its room before any message (found walking: a wrong PIN inserted it above
         # the pad, every key moved 60 px down and 确定 went off the bottom of the screen)
         # The prompt and a wrong PIN's message share that place, one line high: with a line of
@@ -803,6 +810,13 @@ class MaintenancePanel(QWidget):
         else:
             text = self.t("maintenance.pin")
         role = "error" if locked_for or self._message else ""
+        # portrait: the prompt and the pad at the foot of the screen, right over the bottom bar's
+        # 确定, as the resident's number pad is docked over its OK (fresh-eyes walk: at the top
+        # under the title, the pad stood ~1,200 px above 确定 on 1080x1920)
+        self._pin_landscape = self._is_landscape()
+        docked = not self._pin_landscape and not locked_for
+        if docked:
+            self._box.addStretch(1)
         self._box.addWidget(
             self._fixed_panel(
                 role, label(text, name="pin_error_text"), name="pin_error", lines=2 if locked_for else 1
@@ -814,15 +828,18 @@ class MaintenancePanel(QWidget):
                 self._audit("technician", action="pin", result="still_locked", count=locked_for)
             self._lock_audited = True
             self._countdown.start()
-            return
+            return False
         self._countdown.stop()
         assert self._theme is not None
         word = lambda key, **values: self.t(key, **values)  # noqa: E731
         ok = button(self.t("form.ok"), self._check, name="maintenance.pin_ok", role="primary")
-        self._editor = DigitEditor(_PIN_FIELD, self._theme, word, self._session.touch, secret=True)
+        # portrait: the keys take the height to spare, as the resident's pad does there
+        theme = replace(self._theme, narrow=True) if docked else self._theme
+        self._editor = DigitEditor(_PIN_FIELD, theme, word, self._session.touch, secret=True)
         self._box.addWidget(self._editor)
         self._actions_row.addStretch(1)
         self._actions_row.addWidget(ok)
+        return docked
 
     def _locked_text(self, seconds: int) -> str:
         lockout = self.pin_lockout

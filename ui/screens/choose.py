@@ -8,7 +8,7 @@ import functools
 import re
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
 
 from kiosk.catalogue import Service, ServiceKind
 from kiosk.session_render import service_view
@@ -107,19 +107,44 @@ def _page_of_tiles(
     room: int,
     paper_out: bool = False,
 ) -> tuple[int, int]:
-    """(columns, tiles a page) for this display: as many rows as fit whole of the tallest tile
-    these services have in `language`; when not one row fits (English elder titles of three lines
-    at 1280x800), fewer and wider columns, whose titles take fewer lines. Elder mode shows fewer
-    and larger tiles, not an empty screen (walk finding 11: 3 a page over 3 pages at 1920x1080)."""
+    """(columns, tiles a page) for this display: of the columns the display can take, the one that
+    shows the most services a page, each row whole at the tallest tile these services have in
+    `language` (the theme's columns where two show as many). Fewer and wider columns take a
+    title of three lines in fewer (English elder at 1280x800); more columns, each still an elder
+    tile, fill a page the rows leave half empty. Elder mode shows fewer and larger tiles, not an
+    empty screen (walk finding 11: 3 a page over 3 pages at 1920x1080; fresh-eyes walk N7: still
+    3 x 3 pages over an empty band there, and 4 a page in one column over 440 px empty at
+    1080x1920, where two columns hold all seven)."""
     width, height = size
-    columns = tile_columns(theme, width, height)
+    usual = tile_columns(theme, width, height)
     title = title_height(theme, words, language, width, height)
-    for across in range(columns, 0, -1):
+    best: tuple[int, int, int] | None = None  # (shown, -distance from the usual columns, columns)
+    for across in range(1, widest_columns(theme, width, height) + 1):
         tallest = tallest_tile(theme, words, language, services, width, height, across, paper_out) if services else 0
         rows = rows_that_fit(theme, room, tallest, title)
-        if rows:
-            return across, rows * across
-    return 1, 1  # the display is shorter than one tile: the screen scrolls it
+        if not rows:
+            continue
+        shown = min(rows * across, len(services)) if services else rows * across
+        ranked = (shown, -abs(across - usual), across)
+        if best is None or ranked > best:
+            best = ranked
+    if best is None:
+        return 1, 1  # the display is shorter than one tile: the screen scrolls it
+    across = best[2]
+    tallest = tallest_tile(theme, words, language, services, width, height, across, paper_out) if services else 0
+    return across, rows_that_fit(theme, room, tallest, title) * across
+
+
+def widest_columns(theme: Theme, width: int, height: int) -> int:
+    """The most columns of tiles a page may take: one more than the usual in elder mode on a
+    landscape display (an elder tile is still a column a quarter of 1366 px wide), two on a portrait
+    one (a 1080 px wide column of elder tiles left half the display empty)."""
+    if width < height:
+        return 2
+    return theme.tile_columns + (1 if theme.mode is Mode.ELDER else 0)
+
+
+TOO_TALL = 1 << 20  # tallest_tile: the tiles do not fit the column's width at all
 
 
 def tallest_tile(
@@ -151,6 +176,14 @@ def tallest_tile(
         tile = service_tile_for(shown, theme, t, lambda: None, beside, paper_out=paper_out)
         tile.setParent(probe)
         tile.ensurePolished()
+        lines = [part for part in tile.findChildren(QLabel) if part.text() and not part.wordWrap()]
+        for part in lines:
+            part.ensurePolished()
+        inside = column - 2 * (theme.spacing_px + theme.border_px)  # the tile's padding and border
+        if any(part.minimumSizeHint().width() > inside for part in lines):
+            # a line that does not wrap (a badge: "没纸：到人工窗口办") is wider than the column:
+            # these columns do not take this tile (cut in four elder columns at 1280 px)
+            return TOO_TALL
         tallest = max(tallest, tile.layout().totalHeightForWidth(column), tile.minimumHeight())
     probe.deleteLater()
     return tallest
@@ -210,8 +243,10 @@ class ChooseScreen(Screen):
             grid.addWidget(self._tile(service), i // columns, i % columns)
         for c in range(columns):
             grid.setColumnStretch(c, 1)
-        self.root.addLayout(grid)
-        self.root.addStretch(1)
+        # the height the rows leave goes to the tiles, up to their largest (fresh-eyes walk N7: a
+        # band of 150-550 px under the tiles); past it, under them
+        self.root.addLayout(grid, 100)
+        self.root.addStretch(1)  # (the title row over the tiles keeps its height)
         if view.page_count > 1:
             prev = button(
                 self.t("nav.page_prev"), self.session.page_prev, name="page.prev", enabled=view.page > 0

@@ -47,10 +47,20 @@ class FieldEditor(QWidget):
 class ChoiceEditor(FieldEditor):
     """One button per choice; a tap chooses at once (`on_pick`)."""
 
-    def __init__(self, field: FieldView, theme: Theme, on_pick: Callable[[str], None]) -> None:
+    def __init__(
+        self, field: FieldView, theme: Theme, on_pick: Callable[[str], None], *, room_px: int = 0
+    ) -> None:
         super().__init__()
         grid = QGridLayout(self)
         grid.setSpacing(theme.spacing_px)
+        rows = -(-len(field.choices) // theme.choice_columns)
+        if theme.narrow and room_px and rows:
+            # a portrait display: the choices share two thirds of the room (the name, the hint and
+            # a message keep the rest), up to a grown key row each: one column of elder choices a
+            # target high stood over 1,000 px of empty screen (fresh-eyes walk)
+            high = min(tallest_row_px(theme), (room_px * 2 // 3) // rows - theme.spacing_px)
+            if high > theme.target_px:
+                self.setStyleSheet(f"QPushButton {{ min-height: {high - 2 * (theme.border_px + 1)}px; }}")
         for i, choice in enumerate(field.choices):
             b = button(
                 choice.label,
@@ -267,7 +277,9 @@ class TextEditor(FieldEditor):
             mode=mode,
             max_length=field.max_length,
             candidate_limit=candidate_limit(theme, fit.width_px),
-            pad_px=fit.pad_px(),  # as tall as the four key rows
+            pad_px=fit.pad_px(theme),  # as large as the room allows (ui/editor_fit.py)
+            pad_beside_box=not fit.narrow,
+            pad_candidate_limit=fit.pad_candidate_limit(theme, candidate_limit(theme, fit.width_px)),
             box_px=fit.typed_box_px(theme),
             placeholder=field.hint if fit.aids is not None and fit.aids.hint_in_box else "",
             on_activity=on_activity,
@@ -348,9 +360,10 @@ def editor_for(
     today: date,
     places: tuple = (),
     fit: EditorFit | None = None,
+    room_px: int = 0,
 ) -> FieldEditor:
     if field.type is FieldType.CHOICE:
-        return ChoiceEditor(field, theme, on_pick)
+        return ChoiceEditor(field, theme, on_pick, room_px=room_px)
     if field.type in (FieldType.NUMBER, FieldType.PHONE, FieldType.ID_NUMBER):
         return DigitEditor(field, theme, word, on_activity)
     if field.type is FieldType.DATE:

@@ -22,7 +22,7 @@ from kiosk.punctuation import aside, colon
 from kiosk.session_view import FieldView, SessionView, Step
 from ui.editor_fit import fit_editor, text_px
 from ui.field_words import field_hint, field_message
-from ui.line_breaks import keep_groups
+from ui.line_breaks import keep_groups, keep_last_clause, label_with_value
 from ui.screens.base import Screen, flow_step_keys
 from ui.screens.editors import ChoiceEditor, FieldEditor, TextDraft, editor_for, is_text, text_aids
 from ui.theme import FONT_FAMILIES
@@ -302,9 +302,9 @@ class FormScreen(Screen):
     def _profile_offer(self, view: SessionView) -> QWidget:
         """ "Use the details on file?" — in the form, not a pop-up; the values shown masked."""
         frame, inner = panel("card", "profile_offer")
-        inner.addWidget(label(self.t("prefill.question"), "title", name="prefill.question"))
+        inner.addWidget(label(keep_last_clause(self.t("prefill.question")), "title", name="prefill.question"))
         for field_label, masked in view.profile_offer:
-            inner.addWidget(label(f"{field_label}{colon(view.language)}{masked}", name="prefill.value"))
+            inner.addWidget(label(label_with_value(field_label, colon(view.language), masked), name="prefill.value"))
         row = QHBoxLayout()
         # two equal answers: the screen's one main action stays "next" in the bottom bar
         row.addWidget(button(self.t("prefill.use"), lambda: self._use_profile(view), name="prefill.use"))
@@ -321,10 +321,11 @@ class FormScreen(Screen):
         vanished and nothing said the phone number further down had been filled)."""
         filled = {f.label for f in view.fields if f.prefilled_from == "hub"}
         frame, inner = panel("card", "profile_filled")
-        inner.addWidget(label(self.t("prefill.filled"), "title", name="prefill.filled"))
+        inner.addWidget(label(keep_last_clause(self.t("prefill.filled")), "title", name="prefill.filled"))
         for field_label, masked in offered:
             if field_label in filled:
-                inner.addWidget(label(f"{field_label}{colon(view.language)}{masked}", name="prefill.filled_value"))
+                shown = label_with_value(field_label, colon(view.language), masked)
+                inner.addWidget(label(shown, name="prefill.filled_value"))
         # the box as tall as its words, and nothing kept under it: the offer's height kept empty
         # (final review 10: so that no row moved under the finger) was a band of ~120 px that put
         # the elder form's second row half below 1920x1080 (walk 6, L5). A second tap of the finger
@@ -389,10 +390,9 @@ class FormScreen(Screen):
                 # a short display: the message in the theme's small size (still the elder one in
                 # elder mode) leaves the keys their floor height (the pad was cut at 1366x768)
                 error.setStyleSheet(f"font-size: {self.theme.small_px}px;")
-            if field.type is FieldType.CHOICE:  # a choice's list scrolls from the top: it leads it
-                self.root.addWidget(error)
-            # (any other editor: docked right over its keys below; in the scroll area over the dock
-            # it was out of view on a short display, walk 3, finding 5)
+            # a choice: under its choices, below; any other editor: docked right over its keys
+            # below (in the scroll area over the dock it was out of view on a short display, walk
+            # 3, finding 5)
 
         def edited() -> None:
             self.ctx.touch()
@@ -412,7 +412,10 @@ class FormScreen(Screen):
         if short and not pad:
             self.bar_heading = (field.label, where.text())
         if window.width() < window.height():  # narrow: choices get the width for their words
-            theme = replace(theme, choice_columns=max(1, theme.choice_columns - 1), narrow=True)
+            columns = max(1, theme.choice_columns - 1)
+            if len(field.choices) * (theme.target_px + theme.spacing_px) <= self.dock_room() * 2 // 3:
+                columns = 1  # one column where they fit it: two a row stood over 1,200 px of empty screen
+            theme = replace(theme, choice_columns=columns, narrow=True)
         fit = None
         if is_text(field):
             # keys as large as the display allows; on a short one the name goes to the top bar
@@ -439,6 +442,7 @@ class FormScreen(Screen):
             today=self.today(),
             places=view.places,
             fit=fit,
+            room_px=self.dock_room(),
         )
         kept, self._kept = self._kept, None
         if kept is not None and kept[0] == field.id:
@@ -456,6 +460,11 @@ class FormScreen(Screen):
             if self.bar_heading is None:
                 self.root.insertLayout(0, header)
             self.root.addWidget(self.editor)
+            if error is not None:
+                # under the choices, where its line moves none of them: over them it put every
+                # choice 43-86 px lower than where the same field opened without it (fresh-eyes
+                # walk N3, elder portrait: the chips ~60 px down)
+                self.root.addWidget(error)
             self.root.addStretch(1)
         else:
             # keys never scroll: docked at the bottom with the field's name, over OK, within reach;
