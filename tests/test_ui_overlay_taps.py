@@ -7,6 +7,8 @@ under the finger itself, as it does for a real finger."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtTest import QTest
@@ -80,13 +82,21 @@ def test_a_tap_on_the_warning_does_not_reach_the_choice_under_it(
         k.wait(lambda: k.window.warning_layer.isVisible())
         QApplication.processEvents()
         # every point of the warning's button with a choice under it (the walk's "Normal")
-        rect = _rect_in_window(k.window, extend)
-        points = [
-            QPoint(x, y)
-            for x in range(rect.left() + 4, rect.right() - 3, 8)
-            for y in range(rect.top() + 4, rect.bottom() - 3, 8)
-            if _controls_under(k.window, QPoint(x, y))
-        ]
+        def covered() -> list[QPoint]:
+            rect = _rect_in_window(k.window, extend)
+            return [
+                QPoint(x, y)
+                for x in range(rect.left() + 4, rect.right() - 3, 8)
+                for y in range(rect.top() + 4, rect.bottom() - 3, 8)
+                if _controls_under(k.window, QPoint(x, y))
+            ]
+
+        # under load the editor's keys may still be laid out when the warning shows (one loaded
+        # run found none under it): wait for the layout, then it must cover one
+        deadline = time.monotonic() + 5.0
+        while not (points := covered()) and time.monotonic() < deadline:
+            QApplication.processEvents()
+            time.sleep(0.02)
         assert points, "the warning's button covers no control at this size: the test shows nothing"
         point = points[len(points) // 2]
         under = _controls_under(k.window, point)
