@@ -153,6 +153,7 @@ class KioskWindow(QWidget):
         self._laid_out_for = QSize()  # the window's size the bars and the screen were built for
         self._status_measured: dict[tuple[Mode, float, str], tuple[int, int, int]] = {}
         self._toggle_widths: dict[str, int] = {}  # the top bar's toggles: the widest each is
+        self._left_slots: dict[tuple[Mode, float, str], int] = {}  # the bottom bar's left group: its widest
         self._toggles_measured_at: float | None = None
         # the display, language and services the list's pages were sized for, and its columns
         self._paged_for: tuple[QSize, str, tuple, bool] | None = None
@@ -206,17 +207,27 @@ class KioskWindow(QWidget):
         self._bottom_main = QHBoxLayout()
         self._bottom.addLayout(self._bottom_row)
         self._bottom.addLayout(self._bottom_main)
-        self._nav_left = QHBoxLayout()
+        # going back and leaving in a box as wide as the widest they are in this mode, size and
+        # language, whichever the screen shows: the ticket after it stands in the same place on
+        # every screen (walk: 取号排队 at x 428, 484, 484, 435 on four elder screens at 1280x800)
+        self._left_slot = QWidget()
+        self._left_slot.setObjectName("bar.left_slot")
+        self._nav_left = QHBoxLayout(self._left_slot)
+        self._nav_left.setContentsMargins(0, 0, 0, 0)
         self._nav_middle = QHBoxLayout()
         self._screen_actions = QHBoxLayout()
         self._nav_right = QHBoxLayout()
-        self._bottom_row.addLayout(self._nav_left)
-        self._bottom_row.addStretch(1)
+        self._bottom_row.addWidget(self._left_slot)
         self._bottom_row.addLayout(self._nav_middle)
+        self._bottom_row.addStretch(1)
         self._bottom_main.addStretch(1)
         self._bottom_main.addLayout(self._screen_actions)
         self._bottom_main.addLayout(self._nav_right)
         self._shown_actions: QWidget | None = None
+        # the bar never widens the window: showing a screen's actions while the bar still holds the
+        # last screen's buttons in one row made the portrait window 1086 px wide for good (a full
+        # screen window cannot grow; the bar chooses its rows for the width there is)
+        self.bottom_bar.setMinimumWidth(1)
         outer.addWidget(self.bottom_bar)
         self._body = body
 
@@ -615,6 +626,9 @@ class KioskWindow(QWidget):
                     enabled=not view.busy,
                 )
             )
+        self._nav_left.addStretch(1)  # the buttons at the left of their slot, at their own widths
+        ticket = any(w.objectName() == "bar.ticket" for w in _widgets(self._nav_middle))
+        self._left_slot.setMinimumWidth(self._left_slot_px(theme, view.language) if ticket else 0)
         if not view.technician_card and view.step in (Step.RECEIPT, Step.RESULT):
             self._nav_right.addWidget(
                 button(
@@ -646,8 +660,9 @@ class KioskWindow(QWidget):
         self.bottom_bar.setMinimumHeight(button_px + 8 + theme.border_px)
 
     def _bottom_gaps(self, px: int) -> None:
-        """The gaps between the bottom bar's buttons and its groups (the screen's own actions too)."""
-        rows = (self._bottom, self._bottom_row, self._bottom_main, self._nav_left, self._nav_middle)
+        """The gaps between the bottom bar's buttons and its groups (the screen's own actions too);
+        not the one before the ticket, whose place is the left slot's width and the theme's gap."""
+        rows = (self._bottom, self._bottom_main, self._nav_left, self._nav_middle)
         for row in (*rows, self._screen_actions, self._nav_right):
             row.setSpacing(px)
         if self._shown_actions is not None and self._shown_actions.layout() is not None:
@@ -693,6 +708,46 @@ class KioskWindow(QWidget):
             probe.deleteLater()
         return widths
 
+    def room_for_actions(self, theme: Theme, language: str) -> int:
+        """The width the bottom bar leaves a screen's actions in one row: the bar's, less the left
+        slot and the ticket where the ticket shows (elder mode). The welcome's large start button
+        takes no more (at 1280x800 it squeezed the ticket to 140 px of its 196)."""
+        room = self._room_across(self._bottom)
+        if theme.mode is not Mode.ELDER:
+            return room
+        probe = QWidget()
+        probe.setStyleSheet(stylesheet(theme))
+        ticket = button(self.words.text(language, "bar.ticket", elder=True), None, name="bar.ticket", role="help")
+        ticket.setParent(probe)
+        ticket.ensurePolished()
+        ticket_px = max(ticket.sizeHint().width(), ticket.minimumWidth())
+        probe.deleteLater()
+        return room - self._left_slot_px(theme, language) - ticket_px - 2 * theme.spacing_px
+
+    def _left_slot_px(self, theme: Theme, language: str) -> int:
+        """The widest the bottom bar's left group is in this theme and language: going back and
+        leaving, going back to the services alone, or a screen's own way back alone (way_back_keys),
+        each button as the bar draws it, with the theme's gap between them."""
+        key = (theme.mode, theme.scale, language)
+        if key not in self._left_slots:
+            elder = theme.mode is Mode.ELDER
+            groups: list[tuple[str, ...]] = [("nav.back", "nav.cancel"), ("nav.back_to_services",)]
+            groups += [(k,) for screen in SCREEN_CLASSES.values() for k in screen.way_back_keys]
+            probe = QWidget()
+            probe.setStyleSheet(stylesheet(theme))
+            widest = 0
+            for group in groups:
+                widths = []
+                for words_key in group:
+                    probe_button = button(self.words.text(language, words_key, elder=elder), None, name=words_key)
+                    probe_button.setParent(probe)
+                    probe_button.ensurePolished()
+                    widths.append(max(probe_button.sizeHint().width(), probe_button.minimumWidth()))
+                widest = max(widest, sum(widths) + theme.spacing_px * (len(widths) - 1))
+            probe.deleteLater()
+            self._left_slots[key] = widest
+        return self._left_slots[key]
+
     def _status_sizes(self, theme: Theme) -> tuple[int, int, int]:
         """The status line at its most (a card holder's masked four-character name and the offline
         sign): its width with the sign's word, its width with the sign's pictogram only, and its
@@ -723,13 +778,17 @@ class KioskWindow(QWidget):
         """All the bottom bar's buttons fit across in one row, with leaving (when shown) more than a
         quarter of the width away from the main action (the one at the right end)."""
         parts = [self._nav_left, self._nav_middle, self._nav_right]
-        rows = [part for part in parts if part.count()]
+        rows = [part for part in parts if _widgets(part)]
         actions = self._shown_actions
         if actions is not None and actions.isVisibleTo(self):
             actions.ensurePolished()
             rows.insert(2 if self._nav_right.count() else len(rows), actions.layout())
-        gap = self._bottom_row.spacing()
+        gap = self._bottom_main.spacing()
         needed = sum(_row_width(row) for row in rows) + gap * max(0, len(rows) - 1)
+        slot = self._left_slot.minimumWidth()
+        if slot:  # the ticket's place: the left group's widest, the theme's gap after it
+            needed += slot - (_row_width(self._nav_left) if _widgets(self._nav_left) else -gap)
+            needed += self._bottom_row.spacing() - gap
         room = self._room_across(self._bottom)
         if needed + gap > room:
             return False

@@ -164,6 +164,10 @@
         <translation>Continue without a card</translation>
     </message>
     <message>
+        <source>identify.without_card@elder</source>
+        <translation>Without a card</translation>
+    </message>
+    <message>
         <source>identify.reading</source>
         <translation>Reading your card, please leave it in…</translation>
     </message>

@@ -164,6 +164,10 @@
         <translation>不插卡，继续</translation>
     </message>
     <message>
+        <source>identify.without_card@elder</source>
+        <translation>不插卡，继续</translation>
+    </message>
+    <message>
         <source>identify.reading</source>
         <translation>正在读卡，请勿拔卡…</translation>
     </message>
