@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 from drivers.card.model import CardError, CardReader, CardUnreadable, Identity
 from kiosk.catalogue import ServiceKind
 from kiosk.errors import WayForward
-from kiosk.session_view import Mode, SessionView, Step
+from kiosk.services import RecordNeedsPaper
+from kiosk.session_view import ErrorView, Mode, SessionView, Step
 from ui import banner_room
 from ui.device_signals import CardSignals
 from ui.double_tap import DoubleTapGuard
@@ -154,10 +155,12 @@ class KioskWindow(QWidget):
         self._status_measured: dict[tuple[Mode, float, str], tuple[int, int, int]] = {}
         self._toggle_widths: dict[str, int] = {}  # the top bar's toggles: the widest each is
         self._left_slots: dict[tuple[Mode, float, str], int] = {}  # the bottom bar's left group: its widest
+        self._paper_banners: dict[tuple[Mode, float, str, int], int] = {}  # paper_banner_px's measures
         self._toggles_measured_at: float | None = None
         # the display, language and services the list's pages were sized for, and its columns
         self._paged_for: tuple[QSize, str, tuple, bool] | None = None
         self.service_columns: dict[Mode, int] = {}
+        self.paper_room: dict[Mode, int] = {}  # kept under the tiles for the paper banner, per mode
         self.reading_card = False
         self._swallowing = False  # a press that dismissed the warning: its moves and release go too
         self.ctx = ScreenContext(
@@ -428,6 +431,16 @@ class KioskWindow(QWidget):
             theme = theme_for(mode, size)
             room = self.screen_room(theme)
             columns, fit = page_of_tiles(theme, self.words, language, list(services), size, room, paper_out)
+            self.paper_room[theme.mode] = 0
+            if paper_out:
+                # the room the paper banner takes under the tiles (paper_banner_px), where the page
+                # keeps its columns and a row: the elder tiles at 1280x800 leave no such room, and
+                # one tile a page over seven pages is worse than the banner over a row
+                banner = self.paper_banner_px(theme, language)
+                kept = page_of_tiles(theme, self.words, language, list(services), size, room - banner, paper_out)
+                if kept[0] == columns and kept[1] >= columns:
+                    columns, fit = kept
+                    self.paper_room[theme.mode] = banner
             if mode is Mode.STANDARD and size[0] >= size[1]:
                 fit = min(fit, theme.items_per_page)
             self.service_columns[theme.mode] = columns
@@ -897,27 +910,7 @@ class KioskWindow(QWidget):
             box.addLayout(row)
             self._banners.addWidget(frame)
         if view.error is not None:
-            frame, box = panel("error", "error_panel")
-            box.addWidget(
-                label(
-                    self.words.text(view.language, view.error.message_key, fallback="error.generic"),
-                    name="error_text",
-                )
-            )
-            ways = QHBoxLayout()
-            for way in view.error.ways_forward:
-                tap = {
-                    WayForward.RETRY: self.session.retry,
-                    WayForward.TICKET: self.session.take_ticket,
-                    WayForward.CALL_STAFF: self.session.call_staff,
-                    WayForward.CONTINUE: self.session.dismiss_error,
-                }[way]
-                ways.addWidget(
-                    button(self.t(WAY_KEYS[way]), tap, name=f"way.{way.value}", enabled=not view.busy)
-                )
-            ways.addStretch(1)
-            box.addLayout(ways)
-            self._banners.addWidget(frame)
+            self._banners.addWidget(self._error_panel(view.error, view.language, self.t, view.busy))
         if view.overdue:
             # the wait passed its deadline: say so and offer the staffed window (the wait goes on)
             frame, box = panel("warning", "overdue")
@@ -942,6 +935,53 @@ class KioskWindow(QWidget):
             bar.setAccessibleName(self.t("busy"))
             box.addWidget(bar)
             self._banners.addWidget(frame)
+
+    def _error_panel(
+        self, error: ErrorView, language: str, t: Callable[..., str], busy: bool = False
+    ) -> QWidget:
+        """An error's banner: its words and its ways forward (`t`: the words of the mode shown)."""
+        frame, box = panel("error", "error_panel")
+        box.addWidget(
+            label(self.words.text(language, error.message_key, fallback="error.generic"), name="error_text")
+        )
+        ways = QHBoxLayout()
+        for way in error.ways_forward:
+            tap = {
+                WayForward.RETRY: self.session.retry,
+                WayForward.TICKET: self.session.take_ticket,
+                WayForward.CALL_STAFF: self.session.call_staff,
+                WayForward.CONTINUE: self.session.dismiss_error,
+            }[way]
+            ways.addWidget(button(t(WAY_KEYS[way]), tap, name=f"way.{way.value}", enabled=not busy))
+        ways.addStretch(1)
+        box.addLayout(ways)
+        return frame
+
+    def paper_banner_px(self, theme: Theme, language: str) -> int:
+        """How tall the banner is that sends a print-out to the staffed window when the printer has
+        no paper, with the gap over it: the list of services keeps that room under its tiles while
+        the paper is out, so the banner a tap brings covers no tile (walk finding N4: it lay over the
+        second row at 1280x800) and nothing moves under the finger."""
+        key = (theme.mode, theme.scale, language, self.width())
+        if key not in self._paper_banners:
+            elder = theme.mode is Mode.ELDER
+
+            def t(words_key: str, **values: object) -> str:
+                return self.words.text(language, words_key, elder=elder, **values)
+
+            probe = QWidget()
+            probe.setStyleSheet(stylesheet(theme))
+            layer = QVBoxLayout(probe)
+            margin = theme.spacing_px
+            layer.setContentsMargins(margin, margin // 2, margin, margin // 2)  # as the banner layer's
+            layer.addWidget(self._error_panel(ErrorView.of(RecordNeedsPaper("no paper")), language, t))
+            probe.ensurePolished()
+            for child in probe.findChildren(QWidget):
+                child.ensurePolished()
+            needed = layer.totalHeightForWidth(self.width())
+            self._paper_banners[key] = max(needed, layer.totalSizeHint().height()) + theme.spacing_px
+            probe.deleteLater()
+        return self._paper_banners[key]
 
     # --- speech ---------------------------------------------------------------------------------------
 
