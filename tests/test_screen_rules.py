@@ -13,7 +13,7 @@ from tests.support.layout_check import actionable_places, layout_problems
 from ui.screens.editors import ChoiceEditor
 
 # screens whose choices are the actions (a tile, a choice) or that offer nothing to do
-NO_MAIN_ACTION = {"choose", "choose-with-card", "editor-choice", "out-of-service", "out-of-service-not-enrolled", "starting"}
+NO_MAIN_ACTION = {"choose", "choose-with-card", "choose-no-paper", "choose-no-paper-refused", "editor-choice", "out-of-service", "out-of-service-not-enrolled", "starting"}
 # the technician's PIN pad locked after wrong tries: nothing to do until it opens again (techleft)
 NO_MAIN_ACTION.add("maintenance-pin-locked")
 # a query refused offline: its banner's ways forward (ticket, try again, call staff) are the way on; a
