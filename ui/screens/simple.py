@@ -100,7 +100,7 @@ class AttractScreen(Screen):
         # the style sheet's min-width wins over setMinimumWidth: the widget's own sheet says it
         wide = min(window.width() // 2, theme.target_px * 6)
         start.setStyleSheet(f"min-width: {wide}px;")
-        if not portrait and hasattr(window, "room_for_actions"):  # beside the elder bar's ticket
+        if hasattr(window, "room_for_actions"):  # beside the elder bar's ticket, in one row
             start.setParent(self)  # polished in the window's style sheet: its padding and border
             start.ensurePolished()
             over = start.sizeHint().width() - window.room_for_actions(theme, view.language)
