@@ -68,6 +68,13 @@ REPAIR = (
 )
 
 
+def _no_paper(kit: Kit) -> None:
+    kit.printer.paper_out = True
+    kit.session.set_paper_out(True)  # as the printer watch tells it
+    kit.session.start()
+    kit.session.continue_without_card()
+
+
 def _to_form(kit: Kit) -> None:
     kit.session.start()
     kit.session.continue_without_card()
@@ -257,6 +264,10 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
     ),
     ("choose", lambda kit, w: (kit.session.start(), kit.session.continue_without_card())),
     ("choose-with-card", lambda kit, w: (kit.session.start(), kit.session.card_inserted(RESIDENT))),
+    # the printer out of paper and no card read: a print-out's tile has its badges, and tapping one
+    # brings the banner that sends the resident to the staffed window
+    ("choose-no-paper", lambda kit, w: _no_paper(kit)),
+    ("choose-no-paper-refused", lambda kit, w: (_no_paper(kit), kit.session.choose_service("certificate.residence"))),
     ("form", lambda kit, w: _to_form(kit)),
     ("form-invalid", _invalid),
     ("editor-choice", _editor("category")),

@@ -156,3 +156,21 @@ def test_a_required_message_moves_no_choice(qapp, tmp_path, words, size, mode):
             finally:
                 shown.close()
         assert places[0] == places[1], f"{language}: the choices moved with the message"
+@pytest.mark.parametrize("mode", [Mode.STANDARD, Mode.ELDER], ids=lambda m: m.value)
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_print_outs_tile_says_all_of_it_with_no_paper_and_no_card(qapp, tmp_path, words, size, mode):
+    """Both device problems at once (no card read, no paper): "Card needed" and "No paper: use the
+    window" side by side on a print-out's tile cut each other ("Card neede", "No paper") on the elder
+    tiles at 1280x800 and 1366x768, and the standard ones at 1280x800 and 1920x1080. The tile says
+    the one that decides: no paper, the staffed window (card or not); every word shown."""
+    names = [s[0] for s in SCENES]
+    found = []
+    for language in LANGUAGES:
+        shown = open_scene(names.index("choose-no-paper"), size, language, mode, tmp_path / language, words)
+        try:
+            tiles = [b for b in shown.window.findChildren(QPushButton) if b.objectName() == "service:certificate.residence"]
+            assert tiles and tiles[0].isVisibleTo(shown.window), "the residence certificate is not on the first page"
+            found += [f"{language}: {p}" for p in layout_problems(shown.window)]
+        finally:
+            shown.close()
+    assert not found, "\n".join(found)

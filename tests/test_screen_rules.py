@@ -13,7 +13,7 @@ from tests.support.layout_check import actionable_places, layout_problems
 from ui.screens.editors import ChoiceEditor
 
 # screens whose choices are the actions (a tile, a choice) or that offer nothing to do
-NO_MAIN_ACTION = {"choose", "choose-with-card", "editor-choice", "out-of-service", "out-of-service-not-enrolled", "starting"}
+NO_MAIN_ACTION = {"choose", "choose-with-card", "choose-no-paper", "choose-no-paper-refused", "editor-choice", "out-of-service", "out-of-service-not-enrolled", "starting"}
 # the technician's PIN pad locked after wrong tries: nothing to do until it opens again (techleft)
 NO_MAIN_ACTION.add("maintenance-pin-locked")
 # a query refused offline: its banner's ways forward (ticket, try again, call staff) are the way on; a
@@ -242,3 +242,52 @@ def test_a_long_text_moves_no_key_and_keeps_its_end_in_view(qapp, tmp_path, word
         assert keyboard.text().endswith("请尽快派人修理")
     finally:
         shown.close()
+
+
+# the resident's screens (the technician's and the paused terminal's have no ticket in the bar)
+RESIDENT_SCENES = [
+    (n, name) for n, (name, _scene) in enumerate(SCENES) if not name.startswith(("maintenance", "out-of-service", "starting"))
+]
+
+
+def _bar_buttons(window) -> list[QPushButton]:
+    return [
+        b
+        for bar in (window.top_bar, window.bottom_bar)
+        for b in bar.findChildren(QPushButton)
+        if b.isVisibleTo(window)
+    ]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("size", [(1280, 800), (1366, 768), (1920, 1080), (1080, 1920)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_elder_ticket_stands_in_one_place_and_no_bar_button_is_squeezed(qapp, tmp_path, words, size, language):
+    """Walk: 取号排队 stood at x 428 / 484 / 484 / 435 on the elder list, a form, the review and
+    "put your card in" at 1280x800 (English 342 / 533 / 533 / 349): it sat at the end of the bar's
+    left half, which grew and shrank with its neighbours. A senior learns where it is: on every
+    screen of one mode, display and language where it shows, at the same x, and every button of both
+    bars as wide as its words need (an equal split of the bar had squeezed buttons 196 -> 176 px).
+    The top bar's buttons keep their places across the screens too."""
+    places: dict[int, list[str]] = {}
+    top: dict[str, dict[tuple[int, int], list[str]]] = {}
+    squeezed: list[str] = []
+    for n, name in RESIDENT_SCENES:
+        shown = open_scene(n, size, language, Mode.ELDER, tmp_path / str(n), words)
+        try:
+            window = shown.window
+            ticket = window.bottom_bar.findChild(QPushButton, "bar.ticket")
+            if ticket is not None and ticket.isVisibleTo(window):
+                places.setdefault(ticket.mapTo(window, ticket.rect().topLeft()).x(), []).append(name)
+            for b in _bar_buttons(window):
+                if b.width() < b.sizeHint().width():
+                    squeezed.append(f"{name}: {b.objectName()} {b.width()} < {b.sizeHint().width()} px")
+                if window.top_bar.isAncestorOf(b):
+                    at = (b.mapTo(window, b.rect().topLeft()).x(), b.width())
+                    top.setdefault(b.objectName(), {}).setdefault(at, []).append(name)
+        finally:
+            shown.close()
+    assert len(sum(places.values(), [])) > len(RESIDENT_SCENES) // 2, "the ticket is missing from most elder screens"
+    assert len(places) == 1, f"the ticket's x moves between screens: {places}"
+    assert not squeezed, "bar buttons narrower than their words:\n" + "\n".join(squeezed)
+    moved = {name: at for name, at in top.items() if len(at) > 1}
+    assert not moved, f"top bar buttons move between screens: {moved}"

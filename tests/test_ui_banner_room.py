@@ -137,3 +137,54 @@ def test_with_no_room_left_a_banner_leaves_the_title_the_fields_name_and_the_typ
                 assert not hidden, f"{scene} {language} {mode.value}: the banner lies over {hidden}"
             finally:
                 shown.close()
+
+
+def _tiles(window: QWidget) -> dict[str, QRect]:
+    return {
+        b.objectName(): _rect(window, b)
+        for b in window.findChildren(QPushButton)
+        if b.objectName().startswith("service:") and b.isVisibleTo(window)
+    }
+
+
+# the elder tiles on a landscape display: one row of three fills the room between the title and
+# the page buttons, and a page of fewer columns was worse (one tile a page, seven pages): the banner
+# still lies over that row there (left for a later change: a shorter elder banner)
+_NO_ROOM = pytest.mark.xfail(strict=True, reason="no room under one row of elder tiles")
+PAPER_CASES = [
+    *(pytest.param(s, Mode.STANDARD, id=f"{s[0]}x{s[1]}-standard") for s in SIZES),
+    pytest.param((1080, 1920), Mode.ELDER, id="1080x1920-elder"),
+    *(pytest.param(s, Mode.ELDER, marks=_NO_ROOM, id=f"{s[0]}x{s[1]}-elder") for s in SIZES[:3]),
+]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize(("size", "mode"), PAPER_CASES)
+def test_the_paper_out_banner_covers_no_tile_and_moves_none(qapp, tmp_path, words, size, mode, language):
+    """Walk finding N4: with the printer out of paper, a tap on a print-out's tile brought the
+    banner that sends the resident to the staffed window, and it lay over the second row of tiles
+    at 1280x800. While the paper is out the list keeps the banner's room under its tiles: the banner
+    covers no tile and no page button, and no tile moves when it comes."""
+    names = [s[0] for s in SCENES]
+    before = open_scene(names.index("choose-no-paper"), size, language, mode, tmp_path / "before", words)
+    try:
+        tiles_before = _tiles(before.window)
+    finally:
+        before.close()
+    shown = open_scene(names.index("choose-no-paper-refused"), size, language, mode, tmp_path / "after", words)
+    try:
+        window = shown.window
+        assert window.banner_layer.isVisible(), "no banner for the print-out refused for paper"
+        banner = _rect(window, window.banner_layer)
+        tiles = _tiles(window)
+        pages = [
+            _rect(window, b)
+            for b in window.findChildren(QPushButton)
+            if b.objectName().startswith("page.") and b.isVisibleTo(window)
+        ]
+        covered = [name for name, rect in tiles.items() if rect.intersects(banner)]
+        assert not covered, f"the paper banner {banner.getRect()} lies over {covered}"
+        assert not any(r.intersects(banner) for r in pages), "the paper banner lies over the page buttons"
+        assert tiles == tiles_before, "the tiles moved when the banner came"
+    finally:
+        shown.close()

@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 from drivers.card.model import CardError, CardReader, CardUnreadable, Identity
 from kiosk.catalogue import ServiceKind
 from kiosk.errors import WayForward
-from kiosk.session_view import Mode, SessionView, Step
+from kiosk.services import RecordNeedsPaper
+from kiosk.session_view import ErrorView, Mode, SessionView, Step
 from ui import banner_room
 from ui.device_signals import CardSignals
 from ui.double_tap import DoubleTapGuard
@@ -153,10 +154,13 @@ class KioskWindow(QWidget):
         self._laid_out_for = QSize()  # the window's size the bars and the screen were built for
         self._status_measured: dict[tuple[Mode, float, str], tuple[int, int, int]] = {}
         self._toggle_widths: dict[str, int] = {}  # the top bar's toggles: the widest each is
+        self._left_slots: dict[tuple[Mode, float, str], int] = {}  # the bottom bar's left group: its widest
+        self._paper_banners: dict[tuple[Mode, float, str, int], int] = {}  # paper_banner_px's measures
         self._toggles_measured_at: float | None = None
         # the display, language and services the list's pages were sized for, and its columns
         self._paged_for: tuple[QSize, str, tuple, bool] | None = None
         self.service_columns: dict[Mode, int] = {}
+        self.paper_room: dict[Mode, int] = {}  # kept under the tiles for the paper banner, per mode
         self.reading_card = False
         self._swallowing = False  # a press that dismissed the warning: its moves and release go too
         self.ctx = ScreenContext(
@@ -206,17 +210,27 @@ class KioskWindow(QWidget):
         self._bottom_main = QHBoxLayout()
         self._bottom.addLayout(self._bottom_row)
         self._bottom.addLayout(self._bottom_main)
-        self._nav_left = QHBoxLayout()
+        # going back and leaving in a box as wide as the widest they are in this mode, size and
+        # language, whichever the screen shows: the ticket after it stands in the same place on
+        # every screen (walk: 取号排队 at x 428, 484, 484, 435 on four elder screens at 1280x800)
+        self._left_slot = QWidget()
+        self._left_slot.setObjectName("bar.left_slot")
+        self._nav_left = QHBoxLayout(self._left_slot)
+        self._nav_left.setContentsMargins(0, 0, 0, 0)
         self._nav_middle = QHBoxLayout()
         self._screen_actions = QHBoxLayout()
         self._nav_right = QHBoxLayout()
-        self._bottom_row.addLayout(self._nav_left)
-        self._bottom_row.addStretch(1)
+        self._bottom_row.addWidget(self._left_slot)
         self._bottom_row.addLayout(self._nav_middle)
+        self._bottom_row.addStretch(1)
         self._bottom_main.addStretch(1)
         self._bottom_main.addLayout(self._screen_actions)
         self._bottom_main.addLayout(self._nav_right)
         self._shown_actions: QWidget | None = None
+        # the bar never widens the window: showing a screen's actions while the bar still holds the
+        # last screen's buttons in one row made the portrait window 1086 px wide for good (a full
+        # screen window cannot grow; the bar chooses its rows for the width there is)
+        self.bottom_bar.setMinimumWidth(1)
         outer.addWidget(self.bottom_bar)
         self._body = body
 
@@ -417,6 +431,16 @@ class KioskWindow(QWidget):
             theme = theme_for(mode, size)
             room = self.screen_room(theme)
             columns, fit = page_of_tiles(theme, self.words, language, list(services), size, room, paper_out)
+            self.paper_room[theme.mode] = 0
+            if paper_out:
+                # the room the paper banner takes under the tiles (paper_banner_px), where the page
+                # keeps its columns and a row: the elder tiles at 1280x800 leave no such room, and
+                # one tile a page over seven pages is worse than the banner over a row
+                banner = self.paper_banner_px(theme, language)
+                kept = page_of_tiles(theme, self.words, language, list(services), size, room - banner, paper_out)
+                if kept[0] == columns and kept[1] >= columns:
+                    columns, fit = kept
+                    self.paper_room[theme.mode] = banner
             if mode is Mode.STANDARD and size[0] >= size[1]:
                 fit = min(fit, theme.items_per_page)
             self.service_columns[theme.mode] = columns
@@ -615,6 +639,9 @@ class KioskWindow(QWidget):
                     enabled=not view.busy,
                 )
             )
+        self._nav_left.addStretch(1)  # the buttons at the left of their slot, at their own widths
+        ticket = any(w.objectName() == "bar.ticket" for w in _widgets(self._nav_middle))
+        self._left_slot.setMinimumWidth(self._left_slot_px(theme, view.language) if ticket else 0)
         if not view.technician_card and view.step in (Step.RECEIPT, Step.RESULT):
             self._nav_right.addWidget(
                 button(
@@ -646,8 +673,9 @@ class KioskWindow(QWidget):
         self.bottom_bar.setMinimumHeight(button_px + 8 + theme.border_px)
 
     def _bottom_gaps(self, px: int) -> None:
-        """The gaps between the bottom bar's buttons and its groups (the screen's own actions too)."""
-        rows = (self._bottom, self._bottom_row, self._bottom_main, self._nav_left, self._nav_middle)
+        """The gaps between the bottom bar's buttons and its groups (the screen's own actions too);
+        not the one before the ticket, whose place is the left slot's width and the theme's gap."""
+        rows = (self._bottom, self._bottom_main, self._nav_left, self._nav_middle)
         for row in (*rows, self._screen_actions, self._nav_right):
             row.setSpacing(px)
         if self._shown_actions is not None and self._shown_actions.layout() is not None:
@@ -693,6 +721,46 @@ class KioskWindow(QWidget):
             probe.deleteLater()
         return widths
 
+    def room_for_actions(self, theme: Theme, language: str) -> int:
+        """The width the bottom bar leaves a screen's actions in one row: the bar's, less the left
+        slot and the ticket where the ticket shows (elder mode). The welcome's large start button
+        takes no more (at 1280x800 it squeezed the ticket to 140 px of its 196)."""
+        room = self._room_across(self._bottom)
+        if theme.mode is not Mode.ELDER:
+            return room
+        probe = QWidget()
+        probe.setStyleSheet(stylesheet(theme))
+        ticket = button(self.words.text(language, "bar.ticket", elder=True), None, name="bar.ticket", role="help")
+        ticket.setParent(probe)
+        ticket.ensurePolished()
+        ticket_px = max(ticket.sizeHint().width(), ticket.minimumWidth())
+        probe.deleteLater()
+        return room - self._left_slot_px(theme, language) - ticket_px - 2 * theme.spacing_px
+
+    def _left_slot_px(self, theme: Theme, language: str) -> int:
+        """The widest the bottom bar's left group is in this theme and language: going back and
+        leaving, going back to the services alone, or a screen's own way back alone (way_back_keys),
+        each button as the bar draws it, with the theme's gap between them."""
+        key = (theme.mode, theme.scale, language)
+        if key not in self._left_slots:
+            elder = theme.mode is Mode.ELDER
+            groups: list[tuple[str, ...]] = [("nav.back", "nav.cancel"), ("nav.back_to_services",)]
+            groups += [(k,) for screen in SCREEN_CLASSES.values() for k in screen.way_back_keys]
+            probe = QWidget()
+            probe.setStyleSheet(stylesheet(theme))
+            widest = 0
+            for group in groups:
+                widths = []
+                for words_key in group:
+                    probe_button = button(self.words.text(language, words_key, elder=elder), None, name=words_key)
+                    probe_button.setParent(probe)
+                    probe_button.ensurePolished()
+                    widths.append(max(probe_button.sizeHint().width(), probe_button.minimumWidth()))
+                widest = max(widest, sum(widths) + theme.spacing_px * (len(widths) - 1))
+            probe.deleteLater()
+            self._left_slots[key] = widest
+        return self._left_slots[key]
+
     def _status_sizes(self, theme: Theme) -> tuple[int, int, int]:
         """The status line at its most (a card holder's masked four-character name and the offline
         sign): its width with the sign's word, its width with the sign's pictogram only, and its
@@ -723,13 +791,17 @@ class KioskWindow(QWidget):
         """All the bottom bar's buttons fit across in one row, with leaving (when shown) more than a
         quarter of the width away from the main action (the one at the right end)."""
         parts = [self._nav_left, self._nav_middle, self._nav_right]
-        rows = [part for part in parts if part.count()]
+        rows = [part for part in parts if _widgets(part)]
         actions = self._shown_actions
         if actions is not None and actions.isVisibleTo(self):
             actions.ensurePolished()
             rows.insert(2 if self._nav_right.count() else len(rows), actions.layout())
-        gap = self._bottom_row.spacing()
+        gap = self._bottom_main.spacing()
         needed = sum(_row_width(row) for row in rows) + gap * max(0, len(rows) - 1)
+        slot = self._left_slot.minimumWidth()
+        if slot:  # the ticket's place: the left group's widest, the theme's gap after it
+            needed += slot - (_row_width(self._nav_left) if _widgets(self._nav_left) else -gap)
+            needed += self._bottom_row.spacing() - gap
         room = self._room_across(self._bottom)
         if needed + gap > room:
             return False
@@ -838,27 +910,7 @@ class KioskWindow(QWidget):
             box.addLayout(row)
             self._banners.addWidget(frame)
         if view.error is not None:
-            frame, box = panel("error", "error_panel")
-            box.addWidget(
-                label(
-                    self.words.text(view.language, view.error.message_key, fallback="error.generic"),
-                    name="error_text",
-                )
-            )
-            ways = QHBoxLayout()
-            for way in view.error.ways_forward:
-                tap = {
-                    WayForward.RETRY: self.session.retry,
-                    WayForward.TICKET: self.session.take_ticket,
-                    WayForward.CALL_STAFF: self.session.call_staff,
-                    WayForward.CONTINUE: self.session.dismiss_error,
-                }[way]
-                ways.addWidget(
-                    button(self.t(WAY_KEYS[way]), tap, name=f"way.{way.value}", enabled=not view.busy)
-                )
-            ways.addStretch(1)
-            box.addLayout(ways)
-            self._banners.addWidget(frame)
+            self._banners.addWidget(self._error_panel(view.error, view.language, self.t, view.busy))
         if view.overdue:
             # the wait passed its deadline: say so and offer the staffed window (the wait goes on)
             frame, box = panel("warning", "overdue")
@@ -883,6 +935,53 @@ class KioskWindow(QWidget):
             bar.setAccessibleName(self.t("busy"))
             box.addWidget(bar)
             self._banners.addWidget(frame)
+
+    def _error_panel(
+        self, error: ErrorView, language: str, t: Callable[..., str], busy: bool = False
+    ) -> QWidget:
+        """An error's banner: its words and its ways forward (`t`: the words of the mode shown)."""
+        frame, box = panel("error", "error_panel")
+        box.addWidget(
+            label(self.words.text(language, error.message_key, fallback="error.generic"), name="error_text")
+        )
+        ways = QHBoxLayout()
+        for way in error.ways_forward:
+            tap = {
+                WayForward.RETRY: self.session.retry,
+                WayForward.TICKET: self.session.take_ticket,
+                WayForward.CALL_STAFF: self.session.call_staff,
+                WayForward.CONTINUE: self.session.dismiss_error,
+            }[way]
+            ways.addWidget(button(t(WAY_KEYS[way]), tap, name=f"way.{way.value}", enabled=not busy))
+        ways.addStretch(1)
+        box.addLayout(ways)
+        return frame
+
+    def paper_banner_px(self, theme: Theme, language: str) -> int:
+        """How tall the banner is that sends a print-out to the staffed window when the printer has
+        no paper, with the gap over it: the list of services keeps that room under its tiles while
+        the paper is out, so the banner a tap brings covers no tile (walk finding N4: it lay over the
+        second row at 1280x800) and nothing moves under the finger."""
+        key = (theme.mode, theme.scale, language, self.width())
+        if key not in self._paper_banners:
+            elder = theme.mode is Mode.ELDER
+
+            def t(words_key: str, **values: object) -> str:
+                return self.words.text(language, words_key, elder=elder, **values)
+
+            probe = QWidget()
+            probe.setStyleSheet(stylesheet(theme))
+            layer = QVBoxLayout(probe)
+            margin = theme.spacing_px
+            layer.setContentsMargins(margin, margin // 2, margin, margin // 2)  # as the banner layer's
+            layer.addWidget(self._error_panel(ErrorView.of(RecordNeedsPaper("no paper")), language, t))
+            probe.ensurePolished()
+            for child in probe.findChildren(QWidget):
+                child.ensurePolished()
+            needed = layer.totalHeightForWidth(self.width())
+            self._paper_banners[key] = max(needed, layer.totalSizeHint().height()) + theme.spacing_px
+            probe.deleteLater()
+        return self._paper_banners[key]
 
     # --- speech ---------------------------------------------------------------------------------------
 

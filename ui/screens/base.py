@@ -102,6 +102,9 @@ class Screen(QWidget):
     step: ClassVar[Step]
     # the screen keeps a place of its own for "staff are coming" (the window lays no banner over it)
     shows_staff_called: ClassVar[bool] = False
+    # the words keys of the ways back this screen may put in the bottom bar (`way_back`), each alone
+    # (leaving is hidden while one shows: nav_hidden): the bar keeps room for the widest of them
+    way_back_keys: ClassVar[tuple[str, ...]] = ()
     # a page taken in at a glance (the welcome, "put your card in"): it never scrolls, and a banner
     # over it takes its room from the picture, never from the words (the English elder instruction
     # was cut under a scroll bar, and under "staff have been called": final review 2, 3)

@@ -201,10 +201,13 @@ def service_tile_for(
     """The tile of one service: its pictogram, title, short line (not in elder mode) and badges."""
     elder = theme.mode is Mode.ELDER
     badges: list[tuple[str, str]] = []
-    if service.locked:
-        badges.append(("badge_card", t("choose.locked")))
-    if service.kind is ServiceKind.RECORD and paper_out:  # a print-out, no paper
+    if service.kind is ServiceKind.RECORD and paper_out:
+        # a print-out with no paper is for the staffed window, card or not (the session sends it
+        # there before it asks for a card): "card needed" beside it said what does not help, and
+        # the two cut each other to "Card neede" / "No paper" on an elder tile at 1280x800
         badges.append(("badge_card", t("choose.no_paper")))
+    elif service.locked:
+        badges.append(("badge_card", t("choose.locked")))
     if service.offline_ok and not elder:
         badges.append(("badge_offline", t("choose.offline_ok")))
     # plain words in elder mode: the pictogram and the title (and "card needed", which matters)
@@ -247,6 +250,11 @@ class ChooseScreen(Screen):
         # band of 150-550 px under the tiles); past it, under them
         self.root.addLayout(grid, 100)
         self.root.addStretch(1)  # (the title row over the tiles keeps its height)
+        kept = getattr(self.window(), "paper_room", {}).get(self.theme.mode, 0) if view.paper_out else 0
+        if kept:
+            # empty under the tiles, where the banner a print-out's tap brings lies (the pages were
+            # sized with this room taken: KioskWindow._size_elder_pages)
+            self.root.addSpacing(kept)
         if view.page_count > 1:
             prev = button(
                 self.t("nav.page_prev"), self.session.page_prev, name="page.prev", enabled=view.page > 0

@@ -31,6 +31,7 @@ from ui.widgets import button, label, panel, tile
 
 class FormScreen(Screen):
     step = Step.FORM
+    way_back_keys = ("form.keep", "form.back_to_list")  # an open editor's (_build_editor)
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)

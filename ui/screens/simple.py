@@ -98,7 +98,14 @@ class AttractScreen(Screen):
             self.root.addWidget(elder)
         start = self.primary(self.t("attract.start"), self.session.start, "attract.start")
         # the style sheet's min-width wins over setMinimumWidth: the widget's own sheet says it
-        start.setStyleSheet(f"min-width: {min(window.width() // 2, theme.target_px * 6)}px;")
+        wide = min(window.width() // 2, theme.target_px * 6)
+        start.setStyleSheet(f"min-width: {wide}px;")
+        if hasattr(window, "room_for_actions"):  # beside the elder bar's ticket, in one row
+            start.setParent(self)  # polished in the window's style sheet: its padding and border
+            start.ensurePolished()
+            over = start.sizeHint().width() - window.room_for_actions(theme, view.language)
+            if over > 0:  # min-width is the words' room: the padding and border come on top
+                start.setStyleSheet(f"min-width: {max(0, wide - over)}px;")
         self.action_row(start)
         if portrait:
             stand_lead_on_top(body, card)

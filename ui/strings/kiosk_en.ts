@@ -124,6 +124,10 @@
         <translation>Touch to start</translation>
     </message>
     <message>
+        <source>attract.start@elder</source>
+        <translation>Start</translation>
+    </message>
+    <message>
         <source>attract.elder</source>
         <translation>Elder mode (large text, voice)</translation>
     </message>
@@ -162,6 +166,10 @@
     <message>
         <source>identify.without_card</source>
         <translation>Continue without a card</translation>
+    </message>
+    <message>
+        <source>identify.without_card@elder</source>
+        <translation>No card</translation>
     </message>
     <message>
         <source>identify.reading</source>
@@ -750,6 +758,10 @@
     <message>
         <source>speak.identify</source>
         <translation>Please insert your card below the screen, or tap continue without a card.</translation>
+    </message>
+    <message>
+        <source>speak.identify@elder</source>
+        <translation>Please put your card in below the screen, or tap No card.</translation>
     </message>
     <message>
         <source>speak.choose</source>

@@ -124,6 +124,10 @@
         <translation>轻触开始办理</translation>
     </message>
     <message>
+        <source>attract.start@elder</source>
+        <translation>轻触开始办理</translation>
+    </message>
+    <message>
         <source>attract.elder</source>
         <translation>长辈模式（大字、语音）</translation>
     </message>
@@ -161,6 +165,10 @@
     </message>
     <message>
         <source>identify.without_card</source>
+        <translation>不插卡，继续</translation>
+    </message>
+    <message>
+        <source>identify.without_card@elder</source>
         <translation>不插卡，继续</translation>
     </message>
     <message>
@@ -749,6 +757,10 @@
     </message>
     <message>
         <source>speak.identify</source>
+        <translation>请把卡插进屏幕下方的读卡口。没有卡，请点不插卡继续。</translation>
+    </message>
+    <message>
+        <source>speak.identify@elder</source>
         <translation>请把卡插进屏幕下方的读卡口。没有卡，请点不插卡继续。</translation>
     </message>
     <message>
