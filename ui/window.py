@@ -433,12 +433,13 @@ class KioskWindow(QWidget):
             columns, fit = page_of_tiles(theme, self.words, language, list(services), size, room, paper_out)
             self.paper_room[theme.mode] = 0
             if paper_out:
-                # the room the paper banner takes under the tiles (paper_banner_px), where the page
-                # keeps its columns and a row: the elder tiles at 1280x800 leave no such room, and
-                # one tile a page over seven pages is worse than the banner over a row
+                # the room the paper banner takes under the tiles (paper_banner_px), where a page
+                # still holds a whole row of two tiles or more (its columns may change: a shorter
+                # page can take one more across); one tile a page over seven pages is worse than
+                # the banner over a row
                 banner = self.paper_banner_px(theme, language)
                 kept = page_of_tiles(theme, self.words, language, list(services), size, room - banner, paper_out)
-                if kept[0] == columns and kept[1] >= columns:
+                if kept[1] >= max(kept[0], 2):
                     columns, fit = kept
                     self.paper_room[theme.mode] = banner
             if mode is Mode.STANDARD and size[0] >= size[1]:
