@@ -363,3 +363,34 @@ def test_a_fast_double_tap_on_ok_opens_the_next_field_and_on_next_shows_the_revi
     assert k.view.step is Step.REVIEW and k.view.outcome is None, "the second press submitted"
     stats = k.terminal.outbox.stats()
     assert stats.depth == stats.in_flight == stats.acked == 0, "a case went to the outbox"
+
+
+def test_the_next_text_field_opens_on_the_layer_the_last_was_taken_on(kiosk_ui):
+    """Walk 8, F4: an elder who wrote the place by hand was given the pinyin keys again in the
+    description. The next free-text field of the form opens on the layer the last one's OK was
+    tapped on; a new form starts on pinyin again."""
+    k = kiosk_ui
+    k.window.resize(1280, 800)
+    k.tap("attract.elder")
+    k.wait(lambda: k.view.mode is Mode.ELDER)
+    _to_repair(k)
+    k.open_field("location")
+    keyboard = k.window.current_screen().editor.keyboard
+    assert keyboard.mode == "pinyin"
+    k.tap("key:handwriting")
+    k.wait(lambda: k.window.current_screen().editor.keyboard.mode == "handwriting")
+    k.window.current_screen().editor.keyboard.insert_text("八栋电梯间")  # as the pad's candidates put it
+    k.tap("form.ok")
+    k.wait(lambda: _field(k, "location").has_value)
+    k.open_field("detail")
+    k.wait(lambda: k.window.current_screen().editor is not None)
+    assert k.window.current_screen().editor.keyboard.mode == "handwriting"
+    assert k.has_button("key:pinyin")  # the pad's way back to the letters, on show
+    # the same service opened again is a new form: pinyin first, as for anyone
+    k.tap("form.keep")
+    k.wait(lambda: _editing(k) is None)
+    k.tap("nav.cancel")
+    k.wait(lambda: k.view.step is Step.ATTRACT or k.view.step is not Step.FORM)
+    _to_repair(k)
+    k.open_field("location")
+    assert k.window.current_screen().editor.keyboard.mode == "pinyin"

@@ -28,6 +28,11 @@ from ui.widgets import button, label, panel
 Word = Callable[..., str]
 
 
+# the layers a free-text field may open on because the last one was taken on it (never digits:
+# a phone's or a house number's keys are not a way of writing)
+TEXT_LAYERS_KEPT = ("handwriting", "pinyin", "latin")
+
+
 class FieldEditor(QWidget):
     """Base: `value()` is what the resident entered, as text for session.set_field. `draft()` is
     what the editor holds beyond that (cursor, keyboard layer, an open building), for the editor
@@ -256,6 +261,7 @@ class TextEditor(FieldEditor):
         on_activity: Callable[[], None],
         places: tuple = (),
         fit: EditorFit | None = None,
+        layer: str | None = None,
     ) -> None:
         super().__init__()
         fit = fit or EditorFit(full_row_px(theme), fold_header=False)
@@ -269,6 +275,8 @@ class TextEditor(FieldEditor):
         initial = field.value or ""
         if field.input == "reference":
             mode = "reference"  # capitals and digits: pinyin would turn "t" into 他
+        elif layer in TEXT_LAYERS_KEPT and (layer == "latin" or language == "zh"):
+            mode = layer  # the layer the resident took the form's last text on (walk 8, F4)
         else:
             mode = "pinyin" if language == "zh" else "latin"
         self.keyboard = OnScreenKeyboard(
@@ -361,6 +369,7 @@ def editor_for(
     places: tuple = (),
     fit: EditorFit | None = None,
     room_px: int = 0,
+    layer: str | None = None,
 ) -> FieldEditor:
     if field.type is FieldType.CHOICE:
         return ChoiceEditor(field, theme, on_pick, room_px=room_px)
@@ -368,7 +377,7 @@ def editor_for(
         return DigitEditor(field, theme, word, on_activity)
     if field.type is FieldType.DATE:
         return DateEditor(field, theme, word, today, on_activity)
-    return TextEditor(field, theme, word, language, on_activity, places, fit)
+    return TextEditor(field, theme, word, language, on_activity, places, fit, layer=layer)
 
 
 def is_text(field: FieldView) -> bool:

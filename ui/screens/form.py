@@ -24,7 +24,15 @@ from ui.editor_fit import fit_editor, text_px
 from ui.field_words import field_hint, field_message
 from ui.line_breaks import keep_groups, keep_last_clause, label_with_value
 from ui.screens.base import Screen, flow_step_keys
-from ui.screens.editors import ChoiceEditor, FieldEditor, TextDraft, editor_for, is_text, text_aids
+from ui.screens.editors import (
+    TEXT_LAYERS_KEPT,
+    ChoiceEditor,
+    FieldEditor,
+    TextDraft,
+    editor_for,
+    is_text,
+    text_aids,
+)
 from ui.theme import FONT_FAMILIES
 from ui.widgets import button, label, panel, tile
 
@@ -53,6 +61,10 @@ class FormScreen(Screen):
         # what was typed in an empty field left by "back to the list": not its value, but back in
         # its editor when it is opened again (walk 7, N1: it was thrown away without a word)
         self._left: dict[str, tuple[object, str]] = {}
+        # the keyboard layer the resident last took a text field's value on (handwriting, pinyin,
+        # letters): the next free-text field of the form opens on it (walk 8, F4: an elder who
+        # wrote 十 by hand was given the pinyin keys again in the next field)
+        self._text_layer: str | None = None
         self._tried: set[str] = set()  # fields the resident gave a value or was sent to by "next"
         # (field id, draft, language) of the editor open when the screen is built again
         self._kept: tuple[str, object, str] | None = None
@@ -82,12 +94,20 @@ class FormScreen(Screen):
             return None
         return (self.editing, draft, before.language) if draft is not None else None
 
+    def _take(self, field_id: str, editor: FieldEditor) -> None:
+        """OK on an editor: its value to the session; a text field's layer kept for the next."""
+        layer = getattr(getattr(editor, "keyboard", None), "mode", None)
+        if layer in TEXT_LAYERS_KEPT:
+            self._text_layer = layer
+        self.finish(field_id, editor.value())
+
     def forget(self) -> None:
         self.editing = self._service_id = self._advance_after = None
         self._open_refused = False
         self._refused, self._in_view, self._filled_note = {}, None, None
         self._empty_refused = None
         self._left = {}
+        self._text_layer = None
 
     def build(self, view: SessionView) -> None:
         if view.form_serial != self._form_serial:
@@ -97,6 +117,7 @@ class FormScreen(Screen):
             self._refused, self._in_view, self._filled_note = {}, None, None
             self._empty_refused = None
             self._left = {}
+            self._text_layer = None
             # fewer taps: with one field left to fill (the rest from the card), open it at once
             empty = [f for f in view.fields if f.required and not f.has_value and not f.locked]
             if len(empty) == 1 and not view.profile_offer:
@@ -444,6 +465,7 @@ class FormScreen(Screen):
             places=view.places,
             fit=fit,
             room_px=self.dock_room(),
+            layer=self._text_layer,
         )
         kept, self._kept = self._kept, None
         if kept is not None and kept[0] == field.id:
@@ -497,7 +519,7 @@ class FormScreen(Screen):
         if not isinstance(self.editor, ChoiceEditor):  # a choice is taken by its tap
             editor = self.editor
             self.action_row(
-                self.primary(self.t("form.ok"), lambda: self.finish(field.id, editor.value()), "form.ok"),
+                self.primary(self.t("form.ok"), lambda: self._take(field.id, editor), "form.ok"),
             )
 
     def finish(self, field_id: str, value: str) -> None:
