@@ -615,7 +615,8 @@ class KioskWindow(QWidget):
                     enabled=not view.busy,
                 )
             )
-        if not view.technician_card and view.step in (Step.RECEIPT, Step.RESULT):
+        owns_done = screen is not None and screen.step is view.step and screen.owns_done
+        if not view.technician_card and view.step in (Step.RECEIPT, Step.RESULT) and not owns_done:
             self._nav_right.addWidget(
                 button(
                     self.t("nav.done"),

@@ -1249,7 +1249,15 @@
     </message>
     <message>
         <source>result.rate.chosen</source>
-        <translation>You chose {n} stars ({words}): tap "Send rating"</translation>
+        <translation>You chose {n} stars ({words}): tap "Send rating" at the bottom right</translation>
+    </message>
+    <message>
+        <source>result.rate.leave</source>
+        <translation>Leave without rating</translation>
+    </message>
+    <message>
+        <source>result.query.yours</source>
+        <translation>Your cases ({n})</translation>
     </message>
     <message>
         <source>result.rate.send</source>

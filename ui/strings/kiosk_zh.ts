@@ -1249,7 +1249,15 @@
     </message>
     <message>
         <source>result.rate.chosen</source>
-        <translation>您选了 {n} 星（{words}），请点“提交评价”</translation>
+        <translation>您选了 {n} 星（{words}），请点右下角的“提交评价”</translation>
+    </message>
+    <message>
+        <source>result.rate.leave</source>
+        <translation>不评价，离开</translation>
+    </message>
+    <message>
+        <source>result.query.yours</source>
+        <translation>您的办件（共 {n} 件）</translation>
     </message>
     <message>
         <source>result.rate.send</source>
