@@ -385,3 +385,13 @@ def test_done_wipes_and_returns_to_attract(kit):
     s.done()
     view = s.view
     assert view.step is Step.ATTRACT and view.outcome is None and view.identity is None
+
+
+def test_a_refused_cards_message_goes_with_the_card(kit):
+    """Walk 8, F7: "这张卡已过期" stayed on the identify screen after the card was taken out."""
+    s = kit.session
+    s.start()
+    s.card_inserted(CardExpired("expired"))
+    assert s.view.card_in_reader and s.view.error.message_key == "error.card_expired"
+    s.card_removed()
+    assert s.view.step is Step.IDENTIFY and s.view.error is None and not s.view.card_in_reader

@@ -89,6 +89,21 @@ def test_unreadable_card_says_why_with_a_way_forward(kiosk_ui):
     assert k.has_button("way.ticket") and k.has_button("way.call_staff")
 
 
+def test_an_expired_card_in_the_reader_is_asked_back_and_its_message_goes_with_it(kiosk_ui):
+    """Walk 8, F7: "insert your card" over "这张卡已过期" while the expired card was in, and the
+    message stayed once it was out."""
+    k = kiosk_ui
+    k.tap("attract.start")
+    k.terminal.card_reader.insert("expired")
+    k.wait(lambda: k.view.error is not None)
+    k.wait(lambda: k.text_of("title") == "请取回您的卡")
+    assert k.window.findChild(QWidget, "slot:take_card").isVisible()
+    k.terminal.card_reader.remove()
+    k.wait(lambda: k.view.error is None)
+    k.wait(lambda: k.text_of("title") == "请插入身份证或社保卡")
+    assert k.has_button("identify.without_card")
+
+
 def finish_with_a_ticket(k) -> None:
     k.tap("bar.help")
     k.wait(lambda: k.view.staff_called)

@@ -152,6 +152,18 @@
         <translation>Please put your card into the slot below</translation>
     </message>
     <message>
+        <source>identify.take_back</source>
+        <translation>Please take your card back</translation>
+    </message>
+    <message>
+        <source>identify.take_back.hint</source>
+        <translation>Once you have it, you can go on without a card.</translation>
+    </message>
+    <message>
+        <source>identify.take_back.retry</source>
+        <translation>Take the card out and insert it again, chip up.</translation>
+    </message>
+    <message>
         <source>identify.hint</source>
         <translation>Chip up, into the reader below the screen. Some services work without a card.</translation>
     </message>

@@ -152,6 +152,18 @@
         <translation>请把卡插进下面的读卡口</translation>
     </message>
     <message>
+        <source>identify.take_back</source>
+        <translation>请取回您的卡</translation>
+    </message>
+    <message>
+        <source>identify.take_back.hint</source>
+        <translation>取回卡后，可以不插卡继续办理。</translation>
+    </message>
+    <message>
+        <source>identify.take_back.retry</source>
+        <translation>请把卡取出，芯片朝上重新插入。</translation>
+    </message>
+    <message>
         <source>identify.hint</source>
         <translation>芯片朝上，插入屏幕下方的读卡口。不插卡也可以办理部分业务。</translation>
     </message>
