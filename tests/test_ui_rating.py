@@ -176,3 +176,24 @@ def test_progress_by_card_opens_on_the_residents_cases_not_on_rating(kiosk_ui):
     from PySide6.QtWidgets import QLabel
 
     assert not [w for w in k.window.findChildren(QLabel, "rate_pick") if w.isVisible()]
+
+
+def test_notices_that_go_on_below_say_so_and_the_cue_hides_none_of_them(kiosk_ui):
+    """Walk 8, F10: the fourth notice's title was cut at the bottom edge with no "more below"."""
+    from PySide6.QtCore import QPoint, QRect
+
+    k = kiosk_ui
+    k.tap("bar.language")
+    k.wait(lambda: k.view.language == "en")
+    k.tap("attract.start")
+    k.tap("identify.without_card")
+    k.wait_step(Step.CHOOSE)
+    k.session.choose_service("notices.community")
+    k.wait_step(Step.RESULT)
+    screen = k.window.screens[Step.RESULT]
+    bar = screen.area.verticalScrollBar()
+    k.wait(lambda: bar.maximum() > 0)  # the notices go on past the display here
+    k.wait(lambda: screen.cue is not None and screen.cue.isVisible())
+    viewport = screen.area.viewport()
+    shows = QRect(viewport.mapTo(k.window, QPoint(0, 0)), viewport.size())
+    assert not shows.intersects(QRect(screen.cue.mapTo(k.window, QPoint(0, 0)), screen.cue.size()))

@@ -751,6 +751,8 @@ class ResultScreen(OutcomeScreen):
             box.addWidget(frame)
         box.addStretch(1)
         self.scroll(content)
+        # as under the cases: a notice cut at the bottom edge read as the last (walk 8, F10)
+        self.more_below(self.t("result.more_below"))
 
     def spoken(self, view: SessionView) -> str:
         outcome = view.outcome
