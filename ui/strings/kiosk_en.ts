@@ -877,7 +877,7 @@
     </message>
     <message>
         <source>maintenance.device</source>
-        <translation>{device}: {state} (errors: {errors})</translation>
+        <translation>{device}: {state} (errors since the terminal started: {errors})</translation>
     </message>
     <message>
         <source>maintenance.device.card_reader</source>

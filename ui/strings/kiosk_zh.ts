@@ -877,7 +877,7 @@
     </message>
     <message>
         <source>maintenance.device</source>
-        <translation>{device}：{state}（错误：{errors}）</translation>
+        <translation>{device}：{state}（本次启动以来出错 {errors} 次）</translation>
     </message>
     <message>
         <source>maintenance.device.card_reader</source>
