@@ -1265,7 +1265,7 @@
     </message>
     <message>
         <source>result.rate.leave</source>
-        <translation>Leave without rating</translation>
+        <translation>Done, no rating</translation>
     </message>
     <message>
         <source>result.query.yours</source>
