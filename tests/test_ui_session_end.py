@@ -208,3 +208,17 @@ def test_the_farewell_is_in_the_leavers_language_the_terminal_back_in_its_own(ki
     k.tap("nav.done")
     k.wait_step(Step.ATTRACT)
     assert k.view.language == "zh" and k.text_of("end_reason_text") == "All done. Thank you."
+
+
+def test_the_paused_screen_offers_the_window_ticket_it_sends_residents_to(kiosk_ui):
+    """Walk 8, F13: 暂停服务 said 请到人工窗口办理 with no ticket on offer."""
+    from kiosk.session_view import OutOfServiceReason
+
+    k = kiosk_ui
+    k.session.set_out_of_service(OutOfServiceReason.INTERNAL)
+    k.wait_step(Step.OUT_OF_SERVICE)
+    k.tap("oos.ticket")
+    k.wait_step(Step.RESULT)
+    assert k.view.outcome.ticket is not None
+    k.tap("nav.done")
+    k.wait_step(Step.OUT_OF_SERVICE)

@@ -205,6 +205,12 @@ class OutOfServiceScreen(Screen):
         if view.out_of_service_message:  # the hub's words for residents (a remote command's)
             box.addWidget(label(view.out_of_service_message, name="oos_message"))
         box.addWidget(label(self.t("oos.help")))
+        if self.session.ticket_while_paused() and not view.paper_out:
+            # the one-tap way to the window it sends them to, where a slip can be printed (walk 8, F13)
+            ways = QHBoxLayout()
+            ways.addWidget(button(self.t("way.ticket"), self.session.take_ticket, name="oos.ticket", enabled=not view.busy))
+            ways.addStretch(1)
+            box.addLayout(ways)
         self.root.addWidget(frame)
         self.root.addStretch(1)
         self.root.setAlignment(Qt.AlignmentFlag.AlignTop)
