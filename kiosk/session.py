@@ -53,6 +53,7 @@ from kiosk.services import RecordNeedsPaper, ServiceActions
 from kiosk.session_operations import ServiceOperations, UnexpectedFailure
 from kiosk.session_render import render_view
 from kiosk.session_view import (
+    CARD_REFUSED,
     EndReason,
     ErrorView,
     InactivityWarning,
@@ -430,6 +431,10 @@ class Session(ServiceOperations):
         if self._identity is None:
             if self._step in (Step.ATTRACT, Step.OUT_OF_SERVICE):
                 self._to_defaults()  # the last session's holder has their card: the next one's terminal
+            if self._step is Step.IDENTIFY and self._error is not None and self._error.message_key in CARD_REFUSED:
+                # the refused card is back with its holder: what it said about that card goes with it
+                # (walk 8, F7: "这张卡已过期" stayed after the card was out)
+                self._error = None
             self._changed()
             return
         if self._step is Step.SUBMITTING:

@@ -24,7 +24,7 @@ from kiosk.hub_api import CaseStatus, HubUnavailable, RecordDocument
 from kiosk.prefill import HubPrefill
 from kiosk.safe_logging import log_unexpected
 from kiosk.services import RecordNeedsPaper, ServiceActions, TicketOutcome
-from kiosk.session_view import ErrorView, Outcome, Step
+from kiosk.session_view import ErrorView, Outcome, OutOfServiceReason, Step
 from offline_queue.errors import InvalidLocalRef
 from offline_queue.local_ref import LocalRef
 
@@ -36,6 +36,9 @@ class UnexpectedFailure(KioskError):
 
     message_key = "error.unexpected"
     ways_forward = (WayForward.TICKET, WayForward.CALL_STAFF)
+
+
+_TICKET_WHILE_PAUSED = (OutOfServiceReason.INTERNAL, OutOfServiceReason.HARDWARE, OutOfServiceReason.BACKEND)
 
 
 class ServiceOperations:
@@ -303,7 +306,9 @@ class ServiceOperations:
         self._activity()
         if self._overdue:
             self.abandon_wait()  # the hub is too slow: the staffed window instead
-        if self._busy or self._step in (Step.SUBMITTING, Step.OUT_OF_SERVICE) or self._catalogue is None:
+        if self._busy or self._step is Step.SUBMITTING or self._catalogue is None:
+            return
+        if self._step is Step.OUT_OF_SERVICE and not self.ticket_while_paused():
             return
         ticket_service = self._catalogue.first_of_kind(ServiceKind.TICKET, self.terminal_id)
         # the window is told what the resident came for, when they were in a service
@@ -322,6 +327,18 @@ class ServiceOperations:
         if self._step in (Step.FORM, Step.REVIEW):
             self._step = Step.CHOOSE  # the form is gone; a failed ticket leaves the resident here
         self._start_ticket(about)
+
+    def ticket_while_paused(self) -> bool:
+        """Out of service by a technician, a resident may still take a ticket for the staffed
+        window (it works offline, and the screen sends them there: walk 8, F13); the session that
+        follows ends back out of service. Not out of hours (the window is closed), not on a
+        terminal not enrolled, not without a catalogue."""
+        return (
+            self._step is Step.OUT_OF_SERVICE
+            and self._held_oos in _TICKET_WHILE_PAUSED
+            and self._catalogue is not None
+            and self._catalogue.first_of_kind(ServiceKind.TICKET, self.terminal_id) is not None
+        )
 
     def _start_ticket(self, service_id: str) -> None:
         owner = self._service.id if self._service is not None else service_id

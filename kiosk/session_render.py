@@ -80,6 +80,20 @@ def required_here(f: FormField, service: Service, has_card: bool) -> bool:
     return f.required or (input_layer(f, service) == "reference" and not has_card)
 
 
+_CARD_WORDS = ("插卡", "card")  # a hint's clause about the card: "插卡可不填", "leave empty when you inserted your card"
+
+
+def _hint(f: FormField, service: Service, language: str, has_card: bool) -> str:
+    """The catalogue's hint; a reference's without its clause on the card when no card is in: there
+    the field is required, and "插卡可不填" read as a way round it (walk 8, F8)."""
+    text = f.hint.get(language) if f.hint else ""
+    if has_card or not text or input_layer(f, service) != "reference":
+        return text
+    separator = "；" if "；" in text else "; "
+    kept = [part for part in text.split(separator) if not any(w in part.lower() for w in _CARD_WORDS)]
+    return separator.join(kept)
+
+
 def field_view(
     f: FormField, form: FormState, language: str, *, reveal_typed: bool = False, has_card: bool = True
 ) -> FieldView:
@@ -99,7 +113,7 @@ def field_view(
         id=f.id,
         type=f.type,
         label=f.label.get(language),
-        hint=f.hint.get(language) if f.hint else "",
+        hint=_hint(f, form.service, language, has_card),
         data_class=f.data_class,
         required=required_here(f, form.service, has_card),
         value=None if protected else raw,

@@ -70,6 +70,11 @@ class ErrorView:
         return cls(error.message_key, ways_forward_of(error), type(error).__name__)
 
 
+# a card read but not taken (expired, unknown, unreadable): while it is in, its holder is asked to
+# take it back; once out, what was said about it goes
+CARD_REFUSED = ("error.card_expired", "error.card_unknown", "error.card_unreadable")
+
+
 @dataclass(frozen=True)
 class IdentitySummary:
     """The card holder, masked: e.g. name 张*伟, id 1101**********1234, card ****5678."""

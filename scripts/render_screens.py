@@ -32,6 +32,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication, QPushButton  # noqa: E402
 
 from contract.local_ref import LocalRef  # noqa: E402
+from drivers.card.model import CardExpired  # noqa: E402
 from drivers.health import HealthBoard  # noqa: E402
 from hub.profiles import DEMO_PROFILE, load_addresses  # noqa: E402
 from kiosk.community import parse_addresses  # noqa: E402
@@ -262,6 +263,7 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
             kit.session.choose_service("certificate.residence"),
         ),
     ),
+    ("identify-card-expired", lambda kit, w: (kit.session.start(), kit.session.card_inserted(CardExpired("expired")))),
     ("choose", lambda kit, w: (kit.session.start(), kit.session.continue_without_card())),
     ("choose-with-card", lambda kit, w: (kit.session.start(), kit.session.card_inserted(RESIDENT))),
     # the printer out of paper and no card read: a print-out's tile has its badges, and tapping one

@@ -157,3 +157,22 @@ def test_an_unexpected_failure_is_logged_without_its_message(caplog):
     assert "Boom" in caplog.text and "submit" in caplog.text
     assert "110101199003071234" not in caplog.text and "Zhang Wei" not in caplog.text
     assert "110101199003071234" not in str(error)
+
+
+def test_the_reference_hint_says_a_card_may_stand_in_only_while_a_card_is_in(kit):
+    """Walk 8, F8: "插卡可不填" (leave empty with a card) shown with no card in, where the field is required."""
+    s = kit.session
+    s.start()
+    s.continue_without_card()
+    s.choose_service("query.progress")
+    for language, card_words in (("zh", "插卡"), ("en", "card")):
+        s.set_language(language)
+        hint = s.view.fields[0].hint
+        assert hint and "T0001-93-000042-68" in hint  # where the reference is, still said
+        assert card_words not in hint.lower()
+    s.cancel()
+    s.start()
+    s.card_inserted(RESIDENT)
+    s.choose_service("query.progress")
+    s.set_language("zh")
+    assert "插卡可不填" in s.view.fields[0].hint

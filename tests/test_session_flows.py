@@ -385,3 +385,37 @@ def test_done_wipes_and_returns_to_attract(kit):
     s.done()
     view = s.view
     assert view.step is Step.ATTRACT and view.outcome is None and view.identity is None
+
+
+def test_a_refused_cards_message_goes_with_the_card(kit):
+    """Walk 8, F7: "这张卡已过期" stayed on the identify screen after the card was taken out."""
+    s = kit.session
+    s.start()
+    s.card_inserted(CardExpired("expired"))
+    assert s.view.card_in_reader and s.view.error.message_key == "error.card_expired"
+    s.card_removed()
+    assert s.view.step is Step.IDENTIFY and s.view.error is None and not s.view.card_in_reader
+
+
+def test_out_of_service_a_resident_can_still_take_a_window_ticket_and_it_ends_paused(kit):
+    """Walk 8, F13: the paused screen sent residents to the window but offered no ticket."""
+    from kiosk.session_view import OutOfServiceReason
+
+    s = kit.session
+    s.set_out_of_service(OutOfServiceReason.INTERNAL)
+    assert s.ticket_while_paused()
+    s.take_ticket()
+    assert s.view.step is Step.RESULT and s.view.outcome.ticket is not None
+    s.done()
+    assert s.view.step is Step.OUT_OF_SERVICE  # still paused for the next one
+
+
+def test_out_of_hours_or_not_enrolled_no_ticket_is_offered(kit):
+    from kiosk.session_view import OutOfServiceReason
+
+    s = kit.session
+    for reason in (OutOfServiceReason.HOURS, OutOfServiceReason.NOT_ENROLLED):
+        s.set_out_of_service(reason)
+        assert not s.ticket_while_paused()
+        s.take_ticket()
+        assert s.view.step is Step.OUT_OF_SERVICE

@@ -223,3 +223,21 @@ def test_the_maintenance_screen_has_no_resident_controls_in_its_top_bar(kiosk_ui
     k.terminal.card_reader.remove()
     k.wait(lambda: not k.view.technician_card)
     assert k.has_button("bar.mode") and k.has_button("bar.help")
+
+
+def test_a_devices_error_count_says_what_it_counts_in_both_languages(qapp, tmp_path):
+    """Walk 8, F12: 读卡器：有卡（错误：2）, a count with no word on what or since when."""
+    from PySide6.QtWidgets import QLabel
+
+    from kiosk.session_view import Mode
+    from scripts.render_screens import SCENES, open_scene
+    from ui.i18n import Words
+
+    names = [name for name, _scene in SCENES]
+    for language, since in (("zh", "本次启动以来"), ("en", "since the terminal started")):
+        shown = open_scene(names.index("maintenance"), (1280, 800), language, Mode.STANDARD, tmp_path / language, Words())
+        try:
+            lines = [w.text() for w in shown.window.findChildren(QLabel) if w.objectName().startswith("maintenance.device.")]
+            assert lines and all(since in line for line in lines), lines
+        finally:
+            shown.close()

@@ -58,9 +58,14 @@ def test_one_case_shows_its_status_first_and_the_whole_rating_under_it(qapp, tmp
             lines = [w for w in window.findChildren(QLabel, "case_ref") if w.isVisibleTo(window)]
             if not all(_in_view(window, w) for w in lines):
                 found.append(f"{name}: which case it is is not in view")
-            parts = _visible(window, QPushButton, "rate:") + _visible(window, QPushButton, "rate_send")
+            parts = _visible(window, QPushButton, "rate:")
             parts += _visible(window, QLabel, "rated_text") + _visible(window, QLabel, "rate_heading")
             assert parts, name
+            # "send rating" is the main action, in the bottom bar (walk 8, F9): on the display there
+            for send in _visible(window, QPushButton, "rate_send"):
+                in_bar = window.bottom_bar.isAncestorOf(send)
+                if not (in_bar and window.rect().contains(window_rect(window, send))):
+                    found.append(f"{name}: rate_send not in the bottom bar on the display")
             for part in parts:
                 if not _in_view(window, part):
                     found.append(f"{name}: {part.objectName()} not in view")

@@ -63,3 +63,26 @@ def test_the_way_back_to_the_buildings_is_on_every_page_of_units(qapp, tmp_path,
             assert not layout_problems(window), layout_problems(window)
         finally:
             shown.close()
+
+
+@pytest.mark.parametrize("size", ((1280, 800), (1080, 1920)), ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_phrase_after_a_picked_place_is_listed_with_a_comma_in_english(qapp, tmp_path, size):
+    """Walk 8, F17: Building 8 → Entrance 2 → stairwell read "Building 8, Entrance 2 stairwell"."""
+    from ui.i18n import Words
+
+    for language, want in (("en", ", stairwell"), ("zh", "楼道")):
+        shown = open_scene(NAMES.index("editor-place-picker"), size, language, Mode.STANDARD, tmp_path / language, Words())
+        try:
+            window = shown.window
+            editor = window.current_screen().editor
+            unit = editor.picker.findChild(QPushButton, "unit:0")
+            unit.click()  # the scene has a building's units open
+            placed = editor.keyboard.text()
+            phrase = next(
+                b for b in window.findChildren(QPushButton) if b.objectName().startswith("phrase:") and b.text() in ("stairwell", "楼道")
+            )
+            phrase.click()
+            QApplication.processEvents()
+            assert editor.keyboard.text() == placed + want, editor.keyboard.text()
+        finally:
+            shown.close()

@@ -99,3 +99,101 @@ def test_one_finished_case_is_named_over_its_stars_and_sent_only_on_confirm(kios
         words=say(k, "result.rate.words.5"),
     )
     k.wait(lambda: k.text_of("rated_text") == thanks)
+
+
+def _bottom_bar_buttons(k: KioskDriver) -> list[QPushButton]:
+    """The bottom bar's visible buttons, left to right."""
+    bar = k.window.bottom_bar
+    shown = [b for b in bar.findChildren(QPushButton) if b.isVisible()]
+    return sorted(shown, key=lambda b: b.mapTo(bar, b.rect().topLeft()).x())
+
+
+def test_once_stars_are_chosen_sending_is_the_main_action_and_leaving_says_it_does_not_rate(kiosk_ui):
+    """Walk 8, F9: after the stars the blue main action was 完成 (it left without rating) and
+    "send rating" a grey button in the case's card."""
+    k = kiosk_ui
+    _seed_card_cases(k)
+    k.tap("attract.start")
+    k.terminal.card_reader.insert("resident")
+    k.wait_step(Step.CHOOSE)
+    k.tap("service:rating.satisfaction")
+    k.wait_step(Step.FORM)
+    k.tap("nav.next")
+    k.wait_step(Step.RESULT)
+    first = next(c for c in k.view.outcome.cases if c.can_rate)
+    k.tap(f"rate_case:{first.case_id}")
+    k.wait(lambda: k.view.outcome.rating_case_id == first.case_id)
+    k.tap("rate:4")
+    k.wait(lambda: k.view.outcome.chosen_stars == 4 and k.button("rate_send").isEnabled())
+    shown = _bottom_bar_buttons(k)
+    main = [b for b in shown if b.property("role") == "primary"]
+    assert [b.objectName() for b in main] == ["rate_send"]  # the one blue button
+    assert shown[-1].objectName() == "rate_send"  # where the main action always is: the right end
+    leave = k.button("nav.done")
+    assert leave.text() == say(k, "result.rate.leave")  # leaving says the score is not sent
+    k.tap("rate_send")
+    k.wait(lambda: k.view.outcome.rated_stars == 4)
+    # rated: 完成 is the main action again
+    k.wait(lambda: k.button("nav.done").property("role") == "primary")
+    assert k.lacks_button("rate_send")
+
+
+def test_nothing_of_the_case_list_lies_under_the_more_below_cue(kiosk_ui):
+    """Walk 8, F9: "Rate this one" was half under the "More below" bar laid over the list."""
+    from PySide6.QtCore import QPoint, QRect
+
+    k = kiosk_ui
+    _seed_card_cases(k)
+    k.tap("attract.start")
+    k.terminal.card_reader.insert("resident")
+    k.wait_step(Step.CHOOSE)
+    k.tap("service:rating.satisfaction")
+    k.wait_step(Step.FORM)
+    k.tap("nav.next")
+    k.wait_step(Step.RESULT)
+    screen = k.window.screens[Step.RESULT]
+    k.wait(lambda: screen.cue is not None and screen.cue.isVisible())
+    viewport = screen.area.viewport()
+    shows = QRect(viewport.mapTo(k.window, QPoint(0, 0)), viewport.size())
+    cue = QRect(screen.cue.mapTo(k.window, QPoint(0, 0)), screen.cue.size())
+    assert not shows.intersects(cue), (shows, cue)  # the cue stands under the list, over none of it
+
+
+def test_progress_by_card_opens_on_the_residents_cases_not_on_rating(kiosk_ui):
+    """Walk 8, F1: the progress list opened with "first tap the one to rate"."""
+    k = kiosk_ui
+    _seed_card_cases(k)
+    k.tap("attract.start")
+    k.terminal.card_reader.insert("resident")
+    k.wait_step(Step.CHOOSE)
+    k.tap("service:query.progress")
+    k.wait_step(Step.FORM)
+    k.tap("nav.next")
+    k.wait_step(Step.RESULT)
+    n = len(k.view.outcome.cases)
+    assert n >= 2
+    assert k.text_of("query_yours") == say(k, "result.query.yours", n=n)
+    from PySide6.QtWidgets import QLabel
+
+    assert not [w for w in k.window.findChildren(QLabel, "rate_pick") if w.isVisible()]
+
+
+def test_notices_that_go_on_below_say_so_and_the_cue_hides_none_of_them(kiosk_ui):
+    """Walk 8, F10: the fourth notice's title was cut at the bottom edge with no "more below"."""
+    from PySide6.QtCore import QPoint, QRect
+
+    k = kiosk_ui
+    k.tap("bar.language")
+    k.wait(lambda: k.view.language == "en")
+    k.tap("attract.start")
+    k.tap("identify.without_card")
+    k.wait_step(Step.CHOOSE)
+    k.session.choose_service("notices.community")
+    k.wait_step(Step.RESULT)
+    screen = k.window.screens[Step.RESULT]
+    bar = screen.area.verticalScrollBar()
+    k.wait(lambda: bar.maximum() > 0)  # the notices go on past the display here
+    k.wait(lambda: screen.cue is not None and screen.cue.isVisible())
+    viewport = screen.area.viewport()
+    shows = QRect(viewport.mapTo(k.window, QPoint(0, 0)), viewport.size())
+    assert not shows.intersects(QRect(screen.cue.mapTo(k.window, QPoint(0, 0)), screen.cue.size()))

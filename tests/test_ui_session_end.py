@@ -89,6 +89,21 @@ def test_unreadable_card_says_why_with_a_way_forward(kiosk_ui):
     assert k.has_button("way.ticket") and k.has_button("way.call_staff")
 
 
+def test_an_expired_card_in_the_reader_is_asked_back_and_its_message_goes_with_it(kiosk_ui):
+    """Walk 8, F7: "insert your card" over "这张卡已过期" while the expired card was in, and the
+    message stayed once it was out."""
+    k = kiosk_ui
+    k.tap("attract.start")
+    k.terminal.card_reader.insert("expired")
+    k.wait(lambda: k.view.error is not None)
+    k.wait(lambda: k.text_of("title") == "请取回您的卡")
+    assert k.window.findChild(QWidget, "slot:take_card").isVisible()
+    k.terminal.card_reader.remove()
+    k.wait(lambda: k.view.error is None)
+    k.wait(lambda: k.text_of("title") == "请插入身份证或社保卡")
+    assert k.has_button("identify.without_card")
+
+
 def finish_with_a_ticket(k) -> None:
     k.tap("bar.help")
     k.wait(lambda: k.view.staff_called)
@@ -193,3 +208,17 @@ def test_the_farewell_is_in_the_leavers_language_the_terminal_back_in_its_own(ki
     k.tap("nav.done")
     k.wait_step(Step.ATTRACT)
     assert k.view.language == "zh" and k.text_of("end_reason_text") == "All done. Thank you."
+
+
+def test_the_paused_screen_offers_the_window_ticket_it_sends_residents_to(kiosk_ui):
+    """Walk 8, F13: 暂停服务 said 请到人工窗口办理 with no ticket on offer."""
+    from kiosk.session_view import OutOfServiceReason
+
+    k = kiosk_ui
+    k.session.set_out_of_service(OutOfServiceReason.INTERNAL)
+    k.wait_step(Step.OUT_OF_SERVICE)
+    k.tap("oos.ticket")
+    k.wait_step(Step.RESULT)
+    assert k.view.outcome.ticket is not None
+    k.tap("nav.done")
+    k.wait_step(Step.OUT_OF_SERVICE)

@@ -154,7 +154,7 @@ def test_walk_rating_a_named_case_then_a_ticket_from_help(walk, size, language):
     title = k.terminal.session.catalogue.service("repair.public_area").title.get(language)
     heading = say(k, "result.rate.which", service=title, ref=repair.local_ref)
     k.wait(lambda: k.text_of("rate_heading") == heading)
-    k.wait(lambda: on_display(k, "rate:5") and on_display(k, "rate_send"))  # in the tapped case's card
+    k.wait(lambda: on_display(k, "rate:5") and on_display(k, "rate_send"))  # the stars in the tapped case's card, "send" in the bottom bar
     k.tap("rate:4")
     k.wait(lambda: k.view.outcome.chosen_stars == 4)
     k.tap("rate_send")  # a star only picks: "send rating" sends (item 14)

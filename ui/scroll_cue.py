@@ -1,8 +1,10 @@
 """A "more below" cue over the bottom of a screen's scroll area while its content goes on past it.
 
 Where a page does not fit (an elder page on a short display), a part below the fold is easy to
-miss: the cue lies over the bottom of the visible part (it moves nothing), a tap on it scrolls down
-most of a page, and it goes once the end is in view. `seen_end` tells whether the end was in view
+miss: the cue stands in a strip kept under the visible part while the content overflows (it moves
+nothing, and hides nothing: as an overlay it lay over half of "Rate this one", walk 8 F9), a tap on
+it scrolls down most of a page, and it goes once the end is in view (the strip stays, empty, so the
+content does not move as the cue goes). `seen_end` tells whether the end was in view
 since the page was built: the review's submit waits for it (renders finding 10).
 """
 
@@ -25,6 +27,7 @@ class ScrollCue(QPushButton):
         self._overflowed = False
         self._on_change = on_change
         self._clear_of: QWidget | None = None
+        self._striping = False
         bar = area.verticalScrollBar()
         bar.rangeChanged.connect(self._update)
         bar.valueChanged.connect(self._update)
@@ -60,11 +63,25 @@ class ScrollCue(QPushButton):
         bar = self.area.verticalScrollBar()
         bar.setValue(bar.value() + self.area.viewport().height() * 3 // 4)
 
+    def _keep_strip(self, bar) -> None:
+        """The cue's strip under the viewport while the content is taller than the whole area
+        (strip included: measured so, the strip's own height never turns it on or off)."""
+        margins = self.area.viewportMargins()
+        whole = bar.pageStep() + margins.bottom()
+        strip = self.sizeHint().height() if bar.maximum() + bar.pageStep() > whole else 0
+        if strip != margins.bottom() and not self._striping:
+            self._striping = True  # the viewport's resize comes back here before the bar's range is new
+            try:
+                self.area.setViewportMargins(margins.left(), margins.top(), margins.right(), strip)
+            finally:
+                self._striping = False
+
     def _update(self, *_args: object) -> None:
         try:
             bar = self.area.verticalScrollBar()
         except RuntimeError:  # the page was rebuilt: its area is gone
             return
+        self._keep_strip(bar)
         overflows = bar.maximum() > 0
         if overflows:
             self._overflowed = True
@@ -82,7 +99,8 @@ class ScrollCue(QPushButton):
         viewport = self.area.viewport()
         at = viewport.mapTo(self.parentWidget(), QPoint(0, 0))
         height = self.sizeHint().height()
-        self.setGeometry(at.x(), at.y() + viewport.height() - height, viewport.width(), height)
+        # in the strip under the viewport, where no content is
+        self.setGeometry(at.x(), at.y() + viewport.height(), viewport.width(), height)
         self.raise_()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -643,7 +643,8 @@ class KioskWindow(QWidget):
         self._nav_left.addStretch(1)  # the buttons at the left of their slot, at their own widths
         ticket = any(w.objectName() == "bar.ticket" for w in _widgets(self._nav_middle))
         self._left_slot.setMinimumWidth(self._left_slot_px(theme, view.language) if ticket else 0)
-        if not view.technician_card and view.step in (Step.RECEIPT, Step.RESULT):
+        owns_done = screen is not None and screen.step is view.step and screen.owns_done
+        if not view.technician_card and view.step in (Step.RECEIPT, Step.RESULT) and not owns_done:
             self._nav_right.addWidget(
                 button(
                     self.t("nav.done"),

@@ -186,6 +186,12 @@ class Screen(QWidget):
         return False
 
     @property
+    def owns_done(self) -> bool:
+        """True while the screen's own actions end the bottom bar with its main action (send a
+        rating), so the window adds no 完成 of its own after them."""
+        return False
+
+    @property
     def session(self) -> Any:
         return self.ctx.session
 

@@ -294,10 +294,24 @@ class TextEditor(FieldEditor):
             steady_text=theme.mode.value == "elder",  # the elder size throughout (walk 3, 11)
         )
 
+        placed: list[str] = []  # the box's text as the place picker left it
+
         def put(text: str) -> str:
-            written = joined(self.keyboard.text(), text, language)
+            # a phrase right after a picked place is the place's next part: "Building 8, Entrance
+            # 2, stairwell" (walk 8, F17 read "Entrance 2 stairwell")
+            after_place = placed == [self.keyboard.text()]
+            written = joined(self.keyboard.text(), text, language, after_place=after_place)
             self.keyboard.insert_text(written)
             return written
+
+        def put_place(text: str) -> str:
+            written = put(text)
+            placed[:] = [self.keyboard.text()]
+            return written
+
+        def put_unit(text: str) -> None:
+            self.keyboard.insert_text(text)
+            placed[:] = [self.keyboard.text()]
 
         def take_back(written: str) -> None:
             """A building's name the picker put in, out again (the resident picks another)."""
@@ -320,7 +334,7 @@ class TextEditor(FieldEditor):
             if field.picker == "address" and places:
                 place = (shape.lead_px, shape.room_px, picker_rows, fit.row_px)
                 self.picker = PlacePicker(
-                    places, word, language, put, theme, place, self.keyboard.insert_text, take_back
+                    places, word, language, put_place, theme, place, put_unit, take_back
                 )
                 if shape.merged:  # one row for both: the phrases a page after the buildings
                     self.picker.extra = [

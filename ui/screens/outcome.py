@@ -325,6 +325,7 @@ class ResultScreen(OutcomeScreen):
         self._rating_frame: QWidget | None = None  # the stars or the thanks: brought into view
         self._rating_case: QWidget | None = None  # the card they sit in
         self._status_row: QWidget | None = None  # its status: in view above all
+        self._owns_done = False
         if outcome is None:  # an error with nothing to show yet: the error panel says what to do
             self.title(view.service.title if view.service else "")
             self.root.addStretch(1)
@@ -402,7 +403,12 @@ class ResultScreen(OutcomeScreen):
         # the display in elder mode (renders findings 13, 26). Several finished: the line above
         # says which to tap, and the stars open in the case tapped (walk finding 14)
         several = len(finished) > 1
-        if several and rateable:
+        if outcome.kind is ServiceKind.QUERY and len(outcome.cases) > 1:
+            # the resident asked for progress: the first line is about their cases, the rating's
+            # hint is the button by each finished one (walk 8, F1 opened on "first tap the one to
+            # rate"); one case is its own heading, and a short elder page has no line to spare
+            self.root.addWidget(label(self.t("result.query.yours", n=len(outcome.cases)), name="query_yours"))
+        elif several and rateable:
             frame, inner = panel("card", "rating")
             inner.addWidget(label(self.t("result.rate.pick"), name="rate_pick"))
             self.root.addWidget(frame)
@@ -523,26 +529,16 @@ class ResultScreen(OutcomeScreen):
             note = self.t("result.rate.choose_first")
         else:
             note = self.t("result.rate.chosen", n=chosen, words=self.t(f"result.rate.words.{chosen}"))
-        # which case, what to do, and "send rating" beside them: not the screen's main action (完成
-        # is, at the end of the bottom bar): a plain button by the stars it sends, waiting for one
-        top = QHBoxLayout()
+        # which case and what to do over the stars; "send rating" is the screen's main action, at
+        # the bottom bar's right end, blue once stars are chosen, and leaving says it does not rate
+        # (walk 8, F9: a grey "send" in the card, and the blue 完成 left without rating)
         words = QVBoxLayout()
         words.setSpacing(0)  # two lines of one text: the font's leading parts them
         heading = self.t("result.rate.which", service=titles.get(target.case_id, ""), ref=target.local_ref)
         words.addWidget(label(heading, name="rate_heading"))
         words.addWidget(label(note, name="rate_chosen"))
-        top.addLayout(words, 1)
-        top.addWidget(
-            button(
-                self.t("result.rate.send"),
-                lambda c=target.case_id: self.session.rate(chosen, c) if chosen is not None else None,
-                name="rate_send",
-                enabled=chosen is not None and not view.busy,
-            ),
-            0,
-            Qt.AlignmentFlag.AlignVCenter,
-        )
-        inner.addLayout(top)
+        inner.addLayout(words)
+        self._rating_actions(view, target.case_id, chosen)
         stars = QGridLayout()
         stars.setSpacing(self.theme.spacing_px)
         window = self.window()
@@ -567,6 +563,26 @@ class ResultScreen(OutcomeScreen):
             stars.addWidget(star, n - 1 if column else 0, 0 if column else n - 1)
         inner.addLayout(stars)
         into.addWidget(frame)
+
+    def _rating_actions(self, view: SessionView, case_id: str, chosen: int | None) -> None:
+        """Leaving without rating, then sending, in the bottom bar in the window's 完成's place."""
+        self._owns_done = True
+        self.actions.addWidget(
+            button(self.t("result.rate.leave"), self.session.done, name="nav.done", enabled=not view.busy)
+        )
+        self.actions.addWidget(
+            button(
+                self.t("result.rate.send"),
+                lambda: self.session.rate(chosen, case_id) if chosen is not None else None,
+                name="rate_send",
+                role="primary",
+                enabled=chosen is not None and not view.busy,
+            )
+        )
+
+    @property
+    def owns_done(self) -> bool:
+        return getattr(self, "_owns_done", False)
 
     def _stars_fit_one_line(self) -> bool:
         """Whether each star's marks and words fit on one line in a fifth of the row (a line less
@@ -735,6 +751,8 @@ class ResultScreen(OutcomeScreen):
             box.addWidget(frame)
         box.addStretch(1)
         self.scroll(content)
+        # as under the cases: a notice cut at the bottom edge read as the last (walk 8, F10)
+        self.more_below(self.t("result.more_below"))
 
     def spoken(self, view: SessionView) -> str:
         outcome = view.outcome

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout
 
 from kiosk.session_render import service_view
-from kiosk.session_view import Mode, OutOfServiceReason, SessionView, Step
+from kiosk.session_view import CARD_REFUSED, Mode, OutOfServiceReason, SessionView, Step
 from ui.icons import icon_label, service_icon
 from ui.pictures import SlotPicture, slot_panel
 from ui.portrait import stand_lead_on_top
@@ -129,6 +129,17 @@ class IdentifyScreen(Screen):
     reading = False  # the window sets this while a card is being read in a worker
 
     def build(self, view: SessionView) -> None:
+        refused = view.card_in_reader and view.error is not None and view.error.message_key in CARD_REFUSED
+        if refused:
+            # the refused card is still in: take it back, not "insert a card" (walk 8, F7); the error
+            # panel says what is wrong with it and offers the ticket and staff
+            self.title(self.t("identify.take_back"))
+            hint = "identify.take_back.retry" if view.error.message_key == "error.card_unreadable" else "identify.take_back.hint"
+            slot = slot_panel("take_card", self.t(hint), self.theme)
+            self.root.addWidget(slot)
+            self.root.addStretch(1)
+            self.fit_picture(slot.findChild(SlotPicture))
+            return
         self.title(self.t("identify.title"))
         if view.pending_service_id is not None:
             frame, box = panel("warning", "pending_service")
@@ -201,6 +212,12 @@ class OutOfServiceScreen(Screen):
         if view.out_of_service_message:  # the hub's words for residents (a remote command's)
             box.addWidget(label(view.out_of_service_message, name="oos_message"))
         box.addWidget(label(self.t("oos.help")))
+        if self.session.ticket_while_paused() and not view.paper_out:
+            # the one-tap way to the window it sends them to, where a slip can be printed (walk 8, F13)
+            ways = QHBoxLayout()
+            ways.addWidget(button(self.t("way.ticket"), self.session.take_ticket, name="oos.ticket", enabled=not view.busy))
+            ways.addStretch(1)
+            box.addLayout(ways)
         self.root.addWidget(frame)
         self.root.addStretch(1)
         self.root.setAlignment(Qt.AlignmentFlag.AlignTop)

@@ -33,10 +33,11 @@ def _chip(text: str, on_tap: Callable[[], None], name: str, accessible: str) -> 
     return b
 
 
-def joined(text: str, addition: str, language: str) -> str:
-    """What goes in: English words get a space between them, Chinese none."""
+def joined(text: str, addition: str, language: str, *, after_place: bool = False) -> str:
+    """What goes in: English words get a space between them (a comma and a space after a picked
+    place: its parts are listed so), Chinese none."""
     if language == "en" and text and not text.endswith(" "):
-        return " " + addition
+        return (", " if after_place and not text.endswith(",") else " ") + addition
     return addition
 
 

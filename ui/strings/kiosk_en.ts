@@ -156,6 +156,18 @@
         <translation>Please put your card into the slot below</translation>
     </message>
     <message>
+        <source>identify.take_back</source>
+        <translation>Please take your card back</translation>
+    </message>
+    <message>
+        <source>identify.take_back.hint</source>
+        <translation>Once you have it, you can go on without a card.</translation>
+    </message>
+    <message>
+        <source>identify.take_back.retry</source>
+        <translation>Take the card out and insert it again, chip up.</translation>
+    </message>
+    <message>
         <source>identify.hint</source>
         <translation>Chip up, into the reader below the screen. Some services work without a card.</translation>
     </message>
@@ -877,7 +889,7 @@
     </message>
     <message>
         <source>maintenance.device</source>
-        <translation>{device}: {state} (errors: {errors})</translation>
+        <translation>{device}: {state} (errors since the terminal started: {errors})</translation>
     </message>
     <message>
         <source>maintenance.device.card_reader</source>
@@ -1261,7 +1273,15 @@
     </message>
     <message>
         <source>result.rate.chosen</source>
-        <translation>You chose {n} stars ({words}): tap "Send rating"</translation>
+        <translation>You chose {n} stars ({words}): tap "Send rating" at the bottom right</translation>
+    </message>
+    <message>
+        <source>result.rate.leave</source>
+        <translation>Done, no rating</translation>
+    </message>
+    <message>
+        <source>result.query.yours</source>
+        <translation>Your cases ({n})</translation>
     </message>
     <message>
         <source>result.rate.send</source>

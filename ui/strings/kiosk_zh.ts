@@ -156,6 +156,18 @@
         <translation>请把卡插进下面的读卡口</translation>
     </message>
     <message>
+        <source>identify.take_back</source>
+        <translation>请取回您的卡</translation>
+    </message>
+    <message>
+        <source>identify.take_back.hint</source>
+        <translation>取回卡后，可以不插卡继续办理。</translation>
+    </message>
+    <message>
+        <source>identify.take_back.retry</source>
+        <translation>请把卡取出，芯片朝上重新插入。</translation>
+    </message>
+    <message>
         <source>identify.hint</source>
         <translation>芯片朝上，插入屏幕下方的读卡口。不插卡也可以办理部分业务。</translation>
     </message>
@@ -877,7 +889,7 @@
     </message>
     <message>
         <source>maintenance.device</source>
-        <translation>{device}：{state}（错误：{errors}）</translation>
+        <translation>{device}：{state}（本次启动以来出错 {errors} 次）</translation>
     </message>
     <message>
         <source>maintenance.device.card_reader</source>
@@ -1261,7 +1273,15 @@
     </message>
     <message>
         <source>result.rate.chosen</source>
-        <translation>您选了 {n} 星（{words}），请点“提交评价”</translation>
+        <translation>您选了 {n} 星（{words}），请点右下角的“提交评价”</translation>
+    </message>
+    <message>
+        <source>result.rate.leave</source>
+        <translation>不评价，离开</translation>
+    </message>
+    <message>
+        <source>result.query.yours</source>
+        <translation>您的办件（共 {n} 件）</translation>
     </message>
     <message>
         <source>result.rate.send</source>
