@@ -19,6 +19,9 @@ NO_MAIN_ACTION.add("maintenance-pin-locked")
 # a query refused offline: its banner's ways forward (ticket, try again, call staff) are the way on; a
 # "next" beside them would only ask again and fail again (final review, finding 1)
 NO_MAIN_ACTION.add("error-offline")
+# a refused card still in the reader (expired): what is to be done is to take it out, with the hands
+# (walk 8, F7); the screen asks for it with the take-card picture, and a button would do nothing
+NO_MAIN_ACTION.add("identify-card-expired")
 # the technician's panel is one scrolled page of its own: its main action (sync, or enrol while the
 # terminal is not enrolled) heads its actions
 MAIN_IN_PANEL = {

@@ -107,6 +107,12 @@ def test_pinyin_and_handwriting_in_the_form_in_both_modes(kiosk_ui):
         if k.view.step is Step.ATTRACT:
             to_form(k)
         k.open_field("detail")
+        # the second time the field opens on the layer its value was taken on (walk 8, F4): the pad
+        k.wait(lambda: k.window.current_screen().editor is not None)
+        expected = "handwriting" if elder else "pinyin"
+        assert k.window.current_screen().editor.keyboard.mode == expected
+        if elder:
+            k.tap("key:pinyin")
         for _ in range(8):
             k.tap("key:backspace")
         k.type_keys("diantihuaile")

@@ -1272,12 +1272,24 @@
         <translation>Tap how you feel, then "Send rating"</translation>
     </message>
     <message>
+        <source>result.rate.choose_first@elder</source>
+        <translation>Tap how you feel, then "Send"</translation>
+    </message>
+    <message>
         <source>result.rate.chosen</source>
         <translation>You chose {n} stars ({words}): tap "Send rating" at the bottom right</translation>
     </message>
     <message>
+        <source>result.rate.chosen@elder</source>
+        <translation>You chose {n} stars ({words}): tap "Send" at the bottom right</translation>
+    </message>
+    <message>
         <source>result.rate.leave</source>
         <translation>Done, no rating</translation>
+    </message>
+    <message>
+        <source>result.rate.leave@elder</source>
+        <translation>No rating</translation>
     </message>
     <message>
         <source>result.query.yours</source>
@@ -1286,6 +1298,10 @@
     <message>
         <source>result.rate.send</source>
         <translation>Send rating</translation>
+    </message>
+    <message>
+        <source>result.rate.send@elder</source>
+        <translation>Send</translation>
     </message>
     <message>
         <source>result.rated_case</source>

@@ -1272,11 +1272,23 @@
         <translation>先点一个星级，再点“提交评价”</translation>
     </message>
     <message>
+        <source>result.rate.choose_first@elder</source>
+        <translation>先点一个星级，再点“提交评价”</translation>
+    </message>
+    <message>
         <source>result.rate.chosen</source>
         <translation>您选了 {n} 星（{words}），请点右下角的“提交评价”</translation>
     </message>
     <message>
+        <source>result.rate.chosen@elder</source>
+        <translation>您选了 {n} 星（{words}），请点右下角的“提交评价”</translation>
+    </message>
+    <message>
         <source>result.rate.leave</source>
+        <translation>不评价，离开</translation>
+    </message>
+    <message>
+        <source>result.rate.leave@elder</source>
         <translation>不评价，离开</translation>
     </message>
     <message>
@@ -1285,6 +1297,10 @@
     </message>
     <message>
         <source>result.rate.send</source>
+        <translation>提交评价</translation>
+    </message>
+    <message>
+        <source>result.rate.send@elder</source>
         <translation>提交评价</translation>
     </message>
     <message>
