@@ -552,6 +552,11 @@ class Session(ServiceOperations):
             return
         self._error = None
         step = self._step
+        if self._held_oos is not None and step is not Step.OUT_OF_SERVICE:
+            # paused by a technician: the ticket's session goes back to the paused screen, never
+            # to the services (walk 9, F0: "back to services" after a ticket opened them all)
+            self._end(EndReason.FINISHED if step is Step.RESULT else EndReason.CANCELLED)
+            return
         if step is Step.IDENTIFY and self._pending_service_id is not None:
             self._pending_service_id = None  # the resident picked a card service, then changed their mind
             self._step = Step.CHOOSE
@@ -655,6 +660,10 @@ class Session(ServiceOperations):
         self._technician = technician
         self._staff_called = False
         self._changed()
+
+    def paused(self) -> bool:
+        """A technician holds the terminal out of service (a resident may be taking a ticket)."""
+        return self._held_oos is not None
 
     def out_of_service_reason(self) -> OutOfServiceReason | None:
         if self._step is not Step.OUT_OF_SERVICE:

@@ -205,6 +205,7 @@ def render_view(s: Session) -> SessionView:
         outcome=outcome,
         online=s._online,
         out_of_service=s.out_of_service_reason(),
+        paused=s.paused(),
         end_reason=s._end_reason,
         end_language=s._end_language,
         staff_called=s._staff_called,

@@ -216,6 +216,9 @@ class SessionView:
     card_in_reader: bool = False  # a card is in the reader (also after the session that read it ended)
     # out of service: the hub's message for residents, in the resident's language (or the other one)
     out_of_service_message: str | None = None
+    # a technician holds the terminal out of service: a resident's session there (the window's
+    # ticket) goes nowhere but back to the paused screen (walk 9, F0: 返回业务列表 opened every service)
+    paused: bool = False
     # which form is on show (kiosk.forms.FormState.serial); a new one for every form opened, so a
     # screen keeps a half-typed value across a mode or language switch and never past the form
     form_serial: int | None = None

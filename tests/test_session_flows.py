@@ -408,6 +408,14 @@ def test_out_of_service_a_resident_can_still_take_a_window_ticket_and_it_ends_pa
     assert s.view.step is Step.RESULT and s.view.outcome.ticket is not None
     s.done()
     assert s.view.step is Step.OUT_OF_SERVICE  # still paused for the next one
+    # going back from the ticket ends there too, never on the services (walk 9, F0: the paused
+    # terminal's whole list, forms and all, one tap past the ticket)
+    s.take_ticket()
+    assert s.view.step is Step.RESULT and s.view.paused
+    s.back()
+    assert s.view.step is Step.OUT_OF_SERVICE
+    s.set_out_of_service(None)
+    assert not s.view.paused
 
 
 def test_out_of_hours_or_not_enrolled_no_ticket_is_offered(kit):

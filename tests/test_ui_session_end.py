@@ -220,5 +220,7 @@ def test_the_paused_screen_offers_the_window_ticket_it_sends_residents_to(kiosk_
     k.tap("oos.ticket")
     k.wait_step(Step.RESULT)
     assert k.view.outcome.ticket is not None
+    # 完成 alone: no way from the paused terminal's ticket to its services (walk 9, F0)
+    assert k.lacks_button("nav.back") and k.lacks_button("nav.cancel")
     k.tap("nav.done")
     k.wait_step(Step.OUT_OF_SERVICE)

@@ -607,7 +607,8 @@ class KioskWindow(QWidget):
             # one "back" there, where going back always is (walk 5, L12)
             words, action, name = way_back
             self._nav_left.addWidget(button(words, action, name=name, enabled=not view.busy))
-        elif not no_nav and view.step in BACK_STEPS:
+        elif not no_nav and view.step in BACK_STEPS and not view.paused:
+            # (paused by a technician, the ticket's page has 完成 alone: it ends back there)
             # a finished outcome has no step to go back to: going back says where it goes, the list
             # of services, for another one (final review, finding 11: "返回上一步" read as back to
             # the receipt; walk 5, L11: the same on a certificate issued, into a finished form)
