@@ -197,3 +197,29 @@ def test_notices_that_go_on_below_say_so_and_the_cue_hides_none_of_them(kiosk_ui
     viewport = screen.area.viewport()
     shows = QRect(viewport.mapTo(k.window, QPoint(0, 0)), viewport.size())
     assert not shows.intersects(QRect(screen.cue.mapTo(k.window, QPoint(0, 0)), screen.cue.size()))
+
+
+def test_a_fast_double_tap_on_send_does_not_end_the_session_before_the_thanks(kiosk_ui):
+    """Walk 9, F11: once the rating is sent, 完成 stands where 提交评价 was: the second press of a
+    fast double tap on send ended the session before the thank-you could be read."""
+    k = kiosk_ui
+    _seed_card_cases(k)
+    k.tap("attract.start")
+    k.terminal.card_reader.insert("resident")
+    k.wait_step(Step.CHOOSE)
+    k.tap("service:rating.satisfaction")
+    k.wait_step(Step.FORM)
+    k.tap("nav.next")
+    k.wait_step(Step.RESULT)
+    first = next(c for c in k.view.outcome.cases if c.can_rate)
+    k.tap(f"rate_case:{first.case_id}")
+    k.wait(lambda: k.view.outcome.rating_case_id == first.case_id)
+    k.tap("rate:4")
+    k.wait(lambda: k.button("rate_send").isEnabled())
+    k.tap("rate_send")
+    k.wait(lambda: k.view.outcome.rated_stars == 4)
+    k.wait(lambda: k.button("nav.done").property("role") == "primary")
+    k.tap_again(0.1)  # the finger's second press, on the spot where 提交评价 was
+    assert k.view.step is Step.RESULT, "the second press of the double tap ended the session"
+    k.tap_again(1.0)  # a tap a second later is the resident's own: 完成
+    k.wait(lambda: k.view.step is not Step.RESULT)

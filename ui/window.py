@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLayout,
     QProgressBar,
+    QPushButton,
     QSizePolicy,
     QSpacerItem,
     QStackedWidget,
@@ -1013,11 +1014,19 @@ class KioskWindow(QWidget):
             parts.append(screen.spoken(view))
         return "。".join(p for p in parts if p)
 
-    def _shown(self) -> tuple[int, Any]:
-        """What the finger sees: the screen on show and the field whose editor it has open (the OK
-        of one field opens the next one's editor in the same screen: walk 6, M1)."""
+    def _shown(self) -> tuple[int, Any, tuple[str, ...]]:
+        """What the finger sees: the screen on show, the field whose editor it has open (the OK
+        of one field opens the next one's editor in the same screen: walk 6, M1) and the bottom
+        bar's main actions (a rating sent puts 完成 where 提交评价 was: walk 9, F11)."""
         current = self.stack.currentWidget()
-        return id(current), getattr(current, "editing", None)
+        main = tuple(
+            sorted(
+                b.objectName()
+                for b in self.bottom_bar.findChildren(QPushButton)
+                if b.property("role") == "primary" and b.isVisibleTo(self.bottom_bar)
+            )
+        )
+        return id(current), getattr(current, "editing", None), main
 
     def _screen_changed(self, screen: Screen) -> None:
         """A screen re-rendered itself (an editor opened or closed): its bar, then its guidance."""
