@@ -268,6 +268,10 @@ class ServiceOperations:
 
         def on_ok(cases: tuple[CaseStatus, ...]) -> None:
             self._online = True
+            if service.kind is ServiceKind.RATING:
+                # the cases that can be rated first, each group in the hub's order (walk 9, F2: five
+                # cases still in progress stood over the one finished, two screens down)
+                cases = tuple(sorted(cases, key=lambda c: not c.can_rate))
             rateable = [c.case_id for c in cases if c.can_rate]
             self._outcome = Outcome(
                 kind=service.kind,

@@ -187,6 +187,24 @@ def test_progress_query_by_card_without_reference(kit):
     assert len(s.view.outcome.cases) == 1
 
 
+def test_rating_by_card_lists_the_cases_that_can_be_rated_first(kit):
+    """Walk 9, F2: five cases still in progress stood over the one finished case, two screens down
+    (four in elder mode). The progress query keeps the hub's order (newest first)."""
+    from dataclasses import replace
+
+    s = kit.session
+    received = replace(finished_case(case_id="C-NEW", ref="T0001-000009"), status="received", can_rate=False)
+    kit.hub.card_cases[card_hash(RESIDENT.card_number, CARD_SALT)] = [received, finished_case()]
+    open_service(kit, "query.progress", card=RESIDENT)
+    s.submit()
+    assert [c.case_id for c in s.view.outcome.cases] == ["C-NEW", "C-2026-0042"]
+    s.back()
+    s.choose_service("rating.satisfaction")
+    s.submit()
+    assert s.view.step is Step.RESULT
+    assert [c.case_id for c in s.view.outcome.cases] == ["C-2026-0042", "C-NEW"]
+
+
 def test_progress_query_not_found_offers_retry_and_ticket(kit):
     s = kit.session
     open_service(kit, "query.progress")

@@ -161,8 +161,22 @@ def test_nothing_of_the_case_list_lies_under_the_more_below_cue(kiosk_ui):
 
 def test_progress_by_card_opens_on_the_residents_cases_not_on_rating(kiosk_ui):
     """Walk 8, F1: the progress list opened with "first tap the one to rate"."""
+    from hub.__main__ import _demo_ref
+    from hub.store import HubStore
+    from kiosk.secrets import card_hash_salt
+    from kiosk.services import card_hash
+
     k = kiosk_ui
     _seed_card_cases(k)
+    store = HubStore(k.hub.db_path)
+    try:  # the newest of the card's cases just received: first in the hub's order, not to be rated
+        salt = card_hash_salt(k.terminal.config.terminal_id)
+        store.seed_case(
+            "C9000005", _demo_ref("T0001", 5), "repair.public_area", ["received"],
+            card_hash=card_hash("6200000000001234", salt),
+        )
+    finally:
+        store.close()
     k.tap("attract.start")
     k.terminal.card_reader.insert("resident")
     k.wait_step(Step.CHOOSE)
@@ -223,3 +237,4 @@ def test_a_fast_double_tap_on_send_does_not_end_the_session_before_the_thanks(ki
     assert k.view.step is Step.RESULT, "the second press of the double tap ended the session"
     k.tap_again(1.0)  # a tap a second later is the resident's own: 完成
     k.wait(lambda: k.view.step is not Step.RESULT)
+
