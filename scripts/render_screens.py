@@ -214,6 +214,22 @@ def _rating(several: bool, stars: int | None) -> Callable[[Kit, KioskWindow], No
     return scene
 
 
+def _rating_nothing(kit: Kit, _window: KioskWindow) -> None:
+    """The card's one case is still being worked: nothing to rate yet (walk 9, F4)."""
+    from dataclasses import replace
+
+    from kiosk.services import card_hash
+    from tests.fixtures.session_kit import CARD_SALT
+
+    case = finished_case("T0001-93-000001-94", "C-1")
+    received = replace(case, status="received", timeline=case.timeline[:1], can_rate=False)
+    kit.hub.card_cases[card_hash(RESIDENT.card_number, CARD_SALT)] = [received]
+    kit.session.start()
+    kit.session.card_inserted(RESIDENT)
+    kit.session.choose_service("rating.satisfaction")
+    kit.session.next()
+
+
 def _error(kit: Kit, window: KioskWindow) -> None:
     kit.hub.down = True
     kit.session.start()
@@ -301,6 +317,7 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
     ("result-rated", lambda kit, w: (_query(kit, w), kit.session.rate(5))),
     ("result-rate-confirm", _rating(several=False, stars=4)),
     ("result-rate-several", _rating(several=True, stars=2)),
+    ("result-rate-nothing", _rating_nothing),
     (
         "result-rated-several",
         lambda kit, w: (_rating(several=True, stars=2)(kit, w), kit.session.rate(2, "C-3")),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QPushButton
 
-from kiosk.session_view import Step
+from kiosk.session_view import Mode, Step
 from tests.fixtures.kiosk_ui import KioskDriver
 from tests.fixtures.walking import on_display, say
 from ui.screens.outcome import STARS
@@ -238,3 +238,22 @@ def test_a_fast_double_tap_on_send_does_not_end_the_session_before_the_thanks(ki
     k.tap_again(1.0)  # a tap a second later is the resident's own: 完成
     k.wait(lambda: k.view.step is not Step.RESULT)
 
+
+
+def test_rating_with_nothing_to_rate_says_so(qapp, tmp_path):
+    """Walk 9, F4: the card's cases all in progress, the rating page showed them and 完成 and said
+    nothing of why there were no stars."""
+    from PySide6.QtWidgets import QLabel
+
+    from scripts.render_screens import SCENES, open_scene
+    from ui.i18n import Words
+
+    words = Words()
+    names = [s[0] for s in SCENES]
+    for language in ("zh", "en"):
+        shown = open_scene(names.index("result-rate-nothing"), (1280, 800), language, Mode.ELDER, tmp_path / language, words)
+        try:
+            found = [w for w in shown.window.findChildren(QLabel, "rate_nothing") if w.isVisibleTo(shown.window)]
+            assert found and found[0].text() == words.text(language, "result.rate.nothing", elder=True)
+        finally:
+            shown.close()

@@ -412,6 +412,10 @@ class ResultScreen(OutcomeScreen):
             frame, inner = panel("card", "rating")
             inner.addWidget(label(self.t("result.rate.pick"), name="rate_pick"))
             self.root.addWidget(frame)
+        elif outcome.kind is ServiceKind.RATING and not finished and outcome.rated_stars is None:
+            # the resident came to rate and nothing can be: say so, over the cases it would be
+            # (walk 9, F4: the list of cases in progress, and 完成, said nothing of why)
+            self.root.addWidget(label(self.t("result.rate.nothing"), name="rate_nothing"))
         content = QWidget()
         box = QVBoxLayout(content)
         box.setContentsMargins(0, 0, 0, 0)

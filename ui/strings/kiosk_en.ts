@@ -1100,6 +1100,10 @@
         <translation>Several of your cases are finished: first tap the one you want to rate</translation>
     </message>
     <message>
+        <source>result.rate.nothing</source>
+        <translation>Nothing to rate yet: a case can be rated once it is finished.</translation>
+    </message>
+    <message>
         <source>result.rate.which</source>
         <translation>Rate "{service}" ({ref})</translation>
     </message>

@@ -1100,6 +1100,10 @@
         <translation>您有几件已办完的事，请先点选要评价的那一件</translation>
     </message>
     <message>
+        <source>result.rate.nothing</source>
+        <translation>现在没有可以评价的办件：办完的事才能评价。</translation>
+    </message>
+    <message>
         <source>result.rate.which</source>
         <translation>请为「{service}」（编号 {ref}）打分</translation>
     </message>
