@@ -10,9 +10,10 @@ v5: the fleet tables (FLEET_TABLES: audit trail, remote commands, enrolment code
 v6: audit_blocks: each terminal's audit entries in sealed blocks (hub/audit_blocks.py); the entries
     a v5 hub holds as rows are sealed by the step (audit_blocks.seal_all), in its transaction.
 v7: records indexed by (terminal_id, issued_at).
-v8: records.request_id and records.document, unique per (terminal_id, request_id): a terminal's
-    request for a document sent again (its answer was lost) gets the document kept for it, not a
-    second number (issue 12). Rows before v8 have neither (NULLs never meet in a unique index).
+v8: records.request_id and records.document (a SHA-256 of the document answered, not the document:
+    its rows are a resident's values), unique per (terminal_id, request_id): a terminal's request
+    for a document sent again (its answer was lost) gets that document made again, not a second
+    number (issue 12). Rows before v8 have neither (NULLs never meet in a unique index).
 Every step creates only what is missing, so any older file is brought up to date in one pass.
 """
 
@@ -98,7 +99,7 @@ def migrate(db: sqlite_utils.Database) -> None:
     # v7: a new document number reads its terminal's documents of that day only (it read every
     # document of every terminal, in the write transaction)
     db["records"].create_index(["terminal_id", "issued_at"], index_name="records_terminal_id_issued_at", if_not_exists=True)
-    # v8: a request sent again gets its document back (the document as it was answered, masked)
+    # v8: a request sent again gets its document back (made again; `document` holds its digest)
     for column in ("request_id", "document"):
         if column not in db["records"].columns_dict:
             db["records"].add_column(column, str)

@@ -5,6 +5,7 @@ records they issue. The SQL is the stores' common one (see hub/store_base.py).""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import time
@@ -174,17 +175,27 @@ class TerminalStore(StoreBase):
             # one request id at a time across hub processes: the loser of a race reads the winner's
             self._one_ticket_issuer(db, "request", f"{terminal_id}:{request_id}")
             kept = db.execute(
-                "SELECT service_id, document FROM records WHERE terminal_id = ? AND request_id = ?",
+                "SELECT record_id, service_id, issued_at, document FROM records"
+                " WHERE terminal_id = ? AND request_id = ?",
                 [terminal_id, request_id],
             ).fetchone()
             if kept is not None:
-                if kept[0] != service_id or kept[1] is None:
+                record_id, kept_service, issued_at, digest = kept
+                if kept_service != service_id or digest is None:
                     raise StoreError("request_id_reused", "this request id was used for another document", 409)
-                return json.loads(kept[1])
+                # made again from what the hub holds, with the number and time it had: the same
+                # document, unless the request is about someone or something else (then refused)
+                document = make(lambda _at: record_id)
+                document["issued_at"] = issued_at
+                if _document_digest(document) != digest:
+                    raise StoreError("request_id_reused", "this request id was used for another document", 409)
+                return document
             document = make(lambda at: self._new_record_number(db, terminal_id, service_id, at, request_id))
+            # a digest, not the document: its rows are a resident's values (the review, finding 3:
+            # contribution bases and totals in the clear); the register keeps number and time
             db.execute(
                 "UPDATE records SET document = ? WHERE record_id = ?",
-                [json.dumps(document, ensure_ascii=False, sort_keys=True), document["record_id"]],
+                [_document_digest(document), document["record_id"]],
             )
         return document
 
@@ -244,3 +255,9 @@ class TerminalStore(StoreBase):
                 "SELECT received_at, health FROM heartbeats WHERE terminal_id = ?", [terminal_id]
             ).fetchone()
         return None if row is None else {"received_at": row[0], "health": json.loads(row[1])}
+
+
+def _document_digest(document: dict[str, Any]) -> str:
+    """What a document sent again is compared with: SHA-256 of its canonical JSON (issue 12)."""
+    canonical = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

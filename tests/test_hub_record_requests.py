@@ -55,6 +55,23 @@ def test_the_same_request_id_gives_the_same_document_and_another_id_a_new_one(st
     assert len(_register(store)) == 3
 
 
+def test_the_hub_keeps_no_resident_value_and_refuses_the_id_for_another_resident(store):
+    """The review (finding 3): the kept document held a resident's contribution base and totals in
+    the clear; now a digest. Finding 2: the same id about another resident was answered with the
+    first one's document; now refused."""
+    first = store.issue_record("T0001", OTHER["id"], "c" * 32, lambda number: issue_record(OTHER, SUBJECT, number))
+    values = [r["value"] for r in first["rows"]]
+    with store.reading() as db:
+        kept = db.execute("SELECT * FROM records WHERE request_id = ?", ["c" * 32]).fetchall()
+    assert kept and not any(v in str(row) for row in kept for v in values if len(v) > 3), kept
+    again = store.issue_record("T0001", OTHER["id"], "c" * 32, lambda number: issue_record(OTHER, SUBJECT, number))
+    assert again == first
+    someone_else = {**SUBJECT, "id_number": "110101198812120021", "name": "李四"}
+    with pytest.raises(StoreError) as reused:
+        store.issue_record("T0001", OTHER["id"], "c" * 32, lambda number: issue_record(OTHER, someone_else, number))
+    assert (reused.value.error, reused.value.status) == ("request_id_reused", 409)
+
+
 def test_without_a_request_id_every_request_is_a_new_document(store):
     numbers = {_issue(store, None)["record_id"] for _ in range(3)}
     assert len(numbers) == 3

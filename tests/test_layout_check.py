@@ -145,6 +145,7 @@ def test_a_required_message_moves_no_choice(qapp, tmp_path, words, size, mode):
                 choices = [
                     b for b in window.findChildren(QPushButton) if b.objectName().startswith("choice:category:")
                 ]
+                assert choices, f"{language}: no choice on show: the test shows nothing"
                 places.append({b.objectName(): b.mapTo(window, b.rect().topLeft()).toTuple() for b in choices})
                 if refused:
                     error = window.findChild(QWidget, "error:category")

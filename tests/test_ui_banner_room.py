@@ -169,6 +169,7 @@ def test_the_paper_out_banner_covers_no_tile_and_moves_none(qapp, tmp_path, word
     before = open_scene(names.index("choose-no-paper"), size, language, mode, tmp_path / "before", words)
     try:
         tiles_before = _tiles(before.window)
+        assert tiles_before, "no tile on show: the test shows nothing"
     finally:
         before.close()
     shown = open_scene(names.index("choose-no-paper-refused"), size, language, mode, tmp_path / "after", words)

@@ -257,3 +257,22 @@ def test_rating_with_nothing_to_rate_says_so(qapp, tmp_path):
             assert found and found[0].text() == words.text(language, "result.rate.nothing", elder=True)
         finally:
             shown.close()
+
+
+def test_a_page_built_again_with_the_same_main_action_lets_a_fast_second_tap_through(kiosk_ui):
+    """The review of the double-tap change (walk 9, F11): the bar's buttons just built are shown by
+    a queued call, and counting only the visible ones said every re-render of a page with 完成 had
+    changed it, so a fast second tap anywhere there was dropped. The language toggle keeps its place:
+    two fast taps on it switch and switch back."""
+    k = kiosk_ui
+    k.tap("attract.start")
+    k.tap("identify.without_card")
+    k.wait_step(Step.CHOOSE)
+    k.tap("service:ticket.window")
+    k.wait(lambda: k.view.step is Step.RESULT and k.view.outcome is not None and k.view.outcome.ticket is not None)
+    k.wait(lambda: not k.view.busy)
+    assert k.view.language == "zh"
+    k.tap("bar.language")
+    k.wait(lambda: k.view.language == "en")
+    k.tap_again(0.1)
+    k.wait(lambda: k.view.language == "zh")

@@ -1014,17 +1014,18 @@ class KioskWindow(QWidget):
             parts.append(screen.spoken(view))
         return "。".join(p for p in parts if p)
 
-    def _shown(self) -> tuple[int, Any, tuple[str, ...]]:
+    def _shown(self) -> tuple[int, Any, frozenset[str]]:
         """What the finger sees: the screen on show, the field whose editor it has open (the OK
         of one field opens the next one's editor in the same screen: walk 6, M1) and the bottom
         bar's main actions (a rating sent puts 完成 where 提交评价 was: walk 9, F11)."""
         current = self.stack.currentWidget()
-        main = tuple(
-            sorted(
-                b.objectName()
-                for b in self.bottom_bar.findChildren(QPushButton)
-                if b.property("role") == "primary" and b.isVisibleTo(self.bottom_bar)
-            )
+        # the buttons the bars were just built with are shown by a queued call: not yet visible,
+        # but not hidden on purpose either (isVisibleTo said every re-render changed 完成)
+        main = frozenset(
+            b.objectName()
+            for b in self.bottom_bar.findChildren(QPushButton)
+            if b.property("role") == "primary"
+            and not (b.isHidden() and b.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide))
         )
         return id(current), getattr(current, "editing", None), main
 
