@@ -25,16 +25,22 @@ def _seed_card_cases(k: KioskDriver) -> None:
         store.close()
 
 
-def test_the_case_tapped_stays_in_view_named_with_worded_stars_and_a_confirm(kiosk_ui):
-    k = kiosk_ui
+def _to_rating_by_card(k: KioskDriver, service: str = "rating.satisfaction") -> None:
+    """The demo card's cases seeded at the hub, the card in, `service` (the rating, or the progress
+    query): its list of the card's cases."""
     _seed_card_cases(k)
     k.tap("attract.start")
     k.terminal.card_reader.insert("resident")
     k.wait_step(Step.CHOOSE)
-    k.tap("service:rating.satisfaction")
+    k.tap(f"service:{service}")
     k.wait_step(Step.FORM)
     k.tap("nav.next")
     k.wait_step(Step.RESULT)
+
+
+def test_the_case_tapped_stays_in_view_named_with_worded_stars_and_a_confirm(kiosk_ui):
+    k = kiosk_ui
+    _to_rating_by_card(k)
     rateable = [c for c in k.view.outcome.cases if c.can_rate]
     assert len(rateable) >= 2
     last = rateable[-1]  # the one furthest down the list
@@ -112,14 +118,7 @@ def test_once_stars_are_chosen_sending_is_the_main_action_and_leaving_says_it_do
     """Walk 8, F9: after the stars the blue main action was 完成 (it left without rating) and
     "send rating" a grey button in the case's card."""
     k = kiosk_ui
-    _seed_card_cases(k)
-    k.tap("attract.start")
-    k.terminal.card_reader.insert("resident")
-    k.wait_step(Step.CHOOSE)
-    k.tap("service:rating.satisfaction")
-    k.wait_step(Step.FORM)
-    k.tap("nav.next")
-    k.wait_step(Step.RESULT)
+    _to_rating_by_card(k)
     first = next(c for c in k.view.outcome.cases if c.can_rate)
     k.tap(f"rate_case:{first.case_id}")
     k.wait(lambda: k.view.outcome.rating_case_id == first.case_id)
@@ -143,14 +142,7 @@ def test_nothing_of_the_case_list_lies_under_the_more_below_cue(kiosk_ui):
     from PySide6.QtCore import QPoint, QRect
 
     k = kiosk_ui
-    _seed_card_cases(k)
-    k.tap("attract.start")
-    k.terminal.card_reader.insert("resident")
-    k.wait_step(Step.CHOOSE)
-    k.tap("service:rating.satisfaction")
-    k.wait_step(Step.FORM)
-    k.tap("nav.next")
-    k.wait_step(Step.RESULT)
+    _to_rating_by_card(k)
     screen = k.window.screens[Step.RESULT]
     k.wait(lambda: screen.cue is not None and screen.cue.isVisible())
     viewport = screen.area.viewport()
@@ -161,29 +153,8 @@ def test_nothing_of_the_case_list_lies_under_the_more_below_cue(kiosk_ui):
 
 def test_progress_by_card_opens_on_the_residents_cases_not_on_rating(kiosk_ui):
     """Walk 8, F1: the progress list opened with "first tap the one to rate"."""
-    from hub.__main__ import _demo_ref
-    from hub.store import HubStore
-    from kiosk.secrets import card_hash_salt
-    from kiosk.services import card_hash
-
     k = kiosk_ui
-    _seed_card_cases(k)
-    store = HubStore(k.hub.db_path)
-    try:  # the newest of the card's cases just received: first in the hub's order, not to be rated
-        salt = card_hash_salt(k.terminal.config.terminal_id)
-        store.seed_case(
-            "C9000005", _demo_ref("T0001", 5), "repair.public_area", ["received"],
-            card_hash=card_hash("6200000000001234", salt),
-        )
-    finally:
-        store.close()
-    k.tap("attract.start")
-    k.terminal.card_reader.insert("resident")
-    k.wait_step(Step.CHOOSE)
-    k.tap("service:query.progress")
-    k.wait_step(Step.FORM)
-    k.tap("nav.next")
-    k.wait_step(Step.RESULT)
+    _to_rating_by_card(k, "query.progress")
     n = len(k.view.outcome.cases)
     assert n >= 2
     assert k.text_of("query_yours") == say(k, "result.query.yours", n=n)
@@ -217,14 +188,7 @@ def test_a_fast_double_tap_on_send_does_not_end_the_session_before_the_thanks(ki
     """Walk 9, F11: once the rating is sent, 完成 stands where 提交评价 was: the second press of a
     fast double tap on send ended the session before the thank-you could be read."""
     k = kiosk_ui
-    _seed_card_cases(k)
-    k.tap("attract.start")
-    k.terminal.card_reader.insert("resident")
-    k.wait_step(Step.CHOOSE)
-    k.tap("service:rating.satisfaction")
-    k.wait_step(Step.FORM)
-    k.tap("nav.next")
-    k.wait_step(Step.RESULT)
+    _to_rating_by_card(k)
     first = next(c for c in k.view.outcome.cases if c.can_rate)
     k.tap(f"rate_case:{first.case_id}")
     k.wait(lambda: k.view.outcome.rating_case_id == first.case_id)
@@ -237,7 +201,6 @@ def test_a_fast_double_tap_on_send_does_not_end_the_session_before_the_thanks(ki
     assert k.view.step is Step.RESULT, "the second press of the double tap ended the session"
     k.tap_again(1.0)  # a tap a second later is the resident's own: 完成
     k.wait(lambda: k.view.step is not Step.RESULT)
-
 
 
 def test_rating_with_nothing_to_rate_says_so(qapp, tmp_path):
