@@ -233,7 +233,9 @@ def test_a_page_built_again_with_the_same_main_action_lets_a_fast_second_tap_thr
     k.wait_step(Step.CHOOSE)
     k.tap("service:ticket.window")
     k.wait(lambda: k.view.step is Step.RESULT and k.view.outcome is not None and k.view.outcome.ticket is not None)
-    k.wait(lambda: not k.view.busy)
+    # printed and settled: the page's own changes (the slip out, 完成 enabled) are over before the taps
+    k.wait(lambda: not k.view.busy and k.view.outcome.printed is True)
+    k.wait(lambda: k.has_button("nav.done") and k.button("nav.done").isEnabled())
     assert k.view.language == "zh"
     k.tap("bar.language")
     k.wait(lambda: k.view.language == "en")
