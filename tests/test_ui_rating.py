@@ -38,6 +38,15 @@ def _to_rating_by_card(k: KioskDriver, service: str = "rating.satisfaction") -> 
     k.wait_step(Step.RESULT)
 
 
+def _four_stars_for_the_first(k: KioskDriver) -> None:
+    """On the card's case list: the first case that can be rated tapped, four stars chosen."""
+    first = next(c for c in k.view.outcome.cases if c.can_rate)
+    k.tap(f"rate_case:{first.case_id}")
+    k.wait(lambda: k.view.outcome.rating_case_id == first.case_id)
+    k.tap("rate:4")
+    k.wait(lambda: k.view.outcome.chosen_stars == 4 and k.button("rate_send").isEnabled())
+
+
 def test_the_case_tapped_stays_in_view_named_with_worded_stars_and_a_confirm(kiosk_ui):
     k = kiosk_ui
     _to_rating_by_card(k)
@@ -119,11 +128,7 @@ def test_once_stars_are_chosen_sending_is_the_main_action_and_leaving_says_it_do
     "send rating" a grey button in the case's card."""
     k = kiosk_ui
     _to_rating_by_card(k)
-    first = next(c for c in k.view.outcome.cases if c.can_rate)
-    k.tap(f"rate_case:{first.case_id}")
-    k.wait(lambda: k.view.outcome.rating_case_id == first.case_id)
-    k.tap("rate:4")
-    k.wait(lambda: k.view.outcome.chosen_stars == 4 and k.button("rate_send").isEnabled())
+    _four_stars_for_the_first(k)
     shown = _bottom_bar_buttons(k)
     main = [b for b in shown if b.property("role") == "primary"]
     assert [b.objectName() for b in main] == ["rate_send"]  # the one blue button
@@ -189,11 +194,7 @@ def test_a_fast_double_tap_on_send_does_not_end_the_session_before_the_thanks(ki
     fast double tap on send ended the session before the thank-you could be read."""
     k = kiosk_ui
     _to_rating_by_card(k)
-    first = next(c for c in k.view.outcome.cases if c.can_rate)
-    k.tap(f"rate_case:{first.case_id}")
-    k.wait(lambda: k.view.outcome.rating_case_id == first.case_id)
-    k.tap("rate:4")
-    k.wait(lambda: k.button("rate_send").isEnabled())
+    _four_stars_for_the_first(k)
     k.tap("rate_send")
     k.wait(lambda: k.view.outcome.rated_stars == 4)
     k.wait(lambda: k.button("nav.done").property("role") == "primary")
