@@ -45,6 +45,14 @@ def _to_repair(k: KioskDriver, *, card: bool = False) -> None:
     to_form(k, card=card)
 
 
+def _elder_repair(k: KioskDriver, size: tuple[int, int], *, card: bool = False) -> None:
+    """The window at `size`, elder mode on from the attract screen, the repair form open."""
+    k.window.resize(*size)
+    k.tap("attract.elder")
+    k.wait(lambda: k.view.mode is Mode.ELDER)
+    _to_repair(k, card=card)
+
+
 def _top(k: KioskDriver, widget) -> int:
     return widget.mapTo(k.window, QPoint(0, 0)).y()
 
@@ -226,10 +234,7 @@ def test_with_a_card_the_reference_stays_optional(kiosk_ui):
 
 def test_elder_typed_text_keeps_one_size_while_candidates_show(kiosk_ui):
     k = kiosk_ui
-    k.window.resize(1366, 768)
-    k.tap("attract.elder")
-    k.wait(lambda: k.view.mode is Mode.ELDER)
-    _to_repair(k)
+    _elder_repair(k, (1366, 768))
     k.open_field("detail")
     typed = _label(k, "keyboard_typed")
     for syllables in ("dianti", "huaile", "tingzai"):
@@ -249,10 +254,7 @@ def test_ok_on_an_empty_required_field_keeps_its_editor_and_says_it_must_be_fill
     The editor stays with the words "next" on the list would bring it back with; the way back to
     the list stays, for a resident who fills it in later."""
     k = kiosk_ui
-    k.window.resize(1080, 1920)
-    k.tap("attract.elder")
-    k.wait(lambda: k.view.mode is Mode.ELDER)
-    _to_repair(k, card=True)
+    _elder_repair(k, (1080, 1920), card=True)
     k.open_field("location")
     k.tap("form.ok")
     k.wait(lambda: k.text_of("error:location") == say(k, "field.required"))
@@ -370,10 +372,7 @@ def test_the_next_text_field_opens_on_the_layer_the_last_was_taken_on(kiosk_ui):
     description. The next free-text field of the form opens on the layer the last one's OK was
     tapped on; a new form starts on pinyin again."""
     k = kiosk_ui
-    k.window.resize(1280, 800)
-    k.tap("attract.elder")
-    k.wait(lambda: k.view.mode is Mode.ELDER)
-    _to_repair(k)
+    _elder_repair(k, (1280, 800))
     k.open_field("location")
     keyboard = k.window.current_screen().editor.keyboard
     assert keyboard.mode == "pinyin"
