@@ -22,15 +22,17 @@ SERVICE = "community-kiosk"
 def select_keyring_backend(spec: str) -> None:
     """Choose where secrets live: "system" keeps keyring's own choice; "file:<path>" a plain file.
 
-    The file backend is for demo runs and tests only: it protects nothing on a shared machine.
+    The file backend is for demo runs and tests only: it protects nothing on a shared machine. Its
+    writes are atomic (kiosk.file_keyring), so a reader in another thread or process never finds a
+    secret missing while one is being stored.
     """
     if spec == "system":
         return
     if not spec.startswith("file:"):
         raise ConfigError(f"unknown keyring backend {spec!r}")
-    from keyrings.alt.file import PlaintextKeyring
+    from kiosk.file_keyring import AtomicFileKeyring
 
-    backend = PlaintextKeyring()
+    backend = AtomicFileKeyring()
     path = Path(spec[len("file:") :])
     path.parent.mkdir(parents=True, exist_ok=True)
     backend.file_path = str(path)  # type: ignore[misc]

@@ -97,8 +97,8 @@ def test_every_acknowledged_submission_reaches_the_hub_exactly_once_despite_sigk
     hub_server, file_keyring, tmp_path
 ):
     db, acks = tmp_path / "outbox.sqlite", tmp_path / "acks.txt"
-    # create the file (and its key and generation in keyring) before the first kill: keyring's file
-    # backend is not written atomically, and a torn keyring is not what this test is about
+    # create the file (and its key and generation in keyring) before the first kill, so every
+    # terminal below opens an outbox that exists (tests/test_file_keyring.py covers a killed writer)
     outbox_at(db, hub_server.terminal_id).close()
     rng = random.Random(int.from_bytes(os.urandom(4), "big"))
     server = ForkServer(
