@@ -93,6 +93,19 @@ def _acknowledged(path: Path) -> list[str]:
     return text.split("\n")[:-1]
 
 
+def _hub_state(hub) -> str:
+    """Whether the hub is alive and answers, for a failed drain (seen twice under load, unexplained)."""
+    import requests
+
+    try:
+        health = requests.get(hub.url + "/healthz", timeout=(2, 5)).status_code
+    except requests.RequestException as exc:
+        health = type(exc).__name__
+    log = hub.log_path or hub.db_path.with_suffix(".log")
+    tail = log.read_text(errors="replace")[-1500:] if log.exists() else "(no log)"
+    return f"hub running: {hub.running}, /healthz: {health}, log tail: {tail!r}"
+
+
 def test_every_acknowledged_submission_reaches_the_hub_exactly_once_despite_sigkill(
     hub_server, file_keyring, tmp_path
 ):
@@ -130,7 +143,7 @@ def test_every_acknowledged_submission_reaches_the_hub_exactly_once_despite_sigk
         server.expect(f"reaped {pid}")
     finally:
         server.close()
-    assert drained[2] == "0", f"the clean run left items unsent: {drained}"
+    assert drained[2] == "0", f"the clean run left items unsent: {drained}; {_hub_state(hub_server)}"
 
     acknowledged = _acknowledged(acks)
     cases = HubStore(hub_server.db_path).list_cases()
