@@ -262,3 +262,40 @@ def test_every_editor_has_its_field_name_in_one_place_for_the_display(kiosk_ui):
         k.open_field(field)
         assert not _name_in_top_bar(k), field
         k.tap("form.keep")
+
+
+def test_a_press_right_after_the_list_comes_back_is_not_moved_away_by_its_scroll(kiosk_ui):
+    """Back from a field low on the list, the list scrolls to that field a few turns later (its
+    scroll range follows the layout). A finger already down in between must stay on what it
+    pressed: the suite's elder walk saw the tap on the first row fall on the space it had left."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    k = kiosk_ui
+    k.window.resize(1280, 800)
+    k.session.set_mode(Mode.ELDER)
+    to_form(k)
+    k.open_field("urgency")  # low on the elder list at 1280x800: the way back scrolls to it
+    keep = k.button("form.keep")
+    handle = k.window.windowHandle()
+    QTest.mouseClick(
+        handle,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        keep.mapTo(k.window, keep.rect().center()),
+    )
+    screen = k.window.current_screen()
+    assert screen.editing is None
+    bar = screen.area.verticalScrollBar()
+    at_press = bar.value()
+    point = QPoint(k.window.width() // 2, screen.area.mapTo(k.window, QPoint(0, 0)).y() + 40)
+    QTest.mousePress(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+    k.qtbot.wait(300)  # the list's own scroll would have come by now
+    QTest.mouseRelease(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+    assert bar.value() == at_press, (
+        f"the list scrolled {bar.value() - at_press} px under a finger already down"
+    )
+    # and with no press in between the list still comes back on the field just edited
+    k.open_field("urgency")
+    k.tap("form.keep")
+    k.wait(lambda: screen.area.verticalScrollBar().value() > 0)

@@ -1141,6 +1141,9 @@ class KioskWindow(QWidget):
                 self._swallowing = True
                 event.accept()
                 return True
+            screen = self.current_screen()
+            if screen is not None:
+                screen.pressed()
             self.session.touch()
             return False
         if self._swallowing and kind in _GESTURE_REST:

@@ -339,6 +339,10 @@ class Screen(QWidget):
     def after_render(self) -> None:
         """Once laid out (the next turn of the event loop): e.g. scroll to the first error."""
 
+    def pressed(self) -> None:
+        """A finger came down on the window (a press that goes through): what the screen was still
+        going to move by itself must stay where the resident sees it."""
+
     def build(self, view: SessionView) -> None:
         raise NotImplementedError
 

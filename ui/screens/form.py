@@ -51,6 +51,7 @@ class FormScreen(Screen):
         self._first_error: tuple[QWidget, QWidget] | None = None
         self._rows: dict[str, tuple[QWidget, QWidget | None]] = {}  # the list's rows, with their messages
         self._in_view: str | None = None  # the field the list shows when it comes back (the one edited)
+        self._scroll_held = False  # a press came before the list's scroll to that field: no scroll
         # what the editor held when OK was refused, by field: reopened, the typo is there to mend
         # (a personal value is not in the view, and typing a whole phone number again was the fix)
         self._refused: dict[str, object] = {}
@@ -294,10 +295,17 @@ class FormScreen(Screen):
         if self.editing is None and (self._first_error is not None or self._in_view in self._rows):
             # a message below the fold would say nothing: show the first field the session refused;
             # back from an editor, the field just edited (the list jumped to its top: walk 3, 6)
+            self._scroll_held = False
             QTimer.singleShot(0, self, self._show_first_error)
 
+    def pressed(self) -> None:
+        # the list scrolls to its field a few turns after it is built (below); a press in between
+        # is on what is on show, and a scroll after it moved the row away from under the finger
+        # (the tap after "back to the list" fell on the space the row had left)
+        self._scroll_held = True
+
     def _show_first_error(self) -> None:
-        if self.editing is not None:
+        if self.editing is not None or self._scroll_held:
             return
         shown = self._rows.get(self._in_view or "") or self._first_error
         if shown is None:
