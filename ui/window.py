@@ -136,6 +136,12 @@ class KioskWindow(QWidget):
     ) -> None:
         super().__init__()
         self.setObjectName("kiosk_window")
+        # the window keeps the size it was given (the display's, or the demo's window): a minimum of
+        # its own stops its layout from raising its minimum to the content's and growing it past the
+        # display (walk 10, H1: a windowed elder form grew it to 1280x844 on an 800 px screen, the
+        # bottom bar half off, and it never shrank back). Content that does not fit is the layout
+        # check's to catch, on the screens themselves
+        self.setMinimumSize(1, 1)
         # a fast double tap is one tap: its second press must not tap the screen the first one
         # brought (walk 5, M8). Its own clock: the tests' finger keeps a pace of its own
         self.double_tap = DoubleTapGuard(tap_clock)
