@@ -144,6 +144,9 @@ class Session(ServiceOperations):
         self._error: ErrorView | None = None
         self._retry: Callable[[], None] | None = None
         self._outcome: Outcome | None = None
+        # (case id, stars) picked and not sent when the resident went back: the rating opens that
+        # case with them again in this session; the session's end drops them (never sent)
+        self._unsent_rating: tuple[str, int] | None = None
         self._staff_called = False
         self._last_activity = self._clock()
         self._warning_until: float | None = None
@@ -490,6 +493,7 @@ class Session(ServiceOperations):
         self._error = None
         if self._refused_for_paper(service):
             return  # before the card is asked for: the way forward is the window, not the card
+        self._keep_unsent_rating()
         self._outcome = None
         if service.needs_card and self._identity is None:
             self._pending_service_id = service.id
@@ -569,6 +573,7 @@ class Session(ServiceOperations):
                 return
             self._step = Step.IDENTIFY
         elif step is Step.FORM or step is Step.RESULT:
+            self._keep_unsent_rating()
             if self._form is not None:
                 self._form.wipe()
             self._form, self._service, self._outcome, self._retry = None, None, None, None

@@ -65,6 +65,7 @@ class ServiceOperations:
     _error: ErrorView | None
     _retry: Callable[[], None] | None
     _outcome: Outcome | None
+    _unsent_rating: tuple[str, int] | None
     _prefill: HubPrefill
 
     if TYPE_CHECKING:
@@ -273,13 +274,21 @@ class ServiceOperations:
                 # cases still in progress stood over the one finished, two screens down)
                 cases = tuple(sorted(cases, key=lambda c: not c.can_rate))
             rateable = [c.case_id for c in cases if c.can_rate]
+            # stars picked and not sent before going back, for a case the hub still lets be rated:
+            # that case open again with them (issue 9), still waiting for "send"
+            kept = self._unsent_rating
+            if kept is not None and kept[0] in rateable:
+                self._unsent_rating = None  # back on the page: the outcome holds them now
+            else:
+                kept = None
             self._outcome = Outcome(
                 kind=service.kind,
                 service_id=service.id,
                 cases=cases,
                 can_rate=bool(rateable),
                 # one case to rate: it is the one; several: the resident picks which
-                rating_case_id=rateable[0] if len(rateable) == 1 else None,
+                rating_case_id=kept[0] if kept else rateable[0] if len(rateable) == 1 else None,
+                chosen_stars=kept[1] if kept else None,
             )
             self._step = Step.RESULT
 
@@ -374,6 +383,17 @@ class ServiceOperations:
             on_ok,
             retry=lambda: self._start_ticket(service_id),
         )
+
+    def _keep_unsent_rating(self) -> None:
+        """Leaving the result for another step: stars picked and not sent are kept for their case."""
+        outcome = self._outcome
+        if (
+            outcome is not None
+            and outcome.rated_stars is None
+            and outcome.chosen_stars is not None
+            and outcome.rating_case_id is not None
+        ):
+            self._unsent_rating = (outcome.rating_case_id, outcome.chosen_stars)
 
     def choose_case_to_rate(self, case_id: str) -> None:
         """RESULT with several finished cases: the one the stars will rate."""

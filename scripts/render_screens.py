@@ -230,6 +230,25 @@ def _rating_nothing(kit: Kit, _window: KioskWindow) -> None:
     kit.session.next()
 
 
+def _rating_one_rated_before(kit: Kit, _window: KioskWindow) -> None:
+    """Two finished cases, one rated before (the hub says so): it says "rated", with no stars
+    (issue 9, F4); the other has its stars open."""
+    from dataclasses import replace
+
+    from kiosk.services import card_hash
+    from tests.fixtures.session_kit import CARD_SALT
+
+    rated = replace(finished_case("T0001-93-000002-87", "C-2"), rating=4, can_rate=False)
+    kit.hub.card_cases[card_hash(RESIDENT.card_number, CARD_SALT)] = [
+        finished_case("T0001-93-000001-94", "C-1"),
+        rated,
+    ]
+    kit.session.start()
+    kit.session.card_inserted(RESIDENT)
+    kit.session.choose_service("rating.satisfaction")
+    kit.session.next()
+
+
 def _error(kit: Kit, window: KioskWindow) -> None:
     kit.hub.down = True
     kit.session.start()
@@ -370,6 +389,7 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
     ),
     ("maintenance-pin-wrong", lambda kit, w: _maintenance_pin(kit, w, wrong=1)),
     ("maintenance-pin-locked", lambda kit, w: _maintenance_pin(kit, w, wrong=5)),
+    ("result-rate-rated-before", _rating_one_rated_before),
 ]
 
 

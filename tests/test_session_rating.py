@@ -55,3 +55,57 @@ def test_the_picked_stars_go_with_the_session(kit):
     s.choose_stars(2)
     s.done()
     assert s.view.outcome is None and kit.hub.ratings == []
+
+
+def test_stars_picked_and_not_sent_are_kept_when_the_resident_comes_back_to_the_case(kit):
+    """Issue 9: the chosen, unsent score was dropped silently on "back". Within the session it is
+    kept for that case: back at the rating, the case is open again with its stars, still unsent."""
+    _two_finished_cases(kit)
+    s = kit.session
+    s.choose_case_to_rate("C-2")
+    s.choose_stars(4)
+    s.back()
+    assert s.view.step is Step.CHOOSE and kit.hub.ratings == []
+    s.choose_service("rating.satisfaction")
+    s.next()
+    outcome = s.view.outcome
+    assert (outcome.rating_case_id, outcome.chosen_stars, outcome.rated_stars) == ("C-2", 4, None)
+    assert kit.hub.ratings == []  # kept is not sent
+    s.rate(outcome.chosen_stars)
+    assert kit.hub.ratings == [("C-2", 4)]
+    s.back()  # sent: nothing kept to come back to
+    s.choose_service("rating.satisfaction")
+    s.next()
+    assert s.view.outcome.chosen_stars is None
+
+
+def test_stars_kept_for_a_case_the_hub_no_longer_offers_are_dropped(kit):
+    """Rated meanwhile elsewhere (the hub says it cannot be rated): the kept stars open nothing."""
+    from dataclasses import replace
+
+    _two_finished_cases(kit)
+    s = kit.session
+    s.choose_case_to_rate("C-2")
+    s.choose_stars(4)
+    s.back()
+    cases = kit.hub.card_cases[card_hash(RESIDENT.card_number, CARD_SALT)]
+    cases[1] = replace(cases[1], rating=2, can_rate=False)
+    s.choose_service("rating.satisfaction")
+    s.next()
+    assert s.view.outcome.chosen_stars is None and s.view.outcome.rating_case_id != "C-2"
+
+
+def test_stars_picked_and_not_sent_go_at_a_timeout_and_nothing_is_sent(kit):
+    """At the timeout the unsent score goes with the session (privacy), and nothing of it is sent."""
+    _two_finished_cases(kit)
+    s = kit.session
+    s.choose_case_to_rate("C-1")
+    s.choose_stars(1)
+    s.back()  # kept for this session only
+    for _ in range(3):
+        kit.clock.advance(10_000)
+        s.tick()
+    assert s.view.step is Step.ATTRACT and kit.hub.ratings == []
+    kit.session.card_removed()
+    _two_finished_cases(kit)  # the next session, the same card: nothing chosen
+    assert s.view.outcome.chosen_stars is None and s.view.outcome.rating_case_id is None

@@ -4,6 +4,7 @@ thanks name the case that was rated."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import QPushButton
 
 from kiosk.session_view import Mode, Step
@@ -32,7 +33,10 @@ def _to_rating_by_card(k: KioskDriver, service: str = "rating.satisfaction") -> 
     k.tap("attract.start")
     k.terminal.card_reader.insert("resident")
     k.wait_step(Step.CHOOSE)
-    k.tap(f"service:{service}")
+    if k.has_button(f"service:{service}"):
+        k.tap(f"service:{service}")
+    else:  # on a later page of the services (elder mode on a short display)
+        k.session.choose_service(service)
     k.wait_step(Step.FORM)
     k.tap("nav.next")
     k.wait_step(Step.RESULT)
@@ -242,3 +246,153 @@ def test_a_page_built_again_with_the_same_main_action_lets_a_fast_second_tap_thr
     k.wait(lambda: k.view.language == "en")
     k.tap_again(0.1)
     k.wait(lambda: k.view.language == "zh")
+
+
+def _settled_scroll(k: KioskDriver) -> int:
+    """The result page's scroll once it stays put (the page brings what it shows into view over a
+    few turns of the event loop)."""
+    from PySide6.QtWidgets import QApplication
+
+    bar = k.window.screens[Step.RESULT].area.verticalScrollBar()
+    last = None
+    for _ in range(30):
+        k.qtbot.wait(20)
+        QApplication.processEvents()
+        if bar.value() == last:
+            break
+        last = bar.value()
+    return bar.value()
+
+
+def _ticket_place(k: KioskDriver) -> tuple[int, int]:
+    ticket = k.button("bar.ticket")
+    at = ticket.mapTo(k.window, ticket.rect().topLeft())
+    return at.x(), at.y()
+
+
+def test_the_rating_pages_bottom_bar_is_one_row_with_the_ticket_where_it_is_elsewhere(kiosk_ui):
+    """Walk (issue 9), F11: elder mode at 1080x1920, the rating page's bar wrapped to two rows and
+    取号排队 stood 122 px higher than on the other elder screens. Leaving without rating stands
+    where 退出办理 stands on the other screens, beside going back, far from 提交评价."""
+    k = kiosk_ui
+    k.window.resize(1080, 1920)
+    k.session.set_mode(Mode.ELDER)
+    k.tap("attract.start")
+    k.terminal.card_reader.insert("resident")
+    k.wait_step(Step.CHOOSE)
+    choose_place = _ticket_place(k)
+    k.tap("service:rating.satisfaction")
+    k.wait_step(Step.FORM)
+    form_place = _ticket_place(k)
+    _seed_card_cases(k)
+    k.tap("nav.next")
+    k.wait_step(Step.RESULT)
+    _four_stars_for_the_first(k)
+    k.wait(lambda: _ticket_place(k) == form_place)
+    assert form_place == choose_place
+    shown = _bottom_bar_buttons(k)
+    tops = {b.mapTo(k.window, b.rect().topLeft()).y() for b in shown}
+    assert len(tops) == 1, [(b.objectName(), b.mapTo(k.window, b.rect().topLeft()).y()) for b in shown]
+    assert shown[-1].objectName() == "rate_send"
+    names = [b.objectName() for b in shown]
+    assert names.index("nav.done") < names.index("bar.ticket")  # leaving at the left, beside going back
+
+
+def test_the_more_below_cue_stays_while_the_stars_are_cut_at_the_bottom(kiosk_ui):
+    """Walk (issue 9), F12: the cue went while the star row was still cut off at the bottom edge
+    (it stood aside for the stars, as when it lay over the list; it has its own strip now)."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtWidgets import QApplication
+
+    k = kiosk_ui
+    k.window.resize(1280, 800)
+    k.session.set_mode(Mode.ELDER)
+    _to_rating_by_card(k)
+    rateable = [c for c in k.view.outcome.cases if c.can_rate]
+    k.tap(f"rate_case:{rateable[-1].case_id}")
+    k.wait(lambda: k.view.outcome.rating_case_id == rateable[-1].case_id)
+    screen = k.window.screens[Step.RESULT]
+    bar = screen.area.verticalScrollBar()
+    _settled_scroll(k)
+    bar.setValue(0)  # back up the list: the stars cut at the bottom edge, or below it
+    QApplication.processEvents()
+    viewport = screen.area.viewport()
+    shows = QRect(viewport.mapTo(k.window, QPoint(0, 0)), viewport.size())
+    star = k.button("rate:1")
+    top = star.mapTo(k.window, QPoint(0, 0)).y()
+    assert top + star.height() > shows.bottom()  # the stars are not whole in view
+    assert screen.cue is not None and screen.cue.isVisible()
+    # cut across the bottom edge: the cue still says there is more
+    bar.setValue(bar.value() + (top + star.height() // 2) - shows.bottom())
+    QApplication.processEvents()
+    top = star.mapTo(k.window, QPoint(0, 0)).y()
+    assert top < shows.bottom() < top + star.height(), (top, shows.bottom())
+    assert screen.cue.isVisible()
+
+
+@pytest.mark.parametrize("several", [False, True])
+def test_picking_a_star_does_not_scroll_the_page(kiosk_ui, several):
+    """Walk (issue 9), F3: a tap on a star scrolled the page by some 45 px: what was under the
+    finger moved. Bringing the stars into view is for the case tapped, not for a star picked."""
+    from PySide6.QtCore import QPoint
+
+    k = kiosk_ui
+    k.window.resize(1280, 800)
+    k.session.set_mode(Mode.ELDER)
+    if not several:  # the other finished case rated before: one case to rate, its stars open
+        _seed_card_cases(k)
+        _rate_at_the_hub(k, 5, "C9000004")
+    _to_rating_by_card(k)
+    rateable = [c for c in k.view.outcome.cases if c.can_rate]
+    assert (len(rateable) > 1) is several
+    if several:
+        k.tap(f"rate_case:{rateable[-1].case_id}")
+        k.wait(lambda: k.view.outcome.rating_case_id == rateable[-1].case_id)
+    from tests.fixtures.kiosk_ui import scroll_into_view
+
+    for n in (3, 5, 1):
+        for _ in range(3):  # as the finger's tap does first (ensureWidgetVisible's margins, twice)
+            scroll_into_view(k.button(f"rate:{n}"))
+            before = _settled_scroll(k)
+        at = k.button(f"rate:{n}").mapTo(k.window, QPoint(0, 0))
+        k.tap(f"rate:{n}")
+        k.wait(lambda n=n: k.view.outcome.chosen_stars == n)
+        assert _settled_scroll(k) == before
+        assert k.button(f"rate:{n}").mapTo(k.window, QPoint(0, 0)) == at
+
+
+def _rate_at_the_hub(k: KioskDriver, stars: int, case_id: str = "C9000003") -> str:
+    """One of the demo card's finished cases (hub/__main__.py DEMO_CASES) rated before, at the hub."""
+    from hub.store import HubStore
+
+    store = HubStore(k.hub.db_path)
+    try:
+        store.rate_case(case_id, stars, "")
+    finally:
+        store.close()
+    return case_id
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_case_rated_before_says_so_and_offers_no_stars(kiosk_ui, language):
+    """Walk (issue 9), F4: a case already rated was listed with nothing saying so."""
+    k = kiosk_ui
+    if language == "en":
+        k.tap("bar.language")
+        k.wait(lambda: k.view.language == "en")
+    _seed_card_cases(k)
+    rated = _rate_at_the_hub(k, 4)
+    k.tap("attract.start")
+    k.terminal.card_reader.insert("resident")
+    k.wait_step(Step.CHOOSE)
+    k.tap("service:rating.satisfaction")
+    k.wait_step(Step.FORM)
+    k.tap("nav.next")
+    k.wait_step(Step.RESULT)
+    case = next(c for c in k.view.outcome.cases if c.case_id == rated)
+    assert case.rating == 4 and not case.can_rate
+    words = say(k, "result.case.rated", n=4, stars="★★★★", words=say(k, "result.rate.words.4"))
+    assert ("已评价" if language == "zh" else "Rated") in words
+    k.wait(lambda: k.text_of(f"case_rated:{rated}") == words)
+    assert k.lacks_button(f"rate_case:{rated}")
+    assert k.view.outcome.rating_case_id != rated

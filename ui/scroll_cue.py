@@ -26,7 +26,6 @@ class ScrollCue(QPushButton):
         self.seen_end = False
         self._overflowed = False
         self._on_change = on_change
-        self._clear_of: QWidget | None = None
         self._striping = False
         bar = area.verticalScrollBar()
         bar.rangeChanged.connect(self._update)
@@ -39,25 +38,6 @@ class ScrollCue(QPushButton):
     def overflows(self) -> bool:
         """The content goes on below the visible part (the scroll area can scroll)."""
         return self.area.verticalScrollBar().maximum() > 0
-
-    def keep_clear_of(self, widget: QWidget | None) -> None:
-        """Stay away while over `widget` (the stars being chosen): a tap meant for it was taken
-        as "more below"."""
-        self._clear_of = widget
-        self._update()
-
-    def _covers(self, rect_top: int) -> bool:
-        widget = self._clear_of
-        if widget is None:
-            return False
-        try:
-            if not widget.isVisible():
-                return False
-            top = widget.mapTo(self.parentWidget(), QPoint(0, 0)).y()
-        except RuntimeError:  # rebuilt: gone
-            self._clear_of = None
-            return False
-        return top < rect_top + self.height() and top + widget.height() > rect_top
 
     def _page_down(self) -> None:
         bar = self.area.verticalScrollBar()
@@ -87,10 +67,12 @@ class ScrollCue(QPushButton):
             self._overflowed = True
             if bar.value() >= bar.maximum():
                 self.seen_end = True
+        # whatever is cut at the bottom edge, the stars too: the cue in its strip covers none of it
+        # (it stood aside for the stars as when it lay over the list, and said nothing of them
+        # while their row was still cut: issue 9, F12)
         more = overflows and bar.value() < bar.maximum()
         if more:
             self._place()
-            more = not self._covers(self.y())
         self.setVisible(more)
         if self._on_change is not None:
             self._on_change()

@@ -623,6 +623,11 @@ class KioskWindow(QWidget):
             self._nav_left.addWidget(
                 button(self.t(back_key), self.session.back, name="nav.back", enabled=not view.busy)
             )
+        way_out = screen.way_out if screen is not None and screen.step is view.step else None
+        if not no_nav and way_out is not None:
+            # the screen's own way out (leaving without rating): beside going back, where leaving is
+            words, action, name = way_out
+            self._nav_left.addWidget(button(words, action, name=name, enabled=not view.busy))
         # on IDENTIFY going back already ends the session (or returns to the services): no second way
         if (
             not (no_nav or focused)
@@ -756,6 +761,8 @@ class KioskWindow(QWidget):
             elder = theme.mode is Mode.ELDER
             groups: list[tuple[str, ...]] = [("nav.back", "nav.cancel"), ("nav.back_to_services",)]
             groups += [(k,) for screen in SCREEN_CLASSES.values() for k in screen.way_back_keys]
+            # a way out beside going back to the services (ways out are the outcome screens')
+            groups += [("nav.back_to_services", k) for screen in SCREEN_CLASSES.values() for k in screen.way_out_keys]
             probe = QWidget()
             probe.setStyleSheet(stylesheet(theme))
             widest = 0

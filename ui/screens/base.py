@@ -105,6 +105,8 @@ class Screen(QWidget):
     # the words keys of the ways back this screen may put in the bottom bar (`way_back`), each alone
     # (leaving is hidden while one shows: nav_hidden): the bar keeps room for the widest of them
     way_back_keys: ClassVar[tuple[str, ...]] = ()
+    # the words keys of a way out this screen may put beside going back, in 退出办理's place (`way_out`)
+    way_out_keys: ClassVar[tuple[str, ...]] = ()
     # a page taken in at a glance (the welcome, "put your card in"): it never scrolls, and a banner
     # over it takes its room from the picture, never from the words (the English elder instruction
     # was cut under a scroll bar, and under "staff have been called": final review 2, 3)
@@ -129,6 +131,7 @@ class Screen(QWidget):
         # an open editor's way back to its list (walk 5, L12: 返回 beside 返回列表, and 返回 threw the
         # whole form away); None: the session's step back
         self.way_back: tuple[str, Callable[[], None], str] | None = None
+        self.way_out: tuple[str, Callable[[], None], str] | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.content = QWidget()
@@ -235,6 +238,7 @@ class Screen(QWidget):
         clear_layout(self.actions)
         self.bar_heading = None
         self.way_back = None
+        self.way_out = None
         if self.cue is not None:  # the cue belongs to the page it was built for
             self.cue.deleteLater()
             self.cue = None

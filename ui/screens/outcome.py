@@ -313,6 +313,7 @@ STATUS_KEYS = ("received", "assigned", "in_progress", "resolved", "closed", "rej
 
 class ResultScreen(OutcomeScreen):
     step = Step.RESULT
+    way_out_keys = ("result.rate.leave",)  # leaving without rating (_rating_actions)
 
     @classmethod
     def owns_staff_called(cls, view: SessionView) -> bool:
@@ -320,8 +321,13 @@ class ResultScreen(OutcomeScreen):
         # under its rows, not over them
         return view.outcome is not None and view.outcome.kind in (ServiceKind.TICKET, ServiceKind.RECORD)
 
+    def render(self, view: SessionView, theme) -> None:
+        self._scroll_before = self.area.verticalScrollBar().value()  # before the page is emptied
+        super().render(view, theme)
+
     def build(self, view: SessionView) -> None:
         outcome = view.outcome
+        self._scroll_kept: int | None = None  # the same page built again: its scroll, kept
         self._rating_frame: QWidget | None = None  # the stars or the thanks: brought into view
         self._rating_case: QWidget | None = None  # the card they sit in
         self._status_row: QWidget | None = None  # its status: in view above all
@@ -430,6 +436,15 @@ class ResultScreen(OutcomeScreen):
             for event in case.timeline:
                 when = human_time(event.at) or ""
                 inner.addWidget(label(f"{when}  {self._event_words(event, view.language)}".rstrip(), "muted"))
+            if case.rating is not None and case.case_id != outcome.rated_case_id:
+                # rated before (the hub says so): said, and no stars offered (issue 9, F4)
+                rated_words = self.t(
+                    "result.case.rated",
+                    n=case.rating,
+                    stars="★" * case.rating,
+                    words=self.t(f"result.rate.words.{case.rating}") if case.rating in STARS else "",
+                )
+                inner.addWidget(label(rated_words, name=f"case_rated:{case.case_id}"))
             if case.case_id in (outcome.rating_case_id, outcome.rated_case_id):
                 self._rating(view, outcome, rateable, titles, inner)
                 if self._rating_frame is not None:
@@ -452,10 +467,19 @@ class ResultScreen(OutcomeScreen):
             self.pin_title()
         self.more_below(self.t("result.more_below"))
         # the first showing stays at the top, the status in view; the stars are brought into view
-        # once the resident is at them (a star picked, or the case tapped among several)
-        shown = (outcome.kind, tuple(c.case_id for c in outcome.cases))
-        if not several and shown != getattr(self, "_cases_shown", None):
+        # when the resident tapped a case among several, the thanks when the rating is sent. A star
+        # picked moves nothing: the page scrolled under the finger as it picked (issue 9, F3)
+        listed = (outcome.kind, tuple(c.case_id for c in outcome.cases))
+        shown = (listed, outcome.rating_case_id, outcome.rated_case_id)
+        before = getattr(self, "_cases_shown", None)
+        same_list = before is not None and before[0] == listed
+        # (built again before the last building's bringing into view was over: that goes on)
+        if (before == shown and not getattr(self, "_bringing", False)) or not (several or same_list):
             self._rating_frame = None
+        if same_list and self._rating_frame is None:
+            # the same list built again (a star picked, the language switched): where it was
+            # scrolled to; the rebuild's emptied content had pulled the scroll back up
+            self._scroll_kept = self._scroll_before
         self._cases_shown = shown
 
     def _room_under_title(self, case: QWidget) -> bool:
@@ -571,9 +595,10 @@ class ResultScreen(OutcomeScreen):
     def _rating_actions(self, view: SessionView, case_id: str, chosen: int | None) -> None:
         """Leaving without rating, then sending, in the bottom bar in the window's 完成's place."""
         self._owns_done = True
-        self.actions.addWidget(
-            button(self.t("result.rate.leave"), self.session.done, name="nav.done", enabled=not view.busy)
-        )
+        # leaving stands beside going back, where 退出办理 stands on the other screens: in the
+        # screen's actions beside 提交评价 the elder portrait bar wrapped to two rows and 取号排队
+        # moved up (issue 9, F11); and leaving is far from the main action there
+        self.way_out = (self.t("result.rate.leave"), self.session.done, "nav.done")
         self.actions.addWidget(
             button(
                 self.t("result.rate.send"),
@@ -606,8 +631,27 @@ class ResultScreen(OutcomeScreen):
         return True
 
     def after_render(self) -> None:
+        self._bringing = self._rating_frame is not None
         if self._rating_frame is not None:
             QTimer.singleShot(0, self, self._show_rating)
+        elif self._scroll_kept is not None:
+            QTimer.singleShot(0, self, lambda: self._keep_scroll(self._scroll_kept))
+
+    def _keep_scroll(self, value: int, tries: int = 0, steady: int = 0) -> None:
+        """Scroll back to `value` each turn while what was just built is laid out (as _show_rating
+        does), until it stays there."""
+        try:
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            bar = self.area.verticalScrollBar()
+            if bar.value() != value:
+                bar.setValue(value)
+                steady = 0
+            else:
+                steady += 1
+        except RuntimeError:  # rebuilt in between: its widgets are gone
+            return
+        if tries < 10 and steady < 2:
+            QTimer.singleShot(0, self, lambda: self._keep_scroll(value, tries + 1, steady))
 
     def _show_rating(self, tries: int = 0, at: int | None = None) -> None:
         """Bring the case being rated and its stars into view, its status last: where they do not
@@ -623,8 +667,6 @@ class ResultScreen(OutcomeScreen):
                 if case is not None:
                     self.area.ensureWidgetVisible(case, 0, 0)
                 self.area.ensureWidgetVisible(frame, 0, 0)
-                if self.cue is not None:  # the stars in view are not under the "more below" cue
-                    self.cue.keep_clear_of(frame)
                 if status is not None:
                     self.area.ensureWidgetVisible(status, 0, 0)
             now = self.area.verticalScrollBar().value() if frame.isVisible() else None
@@ -634,6 +676,7 @@ class ResultScreen(OutcomeScreen):
             QTimer.singleShot(0, self, lambda: self._show_rating(tries + 1, now))
         else:
             self._rating_frame = self._rating_case = self._status_row = None
+            self._bringing = False
 
     def _status(self, status: str) -> str:
         return self.t(f"status.{status}") if status in STATUS_KEYS else status

@@ -1092,6 +1092,10 @@
         <translation>{service}  reference {ref}</translation>
     </message>
     <message>
+        <source>result.case.rated</source>
+        <translation>Rated: {stars} ({n} of 5, {words})</translation>
+    </message>
+    <message>
         <source>result.rate.this</source>
         <translation>Rate this one</translation>
     </message>
@@ -1293,7 +1297,7 @@
     </message>
     <message>
         <source>result.rate.leave@elder</source>
-        <translation>No rating</translation>
+        <translation>Leave</translation>
     </message>
     <message>
         <source>result.query.yours</source>

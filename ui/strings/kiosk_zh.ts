@@ -1092,6 +1092,10 @@
         <translation>{service}  编号 {ref}</translation>
     </message>
     <message>
+        <source>result.case.rated</source>
+        <translation>已评价 {stars}（{n} 星，{words}）</translation>
+    </message>
+    <message>
         <source>result.rate.this</source>
         <translation>评价这件事</translation>
     </message>
@@ -1293,7 +1297,7 @@
     </message>
     <message>
         <source>result.rate.leave@elder</source>
-        <translation>不评价，离开</translation>
+        <translation>不评价</translation>
     </message>
     <message>
         <source>result.query.yours</source>
