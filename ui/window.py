@@ -434,6 +434,7 @@ class KioskWindow(QWidget):
         paper_out = self._view is not None and self._view.paper_out
         self._paged_for = (self.size(), language, tuple(services), paper_out)
         size = (self.width(), self.height())
+        laid_out = (dict(self.paper_room), dict(self.service_columns))
         for mode in (Mode.STANDARD, Mode.ELDER):
             theme = theme_for(mode, size)
             room = self.screen_room(theme)
@@ -453,6 +454,12 @@ class KioskWindow(QWidget):
                 fit = min(fit, theme.items_per_page)
             self.service_columns[theme.mode] = columns
             set_size(theme.mode, fit)
+        shown = self._view
+        if shown is not None and shown.step is Step.CHOOSE and laid_out != (self.paper_room, self.service_columns):
+            # the room under the tiles or their columns changed, their number a page maybe not (a
+            # page of three elder tiles kept three with the paper banner's room taken): again
+            self._last_screen_part = None
+            self.show_view(self.session.view)
 
     def _page_for_catalogue(self, view: SessionView) -> None:
         """The list of services shows: its pages were sized for these services, in this language,
@@ -954,10 +961,27 @@ class KioskWindow(QWidget):
             self._banners.addWidget(frame)
 
     def _error_panel(
-        self, error: ErrorView, language: str, t: Callable[..., str], busy: bool = False
+        self,
+        error: ErrorView,
+        language: str,
+        t: Callable[..., str],
+        busy: bool = False,
+        *,
+        ways_in_bars: bool | None = None,
     ) -> QWidget:
-        """An error's banner: its words and its ways forward (`t`: the words of the mode shown)."""
+        """An error's banner: its words and its ways forward (`t`: the words of the mode shown).
+        The print-out refused for paper in elder mode, where the bars hold its two ways (取号排队 at
+        the bottom, 找工作人员 at the top): one line naming those buttons, no second pair of them
+        (kiosk issue 9: the two-row banner lay over the one row of elder tiles on a landscape
+        display, and one row of words leaves that row its room). `ways_in_bars`: as the bars are now
+        (None) or as they will be on the list (the measure before it is shown)."""
         frame, box = panel("error", "error_panel")
+        if ways_in_bars is None:
+            ways_in_bars = self._ways_in_bars()
+        if error.message_key == RecordNeedsPaper.message_key and ways_in_bars:
+            text = t("error.record_no_paper.bars", ticket=t("bar.ticket"), staff=t("bar.help"))
+            box.addWidget(label(text, name="error_text"))
+            return frame
         box.addWidget(
             label(self.words.text(language, error.message_key, fallback="error.generic"), name="error_text")
         )
@@ -973,6 +997,11 @@ class KioskWindow(QWidget):
         ways.addStretch(1)
         box.addLayout(ways)
         return frame
+
+    def _ways_in_bars(self) -> bool:
+        """The bars show the ticket (elder mode's bottom bar; the resident's bars, which always have
+        call staff at the top)."""
+        return any(w.objectName() == "bar.ticket" for w in _widgets(self._nav_middle))
 
     def paper_banner_px(self, theme: Theme, language: str) -> int:
         """How tall the banner is that sends a print-out to the staffed window when the printer has
@@ -991,12 +1020,17 @@ class KioskWindow(QWidget):
             layer = QVBoxLayout(probe)
             margin = theme.spacing_px
             layer.setContentsMargins(margin, margin // 2, margin, margin // 2)  # as the banner layer's
-            layer.addWidget(self._error_panel(ErrorView.of(RecordNeedsPaper("no paper")), language, t))
+            refused = ErrorView.of(RecordNeedsPaper("no paper"))
+            # elder mode's list has the ticket and call staff in its bars
+            layer.addWidget(self._error_panel(refused, language, t, ways_in_bars=elder))
             probe.ensurePolished()
             for child in probe.findChildren(QWidget):
                 child.ensurePolished()
             needed = layer.totalHeightForWidth(self.width())
-            self._paper_banners[key] = max(needed, layer.totalSizeHint().height()) + theme.spacing_px
+            # its words wrapped to the window's width (the size hint wraps them at a guess: 272 px
+            # measured for a banner 204 px tall)
+            needed = needed if needed > 0 else layer.totalSizeHint().height()
+            self._paper_banners[key] = needed + theme.spacing_px
             probe.deleteLater()
         return self._paper_banners[key]
 

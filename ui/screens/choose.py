@@ -30,8 +30,11 @@ def short_line(description: str) -> str:
     return _CLAUSE_END.split(description, maxsplit=1)[0].strip().rstrip(".")
 
 
-def tile_height(theme: Theme) -> int:
-    """A service tile's least height: large enough for the pictogram and the title at a distance."""
+def tile_height(theme: Theme, beside: bool = False) -> int:
+    """A service tile's least height: large enough for the pictogram and the title at a distance
+    (an elder tile with its pictogram beside the words: its pictogram, 104 px, and margins)."""
+    if theme.mode is Mode.ELDER and beside:
+        return int(theme.target_px * 1.6)
     return int(theme.target_px * (2.4 if theme.mode is Mode.ELDER else 2.2))
 
 
@@ -40,9 +43,12 @@ def tile_height(theme: Theme) -> int:
 SHORT_DISPLAY_PX = 900
 
 
-def tiles_beside(theme: Theme, width: int, height: int) -> bool:
-    """Standard mode's tiles with the pictogram beside the words (a short landscape display)."""
-    return theme.mode is Mode.STANDARD and width >= height and theme.on_reference(height) < SHORT_DISPLAY_PX
+def tiles_beside(theme: Theme, width: int, height: int, paper_out: bool = False) -> bool:
+    """Tiles with the pictogram beside the words on a short landscape display: standard mode's,
+    and elder mode's while the printer has no paper (kiosk issue 9: one row of elder tiles with the
+    pictogram on top filled the room, and the paper banner lay over it)."""
+    short = width >= height and theme.on_reference(height) < SHORT_DISPLAY_PX
+    return short and (theme.mode is Mode.STANDARD or paper_out)
 
 
 def tile_columns(theme: Theme, width: int, height: int) -> int:
@@ -70,7 +76,7 @@ def title_height(theme: Theme, words: Words, language: str, width: int, height: 
     return max(needed, row.totalSizeHint().height())
 
 
-def rows_that_fit(theme: Theme, room: int, tallest: int, title: int = 0) -> int:
+def rows_that_fit(theme: Theme, room: int, tallest: int, title: int = 0, beside: bool = False) -> int:
     """How many rows of tiles of at least `tile_height` (and `tallest`, the tallest tile measured)
     fit whole in `room` px between the bars, under the title and over the page buttons (0: not
     one). Walk 3 findings 2 and 19: English descriptions of three lines made two rows taller than
@@ -78,7 +84,8 @@ def rows_that_fit(theme: Theme, room: int, tallest: int, title: int = 0) -> int:
     button_px = theme.target_px + 2 * (theme.border_px + 1)
     title = max(title, int(theme.title_px * theme.line_spacing))
     free = room - title - button_px - 4 * theme.spacing_px
-    return max(0, (free + theme.spacing_px) // (max(tile_height(theme), tallest) + theme.spacing_px))
+    least = tile_height(theme, beside)
+    return max(0, (free + theme.spacing_px) // (max(least, tallest) + theme.spacing_px))
 
 
 def page_of_tiles(
@@ -117,11 +124,12 @@ def _page_of_tiles(
     1080x1920, where two columns hold all seven)."""
     width, height = size
     usual = tile_columns(theme, width, height)
+    beside = tiles_beside(theme, width, height, paper_out)
     title = title_height(theme, words, language, width, height)
     best: tuple[int, int, int] | None = None  # (shown, -distance from the usual columns, columns)
     for across in range(1, widest_columns(theme, width, height) + 1):
         tallest = tallest_tile(theme, words, language, services, width, height, across, paper_out) if services else 0
-        rows = rows_that_fit(theme, room, tallest, title)
+        rows = rows_that_fit(theme, room, tallest, title, beside)
         if not rows:
             continue
         shown = min(rows * across, len(services)) if services else rows * across
@@ -132,7 +140,7 @@ def _page_of_tiles(
         return 1, 1  # the display is shorter than one tile: the screen scrolls it
     across = best[2]
     tallest = tallest_tile(theme, words, language, services, width, height, across, paper_out) if services else 0
-    return across, rows_that_fit(theme, room, tallest, title) * across
+    return across, rows_that_fit(theme, room, tallest, title, beside) * across
 
 
 def widest_columns(theme: Theme, width: int, height: int) -> int:
@@ -166,7 +174,7 @@ def tallest_tile(
     probe.setStyleSheet(stylesheet(theme))
     tallest = 0
     elder = theme.mode is Mode.ELDER
-    beside = tiles_beside(theme, width, height)
+    beside = tiles_beside(theme, width, height, paper_out)
 
     def t(key: str) -> str:
         return words.text(language, key, elder=elder)
@@ -180,6 +188,8 @@ def tallest_tile(
         for part in lines:
             part.ensurePolished()
         inside = column - 2 * (theme.spacing_px + theme.border_px)  # the tile's padding and border
+        if beside:
+            inside -= theme.icon_px + theme.spacing_px  # the pictogram left of the words
         if any(part.minimumSizeHint().width() > inside for part in lines):
             # a line that does not wrap (a badge: "没纸：到人工窗口办") is wider than the column:
             # these columns do not take this tile (cut in four elder columns at 1280 px)
@@ -221,7 +231,7 @@ def service_tile_for(
         on_tap,
         name=f"service:{service.id}",
         accessible=", ".join([service.title, *(words for _role, words in badges)]),
-        min_height=tile_height(theme),
+        min_height=tile_height(theme, beside),
         max_height=theme.icon_px * 3 + theme.spacing_px * 6,
         spacing=theme.spacing_px,
         beside=beside,
@@ -284,7 +294,7 @@ class ChooseScreen(Screen):
 
     def _tile(self, service: ServiceView):
         window = self.window()
-        beside = tiles_beside(self.theme, window.width(), window.height())
+        beside = tiles_beside(self.theme, window.width(), window.height(), self.view.paper_out)
         return service_tile_for(
             service,
             self.theme,

@@ -396,6 +396,10 @@
         <translation>The printer is out of paper: this cannot be issued here now. Take a ticket for the staffed window, or call staff.</translation>
     </message>
     <message>
+        <source>error.record_no_paper.bars</source>
+        <translation>No paper: this cannot be issued now. Tap &quot;{ticket}&quot; or &quot;{staff}&quot;.</translation>
+    </message>
+    <message>
         <source>staff.dismiss</source>
         <translation>OK</translation>
     </message>

@@ -396,6 +396,10 @@
         <translation>打印机没纸了，现在不能开具。请取号到人工窗口办理，或呼叫工作人员。</translation>
     </message>
     <message>
+        <source>error.record_no_paper.bars</source>
+        <translation>没纸，不能开具：请按“{ticket}”或“{staff}”。</translation>
+    </message>
+    <message>
         <source>staff.dismiss</source>
         <translation>知道了</translation>
     </message>
