@@ -321,6 +321,14 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
             kit.session.choose_service("certificate.residence"),
         ),
     ),
+    (
+        "form-query-card",
+        lambda kit, w: (
+            kit.session.start(),
+            kit.session.card_inserted(RESIDENT),
+            kit.session.choose_service("query.progress"),
+        ),
+    ),
     ("form-prefill-offer", _prefill_offer),
     ("form-prefill-used", _prefill_used),
     ("editor-refused-digits", _refused("phone", "12345")),

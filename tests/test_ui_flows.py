@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from kiosk.session_view import Step
 from tests.fixtures.kiosk_ui import KioskDriver
-from tests.fixtures.walking import to_form
+from tests.fixtures.walking import on_display, say, to_form
 
 
 def fill_repair_form(k: KioskDriver) -> None:
@@ -215,6 +215,9 @@ def test_progress_by_card_lists_the_card_holders_cases(kiosk_ui):
     k.wait(lambda: k.view.identity is not None)
     k.tap("service:query.progress")
     k.wait_step(Step.FORM)
+    # the form says so before the resident types a reference they need not (walk 10, L1)
+    assert on_display(k, "query_card_text")
+    assert k.text_of("query_card_text") == say(k, "form.query_by_card")
     k.tap("nav.next")  # no reference: the card says whose cases
     k.wait_step(Step.RESULT)
     assert {c.case_id for c in k.view.outcome.cases} >= {"C9000001", "C9000002", "C9000003"}

@@ -166,6 +166,12 @@ class FormScreen(Screen):
             box.addWidget(self._profile_offer(view))
         elif self._filled_note is not None:
             box.addWidget(self._profile_filled(view, self._filled_note))
+        if _card_finds_the_cases(view):
+            # the card already answers the query: an empty optional field alone did not say that
+            # "next" shows all their cases (walk 10, L1: a card holder typed a reference anyway)
+            frame, inner = panel("card", "query_card")
+            inner.addWidget(label(self.t("form.query_by_card"), name="query_card_text"))
+            box.addWidget(frame)
         for f in view.fields:
             need = self.t("form.required") if f.required else self.t("form.optional")
             if f.locked:
@@ -613,8 +619,21 @@ class FormScreen(Screen):
         field = next((f for f in view.fields if f.id == self.editing), None)
         if field is not None:
             return self.t("speak.form", label=field.label)
+        if _card_finds_the_cases(view):
+            return self.t("form.query_by_card")
         missing = next((f for f in view.fields if not f.has_value and f.required), None)
         return self.t("speak.form", label=missing.label) if missing else self.t("speak.review")
+
+
+def _card_finds_the_cases(view: SessionView) -> bool:
+    """A progress query with a card read and nothing typed: "next" lists all the card's cases."""
+    service = view.service
+    return (
+        service is not None
+        and service.kind is ServiceKind.QUERY
+        and view.identity is not None
+        and not any(f.has_value for f in view.fields)
+    )
 
 
 def _sizes_changed(box: QVBoxLayout) -> None:
