@@ -137,6 +137,28 @@ def test_the_paused_line_says_the_reason_picked_on_one_line(qapp, tmp_path, word
             shown.close()
 
 
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_devices_states_stay_in_view_while_a_reason_is_picked(qapp, tmp_path, words, size):
+    """Walk 10, L6: the reasons took the figures' place, and with them the devices' states, the
+    very thing a technician picks 设备故障 or 设备维护 by."""
+    for language in LANGUAGES:
+        shown = open_scene(NAMES.index("maintenance-reasons"), size, language, Mode.STANDARD, tmp_path / language, words)
+        try:
+            window = shown.window
+            QApplication.processEvents()
+            lines = {
+                w.objectName(): w for w in window.findChildren(QLabel) if w.objectName().startswith("maintenance.reason_device.")
+            }
+            assert set(lines) == {"maintenance.reason_device.card_reader", "maintenance.reason_device.printer"}
+            printer = lines["maintenance.reason_device.printer"]
+            assert words.text(language, "maintenance.device.printer") in printer.text()
+            for line in lines.values():
+                top = _at(line, window).y()
+                assert line.isVisible() and 0 <= top and top + line.height() <= window.height(), f"{language}"
+        finally:
+            shown.close()
+
+
 def _button_places(window) -> dict[str, QPoint]:
 
     QApplication.processEvents()

@@ -518,7 +518,8 @@ class MaintenancePanel(QWidget):
             except RuntimeError:  # deleted with the last layout
                 pass
         if self._choosing_reason:
-            frame = reasons_frame(self.t, self._take_out, self._cancel_reason)
+            # the devices' states stay in view: the reason to tap (a fault, maintenance) is theirs
+            frame = reasons_frame(self.t, self._take_out, self._cancel_reason, self._device_lines())
         elif self._showing_diagnostics:
             small = self._theme.small_px if self._theme is not None else 16
             frame = diagnostics_frame(self._diagnostics, self.t, self._taken_line(), small)
@@ -536,15 +537,12 @@ class MaintenancePanel(QWidget):
     def _taken_line(self) -> str:
         return self.t("maintenance.taken_at", at=self._taken_text(), seconds=LIVE_MS // 1000)
 
-    def _figure_lines(self) -> QFrame:
-        report = self._report
-        frame, box = panel("card", "maintenance.figures")
-        if report is None:
-            key = "maintenance.loading" if self.desk is not None else "maintenance.not_ready"
-            box.addWidget(label(self.t(key), name="maintenance.status"))
-            return frame
-        none = self.t("maintenance.never")
-        for device in report.devices:
+    def _device_lines(self) -> list[tuple[str, str]]:
+        """Each device's name and its line: state, errors, the last error while it is news."""
+        if self._report is None:
+            return []
+        lines = []
+        for device in self._report.devices:
             text = self.t(
                 "maintenance.device",
                 device=self.t(f"maintenance.device.{device.device}"),
@@ -553,7 +551,19 @@ class MaintenancePanel(QWidget):
             )
             if device.last_error:  # only while it is news (kiosk.maintenance: not after a refill)
                 text += " — " + self._device_error_text(device.last_error)
-            box.addWidget(label(text, name=f"maintenance.device.{device.device}"))
+            lines.append((device.device, text))
+        return lines
+
+    def _figure_lines(self) -> QFrame:
+        report = self._report
+        frame, box = panel("card", "maintenance.figures")
+        if report is None:
+            key = "maintenance.loading" if self.desk is not None else "maintenance.not_ready"
+            box.addWidget(label(self.t(key), name="maintenance.status"))
+            return frame
+        none = self.t("maintenance.never")
+        for name, text in self._device_lines():
+            box.addWidget(label(text, name=f"maintenance.device.{name}"))
         if report.outbox_problem:
             box.addWidget(
                 label(

@@ -6,7 +6,7 @@ audit chain head, the queue, the last warnings and errors of the log; nothing pe
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from PySide6.QtWidgets import QFrame, QGridLayout, QSizePolicy
@@ -32,9 +32,15 @@ def breakable(text: str) -> str:
 
 
 def reasons_frame(
-    t: Callable[..., str], on_reason: Callable[[OutOfServiceReason], None], on_cancel: Callable[[], None]
+    t: Callable[..., str],
+    on_reason: Callable[[OutOfServiceReason], None],
+    on_cancel: Callable[[], None],
+    devices: Sequence[tuple[str, str]] = (),
 ) -> QFrame:
+    """`devices`: (name, line) of each device's state, shown over the question."""
     frame, box = panel("card", "maintenance.reasons")
+    for name, text in devices:
+        box.addWidget(label(text, name=f"maintenance.reason_device.{name}"))
     box.addWidget(label(t("maintenance.reason_ask"), name="maintenance.reason_ask"))
     grid = QGridLayout()
     choices = [
