@@ -79,7 +79,9 @@ class SessionAuditWatch:
             return
         word = _outcome_word(outcome)
         printed = outcome.printed
-        key = (outcome.service_id, outcome.local_ref, outcome.case_id, word, printed, view.error is not None)
+        # several of the card's cases may be rated on one page: each rating is its own transaction
+        case_id = outcome.rated_case_id if word == "rated" else outcome.case_id
+        key = (outcome.service_id, outcome.local_ref, case_id, word, printed, view.error is not None)
         if word == "none" and view.error is None:
             return  # an operation still under way: its outcome comes with a later view
         if outcome.printing or key == self._last_key:
@@ -90,7 +92,7 @@ class SessionAuditWatch:
             service_id=outcome.service_id,
             service_kind=outcome.kind.value,
             local_ref=outcome.local_ref,
-            case_id=outcome.case_id,
+            case_id=case_id,
             outcome="failed" if view.error is not None and word == "none" else word,
             printed=printed,
             error=view.error.kind if view.error is not None else None,

@@ -389,7 +389,6 @@ class ServiceOperations:
         outcome = self._outcome
         if (
             outcome is not None
-            and outcome.rated_stars is None
             and outcome.chosen_stars is not None
             and outcome.rating_case_id is not None
         ):
@@ -437,7 +436,23 @@ class ServiceOperations:
 
         def on_ok(_: None) -> None:
             self._online = True
-            self._outcome = replace(outcome, can_rate=False, rated_stars=stars, rated_case_id=case.case_id)
+            # only that case is rated: the card's other finished cases can still be (walk 10, M1:
+            # rating one took 评价这件事 away from the other); none is opened by itself, so nothing
+            # moves under the finger that reads the thanks
+            current = self._outcome if self._outcome is not None else outcome
+            cases = tuple(
+                replace(c, can_rate=False, rating=stars) if c.case_id == case.case_id else c
+                for c in current.cases
+            )
+            self._outcome = replace(
+                current,
+                cases=cases,
+                can_rate=any(c.can_rate for c in cases),
+                rating_case_id=None,
+                chosen_stars=None,
+                rated_stars=stars,
+                rated_case_id=case.case_id,
+            )
 
         self._run(
             "rate",

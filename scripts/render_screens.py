@@ -349,6 +349,16 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
         "result-rated-several",
         lambda kit, w: (_rating(several=True, stars=2)(kit, w), kit.session.rate(2, "C-3")),
     ),
+    (
+        # one rated, another of the card's finished cases tapped next (walk 10, M1)
+        "result-rated-then-another",
+        lambda kit, w: (
+            _rating(several=True, stars=2)(kit, w),
+            kit.session.rate(2, "C-3"),
+            kit.session.choose_case_to_rate("C-1"),
+            kit.session.choose_stars(5),
+        ),
+    ),
     ("editor-urgency-alert", _editor("urgency")),
     (
         "result-record",

@@ -75,3 +75,20 @@ def test_technician_card_and_out_of_service_are_audited(tmp_path):
     }
     assert "李工".encode() not in (tmp_path / "audit.sqlite").read_bytes()
     audit.close()
+
+
+def test_each_of_two_ratings_on_one_page_is_its_own_transaction(tmp_path):
+    from tests.test_session_rating import two_finished_cases
+
+    audit = AuditLog.open(tmp_path / "audit.sqlite")
+    kit = make_kit(tmp_path)
+    kit.session.subscribe(SessionAuditWatch(audit.append))
+    two_finished_cases(kit, ("C1001", "C1002"))
+    s = kit.session
+    for case_id, stars in (("C1001", 5), ("C1002", 3)):
+        s.choose_case_to_rate(case_id)
+        s.choose_stars(stars)
+        s.rate(stars)
+    rated = [e for e in _entries(audit) if e["kind"] == "transaction" and e["outcome"] == "rated"]
+    assert [e["case_id"] for e in rated] == ["C1001", "C1002"]
+    audit.close()

@@ -10,10 +10,11 @@ from kiosk.session import Step
 from tests.fixtures.session_kit import CARD_SALT, RESIDENT, finished_case
 
 
-def _two_finished_cases(kit) -> None:
+def two_finished_cases(kit, ids: tuple[str, str] = ("C-1", "C-2")) -> None:
+    """The resident's card in, two finished cases of it at the hub, on the rating's list."""
     kit.hub.card_cases[card_hash(RESIDENT.card_number, CARD_SALT)] = [
-        finished_case("T0001-000001", "C-1"),
-        finished_case("T0001-000002", "C-2"),
+        finished_case("T0001-000001", ids[0]),
+        finished_case("T0001-000002", ids[1]),
     ]
     s = kit.session
     s.start()
@@ -24,7 +25,7 @@ def _two_finished_cases(kit) -> None:
 
 
 def test_picking_stars_sends_nothing_until_rate(kit):
-    _two_finished_cases(kit)
+    two_finished_cases(kit)
     s = kit.session
     s.choose_stars(3)  # no case chosen yet: which case first
     assert s.view.outcome.chosen_stars is None
@@ -38,7 +39,7 @@ def test_picking_stars_sends_nothing_until_rate(kit):
 
 
 def test_stars_picked_for_one_case_are_not_another_cases(kit):
-    _two_finished_cases(kit)
+    two_finished_cases(kit)
     s = kit.session
     s.choose_case_to_rate("C-1")
     s.choose_stars(5)
@@ -49,7 +50,7 @@ def test_stars_picked_for_one_case_are_not_another_cases(kit):
 
 
 def test_the_picked_stars_go_with_the_session(kit):
-    _two_finished_cases(kit)
+    two_finished_cases(kit)
     s = kit.session
     s.choose_case_to_rate("C-1")
     s.choose_stars(2)
@@ -60,7 +61,7 @@ def test_the_picked_stars_go_with_the_session(kit):
 def test_stars_picked_and_not_sent_are_kept_when_the_resident_comes_back_to_the_case(kit):
     """Issue 9: the chosen, unsent score was dropped silently on "back". Within the session it is
     kept for that case: back at the rating, the case is open again with its stars, still unsent."""
-    _two_finished_cases(kit)
+    two_finished_cases(kit)
     s = kit.session
     s.choose_case_to_rate("C-2")
     s.choose_stars(4)
@@ -83,7 +84,7 @@ def test_stars_kept_for_a_case_the_hub_no_longer_offers_are_dropped(kit):
     """Rated meanwhile elsewhere (the hub says it cannot be rated): the kept stars open nothing."""
     from dataclasses import replace
 
-    _two_finished_cases(kit)
+    two_finished_cases(kit)
     s = kit.session
     s.choose_case_to_rate("C-2")
     s.choose_stars(4)
@@ -97,7 +98,7 @@ def test_stars_kept_for_a_case_the_hub_no_longer_offers_are_dropped(kit):
 
 def test_stars_picked_and_not_sent_go_at_a_timeout_and_nothing_is_sent(kit):
     """At the timeout the unsent score goes with the session (privacy), and nothing of it is sent."""
-    _two_finished_cases(kit)
+    two_finished_cases(kit)
     s = kit.session
     s.choose_case_to_rate("C-1")
     s.choose_stars(1)
@@ -107,5 +108,28 @@ def test_stars_picked_and_not_sent_go_at_a_timeout_and_nothing_is_sent(kit):
         s.tick()
     assert s.view.step is Step.ATTRACT and kit.hub.ratings == []
     kit.session.card_removed()
-    _two_finished_cases(kit)  # the next session, the same card: nothing chosen
+    two_finished_cases(kit)  # the next session, the same card: nothing chosen
     assert s.view.outcome.chosen_stars is None and s.view.outcome.rating_case_id is None
+
+
+def test_rating_one_of_the_cards_cases_leaves_the_other_rateable(kit):
+    """Walk 10, M1: rating one finished case made the whole page unrateable: the card's other
+    finished case lost its 评价这件事 until the resident left and came back."""
+    two_finished_cases(kit)
+    s = kit.session
+    s.choose_case_to_rate("C-1")
+    s.choose_stars(4)
+    s.rate(4)
+    outcome = s.view.outcome
+    assert (outcome.rated_case_id, outcome.rated_stars, outcome.rating_case_id) == ("C-1", 4, None)
+    by_id = {c.case_id: c for c in outcome.cases}
+    assert (by_id["C-1"].can_rate, by_id["C-1"].rating) == (False, 4)  # rated: no stars again
+    assert by_id["C-2"].can_rate and outcome.can_rate
+    s.choose_case_to_rate("C-1")  # the rated one cannot be chosen again
+    assert s.view.outcome.rating_case_id is None
+    s.choose_case_to_rate("C-2")
+    s.choose_stars(2)
+    s.rate(2)
+    assert kit.hub.ratings == [("C-1", 4), ("C-2", 2)]
+    outcome = s.view.outcome
+    assert (outcome.rated_case_id, outcome.rated_stars, outcome.can_rate) == ("C-2", 2, False)

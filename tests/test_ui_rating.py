@@ -396,3 +396,47 @@ def test_a_case_rated_before_says_so_and_offers_no_stars(kiosk_ui, language):
     k.wait(lambda: k.text_of(f"case_rated:{rated}") == words)
     assert k.lacks_button(f"rate_case:{rated}")
     assert k.view.outcome.rating_case_id != rated
+
+
+def test_after_one_case_is_rated_the_other_finished_case_can_still_be(kiosk_ui):
+    """Walk 10, M1: the thanks for one case, and every other finished case of the card keeps its
+    评价这件事 — it was gone, and with it any way to rate them but leaving and coming back."""
+    k = kiosk_ui
+    _to_rating_by_card(k)
+    rateable = [c.case_id for c in k.view.outcome.cases if c.can_rate]
+    assert len(rateable) >= 2
+    _four_stars_for_the_first(k)
+    k.tap("rate_send")
+    k.wait(lambda: k.view.outcome.rated_stars == 4 and k.has_button(f"rate_case:{rateable[1]}"))
+    assert k.text_of("rated_text")  # the thanks, in the first case's card
+    assert not k.has_button(f"rate_case:{rateable[0]}")  # rated: not offered again
+    for other in rateable[1:]:
+        assert k.button(f"rate_case:{other}").isEnabled()
+    k.tap(f"rate_case:{rateable[1]}")
+    k.wait(lambda: k.view.outcome.rating_case_id == rateable[1])
+    k.wait(lambda: all(on_display(k, f"rate:{n}") for n in STARS))
+    k.tap("rate:2")
+    k.wait(lambda: k.view.outcome.chosen_stars == 2 and k.button("rate_send").isEnabled())
+    k.tap("rate_send")
+    k.wait(lambda: k.view.outcome.rated_case_id == rateable[1] and k.view.outcome.rated_stars == 2)
+    first = next(c for c in k.view.outcome.cases if c.case_id == rateable[0])
+    assert first.rating == 4  # now said as rated, in its own card
+    assert k.text_of(f"case_rated:{rateable[0]}")
+
+
+def test_the_inactivity_warning_says_stars_picked_and_not_sent_will_not_be(kiosk_ui):
+    """Stars chosen and not sent go with the session at the timeout: the warning says so while the
+    resident can still send them, not only that the session ends."""
+    k = kiosk_ui
+    _to_rating_by_card(k)
+    _four_stars_for_the_first(k)
+    k.clock.advance(k.terminal.config.session.inactivity_s + 1)
+    k.wait(lambda: k.view.warning is not None)
+    assert "评分还没有提交" in k.text_of("warning_text")
+    k.tap("warning.extend")
+    k.wait(lambda: k.view.warning is None)
+    k.tap("rate_send")
+    k.wait(lambda: k.view.outcome.rated_stars == 4)
+    k.clock.advance(k.terminal.config.session.inactivity_s + 1)
+    k.wait(lambda: k.view.warning is not None)
+    assert "评分" not in k.text_of("warning_text")  # sent: nothing of it to lose

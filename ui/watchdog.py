@@ -194,7 +194,10 @@ def _install_grab(terminal: Any, folder: Path) -> None:
             "step": window.view.step.name if window.view is not None else None,
             "visible": window.isVisible(),
         }
-        (folder / "grab.json").write_text(json.dumps(facts))
+        # the test polls for grab.json: it must never see the file before its content
+        part = folder / "grab.json.part"
+        part.write_text(json.dumps(facts))
+        os.replace(part, folder / "grab.json")
         request.unlink()
 
     timer = QTimer(window)

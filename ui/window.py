@@ -907,9 +907,10 @@ class KioskWindow(QWidget):
             # one row, the words beside the button: about as tall as the bottom bar it lies over
             row = QHBoxLayout() if self.width() >= self.height() else QVBoxLayout()
             row.setSpacing(self.theme.spacing_px)
-            row.addWidget(
-                label(self.t("warning.text", seconds=view.warning.seconds_left), name="warning_text"), 1
-            )
+            # stars picked and not sent go with the session: the warning says so while there is time
+            unsent = view.outcome is not None and view.outcome.chosen_stars is not None
+            key = "warning.text.unsent_rating" if unsent and view.step is Step.RESULT else "warning.text"
+            row.addWidget(label(self.t(key, seconds=view.warning.seconds_left), name="warning_text"), 1)
             row.addWidget(
                 button(self.t("warning.extend"), self.session.extend, name="warning.extend", role="primary")
             )

@@ -446,10 +446,10 @@ class ResultScreen(OutcomeScreen):
                 )
                 inner.addWidget(label(rated_words, name=f"case_rated:{case.case_id}"))
             if case.case_id in (outcome.rating_case_id, outcome.rated_case_id):
-                self._rating(view, outcome, rateable, titles, inner)
-                if self._rating_frame is not None:
+                if self._rating(view, outcome, case, rateable, titles, inner):
                     self._rating_case, self._status_row = frame, status_row
-            elif several and case.can_rate and rateable:
+            elif case.can_rate and rateable and (several or outcome.rated_case_id is not None):
+                # one rated, one left: it keeps its own button, not stars that open by themselves
                 inner.addWidget(
                     button(
                         self.t("result.rate.this"),
@@ -522,11 +522,19 @@ class ResultScreen(OutcomeScreen):
         return f"{status}：{note}" if language == "zh" else f"{status}: {note}"
 
     def _rating(
-        self, view: SessionView, outcome: Outcome, rateable: list, titles: dict[str, str], into: QBoxLayout
-    ) -> None:
-        """The stars for the case being rated, named; a star only picks (with its words), and
-        "send rating" sends: one stray tap never rates. After: thanks, naming the case."""
-        rated = next((c for c in outcome.cases if c.case_id == outcome.rated_case_id), None)
+        self,
+        view: SessionView,
+        outcome: Outcome,
+        case,
+        rateable: list,
+        titles: dict[str, str],
+        into: QBoxLayout,
+    ) -> bool:
+        """In `case`'s card: the stars when it is the case being rated, named; a star only picks
+        (with its words), and "send rating" sends: one stray tap never rates. The case just rated:
+        thanks, naming it. True when what was added is the one to bring into view: the stars,
+        else the thanks."""
+        rated = case if case.case_id == outcome.rated_case_id else None
         if outcome.rated_stars is not None and rated is not None:
             frame, inner = panel("ok", "rated")
             inner.addWidget(
@@ -542,11 +550,13 @@ class ResultScreen(OutcomeScreen):
                 )
             )
             into.addWidget(frame)
-            self._rating_frame = frame
-            return
-        target = next((c for c in rateable if c.case_id == outcome.rating_case_id), None)
+            if outcome.rating_case_id is None:  # another case's stars open: they are what is brought
+                self._rating_frame = frame
+                return True
+            return False
+        target = next((c for c in rateable if c.case_id == outcome.rating_case_id == case.case_id), None)
         if target is None:
-            return
+            return False
         # in the case's card, under a rule: no frame of its own (its border and margins were the
         # height an elder page lacked)
         frame, inner = panel("section", "rate_box")
@@ -591,6 +601,7 @@ class ResultScreen(OutcomeScreen):
             stars.addWidget(star, n - 1 if column else 0, 0 if column else n - 1)
         inner.addLayout(stars)
         into.addWidget(frame)
+        return True
 
     def _rating_actions(self, view: SessionView, case_id: str, chosen: int | None) -> None:
         """Leaving without rating, then sending, in the bottom bar in the window's 完成's place."""

@@ -544,6 +544,10 @@
         <translation>Are you still there? In {seconds} seconds this session ends and is cleared.</translation>
     </message>
     <message>
+        <source>warning.text.unsent_rating</source>
+        <translation>Are you still there? In {seconds} seconds this session ends and is cleared: the stars you chose have not been sent and will not be.</translation>
+    </message>
+    <message>
         <source>warning.extend</source>
         <translation>I need more time</translation>
     </message>

@@ -544,6 +544,10 @@
         <translation>您还在吗？{seconds} 秒后将自动退出并清除信息。</translation>
     </message>
     <message>
+        <source>warning.text.unsent_rating</source>
+        <translation>您还在吗？{seconds} 秒后将自动退出并清除信息，选好的评分还没有提交，将不会发送。</translation>
+    </message>
+    <message>
         <source>warning.extend</source>
         <translation>我还需要时间</translation>
     </message>
