@@ -52,6 +52,12 @@ def label_with_value(name: str, colon: str, value: str) -> str:
     return f"{name}{colon.rstrip()}{WORD_JOINER if not colon.endswith(' ') else chr(0xA0)}{value}"
 
 
+def keep_whole(text: str) -> str:
+    """`text` that never breaks: a button's name quoted in a sentence ("Call staff" read "Call" over
+    "staff" in the elder portrait paper banner: walk 10, M2)."""
+    return WORD_JOINER.join(text.replace(" ", "\u00a0")) if text else text
+
+
 def keep_lines(text: str) -> str:
     """Both: groups kept whole, and no lone character on the last line; what shows is the same."""
     return no_lone_last(keep_groups(text))

@@ -39,6 +39,7 @@ from ui.double_tap import DoubleTapGuard
 from ui.editor_fit import line_px
 from ui.i18n import Words
 from ui.icons import icon_label
+from ui.line_breaks import keep_whole
 from ui.maintenance import MaintenancePanel
 from ui.screens import SCREEN_CLASSES, Screen, ScreenContext
 from ui.screens.choose import page_of_tiles
@@ -110,6 +111,8 @@ def _screen_part(view: SessionView) -> SessionView:
     # the form's "next" goes while an error offers to try again (it would only fail again): a form
     # is rebuilt when its error comes or goes
     error = view.error if view.step is Step.FORM else None
+    if view.step is Step.CHOOSE and view.error is not None and view.error.message_key == RecordNeedsPaper.message_key:
+        error = view.error  # the list's paper notice gives the banner its place (ChooseScreen.build)
     part = replace(view, warning=None, staff_called=view.staff_called and own, online=None, error=error)
     # the page of services is the list's alone: its size follows the display (a resize re-pages)
     return part if view.step is Step.CHOOSE else replace(part, services=(), page=0, page_count=1)
@@ -980,7 +983,7 @@ class KioskWindow(QWidget):
         if ways_in_bars is None:
             ways_in_bars = self._ways_in_bars()
         if error.message_key == RecordNeedsPaper.message_key and ways_in_bars:
-            text = t("error.record_no_paper.bars", ticket=t("bar.ticket"), staff=t("bar.help"))
+            text = t("error.record_no_paper.bars", ticket=keep_whole(t("bar.ticket")), staff=keep_whole(t("bar.help")))
             box.addWidget(label(text, name="error_text"))
             return frame
         box.addWidget(
@@ -997,6 +1000,20 @@ class KioskWindow(QWidget):
             ways.addWidget(button(t(WAY_KEYS[way]), tap, name=f"way.{way.value}", enabled=not busy))
         ways.addStretch(1)
         box.addLayout(ways)
+        return frame
+
+    def paper_notice(self, language: str, t: Callable[..., str], elder: bool) -> QWidget:
+        """The paper banner's words and ways standing on the list of services while the printer
+        has no paper, in the room kept for that banner: that room stood empty, saying nothing, and
+        the way forward a tap away on a tile (walk 10, M2). Its own names: it is not an error."""
+        frame = self._error_panel(ErrorView.of(RecordNeedsPaper("no paper")), language, t, ways_in_bars=elder)
+        frame.setObjectName("paper_notice")
+        frame.setProperty("role", "warning")
+        for part in frame.findChildren(QWidget):
+            if part.objectName().startswith("way."):
+                part.setObjectName("paper_notice." + part.objectName().removeprefix("way."))
+            elif part.objectName() == "error_text":
+                part.setObjectName("paper_notice_text")
         return frame
 
     def _ways_in_bars(self) -> bool:

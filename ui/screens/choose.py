@@ -8,9 +8,10 @@ import functools
 import re
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.catalogue import Service, ServiceKind
+from kiosk.services import RecordNeedsPaper
 from kiosk.session_render import service_view
 from kiosk.session_view import Mode, ServiceView, SessionView, Step
 from ui.i18n import Words
@@ -261,10 +262,22 @@ class ChooseScreen(Screen):
         self.root.addLayout(grid, 100)
         self.root.addStretch(1)  # (the title row over the tiles keeps its height)
         kept = getattr(self.window(), "paper_room", {}).get(self.theme.mode, 0) if view.paper_out else 0
+        self._paper_notice_shown = False
         if kept:
-            # empty under the tiles, where the banner a print-out's tap brings lies (the pages were
-            # sized with this room taken: KioskWindow._size_elder_pages)
-            self.root.addSpacing(kept)
+            # under the tiles, the room the banner a print-out's tap brings lies in (the pages were
+            # sized with this room taken: KioskWindow._size_elder_pages); until a tap, it says why
+            # and where to go instead (walk 10, M2: it stood empty)
+            band = QWidget()
+            band.setObjectName("paper_band")
+            band.setFixedHeight(kept)
+            lines = QVBoxLayout(band)
+            lines.setContentsMargins(0, 0, 0, 0)
+            lines.addStretch(1)
+            refused = view.error is not None and view.error.message_key == RecordNeedsPaper.message_key
+            if not refused:
+                lines.addWidget(self.window().paper_notice(view.language, self.t, self.elder))
+            self._paper_notice_shown = not refused
+            self.root.addWidget(band)
         if view.page_count > 1:
             prev = button(
                 self.t("nav.page_prev"), self.session.page_prev, name="page.prev", enabled=view.page > 0
@@ -305,6 +318,11 @@ class ChooseScreen(Screen):
         )
 
     def spoken(self, view: SessionView) -> str:
-        return (
-            self.t("speak.choose", count=len(view.services)) + " " + "，".join(s.title for s in view.services)
-        )
+        said = self.t("speak.choose", count=len(view.services)) + " " + "，".join(s.title for s in view.services)
+        if getattr(self, "_paper_notice_shown", False):  # what the band under the tiles says
+            if self.elder:
+                notice = self.t("error.record_no_paper.bars", ticket=self.t("bar.ticket"), staff=self.t("bar.help"))
+            else:
+                notice = self.t("error.record_no_paper")
+            said += " " + notice
+        return said

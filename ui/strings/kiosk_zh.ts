@@ -389,7 +389,7 @@
     </message>
     <message>
         <source>choose.no_paper@elder</source>
-        <translation>没纸：到人工窗口办</translation>
+        <translation>没纸</translation>
     </message>
     <message>
         <source>review.no_paper</source>
