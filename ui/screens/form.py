@@ -696,9 +696,12 @@ class ReviewScreen(Screen):
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(row, 1)
         self.scroll(content)
-        change = button(self.t("review.change"), self.session.back, name="review.change")
+        # going back is changing here: the bar's back says 修改 / "Change", in its place, and no
+        # second button does the same beside 提交 (walk 10, M4: the English elder portrait bar
+        # wrapped to two rows, and 取号排队 stood higher than on every other screen)
+        self.way_back = (self.t("review.change"), self.session.back, "nav.back")
         submit = self.primary(self.t("nav.submit"), self.session.next, "nav.submit", enabled=not view.busy)
-        self.action_row(change, submit)
+        self.action_row(submit)
         self._submit, self._busy = submit, view.busy
         self.more_below(self.t("review.more_below"), self._gate)
 
