@@ -20,7 +20,7 @@ from kiosk.catalogue import FieldType, ServiceKind
 from kiosk.errors import WayForward
 from kiosk.punctuation import aside, colon
 from kiosk.session_view import FieldView, SessionView, Step
-from ui.editor_fit import fit_editor, text_px
+from ui.editor_fit import GROW_SLACK_PX, EditorFit, editor_px, fit_editor, text_px
 from ui.field_words import field_hint, field_message
 from ui.line_breaks import keep_groups, keep_last_clause, label_with_value
 from ui.screens.base import Screen, flow_step_keys
@@ -33,7 +33,7 @@ from ui.screens.editors import (
     is_text,
     text_aids,
 )
-from ui.theme import FONT_FAMILIES
+from ui.theme import FONT_FAMILIES, Theme
 from ui.widgets import button, label, panel, tile
 
 
@@ -462,6 +462,7 @@ class FormScreen(Screen):
                 # (and the gap under it: the line measured alone came out a few px short in elder mode)
                 room -= text_px(error.text(), theme.body_px, width, bold=True) + 2 * self.dock.spacing()
             fit = fit_editor(room, theme, aids=aids, width=width)
+            fit = self._same_keys_as_the_forms_other_text_fields(view, field, fit, theme, width, room)
             if short and not fit.fold_header:
                 # the name goes to the top bar all the same (one place on this display); the keys
                 # keep the size they had with it over them, its line goes to the hint above them
@@ -535,6 +536,26 @@ class FormScreen(Screen):
             self.action_row(
                 self.primary(self.t("form.ok"), lambda: self._take(field.id, editor), "form.ok"),
             )
+
+    def _same_keys_as_the_forms_other_text_fields(
+        self, view: SessionView, field, fit: EditorFit, theme: Theme, width: int, room: int
+    ) -> EditorFit:
+        """`fit` with key rows no taller than any other text field of this form would get: the
+        chips over some fields' keys (the place picker, quick phrases) take rows, and the keys
+        under them came out smaller and higher than the next field's (walk 10, M3: 164 px between
+        具体位置 and 问题描述 in English elder portrait). One row height for the form, the keys
+        in one place from field to field; the height left over goes where it went before."""
+        rows = [fit.row_px]
+        for other in view.fields:
+            if other.id == field.id or not is_text(other):
+                continue
+            aids = text_aids(other, view.places, lambda key, **values: self.t(key, **values), theme, width, view.language)
+            rows.append(fit_editor(self.dock_room(), theme, aids=aids, width=width).row_px)
+        shared = min(rows)
+        if shared >= fit.row_px:
+            return fit
+        smaller = replace(fit, row_px=shared)
+        return replace(smaller, spare_px=max(0, room - editor_px(smaller, theme) - GROW_SLACK_PX))
 
     def finish(self, field_id: str, value: str) -> None:
         """OK: the value goes to the session (which validates it); then the next empty field opens
