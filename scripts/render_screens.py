@@ -388,6 +388,15 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
         lambda kit, w: (kit.session.start(), kit.session.card_inserted(RESIDENT), kit.session.cancel()),
     ),
     ("out-of-service", lambda kit, w: kit.session.set_out_of_service(OutOfServiceReason.BACKEND)),
+    (
+        # a card put in on the paused terminal's ticket page: asked back, saying why (walk 10, L8)
+        "result-ticket-paused-card",
+        lambda kit, w: (
+            kit.session.set_out_of_service(OutOfServiceReason.INTERNAL),
+            kit.session.take_ticket(),
+            kit.session.card_inserted(RESIDENT),
+        ),
+    ),
     ("maintenance", lambda kit, w: _maintenance(kit, w)),
     (
         "out-of-service-not-enrolled",

@@ -224,3 +224,20 @@ def test_the_paused_screen_offers_the_window_ticket_it_sends_residents_to(kiosk_
     assert k.lacks_button("nav.back") and k.lacks_button("nav.cancel")
     k.tap("nav.done")
     k.wait_step(Step.OUT_OF_SERVICE)
+
+
+def test_a_card_put_in_at_the_paused_ticket_page_is_asked_back_saying_why(kiosk_ui):
+    """Walk 10, L8: a card put in on the paused terminal's ticket page was told it was "still in
+    the reader", as if this visit had read it; it was never read, the terminal is paused."""
+    from kiosk.session_view import OutOfServiceReason
+
+    k = kiosk_ui
+    k.session.set_out_of_service(OutOfServiceReason.INTERNAL)
+    k.wait_step(Step.OUT_OF_SERVICE)
+    k.tap("oos.ticket")
+    k.wait_step(Step.RESULT)
+    k.terminal.card_reader.insert("resident")
+    k.wait(lambda: k.view.card_in_reader)
+    text = k.text_of("receipt_take_card_text")
+    assert "暂停服务" in text and "还在读卡器" not in text
+    assert "暂停服务" in k.window.current_screen().spoken(k.view)  # said as it is shown

@@ -108,7 +108,7 @@ class OutcomeScreen(Screen):
         if not view.card_in_reader:
             return
         frame, box = panel("warning", "receipt_take_card")
-        box.addWidget(label(keep_lines(self.t("receipt.take_card")), "tile_title", name="receipt_take_card_text"))
+        box.addWidget(label(keep_lines(self.t(take_card_key(view))), "tile_title", name="receipt_take_card_text"))
         if self.compact:
             box.setContentsMargins(self.theme.spacing_px // 2, 4, self.theme.spacing_px // 2, 4)
         into.addWidget(frame)
@@ -303,8 +303,15 @@ class ReceiptScreen(OutcomeScreen):
         if outcome is not None and outcome.printed is False:
             text += self.t(not_printed_key(outcome))
         if view.card_in_reader:
-            text += self.t("receipt.take_card")
+            text += self.t(take_card_key(view))
         return text
+
+
+def take_card_key(view: SessionView) -> str:
+    """ "Your card is still in the reader" is for the card this visit used; a card put in while the
+    terminal is paused serves nothing here: it is asked back, saying why (walk 10, L8: the paused
+    ticket page told a card just put in that it was "still" in the reader)."""
+    return "receipt.take_card.paused" if view.paused else "receipt.take_card"
 
 
 STARS = (1, 2, 3, 4, 5)  # each with its words (result.rate.words.N): 很不满意 … 很满意
@@ -827,7 +834,7 @@ class ResultScreen(OutcomeScreen):
             if outcome.printed is False:
                 text += self.t(not_printed_key(outcome))
             if view.card_in_reader:
-                text += self.t("receipt.take_card")
+                text += self.t(take_card_key(view))
             return text
         if outcome.cases:
             return "。".join(
@@ -843,5 +850,5 @@ class ResultScreen(OutcomeScreen):
             if outcome.printed is False:
                 parts.append(self.t(not_printed_key(outcome)))
             if view.card_in_reader:
-                parts.append(self.t("receipt.take_card"))
+                parts.append(self.t(take_card_key(view)))
         return ("" if view.language == "zh" else " ").join(parts)

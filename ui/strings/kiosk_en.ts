@@ -368,6 +368,10 @@
         <translation>Scan to follow progress</translation>
     </message>
     <message>
+        <source>receipt.take_card.paused</source>
+        <translation>This terminal is paused: your card cannot be used here now. Please take it back.</translation>
+    </message>
+    <message>
         <source>receipt.take_card</source>
         <translation>Your card is still in the reader: please take your card.</translation>
     </message>

@@ -368,6 +368,10 @@
         <translation>扫码查看办理进度</translation>
     </message>
     <message>
+        <source>receipt.take_card.paused</source>
+        <translation>本机暂停服务，现在不能用卡办理，请取回您的卡。</translation>
+    </message>
+    <message>
         <source>receipt.take_card</source>
         <translation>您的卡还在读卡器里，请取走您的卡。</translation>
     </message>
