@@ -440,3 +440,20 @@ def test_the_inactivity_warning_says_stars_picked_and_not_sent_will_not_be(kiosk
     k.clock.advance(k.terminal.config.session.inactivity_s + 1)
     k.wait(lambda: k.view.warning is not None)
     assert "评分" not in k.text_of("warning_text")  # sent: nothing of it to lose
+
+
+def test_the_rating_form_says_a_card_holder_need_not_type_a_reference(kiosk_ui):
+    """Walk 12: the rating's form showed 受理编号（选填） alone, as the query's did before walk 10's
+    L1; a card holder could not know that 下一步 lists the cases they can rate."""
+    k = kiosk_ui
+    _seed_card_cases(k)
+    k.tap("attract.start")
+    k.terminal.card_reader.insert("resident")
+    k.wait_step(Step.CHOOSE)
+    k.tap("service:rating.satisfaction")
+    k.wait_step(Step.FORM)
+    assert on_display(k, "query_card_text")
+    assert k.text_of("query_card_text") == say(k, "form.rate_by_card")
+    k.tap("nav.next")
+    k.wait_step(Step.RESULT)
+    assert any(c.can_rate for c in k.view.outcome.cases)

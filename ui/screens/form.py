@@ -170,7 +170,7 @@ class FormScreen(Screen):
             # the card already answers the query: an empty optional field alone did not say that
             # "next" shows all their cases (walk 10, L1: a card holder typed a reference anyway)
             frame, inner = panel("card", "query_card")
-            inner.addWidget(label(self.t("form.query_by_card"), name="query_card_text"))
+            inner.addWidget(label(self.t(_by_card_key(view)), name="query_card_text"))
             box.addWidget(frame)
         for f in view.fields:
             need = self.t("form.required") if f.required else self.t("form.optional")
@@ -641,20 +641,26 @@ class FormScreen(Screen):
         if field is not None:
             return self.t("speak.form", label=field.label)
         if _card_finds_the_cases(view):
-            return self.t("form.query_by_card")
+            return self.t(_by_card_key(view))
         missing = next((f for f in view.fields if not f.has_value and f.required), None)
         return self.t("speak.form", label=missing.label) if missing else self.t("speak.review")
 
 
 def _card_finds_the_cases(view: SessionView) -> bool:
-    """A progress query with a card read and nothing typed: "next" lists all the card's cases."""
+    """A progress query or a rating with a card read and nothing typed: "next" lists the card's
+    cases (the rating's form said nothing of it either: walk 12)."""
     service = view.service
     return (
         service is not None
-        and service.kind is ServiceKind.QUERY
+        and service.kind in (ServiceKind.QUERY, ServiceKind.RATING)
         and view.identity is not None
         and not any(f.has_value for f in view.fields)
     )
+
+
+def _by_card_key(view: SessionView) -> str:
+    rating = view.service is not None and view.service.kind is ServiceKind.RATING
+    return "form.rate_by_card" if rating else "form.query_by_card"
 
 
 def _sizes_changed(box: QVBoxLayout) -> None:

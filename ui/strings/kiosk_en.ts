@@ -268,6 +268,14 @@
         <translation>From your card</translation>
     </message>
     <message>
+        <source>form.rate_by_card</source>
+        <translation>Your card is in: leave the reference empty and tap Next to see the cases you can rate.</translation>
+    </message>
+    <message>
+        <source>form.rate_by_card@elder</source>
+        <translation>Card is in. No need to fill this in: tap Next.</translation>
+    </message>
+    <message>
         <source>form.query_by_card</source>
         <translation>Your card is in: leave the reference empty and tap Next to see all your cases.</translation>
     </message>

@@ -268,6 +268,14 @@
         <translation>已从卡中读取</translation>
     </message>
     <message>
+        <source>form.rate_by_card</source>
+        <translation>您已插卡：受理编号不用填，点“下一步”就能看到您可以评价的办件。</translation>
+    </message>
+    <message>
+        <source>form.rate_by_card@elder</source>
+        <translation>已插卡，编号不用填。直接点“下一步”。</translation>
+    </message>
+    <message>
         <source>form.query_by_card</source>
         <translation>您已插卡：受理编号不用填，点“下一步”就能看到您的全部办件。</translation>
     </message>
