@@ -221,3 +221,27 @@ def test_portrait_choices_take_the_height_the_display_has(qapp, tmp_path, words,
         assert not layout_problems(window), layout_problems(window)
     finally:
         shown.close()
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("mode", [Mode.STANDARD, Mode.ELDER], ids=lambda m: m.value)
+def test_the_portrait_ticket_page_shows_the_slip_coming_out(qapp, tmp_path, words, mode, language):
+    """The portrait ticket page stood empty for about 1,000 px under the number (walk 10, the
+    portrait empty bands): the slip coming out of the printer is pictured there, named as a
+    ticket; a landscape page keeps its one screen without it."""
+    shown = _shown("result-ticket", mode, language, tmp_path, words)
+    try:
+        window = shown.window
+        caption = window.findChild(QLabel, "caption:take_receipt")
+        assert caption is not None and caption.isVisibleTo(window)
+        assert caption.text() == words.text(language, "picture.take_ticket", elder=mode is Mode.ELDER)
+        number = window.findChild(QWidget, "ticket_number")
+        assert _place(caption, window)[1] > _place(number, window)[1]  # under the number, never over it
+        assert not layout_problems(window), layout_problems(window)
+    finally:
+        shown.close()
+    landscape = _shown("result-ticket", mode, language, tmp_path / "wide", words, size=(1280, 800))
+    try:
+        assert landscape.window.findChild(QLabel, "caption:take_receipt") is None
+    finally:
+        landscape.close()

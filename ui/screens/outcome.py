@@ -390,6 +390,11 @@ class ResultScreen(OutcomeScreen):
             column.addWidget(frame)
         self.to_do(view, column, ticket_button=False)
         self.print_state(outcome, "result.printed", into=column)
+        window = self.window()
+        if window.width() < window.height() and outcome.printed:
+            # the slip coming out, where a portrait display stood empty for 1,000 px under the
+            # number (walk 10, the portrait empty bands): the receipt's picture, for the ticket
+            column.addWidget(slot_panel("take_receipt", self.t("picture.take_ticket"), self.theme))
         column.addStretch(1)
         self.root.addLayout(column, 1)
 

@@ -244,6 +244,10 @@
         <translation>Take your card</translation>
     </message>
     <message>
+        <source>picture.take_ticket</source>
+        <translation>Take your queue ticket</translation>
+    </message>
+    <message>
         <source>picture.take_receipt</source>
         <translation>Take your receipt</translation>
     </message>

@@ -244,6 +244,10 @@
         <translation>请取走您的卡</translation>
     </message>
     <message>
+        <source>picture.take_ticket</source>
+        <translation>请取走排队号码条</translation>
+    </message>
+    <message>
         <source>picture.take_receipt</source>
         <translation>请取走凭条</translation>
     </message>
