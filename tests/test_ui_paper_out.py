@@ -198,7 +198,7 @@ def test_the_list_says_the_paper_is_out_and_where_to_go_before_any_tap(qapp, tmp
             assert "bar.ticket" in {b.objectName() for b in window.findChildren(QPushButton) if b.isVisible()}
         else:
             # said as well as shown, for a resident who listens
-            assert words.text(language, "error.record_no_paper") in window.current_screen().spoken(kit.session.view)
+            assert words.text(language, "choose.paper_notice") in window.current_screen().spoken(kit.session.view)
             window.findChild(QPushButton, "paper_notice.ticket").click()  # its way forward works
             _settle(qapp)
             assert kit.session.view.outcome is not None and kit.session.view.outcome.ticket is not None
@@ -206,15 +206,42 @@ def test_the_list_says_the_paper_is_out_and_where_to_go_before_any_tap(qapp, tmp
         shown.close()
 
 
-def test_a_print_out_tapped_puts_the_banner_in_the_notices_place_not_both(qapp, tmp_path, words):
-    shown = open_played("choose-no-paper", _list, (1280, 800), "zh", Mode.STANDARD, tmp_path, words)
+def _rect(widget, window) -> tuple[int, int, int, int]:
+    at = widget.mapTo(window, widget.rect().topLeft())
+    return at.x(), at.y(), widget.width(), widget.height()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("mode", [Mode.STANDARD, Mode.ELDER], ids=lambda m: m.value)
+def test_a_print_out_tapped_turns_the_notice_into_the_refusal_in_its_place(qapp, tmp_path, words, mode, language, size):
+    """Walk 12: the tap laid a red banner over the yellow notice's place, 8 px higher, so its ways
+    moved under the finger and it looked as if nothing had happened. The refusal stands where the
+    notice stood, as tall, the ways where they were; one of the two, never both."""
+    shown = open_played("choose-no-paper", _list, size, language, mode, tmp_path, words)
     try:
         window = shown.window
+        notice = window.findChild(QWidget, "paper_notice")
+        if notice is None:
+            pytest.skip("no room kept under the tiles on this display: the banner lies over the list")
+        before = _rect(notice, window)
+        ways_before = sorted(
+            _rect(b, window)[:2] for b in notice.findChildren(QPushButton) if b.isVisibleTo(window)
+        )
+        assert window.findChild(QLabel, "paper_notice_text").text() != words.text(language, "error.record_no_paper")
         window.findChild(QPushButton, "service:certificate.residence").click()
         _settle(qapp)
-        assert window.findChild(QLabel, "error_text").isVisibleTo(window)
-        notice = window.findChild(QWidget, "paper_notice")
-        assert notice is None or not notice.isVisibleTo(window)  # the same words once
+        text = window.findChild(QLabel, "error_text")
+        assert text is not None and text.isVisibleTo(window)
+        panel = text.parentWidget()
+        assert _rect(panel, window) == before
+        ways_after = sorted(_rect(b, window)[:2] for b in panel.findChildren(QPushButton) if b.isVisibleTo(window))
+        assert ways_after == ways_before
+        shown_notice = window.findChild(QWidget, "paper_notice")
+        assert shown_notice is None or not shown_notice.isVisibleTo(window)  # the same place, once
+        banners = window.findChild(QWidget, "banner_layer")
+        assert not banners.isVisible() or not banners.findChildren(QLabel, "error_text")
+        assert not layout_problems(window), layout_problems(window)
     finally:
         shown.close()
 

@@ -17,7 +17,9 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
+    QGridLayout,
     QHBoxLayout,
+    QLabel,
     QLayout,
     QProgressBar,
     QPushButton,
@@ -937,7 +939,8 @@ class KioskWindow(QWidget):
                 row.addWidget(button(self.t("way.ticket"), self.session.take_ticket, name="staff.ticket"))
             box.addLayout(row)
             self._banners.addWidget(frame)
-        if view.error is not None:
+        owns_error = screen is not None and screen.step is view.step and screen.owns_error(view)
+        if view.error is not None and not owns_error:
             self._banners.addWidget(self._error_panel(view.error, view.language, self.t, view.busy))
         if view.overdue:
             # the wait passed its deadline: say so and offer the staffed window (the wait goes on)
@@ -1002,18 +1005,42 @@ class KioskWindow(QWidget):
         box.addLayout(ways)
         return frame
 
-    def paper_notice(self, language: str, t: Callable[..., str], elder: bool) -> QWidget:
-        """The paper banner's words and ways standing on the list of services while the printer
-        has no paper, in the room kept for that banner: that room stood empty, saying nothing, and
-        the way forward a tap away on a tile (walk 10, M2). Its own names: it is not an error."""
+    def paper_notice(self, language: str, t: Callable[..., str], elder: bool, *, refused: bool = False) -> QWidget:
+        """What the list of services says in the room kept under its tiles while the printer has
+        no paper: a standing notice naming what cannot be issued, with its ways (that room stood
+        empty, the way forward a tap away on a tile: walk 10, M2); once a print-out is tapped, the
+        refusal itself, red, in the same place — a banner laid over the list moved the ways 8 px
+        under the finger and looked like nothing had happened (walk 12)."""
         frame = self._error_panel(ErrorView.of(RecordNeedsPaper("no paper")), language, t, ways_in_bars=elder)
+        if elder:
+            notice = t("choose.paper_notice.bars", ticket=keep_whole(t("bar.ticket")), staff=keep_whole(t("bar.help")))
+        else:
+            notice = t("choose.paper_notice")
+        text = next(part for part in frame.findChildren(QLabel) if part.objectName() == "error_text")
+        # the other one's words in the same place, hidden, keeping its room: the two as tall as the
+        # taller, so the ways under them stay put when one turns into the other
+        other = label(text.text() if not refused else notice, name="paper_text_room")
+        keep = other.sizePolicy()
+        keep.setRetainSizeWhenHidden(True)
+        other.setSizePolicy(keep)
+        other.hide()
+        box = frame.layout()
+        at = box.indexOf(text)
+        box.removeWidget(text)
+        both = QGridLayout()
+        both.setContentsMargins(0, 0, 0, 0)
+        both.addWidget(text, 0, 0)
+        both.addWidget(other, 0, 0)
+        box.insertLayout(at, both)
+        if refused:
+            return frame  # the error's own names: the ways the banner had
         frame.setObjectName("paper_notice")
         frame.setProperty("role", "warning")
+        text.setObjectName("paper_notice_text")
+        text.setText(notice)
         for part in frame.findChildren(QWidget):
             if part.objectName().startswith("way."):
                 part.setObjectName("paper_notice." + part.objectName().removeprefix("way."))
-            elif part.objectName() == "error_text":
-                part.setObjectName("paper_notice_text")
         return frame
 
     def _ways_in_bars(self) -> bool:
@@ -1038,16 +1065,19 @@ class KioskWindow(QWidget):
             layer = QVBoxLayout(probe)
             margin = theme.spacing_px
             layer.setContentsMargins(margin, margin // 2, margin, margin // 2)  # as the banner layer's
-            refused = ErrorView.of(RecordNeedsPaper("no paper"))
-            # elder mode's list has the ticket and call staff in its bars
-            layer.addWidget(self._error_panel(refused, language, t, ways_in_bars=elder))
-            probe.ensurePolished()
-            for child in probe.findChildren(QWidget):
-                child.ensurePolished()
-            needed = layer.totalHeightForWidth(self.width())
-            # its words wrapped to the window's width (the size hint wraps them at a guess: 272 px
-            # measured for a banner 204 px tall)
-            needed = needed if needed > 0 else layer.totalSizeHint().height()
+            # the notice and the refusal take the same room in turn: the taller of the two (elder
+            # mode's list has the ticket and call staff in its bars)
+            needed = 0
+            for refused in (False, True):
+                layer.addWidget(self.paper_notice(language, t, elder, refused=refused))
+                probe.ensurePolished()
+                for child in probe.findChildren(QWidget):
+                    child.ensurePolished()
+                # its words wrapped to the window's width (the size hint wraps them at a guess: 272
+                # px measured for a banner 204 px tall)
+                one = layer.totalHeightForWidth(self.width())
+                needed = max(needed, one if one > 0 else layer.totalSizeHint().height())
+                clear_layout(layer)
             self._paper_banners[key] = needed + theme.spacing_px
             probe.deleteLater()
         return self._paper_banners[key]

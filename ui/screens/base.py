@@ -117,6 +117,10 @@ class Screen(QWidget):
         """This screen shows "staff are coming" for `view` in a place of its own (no banner)."""
         return cls.shows_staff_called
 
+    def owns_error(self, view: SessionView) -> bool:
+        """This screen, as built for `view`, shows its error in a place of its own (no banner)."""
+        return False
+
     def __init__(self, ctx: ScreenContext) -> None:
         super().__init__()
         self.ctx = ctx

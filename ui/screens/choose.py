@@ -245,6 +245,10 @@ def column_width(theme: Theme, width: int, columns: int) -> int:
     return (grid_width - theme.spacing_px * (columns - 1)) // columns
 
 
+def _refused_for_paper(view: SessionView) -> bool:
+    return view.error is not None and view.error.message_key == RecordNeedsPaper.message_key
+
+
 class ChooseScreen(Screen):
     step = Step.CHOOSE
 
@@ -262,7 +266,7 @@ class ChooseScreen(Screen):
         self.root.addLayout(grid, 100)
         self.root.addStretch(1)  # (the title row over the tiles keeps its height)
         kept = getattr(self.window(), "paper_room", {}).get(self.theme.mode, 0) if view.paper_out else 0
-        self._paper_notice_shown = False
+        self._paper_notice_shown = self._owns_paper_error = False
         if kept:
             # under the tiles, the room the banner a print-out's tap brings lies in (the pages were
             # sized with this room taken: KioskWindow._size_elder_pages); until a tap, it says why
@@ -272,11 +276,13 @@ class ChooseScreen(Screen):
             band.setFixedHeight(kept)
             lines = QVBoxLayout(band)
             lines.setContentsMargins(0, 0, 0, 0)
+            refused = _refused_for_paper(view)
+            # the notice, or once a print-out was tapped the refusal, at the top of the room: where
+            # one stood the other stands, nothing moves (walk 12)
+            lines.addWidget(self.window().paper_notice(view.language, self.t, self.elder, refused=refused))
             lines.addStretch(1)
-            refused = view.error is not None and view.error.message_key == RecordNeedsPaper.message_key
-            if not refused:
-                lines.addWidget(self.window().paper_notice(view.language, self.t, self.elder))
             self._paper_notice_shown = not refused
+            self._owns_paper_error = refused
             self.root.addWidget(band)
         if view.page_count > 1:
             prev = button(
@@ -298,6 +304,10 @@ class ChooseScreen(Screen):
                 pages.addWidget(part)
             pages.addStretch(1)
             self.dock.addLayout(pages)
+
+    def owns_error(self, view: SessionView) -> bool:
+        """The paper refusal stands in the room under the tiles, where the notice stood."""
+        return getattr(self, "_owns_paper_error", False) and _refused_for_paper(view)
 
     def _columns(self) -> int:
         """The window chose the columns with the page's size (fewer when a row would not fit)."""
@@ -321,8 +331,8 @@ class ChooseScreen(Screen):
         said = self.t("speak.choose", count=len(view.services)) + " " + "，".join(s.title for s in view.services)
         if getattr(self, "_paper_notice_shown", False):  # what the band under the tiles says
             if self.elder:
-                notice = self.t("error.record_no_paper.bars", ticket=self.t("bar.ticket"), staff=self.t("bar.help"))
+                notice = self.t("choose.paper_notice.bars", ticket=self.t("bar.ticket"), staff=self.t("bar.help"))
             else:
-                notice = self.t("error.record_no_paper")
+                notice = self.t("choose.paper_notice")
             said += " " + notice
         return said

@@ -416,6 +416,14 @@
         <translation>The printer is out of paper: this cannot be issued here now. Please use the staffed window; you can take a ticket.</translation>
     </message>
     <message>
+        <source>choose.paper_notice</source>
+        <translation>The printer is out of paper: certificates and records cannot be issued here now. Take a ticket for the staffed window, or call staff. Everything else works.</translation>
+    </message>
+    <message>
+        <source>choose.paper_notice.bars</source>
+        <translation>No paper: for certificates and records tap &quot;{ticket}&quot; or &quot;{staff}&quot;.</translation>
+    </message>
+    <message>
         <source>error.record_no_paper</source>
         <translation>The printer is out of paper: this cannot be issued here now. Take a ticket for the staffed window, or call staff.</translation>
     </message>

@@ -416,6 +416,14 @@
         <translation>打印机没纸了，现在不能在本机开具。请到人工窗口办理，可以取号排队。</translation>
     </message>
     <message>
+        <source>choose.paper_notice</source>
+        <translation>打印机没纸了：证明和缴费记录现在不能开具，请取号到人工窗口办理，或呼叫工作人员。其他业务照常办理。</translation>
+    </message>
+    <message>
+        <source>choose.paper_notice.bars</source>
+        <translation>没纸：证明和记录请按“{ticket}”或“{staff}”。</translation>
+    </message>
+    <message>
         <source>error.record_no_paper</source>
         <translation>打印机没纸了，现在不能开具。请取号到人工窗口办理，或呼叫工作人员。</translation>
     </message>
