@@ -457,3 +457,28 @@ def test_the_rating_form_says_a_card_holder_need_not_type_a_reference(kiosk_ui):
     k.tap("nav.next")
     k.wait_step(Step.RESULT)
     assert any(c.can_rate for c in k.view.outcome.cases)
+
+
+def test_once_every_finished_case_is_rated_the_page_thanks_rather_than_says_nothing_to_rate(kiosk_ui):
+    """Walk 12: with both finished cases rated, the rating page read "Nothing to rate yet: a case
+    can be rated once it is finished" over two cases marked finished and rated."""
+    k = kiosk_ui
+    _to_rating_by_card(k)
+    for case_id in [c.case_id for c in k.view.outcome.cases if c.can_rate]:
+        k.tap(f"rate_case:{case_id}")
+        k.wait(lambda case_id=case_id: k.view.outcome.rating_case_id == case_id)
+        k.tap("rate:5")
+        k.wait(lambda: k.button("rate_send").isEnabled())
+        k.tap("rate_send")
+        k.wait(lambda case_id=case_id: k.view.outcome.rated_case_id == case_id)
+    k.tap("nav.back")
+    k.wait_step(Step.CHOOSE)
+    if k.has_button("service:rating.satisfaction"):
+        k.tap("service:rating.satisfaction")
+    else:
+        k.session.choose_service("rating.satisfaction")
+    k.wait_step(Step.FORM)
+    k.tap("nav.next")
+    k.wait_step(Step.RESULT)
+    assert not any(c.can_rate for c in k.view.outcome.cases)
+    assert k.text_of("rate_nothing") == say(k, "result.rate.all_rated")

@@ -433,7 +433,10 @@ class ResultScreen(OutcomeScreen):
         elif outcome.kind is ServiceKind.RATING and not finished and outcome.rated_stars is None:
             # the resident came to rate and nothing can be: say so, over the cases it would be
             # (walk 9, F4: the list of cases in progress, and 完成, said nothing of why)
-            self.root.addWidget(label(self.t("result.rate.nothing"), name="rate_nothing"))
+            # every finished case rated already: thanks, not "finish first" (walk 12 read "nothing to
+            # rate yet" over two cases marked rated)
+            done = any(c.rating is not None for c in outcome.cases)
+            self.root.addWidget(label(self.t("result.rate.all_rated" if done else "result.rate.nothing"), name="rate_nothing"))
         content = QWidget()
         box = QVBoxLayout(content)
         box.setContentsMargins(0, 0, 0, 0)

@@ -1144,6 +1144,10 @@
         <translation>Several of your cases are finished: first tap the one you want to rate</translation>
     </message>
     <message>
+        <source>result.rate.all_rated</source>
+        <translation>You have rated all your finished cases. Thank you!</translation>
+    </message>
+    <message>
         <source>result.rate.nothing</source>
         <translation>Nothing to rate yet: a case can be rated once it is finished.</translation>
     </message>

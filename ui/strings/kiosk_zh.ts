@@ -1144,6 +1144,10 @@
         <translation>您有几件已办完的事，请先点选要评价的那一件</translation>
     </message>
     <message>
+        <source>result.rate.all_rated</source>
+        <translation>您已办完的事都已经评价过了，谢谢您！</translation>
+    </message>
+    <message>
         <source>result.rate.nothing</source>
         <translation>现在没有可以评价的办件：办完的事才能评价。</translation>
     </message>
