@@ -358,3 +358,22 @@ def test_a_field_opens_on_the_layer_its_type_asks_for(qtbot):
     assert editor(location).keyboard.mode == "pinyin"
     assert isinstance(editor(phone), DigitEditor)
     assert isinstance(editor(replace(location, input="text")), TextEditor)
+
+
+def test_holding_delete_goes_on_deleting_and_a_tap_deletes_one(qtbot, keyboard):
+    """Walk 12: emptying an old place took about 30 taps on 删除; holding it removed one character."""
+    from PySide6.QtTest import QTest
+
+    from ui.keyboard import KeyboardDraft
+
+    start = "Building 2, stairwell"
+    keyboard.restore(KeyboardDraft(start, len(start), "latin"))
+    assert keyboard.text() == start
+    QApplication.processEvents()  # the layer's keys are shown by a queued call
+    key = next(b for b in keyboard.findChildren(QPushButton, "key:backspace") if b.isVisible())
+    qtbot.mouseClick(key, Qt.MouseButton.LeftButton)
+    assert keyboard.text() == start[:-1]  # a tap: one
+    QTest.mousePress(key, Qt.MouseButton.LeftButton)
+    qtbot.wait(1500)  # held: the delay, then a character every interval
+    QTest.mouseRelease(key, Qt.MouseButton.LeftButton)
+    assert len(keyboard.text()) <= len(start) - 1 - 5, keyboard.text()

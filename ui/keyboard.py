@@ -38,6 +38,9 @@ from ui.input_engines.loader import INPUT_ENGINES, InputEngines
 from ui.text_buffer import TextBuffer
 from ui.widgets import button, clear_layout, kinetic_drag, label, panel
 
+BACKSPACE_REPEAT_DELAY_MS = 500  # held this long, 删除 starts repeating
+BACKSPACE_REPEAT_EVERY_MS = 90
+
 LETTER_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 DIGIT_ROWS = ("1234567890", "，。？！、：；（）", "-/#·@.")
 MODES = ("pinyin", "handwriting", "latin", "digits")
@@ -435,6 +438,12 @@ class OnScreenKeyboard(QWidget):
             accessible=accessible or self._word("keyboard.key", name=text),
         )
         b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        if key == "backspace":
+            # held, it goes on deleting, as a phone's does: emptying an old place took some 30 taps
+            # on 删除 (walk 12); a tap is still one character
+            b.setAutoRepeat(True)
+            b.setAutoRepeatDelay(BACKSPACE_REPEAT_DELAY_MS)
+            b.setAutoRepeatInterval(BACKSPACE_REPEAT_EVERY_MS)
         # paging sits in the candidate row and is as high as a candidate; the rest are key rows
         b.setProperty("fit", "candidate" if key in ("page_up", "page_down") else "row")
         return b
