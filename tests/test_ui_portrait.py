@@ -245,3 +245,24 @@ def test_the_portrait_ticket_page_shows_the_slip_coming_out(qapp, tmp_path, word
         assert landscape.window.findChild(QLabel, "caption:take_receipt") is None
     finally:
         landscape.close()
+
+
+@pytest.mark.parametrize("size", [(1280, 800), PORTRAIT], ids=["1280x800", "portrait"])
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_receipt_screen_says_what_happens_next_as_the_slip_does(qapp, tmp_path, words, language, size):
+    """Walk 12: only the slip said "we will arrange the repair within 2 working days; emergencies:
+    010-6512 3456"; a slip lost, or none printed, left the resident without it."""
+    for mode in (Mode.STANDARD, Mode.ELDER):
+        shown = _shown("receipt-printed", mode, language, tmp_path / mode.value, words, size=size)
+        try:
+            window, view = shown.window, shown.kit.session.view
+            promise = "2个工作日" if language == "zh" else "2 working days"
+            assert promise in window.current_screen().spoken(view)  # said, in every mode
+            compact = mode is Mode.ELDER and size == (1280, 800)  # a short elder page: said only
+            shown_next = window.findChild(QLabel, "receipt_next")
+            if not compact:
+                assert shown_next is not None and shown_next.isVisibleTo(window)
+                assert promise in shown_next.text().replace("\u2060", "").replace("\u00a0", " ")
+            assert not layout_problems(window), layout_problems(window)
+        finally:
+            shown.close()

@@ -7,6 +7,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from drivers.printer.model import Footer
 from kiosk.catalogue import ServiceKind
 from kiosk.local_time import human_time
 from kiosk.punctuation import labelled
@@ -253,6 +254,11 @@ class ReceiptScreen(OutcomeScreen):
         else:
             note = "receipt.queued_offline" if outcome.queued_offline else "receipt.sent"
         left.addWidget(label(self.t(note), name="queue_note"))
+        after = _what_happens_next(outcome)
+        if after and not self.compact:  # (a short elder page has no line to spare: it is said)
+            # what the slip promises, on the screen too: a slip lost, or none printed, left the
+            # resident without it, and without the duty phone (walk 12)
+            left.addWidget(label(keep_lines(after), "muted", name="receipt_next"))
         # under the reference, not below the pictures: there, on a 1280x800 screen, "out of paper,
         # write the number down" was out of sight unless the resident scrolled
         self.print_state(outcome, into=left)
@@ -304,7 +310,17 @@ class ReceiptScreen(OutcomeScreen):
             text += self.t(not_printed_key(outcome))
         if view.card_in_reader:
             text += self.t(take_card_key(view))
+        if outcome is not None and _what_happens_next(outcome):
+            text += ("" if view.language == "zh" else " ") + _what_happens_next(outcome)
         return text
+
+
+def _what_happens_next(outcome: Outcome) -> str:
+    """The catalogue's words at the foot of the receipt: what happens now, and whom to call."""
+    receipt = outcome.receipt
+    if receipt is None:
+        return ""
+    return next((block.text for block in receipt.blocks if isinstance(block, Footer) and block.text), "")
 
 
 def take_card_key(view: SessionView) -> str:
