@@ -241,3 +241,20 @@ def test_a_card_put_in_at_the_paused_ticket_page_is_asked_back_saying_why(kiosk_
     text = k.text_of("receipt_take_card_text")
     assert "暂停服务" in text and "还在读卡器" not in text
     assert "暂停服务" in k.window.current_screen().spoken(k.view)  # said as it is shown
+
+
+def test_a_card_put_in_on_the_paused_screen_moves_not_its_ticket_button(kiosk_ui):
+    """Walk 12: the "take your card" line went in over the reason, and 取号到人工窗口 moved 70 px
+    down under the finger as the card went in."""
+    from kiosk.session_view import OutOfServiceReason
+
+    k = kiosk_ui
+    k.session.set_out_of_service(OutOfServiceReason.INTERNAL)
+    k.wait_step(Step.OUT_OF_SERVICE)
+    ticket = k.button("oos.ticket")
+    before = ticket.mapTo(k.window, ticket.rect().topLeft())
+    k.terminal.card_reader.insert("resident")
+    k.wait(lambda: k.view.card_in_reader)
+    assert k.text_of("oos_take_card_text")
+    ticket = k.button("oos.ticket")
+    assert ticket.mapTo(k.window, ticket.rect().topLeft()) == before

@@ -201,11 +201,6 @@ class OutOfServiceScreen(Screen):
             self.root.setAlignment(Qt.AlignmentFlag.AlignTop)
             return
         self.title(self.t("oos.title"))
-        if view.card_in_reader and not view.technician_card:
-            # a resident's card while paused: nothing will happen with it, so say so first
-            frame, box = panel("warning", "oos_take_card")
-            box.addWidget(label(self.t("oos.take_card"), name="oos_take_card_text"))
-            self.root.addWidget(frame)
         reason = view.out_of_service.value if view.out_of_service else "backend"
         frame, box = panel("error", "oos_reason")
         box.addWidget(label(self.t(f"oos.{reason}")))
@@ -219,5 +214,12 @@ class OutOfServiceScreen(Screen):
             ways.addStretch(1)
             box.addLayout(ways)
         self.root.addWidget(frame)
+        if view.card_in_reader and not view.technician_card:
+            # a resident's card while paused: nothing will happen with it. Said under the reason and
+            # its ticket, not over them: over, it moved 取号到人工窗口 70 px down under the finger
+            # as the card went in (walk 12)
+            frame, box = panel("warning", "oos_take_card")
+            box.addWidget(label(self.t("oos.take_card"), name="oos_take_card_text"))
+            self.root.addWidget(frame)
         self.root.addStretch(1)
         self.root.setAlignment(Qt.AlignmentFlag.AlignTop)

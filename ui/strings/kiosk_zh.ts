@@ -237,7 +237,7 @@
     </message>
     <message>
         <source>attract.card@elder</source>
-        <translation>把卡插进这里</translation>
+        <translation>把卡插进屏幕下方的读卡口</translation>
     </message>
     <message>
         <source>picture.take_card</source>
