@@ -382,6 +382,17 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
     ("error-offline", _error),
     ("staff-called", lambda kit, w: (kit.session.start(), kit.session.call_staff())),
     ("inactivity-warning", _warning),
+    (
+        # the warning over an open text editor: where an elder resident typing stops (walk 12, High)
+        "inactivity-warning-editor",
+        lambda kit, w: (
+            _editor("detail")(kit, w),
+            kit.clock.advance(1000),
+            kit.session.tick(),
+            kit.clock.advance(3),
+            kit.session.tick(),
+        ),
+    ),
     ("attract-after-timeout", lambda kit, w: _timed_out(kit)),
     (
         "attract-card-left-in",

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk.session_view import EndReason, Mode, Step
 from tests.fixtures.walking import choose
+from ui.theme import theme_for
 
 
 def test_inactivity_warns_then_wipes_and_returns_to_attract(kiosk_ui):
@@ -258,3 +259,21 @@ def test_a_card_put_in_on_the_paused_screen_moves_not_its_ticket_button(kiosk_ui
     assert k.text_of("oos_take_card_text")
     ticket = k.button("oos.ticket")
     assert ticket.mapTo(k.window, ticket.rect().topLeft()) == before
+
+
+def test_the_elder_warning_is_bold_in_the_size_of_the_elder_buttons(kiosk_ui):
+    """Walk 12 (High): in elder mode the inactivity warning was body text over the keys, missed
+    until the typing was wiped. It is bold, at the elder buttons' size, not smaller than the
+    standard warning's."""
+    k = kiosk_ui
+    k.session.set_mode(Mode.ELDER)
+    k.tap("attract.start")
+    k.tap("identify.without_card")
+    choose(k, "repair.public_area")
+    k.clock.advance(k.terminal.config.session.elder_inactivity_s + 1)
+    k.wait(lambda: k.view.warning is not None)
+    k.text_of("warning_text")
+    text = next(w for w in k.window.findChildren(QWidget, "warning_text") if w.isVisible())
+    theme = k.window.theme
+    assert text.font().bold()
+    assert text.fontInfo().pixelSize() >= theme.button_px > theme_for(Mode.STANDARD).body_px

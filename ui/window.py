@@ -915,7 +915,10 @@ class KioskWindow(QWidget):
             # stars picked and not sent go with the session: the warning says so while there is time
             unsent = view.outcome is not None and view.outcome.chosen_stars is not None
             key = "warning.text.unsent_rating" if unsent and view.step is Step.RESULT else "warning.text"
-            row.addWidget(label(self.t(key, seconds=view.warning.seconds_left), name="warning_text"), 1)
+            # elder mode: large and bold, as the rest of its words, not body text an elder reader
+            # missed over the keys until the form was wiped (walk 12, High)
+            role = "tile_title" if view.mode is Mode.ELDER else ""
+            row.addWidget(label(self.t(key, seconds=view.warning.seconds_left), role, name="warning_text"), 1)
             row.addWidget(
                 button(self.t("warning.extend"), self.session.extend, name="warning.extend", role="primary")
             )
