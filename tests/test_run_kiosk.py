@@ -42,6 +42,24 @@ def test_a_second_run_kiosk_says_the_first_is_still_open_instead_of_starting_wit
     assert f"already answers on 127.0.0.1:{port}" in done.stderr
     assert "KIOSK_HUB_PORT" in done.stderr
     assert "starting the kiosk" not in done.stdout
+    # another port is another demo, in a folder of its own (walk 12: a second run-kiosk on another
+    # port shared var/demo with the first — the hub's file, the keyring, whose new enrolment refused
+    # the first kiosk, and the outbox, which the second kiosk then started without)
+    import tomllib
+
+    own = ROOT / "var" / f"demo-{port}"
+    try:
+        config = tomllib.loads((own / "kiosk.toml").read_text())
+        assert config["data_dir"] == f"{own}/kiosk"
+        assert config["keyring_backend"] == f"file:{own}/keyring.cfg"
+    finally:
+        _forget_demo(port)
+
+
+def _forget_demo(port: int) -> None:
+    import shutil
+
+    shutil.rmtree(ROOT / "var" / f"demo-{port}", ignore_errors=True)
 
 
 def test_fullscreen_on_the_command_line_wins_over_the_demo_configuration_and_hides_the_devices_window():
@@ -163,6 +181,7 @@ def test_run_kiosk_not_enrolled_starts_a_fresh_terminal_that_waits_for_the_code_
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(60)  # the kiosk shuts down cleanly, then run-kiosk stops the hub
         log.close()
+        _forget_demo(port)
 
 
 def test_run_kiosk_help_lists_every_option_on_a_line_of_its_own_and_exits_0():
