@@ -136,3 +136,29 @@ def test_the_certificate_panels_and_the_queue_words_break_well(qapp, tmp_path):
         assert len(_lines(queue.text(), queue.contentsRect().width(), queue.font())) == 1, queue.text()
     finally:
         shown.close()
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1080, 1920), (1366, 768)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_tiles_line_never_ends_on_one_character_alone(qapp, tmp_path, size):
+    """Walk 12: the repair tile read "…门禁损坏等公共设施问" over "题" at 1280x800."""
+    from PySide6.QtWidgets import QLabel
+
+    from kiosk.session_view import Mode
+    from tests.test_ui_portrait import _lines
+    from ui.i18n import Words
+
+    names = [s[0] for s in SCENES]
+    shown = open_scene(names.index("choose"), size, "zh", Mode.STANDARD, tmp_path, Words())
+    try:
+        lines_seen = 0
+        for text in shown.window.findChildren(QLabel):
+            if text.property("role") != "tile_text" or not text.isVisibleTo(shown.window):
+                continue
+            lines = [line for line in _lines(text) if line]
+            lines_seen += len(lines)
+            if len(lines) > 1:
+                last = lines[-1].rstrip("。，、；：")
+                assert len(last) > 1, lines
+        assert lines_seen, "no tile line on show: the test shows nothing"
+    finally:
+        shown.close()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from drivers.printer.model import Barcode, Footer, KeyValue, Line, QrCode, ReceiptDocument, Rule, Title
 from kiosk.punctuation import labelled
+from ui.line_breaks import no_lone_last
 
 
 def button(
@@ -113,7 +114,8 @@ def service_tile(
     heading.setAlignment(across)
     parts: list[QWidget] = [heading]
     if line:
-        text = label(line, "tile_text")
+        # never one character alone on the last line ("…公共设施问" over "题": walk 12)
+        text = label(no_lone_last(line), "tile_text")
         text.setAlignment(across)
         parts.append(text)
     for part in parts:
