@@ -237,7 +237,7 @@
     </message>
     <message>
         <source>attract.card@elder</source>
-        <translation>Put your card in the reader below the screen</translation>
+        <translation>Card slot: below the screen</translation>
     </message>
     <message>
         <source>picture.take_card</source>
