@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -40,6 +41,14 @@ from ui.widgets import button, clear_layout, kinetic_drag, label, panel
 
 BACKSPACE_REPEAT_DELAY_MS = 500  # held this long, 删除 starts repeating
 BACKSPACE_REPEAT_EVERY_MS = 90
+
+
+def repeat_while_held(key: QAbstractButton) -> None:
+    """删除 held goes on deleting, as a phone's does: emptying an old place took some 30 taps
+    (walk 12); a tap is still one character."""
+    key.setAutoRepeat(True)
+    key.setAutoRepeatDelay(BACKSPACE_REPEAT_DELAY_MS)
+    key.setAutoRepeatInterval(BACKSPACE_REPEAT_EVERY_MS)
 
 LETTER_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 DIGIT_ROWS = ("1234567890", "，。？！、：；（）", "-/#·@.")
@@ -439,11 +448,7 @@ class OnScreenKeyboard(QWidget):
         )
         b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         if key == "backspace":
-            # held, it goes on deleting, as a phone's does: emptying an old place took some 30 taps
-            # on 删除 (walk 12); a tap is still one character
-            b.setAutoRepeat(True)
-            b.setAutoRepeatDelay(BACKSPACE_REPEAT_DELAY_MS)
-            b.setAutoRepeatInterval(BACKSPACE_REPEAT_EVERY_MS)
+            repeat_while_held(b)
         # paging sits in the candidate row and is as high as a candidate; the rest are key rows
         b.setProperty("fit", "candidate" if key in ("page_up", "page_down") else "row")
         return b

@@ -44,7 +44,7 @@ from ui.icons import icon_label
 from ui.line_breaks import keep_whole
 from ui.maintenance import MaintenancePanel
 from ui.screens import SCREEN_CLASSES, Screen, ScreenContext
-from ui.screens.choose import page_of_tiles
+from ui.screens.choose import page_of_tiles, refused_for_paper
 from ui.speech import Speaker
 from ui.theme import Theme, stylesheet, theme_for
 from ui.widgets import button, clear_layout, label, panel, touch_scroll_area
@@ -113,7 +113,7 @@ def _screen_part(view: SessionView) -> SessionView:
     # the form's "next" goes while an error offers to try again (it would only fail again): a form
     # is rebuilt when its error comes or goes
     error = view.error if view.step is Step.FORM else None
-    if view.step is Step.CHOOSE and view.error is not None and view.error.message_key == RecordNeedsPaper.message_key:
+    if view.step is Step.CHOOSE and refused_for_paper(view):
         error = view.error  # the list's paper notice gives the banner its place (ChooseScreen.build)
     part = replace(view, warning=None, staff_called=view.staff_called and own, online=None, error=error)
     # the page of services is the list's alone: its size follows the display (a resize re-pages)

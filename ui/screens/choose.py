@@ -245,7 +245,8 @@ def column_width(theme: Theme, width: int, columns: int) -> int:
     return (grid_width - theme.spacing_px * (columns - 1)) // columns
 
 
-def _refused_for_paper(view: SessionView) -> bool:
+def refused_for_paper(view: SessionView) -> bool:
+    """The session refused a print-out for want of paper (the list shows it in its own place)."""
     return view.error is not None and view.error.message_key == RecordNeedsPaper.message_key
 
 
@@ -276,7 +277,7 @@ class ChooseScreen(Screen):
             band.setFixedHeight(kept)
             lines = QVBoxLayout(band)
             lines.setContentsMargins(0, 0, 0, 0)
-            refused = _refused_for_paper(view)
+            refused = refused_for_paper(view)
             # the notice, or once a print-out was tapped the refusal, at the top of the room: where
             # one stood the other stands, nothing moves (walk 12)
             lines.addWidget(self.window().paper_notice(view.language, self.t, self.elder, refused=refused))
@@ -307,7 +308,7 @@ class ChooseScreen(Screen):
 
     def owns_error(self, view: SessionView) -> bool:
         """The paper refusal stands in the room under the tiles, where the notice stood."""
-        return getattr(self, "_owns_paper_error", False) and _refused_for_paper(view)
+        return getattr(self, "_owns_paper_error", False) and refused_for_paper(view)
 
     def _columns(self) -> int:
         """The window chose the columns with the page's size (fewer when a row would not fit)."""

@@ -20,7 +20,7 @@ from ui.editor_fit import (
     rows_sheet,
     tallest_row_px,
 )
-from ui.keyboard import BACKSPACE_REPEAT_DELAY_MS, BACKSPACE_REPEAT_EVERY_MS, KeyboardDraft, OnScreenKeyboard
+from ui.keyboard import KeyboardDraft, OnScreenKeyboard, repeat_while_held
 from ui.screens.text_aids import PlacePicker, QuickPhrases, aids_shape, joined
 from ui.theme import Theme
 from ui.widgets import button, label, panel
@@ -128,9 +128,7 @@ class DigitEditor(FieldEditor):
                 accessible=word("keyboard.key", name=text),
             )
             if key == "backspace":  # held, it goes on deleting, as the keyboard's does
-                b.setAutoRepeat(True)
-                b.setAutoRepeatDelay(BACKSPACE_REPEAT_DELAY_MS)
-                b.setAutoRepeatInterval(BACKSPACE_REPEAT_EVERY_MS)
+                repeat_while_held(b)
             grid.addWidget(b, i // 3, i % 3)
         box.addLayout(grid)
 
