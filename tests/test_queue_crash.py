@@ -103,7 +103,9 @@ def _hub_state(hub) -> str:
         health = type(exc).__name__
     log = hub.log_path or hub.db_path.with_suffix(".log")
     tail = log.read_text(errors="replace")[-1500:] if log.exists() else "(no log)"
-    return f"hub running: {hub.running}, /healthz: {health}, log tail: {tail!r}"
+    # a negative exit status is the signal that ended it (-9: killed, by no line of this test)
+    status = "no process" if hub.process is None else hub.process.poll()
+    return f"hub running: {hub.running}, exit status: {status}, /healthz: {health}, log tail: {tail!r}"
 
 
 def test_every_acknowledged_submission_reaches_the_hub_exactly_once_despite_sigkill(

@@ -75,8 +75,11 @@ def _serve_child(args: list[str], listen_fd: int, log_fd: int, env: dict[str, st
         os.dup2(devnull, 0)
         os.dup2(log_fd, 1)
         os.dup2(log_fd, 2)
-        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD, signal.SIGPIPE):
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD):
             signal.signal(signum, signal.SIG_DFL)
+        # ignored, as a new interpreter has it: at its default a write to a client killed meanwhile
+        # ended the hub silently (the queue crash test's terminals, SIGKILLed mid-request)
+        signal.signal(signal.SIGPIPE, signal.SIG_IGN)
         os.chdir(cwd)
         os.environ.clear()
         os.environ.update(env)
