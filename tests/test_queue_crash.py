@@ -94,7 +94,8 @@ def _acknowledged(path: Path) -> list[str]:
 
 
 def _hub_state(hub) -> str:
-    """Whether the hub is alive and answers, for a failed drain (seen twice under load, unexplained)."""
+    """Whether the hub is alive and answers, for a failed drain (twice its forked hub had died of
+    SIGPIPE, which tests/test_hub_zygote.py now covers)."""
     import requests
 
     try:
