@@ -37,12 +37,16 @@ def test_technician_sees_the_queue_depth_and_force_sync_delivers_it_to_the_hub(k
         )
     )
     assert k.button("maintenance.sync").accessibleName()
+    assert k.button("maintenance.sync").property("role") == "primary"  # the thing to do now
 
     k.tap("maintenance.sync")
 
     k.wait(lambda: len(hub_cases(k.hub)) == 1)
     k.wait(lambda: k.text_of("maintenance.depth").endswith("0"))
     assert "1" in k.text_of("maintenance.outcome_text")
+    # nothing waits: sending is one action among the others, not the screen's main one (walk 12)
+    k.wait(lambda: k.button("maintenance.sync").property("role") in (None, ""))
+    assert k.button("maintenance.sync").isEnabled()
 
 
 def test_test_page_lands_in_the_printer_and_paper_out_is_shown(kiosk_ui):
@@ -139,6 +143,8 @@ def test_quit_asks_first_and_only_the_second_tap_on_the_same_place_quits(kiosk_u
     k.wait(lambda: k.button("maintenance.test_page").isEnabled())
     before = maintenance_button_places(k)
     words = k.terminal.window.maintenance
+    # plain until asked: in the help colour it was the loudest button on the screen (walk 12)
+    assert k.button("maintenance.exit").property("role") in (None, "")
     k.tap("maintenance.exit")
     assert quits == [] and k.window.isVisible()  # one tap beside "out of service" quit at once
     assert k.text_of("maintenance.outcome_text") == words.t("maintenance.exit_ask")
@@ -185,6 +191,10 @@ def test_out_of_service_moves_no_button_and_is_confirmed_in_the_screens_language
     # line grew and moved them all, once)
     assert after.pop("maintenance.in") == before.pop("maintenance.out")
     assert after == before
+    # ... and looks like the way back: the screen's one main action while paused (walk 12: the one
+    # place read the same both ways)
+    primary = [n for n, b in k.window.maintenance._buttons.items() if b.property("role") == "primary"]
+    assert primary == ["maintenance.in"]
     words = k.terminal.window.maintenance
 
     def done() -> str:

@@ -51,6 +51,13 @@ def test_placeholders_match_between_languages():
         assert set(re.findall(r"{(\w+)}", zh[key])) == set(re.findall(r"{(\w+)}", en[key])), key
 
 
+def test_english_words_use_no_chinese_punctuation():
+    """Curly and full-width marks come from the CJK font in English text too, a character wide each:
+    "Residents read  “This terminal ...”  and" (found rendering the maintenance screen)."""
+    marked = {key: text for key, text in ts_messages("en").items() if re.search("[“”‘’，。：；！？（）、]", text)}
+    assert marked == {}
+
+
 def test_every_domain_error_has_words_in_both_languages(words):
     missing = [(lang, key) for key in domain_message_keys() for lang in LANGUAGES if not words.has(lang, key)]
     assert missing == []

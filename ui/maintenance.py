@@ -269,7 +269,9 @@ class MaintenancePanel(QWidget):
         back = lambda: self._set_service(None, "maintenance.done_in")  # noqa: E731
         # out and back share one place (only one of them ever applies); the diagnostics have the other
         service = (
-            button(self.t("maintenance.in"), back, name="maintenance.in")
+            # paused, going back in service is the main action (the one place for out and back read
+            # the same both ways: walk 12)
+            button(self.t("maintenance.in"), back, name="maintenance.in", role="primary")
             if paused
             else button(
                 self.t("maintenance.out"),
@@ -288,12 +290,15 @@ class MaintenancePanel(QWidget):
                 enabled=self.desk is not None,
             )
         )
+        # the main action while something waits to be sent; with the queue empty it stood out as
+        # the thing to do, and sent nothing (walk 12)
+        waiting = self._report is not None and bool(self._report.depth or self._report.in_flight) and not paused
         buttons = [
             button(
                 self.t("maintenance.sync"),
                 self._force_sync,
                 name="maintenance.sync",
-                role="primary",
+                role="primary" if waiting else "",
                 enabled=ready,
             ),
             button(
@@ -484,7 +489,9 @@ class MaintenancePanel(QWidget):
             return button(
                 self.t("maintenance.exit_yes"), self._quit, name="maintenance.exit_yes", role="help"
             )
-        return button(self.t("maintenance.exit"), self._ask_quit, name="maintenance.exit", role="help")
+        # a plain button until asked: in the help colour it was the loudest thing on the screen, and
+        # ending the program is the technician's last action, not the first (walk 12)
+        return button(self.t("maintenance.exit"), self._ask_quit, name="maintenance.exit")
 
     def _ask_quit(self) -> None:
         self._confirm_quit = True

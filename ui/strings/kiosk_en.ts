@@ -1289,7 +1289,7 @@
     </message>
     <message>
         <source>maintenance.done_out</source>
-        <translation>Done: out of service ({reason}). Residents read “{shown}” and are sent to the staffed window.</translation>
+        <translation>Done: out of service ({reason}). Residents read "{shown}" and are sent to the staffed window.</translation>
     </message>
     <message>
         <source>maintenance.done_in</source>
@@ -1381,7 +1381,7 @@
     </message>
     <message>
         <source>maintenance.paper_hint</source>
-        <translation>Load paper, then tap “Print test page” again.</translation>
+        <translation>Load paper, then tap "Print test page" again.</translation>
     </message>
     <message>
         <source>maintenance.reason_ask</source>
