@@ -5,7 +5,7 @@ when their buttons fit across, and the chips over the keys show whole when the d
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint
+from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QScrollArea, QWidget
 
 from kiosk.session_view import Mode
@@ -46,12 +46,38 @@ def test_the_first_screen_is_laid_out_for_the_display_it_is_shown_on(qapp, tmp_p
         _x, what_y, _w, what_h = _place(what, window)
         _x, slot_y, _w, slot_h = _place(slot, window)
         assert slot_y >= what_y + what_h, "the picture is beside the list, not under it"
-        # its lines: the distinct rows of its words (a column of services is one line each)
-        lines = len({lab.mapTo(what, QPoint(0, 0)).y() for lab in what.findChildren(QLabel) if lab.isVisibleTo(window)})
-        assert what_h < 80 * lines, f"the list box is {what_h} px high for {lines} lines"
+        # as tall as its lines (their type grows in portrait: walk 12), not stretched over the room
+        needed = what.heightForWidth(what.width()) if what.hasHeightForWidth() else what.sizeHint().height()
+        assert what_h <= needed, f"the list box is {what_h} px high for {needed} px of lines"
         assert slot_h >= 400, f"the card slot picture is {slot_h} px high on a 1920 px display"
     finally:
         shown.close()
+
+
+def _service_name_px(shown, words) -> tuple[int, int]:
+    """(smallest, largest) type of the service names in the welcome's list (its heading left out)."""
+    what = shown.window.findChild(QWidget, "what")
+    heading = words.text("zh", "attract.what")
+    names = [lab for lab in what.findChildren(QLabel) if lab.text() and lab.text() != heading]
+    assert len(names) >= 5, "no service names in the welcome's list"
+    sizes = [QFontInfo(lab.font()).pixelSize() for lab in names]
+    return min(sizes), max(sizes)
+
+
+def test_the_portrait_welcome_lists_its_services_in_larger_type(qapp, tmp_path, words):
+    """Portrait leaves the list the room the card picture does not need (it stands at the foot, by
+    the reader): six lines in body type left an empty band of some 760 px (walk 12)."""
+    tall = _shown("attract", Mode.STANDARD, "zh", tmp_path, words)
+    try:
+        in_portrait = _service_name_px(tall, words)[0]
+    finally:
+        tall.close()
+    wide = _shown("attract", Mode.STANDARD, "zh", tmp_path / "wide", words, size=(1920, 1080))
+    try:
+        in_landscape = _service_name_px(wide, words)[1]
+    finally:
+        wide.close()
+    assert in_portrait > in_landscape, f"{in_portrait} px names in portrait, {in_landscape} px in landscape"
 
 
 def test_a_display_turned_to_portrait_rebuilds_the_screen_for_it(qapp, tmp_path, words):

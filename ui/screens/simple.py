@@ -55,6 +55,9 @@ class AttractScreen(Screen):
         # the columns apart by more than the lines: the English elder "Social-insurance payment
         # record" ran up to the next column's icon at 1920x1080 (walk 6, L12)
         grid.setHorizontalSpacing(theme.spacing_px * 2)
+        # portrait: the list in the buttons' type, so the room the picture leaves at the foot (by the
+        # reader) is not an empty band under six small lines (walk 12)
+        px, role = (theme.title_px, "title") if portrait else (theme.body_px, "")
         for n, service in enumerate(services):
             line = QHBoxLayout()
             line.setSpacing(theme.spacing_px // 2)
@@ -62,11 +65,11 @@ class AttractScreen(Screen):
                 icon_label(
                     service_icon(service.kind, service.icon),
                     theme.palette.primary,
-                    theme.body_px * 3 // 2,
+                    px * 3 // 2,
                     service.title,
                 )
             )
-            line.addWidget(label(service.title), 1)
+            line.addWidget(label(service.title, role), 1)
             grid.addLayout(line, n // columns, n % columns)
         box.addLayout(grid)
         box.addStretch(1)
