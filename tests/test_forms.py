@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -95,3 +96,18 @@ def test_an_empty_required_field_is_only_an_error_when_going_on():
     assert form.set("location", "") is None
     assert not form.validate_all()
     assert form.errors["location"] == "field.required"
+
+
+def test_the_bad_phone_message_states_the_rule_the_check_applies():
+    """Walk 13: 12312345678 met "11 digits, starting with 1" and was refused. The message's rule is
+    the check's: its examples pass, and a number of 11 digits from 1 that it does not allow fails."""
+    from tests.test_ui_words import ts_messages
+
+    for language in ("zh", "en"):
+        words = ts_messages(language)["field.bad_phone"]
+        examples = re.findall(r"\d[\d-]{9,}\d", words)
+        assert len(examples) == 2, (language, words)  # a mobile and a landline
+        for example in examples:
+            assert validate_value(field(FieldType.PHONE), example)[1] is None, (language, example)
+        assert "13" in words and "19" in words, (language, words)
+    assert validate_value(field(FieldType.PHONE), "12312345678") == (None, "field.bad_phone")

@@ -681,7 +681,7 @@
     </message>
     <message>
         <source>field.bad_phone</source>
-        <translation>Not a valid number: a mobile has 11 digits, starting with 1; a landline needs its area code (010-12345678)</translation>
+        <translation>Not a valid number: a mobile has 11 digits and starts with 13 to 19 (13812345678); a landline needs its area code (010-12345678)</translation>
     </message>
     <message>
         <source>field.bad_id_number</source>

@@ -681,7 +681,7 @@
     </message>
     <message>
         <source>field.bad_phone</source>
-        <translation>号码不对：手机号是 1 开头的 11 位数字；座机请带区号，如 010-12345678</translation>
+        <translation>号码不对：手机号是 13 到 19 开头的 11 位数字，如 13812345678；座机请带区号，如 010-12345678</translation>
     </message>
     <message>
         <source>field.bad_id_number</source>
