@@ -136,6 +136,9 @@ class Session(ServiceOperations):
         self._pending_service_id: str | None = None
         self._paper_refused_id: str | None = None  # the print-out refused for paper (its ticket says it)
         self._form: FormState | None = None
+        # (service, form, step) a ticket was taken from, kept for the way back to it: one tap on the
+        # bar's ticket lost a filled form (walk 13, M1); the session's end wipes it with the rest
+        self._parked: tuple[Service, FormState, Step] | None = None
         self._page = 0
         self._busy: str | None = None
         self._busy_since: float | None = None
@@ -317,6 +320,8 @@ class Session(ServiceOperations):
         self._epoch += 1
         if self._form is not None:
             self._form.wipe()
+        if self._parked is not None:
+            self._parked[1].wipe()
         self._prefill.wipe()
         self._reset_fields()
 
@@ -572,6 +577,10 @@ class Session(ServiceOperations):
                 self._end(EndReason.CANCELLED)
                 return
             self._step = Step.IDENTIFY
+        elif step is Step.RESULT and self._parked is not None:
+            # the ticket's page: back to the form it was taken from, as it was left
+            self._service, self._form, self._step = self._parked
+            self._parked, self._outcome, self._retry = None, None, None
         elif step is Step.FORM or step is Step.RESULT:
             self._keep_unsent_rating()
             if self._form is not None:

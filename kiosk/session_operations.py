@@ -56,6 +56,7 @@ class ServiceOperations:
     _identity: Identity | None
     _service: Service | None
     _form: FormState | None
+    _parked: tuple[Service, FormState, Step] | None
     _busy: str | None
     _busy_since: float | None
     _overdue: bool
@@ -333,12 +334,19 @@ class ServiceOperations:
             if refused and self._paper_refused_id
             else (ticket_service.id if ticket_service else "window")
         )
-        if self._form is not None:
-            self._form.wipe()
+        form, service = self._form, self._service
+        if self._step in (Step.FORM, Step.REVIEW) and form is not None and service is not None and _typed(form):
+            # kept for the ticket page's way back: a tap on the bar's ticket beside 确定 threw a
+            # filled form away (walk 13, M1); the session's end still wipes it
+            if self._parked is not None:
+                self._parked[1].wipe()
+            self._parked = (service, form, self._step)
+        elif form is not None:
+            form.wipe()
         self._form = None
         self._service = ticket_service
         if self._step in (Step.FORM, Step.REVIEW):
-            self._step = Step.CHOOSE  # the form is gone; a failed ticket leaves the resident here
+            self._step = Step.CHOOSE  # the form is put away; a failed ticket leaves the resident here
         self._start_ticket(about)
 
     def ticket_while_paused(self) -> bool:
@@ -377,10 +385,18 @@ class ServiceOperations:
             self._step = Step.RESULT
             self._print(document)
 
+        def on_error(_error: KioskError) -> None:
+            if self._parked is not None and self._step is Step.CHOOSE:
+                # no ticket: the resident is back on the form they left, the failure's ways over it
+                self._service, self._form, self._step = self._parked
+                self._parked = None
+                self._retry = self.take_ticket
+
         self._run(
             "ticket",
             lambda: self._actions.take_ticket(service_id),
             on_ok,
+            on_error,
             retry=lambda: self._start_ticket(service_id),
         )
 
@@ -527,3 +543,8 @@ class ServiceOperations:
             self._changed()
 
         self._executor.submit(lambda: self._actions.print_document(document), on_done)
+
+
+def _typed(form: FormState) -> bool:
+    """The resident put something in the form (not only what the card or the hub filled)."""
+    return any(value.strip() and field_id not in form.prefilled for field_id, value in form.values.items())

@@ -220,4 +220,5 @@ def render_view(s: Session) -> SessionView:
         out_of_service_message=oos_message(s, lang),
         form_serial=form.serial if form is not None else None,
         paper_out=s._paper_out,
+        parked_form=s._parked[0].title.get(lang) if s._parked is not None and s._step is Step.RESULT else None,
     )

@@ -228,3 +228,6 @@ class SessionView:
     # the language of the session that ended: its end message is in it, the rest of the screen in
     # the terminal's own (the one who leaves reads their farewell; the next one finds the default)
     end_language: str = "zh"
+    # the title of the service whose form a ticket was taken from: the ticket's page goes back to it
+    # (its values kept) instead of to the services
+    parked_form: str | None = None

@@ -340,6 +340,7 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
     ("receipt-card-in", lambda kit, w: _receipt_with_card(kit)),
     ("receipt-staff-called", lambda kit, w: (_receipt(paper=True, online=True)(kit, w), kit.session.call_staff())),
     ("result-ticket", lambda kit, w: (kit.session.start(), kit.session.take_ticket())),
+    ("result-ticket-form-kept", lambda kit, w: (_filled(kit), kit.session.take_ticket())),
     ("result-query", _query),
     ("result-rated", lambda kit, w: (_query(kit, w), kit.session.rate(5))),
     ("result-rate-confirm", _rating(several=False, stars=4)),

@@ -94,16 +94,31 @@ def test_card_removed_while_submitting_still_gives_a_full_receipt(tmp_path):
     assert view.outcome.printed is True
 
 
-def test_ticket_refused_by_the_hub_leaves_the_resident_on_choose_with_a_way_forward(kit):
+def _tickets_refused(kit):
     def refuse(service_id):
         raise HubRefused("closed today", status=409, error="closed")
 
     kit.hub.take_ticket = refuse
-    s = kit.session
+    return kit.session
+
+
+def test_ticket_refused_by_the_hub_leaves_the_resident_on_their_form_with_a_way_forward(kit):
+    s = _tickets_refused(kit)
     s.start()
     s.continue_without_card()
     s.choose_service("repair.public_area")
     s.set_field("phone", "13812345678")
+    s.take_ticket()
+    view = s.view
+    # the form it was taken from, as it was (walk 13, M1), with the refusal's ways over it
+    assert view.step is Step.FORM and {f.id: f.display for f in view.fields}["phone"] == "13812345678"
+    assert view.error.message_key == "error.hub_refused"
+
+
+def test_ticket_refused_from_the_services_leaves_the_resident_there(kit):
+    s = _tickets_refused(kit)
+    s.start()
+    s.continue_without_card()
     s.take_ticket()
     view = s.view
     assert view.step is Step.CHOOSE and view.fields == ()

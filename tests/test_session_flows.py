@@ -243,14 +243,42 @@ def test_window_ticket_from_the_hub_is_printed(kit):
     assert Title("A001") in kit.printer.printed[0].blocks  # the number the biggest thing on the slip
 
 
-def test_take_ticket_from_a_form_drops_the_form(kit):
+def test_take_ticket_from_a_form_puts_the_form_away_and_its_page_goes_back_to_it(kit):
+    """Walk 13, M1: the bar's ticket, one tap beside 确定, threw a filled form away."""
     s = kit.session
     open_service(kit, "repair.public_area")
     s.set_field("phone", "13812345678")
+    s.set_field("location", "8号楼")
     s.take_ticket()
     assert s.view.step is Step.RESULT
     assert s.view.fields == () and s.view.service.id == "ticket.window"
     assert s.view.outcome.ticket.number == "A001"
+    assert s.view.parked_form == "公共区域报修"
+    s.back()
+    view = s.view
+    assert view.step is Step.FORM and view.service.id == "repair.public_area" and view.parked_form is None
+    values = {f.id: f.display for f in view.fields}
+    assert values["phone"] == "13812345678" and values["location"] == "8号楼"
+
+
+def test_a_form_put_away_for_a_ticket_is_wiped_when_the_session_ends(kit):
+    s = kit.session
+    open_service(kit, "repair.public_area")
+    s.set_field("phone", "13812345678")
+    form = s._form
+    s.take_ticket()
+    s.done()
+    assert s.view.step is Step.ATTRACT and s._parked is None
+    assert form.values == {}  # the kept form's own values gone, not only the session's hold on it
+
+
+def test_a_ticket_from_a_form_with_nothing_typed_keeps_nothing(kit):
+    s = kit.session
+    open_service(kit, "repair.public_area")
+    s.take_ticket()
+    assert s.view.step is Step.RESULT and s.view.parked_form is None
+    s.back()
+    assert s.view.step is Step.CHOOSE
 
 
 def test_rating_a_finished_case(kit):

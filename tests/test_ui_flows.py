@@ -4,7 +4,7 @@ shows (qtbot.waitUntil), never on fixed sleeps."""
 
 from __future__ import annotations
 
-from kiosk.session_view import Step
+from kiosk.session_view import Mode, Step
 from tests.fixtures.kiosk_ui import KioskDriver
 from tests.fixtures.walking import on_display, say, to_form
 
@@ -156,6 +156,31 @@ def test_ticket_from_the_help_button(kiosk_ui):
     number = k.view.outcome.ticket.number
     assert k.text_of("ticket_number") == number
     assert k.view.outcome.ticket_is_local is False
+
+
+def test_a_ticket_from_a_half_filled_form_keeps_it_and_its_page_goes_back_to_it(kiosk_ui):
+    """Walk 13, M1: the bar's ticket beside 确定 printed a ticket and the filled form was gone."""
+    k = kiosk_ui
+    k.session.set_mode(Mode.ELDER)  # the bar's ticket is elder mode's (standard: under help)
+    k.tap("attract.start")
+    k.tap("identify.without_card")
+    k.tap("service:repair.public_area")
+    k.wait_step(Step.FORM)
+    k.open_field("category")
+    k.tap("choice:category:lift")
+    k.open_field("phone")
+    k.type_keys("13812345678")
+    k.tap("form.ok")
+    k.wait(lambda: k.view.fields[-1].has_value)
+    k.tap("bar.ticket")  # the next field's editor open: what it holds is not the form's yet
+    k.wait_step(Step.RESULT)
+    assert k.view.outcome.ticket is not None
+    assert "公共区域报修" in k.text_of("ticket_form_kept")
+    assert k.button("nav.back").text() == say(k, "nav.back_to_form")
+    k.tap("nav.back")
+    k.wait_step(Step.FORM)
+    shown = {f.id: f.display for f in k.view.fields}
+    assert shown["phone"] == "13812345678" and shown["category"] == "电梯"
 
 
 def test_a_sent_submission_can_be_followed_by_its_reference(kiosk_ui):

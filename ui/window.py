@@ -632,6 +632,8 @@ class KioskWindow(QWidget):
             # of services, for another one (final review, finding 11: "返回上一步" read as back to
             # the receipt; walk 5, L11: the same on a certificate issued, into a finished form)
             back_key = "nav.back_to_services" if view.step is Step.RESULT else "nav.back"
+            if view.step is Step.RESULT and view.parked_form:
+                back_key = "nav.back_to_form"  # a ticket's page goes back to the form it was taken from
             self._nav_left.addWidget(
                 button(self.t(back_key), self.session.back, name="nav.back", enabled=not view.busy)
             )
@@ -771,7 +773,11 @@ class KioskWindow(QWidget):
         key = (theme.mode, theme.scale, language)
         if key not in self._left_slots:
             elder = theme.mode is Mode.ELDER
-            groups: list[tuple[str, ...]] = [("nav.back", "nav.cancel"), ("nav.back_to_services",)]
+            groups: list[tuple[str, ...]] = [
+                ("nav.back", "nav.cancel"),
+                ("nav.back_to_services",),
+                ("nav.back_to_form",),
+            ]
             groups += [(k,) for screen in SCREEN_CLASSES.values() for k in screen.way_back_keys]
             # a way out beside going back to the services (ways out are the outcome screens')
             groups += [("nav.back_to_services", k) for screen in SCREEN_CLASSES.values() for k in screen.way_out_keys]

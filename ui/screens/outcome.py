@@ -406,6 +406,14 @@ class ResultScreen(OutcomeScreen):
             column.addWidget(frame)
         self.to_do(view, column, ticket_button=False)
         self.print_state(outcome, "result.printed", into=column)
+        if view.parked_form:
+            # the form the ticket was taken from is kept: said, with the way back to it (walk 13, M1)
+            column.addWidget(
+                label(
+                    self.t("result.ticket.form_kept", service=view.parked_form, back=self.t("nav.back_to_form")),
+                    name="ticket_form_kept",
+                )
+            )
         window = self.window()
         if window.width() < window.height() and outcome.printed:
             # the slip coming out, where a portrait display stood empty for 1,000 px under the

@@ -1492,6 +1492,14 @@
         <translation>Filled in from the details on file; tap a field below to change it:</translation>
     </message>
     <message>
+        <source>nav.back_to_form</source>
+        <translation>Back to your form</translation>
+    </message>
+    <message>
+        <source>result.ticket.form_kept</source>
+        <translation>What you entered for "{service}" is kept: tap "{back}" to carry on.</translation>
+    </message>
+    <message>
         <source>nav.back_to_services</source>
         <translation>Back to services</translation>
     </message>

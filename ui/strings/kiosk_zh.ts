@@ -1492,6 +1492,14 @@
         <translation>已填入登记过的资料，可点下面的项目修改：</translation>
     </message>
     <message>
+        <source>nav.back_to_form</source>
+        <translation>返回继续填写</translation>
+    </message>
+    <message>
+        <source>result.ticket.form_kept</source>
+        <translation>您刚才填写的“{service}”已保留：点“{back}”可以接着办。</translation>
+    </message>
+    <message>
         <source>nav.back_to_services</source>
         <translation>返回业务列表</translation>
     </message>
