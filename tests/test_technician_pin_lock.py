@@ -10,7 +10,7 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QPushButton
 
 from kiosk.audit import AuditLog
 from kiosk.technician_lockout import LOCK_S, MAX_TRIES, PinLockout
@@ -147,3 +147,25 @@ def test_five_wrong_pins_lock_the_pad_across_reinsertion_and_other_cards(qtbot, 
     text = json.dumps(audit.entries_after(0), ensure_ascii=False)
     assert PIN not in text and WRONG not in text  # no PIN value in the audit
     assert audit.verify().ok
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_next_try_takes_the_wrong_pins_red_away_and_keeps_the_tries_left(qtbot, pin_screen, language):
+    """Walk 13: "wrong PIN" stayed in red over the right PIN as it was typed."""
+    from tests.fixtures.session_kit import TECHNICIAN
+
+    kit, window, words, _clock, _audit = pin_screen
+    if language == "en":
+        kit.session.set_language("en")
+    kit.session.card_inserted(TECHNICIAN)
+    _type(qtbot, window, WRONG)
+    panel = [f for f in window.findChildren(QFrame, "pin_error") if f.isVisible()][0]
+    assert panel.property("role") == "error"
+    place = panel.mapTo(window, panel.rect().topLeft())
+    qtbot.mouseClick(_visible(window, "key:2")[0], Qt.MouseButton.LeftButton)
+    assert _message(window) == words.text(language, "maintenance.pin_again", left=MAX_TRIES - 1, minutes=5)
+    assert panel.property("role") == "" and panel.mapTo(window, panel.rect().topLeft()) == place
+    for digit in PIN[1:]:
+        qtbot.mouseClick(_visible(window, f"key:{digit}")[0], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(_visible(window, "maintenance.pin_ok")[0], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.maintenance.unlocked)

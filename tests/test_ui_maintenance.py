@@ -184,6 +184,8 @@ def test_out_of_service_moves_no_button_and_is_confirmed_in_the_screens_language
     k.wait(lambda: k.button("maintenance.sync").isEnabled())
     before = maintenance_button_places(k)
     k.tap("maintenance.out")
+    # the sync's outcome is not under the reasons, as if it were about picking one (walk 13)
+    k.wait(lambda: k.text_of("maintenance.outcome_text") == "")
     k.tap("maintenance.reason.internal")
     k.wait(lambda: k.has_button("maintenance.in") and k.button("maintenance.in").isEnabled())
     after = maintenance_button_places(k)

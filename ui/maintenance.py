@@ -719,6 +719,9 @@ class MaintenancePanel(QWidget):
 
     def _ask_reason(self) -> None:
         self._confirm_quit = False
+        # the last action's outcome ("sent ...") is not about this one: it read as if under the
+        # reasons it said what picking one would do (walk 13)
+        self._outcome = None
         self._choosing_reason, self._showing_diagnostics = True, False
         self._rerender()
 
@@ -852,11 +855,26 @@ class MaintenancePanel(QWidget):
         ok = button(self.t("form.ok"), self._check, name="maintenance.pin_ok", role="primary")
         # portrait: the keys take the height to spare, as the resident's pad does there
         theme = replace(self._theme, narrow=True) if docked else self._theme
-        self._editor = DigitEditor(_PIN_FIELD, theme, word, self._session.touch, secret=True)
+        self._editor = DigitEditor(_PIN_FIELD, theme, word, self._typing_pin, secret=True)
         self._box.addWidget(self._editor)
         self._actions_row.addStretch(1)
         self._actions_row.addWidget(ok)
         return docked
+
+    def _typing_pin(self) -> None:
+        """A key of the pad: the next try has begun, so the last one's red "wrong" goes, in its own
+        place; the tries left stay said (walk 13: it stayed over the right PIN as it was typed)."""
+        self._session.touch()
+        if self._message != "maintenance.pin_wrong":
+            return
+        self._message = ""
+        for frame in self.findChildren(QFrame, "pin_error"):
+            frame.setProperty("role", "")
+            frame.style().unpolish(frame)
+            frame.style().polish(frame)
+        lockout = self.pin_lockout
+        for shown in self.findChildren(QLabel, "pin_error_text"):
+            shown.setText(self.t("maintenance.pin_again", left=lockout.tries_left(), minutes=lockout.lock_s // 60))
 
     def _locked_text(self, seconds: int) -> str:
         lockout = self.pin_lockout

@@ -273,7 +273,7 @@
     </message>
     <message>
         <source>form.rate_by_card</source>
-        <translation>Your card is in: leave the reference empty and tap Next to see the cases you can rate.</translation>
+        <translation>Your card is in: leave the reference empty and tap Next to see your cases; the finished ones can be rated.</translation>
     </message>
     <message>
         <source>form.rate_by_card@elder</source>
@@ -878,6 +878,10 @@
     <message>
         <source>maintenance.pin</source>
         <translation>Enter the technician PIN</translation>
+    </message>
+    <message>
+        <source>maintenance.pin_again</source>
+        <translation>Enter the technician PIN ({left} more wrong and the pad locks for {minutes} minutes)</translation>
     </message>
     <message>
         <source>maintenance.pin_wrong</source>

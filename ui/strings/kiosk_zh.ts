@@ -273,7 +273,7 @@
     </message>
     <message>
         <source>form.rate_by_card</source>
-        <translation>您已插卡：受理编号不用填，点“下一步”就能看到您可以评价的办件。</translation>
+        <translation>您已插卡：受理编号不用填，点“下一步”就能看到您的办件，办结的可以评价。</translation>
     </message>
     <message>
         <source>form.rate_by_card@elder</source>
@@ -878,6 +878,10 @@
     <message>
         <source>maintenance.pin</source>
         <translation>请输入技术人员密码</translation>
+    </message>
+    <message>
+        <source>maintenance.pin_again</source>
+        <translation>请输入技术人员密码（再错 {left} 次将锁定 {minutes} 分钟）</translation>
     </message>
     <message>
         <source>maintenance.pin_wrong</source>
