@@ -22,6 +22,7 @@ Document shape (schema 1)::
                                "quick_phrases": [{"zh": "电梯坏了", "en": "The lift is broken"}],
                                "picker": "address", "alert": {"zh": "...", "en": "..."}}],
                    "receipt": {"title": {...}, "fields": ["phone"], "footer": {...},
+                               "footer_if": [{"field": "urgency", "value": "urgent", "text": {...}}],
                                "qr": "https://hub.example/track/{ref}"},
                    "notices": [{"id": "..", "title": {..}, "body": {..}, "published": "2026-11-20"}]}]}
 
@@ -46,6 +47,7 @@ from contract.catalogue_model import (
     Catalogue,
     CatalogueInvalid,
     Choice,
+    ChoiceFooter,
     DataClass,
     Enablement,
     FieldType,
@@ -66,6 +68,7 @@ __all__ = [
     "Catalogue",
     "CatalogueInvalid",
     "Choice",
+    "ChoiceFooter",
     "DataClass",
     "Enablement",
     "FieldType",
@@ -281,11 +284,11 @@ def _check_phrases(
         seen.add(phrase.zh)
 
 
-def _receipt(raw: Any, where: str, field_ids: set[str]) -> ReceiptSpec:
+def _receipt(raw: Any, where: str, fields: Mapping[str, FormField]) -> ReceiptSpec:
     r = _Reader(raw, where)
     names = tuple(r.get("fields", list, []))
     for i, name in enumerate(names):
-        if not isinstance(name, str) or name not in field_ids:
+        if not isinstance(name, str) or name not in fields:
             raise CatalogueInvalid(f"{r.at('fields')}[{i}]", f"names no field of this service: {name!r}")
     qr = r.get("qr", str, "{ref}")
     if "{ref}" not in qr:
@@ -295,9 +298,23 @@ def _receipt(raw: Any, where: str, field_ids: set[str]) -> ReceiptSpec:
         fields=names,
         footer=r.optional_text("footer"),
         qr=qr,
+        footer_if=tuple(_list(r, "footer_if", lambda item, at: _choice_footer(item, at, fields))),
     )
     r.finish()
     return spec
+
+
+def _choice_footer(raw: Any, where: str, fields: Mapping[str, FormField]) -> ChoiceFooter:
+    r = _Reader(raw, where)
+    field_id, value = r.get("field", str, required=True), r.get("value", str, required=True)
+    f = fields.get(field_id)
+    if f is None or not f.choices:
+        raise CatalogueInvalid(r.at("field"), f"names no choice field of this service: {field_id!r}")
+    if value not in {c.value for c in f.choices}:
+        raise CatalogueInvalid(r.at("value"), f"is not a choice of {field_id!r}: {value!r}")
+    footer = ChoiceFooter(field=field_id, value=value, text=r.text("text"))
+    r.finish()
+    return footer
 
 
 def _notice(raw: Any, where: str) -> Notice:
@@ -358,7 +375,7 @@ def _service(raw: Any, where: str, groups: Mapping[str, tuple[str, ...]]) -> Ser
     _unique(fields, lambda f: f.id, r.at("fields"))
     receipt_raw = r.get("receipt", dict, None)
     receipt = (
-        _receipt(receipt_raw, r.at("receipt"), {f.id for f in fields}) if receipt_raw is not None else None
+        _receipt(receipt_raw, r.at("receipt"), {f.id: f for f in fields}) if receipt_raw is not None else None
     )
     if kind is ServiceKind.SUBMIT and receipt is None:
         raise CatalogueInvalid(r.at("receipt"), "a submit service needs a receipt")

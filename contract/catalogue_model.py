@@ -109,11 +109,26 @@ class FormField:
 
 
 @dataclass(frozen=True)
+class ChoiceFooter:
+    """The receipt's footer when the form picked `value` in its choice field `field` (an urgent
+    repair is not promised the normal one's "within 2 working days": walk 13, M4)."""
+
+    field: str
+    value: str
+    text: LocalText
+
+
+@dataclass(frozen=True)
 class ReceiptSpec:
     title: LocalText
     fields: tuple[str, ...] = ()  # which form fields appear on the receipt (masked by data class)
     footer: LocalText | None = None
     qr: str = "{ref}"  # QR content; "{ref}" is replaced by the reference
+    footer_if: tuple[ChoiceFooter, ...] = ()  # the first whose choice the form picked, over `footer`
+
+    def footer_for(self, values: Mapping[str, str]) -> LocalText | None:
+        """The footer for a form with these values (field id -> value as entered)."""
+        return next((f.text for f in self.footer_if if values.get(f.field) == f.value), self.footer)
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,7 @@ def submission_receipt(
     """The receipt for a queued submission: title, the fields the catalogue lists (masked), the
     reference (large) and a QR code of the catalogue's QR template with the reference filled in."""
     spec = service.receipt
+    footer = spec.footer_for(form.values) if spec else None  # an urgent repair's own promise
     title = spec.title.get(language) if spec else service.title.get(language)
     blocks: list = [Title(title), Rule()]
     for field_id in spec.fields if spec else ():
@@ -90,7 +91,7 @@ def submission_receipt(
         QrCode(spec.qr.replace("{ref}", local_ref) if spec else local_ref),
         KeyValue(word("terminal", language), terminal_id),
         KeyValue(word("time", language), _stamp(issued_at)),
-        Footer(spec.footer.get(language) if spec and spec.footer else word("keep", language)),
+        Footer(footer.get(language) if footer else word("keep", language)),
     ]
     return ReceiptDocument(blocks=tuple(blocks), language=language)
 

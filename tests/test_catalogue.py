@@ -171,6 +171,24 @@ BROKEN = [
         "services[0].fields[3].alert.en",
         "",
     ),
+    (
+        "footer for a field with no choices",
+        _set(["services", 0, "receipt", "footer_if", 0, "field"], "detail"),
+        "services[0].receipt.footer_if[0].field",
+        "names no choice field",
+    ),
+    (
+        "footer for a value the field does not offer",
+        _set(["services", 0, "receipt", "footer_if", 0, "value"], "very_urgent"),
+        "services[0].receipt.footer_if[0].value",
+        "is not a choice",
+    ),
+    (
+        "footer without english",
+        _set(["services", 0, "receipt", "footer_if", 0, "text"], {"zh": "紧急报修"}),
+        "services[0].receipt.footer_if[0].text.en",
+        "",
+    ),
     ("no services", _set(["services"], []), "services", "no service"),
     ("wrong schema", _set(["schema"], 2), "schema", "unsupported"),
     (

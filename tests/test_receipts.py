@@ -62,7 +62,9 @@ def test_submission_receipt_in_english_uses_choice_labels():
     assert doc.language == "en"
     assert KeyValue("What is broken", "Lift") in doc.blocks
     assert KeyValue("How urgent", "Urgent (safety or access at risk)") in doc.blocks
-    assert isinstance(doc.blocks[-1], Footer) and "2 working days" in doc.blocks[-1].text
+    # the urgent repair's own footer (walk 13, M4), not the normal one's "2 working days"
+    assert isinstance(doc.blocks[-1], Footer) and "within 4 hours" in doc.blocks[-1].text
+    assert "2 working days" not in doc.blocks[-1].text
 
 
 def test_local_ticket_says_it_is_local_and_hides_the_unknown_queue():
@@ -167,3 +169,21 @@ def test_the_urgent_repair_hint_and_receipt_give_a_duty_phone_number():
     for language in ("zh", "en"):
         assert phone.search(urgency.alert.get(language)), language  # not "call the duty phone"
         assert phone.search(repair.receipt.footer.get(language)), language
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_an_urgent_repair_is_not_promised_the_normal_repairs_days(language):
+    """Walk 13, M4: the urgent repair's slip said "within 2 working days", as the normal one's."""
+    repair = demo_catalogue().service("repair.public_area")
+
+    def footer(urgency: str) -> str:
+        form = FormState(repair)
+        for fid, raw in {"category": "lift", "location": "8号楼", "detail": "电梯坏了", "urgency": urgency}.items():
+            form.set(fid, raw)
+        doc = submission_receipt(repair, form, "T0001-000001", language=language, terminal_id="T0001", issued_at=AT)
+        return next(b.text for b in doc.blocks if isinstance(b, Footer))
+
+    normal, urgent = footer("normal"), footer("urgent")
+    assert normal == repair.receipt.footer.get(language)
+    assert urgent != normal and "2" not in urgent.split("010")[0]  # no "2 working days" before the number
+    assert "010-6512 3456" in urgent  # the duty phone still on it
