@@ -176,6 +176,7 @@ def test_a_ticket_from_a_half_filled_form_keeps_it_and_its_page_goes_back_to_it(
     k.wait_step(Step.RESULT)
     assert k.view.outcome.ticket is not None
     assert "公共区域报修" in k.text_of("ticket_form_kept")
+    assert k.text_of("ticket_form_kept") in k.window.current_screen().spoken(k.view)  # said too
     assert k.button("nav.back").text() == say(k, "nav.back_to_form")
     k.tap("nav.back")
     k.wait_step(Step.FORM)

@@ -865,6 +865,8 @@ class ResultScreen(OutcomeScreen):
                 text += self.t("result.ticket.window", window=outcome.ticket.window) + "。"
             if outcome.printed is False:
                 text += self.t(not_printed_key(outcome))
+            if view.parked_form:  # as on the screen: the form kept, and the way back to it
+                text += self.t("result.ticket.form_kept", service=view.parked_form, back=self.t("nav.back_to_form"))
             if view.card_in_reader:
                 text += self.t(take_card_key(view))
             return text
