@@ -255,10 +255,12 @@ class ReceiptScreen(OutcomeScreen):
             note = "receipt.queued_offline" if outcome.queued_offline else "receipt.sent"
         left.addWidget(label(self.t(note), name="queue_note"))
         after = _what_happens_next(outcome)
-        if after and not self.compact:  # (a short elder page has no line to spare: it is said)
+        promise = None
+        if after:
             # what the slip promises, on the screen too: a slip lost, or none printed, left the
             # resident without it, and without the duty phone (walk 12)
-            left.addWidget(label(keep_lines(after), "muted", name="receipt_next"))
+            promise = label(keep_lines(after), "muted", name="receipt_next")
+            left.addWidget(promise)
         # under the reference, not below the pictures: there, on a 1280x800 screen, "out of paper,
         # write the number down" was out of sight unless the resident scrolled
         self.print_state(outcome, into=left)
@@ -287,6 +289,10 @@ class ReceiptScreen(OutcomeScreen):
         if paper is not None:
             body.addWidget(paper, 0, Qt.AlignmentFlag.AlignTop)
         self.root.addLayout(body, 1)
+        if promise is not None and self.compact and not self.fits():
+            # a short elder page with every panel it can have: the promise is said, not shown (walk
+            # 13: left out always, it was missing where the page had the room)
+            promise.hide()
 
     def _picture_sizes(self, landscape: bool) -> tuple[int, int]:
         """The QR code's and the slip picture's size: the theme's, smaller in elder mode on a short
