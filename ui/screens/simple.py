@@ -55,7 +55,7 @@ class AttractScreen(Screen):
         # the columns apart by more than the lines: the English elder "Social-insurance payment
         # record" ran up to the next column's icon at 1920x1080 (walk 6, L12)
         grid.setHorizontalSpacing(theme.spacing_px * 2)
-        # portrait: the list in the buttons' type, so the room the picture leaves at the foot (by the
+        # portrait: the list in the title's type, so the room the picture leaves at the foot (by the
         # reader) is not an empty band under six small lines (walk 12)
         px, role = (theme.title_px, "title") if portrait else (theme.body_px, "")
         for n, service in enumerate(services):
