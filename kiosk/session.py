@@ -139,6 +139,10 @@ class Session(ServiceOperations):
         # (service, form, step) a ticket was taken from, kept for the way back to it: one tap on the
         # bar's ticket lost a filled form (walk 13, M1); the session's end wipes it with the rest
         self._parked: tuple[Service, FormState, Step] | None = None
+        # the tickets this session was given, by the queue they are for: asked again for the same
+        # queue, the resident is shown theirs, not given a second (walk 14: B002 had "1 ahead",
+        # the resident's own B001)
+        self._tickets: dict[str, Outcome] = {}
         self._page = 0
         self._busy: str | None = None
         self._busy_since: float | None = None

@@ -57,6 +57,7 @@ class ServiceOperations:
     _service: Service | None
     _form: FormState | None
     _parked: tuple[Service, FormState, Step] | None
+    _tickets: dict[str, Outcome]
     _busy: str | None
     _busy_since: float | None
     _overdue: bool
@@ -363,6 +364,17 @@ class ServiceOperations:
 
     def _start_ticket(self, service_id: str) -> None:
         owner = self._service.id if self._service is not None else service_id
+        given = self._tickets.get(service_id)
+        if given is not None:
+            # one ticket a queue for one visit: theirs again, said to be the one they have (its slip
+            # as it printed; one still printing when the page was left is not said to be printing)
+            again = replace(given, ticket_again=True)
+            if again.printing or again.printed is None:
+                again = replace(again, printing=False, receipt=None)
+            self._outcome, self._error, self._retry = again, None, None
+            self._step = Step.RESULT
+            self._changed()
+            return
 
         def on_ok(result: TicketOutcome) -> None:
             self._online = not result.is_local
@@ -384,6 +396,7 @@ class ServiceOperations:
             )
             self._step = Step.RESULT
             self._print(document)
+            self._tickets[service_id] = self._outcome
 
         def on_error(_error: KioskError) -> None:
             if self._parked is not None and self._step is Step.CHOOSE:
@@ -540,6 +553,9 @@ class ServiceOperations:
             else:
                 self._outcome = replace(self._outcome, printing=False, printed=True, paper_may_hold=True)
                 self._paper_out = False
+            shown = self._outcome
+            if shown.ticket is not None and shown.ticket_for is not None and shown.ticket_for in self._tickets:
+                self._tickets[shown.ticket_for] = replace(shown, ticket_again=False)  # shown again as it printed
             self._changed()
 
         self._executor.submit(lambda: self._actions.print_document(document), on_done)

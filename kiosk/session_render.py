@@ -221,4 +221,5 @@ def render_view(s: Session) -> SessionView:
         form_serial=form.serial if form is not None else None,
         paper_out=s._paper_out,
         parked_form=s._parked[0].title.get(lang) if s._parked is not None and s._step is Step.RESULT else None,
+        tickets_taken=tuple(t.ticket.number for t in s._tickets.values() if t.ticket is not None),
     )

@@ -171,6 +171,7 @@ class Outcome:
     ticket: Ticket | None = None
     ticket_is_local: bool = False  # hub unreachable: a local fallback ticket; say so on screen
     ticket_for: str | None = None  # the service the ticket's queue is for (the ticket service: the window)
+    ticket_again: bool = False  # asked again in the same visit: the ticket already given, shown again
     cases: tuple[CaseStatus, ...] = ()  # progress query / rating lookup
     can_rate: bool = False  # a finished case that rate(stars) may rate now
     rating_case_id: str | None = None  # the case the stars rate (chosen, or the only one that can be)
@@ -231,3 +232,6 @@ class SessionView:
     # the title of the service whose form a ticket was taken from: the ticket's page goes back to it
     # (its values kept) instead of to the services
     parked_form: str | None = None
+    # the numbers of the tickets this visit was given: the receipt of a request finished after one
+    # says the ticket is still theirs, and not needed for it (walk 14)
+    tickets_taken: tuple[str, ...] = ()

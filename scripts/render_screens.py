@@ -158,6 +158,19 @@ def _refused(field: str, typed: str) -> Callable[[Kit, KioskWindow], None]:
     return scene
 
 
+def _ticket_then(kit: Kit, then: str) -> None:
+    """A ticket taken from the filled repair form, back to the form, then a ticket again or the
+    form sent."""
+    _filled(kit)
+    kit.session.take_ticket()
+    kit.session.back()
+    if then == "ticket":
+        kit.session.take_ticket()
+    else:
+        kit.session.next()
+        kit.session.next()
+
+
 def _receipt(paper: bool, online: bool) -> Callable[[Kit, KioskWindow], None]:
     def scene(kit: Kit, _window: KioskWindow) -> None:
         kit.printer.paper_out = not paper
@@ -341,6 +354,9 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
     ("receipt-staff-called", lambda kit, w: (_receipt(paper=True, online=True)(kit, w), kit.session.call_staff())),
     ("result-ticket", lambda kit, w: (kit.session.start(), kit.session.take_ticket())),
     ("result-ticket-form-kept", lambda kit, w: (_filled(kit), kit.session.take_ticket())),
+    # asked again in the same visit: the ticket already given, and a request finished after it
+    ("result-ticket-again", lambda kit, w: _ticket_then(kit, "ticket")),
+    ("receipt-after-ticket", lambda kit, w: _ticket_then(kit, "receipt")),
     ("result-query", _query),
     ("result-rated", lambda kit, w: (_query(kit, w), kit.session.rate(5))),
     ("result-rate-confirm", _rating(several=False, stars=4)),

@@ -473,3 +473,36 @@ def test_out_of_hours_or_not_enrolled_no_ticket_is_offered(kit):
         assert not s.ticket_while_paused()
         s.take_ticket()
         assert s.view.step is Step.OUT_OF_SERVICE
+
+
+def test_a_second_ticket_for_the_same_queue_in_one_visit_is_the_first_again(kit):
+    """Walk 14 (high): back on the kept form, the staff panel's ticket printed B002, "1 ahead" being
+    the resident's own B001."""
+    s = kit.session
+    open_service(kit, "repair.public_area")
+    s.set_field("phone", "13812345678")
+    s.take_ticket()
+    first = s.view.outcome.ticket.number
+    s.back()  # to the kept form
+    s.take_ticket()
+    view = s.view
+    assert view.step is Step.RESULT and view.outcome.ticket.number == first
+    assert view.outcome.ticket_again and kit.hub.tickets_issued == 1
+    assert len(kit.printer.printed) == 1  # not printed twice either
+
+
+def test_the_receipt_of_a_request_finished_after_a_ticket_names_the_ticket(kit):
+    s = kit.session
+    open_service(kit, "repair.public_area")
+    s.set_field("phone", "13812345678")
+    s.take_ticket()
+    number = s.view.outcome.ticket.number
+    s.back()
+    for field_id, value in (("category", "lift"), ("location", "8号楼"), ("detail", "电梯坏了"), ("urgency", "normal")):
+        s.set_field(field_id, value)
+    s.next()
+    s.submit()
+    view = s.view
+    assert view.step is Step.RECEIPT and view.tickets_taken == (number,)
+    s.done()
+    assert s.view.tickets_taken == ()  # the next visit has none

@@ -161,11 +161,27 @@ def test_the_next_try_takes_the_wrong_pins_red_away_and_keeps_the_tries_left(qtb
     _type(qtbot, window, WRONG)
     panel = [f for f in window.findChildren(QFrame, "pin_error") if f.isVisible()][0]
     assert panel.property("role") == "error"
+    text = [w for w in window.findChildren(QLabel, "pin_error_text") if w.isVisible()][0]
+    red = _colour(text)
     place = panel.mapTo(window, panel.rect().topLeft())
     qtbot.mouseClick(_visible(window, "key:2")[0], Qt.MouseButton.LeftButton)
     assert _message(window) == words.text(language, "maintenance.pin_again", left=MAX_TRIES - 1, minutes=5)
     assert panel.property("role") == "" and panel.mapTo(window, panel.rect().topLeft()) == place
+    # and not in the error's colour (walk 14: the words changed, and stayed red)
+    assert red == window.maintenance._theme.palette.on_danger.lower() and _colour(text) != red
     for digit in PIN[1:]:
         qtbot.mouseClick(_visible(window, f"key:{digit}")[0], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(_visible(window, "maintenance.pin_ok")[0], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.maintenance.unlocked)
+
+
+def _colour(label) -> str:
+    """The colour the label's words are drawn in: its pixels' darkest shade over its middle row."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtGui import QColor
+
+    window = label.window()
+    image = window.grab(QRect(label.mapTo(window, QPoint(0, 0)), label.size())).toImage()
+    shades = [QColor(image.pixel(x, y)) for y in range(image.height()) for x in range(0, image.width(), 2)]
+    darkest = min(shades, key=lambda c: c.lightness())
+    return darkest.name()

@@ -158,16 +158,21 @@ def test_ticket_from_the_help_button(kiosk_ui):
     assert k.view.outcome.ticket_is_local is False
 
 
-def test_a_ticket_from_a_half_filled_form_keeps_it_and_its_page_goes_back_to_it(kiosk_ui):
-    """Walk 13, M1: the bar's ticket beside 确定 printed a ticket and the filled form was gone."""
-    k = kiosk_ui
-    k.session.set_mode(Mode.ELDER)  # the bar's ticket is elder mode's (standard: under help)
+def _repair_with_a_category(k: KioskDriver) -> None:
+    """From the welcome screen, without a card: the repair form with its first field picked."""
     k.tap("attract.start")
     k.tap("identify.without_card")
     k.tap("service:repair.public_area")
     k.wait_step(Step.FORM)
     k.open_field("category")
     k.tap("choice:category:lift")
+
+
+def test_a_ticket_from_a_half_filled_form_keeps_it_and_its_page_goes_back_to_it(kiosk_ui):
+    """Walk 13, M1: the bar's ticket beside 确定 printed a ticket and the filled form was gone."""
+    k = kiosk_ui
+    k.session.set_mode(Mode.ELDER)  # the bar's ticket is elder mode's (standard: under help)
+    _repair_with_a_category(k)
     k.open_field("phone")
     k.type_keys("13812345678")
     k.tap("form.ok")
@@ -182,6 +187,29 @@ def test_a_ticket_from_a_half_filled_form_keeps_it_and_its_page_goes_back_to_it(
     k.wait_step(Step.FORM)
     shown = {f.id: f.display for f in k.view.fields}
     assert shown["phone"] == "13812345678" and shown["category"] == "电梯"
+
+
+def test_the_staff_panels_ticket_back_on_the_kept_form_is_the_same_ticket(kiosk_ui):
+    """Walk 14 (high): help, its ticket, back to the kept form, and the staff panel still offered a
+    ticket there: B002 came out, "1 ahead" being the resident's own B001."""
+    k = kiosk_ui
+    _repair_with_a_category(k)
+    k.tap("bar.help")
+    k.wait(lambda: k.view.staff_called)
+    k.tap("staff.ticket")
+    k.wait_step(Step.RESULT)
+    first = k.view.outcome.ticket.number
+    k.tap("nav.back")
+    k.wait_step(Step.FORM)
+    if k.has_button("staff.ticket"):
+        k.tap("staff.ticket")
+    else:
+        k.tap("bar.help")
+        k.wait(lambda: k.has_button("staff.ticket"))
+        k.tap("staff.ticket")
+    k.wait_step(Step.RESULT)
+    assert k.view.outcome.ticket.number == first
+    assert k.text_of("ticket_again") == say(k, "result.ticket.again")
 
 
 def test_a_sent_submission_can_be_followed_by_its_reference(kiosk_ui):

@@ -868,11 +868,13 @@ class MaintenancePanel(QWidget):
         if self._message != "maintenance.pin_wrong":
             return
         self._message = ""
+        lockout = self.pin_lockout
         for frame in self.findChildren(QFrame, "pin_error"):
             frame.setProperty("role", "")
-            frame.style().unpolish(frame)
-            frame.style().polish(frame)
-        lockout = self.pin_lockout
+            # the words inside are coloured by the frame's role: polished again with it
+            for part in (frame, *frame.findChildren(QLabel)):
+                part.style().unpolish(part)
+                part.style().polish(part)
         for shown in self.findChildren(QLabel, "pin_error_text"):
             shown.setText(self.t("maintenance.pin_again", left=lockout.tries_left(), minutes=lockout.lock_s // 60))
 

@@ -254,6 +254,10 @@ class ReceiptScreen(OutcomeScreen):
         else:
             note = "receipt.queued_offline" if outcome.queued_offline else "receipt.sent"
         left.addWidget(label(self.t(note), name="queue_note"))
+        if view.tickets_taken:
+            # a ticket taken on the way (walk 14: nothing said whether it was still needed, and an
+            # elder might have waited at the window for a request already in)
+            left.addWidget(label(self.t("receipt.ticket_still", numbers=_numbers(view)), name="receipt_ticket"))
         after = _what_happens_next(outcome)
         promise = None
         if after:
@@ -318,7 +322,14 @@ class ReceiptScreen(OutcomeScreen):
             text += self.t(take_card_key(view))
         if outcome is not None and _what_happens_next(outcome):
             text += ("" if view.language == "zh" else " ") + _what_happens_next(outcome)
+        if view.tickets_taken:  # as on the screen
+            text += ("" if view.language == "zh" else " ") + self.t("receipt.ticket_still", numbers=_numbers(view))
         return text
+
+
+def _numbers(view: SessionView) -> str:
+    """The tickets this visit was given, as a list in the screen's language."""
+    return ("、" if view.language == "zh" else ", ").join(view.tickets_taken)
 
 
 def _what_happens_next(outcome: Outcome) -> str:
@@ -404,6 +415,10 @@ class ResultScreen(OutcomeScreen):
             where.addWidget(label(self.t(ahead_key(ticket.waiting_ahead), n=ticket.waiting_ahead), name="ticket_ahead"))
         row.addLayout(where, 1)
         self.root.addLayout(row)
+        if outcome.ticket_again:
+            # asked again in the same visit: the one they have, not a second (walk 14: B002 counted
+            # the resident's own B001 ahead of them)
+            self.root.addWidget(label(self.t("result.ticket.again"), "tile_title", name="ticket_again"))
         column = QVBoxLayout()
         column.setSpacing(self.theme.spacing_px // 2 if self.compact else self.theme.spacing_px)
         if outcome.ticket_is_local:
@@ -871,6 +886,8 @@ class ResultScreen(OutcomeScreen):
                 text += self.t("result.ticket.window", window=outcome.ticket.window) + "。"
             if outcome.printed is False:
                 text += self.t(not_printed_key(outcome))
+            if outcome.ticket_again:
+                text += self.t("result.ticket.again")
             if view.parked_form:  # as on the screen: the form kept, and the way back to it
                 text += self.t("result.ticket.form_kept", service=view.parked_form, back=self.t("nav.back_to_form"))
             if view.card_in_reader:

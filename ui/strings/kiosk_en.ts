@@ -1504,6 +1504,14 @@
         <translation>What you entered for "{service}" is kept: tap "{back}" to carry on.</translation>
     </message>
     <message>
+        <source>result.ticket.again</source>
+        <translation>This is the ticket you already took on this visit: no need for another.</translation>
+    </message>
+    <message>
+        <source>receipt.ticket_still</source>
+        <translation>Your queue ticket {numbers} is still valid. Your request is in: if you need nothing else at the window, you need not wait to be called.</translation>
+    </message>
+    <message>
         <source>nav.back_to_services</source>
         <translation>Back to services</translation>
     </message>

@@ -1504,6 +1504,14 @@
         <translation>您刚才填写的“{service}”已保留：点“{back}”可以接着办。</translation>
     </message>
     <message>
+        <source>result.ticket.again</source>
+        <translation>这是您这次已经取的号，不用再取。</translation>
+    </message>
+    <message>
+        <source>receipt.ticket_still</source>
+        <translation>您取的排队号 {numbers} 仍然有效。申请已经提交：如果不需要到窗口办别的事，可以不用等叫号。</translation>
+    </message>
+    <message>
         <source>nav.back_to_services</source>
         <translation>返回业务列表</translation>
     </message>
