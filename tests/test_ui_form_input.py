@@ -20,7 +20,7 @@ import threading
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
 from hub.profiles import DEMO_PROFILE, ProfileStore
 from hub.store import HubStore
@@ -393,3 +393,24 @@ def test_the_next_text_field_opens_on_the_layer_the_last_was_taken_on(kiosk_ui):
     _to_repair(k)
     k.open_field("location")
     assert k.window.current_screen().editor.keyboard.mode == "pinyin"
+
+
+def test_retyping_a_refused_phone_number_brings_the_fields_hint_back_in_the_messages_line(kiosk_ui):
+    """Walk 14: on a short display the message takes the hint's line over the pad; at the next key
+    the message went and the line stood empty, the hint gone with it."""
+    k = kiosk_ui
+    k.window.resize(1280, 800)
+    k.session.set_language("en")
+    to_form(k)
+    k.open_field("phone")
+    k.type_keys("12312345678")
+    k.tap("form.ok")
+    k.wait(lambda: _field(k, "phone").error_key == "field.bad_phone")
+    error = _label(k, "error:phone")
+    keys = {b.objectName(): b.mapTo(k.window, b.rect().topLeft()) for b in k.window.findChildren(QPushButton) if b.objectName().startswith("key:")}
+    k.tap("key:backspace")
+    hint = _field(k, "phone").hint
+    assert hint and error.isVisible() and error.text() == hint
+    assert error.property("role") == "muted"
+    moved = {n: p for n, p in keys.items() if k.button(n).mapTo(k.window, k.button(n).rect().topLeft()) != p}
+    assert moved == {}, "a key moved when the hint came back"

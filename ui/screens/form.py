@@ -432,9 +432,18 @@ class FormScreen(Screen):
 
         def edited() -> None:
             self.ctx.touch()
-            if error is not None:
-                # the message was about the value before this edit; OK has the session check again
-                error.hide()
+            if error is None or not error.isVisible():
+                return
+            if hint is not None and hint.isHidden() and error.parentWidget() is not None:
+                # the message had taken the hint's line over a pad: the hint comes back in it (walk
+                # 14: retyping the number, the line stood empty and the guidance was gone)
+                error.setText(hint.text())
+                error.setProperty("role", "muted")
+                error.style().unpolish(error)
+                error.style().polish(error)
+                return
+            # the message was about the value before this edit; OK has the session check again
+            error.hide()
 
         theme = self.theme
         window = self.window()
