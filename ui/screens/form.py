@@ -434,7 +434,7 @@ class FormScreen(Screen):
             self.ctx.touch()
             if error is None or not error.isVisible():
                 return
-            if hint is not None and hint.isHidden() and error.parentWidget() is not None:
+            if hint is not None and hint.isHidden():
                 # the message had taken the hint's line over a pad: the hint comes back in it (walk
                 # 14: retyping the number, the line stood empty and the guidance was gone)
                 error.setText(hint.text())
