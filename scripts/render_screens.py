@@ -182,6 +182,15 @@ def _receipt(paper: bool, online: bool) -> Callable[[Kit, KioskWindow], None]:
     return scene
 
 
+def _ticket_with_card(kit: Kit) -> None:
+    """A ticket taken from a repair form begun with the resident's card, which is still in."""
+    kit.session.start()
+    kit.session.card_inserted(RESIDENT)
+    kit.session.choose_service("repair.public_area")
+    kit.session.set_field("category", "lift")
+    kit.session.take_ticket()
+
+
 def _receipt_with_card(kit: Kit) -> None:
     """A repair report made with the resident's card, which is still in the reader."""
     kit.session.start()
@@ -356,6 +365,7 @@ SCENES: list[tuple[str, Callable[[Kit, KioskWindow], None]]] = [
     ("result-ticket-form-kept", lambda kit, w: (_filled(kit), kit.session.take_ticket())),
     # asked again in the same visit: the ticket already given, and a request finished after it
     ("result-ticket-again", lambda kit, w: _ticket_then(kit, "ticket")),
+    ("result-ticket-form-kept-card", lambda kit, w: _ticket_with_card(kit)),
     ("receipt-after-ticket", lambda kit, w: _ticket_then(kit, "receipt")),
     ("result-query", _query),
     ("result-rated", lambda kit, w: (_query(kit, w), kit.session.rate(5))),

@@ -176,7 +176,7 @@ def test_the_next_try_takes_the_wrong_pins_red_away_and_keeps_the_tries_left(qtb
 
 
 def _colour(label) -> str:
-    """The colour the label's words are drawn in: its pixels' darkest shade over its middle row."""
+    """The colour the label's words are drawn in: the darkest shade of its pixels in the window."""
     from PySide6.QtCore import QPoint, QRect
     from PySide6.QtGui import QColor
 

@@ -347,3 +347,29 @@ def test_a_ticket_that_did_not_print_says_to_give_the_number_and_prints_later_wi
     texts = decode(slips[-1].read_bytes()).texts
     assert k.view.outcome.ticket.number in " ".join(texts)
     assert not any("REPRINT" in t or "补打" in t for t in texts)
+
+
+def test_with_the_form_kept_the_ticket_page_asks_for_the_card_only_for_the_way_to_the_window(kiosk_ui):
+    """Found walking the kept form (elder, card in, speech on): "please take your card" under the
+    ticket would end the visit and wipe the form the page offers to go back to."""
+    k = kiosk_ui
+    k.wait(lambda: k.terminal.background is not None)
+    k.session.set_mode(Mode.ELDER)
+    k.terminal.card_reader.insert("resident")
+    k.wait(lambda: k.view.step is Step.CHOOSE)
+    k.tap("service:repair.public_area")
+    k.wait_step(Step.FORM)
+    k.open_field("category")
+    k.tap("choice:category:lift")
+    k.tap("bar.ticket")
+    k.wait_step(Step.RESULT)
+    words = say(k, "receipt.take_card.before_window")
+    assert k.text_of("receipt_take_card_text").replace("\u2060", "") == words.replace("\u2060", "")
+    assert words in k.window.current_screen().spoken(k.view)
+    k.tap("nav.back")
+    k.wait_step(Step.FORM)
+    k.tap("bar.ticket")  # the same ticket again, the form still kept
+    k.wait_step(Step.RESULT)
+    k.tap("nav.done")  # leaving: the plain "take your card" on the way out
+    k.wait_step(Step.ATTRACT)
+    assert say(k, "receipt.take_card") in k.text_of("end_reason_text")

@@ -343,8 +343,12 @@ def _what_happens_next(outcome: Outcome) -> str:
 def take_card_key(view: SessionView) -> str:
     """ "Your card is still in the reader" is for the card this visit used; a card put in while the
     terminal is paused serves nothing here: it is asked back, saying why (walk 10, L8: the paused
-    ticket page told a card just put in that it was "still" in the reader)."""
-    return "receipt.take_card.paused" if view.paused else "receipt.take_card"
+    ticket page told a card just put in that it was "still" in the reader). On a ticket's page with
+    the form kept, taking the card would end the visit and wipe it: the card is for the way to the
+    window, the form still one tap away (found walking the kept form, elder, speech on)."""
+    if view.paused:
+        return "receipt.take_card.paused"
+    return "receipt.take_card.before_window" if view.parked_form else "receipt.take_card"
 
 
 STARS = (1, 2, 3, 4, 5)  # each with its words (result.rate.words.N): 很不满意 … 很满意
@@ -427,14 +431,14 @@ class ResultScreen(OutcomeScreen):
             column.addWidget(frame)
         self.to_do(view, column, ticket_button=False)
         self.print_state(outcome, "result.printed", into=column)
+        kept = None
         if view.parked_form:
             # the form the ticket was taken from is kept: said, with the way back to it (walk 13, M1)
-            column.addWidget(
-                label(
-                    self.t("result.ticket.form_kept", service=view.parked_form, back=self.t("nav.back_to_form")),
-                    name="ticket_form_kept",
-                )
+            kept = label(
+                self.t("result.ticket.form_kept", service=view.parked_form, back=self.t("nav.back_to_form")),
+                name="ticket_form_kept",
             )
+            column.addWidget(kept)
         window = self.window()
         if window.width() < window.height() and outcome.printed:
             # the slip coming out, where a portrait display stood empty for 1,000 px under the
@@ -442,6 +446,10 @@ class ResultScreen(OutcomeScreen):
             column.addWidget(slot_panel("take_receipt", self.t("picture.take_ticket"), self.theme))
         column.addStretch(1)
         self.root.addLayout(column, 1)
+        if kept is not None and self.compact and not self.fits():
+            # a short elder page with the card still in: the way back (返回继续填写) says it, and
+            # so does the speech; the page does not scroll for it
+            kept.hide()
 
     def _queue_words(self, view: SessionView, outcome: Outcome) -> str:
         """What the number is for: the service the resident was in, else the staffed window."""

@@ -384,6 +384,10 @@
         <translation>This terminal is paused: your card cannot be used here now. Please take it back.</translation>
     </message>
     <message>
+        <source>receipt.take_card.before_window</source>
+        <translation>Take your card before you go to the window (taking it out clears what you entered).</translation>
+    </message>
+    <message>
         <source>receipt.take_card</source>
         <translation>Your card is still in the reader: please take your card.</translation>
     </message>

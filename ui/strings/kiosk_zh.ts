@@ -384,6 +384,10 @@
         <translation>本机暂停服务，现在不能用卡办理，请取回您的卡。</translation>
     </message>
     <message>
+        <source>receipt.take_card.before_window</source>
+        <translation>去窗口前请取走您的卡（取卡后刚才填写的内容会清除）。</translation>
+    </message>
+    <message>
         <source>receipt.take_card</source>
         <translation>您的卡还在读卡器里，请取走您的卡。</translation>
     </message>
